@@ -1,0 +1,32 @@
+# Two commands: `make run` and `make test` (README). Everything else is a helper of those.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+DATA_DIR ?= data
+export DATA_DIR
+
+.PHONY: run test setup venv screenshots clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+setup: venv
+	$(PY) -m services.setup
+
+run: setup
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
+
+test: venv
+	$(PY) -m pytest
+
+screenshots: setup
+	$(PY) -m pytest tests/e2e -m screenshots
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,85 @@
+"""Entrypoint: page config, login, then st.navigation over the pages of the actor's role."""
+from __future__ import annotations
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+import ui
+from services import transaction
+from services.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
+from services.auth import header_name, load_credentials, persist_login_attempts, MAX_FAILED_LOGINS, THROTTLE_MINUTES
+from services.setup import cookie_key
+
+st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
+
+PAGES = {
+    ENTERPRISE: {
+        "": [st.Page("pages/enterprise/home.py", title="首页", icon=":material/home:", default=True)],
+        "注册上报": [
+            st.Page("pages/enterprise/report.py", title="注册上报", icon=":material/upload_file:"),
+            st.Page("pages/enterprise/registered.py", title="已注册人员", icon=":material/badge:"),
+            st.Page("pages/enterprise/forced.py", title="强制注销", icon=":material/person_remove:"),
+        ],
+        "企业信息": [st.Page("pages/enterprise/info.py", title="企业信息", icon=":material/apartment:")],
+        "异常信息查询": [st.Page("pages/enterprise/penalties.py", title="行政处罚", icon=":material/gavel:")],
+        "hidden": [
+            st.Page("pages/enterprise/application.py", title="业务详情", url_path="application", visibility="hidden"),
+            st.Page("pages/enterprise/history.py", title="注册记录", url_path="history", visibility="hidden"),
+            st.Page("pages/enterprise/forced_apply.py", title="强制注销申请", url_path="forced_apply",
+                    visibility="hidden"),
+        ],
+    },
+    MINISTRY: {"": [st.Page("pages/ministry/home.py", title="首页", icon=":material/home:", default=True)]},
+    APPLICANT: {"": [st.Page("pages/applicant/home.py", title="首页", icon=":material/home:", default=True)]},
+}
+
+
+def _pages_for(role: str) -> dict[str, list]:
+    sections = dict(PAGES[role])
+    hidden = sections.pop("hidden", [])
+    if hidden:
+        sections[""] = sections[""] + hidden  # reachable by switch_page, never listed
+    return sections
+
+
+with transaction() as s:
+    credentials = load_credentials(s)
+loaded_counts = {u: e["failed_login_attempts"] for u, e in credentials["usernames"].items()}
+auth = stauth.Authenticate(credentials, cookie_name="jlgcs_auth", cookie_key=cookie_key(),
+                           cookie_expiry_days=0.5, auto_hash=False, login_sleep_time=0)
+
+actor = None
+if st.session_state.get("authentication_status"):
+    actor = ui.current_actor()
+    if actor is None:  # disabled or deleted since login
+        st.session_state["authentication_status"] = None
+
+if actor is None:
+    st.title("注册监理工程师管理系统")
+    st.caption("个人版 · 企业版 · 部级版")
+    try:
+        auth.login(max_login_attempts=MAX_FAILED_LOGINS,
+                   fields={"Form name": "用户登录", "Username": "用户名", "Password": "密码", "Login": "登录"})
+    except stauth.LoginError:
+        st.error(f"登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试。")
+    with transaction() as s:
+        persist_login_attempts(s, loaded_counts, credentials)
+    if st.session_state.get("authentication_status") is False:
+        st.error("用户名或密码错误")
+    if st.session_state.get("authentication_status"):
+        actor = ui.current_actor()
+    if actor is None:
+        st.navigation([st.Page("pages/public/login.py", title="登录")], position="hidden")
+        st.stop()
+
+with transaction() as s:
+    org_name = header_name(s, actor)
+with st.sidebar:
+    st.subheader(org_name)
+    st.caption(f"注册监理工程师管理系统（{ROLE_LABELS[actor.role]}）")
+    auth.logout("退出登录", location="sidebar", key="logout_btn")
+    st.caption("咨询热线：010-88361866")
+
+page = st.navigation(_pages_for(actor.role))
+ui.show_flash()
+page.run()

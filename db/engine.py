@@ -1,0 +1,77 @@
+"""Engine and session factory, configured by environment (DESIGN.md rule 11).
+
+SQLite gets WAL, foreign keys and explicit BEGIN so that write transactions can ask for
+BEGIN IMMEDIATE (notes/reliability.md §4); PostgreSQL uses the same code unchanged.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("DATA_DIR", "data")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir() / 'app.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # pysqlite must not emit its own BEGIN
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # Writers ask for IMMEDIATE so that read-then-write cannot lose a race;
+        # plain reads stay DEFERRED so that they never queue behind writers.
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode not in ("DEFERRED", "IMMEDIATE"):
+            raise ValueError(mode)
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+_engines: dict[str, Engine] = {}
+_factories: dict[str, sessionmaker[Session]] = {}
+
+
+def engine_for(url: str) -> Engine:
+    if url not in _engines:
+        _engines[url] = make_engine(url)
+    return _engines[url]
+
+
+def session_factory() -> sessionmaker[Session]:
+    url = database_url()
+    if url not in _factories:
+        _factories[url] = sessionmaker(engine_for(url), expire_on_commit=False)
+    return _factories[url]
+
+
+def reset_engines() -> None:
+    """Dispose cached engines (tests switch DATABASE_URL between cases)."""
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+    _factories.clear()
+
+
+def is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"

@@ -1,0 +1,272 @@
+"""SQLAlchemy 2.0 typed models. The schema itself comes from the Alembic migrations;
+a test fails when the two disagree."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names, so the migrations are the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def now() -> dt.datetime:
+    """Naive China Standard Time: what the users read on screen and in 进度详情."""
+    return dt.datetime.now(CHINA_TZ).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Specialty(Base):
+    __tablename__ = "specialty"
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Enterprise(Base):
+    __tablename__ = "enterprise"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    # The registry (市场监管) record the "important info" prompt compares against.
+    registry_name: Mapped[str] = mapped_column(String(128))
+    registry_credit_code: Mapped[str] = mapped_column(String(18))
+    province: Mapped[str] = mapped_column(String(16))
+    city: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    legal_rep: Mapped[str] = mapped_column(String(32), default="")
+    contact_person: Mapped[str] = mapped_column(String(32), default="")
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    postal_code: Mapped[str] = mapped_column(String(6), default="")
+    email: Mapped[str] = mapped_column(String(100), default="")
+    qualification: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class Person(Base):
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_type: Mapped[str] = mapped_column(String(20), default="居民身份证")
+    id_number: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(32), index=True)
+    gender: Mapped[str] = mapped_column(String(2))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    province: Mapped[str] = mapped_column(String(16))
+    city: Mapped[str] = mapped_column(String(32))
+    school: Mapped[str] = mapped_column(String(64), default="")
+    graduation_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    education: Mapped[str] = mapped_column(String(16), default="")
+    degree: Mapped[str] = mapped_column(String(8), default="")
+    major: Mapped[str] = mapped_column(String(64), default="")
+    title: Mapped[str] = mapped_column(String(8), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    cpd_hours: Mapped[int | None] = mapped_column(Integer, nullable=True)  # continuing education, this cycle
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+
+
+class QualificationCertificate(Base):
+    __tablename__ = "qualification_certificate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    cert_no: Mapped[str] = mapped_column(String(32), unique=True)
+    exam_category: Mapped[str] = mapped_column(String(16))
+    issue_date: Mapped[dt.date] = mapped_column(Date)
+
+
+class User(Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)  # stored lower-case
+    display_name: Mapped[str] = mapped_column(String(128))
+    password_hash: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(16))  # enterprise | ministry | applicant
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), nullable=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Bumped at logout and password change: a session started before no longer counts.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Registration(Base):
+    """A person's registration with an enterprise: 注册号, certificate, specialties, validity."""
+    __tablename__ = "registration"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    reg_no: Mapped[str] = mapped_column(String(8), unique=True)
+    cert_no: Mapped[str] = mapped_column(String(32), unique=True)
+    specialty1: Mapped[str] = mapped_column(ForeignKey("specialty.code"))
+    specialty2: Mapped[str | None] = mapped_column(ForeignKey("specialty.code"), nullable=True)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # workflow.REG_* codes
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        # home page "expires within 30 days" and the registered-staff list
+        Index("ix_registration_ent_status_valid_to", "enterprise_id", "status", "valid_to"),
+    )
+
+
+class Application(Base):
+    __tablename__ = "application"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id"), nullable=True)
+    business_type: Mapped[str] = mapped_column(String(4))
+    change_kind: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    specialty1: Mapped[str] = mapped_column(ForeignKey("specialty.code"))
+    specialty2: Mapped[str | None] = mapped_column(ForeignKey("specialty.code"), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    applied_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reported_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    return_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    personal_commitment_version: Mapped[str] = mapped_column(String(16))
+    enterprise_commitment_version: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    enterprise_commitment_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        # 注册上报 list: one enterprise, filtered by status, newest first
+        Index("ix_application_ent_status_applied", "enterprise_id", "status", "applied_at"),
+        Index("ix_application_ent_applied", "enterprise_id", "applied_at"),
+        Index("ix_application_person_status", "person_id", "status"),
+    )
+
+
+class ForcedDeregistration(Base):
+    """强制注销: the enterprise asks the ministry to deregister someone who has left."""
+    __tablename__ = "forced_deregistration"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    reason: Mapped[str] = mapped_column(String(32))
+    reason_detail: Mapped[str] = mapped_column(Text, default="")
+    attachment_type: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class InfoChangeRequest(Base):
+    """企业重要信息修改: name or 统一社会信用代码, reviewed by the ministry."""
+    __tablename__ = "info_change_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    old_name: Mapped[str] = mapped_column(String(128))
+    old_credit_code: Mapped[str] = mapped_column(String(18))
+    new_name: Mapped[str] = mapped_column(String(128))
+    new_credit_code: Mapped[str] = mapped_column(String(18))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class WorkflowStep(Base):
+    """One row per transition of any request type: drives 进度详情."""
+    __tablename__ = "workflow_step"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_type: Mapped[str] = mapped_column(String(16))  # application | forced | info_change
+    request_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(128))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(24))
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(16))
+    opinion: Mapped[str | None] = mapped_column(Text, nullable=True)
+    __table_args__ = (Index("ix_workflow_step_request", "request_type", "request_id", "at"),)
+
+
+class Attachment(Base):
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_type: Mapped[str] = mapped_column(String(16))  # application | forced | info_change
+    request_id: Mapped[int] = mapped_column(Integer)
+    type_code: Mapped[str] = mapped_column(String(8))
+    original_name: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    stored_name: Mapped[str] = mapped_column(String(48), unique=True)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    __table_args__ = (Index("ix_attachment_request", "request_type", "request_id"),)
+
+
+class Penalty(Base):
+    """行政处罚 record, in the 双公示 format (domain.md §8)."""
+    __tablename__ = "penalty"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), nullable=True)
+    decision_no: Mapped[str] = mapped_column(String(64))
+    case_name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[str] = mapped_column(Text)
+    party_name: Mapped[str] = mapped_column(String(64))
+    party_code: Mapped[str] = mapped_column(String(32))
+    legal_rep: Mapped[str] = mapped_column(String(32), default="")
+    result: Mapped[str] = mapped_column(Text)
+    decision_date: Mapped[dt.date] = mapped_column(Date)
+    authority: Mapped[str] = mapped_column(String(64))
+    publish_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    region_code: Mapped[str] = mapped_column(String(6), default="")
+    reg_no: Mapped[str] = mapped_column(String(8), default="")
+    enterprise_at_time: Mapped[str] = mapped_column(String(128), default="")
+    project_name: Mapped[str] = mapped_column(String(200), default="")
+    notice_no: Mapped[str] = mapped_column(String(64), default="")
+    bad_behaviour_code: Mapped[str] = mapped_column(String(16), default="")
+    effective_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    effective_to: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    __table_args__ = (Index("ix_penalty_ent_date", "enterprise_id", "decision_date"),)
+
+
+class AuditLog(Base):
+    """Append-only record of changes, exports and unmasked views (no ID or phone numbers)."""
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_role: Mapped[str] = mapped_column(String(16))
+    actor_enterprise_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action: Mapped[str] = mapped_column(String(32))
+    object_type: Mapped[str] = mapped_column(String(24))
+    object_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+__all__ = [
+    "Base", "Specialty", "Enterprise", "Person", "QualificationCertificate", "User",
+    "Registration", "Application", "ForcedDeregistration", "InfoChangeRequest",
+    "WorkflowStep", "Attachment", "Penalty", "AuditLog", "now", "UniqueConstraint",
+]

@@ -1,0 +1,105 @@
+"""业务详情 (manual 3.1.2): what the enterprise checks before 【上报】, and 【打印详情】."""
+import streamlit as st
+
+import ui
+from services import values
+from services import applications, attachments, pdf
+from services.actor import ENTERPRISE
+
+actor = ui.require_actor(ENTERPRISE)
+app_id = st.query_params.get("id")
+report_mode = st.query_params.get("mode") == "report"
+
+if st.button("返回注册上报", icon=":material/arrow_back:"):
+    st.switch_page("pages/enterprise/report.py")
+
+detail = ui.call(applications.get_application, application_id=app_id)
+if detail is None:
+    st.stop()
+
+st.header("业务详情")
+
+business = [
+    ("业务类别", detail.business_label), ("申请时间", detail.applied_at),
+    ("申报专业", detail.specialties), ("状态", detail.status_label),
+    ("操作人员", detail.operator), ("上报结果", detail.report_result),
+    ("上报时间", detail.reported_at), ("退回原因", detail.return_reason),
+]
+personal = [
+    ("姓名", detail.person_name), ("证件号码", detail.id_number_masked),
+    ("证件类型", detail.id_type), ("性别", detail.gender),
+    ("出生日期", detail.birth_date), ("所在省市", f"{detail.province} {detail.city}"),
+    ("毕业院校", detail.school), ("毕业时间", detail.graduation_date),
+    ("学历", detail.education), ("学位", detail.degree),
+    ("所学专业", detail.major), ("联系电话（当前绑定）", detail.phone_masked),
+]
+
+with st.container(horizontal=True):
+    if st.button("打印详情", icon=":material/print:"):
+        st.session_state["detail_pdf"] = (detail.id, pdf.detail_pdf(
+            f"业务详情 - {detail.person_name}",
+            [("业务上报信息", business), ("个人基本信息", personal),
+             ("附件材料", [(a.type_label, a.original_name) for a in detail.attachments])],
+            paragraphs=[("个人承诺", values.PERSONAL_COMMITMENT),
+                        ("企业承诺", [values.ENTERPRISE_COMMITMENT_INTRO, *values.ENTERPRISE_COMMITMENT])],
+        ))
+    pending_pdf = st.session_state.get("detail_pdf")
+    if pending_pdf and pending_pdf[0] == detail.id:
+        st.download_button("下载 PDF", pending_pdf[1], f"业务详情_{detail.id}.pdf", "application/pdf",
+                           icon=":material/picture_as_pdf:", on_click="ignore")
+
+st.subheader("业务上报信息")
+ui.kv_grid(business)
+st.subheader("个人基本信息")
+ui.kv_grid(personal)
+if st.toggle("显示完整证件号码和联系电话", key="reveal"):
+    numbers = ui.call(applications.reveal_person_numbers, application_id=detail.id)
+    if numbers:
+        st.text(f"证件号码：{numbers[0]}    联系电话：{numbers[1]}")
+
+with st.expander("附件材料（点击展开查看）", expanded=report_mode):
+    if not detail.attachments:
+        st.info("暂无附件材料")
+    images = [a for a in detail.attachments if a.content_type.startswith("image/")]
+    others = [a for a in detail.attachments if not a.content_type.startswith("image/")]
+    if images:
+        st.caption("将鼠标移到图片上，点击右上角按钮可放大查看。")
+        cols = st.columns(3)
+        for i, att in enumerate(images):
+            file = ui.call(attachments.get_attachment_file, attachment_id=att.id)
+            if file:
+                cols[i % 3].image(file.data, caption=f"{att.type_label}：{att.original_name}")
+    for att in others:
+        file = ui.call(attachments.get_attachment_file, attachment_id=att.id)
+        if file:
+            st.download_button(f"{att.type_label}：{att.original_name}", file.data, file.name, file.content_type,
+                               key=f"att_{att.id}", on_click="ignore", icon=":material/attach_file:")
+
+with st.expander("个人承诺（点击展开查看）"):
+    for i, clause in enumerate(values.PERSONAL_COMMITMENT, start=1):
+        st.text(f"{i}. {clause}")
+
+with st.expander("企业承诺（点击展开查看）", expanded=report_mode):
+    st.text(values.ENTERPRISE_COMMITMENT_INTRO)
+    for i, clause in enumerate(values.ENTERPRISE_COMMITMENT, start=1):
+        st.text(f"{i}. {clause}")
+    if detail.enterprise_commitment_agreed:
+        st.success("本单位已确认以上承诺条款。")
+
+if "report" in detail.actions or "refuse" in detail.actions:
+    st.subheader("上报审核")
+    with st.form("decide"):
+        decision = st.radio("审核结果", ["通过", "不通过"], horizontal=True, key="decision")
+        agreed = st.checkbox("本单位已阅读并确认以上企业承诺条款", key="agree")
+        reason_choice = st.selectbox("退回理由（不通过时必填）", values.RETURN_REASONS, index=None,
+                                     placeholder="请选择退回理由", key="reason_choice")
+        reason_text = st.text_area("或输入退回理由", key="reason_text", max_chars=500)
+        if st.form_submit_button("提交", type="primary"):
+            if decision == "通过":
+                ok = ui.act(applications.report_application, application_id=detail.id, commitment_agreed=agreed)
+            else:
+                reason = "；".join(x for x in (reason_choice, (reason_text or "").strip()) if x)
+                ok = ui.act(applications.refuse_application, application_id=detail.id, reason=reason)
+            if ok:
+                st.switch_page("pages/enterprise/report.py")
+            st.rerun()

@@ -1,0 +1,65 @@
+"""强制注销 (manual 3.1.3): the enterprise's requests, 【申请】 and 撤回."""
+import streamlit as st
+
+import ui
+from services import forced, workflow
+from services.actor import ENTERPRISE
+
+actor = ui.require_actor(ENTERPRISE)
+KEY = "forced"
+
+st.header("强制注销")
+if st.button("申请", type="primary", icon=":material/add:"):
+    st.switch_page("pages/enterprise/forced_apply.py")
+
+status = st.selectbox("状态", list(workflow.STATUS_LABELS[workflow.FORCED]), index=None, placeholder="全部",
+                      format_func=lambda s: workflow.status_label(workflow.FORCED, s), key="fd_status",
+                      on_change=ui.reset_page, args=(KEY,))
+result = ui.call(forced.list_forced, status=status, page=st.session_state.get(f"{KEY}_page", 1),
+                 page_size=st.session_state.get(f"{KEY}_size", 10))
+if result is None:
+    st.stop()
+picked = ui.paged_table(result, key=KEY)
+ui.pager(KEY, result.pages)
+
+if result.total:
+    row = result.rows.iloc[picked] if picked is not None else None
+    allowed = workflow.allowed_actions(workflow.FORCED, row["status_code"], actor.role) if row is not None else []
+    c1, c2, _ = st.columns([1, 1, 4])
+    if c1.button("撤回", disabled="withdraw" not in allowed, key="fd_withdraw"):
+        st.session_state["pending_fd_withdraw"] = int(row["id"])
+    if c2.button("进度详情", disabled=row is None, key="fd_steps"):
+        st.session_state["pending_fd_steps"] = int(row["id"])
+    if row is not None and "withdraw" not in allowed and row["status_code"] == workflow.REQ_ACCEPTED:
+        st.caption("部级已受理，无法撤回。")
+
+
+def _clear(key):
+    st.session_state.pop(key, None)
+
+
+@st.dialog("信息", on_dismiss=lambda: _clear("pending_fd_withdraw"))
+def confirm_withdraw(request_id: int):
+    st.write("确定撤回该条申请?")
+    c1, c2 = st.columns(2)
+    if c1.button("确定", type="primary", key="dlg_fd_ok"):
+        _clear("pending_fd_withdraw")
+        ui.act(forced.withdraw_forced, request_id=request_id)
+        st.rerun()
+    if c2.button("取消", key="dlg_fd_cancel"):
+        _clear("pending_fd_withdraw")
+        st.rerun()
+
+
+@st.dialog("进度详情", width="large", on_dismiss=lambda: _clear("pending_fd_steps"))
+def show_steps(request_id: int):
+    ui.steps_table(ui.call(forced.list_forced_steps, request_id=request_id))
+    if st.button("关闭", key="dlg_fd_close"):
+        _clear("pending_fd_steps")
+        st.rerun()
+
+
+if "pending_fd_withdraw" in st.session_state:
+    confirm_withdraw(st.session_state["pending_fd_withdraw"])
+elif "pending_fd_steps" in st.session_state:
+    show_steps(st.session_state["pending_fd_steps"])

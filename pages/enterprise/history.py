@@ -1,0 +1,33 @@
+"""注册记录: one person's history of applications with this enterprise, and each one's steps."""
+import streamlit as st
+
+import ui
+from services import applications, registrations
+from services.actor import ENTERPRISE
+
+actor = ui.require_actor(ENTERPRISE)
+
+if st.button("返回已注册人员", icon=":material/arrow_back:"):
+    st.switch_page("pages/enterprise/registered.py")
+
+found = ui.call(registrations.list_person_history, registration_id=st.query_params.get("id"))
+if found is None:
+    st.stop()
+person_name, history = found
+st.header(f"注册记录：{person_name}")
+
+if history.empty:
+    st.info("没有找到匹配的记录")
+    st.stop()
+
+event = st.dataframe(history, column_order=[c for c in history.columns if c != "application_id"], hide_index=True,
+                     width="stretch", key="history_table", on_select="rerun", selection_mode="single-row")
+st.caption(f"显示第 1 到第 {len(history)} 条记录, 总共 {len(history)} 条记录")
+if not event.selection.rows:
+    st.caption("选中一条业务，查看其办理步骤。")
+else:
+    app_id = int(history.iloc[event.selection.rows[0]]["application_id"])
+    st.subheader("办理步骤")
+    ui.steps_table(ui.call(applications.list_application_steps, application_id=app_id))
+    if st.button("详情", icon=":material/description:"):
+        st.switch_page("pages/enterprise/application.py", query_params={"id": str(app_id)})

@@ -1,0 +1,42 @@
+"""行政处罚 (manual 3.1.5): penalties of the enterprise's registered engineers."""
+import streamlit as st
+
+import ui
+from services import penalties
+from services.actor import ENTERPRISE
+
+actor = ui.require_actor(ENTERPRISE)
+KEY = "penalty"
+
+st.header("行政处罚")
+with st.form("penalty_filters"):
+    c1, c2, c3 = st.columns(3)
+    date_from = c1.date_input("开始时间", value=None, key="p_from", format="YYYY-MM-DD")
+    date_to = c2.date_input("结束时间", value=None, key="p_to", format="YYYY-MM-DD")
+    name = c3.text_input("姓名", key="p_name", placeholder="支持模糊查询")
+    if st.form_submit_button("查询", type="primary", icon=":material/search:"):
+        ui.reset_page(KEY)
+
+if date_from and date_to and date_from > date_to:
+    st.error("开始时间不能晚于结束时间")
+    st.stop()
+
+result = ui.call(penalties.list_penalties, date_from=date_from, date_to=date_to, name=name,
+                 page=st.session_state.get(f"{KEY}_page", 1), page_size=st.session_state.get(f"{KEY}_size", 10))
+if result is None:
+    st.stop()
+picked = ui.paged_table(result, key=KEY, hidden=("id",))
+ui.pager(KEY, result.pages)
+
+if result.total:
+    if picked is None:
+        st.caption("选中一条处罚记录，查看处罚详情。")
+    else:
+        detail = ui.call(penalties.get_penalty, penalty_id=int(result.rows.iloc[picked]["id"]))
+        if detail:
+            st.subheader("处罚详情")
+            ui.kv_grid(detail.fields)
+
+st.divider()
+ui.export_buttons(lambda: ui.call(penalties.export_penalties, date_from=date_from, date_to=date_to, name=name),
+                  name="行政处罚", key=KEY)

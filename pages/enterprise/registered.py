@@ -1,0 +1,36 @@
+"""已注册人员 (manual 3.1.2): search registered staff; 注册记录 per person."""
+import streamlit as st
+
+import ui
+from services import registrations
+from services.actor import ENTERPRISE
+
+actor = ui.require_actor(ENTERPRISE)
+KEY = "registered"
+
+st.header("已注册人员")
+with st.form("registered_filters"):
+    c1, c2, c3 = st.columns(3)
+    name = c1.text_input("姓名", key="r_name", placeholder="支持模糊查询")
+    id_number = c2.text_input("证件号码", key="r_id", placeholder="完整证件号码")
+    state = c3.selectbox("注册状态", registrations.REGISTERED_STATES, index=None, placeholder="全部", key="r_state")
+    if st.form_submit_button("查询", type="primary", icon=":material/search:"):
+        ui.reset_page(KEY)
+
+result = ui.call(registrations.list_registered, name=name, id_number=id_number, state=state,
+                 page=st.session_state.get(f"{KEY}_page", 1), page_size=st.session_state.get(f"{KEY}_size", 10))
+if result is None:
+    st.stop()
+picked = ui.paged_table(result, key=KEY, hidden=("registration_id", "person_id"))
+ui.pager(KEY, result.pages)
+
+if result.total:
+    if st.button("注册记录", disabled=picked is None, type="primary", icon=":material/history:"):
+        st.switch_page("pages/enterprise/history.py",
+                       query_params={"id": str(result.rows.iloc[picked]["registration_id"])})
+    if picked is None:
+        st.caption("选中一名人员后点击【注册记录】，查看其历史业务信息。")
+
+st.divider()
+ui.export_buttons(lambda: ui.call(registrations.export_registered, name=name, id_number=id_number, state=state),
+                  name="已注册人员", key=KEY)

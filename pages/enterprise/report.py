@@ -1,0 +1,124 @@
+"""注册上报 (manual 3.1.2): search the enterprise's applications and act on one."""
+import streamlit as st
+
+import ui
+from services import values
+from services import applications, workflow
+from services.actor import ENTERPRISE
+
+actor = ui.require_actor(ENTERPRISE)
+KEY = "report"
+STATUS_OPTIONS = list(workflow.STATUS_LABELS[workflow.APPLICATION])
+SPECIALTY_OPTIONS = [code for code, _, active in values.SPECIALTIES if active]
+
+st.header("注册上报")
+
+with st.form("report_filters"):
+    c1, c2, c3, c4 = st.columns(4)
+    status = c1.selectbox("状态", STATUS_OPTIONS, index=0, key="f_status",
+                          format_func=lambda s: workflow.status_label(workflow.APPLICATION, s))
+    applied_from = c2.date_input("申请开始日期", value=None, key="f_from", format="YYYY-MM-DD")
+    applied_to = c3.date_input("申请结束日期", value=None, key="f_to", format="YYYY-MM-DD")
+    business_type = c4.selectbox("业务类别", list(values.BUSINESS_TYPES), index=None, placeholder="全部",
+                                 key="f_business", format_func=values.BUSINESS_TYPES.get)
+    c5, c6, c7, c8 = st.columns(4)
+    specialty = c5.selectbox("申报专业", SPECIALTY_OPTIONS, index=None, placeholder="全部", key="f_specialty",
+                             format_func=values.SPECIALTY_NAMES.get)
+    name = c6.text_input("姓名", key="f_name", placeholder="支持模糊查询")
+    id_number = c7.text_input("证件号码", key="f_id", placeholder="完整证件号码")
+    sort = c8.selectbox("排序", ["申请时间 ↓", "申请时间 ↑", "上报时间 ↓", "上报时间 ↑", "姓名 ↑"], key="f_sort")
+    if st.form_submit_button("查询", type="primary", icon=":material/search:"):
+        ui.reset_page(KEY)
+
+if applied_from and applied_to and applied_from > applied_to:
+    st.error("申请开始日期不能晚于申请结束日期")
+    st.stop()
+
+filters = applications.ApplicationFilter(
+    status=status, applied_from=applied_from, applied_to=applied_to, business_type=business_type,
+    specialty=specialty, name=name, id_number=id_number,
+)
+sort_column, arrow = sort.split(" ")
+descending = arrow == "↓"
+
+result = ui.call(applications.list_applications, filters=filters,
+                 page=st.session_state.get(f"{KEY}_page", 1), page_size=st.session_state.get(f"{KEY}_size", 10),
+                 sort=sort_column, descending=descending)
+if result is None:
+    st.stop()
+picked = ui.paged_table(result, key=KEY)
+ui.pager(KEY, result.pages)
+
+if result.total:
+    if picked is None:
+        st.caption("请在表格中选中一条记录，再点击下方的操作按钮。")
+    row = result.rows.iloc[picked] if picked is not None else None
+    allowed = workflow.allowed_actions(workflow.APPLICATION, row["status_code"], actor.role) if row is not None else []
+    b = st.columns(6)
+    if b[0].button("上报", disabled="report" not in allowed, type="primary", key="btn_report"):
+        st.switch_page("pages/enterprise/application.py", query_params={"id": str(row["id"]), "mode": "report"})
+    if b[1].button("不通过", disabled="refuse" not in allowed, key="btn_refuse"):
+        st.session_state["pending_refuse"] = int(row["id"])
+    if b[2].button("撤回", disabled="withdraw" not in allowed, key="btn_withdraw"):
+        st.session_state["pending_withdraw"] = int(row["id"])
+    if b[3].button("进度详情", disabled=row is None, key="btn_steps"):
+        st.session_state["pending_steps"] = int(row["id"])
+    if b[4].button("详情", disabled=row is None, key="btn_detail"):
+        st.switch_page("pages/enterprise/application.py", query_params={"id": str(row["id"])})
+
+
+def _clear(*keys):
+    for k in keys:
+        st.session_state.pop(k, None)
+
+
+@st.dialog("信息", on_dismiss=lambda: _clear("pending_withdraw"))
+def confirm_withdraw(application_id: int):
+    st.write("确定撤回该条申请?")
+    c1, c2 = st.columns(2)
+    if c1.button("确定", type="primary", key="dlg_withdraw_ok"):
+        _clear("pending_withdraw")
+        ui.act(applications.withdraw_application, application_id=application_id)
+        st.rerun()
+    if c2.button("取消", key="dlg_withdraw_cancel"):
+        _clear("pending_withdraw")
+        st.rerun()
+
+
+@st.dialog("不予上报", on_dismiss=lambda: _clear("pending_refuse"))
+def refuse(application_id: int):
+    choice = st.selectbox("退回理由", values.RETURN_REASONS, index=None, placeholder="请选择退回理由",
+                          key="dlg_refuse_choice")
+    typed = st.text_area("或输入退回理由", key="dlg_refuse_text", max_chars=500)
+    c1, c2 = st.columns(2)
+    if c1.button("提交", type="primary", key="dlg_refuse_ok"):
+        reason = "；".join(x for x in (choice, (typed or "").strip()) if x)
+        if not reason:
+            st.error("请选择或输入退回理由")
+            return
+        _clear("pending_refuse")
+        ui.act(applications.refuse_application, application_id=application_id, reason=reason)
+        st.rerun()
+    if c2.button("取消", key="dlg_refuse_cancel"):
+        _clear("pending_refuse")
+        st.rerun()
+
+
+@st.dialog("进度详情", width="large", on_dismiss=lambda: _clear("pending_steps"))
+def show_steps(application_id: int):
+    ui.steps_table(ui.call(applications.list_application_steps, application_id=application_id))
+    if st.button("关闭", key="dlg_steps_close"):
+        _clear("pending_steps")
+        st.rerun()
+
+
+if "pending_withdraw" in st.session_state:
+    confirm_withdraw(st.session_state["pending_withdraw"])
+elif "pending_refuse" in st.session_state:
+    refuse(st.session_state["pending_refuse"])
+elif "pending_steps" in st.session_state:
+    show_steps(st.session_state["pending_steps"])
+
+st.divider()
+ui.export_buttons(lambda: ui.call(applications.export_applications, filters=filters, sort=sort_column,
+                                  descending=descending), name="注册上报", key=KEY)

@@ -1,0 +1,27 @@
+"""The authenticated actor, built once per run from the database and passed to every service."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ENTERPRISE = "enterprise"
+MINISTRY = "ministry"
+APPLICANT = "applicant"
+ROLES = (ENTERPRISE, MINISTRY, APPLICANT)
+ROLE_LABELS = {ENTERPRISE: "企业版", MINISTRY: "部级版", APPLICANT: "个人版"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    role: str
+    name: str
+    enterprise_id: int | None = None
+    person_id: int | None = None
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role}")
+        if self.role == ENTERPRISE and self.enterprise_id is None:
+            raise ValueError("an enterprise actor needs an enterprise")
+        if self.role == APPLICANT and self.person_id is None:
+            raise ValueError("an applicant actor needs a person")

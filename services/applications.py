@@ -1,0 +1,283 @@
+"""注册上报: the enterprise lists, inspects, reports, refuses and withdraws applications."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Application, Attachment, Enterprise, Person, Registration, WorkflowStep
+from services import values
+from services import workflow
+from services.actor import ENTERPRISE, Actor
+from services.audit import audit
+from services.common import (
+    EXPORT_LIMIT, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped, like_pattern, paged, require_role,
+    scope, specialties_text, today,
+)
+from services.errors import InvalidInput
+from services.masking import mask_id_number, mask_phone
+from services.validators import normalize_id_number
+
+LIST_COLUMNS = ["序号", "证件号码", "姓名", "所在省", "所在城市", "业务类别", "申报专业", "性别",
+                "执业单位名称", "状态", "申请时间", "上报时间"]
+# Sortable columns of the list, by their header, mapped to SQL.
+SORTS = {
+    "申请时间": Application.applied_at,
+    "上报时间": Application.reported_at,
+    "姓名": Person.name,
+    "业务类别": Application.business_type,
+    "状态": Application.status,
+}
+
+
+@dataclass(frozen=True)
+class ApplicationFilter:
+    status: str | None = None
+    applied_from: dt.date | None = None
+    applied_to: dt.date | None = None
+    business_type: str | None = None
+    specialty: str | None = None
+    name: str | None = None
+    id_number: str | None = None
+
+
+def _business_label(app: Application) -> str:
+    label = values.BUSINESS_TYPES.get(app.business_type, app.business_type)
+    if app.change_kind:
+        label += f"（{values.CHANGE_KINDS.get(app.change_kind, app.change_kind)}）"
+    return label
+
+
+def _list_statement(actor: Actor, f: ApplicationFilter):
+    stmt = (select(Application, Person, Enterprise.name)
+            .join(Person, Person.id == Application.person_id)
+            .join(Enterprise, Enterprise.id == Application.enterprise_id))
+    stmt = scope(stmt, actor, Application.enterprise_id, Application.person_id)
+    if f.status:
+        stmt = stmt.where(Application.status == f.status)
+    if f.applied_from:
+        stmt = stmt.where(Application.applied_at >= dt.datetime.combine(f.applied_from, dt.time.min))
+    if f.applied_to:
+        stmt = stmt.where(Application.applied_at < end_of_day(f.applied_to))
+    if f.business_type:
+        stmt = stmt.where(Application.business_type == f.business_type)
+    if f.specialty:
+        stmt = stmt.where(or_(Application.specialty1 == f.specialty, Application.specialty2 == f.specialty))
+    if f.name and f.name.strip():
+        stmt = stmt.where(Person.name.like(like_pattern(f.name), escape="\\"))
+    if f.id_number and f.id_number.strip():
+        stmt = stmt.where(Person.id_number == normalize_id_number(f.id_number))
+    return stmt
+
+
+def _operations(status: str, role: str) -> str:
+    actions = [workflow.action_label(workflow.APPLICATION, a)
+               for a in workflow.allowed_actions(workflow.APPLICATION, status, role)]
+    return " / ".join([*actions, "进度详情", "详情"])
+
+
+def _rows_frame(rows, offset: int, role: str) -> pd.DataFrame:
+    records = []
+    for i, (app, person, enterprise_name) in enumerate(rows, start=offset + 1):
+        records.append({
+            "id": app.id,
+            "status_code": app.status,
+            "序号": i,
+            "证件号码": mask_id_number(person.id_number),
+            "姓名": person.name,
+            "所在省": person.province,
+            "所在城市": person.city,
+            "业务类别": _business_label(app),
+            "申报专业": specialties_text(app.specialty1, app.specialty2),
+            "性别": person.gender,
+            "执业单位名称": enterprise_name,
+            "状态": workflow.status_label(workflow.APPLICATION, app.status),
+            "申请时间": fmt_dt(app.applied_at),
+            "上报时间": fmt_dt(app.reported_at),
+            "操作": _operations(app.status, role),
+        })
+    return pd.DataFrame.from_records(records, columns=["id", "status_code", *LIST_COLUMNS, "操作"])
+
+
+def _order(sort: str, descending: bool):
+    col = SORTS.get(sort, Application.applied_at)
+    return [col.desc() if descending else col.asc(), Application.id.desc() if descending else Application.id.asc()]
+
+
+def list_applications(session: Session, actor: Actor, *, filters: ApplicationFilter, page: int = 1,
+                      page_size: int = 10, sort: str = "申请时间", descending: bool = True) -> PageResult:
+    rows, total, page = paged(session, _list_statement(actor, filters), page=page, page_size=page_size,
+                              order_by=_order(sort, descending))
+    return PageResult(_rows_frame(rows, (page - 1) * page_size, actor.role), total, page, page_size)
+
+
+def export_applications(session: Session, actor: Actor, *, filters: ApplicationFilter,
+                        sort: str = "申请时间", descending: bool = True) -> pd.DataFrame:
+    stmt = _list_statement(actor, filters).order_by(*_order(sort, descending)).limit(EXPORT_LIMIT)
+    frame = _rows_frame(session.execute(stmt).all(), 0, actor.role)
+    audit(session, actor, "export", "application", rows=len(frame), status=filters.status)
+    return frame[LIST_COLUMNS]
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    type_label: str
+    original_name: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ApplicationDetail:
+    id: int
+    status: str
+    status_label: str
+    business_type: str
+    business_label: str
+    specialties: str
+    applied_at: str
+    reported_at: str
+    operator: str  # 操作人员: the enterprise that reports
+    report_result: str
+    return_reason: str
+    enterprise_name: str
+    person_name: str
+    id_type: str
+    id_number_masked: str
+    gender: str
+    birth_date: str
+    province: str
+    city: str
+    school: str
+    graduation_date: str
+    education: str
+    degree: str
+    major: str
+    phone_masked: str
+    enterprise_commitment_agreed: bool
+    attachments: list[AttachmentInfo]
+    actions: list[str]
+
+
+def list_attachments(session: Session, kind: str, request_id: int) -> list[AttachmentInfo]:
+    rows = session.scalars(select(Attachment).where(Attachment.request_type == kind,
+                                                    Attachment.request_id == request_id)
+                           .order_by(Attachment.id)).all()
+    return [AttachmentInfo(a.id, values.ATTACHMENT_TYPES.get(a.type_code, a.type_code), a.original_name,
+                           a.content_type, a.size) for a in rows]
+
+
+def get_application(session: Session, actor: Actor, *, application_id) -> ApplicationDetail:
+    app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
+    person = session.get(Person, app.person_id)
+    enterprise = session.get(Enterprise, app.enterprise_id)
+    reported = app.reported_at is not None
+    return ApplicationDetail(
+        id=app.id, status=app.status,
+        status_label=workflow.status_label(workflow.APPLICATION, app.status),
+        business_type=app.business_type, business_label=_business_label(app),
+        specialties=specialties_text(app.specialty1, app.specialty2),
+        applied_at=fmt_dt(app.applied_at), reported_at=fmt_dt(app.reported_at),
+        operator=enterprise.name,
+        report_result=workflow.status_label(workflow.APPLICATION, app.status) if reported else "未上报",
+        return_reason=app.return_reason or "",
+        enterprise_name=enterprise.name, person_name=person.name, id_type=person.id_type,
+        id_number_masked=mask_id_number(person.id_number), gender=person.gender,
+        birth_date=fmt_date(person.birth_date), province=person.province, city=person.city,
+        school=person.school, graduation_date=fmt_date(person.graduation_date),
+        education=person.education, degree=person.degree, major=person.major,
+        phone_masked=mask_phone(person.phone),
+        enterprise_commitment_agreed=app.enterprise_commitment_at is not None,
+        attachments=list_attachments(session, workflow.APPLICATION, app.id),
+        actions=workflow.allowed_actions(workflow.APPLICATION, app.status, actor.role),
+    )
+
+
+def reveal_person_numbers(session: Session, actor: Actor, *, application_id) -> tuple[str, str]:
+    """The whole 证件号码 and phone, for a detail view the actor may open; audited."""
+    app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
+    person = session.get(Person, app.person_id)
+    audit(session, actor, "view_unmasked", "application", app.id)
+    return person.id_number, person.phone
+
+
+def list_steps(session: Session, actor: Actor, *, kind: str, request_id: int, model) -> pd.DataFrame:
+    """进度详情: every step with time, actor, action and opinion."""
+    get_scoped(session, actor, model, request_id,
+               person_attr="person_id" if hasattr(model, "person_id") else None)
+    steps = session.scalars(select(WorkflowStep).where(WorkflowStep.request_type == kind,
+                                                       WorkflowStep.request_id == int(request_id))
+                            .order_by(WorkflowStep.at, WorkflowStep.id)).all()
+    return pd.DataFrame.from_records([{
+        "序号": i,
+        "办理时间": fmt_dt(s.at),
+        "办理人": s.actor_name,
+        "操作": workflow.action_label(kind, s.action),
+        "办理结果": workflow.status_label(kind, s.to_status),
+        "意见": s.opinion or "",
+    } for i, s in enumerate(steps, start=1)], columns=["序号", "办理时间", "办理人", "操作", "办理结果", "意见"])
+
+
+def list_application_steps(session: Session, actor: Actor, *, application_id) -> pd.DataFrame:
+    return list_steps(session, actor, kind=workflow.APPLICATION, request_id=application_id, model=Application)
+
+
+def _check_single_unit(session: Session, app: Application) -> None:
+    """第13条(四): one open application per person, and no active registration elsewhere."""
+    other = session.execute(
+        select(Application.id, Enterprise.name).join(Enterprise, Enterprise.id == Application.enterprise_id)
+        .where(Application.person_id == app.person_id, Application.id != app.id,
+               Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))
+    ).first()
+    if other:
+        raise InvalidInput(f"该人员在「{other.name}」已有办理中的申请，同一人员同时只能有一条办理中的申请")
+    if app.business_type == "BG" and app.change_kind == "BG-DW":
+        return  # a change of employer leaves the old registration in place until approval
+    elsewhere = session.execute(
+        select(Enterprise.name).join(Registration, Registration.enterprise_id == Enterprise.id)
+        .where(Registration.person_id == app.person_id, Registration.enterprise_id != app.enterprise_id,
+               Registration.status == workflow.REG_ACTIVE, Registration.valid_to >= today())
+    ).first()
+    if elsewhere:
+        raise InvalidInput(f"该人员在「{elsewhere.name}」有有效注册，不能在两个单位申请注册")
+
+
+def report_application(session: Session, actor: Actor, *, application_id, commitment_agreed: bool) -> None:
+    """【上报】: the enterprise confirms its commitments and reports up to the ministry."""
+    require_role(actor, ENTERPRISE)
+    workflow.begin_write(session)
+    app = get_scoped(session, actor, Application, application_id)
+    if not commitment_agreed:
+        raise InvalidInput({"企业承诺": "请先阅读并确认企业承诺条款"})
+    _check_single_unit(session, app)
+    app = workflow.transition(session, actor, workflow.APPLICATION, app, "report")
+    stamp = session.execute(select(WorkflowStep.at).where(
+        WorkflowStep.request_type == workflow.APPLICATION, WorkflowStep.request_id == app.id)
+        .order_by(WorkflowStep.id.desc()).limit(1)).scalar_one()
+    app.reported_at = stamp
+    app.enterprise_commitment_version = values.ENTERPRISE_COMMITMENT_VERSION
+    app.enterprise_commitment_at = stamp
+    audit(session, actor, "report", "application", app.id)
+
+
+def refuse_application(session: Session, actor: Actor, *, application_id, reason: str) -> None:
+    """【不通过】: back to the applicant with the reason."""
+    require_role(actor, ENTERPRISE)
+    workflow.begin_write(session)
+    app = get_scoped(session, actor, Application, application_id)
+    app = workflow.transition(session, actor, workflow.APPLICATION, app, "refuse", opinion=reason)
+    app.return_reason = reason.strip()
+    audit(session, actor, "refuse", "application", app.id)
+
+
+def withdraw_application(session: Session, actor: Actor, *, application_id) -> None:
+    """【撤回】: only while the ministry has not accepted (the workflow table says so)."""
+    require_role(actor, ENTERPRISE)
+    workflow.begin_write(session)
+    app = get_scoped(session, actor, Application, application_id)
+    workflow.transition(session, actor, workflow.APPLICATION, app, "withdraw", opinion="企业撤回申请")
+    audit(session, actor, "withdraw", "application", app.id)

@@ -1,0 +1,39 @@
+"""Attachment downloads: served only after the actor may see the request it belongs to."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from db.models import Application, Attachment, ForcedDeregistration, InfoChangeRequest
+from services import uploads, workflow
+from services.actor import Actor
+from services.audit import audit
+from services.common import get_scoped
+from services.errors import NotFound
+
+_OWNERS = {
+    workflow.APPLICATION: (Application, "person_id"),
+    workflow.FORCED: (ForcedDeregistration, None),
+    workflow.INFO_CHANGE: (InfoChangeRequest, None),
+}
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    name: str
+    content_type: str
+    data: bytes
+
+
+def get_attachment_file(session: Session, actor: Actor, *, attachment_id) -> AttachmentFile:
+    try:
+        att = session.get(Attachment, int(attachment_id))
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if att is None or att.request_type not in _OWNERS:
+        raise NotFound()
+    model, person_attr = _OWNERS[att.request_type]
+    get_scoped(session, actor, model, att.request_id, person_attr=person_attr)  # NotFound if foreign
+    audit(session, actor, "download", "attachment", att.id)
+    return AttachmentFile(att.original_name, att.content_type, uploads.read_file(att.stored_name))

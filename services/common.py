@@ -1,0 +1,102 @@
+"""Helpers shared by the query services: tenant scope, paging, fuzzy search."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from db.models import now
+from services.values import SPECIALTY_NAMES
+from services.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
+from services.errors import NotFound, PermissionDenied
+
+PAGE_SIZES = (10, 20, 50, 100)
+EXPORT_LIMIT = 50_000  # an export is a list, not a database dump
+
+
+@dataclass(frozen=True)
+class PageResult:
+    rows: pd.DataFrame
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def first(self) -> int:
+        return 0 if self.total == 0 else (self.page - 1) * self.page_size + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.page * self.page_size, self.total)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    if actor.role not in roles:
+        raise PermissionDenied()
+
+
+def scope(stmt: Select, actor: Actor, enterprise_col, person_col=None) -> Select:
+    """Restrict a query to what the actor may see; fail closed for anything unknown."""
+    if actor.role == MINISTRY:
+        return stmt
+    if actor.role == ENTERPRISE:
+        return stmt.where(enterprise_col == actor.enterprise_id)
+    if actor.role == APPLICANT and person_col is not None:
+        return stmt.where(person_col == actor.person_id)
+    raise PermissionDenied()
+
+
+def get_scoped(session: Session, actor: Actor, model, row_id, *, person_attr: str | None = None):
+    """Load one row the actor may see, or NotFound: the same answer for missing and foreign ids."""
+    try:
+        row_id = int(row_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    stmt = scope(select(model).where(model.id == row_id), actor, model.enterprise_id,
+                 getattr(model, person_attr) if person_attr else None)
+    row = session.execute(stmt).scalar_one_or_none()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def like_pattern(text: str) -> str:
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def paged(session: Session, stmt: Select, *, page: int, page_size: int, order_by) -> tuple[list, int, int]:
+    """Count and fetch one page in SQL; returns (rows, total, page clamped to the last page)."""
+    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    last_page = max(1, -(-total // page_size))
+    page = min(max(1, int(page)), last_page)
+    rows = session.execute(stmt.order_by(*order_by).limit(page_size).offset((page - 1) * page_size)).all()
+    return rows, total, page
+
+
+def specialties_text(code1: str | None, code2: str | None) -> str:
+    return "、".join(SPECIALTY_NAMES.get(c, c) for c in (code1, code2) if c)
+
+
+def fmt_dt(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def fmt_date(value: dt.date | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+
+
+def today() -> dt.date:
+    return now().date()

@@ -1,0 +1,111 @@
+"""强制注销: the enterprise asks the ministry to deregister someone who has left (147号令 第15条)."""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Attachment, ForcedDeregistration, Person, Registration
+from services import values
+from services import uploads, workflow
+from services.actor import ENTERPRISE, Actor
+from services.applications import list_steps
+from services.audit import audit
+from services.common import PageResult, fmt_dt, get_scoped, paged, require_role, scope, specialties_text
+from services.errors import InvalidInput
+from services.masking import mask_id_number
+
+LIST_COLUMNS = ["序号", "姓名", "证件号码", "注册号", "注册专业", "注销原因", "附件类型", "状态", "申请时间"]
+OPEN_STATUSES = (workflow.SUBMITTED, workflow.REQ_ACCEPTED)
+
+
+def list_forced(session: Session, actor: Actor, *, status: str | None = None, page: int = 1,
+                page_size: int = 10) -> PageResult:
+    stmt = (select(ForcedDeregistration, Person, Registration)
+            .join(Person, Person.id == ForcedDeregistration.person_id)
+            .join(Registration, Registration.id == ForcedDeregistration.registration_id))
+    stmt = scope(stmt, actor, ForcedDeregistration.enterprise_id)
+    if status:
+        stmt = stmt.where(ForcedDeregistration.status == status)
+    rows, total, page = paged(session, stmt, page=page, page_size=page_size,
+                              order_by=[ForcedDeregistration.created_at.desc(), ForcedDeregistration.id.desc()])
+    frame = pd.DataFrame.from_records([{
+        "id": req.id,
+        "status_code": req.status,
+        "序号": i,
+        "姓名": person.name,
+        "证件号码": mask_id_number(person.id_number),
+        "注册号": reg.reg_no,
+        "注册专业": specialties_text(reg.specialty1, reg.specialty2),
+        "注销原因": req.reason,
+        "附件类型": values.ATTACHMENT_TYPES.get(req.attachment_type, req.attachment_type),
+        "状态": workflow.status_label(workflow.FORCED, req.status),
+        "申请时间": fmt_dt(req.created_at),
+    } for i, (req, person, reg) in enumerate(rows, start=(page - 1) * page_size + 1)],
+        columns=["id", "status_code", *LIST_COLUMNS])
+    return PageResult(frame, total, page, page_size)
+
+
+def list_deregistrable(session: Session, actor: Actor) -> pd.DataFrame:
+    """Registered staff of this enterprise with no forced deregistration under way."""
+    require_role(actor, ENTERPRISE)
+    pending = select(ForcedDeregistration.registration_id).where(ForcedDeregistration.status.in_(OPEN_STATUSES))
+    stmt = (select(Registration, Person).join(Person, Person.id == Registration.person_id)
+            .where(Registration.enterprise_id == actor.enterprise_id,
+                   Registration.status == workflow.REG_ACTIVE, Registration.id.not_in(pending))
+            .order_by(Person.name))
+    return pd.DataFrame.from_records([{
+        "registration_id": reg.id,
+        "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}）",
+    } for reg, person in session.execute(stmt).all()], columns=["registration_id", "label"])
+
+
+def request_forced_deregistration(session: Session, actor: Actor, *, registration_id, reason: str,
+                                  reason_detail: str, attachment_type: str, file_name: str | None,
+                                  file_data: bytes | None) -> int:
+    """【申请】→【提交】: creates a 待审核 request with its attachment."""
+    require_role(actor, ENTERPRISE)
+    errors = {}
+    if reason not in values.FORCED_DEREG_REASONS:
+        errors["注销原因"] = "请选择注销原因"
+    if attachment_type not in values.ATTACHMENT_TYPES:
+        errors["附件类型"] = "请选择附件类型"
+    if reason == "其他" and not (reason_detail or "").strip():
+        errors["原因说明"] = "注销原因为「其他」时请填写原因说明"
+    if not file_data:
+        errors["附件"] = "请上传附件材料"
+    if errors:
+        raise InvalidInput(errors)
+    checked = uploads.check_upload(file_name or "", file_data)
+    workflow.begin_write(session)
+    reg = get_scoped(session, actor, Registration, registration_id)
+    if reg.status != workflow.REG_ACTIVE:
+        raise InvalidInput({"待强制注销人员": "该人员的注册已不在有效状态"})
+    if session.scalar(select(ForcedDeregistration.id).where(
+            ForcedDeregistration.registration_id == reg.id, ForcedDeregistration.status.in_(OPEN_STATUSES))):
+        raise InvalidInput({"待强制注销人员": "该人员已有办理中的强制注销申请"})
+    req = ForcedDeregistration(enterprise_id=actor.enterprise_id, registration_id=reg.id, person_id=reg.person_id,
+                               reason=reason, reason_detail=(reason_detail or "").strip(),
+                               attachment_type=attachment_type, status=workflow.INITIAL_STATUS[workflow.FORCED])
+    session.add(req)
+    session.flush()
+    workflow.record_step(session, actor, workflow.FORCED, req.id, "submit", None, req.status, req.reason)
+    session.add(Attachment(request_type=workflow.FORCED, request_id=req.id, type_code=attachment_type,
+                           original_name=checked.original_name, content_type=checked.content_type,
+                           size=len(checked.data), stored_name=uploads.store_file(checked),
+                           uploaded_by=actor.user_id))
+    audit(session, actor, "create", "forced", req.id, reason=reason)
+    return req.id
+
+
+def withdraw_forced(session: Session, actor: Actor, *, request_id) -> None:
+    """撤回: only while the ministry has not accepted."""
+    require_role(actor, ENTERPRISE)
+    workflow.begin_write(session)
+    req = get_scoped(session, actor, ForcedDeregistration, request_id)
+    workflow.transition(session, actor, workflow.FORCED, req, "withdraw", opinion="企业撤回申请")
+    audit(session, actor, "withdraw", "forced", req.id)
+
+
+def list_forced_steps(session: Session, actor: Actor, *, request_id) -> pd.DataFrame:
+    return list_steps(session, actor, kind=workflow.FORCED, request_id=request_id, model=ForcedDeregistration)

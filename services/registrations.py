@@ -1,0 +1,177 @@
+"""Registered staff: the home page expiry list, 已注册人员 and each person's 注册记录."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from db.models import Application, Enterprise, Penalty, Person, Registration
+from services import values
+from services import workflow
+from services.actor import Actor
+from services.audit import audit
+from services.common import (
+    EXPORT_LIMIT, PageResult, fmt_date, fmt_dt, get_scoped, like_pattern, paged, scope, specialties_text, today,
+)
+from services.masking import mask_id_number
+from services.validators import normalize_id_number
+
+# Derived registration states (domain.md §6.3) shown on 已注册人员.
+STATE_ACTIVE = "有效"
+STATE_EXPIRING = "即将到期"
+STATE_EXPIRED = "已过期"
+STATE_SUSPENDED = "暂停执业"
+REGISTERED_STATES = (STATE_ACTIVE, STATE_EXPIRING, STATE_EXPIRED)
+REGISTERED_COLUMNS = ["序号", "姓名", "证件号码", "性别", "注册号", "证书编号", "注册专业", "有效期起",
+                      "有效期至", "注册状态"]
+
+
+def registration_state(reg: Registration, day: dt.date, suspended: bool = False) -> str:
+    if reg.status != workflow.REG_ACTIVE:
+        return workflow.REGISTRATION_LABELS.get(reg.status, reg.status)
+    if reg.valid_to < day:
+        return STATE_EXPIRED
+    if suspended:
+        return STATE_SUSPENDED
+    if (reg.valid_to - day).days <= values.EXPIRY_WARNING_DAYS:
+        return STATE_EXPIRING
+    return STATE_ACTIVE
+
+
+def _suspended_person_ids(session: Session, person_ids: list[int], day: dt.date) -> set[int]:
+    """People with a 停止执业 penalty running today."""
+    if not person_ids:
+        return set()
+    return set(session.scalars(select(Penalty.person_id).where(
+        Penalty.person_id.in_(person_ids), Penalty.effective_from <= day, Penalty.effective_to >= day)))
+
+
+def list_expiring(session: Session, actor: Actor, *, within_days: int = values.EXPIRY_WARNING_DAYS) -> pd.DataFrame:
+    """首页: staff whose registration expires within `within_days` days (domain.md §4.2)."""
+    day = today()
+    stmt = (select(Registration, Person).join(Person, Person.id == Registration.person_id)
+            .where(Registration.status == workflow.REG_ACTIVE,
+                   Registration.valid_to >= day, Registration.valid_to <= day + dt.timedelta(days=within_days))
+            .order_by(Registration.valid_to, Person.name))
+    stmt = scope(stmt, actor, Registration.enterprise_id, Registration.person_id)
+    return pd.DataFrame.from_records([{
+        "姓名": person.name,
+        "证件号码": mask_id_number(person.id_number),
+        "注册专业": specialties_text(reg.specialty1, reg.specialty2),
+        "注册号": reg.reg_no,
+        "有效期至": fmt_date(reg.valid_to),
+        "剩余天数": (reg.valid_to - day).days,
+    } for reg, person in session.execute(stmt).all()],
+        columns=["姓名", "证件号码", "注册专业", "注册号", "有效期至", "剩余天数"])
+
+
+def expiry_counts(session: Session, actor: Actor, *, horizons=(30, 60, 90)) -> dict[int, int]:
+    """How many active registrations expire within each horizon (home page dashboard)."""
+    day = today()
+    counts = {}
+    for days in horizons:
+        stmt = select(func.count(Registration.id)).where(
+            Registration.status == workflow.REG_ACTIVE, Registration.valid_to >= day,
+            Registration.valid_to <= day + dt.timedelta(days=days))
+        counts[days] = session.execute(scope(stmt, actor, Registration.enterprise_id, Registration.person_id)).scalar_one()
+    return counts
+
+
+def staff_by_specialty(session: Session, actor: Actor) -> pd.DataFrame:
+    """Active, unexpired registrations per specialty (a person with two counts in both)."""
+    day = today()
+    frames = []
+    for col in (Registration.specialty1, Registration.specialty2):
+        stmt = (select(col.label("code"), func.count().label("n"))
+                .where(Registration.status == workflow.REG_ACTIVE, Registration.valid_to >= day, col.is_not(None))
+                .group_by(col))
+        frames.extend(session.execute(scope(stmt, actor, Registration.enterprise_id)).all())
+    totals: dict[str, int] = {}
+    for code, n in frames:
+        totals[code] = totals.get(code, 0) + n
+    return pd.DataFrame([{"注册专业": values.SPECIALTY_NAMES.get(c, c), "人数": n}
+                         for c, n in sorted(totals.items(), key=lambda kv: -kv[1])], columns=["注册专业", "人数"])
+
+
+def _registered_statement(actor: Actor, name: str | None, id_number: str | None, state: str | None):
+    day = today()
+    stmt = (select(Registration, Person).join(Person, Person.id == Registration.person_id)
+            .where(Registration.status == workflow.REG_ACTIVE))
+    stmt = scope(stmt, actor, Registration.enterprise_id, Registration.person_id)
+    if name and name.strip():
+        stmt = stmt.where(Person.name.like(like_pattern(name), escape="\\"))
+    if id_number and id_number.strip():
+        stmt = stmt.where(Person.id_number == normalize_id_number(id_number))
+    if state == STATE_EXPIRED:
+        stmt = stmt.where(Registration.valid_to < day)
+    elif state == STATE_EXPIRING:
+        stmt = stmt.where(and_(Registration.valid_to >= day,
+                               Registration.valid_to <= day + dt.timedelta(days=values.EXPIRY_WARNING_DAYS)))
+    elif state == STATE_ACTIVE:
+        stmt = stmt.where(Registration.valid_to > day + dt.timedelta(days=values.EXPIRY_WARNING_DAYS))
+    return stmt
+
+
+def _registered_frame(session: Session, rows, offset: int) -> pd.DataFrame:
+    day = today()
+    suspended = _suspended_person_ids(session, [p.id for _, p in rows], day)
+    return pd.DataFrame.from_records([{
+        "registration_id": reg.id,
+        "person_id": person.id,
+        "序号": i,
+        "姓名": person.name,
+        "证件号码": mask_id_number(person.id_number),
+        "性别": person.gender,
+        "注册号": reg.reg_no,
+        "证书编号": reg.cert_no,
+        "注册专业": specialties_text(reg.specialty1, reg.specialty2),
+        "有效期起": fmt_date(reg.valid_from),
+        "有效期至": fmt_date(reg.valid_to),
+        "注册状态": registration_state(reg, day, person.id in suspended),
+    } for i, (reg, person) in enumerate(rows, start=offset + 1)],
+        columns=["registration_id", "person_id", *REGISTERED_COLUMNS])
+
+
+def list_registered(session: Session, actor: Actor, *, name: str | None = None, id_number: str | None = None,
+                    state: str | None = None, page: int = 1, page_size: int = 10) -> PageResult:
+    """已注册人员: search by 姓名 (fuzzy) and 证件号码 (exact), paged in SQL."""
+    stmt = _registered_statement(actor, name, id_number, state)
+    rows, total, page = paged(session, stmt, page=page, page_size=page_size,
+                              order_by=[Person.name, Registration.id])
+    return PageResult(_registered_frame(session, rows, (page - 1) * page_size), total, page, page_size)
+
+
+def export_registered(session: Session, actor: Actor, *, name: str | None = None, id_number: str | None = None,
+                      state: str | None = None) -> pd.DataFrame:
+    stmt = _registered_statement(actor, name, id_number, state).order_by(Person.name, Registration.id)
+    frame = _registered_frame(session, session.execute(stmt.limit(EXPORT_LIMIT)).all(), 0)
+    audit(session, actor, "export", "registration", rows=len(frame))
+    return frame[REGISTERED_COLUMNS]
+
+
+def list_person_history(session: Session, actor: Actor, *, registration_id) -> tuple[str, pd.DataFrame]:
+    """注册记录: the person's applications with this actor's enterprise, newest first.
+
+    Reached from a registration the actor may see; another enterprise's applications of the
+    same person stay invisible.
+    """
+    reg = get_scoped(session, actor, Registration, registration_id, person_attr="person_id")
+    person = session.get(Person, reg.person_id)
+    stmt = (select(Application, Enterprise.name).join(Enterprise, Enterprise.id == Application.enterprise_id)
+            .where(Application.person_id == person.id).order_by(Application.applied_at.desc()))
+    stmt = scope(stmt, actor, Application.enterprise_id, Application.person_id)
+    frame = pd.DataFrame.from_records([{
+        "application_id": app.id,
+        "序号": i,
+        "业务类别": values.BUSINESS_TYPES.get(app.business_type, app.business_type),
+        "申报专业": specialties_text(app.specialty1, app.specialty2),
+        "执业单位名称": ent_name,
+        "状态": workflow.status_label(workflow.APPLICATION, app.status),
+        "申请时间": fmt_dt(app.applied_at),
+        "上报时间": fmt_dt(app.reported_at),
+    } for i, (app, ent_name) in enumerate(session.execute(stmt).all(), start=1)],
+        columns=["application_id", "序号", "业务类别", "申报专业", "执业单位名称", "状态", "申请时间", "上报时间"])
+    return person.name, frame
+

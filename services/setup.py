@@ -1,0 +1,68 @@
+"""Set up a database: migrate to the latest schema, load reference and demo data, keep the cookie key.
+
+    python -m services.setup            # migrate; load demo data when the database is empty
+    python -m services.setup --no-demo  # migrate and load reference data only
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import func, select
+
+from db.engine import data_dir, database_url
+from db.models import Enterprise
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def migrate() -> None:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "db" / "migrations"))
+    command.upgrade(cfg, "head")
+
+
+def cookie_key() -> str:
+    """The cookie signing key: from COOKIE_KEY, else generated once into DATA_DIR (never in the repo)."""
+    if os.environ.get("COOKIE_KEY"):
+        return os.environ["COOKIE_KEY"]
+    path = data_dir() / "cookie_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def init_database(*, demo: bool = True) -> bool:
+    """Migrate, sync the specialty list, and load the demo data into an empty database.
+
+    Returns True when demo data was loaded.
+    """
+    from services import transaction
+    from services.demo import load_demo_data, sync_specialties
+
+    migrate()
+    with transaction() as s:
+        sync_specialties(s)
+        empty = s.execute(select(func.count(Enterprise.id))).scalar_one() == 0
+        if demo and empty:
+            load_demo_data(s)
+            return True
+    return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
+    args = parser.parse_args()
+    loaded = init_database(demo=not args.no_demo)
+    cookie_key()
+    print(f"数据库已就绪：{database_url()}" + ("（已加载演示数据）" if loaded else ""))
+
+
+if __name__ == "__main__":
+    main()

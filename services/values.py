@@ -1,0 +1,181 @@
+"""Value lists of the domain (domain.md), held as data in one place.
+
+Every screen, service, demo loader and test reads these; nothing else spells them out.
+Rule numbers (validity, renewal lead time, age limit, ...) are configuration with the
+statutory defaults and can be overridden by environment variables.
+"""
+from __future__ import annotations
+
+import os
+
+# 14 registration specialties (domain.md §3.1). `active` lets a retired category keep
+# displaying on old registrations while it can no longer be chosen.
+SPECIALTIES: list[tuple[str, str, bool]] = [
+    ("01", "房屋建筑工程", True),
+    ("02", "冶炼工程", True),
+    ("03", "矿山工程", True),
+    ("04", "化工石油工程", True),
+    ("05", "水利水电工程", True),
+    ("06", "电力工程", True),
+    ("07", "农林工程", True),
+    ("08", "铁路工程", True),
+    ("09", "公路工程", True),
+    ("10", "港口与航道工程", True),
+    ("11", "航天航空工程", True),
+    ("12", "通信工程", True),
+    ("13", "市政公用工程", True),
+    ("14", "机电安装工程", True),
+]
+SPECIALTY_NAMES = {code: name for code, name, _ in SPECIALTIES}
+
+# 业务类别 (domain.md §4.1). QZZX is a separate request type, not an application.
+BUSINESS_TYPES: dict[str, str] = {
+    "CS": "初始注册",
+    "YX": "延续注册",
+    "BG": "变更注册",
+    "ZX": "注销注册",
+    "YS": "遗失补办",
+    "CX": "重新注册",
+}
+CHANGE_KINDS: dict[str, str] = {
+    "BG-DW": "变更执业单位",
+    "BG-ZY": "变更注册专业",
+    "BG-MC": "单位更名",
+    "BG-XX": "个人信息变更",
+}
+
+# 附件类型 (domain.md §4.3)
+ATTACHMENT_TYPES: dict[str, str] = {
+    "SFZ": "身份证明",
+    "ZGZS": "监理工程师资格证书",
+    "LDHT": "劳动合同/聘用合同",
+    "SBZM": "社会保险缴纳证明",
+    "TXZM": "退休证明",
+    "XLZS": "学历证书",
+    "XWZS": "学位证书",
+    "ZCZS": "职称证书",
+    "JXJY": "继续教育证明",
+    "JCHT": "解除/终止劳动合同证明",
+    "LDZC": "劳动仲裁文书/法院判决书",
+    "YYZZ": "营业执照",
+    "GSHZ": "工商核准变更通知书",
+    "YSSM": "遗失声明",
+    "ZP": "一寸彩色免冠照片",
+    "SWZM": "死亡证明/丧失民事行为能力证明",
+    "QT": "其他",
+}
+# Attachments an applicant must give per business type (domain.md §4.3).
+REQUIRED_ATTACHMENTS: dict[str, list[str]] = {
+    "CS": ["SFZ", "ZGZS", "LDHT", "SBZM", "ZP"],
+    "YX": ["SFZ", "LDHT", "SBZM", "JXJY"],
+    "BG": ["SFZ", "LDHT", "SBZM"],
+    "ZX": ["SFZ"],
+    "YS": ["SFZ", "YSSM", "ZP"],
+    "CX": ["SFZ", "ZGZS", "LDHT", "SBZM", "JXJY"],
+}
+
+# Enterprise refusal (不通过) reasons; the user may also type one (domain.md §10 #10).
+RETURN_REASONS: list[str] = [
+    "申请人非本单位人员",
+    "劳动合同与申报信息不符",
+    "社会保险缴纳单位与本单位不一致",
+    "附件材料不清晰或不完整",
+    "申报专业与本单位业务不符",
+    "个人信息有误，请核实后重新申报",
+]
+
+# 强制注销 reasons and the attachment they call for (domain.md §5.4)
+FORCED_DEREG_REASONS: dict[str, list[str]] = {
+    "已与聘用单位解除劳动关系": ["JCHT", "LDZC"],
+    "聘用合同到期未续签": ["JCHT", "LDHT"],
+    "退休": ["TXZM"],
+    "死亡": ["SWZM"],
+    "丧失民事行为能力": ["SWZM"],
+    "受到刑事处罚": ["LDZC"],
+    "其他": ["QT"],
+}
+
+ID_TYPES: list[str] = [
+    "居民身份证", "军官证", "警官证", "护照", "港澳居民来往内地通行证",
+    "台湾居民来往大陆通行证", "港澳台居民居住证", "外国人永久居留身份证",
+]
+GENDERS: list[str] = ["男", "女"]
+EDUCATIONS: list[str] = ["博士研究生", "硕士研究生", "大学本科", "大学专科", "中专/中技", "高中及以下"]
+DEGREES: list[str] = ["无", "学士", "硕士", "博士"]
+TITLES: list[str] = ["无", "初级", "中级", "副高级", "正高级"]
+EXAM_CATEGORIES: list[str] = ["土木建筑工程", "交通运输工程", "水利工程"]
+
+PENALTY_CATEGORIES: list[str] = [
+    "警告", "罚款", "没收违法所得", "责令停止执业", "撤销注册", "吊销注册证书",
+    "不予注册", "通报批评", "其他",
+]
+
+# GB/T 2260 provinces (code prefix -> name) and a few prefecture-level cities each,
+# enough for realistic demo data and the dependent city list.
+PROVINCES: dict[str, str] = {
+    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
+    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省",
+    "33": "浙江省", "34": "安徽省", "35": "福建省", "36": "江西省", "37": "山东省",
+    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区",
+    "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省",
+    "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
+    "65": "新疆维吾尔自治区",
+}
+# (province code, city name, 6-digit division code used as an ID-number address prefix)
+CITIES: list[tuple[str, str, str]] = [
+    ("11", "北京市", "110105"), ("12", "天津市", "120101"), ("13", "石家庄市", "130102"),
+    ("13", "保定市", "130602"), ("14", "太原市", "140105"), ("15", "呼和浩特市", "150102"),
+    ("21", "沈阳市", "210102"), ("21", "大连市", "210202"), ("22", "长春市", "220102"),
+    ("23", "哈尔滨市", "230102"), ("31", "上海市", "310101"), ("32", "南京市", "320102"),
+    ("32", "苏州市", "320505"), ("32", "无锡市", "320213"), ("33", "杭州市", "330102"),
+    ("33", "宁波市", "330203"), ("34", "合肥市", "340102"), ("35", "福州市", "350102"),
+    ("35", "厦门市", "350203"), ("36", "南昌市", "360102"), ("37", "济南市", "370102"),
+    ("37", "青岛市", "370202"), ("41", "郑州市", "410102"), ("42", "武汉市", "420102"),
+    ("42", "天门市", "429006"), ("42", "宜昌市", "420502"), ("43", "长沙市", "430102"),
+    ("44", "广州市", "440103"), ("44", "深圳市", "440303"), ("44", "东莞市", "441900"),
+    ("45", "南宁市", "450102"), ("46", "海口市", "460105"), ("50", "重庆市", "500101"),
+    ("51", "成都市", "510104"), ("52", "贵阳市", "520102"), ("53", "昆明市", "530102"),
+    ("54", "拉萨市", "540102"), ("61", "西安市", "610102"), ("62", "兰州市", "620102"),
+    ("63", "西宁市", "630102"), ("64", "银川市", "640104"), ("65", "乌鲁木齐市", "650102"),
+]
+
+
+def cities_of(province_name: str) -> list[str]:
+    code = next((c for c, n in PROVINCES.items() if n == province_name), None)
+    return [name for pc, name, _ in CITIES if pc == code]
+
+
+# 企业承诺: the five clauses of the manual, versioned (domain.md §1.3).
+ENTERPRISE_COMMITMENT_VERSION = "2021-12"
+ENTERPRISE_COMMITMENT_INTRO = "本单位已知悉相关法律法规及《注册监理工程师管理规定》的相关要求，本单位郑重承诺如下："
+ENTERPRISE_COMMITMENT: list[str] = [
+    "我公司已审慎阅读、充分理解并同意接受注册监理工程师管理系统相关规则，对系统相关规则的修改、调整均予以接受。",
+    "我公司充分了解并清楚知晓不得出租、出借、出售、购买国家政务服务平台账户，妥善保管且依法依规使用本公司账户，并承诺承担相应法律责任。",
+    "我公司同意以电子申报方式，申请监理工程师注册业务。",
+    "我公司已通过实名认证，认证及申报事项均为本公司办理，提供的信息及材料均为真实。",
+    "我公司愿意承担不实承诺、未履行承诺、违反承诺、隐瞒有关情况、提供虚假材料或违法违规执业的全部法律责任，接受有关主管部门的查问或处罚。",
+]
+PERSONAL_COMMITMENT_VERSION = "2021-12"
+PERSONAL_COMMITMENT: list[str] = [
+    "本人已知悉相关法律法规及《注册监理工程师管理规定》的相关要求。",
+    "本人仅受聘于一个建设工程勘察、设计、施工、监理、招标代理、造价咨询等单位，未在两个或者两个以上单位申请注册。",
+    "本人提供的信息及材料均真实、准确、完整，未隐瞒有关情况。",
+    "本人同意以电子申报方式申请监理工程师注册业务。",
+    "本人愿意承担不实承诺、违反承诺、提供虚假材料的全部法律责任。",
+]
+
+
+def _int_env(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+# Rule numbers (domain.md §11), configurable with the statutory defaults.
+VALIDITY_YEARS = _int_env("RULE_VALIDITY_YEARS", 3)
+RENEWAL_LEAD_DAYS = _int_env("RULE_RENEWAL_LEAD_DAYS", 30)
+MAX_SPECIALTIES = _int_env("RULE_MAX_SPECIALTIES", 2)
+MAX_AGE = _int_env("RULE_MAX_AGE", 65)
+EXPIRY_WARNING_DAYS = 30
+UPLOAD_MAX_BYTES = _int_env("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)

@@ -1,0 +1,215 @@
+"""Workflow as data (DESIGN.md rule 5): statuses, actions and transitions of every request type.
+
+`transition()` is the only code that assigns a request status. It re-reads the row under a
+write lock, checks the table, sets the status and writes the step row in the same transaction.
+Screens draw their buttons from `allowed_actions(kind, status, role)`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Application, ForcedDeregistration, InfoChangeRequest, WorkflowStep, now
+from services.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
+from services.errors import ConcurrentModification, InvalidInput, InvalidTransition
+
+APPLICATION = "application"
+FORCED = "forced"
+INFO_CHANGE = "info_change"
+
+# --- application statuses (domain.md §6.2) ---
+PENDING = "PENDING_ENT"
+REPORTED = "REPORTED"
+ENT_REJECTED = "ENT_REJECTED"
+WITHDRAWN = "WITHDRAWN"
+ACCEPTED = "ACCEPTED"
+CORRECTION = "CORRECTION"
+UNDER_REVIEW = "UNDER_REVIEW"
+APPROVED = "APPROVED"
+DENIED = "DENIED"
+CANCELLED = "CANCELLED"
+
+# --- forced deregistration and important-info change statuses (domain.md §6.2) ---
+SUBMITTED = "SUBMITTED"
+REQ_WITHDRAWN = "REQ_WITHDRAWN"
+REQ_ACCEPTED = "REQ_ACCEPTED"
+REQ_APPROVED = "REQ_APPROVED"
+REQ_DENIED = "REQ_DENIED"
+
+# --- registration statuses (domain.md §6.3); expiry is derived from valid_to ---
+REG_ACTIVE = "ACTIVE"
+REG_CANCELLED = "DEREGISTERED"
+REG_REVOKED = "REVOKED"
+
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    APPLICATION: {
+        PENDING: "待上报",
+        REPORTED: "已上报",
+        ENT_REJECTED: "不予上报",
+        WITHDRAWN: "已撤回",
+        ACCEPTED: "部级已受理",
+        CORRECTION: "需补正",
+        UNDER_REVIEW: "审查中",
+        APPROVED: "准予注册",
+        DENIED: "不予注册",
+        CANCELLED: "申请人已撤销",
+    },
+    FORCED: {
+        SUBMITTED: "待审核",
+        REQ_WITHDRAWN: "已撤回",
+        REQ_ACCEPTED: "部级已受理",
+        REQ_APPROVED: "已注销",
+        REQ_DENIED: "不予注销",
+    },
+    INFO_CHANGE: {
+        SUBMITTED: "待审核",
+        REQ_WITHDRAWN: "已撤回",
+        REQ_ACCEPTED: "审核中",
+        REQ_APPROVED: "审核通过",
+        REQ_DENIED: "审核不通过",
+    },
+}
+REGISTRATION_LABELS = {REG_ACTIVE: "有效", REG_CANCELLED: "已注销", REG_REVOKED: "已撤销"}
+
+# Statuses in which an application still occupies the person (one open application per person).
+OPEN_APPLICATION_STATUSES = frozenset({PENDING, REPORTED, WITHDRAWN, ACCEPTED, CORRECTION, UNDER_REVIEW})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    reason_required: bool = False
+
+
+def _t(action, label, sources, target, roles, reason_required=False) -> Transition:
+    return Transition(action, label, frozenset(sources), target, frozenset(roles), reason_required)
+
+
+TRANSITIONS: dict[str, list[Transition]] = {
+    APPLICATION: [
+        _t("report", "上报", {PENDING, WITHDRAWN}, REPORTED, {ENTERPRISE}),
+        _t("refuse", "不通过", {PENDING, WITHDRAWN}, ENT_REJECTED, {ENTERPRISE}, True),
+        # Only before the ministry accepts (manual 3.1.2: 在部级未受理状态下，可申请撤回).
+        _t("withdraw", "撤回", {REPORTED}, WITHDRAWN, {ENTERPRISE}),
+        _t("accept", "受理", {REPORTED}, ACCEPTED, {MINISTRY}),
+        _t("request_correction", "一次性告知补正", {REPORTED, ACCEPTED, UNDER_REVIEW}, CORRECTION, {MINISTRY}, True),
+        _t("review", "审查", {ACCEPTED}, UNDER_REVIEW, {MINISTRY}),
+        _t("approve", "准予注册", {UNDER_REVIEW}, APPROVED, {MINISTRY}),
+        _t("deny", "不予注册", {ACCEPTED, UNDER_REVIEW}, DENIED, {MINISTRY}, True),
+        _t("resubmit", "重新提交", {CORRECTION, ENT_REJECTED}, PENDING, {APPLICANT}),
+        _t("cancel", "撤销申请", {PENDING, WITHDRAWN, CORRECTION}, CANCELLED, {APPLICANT}),
+    ],
+    FORCED: [
+        _t("withdraw", "撤回", {SUBMITTED}, REQ_WITHDRAWN, {ENTERPRISE}),
+        _t("accept", "受理", {SUBMITTED}, REQ_ACCEPTED, {MINISTRY}),
+        _t("approve", "准予注销", {REQ_ACCEPTED}, REQ_APPROVED, {MINISTRY}),
+        _t("deny", "不予注销", {SUBMITTED, REQ_ACCEPTED}, REQ_DENIED, {MINISTRY}, True),
+    ],
+    INFO_CHANGE: [
+        _t("withdraw", "撤回", {SUBMITTED}, REQ_WITHDRAWN, {ENTERPRISE}),
+        _t("accept", "受理", {SUBMITTED}, REQ_ACCEPTED, {MINISTRY}),
+        _t("approve", "审核通过", {REQ_ACCEPTED}, REQ_APPROVED, {MINISTRY}),
+        _t("deny", "审核不通过", {SUBMITTED, REQ_ACCEPTED}, REQ_DENIED, {MINISTRY}, True),
+    ],
+}
+
+# The status a new request starts in, and the step name written when it is created.
+INITIAL_STATUS = {APPLICATION: PENDING, FORCED: SUBMITTED, INFO_CHANGE: SUBMITTED}
+CREATE_ACTION = {APPLICATION: ("submit", "个人申报"), FORCED: ("submit", "提交申请"), INFO_CHANGE: ("submit", "提交申请")}
+
+_MODELS = {APPLICATION: Application, FORCED: ForcedDeregistration, INFO_CHANGE: InfoChangeRequest}
+
+
+def status_label(kind: str, status: str | None) -> str:
+    return STATUS_LABELS[kind].get(status or "", status or "")
+
+
+def action_label(kind: str, action: str) -> str:
+    if action == CREATE_ACTION[kind][0]:
+        return CREATE_ACTION[kind][1]
+    return next((t.label for t in TRANSITIONS[kind] if t.action == action), action)
+
+
+def find_transition(kind: str, action: str) -> Transition:
+    for t in TRANSITIONS[kind]:
+        if t.action == action:
+            return t
+    raise InvalidTransition(f"未知操作：{action}")
+
+
+def allowed_actions(kind: str, status: str, role: str) -> list[str]:
+    return [t.action for t in TRANSITIONS[kind] if status in t.sources and role in t.roles]
+
+
+def next_status(kind: str, status: str, action: str, role: str) -> str:
+    """Pure check of the table: the status `action` leads to, or InvalidTransition."""
+    t = find_transition(kind, action)
+    if role not in t.roles:
+        raise InvalidTransition(f"当前角色不能执行「{t.label}」")
+    if status not in t.sources:
+        raise InvalidTransition(
+            f"当前状态为「{status_label(kind, status)}」，不能执行「{t.label}」"
+        )
+    return t.target
+
+
+def begin_write(session: Session) -> None:
+    """Start the caller's transaction as a write transaction.
+
+    On SQLite this emits BEGIN IMMEDIATE (one writer at a time, so read-then-write cannot
+    lose an update); PostgreSQL ignores the option and relies on SELECT ... FOR UPDATE.
+    Must be the first database call of the transaction: SQLAlchemy refuses to apply it to
+    a connection that has already begun.
+    """
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def lock_row(session: Session, kind: str, request_id: int):
+    model = _MODELS[kind]
+    return session.execute(
+        select(model).where(model.id == request_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def record_step(session: Session, actor: Actor, kind: str, request_id: int, action: str,
+                from_status: str | None, to_status: str, opinion: str | None = None, at=None) -> WorkflowStep:
+    step = WorkflowStep(
+        request_type=kind, request_id=request_id, at=at or now(), actor_user_id=actor.user_id,
+        actor_name=actor.name, actor_role=actor.role, action=action, from_status=from_status,
+        to_status=to_status, opinion=opinion,
+    )
+    session.add(step)
+    return step
+
+
+def transition(session: Session, actor: Actor, kind: str, row, action: str, opinion: str | None = None):
+    """Apply `action` to `row` (already scoped to the actor by the caller) and log the step.
+
+    The row is re-read under a write lock; if another user changed it since the caller read
+    it, the caller's view was stale and ConcurrentModification tells the user to reload.
+    """
+    t = find_transition(kind, action)
+    opinion = (opinion or "").strip() or None
+    if t.reason_required and not opinion:
+        raise InvalidInput({"理由": "请选择或填写理由"})
+    seen_version = row.version_id
+    fresh = lock_row(session, kind, row.id)
+    if fresh is None:
+        raise ConcurrentModification()
+    try:
+        target = next_status(kind, fresh.status, action, actor.role)
+    except InvalidTransition:
+        if fresh.version_id != seen_version:
+            raise ConcurrentModification() from None
+        raise
+    before = fresh.status
+    fresh.status = target
+    record_step(session, actor, kind, fresh.id, action, before, target, opinion)
+    session.flush()
+    return fresh

@@ -1,0 +1,254 @@
+"""注册上报 use cases on the demo database: list, filters, report, refuse, withdraw, isolation."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Application, Person, WorkflowStep
+from services import applications as apps
+from services import transaction, workflow
+from services.applications import ApplicationFilter
+from services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+
+
+def _ids(actor, status, **filters):
+    with transaction() as s:
+        page = apps.list_applications(s, actor, filters=ApplicationFilter(status=status, **filters), page_size=100)
+    return page
+
+
+def _one(actor, status, **filters) -> int:
+    page = _ids(actor, status, **filters)
+    assert page.total, f"demo data has no {status} application"
+    return int(page.rows.iloc[0]["id"])
+
+
+def _status(app_id) -> str:
+    with transaction() as s:
+        return s.get(Application, app_id).status
+
+
+def _steps(app_id) -> list[WorkflowStep]:
+    with transaction() as s:
+        return s.scalars(select(WorkflowStep).where(WorkflowStep.request_type == "application",
+                                                    WorkflowStep.request_id == app_id)
+                         .order_by(WorkflowStep.id)).all()
+
+
+def test_list_shows_the_manual_example_with_masked_id(actor_of):
+    ent = actor_of("demo-enterprise")
+    page = _ids(ent, workflow.PENDING, name="薛")
+    row = page.rows[page.rows["姓名"] == "薛琼"].iloc[0]
+    assert row["业务类别"] == "初始注册"
+    assert row["申报专业"] == "房屋建筑工程、冶炼工程"
+    assert (row["所在省"], row["所在城市"], row["性别"]) == ("湖北省", "天门市", "女")
+    assert row["执业单位名称"] == "北京小厉害有限公司"
+    assert row["状态"] == "待上报"
+    assert "*" in row["证件号码"] and len(row["证件号码"]) == 18
+    assert row["操作"].startswith("上报 / 不通过")
+
+
+def test_list_is_scoped_to_the_enterprise(actor_of):
+    ent1, ent2 = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
+    with transaction() as s:
+        rows1 = apps.list_applications(s, ent1, filters=ApplicationFilter(), page_size=100).rows
+        rows2 = apps.list_applications(s, ent2, filters=ApplicationFilter(), page_size=100).rows
+        names = {r for r, in s.execute(select(Application.enterprise_id).where(Application.id.in_(
+            [int(i) for i in rows1["id"]])))}
+    assert names == {ent1.enterprise_id}
+    assert set(rows1["id"]).isdisjoint(set(rows2["id"]))
+
+
+def test_filters_narrow_the_list(actor_of):
+    ent = actor_of("demo-enterprise")
+    all_rows = _ids(ent, None)
+    assert all_rows.total > 0
+    for status in (workflow.PENDING, workflow.REPORTED, workflow.ACCEPTED):
+        page = _ids(ent, status)
+        assert page.total > 0
+        assert set(page.rows["status_code"]) == {status}
+    cs = _ids(ent, None, business_type="CS")
+    assert cs.total > 0 and all(v.startswith("初始注册") for v in cs.rows["业务类别"])
+    metal = _ids(ent, None, specialty="02")
+    assert metal.total > 0 and all("冶炼工程" in v for v in metal.rows["申报专业"])
+    future = _ids(ent, None, applied_from=dt.date.today() + dt.timedelta(days=1))
+    assert future.total == 0 and future.first == 0
+
+
+def test_id_number_filter_is_exact(actor_of):
+    ent = actor_of("demo-enterprise")
+    with transaction() as s:
+        number = s.scalar(select(Person.id_number).where(Person.name == "薛琼"))
+    page = _ids(ent, None, id_number=number.lower())
+    assert page.total >= 1 and set(page.rows["姓名"]) == {"薛琼"}
+    assert _ids(ent, None, id_number=number[:-1]).total == 0
+
+
+def test_name_filter_treats_wildcards_literally(actor_of):
+    ent = actor_of("demo-enterprise")
+    assert _ids(ent, None, name="%").total == 0
+    assert _ids(ent, None, name="_").total == 0
+
+
+def test_paging_counts_and_clamps(actor_of):
+    ent = actor_of("demo-enterprise")
+    with transaction() as s:
+        first = apps.list_applications(s, ent, filters=ApplicationFilter(), page=1, page_size=10)
+        beyond = apps.list_applications(s, ent, filters=ApplicationFilter(), page=999, page_size=10)
+    assert first.first == 1 and first.last == min(10, first.total)
+    assert beyond.page == first.pages
+    assert list(first.rows["序号"]) == list(range(1, len(first.rows) + 1))
+
+
+def test_report_stamps_time_and_writes_a_step(actor_of):
+    ent = actor_of("demo-enterprise")
+    app_id = _one(ent, workflow.PENDING, name="薛琼")
+    with transaction() as s:
+        apps.report_application(s, ent, application_id=app_id, commitment_agreed=True)
+    with transaction() as s:
+        app = s.get(Application, app_id)
+        assert app.status == workflow.REPORTED
+        assert app.reported_at is not None and app.enterprise_commitment_at == app.reported_at
+    last = _steps(app_id)[-1]
+    assert (last.action, last.from_status, last.to_status, last.actor_role) == (
+        "report", workflow.PENDING, workflow.REPORTED, "enterprise")
+
+
+def test_report_requires_the_enterprise_commitment(actor_of):
+    ent = actor_of("demo-enterprise")
+    app_id = _one(ent, workflow.PENDING)
+    with pytest.raises(InvalidInput, match="企业承诺"):
+        with transaction() as s:
+            apps.report_application(s, ent, application_id=app_id, commitment_agreed=False)
+    assert _status(app_id) == workflow.PENDING
+
+
+def test_report_refused_when_the_person_has_another_open_application(actor_of):
+    ent = actor_of("demo-enterprise")
+    app_id = _one(ent, workflow.PENDING)
+    with transaction() as s:
+        app = s.get(Application, app_id)
+        s.add(Application(person_id=app.person_id, enterprise_id=app.enterprise_id + 1, business_type="CS",
+                          specialty1="01", status=workflow.PENDING, applied_at=app.applied_at,
+                          personal_commitment_version="2021-12"))
+    with pytest.raises(InvalidInput, match="办理中的申请"):
+        with transaction() as s:
+            apps.report_application(s, ent, application_id=app_id, commitment_agreed=True)
+    assert _status(app_id) == workflow.PENDING
+
+
+def test_refuse_needs_a_reason_and_records_it(actor_of):
+    ent = actor_of("demo-enterprise")
+    app_id = _one(ent, workflow.PENDING)
+    with pytest.raises(InvalidInput):
+        with transaction() as s:
+            apps.refuse_application(s, ent, application_id=app_id, reason="  ")
+    assert _status(app_id) == workflow.PENDING
+    with transaction() as s:
+        apps.refuse_application(s, ent, application_id=app_id, reason="劳动合同与申报信息不符")
+    with transaction() as s:
+        app = s.get(Application, app_id)
+        assert (app.status, app.return_reason) == (workflow.ENT_REJECTED, "劳动合同与申报信息不符")
+    assert _steps(app_id)[-1].opinion == "劳动合同与申报信息不符"
+
+
+def test_withdraw_before_acceptance_then_report_again(actor_of):
+    ent = actor_of("demo-enterprise")
+    app_id = _one(ent, workflow.REPORTED)
+    with transaction() as s:
+        apps.withdraw_application(s, ent, application_id=app_id)
+    assert _status(app_id) == workflow.WITHDRAWN
+    with transaction() as s:
+        apps.report_application(s, ent, application_id=app_id, commitment_agreed=True)
+    assert _status(app_id) == workflow.REPORTED
+
+
+def test_withdraw_refused_once_the_ministry_accepted(actor_of):
+    ent = actor_of("demo-enterprise")
+    app_id = _one(ent, workflow.ACCEPTED)
+    before = len(_steps(app_id))
+    with pytest.raises(InvalidTransition):
+        with transaction() as s:
+            apps.withdraw_application(s, ent, application_id=app_id)
+    assert _status(app_id) == workflow.ACCEPTED and len(_steps(app_id)) == before
+    with transaction() as s:
+        assert "withdraw" not in apps.get_application(s, ent, application_id=app_id).actions
+
+
+@pytest.mark.parametrize("command,kwargs", [
+    (apps.report_application, {"commitment_agreed": True}),
+    (apps.refuse_application, {"reason": "x"}),
+    (apps.withdraw_application, {}),
+    (apps.get_application, {}),
+    (apps.list_application_steps, {}),
+    (apps.reveal_person_numbers, {}),
+])
+def test_another_enterprise_gets_not_found_and_changes_nothing(actor_of, command, kwargs):
+    owner, other = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
+    for status in (workflow.PENDING, workflow.REPORTED):
+        app_id = _one(owner, status)
+        steps = len(_steps(app_id))
+        with pytest.raises(NotFound):
+            with transaction() as s:
+                command(s, other, application_id=app_id, **kwargs)
+        assert _status(app_id) == status and len(_steps(app_id)) == steps
+
+
+@pytest.mark.parametrize("username", ["demo-ministry", "demo-applicant"])
+def test_other_roles_cannot_report_refuse_or_withdraw(actor_of, username):
+    actor = actor_of(username)
+    app_id = _one(actor_of("demo-enterprise"), workflow.PENDING, name="薛琼")
+    for command, kwargs in ((apps.report_application, {"commitment_agreed": True}),
+                            (apps.refuse_application, {"reason": "x"}),
+                            (apps.withdraw_application, {})):
+        with pytest.raises(PermissionDenied):
+            with transaction() as s:
+                command(s, actor, application_id=app_id, **kwargs)
+    assert _status(app_id) == workflow.PENDING
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "-1", None, "99999999"])
+def test_bad_ids_are_not_found(actor_of, bad_id):
+    with pytest.raises(NotFound):
+        with transaction() as s:
+            apps.get_application(s, actor_of("demo-enterprise"), application_id=bad_id)
+
+
+def test_detail_masks_numbers_and_reveal_is_audited(actor_of):
+    from db.models import AuditLog
+    ent = actor_of("demo-enterprise")
+    app_id = _one(ent, workflow.PENDING, name="薛琼")
+    with transaction() as s:
+        detail = apps.get_application(s, ent, application_id=app_id)
+        number, phone = apps.reveal_person_numbers(s, ent, application_id=app_id)
+    assert detail.person_name == "薛琼" and "*" in detail.id_number_masked
+    assert detail.id_number_masked[:4] == number[:4] and detail.id_number_masked[-4:] == number[-4:]
+    assert "****" in detail.phone_masked and len(phone) == 11
+    with transaction() as s:
+        assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "view_unmasked")) == 1
+        assert number not in "".join(s.scalars(select(AuditLog.detail)))
+
+
+def test_steps_list_every_transition_in_order(actor_of):
+    ent = actor_of("demo-enterprise")
+    app_id = _one(ent, workflow.ACCEPTED)
+    with transaction() as s:
+        steps = apps.list_application_steps(s, ent, application_id=app_id)
+    assert list(steps.columns) == ["序号", "办理时间", "办理人", "操作", "办理结果", "意见"]
+    assert steps.iloc[0]["操作"] == "个人申报" and steps.iloc[-1]["办理结果"] == "部级已受理"
+    assert list(steps["办理时间"]) == sorted(steps["办理时间"])
+
+
+def test_export_is_masked_scoped_and_audited(actor_of):
+    from db.models import AuditLog
+    ent = actor_of("demo-enterprise")
+    with transaction() as s:
+        frame = apps.export_applications(s, ent, filters=ApplicationFilter())
+        numbers = set(s.scalars(select(Person.id_number)))
+    assert list(frame.columns) == apps.LIST_COLUMNS
+    assert set(frame["执业单位名称"]) == {"北京小厉害有限公司"}
+    assert not numbers & set(frame["证件号码"])
+    with transaction() as s:
+        assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "export")) == 1

@@ -1,0 +1,177 @@
+"""Streamlit helpers shared by the pages: the actor gate, service calls, tables, dialogs, flashes.
+
+User text is never rendered as Markdown: tables go through st.dataframe, key/value panels
+through `kv_grid`, which escapes every value before it reaches HTML.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from services import exports, transaction
+from services.actor import Actor
+from services.auth import get_actor
+from services.common import PAGE_SIZES, PageResult
+from services.errors import ServiceError
+
+ACTOR_KEY = "_actor"
+FLASH_KEY = "_flash"
+
+
+def current_actor() -> Actor | None:
+    """The logged-in actor, re-read from the database on every run (a disabled user stops at once)."""
+    username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
+    if not username:
+        return None
+    with transaction() as s:
+        actor = get_actor(s, username)
+    st.session_state[ACTOR_KEY] = actor
+    return actor
+
+
+def require_actor(role: str) -> Actor:
+    """First line of every page: the page's role or nothing (defence behind the navigation)."""
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is None or actor.role != role:
+        st.error("无权访问此页面，请使用相应账户登录。")
+        st.stop()
+    return actor
+
+
+def call(fn: Callable, *args, **kwargs):
+    """Run one service call in one transaction with the current actor; show its error, if any.
+
+    Returns the result, or None when the service refused (the message is already shown).
+    """
+    actor = st.session_state.get(ACTOR_KEY)
+    try:
+        with transaction() as s:
+            return fn(s, actor, *args, **kwargs)
+    except ServiceError as exc:
+        st.error(exc.message)
+        return None
+
+
+def act(fn: Callable, *args, success: str = "操作成功", **kwargs) -> bool:
+    """A command: on success queue the flash message for the next run and return True."""
+    actor = st.session_state.get(ACTOR_KEY)
+    try:
+        with transaction() as s:
+            fn(s, actor, *args, **kwargs)
+    except ServiceError as exc:
+        st.session_state[FLASH_KEY] = ("error", exc.message)
+        return False
+    st.session_state[FLASH_KEY] = ("success", success)
+    return True
+
+
+def flash(kind: str, message: str) -> None:
+    st.session_state[FLASH_KEY] = (kind, message)
+
+
+def show_flash() -> None:
+    """Show (once) the message the previous action left: 「操作成功」 or the service's refusal."""
+    item = st.session_state.pop(FLASH_KEY, None)
+    if not item:
+        return
+    kind, message = item
+    if kind == "success":
+        st.success(message)
+        st.toast(message)
+    else:
+        st.error(message)
+
+
+def kv_grid(pairs: list[tuple[str, str]], columns: int = 2) -> None:
+    """A bordered label/value table like the manual's detail screens. Every string is escaped."""
+    cells = [(html.escape(k), html.escape(str(v) if v is not None else "")) for k, v in pairs]
+    rows = []
+    for i in range(0, len(cells), columns):
+        chunk = cells[i:i + columns]
+        chunk += [("", "")] * (columns - len(chunk))
+        rows.append("<tr>" + "".join(f'<th>{k}</th><td>{v}</td>' for k, v in chunk) + "</tr>")
+    st.html(
+        "<style>.kv{border-collapse:collapse;width:100%;font-size:14px}"
+        ".kv th{background:#f3f6fa;color:#333;font-weight:600;text-align:right;width:14%;"
+        "padding:6px 10px;border:1px solid #dde3ea;white-space:nowrap}"
+        ".kv td{padding:6px 10px;border:1px solid #dde3ea;width:36%}</style>"
+        f'<table class="kv">{"".join(rows)}</table>'
+    )
+
+
+def record_caption(result: PageResult) -> None:
+    if result.total == 0:
+        st.info("没有找到匹配的记录")
+    else:
+        st.caption(f"显示第 {result.first} 到第 {result.last} 条记录, 总共 {result.total} 条记录")
+
+
+def paged_table(result: PageResult, *, key: str, hidden: tuple[str, ...] = ("id", "status_code"),
+                selectable: bool = True) -> int | None:
+    """Show one page of a list with row selection; returns the selected row's position or None."""
+    visible = [c for c in result.rows.columns if c not in hidden]
+    selected = None
+    if result.total:
+        event = st.dataframe(
+            result.rows, column_order=visible, hide_index=True, width="stretch", key=f"{key}_table",
+            on_select="rerun" if selectable else "ignore",
+            selection_mode="single-row",
+        )
+        if selectable and event.selection.rows:
+            pos = event.selection.rows[0]
+            selected = pos if pos < len(result.rows) else None
+    record_caption(result)
+    return selected
+
+
+def pager(key: str, total_pages: int) -> None:
+    """Page size and page number widgets under a list. Their values live in session_state
+    (`<key>_size`, `<key>_page`) and are read by the page before it queries, so one run makes
+    one query."""
+    left, right = st.columns([1, 5])
+    left.selectbox("每页条数", PAGE_SIZES, key=f"{key}_size", on_change=_reset_page, args=(key,))
+    with right:
+        if total_pages > 1:
+            current = min(st.session_state.get(f"{key}_page", 1), total_pages)
+            st.pagination(total_pages, key=f"{key}_page", default=current)
+
+
+def _reset_page(key: str) -> None:
+    # A new search starts on page 1 and forgets the export of the previous one.
+    st.session_state.pop(f"{key}_page", None)
+    st.session_state.pop(f"{key}_export_data", None)
+
+
+def reset_page(key: str) -> None:
+    _reset_page(key)
+
+
+def export_buttons(frame_fn: Callable[[], pd.DataFrame | None], *, name: str, key: str) -> None:
+    """【导出】: build the export only when asked, then offer Excel and CSV downloads."""
+    if st.button("导出", key=f"{key}_export", icon=":material/download:"):
+        frame = frame_fn()
+        if frame is not None:
+            st.session_state[f"{key}_export_data"] = frame
+    frame = st.session_state.get(f"{key}_export_data")
+    if frame is not None:
+        stamp = dt.datetime.now().strftime("%Y%m%d%H%M")
+        c1, c2 = st.columns(2)
+        c1.download_button("下载 Excel", exports.to_xlsx_bytes(frame, sheet_name=name), f"{name}_{stamp}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"{key}_xlsx", on_click="ignore")
+        c2.download_button("下载 CSV", exports.to_csv_bytes(frame), f"{name}_{stamp}.csv", "text/csv",
+                           key=f"{key}_csv", on_click="ignore")
+        st.caption(f"已生成导出文件，共 {len(frame)} 条记录（证件号码已脱敏）")
+
+
+def steps_table(frame: pd.DataFrame | None) -> None:
+    if frame is None:
+        return
+    if frame.empty:
+        st.info("暂无办理记录")
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch")
