@@ -1,0 +1,150 @@
+"""Attachment uploads: checked by content, images rewritten, stored under generated names.
+
+notes/reliability.md §1.3 (UP-1..UP-5, UP-7). The client's file name and MIME type are
+never trusted; the stored file's name and extension come from the detected content.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import uuid4
+
+from PIL import Image, ImageOps
+from pypdf import PdfReader
+
+from db.engine import data_dir
+from services.errors import InvalidInput, NotFound
+from services.values import UPLOAD_MAX_BYTES
+
+ALLOWED = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+MAX_BYTES = UPLOAD_MAX_BYTES
+MAX_PIXELS = 40_000_000
+MAX_NAME_LENGTH = 100
+
+_FIELD = "附件"
+_TYPE_MISMATCH = "文件类型与内容不符，仅支持 PDF、JPG、PNG"
+_MAGIC = [(b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"), (b"%PDF-", "pdf")]
+_EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png"}
+_PIL_FORMATS = {"png": "PNG", "jpg": "JPEG"}
+_STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:pdf|jpg|png)")
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    data: bytes
+    ext: str
+    content_type: str
+    original_name: str
+
+
+def _reject(message: str) -> InvalidInput:
+    return InvalidInput({_FIELD: message})
+
+
+def display_name(original_name: str) -> str:
+    """The client's file name made safe to show: basename only, no control characters."""
+    base = re.split(r"[/\\]", original_name or "")[-1]
+    # Cc: NUL and other controls; Cf: bidi overrides that disguise an extension.
+    base = "".join(ch for ch in base if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
+    if len(base) <= MAX_NAME_LENGTH:
+        return base
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or len(suffix) >= 10:  # no real extension to keep
+        return base[:MAX_NAME_LENGTH]
+    return stem[: MAX_NAME_LENGTH - len(suffix) - 1] + "." + suffix
+
+
+def _detect(data: bytes) -> str | None:
+    return next((ext for magic, ext in _MAGIC if data.startswith(magic)), None)
+
+
+def _rewrite_image(data: bytes, ext: str) -> bytes:
+    """Decode and re-encode: drops EXIF (GPS) and anything smuggled after the pixels."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.format != _PIL_FORMATS[ext]:
+                raise _reject(_TYPE_MISMATCH)
+            # Checked from the header, before any pixel is decoded (pixel flood).
+            if img.width * img.height > MAX_PIXELS:
+                raise _reject("图片尺寸过大")
+            img.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            # Without EXIF the orientation tag is lost, so apply it to the pixels first.
+            img = ImageOps.exif_transpose(img)
+            out = io.BytesIO()
+            if ext == "jpg":
+                if img.mode not in ("L", "RGB"):
+                    img = img.convert("RGB")
+                # Keep the colour profile; drop the COM comment Pillow would carry over.
+                img.save(out, "JPEG", quality=90, comment=b"", icc_profile=img.info.get("icc_profile"))
+            else:
+                if img.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                    img = img.convert("RGBA")
+                img.save(out, "PNG")
+            return out.getvalue()
+    except Image.DecompressionBombError as exc:
+        raise _reject("图片尺寸过大") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise _reject("图片文件无法解析") from exc
+
+
+def _check_pdf(data: bytes) -> None:
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        usable = not reader.is_encrypted and len(reader.pages) >= 1
+    except Exception as exc:  # a parser fed untrusted bytes fails in many ways
+        raise _reject("PDF 文件无法解析") from exc
+    if not usable:
+        raise _reject("PDF 文件无法解析")
+
+
+def check_upload(original_name: str, data: bytes) -> CheckedFile:
+    if not data:
+        raise _reject("文件为空")
+    if len(data) > MAX_BYTES:
+        raise _reject(f"文件过大：不能超过 {MAX_BYTES / 1024 / 1024:g} MB")
+    name = display_name(original_name)
+    detected = _detect(data)
+    suffix = name.rpartition(".")[2].lower() if "." in name else ""
+    if detected is None or _EXTENSIONS.get(suffix) != detected:
+        raise _reject(_TYPE_MISMATCH)
+    if detected == "pdf":
+        _check_pdf(data)
+    else:
+        data = _rewrite_image(data, detected)
+    return CheckedFile(data, detected, ALLOWED[detected], name)
+
+
+def _attachments_dir() -> Path:
+    path = data_dir() / "attachments"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def store_file(checked: CheckedFile) -> str:
+    """Write the file under a generated name and return that name."""
+    stored_name = f"{uuid4().hex}.{checked.ext}"
+    path = _attachments_dir() / stored_name
+    # O_EXCL: never follow or overwrite an existing entry; 0600: owner only, no execute.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(checked.data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return stored_name
+
+
+def read_file(stored_name: str) -> bytes:
+    if not isinstance(stored_name, str) or not _STORED_NAME.fullmatch(stored_name):
+        raise NotFound()
+    root = _attachments_dir().resolve()
+    path = (root / stored_name).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise NotFound()
+    return path.read_bytes()
