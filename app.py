@@ -81,5 +81,6 @@ with st.sidebar:
     st.caption("咨询热线：010-88361866")
 
 page = st.navigation(_pages_for(actor.role))
+ui.page_style()
 ui.show_flash()
 page.run()

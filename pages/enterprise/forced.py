@@ -20,15 +20,14 @@ result = ui.call(forced.list_forced, status=status, page=st.session_state.get(f"
 if result is None:
     st.stop()
 picked = ui.paged_table(result, key=KEY)
-ui.pager(KEY, result.pages)
 
 if result.total:
     row = result.rows.iloc[picked] if picked is not None else None
     allowed = workflow.allowed_actions(workflow.FORCED, row["status_code"], actor.role) if row is not None else []
-    c1, c2, _ = st.columns([1, 1, 4])
-    if c1.button("撤回", disabled="withdraw" not in allowed, key="fd_withdraw"):
+    bar = st.container(horizontal=True)
+    if bar.button("撤回", disabled="withdraw" not in allowed, key="fd_withdraw"):
         st.session_state["pending_fd_withdraw"] = int(row["id"])
-    if c2.button("进度详情", disabled=row is None, key="fd_steps"):
+    if bar.button("进度详情", disabled=row is None, key="fd_steps"):
         st.session_state["pending_fd_steps"] = int(row["id"])
     if row is not None and "withdraw" not in allowed and row["status_code"] == workflow.REQ_ACCEPTED:
         st.caption("部级已受理，无法撤回。")

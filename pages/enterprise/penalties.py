@@ -26,7 +26,6 @@ result = ui.call(penalties.list_penalties, date_from=date_from, date_to=date_to,
 if result is None:
     st.stop()
 picked = ui.paged_table(result, key=KEY, hidden=("id",))
-ui.pager(KEY, result.pages)
 
 if result.total:
     if picked is None:

@@ -22,7 +22,6 @@ result = ui.call(registrations.list_registered, name=name, id_number=id_number, 
 if result is None:
     st.stop()
 picked = ui.paged_table(result, key=KEY, hidden=("registration_id", "person_id"))
-ui.pager(KEY, result.pages)
 
 if result.total:
     if st.button("注册记录", disabled=picked is None, type="primary", icon=":material/history:"):

@@ -47,23 +47,22 @@ result = ui.call(applications.list_applications, filters=filters,
 if result is None:
     st.stop()
 picked = ui.paged_table(result, key=KEY)
-ui.pager(KEY, result.pages)
 
 if result.total:
     if picked is None:
         st.caption("请在表格中选中一条记录，再点击下方的操作按钮。")
     row = result.rows.iloc[picked] if picked is not None else None
     allowed = workflow.allowed_actions(workflow.APPLICATION, row["status_code"], actor.role) if row is not None else []
-    b = st.columns(6)
-    if b[0].button("上报", disabled="report" not in allowed, type="primary", key="btn_report"):
+    bar = st.container(horizontal=True)
+    if bar.button("上报", disabled="report" not in allowed, type="primary", key="btn_report"):
         st.switch_page("pages/enterprise/application.py", query_params={"id": str(row["id"]), "mode": "report"})
-    if b[1].button("不通过", disabled="refuse" not in allowed, key="btn_refuse"):
+    if bar.button("不通过", disabled="refuse" not in allowed, key="btn_refuse"):
         st.session_state["pending_refuse"] = int(row["id"])
-    if b[2].button("撤回", disabled="withdraw" not in allowed, key="btn_withdraw"):
+    if bar.button("撤回", disabled="withdraw" not in allowed, key="btn_withdraw"):
         st.session_state["pending_withdraw"] = int(row["id"])
-    if b[3].button("进度详情", disabled=row is None, key="btn_steps"):
+    if bar.button("进度详情", disabled=row is None, key="btn_steps"):
         st.session_state["pending_steps"] = int(row["id"])
-    if b[4].button("详情", disabled=row is None, key="btn_detail"):
+    if bar.button("详情", disabled=row is None, key="btn_detail"):
         st.switch_page("pages/enterprise/application.py", query_params={"id": str(row["id"])})
 
 

@@ -222,7 +222,7 @@ def _valid_code(seed: str) -> str:
 
 def test_important_change_request(actor_of):
     ent = actor_of("demo-enterprise")
-    code = _valid_code("MA01TEST")
+    code = _valid_code("MA01TQWE")
     with transaction() as s:
         req_id = enterprises.request_info_change(s, ent, new_name="北京小厉害集团有限公司", new_credit_code=code,
                                                  reason="企业名称已核准变更")
