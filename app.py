@@ -29,8 +29,26 @@ PAGES = {
                     visibility="hidden"),
         ],
     },
-    MINISTRY: {"": [st.Page("pages/ministry/home.py", title="首页", icon=":material/home:", default=True)]},
-    APPLICANT: {"": [st.Page("pages/applicant/home.py", title="首页", icon=":material/home:", default=True)]},
+    MINISTRY: {
+        "": [st.Page("pages/ministry/dashboard.py", title="统计分析", icon=":material/monitoring:", default=True)],
+        "审核审批": [
+            st.Page("pages/ministry/queue.py", title="注册审批", icon=":material/fact_check:"),
+            st.Page("pages/ministry/forced.py", title="强制注销审核", icon=":material/person_remove:"),
+            st.Page("pages/ministry/info_changes.py", title="企业重要信息审核", icon=":material/apartment:"),
+            st.Page("pages/ministry/penalties.py", title="行政处罚", icon=":material/gavel:"),
+        ],
+        "hidden": [
+            st.Page("pages/ministry/application.py", title="业务审批", url_path="review", visibility="hidden"),
+        ],
+    },
+    APPLICANT: {
+        "": [st.Page("pages/applicant/home.py", title="我的注册", icon=":material/home:", default=True)],
+        "注册申请": [st.Page("pages/applicant/apply.py", title="注册申请", icon=":material/edit_document:")],
+        "hidden": [
+            st.Page("pages/applicant/application.py", title="申请详情", url_path="my_application",
+                    visibility="hidden"),
+        ],
+    },
 }
 
 
@@ -54,6 +72,11 @@ if st.session_state.get("authentication_status"):
     if actor is None:  # disabled or deleted since login
         st.session_state["authentication_status"] = None
 
+if actor is None and st.query_params.get("view") == "verify":
+    # Public registration check: no login, and nothing but what a registration certificate shows.
+    st.navigation([st.Page("pages/public/verify.py", title="注册信息查询")], position="hidden").run()
+    st.stop()
+
 if actor is None:
     st.title("注册监理工程师管理系统")
     st.caption("个人版 · 企业版 · 部级版")
@@ -66,6 +89,7 @@ if actor is None:
         persist_login_attempts(s, loaded_counts, credentials)
     if st.session_state.get("authentication_status") is False:
         st.error("用户名或密码错误")
+    st.markdown("[注册信息公开查询](?view=verify)")
     if st.session_state.get("authentication_status"):
         actor = ui.current_actor()
     if actor is None:

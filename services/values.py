@@ -179,3 +179,7 @@ MAX_SPECIALTIES = _int_env("RULE_MAX_SPECIALTIES", 2)
 MAX_AGE = _int_env("RULE_MAX_AGE", 65)
 EXPIRY_WARNING_DAYS = 30
 UPLOAD_MAX_BYTES = _int_env("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
+# Statutory working days per stage (domain.md §4.4), counted on the Chinese holiday calendar.
+ACCEPTANCE_DAYS = _int_env("RULE_ACCEPTANCE_DAYS", 5)
+DECISION_DAYS = {"CS": 20, "CX": 20, "YX": 10, "BG": 10, "ZX": 10, "YS": 10}

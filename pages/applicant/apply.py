@@ -1,0 +1,8 @@
+"""Placeholder until the page is written (issue 3)."""
+import streamlit as st
+
+import ui
+from services.actor import APPLICANT
+
+actor = ui.require_actor(APPLICANT)
+st.info("此功能正在建设中。")

@@ -1,0 +1,253 @@
+"""个人版: an engineer files an application to an employing enterprise and follows it.
+
+Every check names its rule (147号令 and the 2017 procedure, domain.md §4.2, §5.1): a refusal
+raises InvalidInput with the rule in the message; a warning is returned for the user to read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration, now
+from services import deadlines, uploads, values, workflow
+from services.actor import APPLICANT, Actor
+from services.applications import _business_label
+from services.audit import audit
+from services.common import fmt_date, fmt_dt, get_scoped, like_pattern, require_role, specialties_text, today
+from services.errors import InvalidInput
+from services.validators import age_on
+
+# Continuing-education hours (domain.md §3.3)
+CPD_RENEWAL_HOURS = 96
+CPD_SPECIALTY_CHANGE_HOURS = 24
+CPD_CROSS_PROVINCE_HOURS = 8
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What the applicant asks for. `files` maps an attachment type to (file name, bytes)."""
+    enterprise_id: int
+    business_type: str
+    specialty1: str
+    specialty2: str | None = None
+    change_kind: str | None = None
+    commitment_agreed: bool = False
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MyRegistration:
+    id: int
+    reg_no: str
+    cert_no: str
+    enterprise_id: int
+    enterprise_name: str
+    specialty1: str
+    specialty2: str | None
+    specialties: str
+    valid_from: str
+    valid_to: str
+    days_left: int
+
+
+def find_employers(session: Session, actor: Actor, *, name: str, limit: int = 20) -> pd.DataFrame:
+    """Enterprises whose name contains `name`, to choose the employing unit from."""
+    require_role(actor, APPLICANT)
+    if not (name or "").strip():
+        return pd.DataFrame(columns=["id", "label"])
+    rows = session.execute(select(Enterprise.id, Enterprise.name, Enterprise.province)
+                           .where(Enterprise.name.like(like_pattern(name), escape="\\"))
+                           .order_by(Enterprise.name).limit(limit)).all()
+    return pd.DataFrame([{"id": r.id, "label": f"{r.name}（{r.province}）"} for r in rows], columns=["id", "label"])
+
+
+def _active_registration(session: Session, person_id: int) -> Registration | None:
+    return session.scalars(select(Registration).where(
+        Registration.person_id == person_id, Registration.status == workflow.REG_ACTIVE)
+        .order_by(Registration.valid_to.desc())).first()
+
+
+def get_my_registration(session: Session, actor: Actor) -> MyRegistration | None:
+    require_role(actor, APPLICANT)
+    reg = _active_registration(session, actor.person_id)
+    if reg is None:
+        return None
+    ent = session.get(Enterprise, reg.enterprise_id)
+    return MyRegistration(reg.id, reg.reg_no, reg.cert_no, ent.id, ent.name, reg.specialty1, reg.specialty2,
+                          specialties_text(reg.specialty1, reg.specialty2), fmt_date(reg.valid_from),
+                          fmt_date(reg.valid_to), (reg.valid_to - today()).days)
+
+
+def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:
+    """Refuse (InvalidInput) what the rules forbid; return the warnings the applicant should read."""
+    require_role(actor, APPLICANT)
+    person = session.get(Person, actor.person_id)
+    day = today()
+    errors: dict[str, str] = {}
+    warnings: list[str] = []
+    bt = filing.business_type
+    if bt not in values.BUSINESS_TYPES:
+        raise InvalidInput({"业务类别": "请选择业务类别"})
+    if bt == "BG" and filing.change_kind not in values.CHANGE_KINDS:
+        errors["变更内容"] = "变更注册请选择变更内容"
+    if session.get(Enterprise, filing.enterprise_id) is None:
+        errors["聘用单位"] = "请选择聘用单位"
+
+    active_codes = {code for code, _, active in values.SPECIALTIES if active}
+    chosen = [s for s in (filing.specialty1, filing.specialty2) if s]
+    if not chosen:
+        errors["申报专业"] = "请选择申报专业"
+    elif len(set(chosen)) != len(chosen):
+        errors["申报专业"] = "两个申报专业不能相同"
+    elif len(chosen) > values.MAX_SPECIALTIES:
+        errors["申报专业"] = f"每人最多可以申请 {values.MAX_SPECIALTIES} 个专业注册（第六条）"
+    elif not set(chosen) <= active_codes:
+        errors["申报专业"] = "所选专业已停止受理"
+
+    other = session.execute(
+        select(Enterprise.name).join(Application, Application.enterprise_id == Enterprise.id)
+        .where(Application.person_id == person.id, Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))
+    ).first()
+    if other:
+        errors["申请"] = f"您在「{other.name}」已有办理中的申请，不能在两个或者两个以上单位申请注册（第十三条第（四）项）"
+
+    age = age_on(person.birth_date, day)
+    if age >= values.MAX_AGE:
+        errors["年龄"] = f"年龄超过{values.MAX_AGE}周岁，不予注册（第十三条第（六）项）"
+    elif bt != "ZX":
+        decision = deadlines.add_working_days(
+            day, values.ACCEPTANCE_DAYS + values.DECISION_DAYS.get(bt, 20) + 10)
+        if age_on(person.birth_date, decision) >= values.MAX_AGE:
+            warnings.append(f"您将在预计审批完成前年满{values.MAX_AGE}周岁，届时将不予注册（第十三条第（六）项）。")
+
+    reg = _active_registration(session, person.id)
+    reg_expired = reg is not None and reg.valid_to < day
+    if bt == "CS":
+        if reg is not None and not reg_expired:
+            errors["业务类别"] = "您已有有效注册，不能申请初始注册"
+        elif not session.scalar(select(QualificationCertificate.id).where(
+                QualificationCertificate.person_id == person.id)):
+            errors["业务类别"] = "未查到您的监理工程师资格证书，不能申请初始注册（第十条）"
+    elif bt == "CX":
+        if reg is not None and not reg_expired:
+            errors["业务类别"] = "您已有有效注册，不能申请重新注册"
+    else:  # 延续, 变更, 注销, 遗失补办 act on the current registration
+        if reg is None or reg_expired:
+            errors["业务类别"] = "您没有有效注册；注册有效期满未延续的，须重新申请初始注册"
+        elif bt == "YX":
+            left = (reg.valid_to - day).days
+            if left < values.RENEWAL_LEAD_DAYS:
+                errors["业务类别"] = (f"延续注册应在注册有效期满{values.RENEWAL_LEAD_DAYS}日前申请（距到期仅剩 {left} 天），"
+                                    "逾期注册失效后须重新申请初始注册（第十一条）")
+            if reg.enterprise_id != filing.enterprise_id:
+                errors["聘用单位"] = "延续注册须通过当前聘用单位申请；更换单位请申请变更注册"
+            if person.cpd_hours is not None and person.cpd_hours < CPD_RENEWAL_HOURS:
+                errors["继续教育"] = f"继续教育学时不足：本周期需 {CPD_RENEWAL_HOURS} 学时，已完成 {person.cpd_hours} 学时（第十三条第（三）项）"
+        elif bt == "BG":
+            if filing.change_kind == "BG-DW":
+                if reg.enterprise_id == filing.enterprise_id:
+                    errors["聘用单位"] = "变更执业单位须选择新的聘用单位"
+                new_ent = session.get(Enterprise, filing.enterprise_id)
+                old_ent = session.get(Enterprise, reg.enterprise_id)
+                if new_ent and old_ent and new_ent.province != old_ent.province and person.cpd_hours is not None \
+                        and person.cpd_hours < CPD_CROSS_PROVINCE_HOURS:
+                    errors["继续教育"] = f"跨省变更执业单位须完成新单位所在地区 {CPD_CROSS_PROVINCE_HOURS} 学时继续教育"
+            elif reg.enterprise_id != filing.enterprise_id:
+                errors["聘用单位"] = "此项变更须通过当前聘用单位申请"
+            if filing.change_kind == "BG-ZY":
+                if set(chosen) == {reg.specialty1, reg.specialty2} - {None}:
+                    errors["申报专业"] = "变更注册专业须选择与当前不同的专业"
+                if person.cpd_hours is not None and person.cpd_hours < CPD_SPECIALTY_CHANGE_HOURS:
+                    errors["继续教育"] = f"变更注册专业须完成新专业 {CPD_SPECIALTY_CHANGE_HOURS} 学时继续教育"
+            warnings.append(f"变更注册后，原注册有效期（至 {fmt_date(reg.valid_to)}）保持不变。")
+        elif reg.enterprise_id != filing.enterprise_id:
+            errors["聘用单位"] = "此项业务须通过当前聘用单位申请"
+
+    missing = [values.ATTACHMENT_TYPES[t] for t in values.REQUIRED_ATTACHMENTS.get(bt, []) if t not in filing.files]
+    if missing:
+        errors["附件材料"] = "请上传：" + "、".join(missing)
+    if not filing.commitment_agreed:
+        errors["个人承诺"] = "请阅读并勾选个人承诺"
+    if errors:
+        raise InvalidInput(errors)
+    return warnings
+
+
+def file_application(session: Session, actor: Actor, *, filing: Filing) -> tuple[int, list[str]]:
+    """提交申请 to the employing enterprise: the application waits 待上报 there."""
+    checked = {t: uploads.check_upload(name, data) for t, (name, data) in filing.files.items()}
+    workflow.begin_write(session)
+    warnings = check_filing(session, actor, filing)
+    reg = _active_registration(session, actor.person_id)
+    specialties = [s for s in (filing.specialty1, filing.specialty2) if s]
+    if filing.business_type in ("ZX", "YS") and reg is not None:
+        specialties = [s for s in (reg.specialty1, reg.specialty2) if s]
+    app = Application(
+        person_id=actor.person_id, enterprise_id=filing.enterprise_id,
+        registration_id=reg.id if reg is not None and filing.business_type not in ("CS", "CX") else None,
+        business_type=filing.business_type,
+        change_kind=filing.change_kind if filing.business_type == "BG" else None,
+        specialty1=specialties[0], specialty2=specialties[1] if len(specialties) > 1 else None,
+        status=workflow.INITIAL_STATUS[workflow.APPLICATION], applied_at=now(),
+        personal_commitment_version=values.PERSONAL_COMMITMENT_VERSION,
+    )
+    session.add(app)
+    session.flush()
+    workflow.record_step(session, actor, workflow.APPLICATION, app.id, "submit", None, app.status, at=app.applied_at)
+    _store_files(session, actor, app.id, checked)
+    audit(session, actor, "file", "application", app.id, business_type=app.business_type)
+    return app.id, warnings
+
+
+def _store_files(session: Session, actor: Actor, app_id: int, checked: dict) -> None:
+    for type_code, c in checked.items():
+        session.add(Attachment(request_type=workflow.APPLICATION, request_id=app_id, type_code=type_code,
+                               original_name=c.original_name, content_type=c.content_type, size=len(c.data),
+                               stored_name=uploads.store_file(c), uploaded_by=actor.user_id))
+
+
+def resubmit_application(session: Session, actor: Actor, *, application_id, note: str,
+                         files: dict[str, tuple[str, bytes]]) -> None:
+    """After 不予上报 or a correction notice: add the corrected files and send it back to the enterprise."""
+    require_role(actor, APPLICANT)
+    checked = {t: uploads.check_upload(name, data) for t, (name, data) in files.items()}
+    workflow.begin_write(session)
+    app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
+    other = session.scalar(select(Application.id).where(
+        Application.person_id == app.person_id, Application.id != app.id,
+        Application.status.in_(workflow.OPEN_APPLICATION_STATUSES)))
+    if other:
+        raise InvalidInput("您已有其他办理中的申请，不能重新提交此申请")
+    workflow.transition(session, actor, workflow.APPLICATION, app, "resubmit", opinion=(note or "").strip() or "已按要求补正")
+    app.applied_at = now()
+    app.reported_at = None
+    _store_files(session, actor, app.id, checked)
+    audit(session, actor, "resubmit", "application", app.id)
+
+
+def cancel_application(session: Session, actor: Actor, *, application_id) -> None:
+    """撤销申请: while the enterprise has not reported it (or it came back for correction)."""
+    require_role(actor, APPLICANT)
+    workflow.begin_write(session)
+    app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
+    workflow.transition(session, actor, workflow.APPLICATION, app, "cancel", opinion="申请人撤销申请")
+    audit(session, actor, "cancel", "application", app.id)
+
+
+def list_my_applications(session: Session, actor: Actor) -> pd.DataFrame:
+    require_role(actor, APPLICANT)
+    rows = session.execute(select(Application, Enterprise.name)
+                           .join(Enterprise, Enterprise.id == Application.enterprise_id)
+                           .where(Application.person_id == actor.person_id)
+                           .order_by(Application.applied_at.desc())).all()
+    return pd.DataFrame.from_records([{
+        "id": app.id, "status_code": app.status, "序号": i, "业务类别": _business_label(app),
+        "申报专业": specialties_text(app.specialty1, app.specialty2), "聘用单位": ent_name,
+        "状态": workflow.status_label(workflow.APPLICATION, app.status), "申请时间": fmt_dt(app.applied_at),
+        "上报时间": fmt_dt(app.reported_at), "退回原因": app.return_reason or "",
+    } for i, (app, ent_name) in enumerate(rows, start=1)],
+        columns=["id", "status_code", "序号", "业务类别", "申报专业", "聘用单位", "状态", "申请时间", "上报时间", "退回原因"])

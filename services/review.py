@@ -1,0 +1,327 @@
+"""部级版: the registration centre accepts, corrects, reviews and decides (domain.md §6.2).
+
+Approval has effects on the registration, decided here and nowhere else:
+初始/重新注册 create a registration with a new 注册号; 延续 starts a new period; 变更 changes
+employer or specialties and keeps the expiry; 注销 ends the registration; 遗失补办 issues a new
+certificate number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import (Application, Enterprise, ForcedDeregistration, InfoChangeRequest, Person, Registration,
+                       WorkflowStep, now)
+from services import deadlines, values, workflow
+from services.actor import MINISTRY, Actor
+from services.applications import _business_label
+from services.audit import audit
+from services.common import (EXPORT_LIMIT, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped, like_pattern,
+                             paged, require_role, specialties_text, today)
+from services.errors import InvalidInput
+from services.masking import mask_id_number
+
+QUEUE_COLUMNS = ["序号", "姓名", "证件号码", "执业单位名称", "所在省", "业务类别", "申报专业", "状态", "上报时间",
+                 "受理时间", "办理时限", "时限状态"]
+# The legal clause a 不予注册 cites (147号令 第13条).
+DENIAL_CLAUSES = [
+    "第十三条第（一）项：不具有完全民事行为能力",
+    "第十三条第（二）项：刑事处罚尚未执行完毕或执行完毕未满2年",
+    "第十三条第（三）项：未达到继续教育要求",
+    "第十三条第（四）项：在两个或者两个以上单位申请注册",
+    "第十三条第（五）项：以虚假的职称证书参加考试并取得资格证书",
+    "第十三条第（六）项：年龄超过65周岁",
+    "第十三条第（七）项：法律、法规规定不予注册的其他情形",
+]
+# Items of a 一次性告知补正 notice: all corrections at once, as a checklist plus free text.
+CORRECTION_ITEMS = [
+    "注册申请表信息不完整", "社会保险缴纳证明不符合要求", "劳动合同不清晰或已过期", "资格证书信息与系统不一致",
+    "继续教育学时不足", "照片不符合要求", "身份证明材料不清晰", "申报专业与资格不符",
+]
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str | None = None
+    enterprise: str | None = None  # fuzzy enterprise name
+    province: str | None = None
+    business_type: str | None = None
+    specialty: str | None = None
+    name: str | None = None
+    reported_from: dt.date | None = None
+    reported_to: dt.date | None = None
+    overdue_only: bool = False
+
+
+def _queue_statement(f: QueueFilter):
+    stmt = (select(Application, Person, Enterprise)
+            .join(Person, Person.id == Application.person_id)
+            .join(Enterprise, Enterprise.id == Application.enterprise_id)
+            .where(Application.reported_at.is_not(None)))
+    if f.status:
+        stmt = stmt.where(Application.status == f.status)
+    if f.enterprise and f.enterprise.strip():
+        stmt = stmt.where(Enterprise.name.like(like_pattern(f.enterprise), escape="\\"))
+    if f.province:
+        stmt = stmt.where(Enterprise.province == f.province)
+    if f.business_type:
+        stmt = stmt.where(Application.business_type == f.business_type)
+    if f.specialty:
+        stmt = stmt.where(or_(Application.specialty1 == f.specialty, Application.specialty2 == f.specialty))
+    if f.name and f.name.strip():
+        stmt = stmt.where(Person.name.like(like_pattern(f.name), escape="\\"))
+    if f.reported_from:
+        stmt = stmt.where(Application.reported_at >= dt.datetime.combine(f.reported_from, dt.time.min))
+    if f.reported_to:
+        stmt = stmt.where(Application.reported_at < end_of_day(f.reported_to))
+    if f.overdue_only:
+        stmt = stmt.where(Application.status.in_(deadlines.TIMED_STATUSES))
+    return stmt
+
+
+def _queue_frame(rows, offset: int, day: dt.date) -> pd.DataFrame:
+    records = []
+    for i, (app, person, ent) in enumerate(rows, start=offset + 1):
+        due = deadlines.due_date(app)
+        records.append({
+            "id": app.id, "status_code": app.status, "序号": i, "姓名": person.name,
+            "证件号码": mask_id_number(person.id_number), "执业单位名称": ent.name, "所在省": ent.province,
+            "业务类别": _business_label(app), "申报专业": specialties_text(app.specialty1, app.specialty2),
+            "状态": workflow.status_label(workflow.APPLICATION, app.status),
+            "上报时间": fmt_dt(app.reported_at), "受理时间": fmt_dt(app.accepted_at),
+            "办理时限": fmt_date(due), "时限状态": deadlines.due_state(due, day),
+        })
+    return pd.DataFrame.from_records(records, columns=["id", "status_code", *QUEUE_COLUMNS])
+
+
+def list_queue(session: Session, actor: Actor, *, filters: QueueFilter, page: int = 1,
+               page_size: int = 10) -> PageResult:
+    """The ministry's queue of reported applications across all enterprises, oldest first."""
+    require_role(actor, MINISTRY)
+    day = today()
+    stmt = _queue_statement(filters)
+    if filters.overdue_only:
+        # Overdue depends on working days; filter the open items in Python (they are few).
+        rows = [r for r in session.execute(stmt.order_by(Application.reported_at)).all()
+                if deadlines.due_state(deadlines.due_date(r[0]), day) == deadlines.OVERDUE]
+        total = len(rows)
+        page_size = page_size if page_size in (10, 20, 50, 100) else 10
+        page = min(max(1, page), max(1, -(-total // page_size)))
+        rows = rows[(page - 1) * page_size: page * page_size]
+    else:
+        rows, total, page = paged(session, stmt, page=page, page_size=page_size,
+                                  order_by=[Application.reported_at, Application.id])
+    return PageResult(_queue_frame(rows, (page - 1) * page_size, day), total, page, page_size)
+
+
+def export_queue(session: Session, actor: Actor, *, filters: QueueFilter) -> pd.DataFrame:
+    require_role(actor, MINISTRY)
+    rows = session.execute(_queue_statement(filters).order_by(Application.reported_at).limit(EXPORT_LIMIT)).all()
+    frame = _queue_frame(rows, 0, today())
+    if filters.overdue_only:
+        frame = frame[frame["时限状态"] == deadlines.OVERDUE]
+    audit(session, actor, "export", "application_queue", rows=len(frame))
+    return frame[QUEUE_COLUMNS]
+
+
+def _ministry_transition(session: Session, actor: Actor, application_id, action: str,
+                         opinion: str | None = None) -> Application:
+    require_role(actor, MINISTRY)
+    app = get_scoped(session, actor, Application, application_id)
+    app = workflow.transition(session, actor, workflow.APPLICATION, app, action, opinion=opinion)
+    audit(session, actor, action, "application", app.id)
+    return app
+
+
+def accept_applications(session: Session, actor: Actor, *, application_ids: list[int]) -> int:
+    """受理, one or several at once (all or none: one refusal refuses the batch)."""
+    require_role(actor, MINISTRY)
+    if not application_ids:
+        raise InvalidInput("请至少选择一条申请")
+    workflow.begin_write(session)
+    for app_id in application_ids:
+        app = _ministry_transition(session, actor, app_id, "accept")
+        app.accepted_at = _last_step_time(session, app.id)
+    return len(application_ids)
+
+
+def request_correction(session: Session, actor: Actor, *, application_id, items: list[str], note: str) -> None:
+    """一次性告知补正: every needed correction in one notice, as a checklist plus text."""
+    lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
+    if (note or "").strip():
+        lines.append(f"说明：{note.strip()}")
+    if not lines:
+        raise InvalidInput({"补正内容": "请勾选或填写需要补正的内容"})
+    workflow.begin_write(session)
+    app = _ministry_transition(session, actor, application_id, "request_correction", "\n".join(lines))
+    app.return_reason = "\n".join(lines)
+
+
+def start_review(session: Session, actor: Actor, *, application_id) -> None:
+    """审查."""
+    workflow.begin_write(session)
+    _ministry_transition(session, actor, application_id, "review")
+
+
+def deny_application(session: Session, actor: Actor, *, application_id, reason: str, clause: str) -> None:
+    """不予注册, with the reason and the legal clause."""
+    if clause not in DENIAL_CLAUSES:
+        raise InvalidInput({"法律依据": "请选择不予注册的法律依据"})
+    if not (reason or "").strip():
+        raise InvalidInput({"理由": "请填写不予注册的理由"})
+    workflow.begin_write(session)
+    text = f"{reason.strip()}（依据《注册监理工程师管理规定》{clause}）"
+    app = _ministry_transition(session, actor, application_id, "deny", text)
+    app.return_reason = text
+    app.decided_at = _last_step_time(session, app.id)
+
+
+def approve_application(session: Session, actor: Actor, *, application_id) -> int | None:
+    """准予注册, and its effect on the registration. Returns the registration id."""
+    workflow.begin_write(session)
+    app = _ministry_transition(session, actor, application_id, "approve")
+    app.decided_at = _last_step_time(session, app.id)
+    return _apply_approval(session, app)
+
+
+def _last_step_time(session: Session, app_id: int) -> dt.datetime:
+    return session.execute(select(WorkflowStep.at).where(
+        WorkflowStep.request_type == workflow.APPLICATION, WorkflowStep.request_id == app_id)
+        .order_by(WorkflowStep.id.desc()).limit(1)).scalar_one()
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _province_code(province: str) -> str:
+    return next((code for code, name in values.PROVINCES.items() if name == province), "11")
+
+
+def _next_reg_no(session: Session, prefix: str) -> str:
+    """注册号: 2-digit province code of the employer + a 6-digit serial (domain.md §7.1)."""
+    last = session.scalar(select(func.max(Registration.reg_no)).where(Registration.reg_no.like(f"{prefix}%")))
+    serial = int(last[2:]) + 1 if last else 1
+    return f"{prefix}{serial:06d}"
+
+
+def _new_cert_no(session: Session, reg_no: str, day: dt.date) -> str:
+    base = f"{day.year}{reg_no}"
+    n = session.scalar(select(func.count(Registration.id)).where(Registration.cert_no.like(f"{base}%")))
+    return base if not n else f"{base}-{n + 1}"
+
+
+def _current_registration(session: Session, app: Application) -> Registration:
+    reg = session.get(Registration, app.registration_id) if app.registration_id else None
+    if reg is None:
+        reg = session.scalars(select(Registration).where(
+            Registration.person_id == app.person_id, Registration.status == workflow.REG_ACTIVE)
+            .order_by(Registration.valid_to.desc())).first()
+    if reg is None:
+        raise InvalidInput("该人员没有有效注册，无法办理此业务")
+    return reg
+
+
+def _apply_approval(session: Session, app: Application) -> int:
+    day = app.decided_at.date()
+    validity = values.VALIDITY_YEARS
+    if app.business_type in ("CS", "CX"):
+        ent = session.get(Enterprise, app.enterprise_id)
+        reg_no = _next_reg_no(session, _province_code(ent.province))
+        reg = Registration(person_id=app.person_id, enterprise_id=app.enterprise_id, reg_no=reg_no,
+                           cert_no=_new_cert_no(session, reg_no, day), specialty1=app.specialty1,
+                           specialty2=app.specialty2, valid_from=day,
+                           valid_to=_add_years(day, validity) - dt.timedelta(days=1), status=workflow.REG_ACTIVE)
+        session.add(reg)
+        session.flush()
+        app.registration_id = reg.id
+        return reg.id
+    reg = _current_registration(session, app)
+    app.registration_id = reg.id
+    if app.business_type == "YX":  # a new period right after the old one
+        reg.valid_from = max(reg.valid_to + dt.timedelta(days=1), day)
+        reg.valid_to = _add_years(reg.valid_from, validity) - dt.timedelta(days=1)
+    elif app.business_type == "BG":  # employer or specialties change; the expiry stays
+        reg.enterprise_id = app.enterprise_id
+        reg.specialty1, reg.specialty2 = app.specialty1, app.specialty2
+    elif app.business_type == "ZX":
+        reg.status = workflow.REG_CANCELLED
+        reg.ended_at = app.decided_at
+    elif app.business_type == "YS":
+        reg.cert_no = _new_cert_no(session, reg.reg_no, day)
+    return reg.id
+
+
+# --- forced deregistration and important-info change reviews ---------------------------------
+
+def list_forced_queue(session: Session, actor: Actor, *, status: str | None = None, page: int = 1,
+                      page_size: int = 10) -> PageResult:
+    require_role(actor, MINISTRY)
+    stmt = (select(ForcedDeregistration, Person, Registration, Enterprise)
+            .join(Person, Person.id == ForcedDeregistration.person_id)
+            .join(Registration, Registration.id == ForcedDeregistration.registration_id)
+            .join(Enterprise, Enterprise.id == ForcedDeregistration.enterprise_id))
+    if status:
+        stmt = stmt.where(ForcedDeregistration.status == status)
+    rows, total, page = paged(session, stmt, page=page, page_size=page_size,
+                              order_by=[ForcedDeregistration.created_at, ForcedDeregistration.id])
+    frame = pd.DataFrame.from_records([{
+        "id": req.id, "status_code": req.status, "序号": i, "申请单位": ent.name, "姓名": person.name,
+        "证件号码": mask_id_number(person.id_number), "注册号": reg.reg_no, "注销原因": req.reason,
+        "原因说明": req.reason_detail, "状态": workflow.status_label(workflow.FORCED, req.status),
+        "申请时间": fmt_dt(req.created_at),
+    } for i, (req, person, reg, ent) in enumerate(rows, start=(page - 1) * page_size + 1)],
+        columns=["id", "status_code", "序号", "申请单位", "姓名", "证件号码", "注册号", "注销原因", "原因说明",
+                 "状态", "申请时间"])
+    return PageResult(frame, total, page, page_size)
+
+
+def decide_forced(session: Session, actor: Actor, *, request_id, action: str, opinion: str | None = None) -> None:
+    """受理 / 准予注销 (the registration becomes 已注销) / 不予注销."""
+    require_role(actor, MINISTRY)
+    workflow.begin_write(session)
+    req = get_scoped(session, actor, ForcedDeregistration, request_id)
+    req = workflow.transition(session, actor, workflow.FORCED, req, action, opinion=opinion)
+    if req.status == workflow.REQ_APPROVED:
+        reg = session.get(Registration, req.registration_id)
+        reg.status = workflow.REG_CANCELLED
+        reg.ended_at = now()
+    audit(session, actor, action, "forced", req.id)
+
+
+def list_info_change_queue(session: Session, actor: Actor, *, status: str | None = None) -> pd.DataFrame:
+    require_role(actor, MINISTRY)
+    stmt = select(InfoChangeRequest, Enterprise).join(Enterprise, Enterprise.id == InfoChangeRequest.enterprise_id)
+    if status:
+        stmt = stmt.where(InfoChangeRequest.status == status)
+    rows = session.execute(stmt.order_by(InfoChangeRequest.created_at).limit(EXPORT_LIMIT)).all()
+    return pd.DataFrame.from_records([{
+        "id": r.id, "status_code": r.status, "序号": i, "原企业名称": r.old_name, "新企业名称": r.new_name,
+        "原统一社会信用代码": r.old_credit_code, "新统一社会信用代码": r.new_credit_code, "变更原因": r.reason,
+        "状态": workflow.status_label(workflow.INFO_CHANGE, r.status), "申请时间": fmt_dt(r.created_at),
+    } for i, (r, _ent) in enumerate(rows, start=1)],
+        columns=["id", "status_code", "序号", "原企业名称", "新企业名称", "原统一社会信用代码", "新统一社会信用代码",
+                 "变更原因", "状态", "申请时间"])
+
+
+def decide_info_change(session: Session, actor: Actor, *, request_id, action: str,
+                       opinion: str | None = None) -> None:
+    """受理 / 审核通过 (the enterprise's name and code change; the request keeps the old ones) / 审核不通过."""
+    require_role(actor, MINISTRY)
+    workflow.begin_write(session)
+    req = get_scoped(session, actor, InfoChangeRequest, request_id)
+    req = workflow.transition(session, actor, workflow.INFO_CHANGE, req, action, opinion=opinion)
+    if req.status == workflow.REQ_APPROVED:
+        ent = session.get(Enterprise, req.enterprise_id)
+        if session.scalar(select(Enterprise.id).where(Enterprise.credit_code == req.new_credit_code,
+                                                      Enterprise.id != ent.id)):
+            raise InvalidInput({"统一社会信用代码": "该统一社会信用代码已被其他企业使用"})
+        ent.name, ent.credit_code = req.new_name, req.new_credit_code
+    audit(session, actor, action, "info_change", req.id)
