@@ -6,7 +6,7 @@ PORT ?= 8501
 DATA_DIR ?= data
 export DATA_DIR
 
-.PHONY: run test setup venv screenshots clean
+.PHONY: run test setup venv screenshots backup restore clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ test: venv
 
 screenshots: setup
 	$(PY) -m pytest tests/e2e -m screenshots
+
+backup: venv
+	$(PY) -m services.backup backup
+
+# make restore FROM=data/backups/20261124-120000  (into an empty database)
+restore: venv
+	$(PY) -m services.backup restore $(FROM)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,97 @@
+"""Backup and restore of the database together with the uploaded attachments.
+
+    python -m services.backup backup  [--to DIR]     # writes DIR/<timestamp>/ (default DATA_DIR/backups)
+    python -m services.backup restore FROM_DIR        # into the configured, empty database
+
+SQLite uses the online backup API (safe while the app runs: WAL keeps recent commits outside the
+main file, so copying the file would not be); PostgreSQL uses pg_dump -Fc / pg_restore. The
+attachments are copied in the same run, so a restore has every file its rows point to.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from db.engine import data_dir, database_url
+
+DB_FILE = "database.sqlite"
+DUMP_FILE = "database.dump"
+MANIFEST = "manifest.json"
+
+
+def _pg_args(url) -> tuple[list[str], dict[str, str]]:
+    args = ["-h", url.host or "localhost", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
+    env = {"PGPASSWORD": url.password} if url.password else {}
+    return args, env
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> None:
+    subprocess.run(cmd, check=True, env={**os.environ, **env}, capture_output=True)
+
+
+def backup(target_root: Path | None = None) -> Path:
+    """Write one backup folder and return it."""
+    url = make_url(database_url())
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = (target_root or data_dir() / "backups") / stamp
+    target.mkdir(parents=True, exist_ok=False)
+    if url.get_backend_name() == "sqlite":
+        with sqlite3.connect(url.database) as src, sqlite3.connect(target / DB_FILE) as dst:
+            src.backup(dst)
+    else:
+        args, env = _pg_args(url)
+        _run(["pg_dump", "-Fc", "-f", str(target / DUMP_FILE), *args, url.database], env)
+    attachments = data_dir() / "attachments"
+    if attachments.exists():
+        shutil.copytree(attachments, target / "attachments")
+    (target / MANIFEST).write_text(json.dumps({
+        "created": stamp, "backend": url.get_backend_name(),
+        "attachments": sum(1 for _ in (target / "attachments").glob("*")) if attachments.exists() else 0,
+    }, ensure_ascii=False))
+    return target
+
+
+def restore(source: Path) -> None:
+    """Restore a backup folder into the configured database, which must be empty."""
+    manifest = json.loads((source / MANIFEST).read_text())
+    url = make_url(database_url())
+    if manifest["backend"] != url.get_backend_name():
+        raise SystemExit(f"备份来自 {manifest['backend']}，当前数据库是 {url.get_backend_name()}")
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database)
+        if path.exists() and path.stat().st_size > 0:
+            raise SystemExit(f"目标数据库已存在：{path}（请先移走或指定新的 DATA_DIR）")
+        with sqlite3.connect(source / DB_FILE) as src, sqlite3.connect(path) as dst:
+            src.backup(dst)
+    else:
+        args, env = _pg_args(url)
+        _run(["pg_restore", "--no-owner", "--exit-on-error", "-d", url.database, *args, str(source / DUMP_FILE)], env)
+    if (source / "attachments").exists():
+        shutil.copytree(source / "attachments", data_dir() / "attachments", dirs_exist_ok=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("backup", help="备份数据库和附件")
+    b.add_argument("--to", type=Path, default=None, help="备份目录（默认 DATA_DIR/backups）")
+    r = sub.add_parser("restore", help="从备份恢复到空数据库")
+    r.add_argument("source", type=Path)
+    args = parser.parse_args()
+    if args.command == "backup":
+        print(f"备份完成：{backup(args.to)}")
+    else:
+        restore(args.source)
+        print("恢复完成")
+
+
+if __name__ == "__main__":
+    main()
