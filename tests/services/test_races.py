@@ -1,0 +1,118 @@
+"""Two people, one record (DESIGN.md rule 6): exactly one wins, the others get a clear refusal,
+and no step is lost or doubled. Runs on SQLite (BEGIN IMMEDIATE) and PostgreSQL (FOR UPDATE)."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Application, ForcedDeregistration, WorkflowStep
+from services import applications, forced, review, transaction, workflow
+from services.applications import ApplicationFilter
+from services.errors import ConcurrentModification, InvalidTransition, ServiceError
+
+
+def _race(calls: list) -> tuple[list, list]:
+    """Start every call at the same moment; return (results of winners, errors of losers)."""
+    barrier = threading.Barrier(len(calls))
+    wins, losses, unexpected = [], [], []
+
+    def run(fn):
+        barrier.wait()
+        try:
+            with transaction() as s:
+                wins.append(fn(s))
+        except (InvalidTransition, ConcurrentModification) as exc:
+            losses.append(exc)
+        except Exception as exc:  # anything else is a bug and must fail the test
+            unexpected.append(exc)
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not unexpected, unexpected
+    return wins, losses
+
+
+def _app_in(actor, status) -> int:
+    with transaction() as s:
+        page = applications.list_applications(s, actor, filters=ApplicationFilter(status=status))
+    return int(page.rows.iloc[0]["id"])
+
+
+def _steps(kind: str, request_id: int) -> int:
+    with transaction() as s:
+        return s.scalar(select(func.count()).select_from(WorkflowStep).where(
+            WorkflowStep.request_type == kind, WorkflowStep.request_id == request_id))
+
+
+def _status(model, row_id) -> str:
+    with transaction() as s:
+        return s.get(model, row_id).status
+
+
+@pytest.mark.parametrize("threads", [2, 8])
+def test_withdraw_against_accept(actor_of, threads):
+    ent, ministry = actor_of("demo-enterprise"), actor_of("demo-ministry")
+    app_id = _app_in(ent, workflow.REPORTED)
+    before = _steps("application", app_id)
+    calls = []
+    for i in range(threads):
+        if i % 2:
+            calls.append(lambda s: applications.withdraw_application(s, ent, application_id=app_id) or "withdraw")
+        else:
+            calls.append(lambda s: review.accept_applications(s, ministry, application_ids=[app_id]) and "accept")
+    wins, losses = _race(calls)
+    assert len(wins) == 1 and len(losses) == threads - 1
+    final = _status(Application, app_id)
+    assert final == {"withdraw": workflow.WITHDRAWN, "accept": workflow.ACCEPTED}[wins[0]]
+    assert _steps("application", app_id) == before + 1
+    assert all(isinstance(e, ServiceError) and e.message for e in losses)
+
+
+@pytest.mark.parametrize("threads", [2, 8])
+def test_double_report(actor_of, threads):
+    ent = actor_of("demo-enterprise")
+    app_id = _app_in(ent, workflow.PENDING)
+    before = _steps("application", app_id)
+    wins, losses = _race([lambda s: applications.report_application(s, ent, application_id=app_id,
+                                                                     commitment_agreed=True)] * threads)
+    assert len(wins) == 1 and len(losses) == threads - 1
+    assert _status(Application, app_id) == workflow.REPORTED
+    assert _steps("application", app_id) == before + 1
+
+
+@pytest.mark.parametrize("threads", [2, 8])
+def test_double_approval_creates_one_registration(actor_of, threads):
+    ministry = actor_of("demo-ministry")
+    with transaction() as s:
+        app_id = s.scalar(select(Application.id).where(Application.status == workflow.UNDER_REVIEW,
+                                                       Application.business_type == "CS"))
+    assert app_id, "demo data has a 初始注册 under review"
+    before = _steps("application", app_id)
+    wins, losses = _race([lambda s: review.approve_application(s, ministry, application_id=app_id)] * threads)
+    assert len(wins) == 1 and len(losses) == threads - 1
+    with transaction() as s:
+        assert s.get(Application, app_id).registration_id == wins[0]
+    assert _steps("application", app_id) == before + 1
+
+
+@pytest.mark.parametrize("threads", [2, 8])
+def test_forced_withdraw_against_accept(actor_of, threads):
+    ent, ministry = actor_of("demo-enterprise"), actor_of("demo-ministry")
+    with transaction() as s:
+        req_id = s.scalar(select(ForcedDeregistration.id).where(
+            ForcedDeregistration.enterprise_id == ent.enterprise_id,
+            ForcedDeregistration.status == workflow.SUBMITTED))
+    before = _steps("forced", req_id)
+    calls = [(lambda s: forced.withdraw_forced(s, ent, request_id=req_id) or "withdraw") if i % 2 else
+             (lambda s: review.decide_forced(s, ministry, request_id=req_id, action="accept") or "accept")
+             for i in range(threads)]
+    wins, losses = _race(calls)
+    assert len(wins) == 1 and len(losses) == threads - 1
+    assert _status(ForcedDeregistration, req_id) == {"withdraw": workflow.REQ_WITHDRAWN,
+                                                     "accept": workflow.REQ_ACCEPTED}[wins[0]]
+    assert _steps("forced", req_id) == before + 1
