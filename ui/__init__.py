@@ -86,6 +86,15 @@ def show_flash() -> None:
         st.error(message)
 
 
+_MD_SPECIALS = set("\\`*_{}[]()#+-.!|~<>:$=")
+
+
+def md_escape(text: str) -> str:
+    """User text for a place Streamlit renders as Markdown (headers, captions, button labels):
+    every Markdown, directive (:red[], :material/...:) and LaTeX ($) character is escaped."""
+    return "".join("\\" + ch if ch in _MD_SPECIALS else ch for ch in str(text))
+
+
 def kv_grid(pairs: list[tuple[str, str]], columns: int = 2) -> None:
     """A bordered label/value table like the manual's detail screens. Every string is escaped."""
     cells = [(html.escape(k), html.escape(str(v) if v is not None else "")) for k, v in pairs]

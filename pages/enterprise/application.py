@@ -68,11 +68,11 @@ with st.expander("附件材料（点击展开查看）", expanded=report_mode):
         for i, att in enumerate(images):
             file = ui.call(attachments.get_attachment_file, attachment_id=att.id)
             if file:
-                cols[i % 3].image(file.data, caption=f"{att.type_label}：{att.original_name}")
+                cols[i % 3].image(file.data, caption=ui.md_escape(f"{att.type_label}：{att.original_name}"))
     for att in others:
         file = ui.call(attachments.get_attachment_file, attachment_id=att.id)
         if file:
-            st.download_button(f"{att.type_label}：{att.original_name}", file.data, file.name, file.content_type,
+            st.download_button(ui.md_escape(f"{att.type_label}：{att.original_name}"), file.data, file.name, file.content_type,
                                key=f"att_{att.id}", on_click="ignore", icon=":material/attach_file:")
 
 with st.expander("个人承诺（点击展开查看）"):

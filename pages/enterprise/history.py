@@ -14,7 +14,7 @@ found = ui.call(registrations.list_person_history, registration_id=st.query_para
 if found is None:
     st.stop()
 person_name, history = found
-st.header(f"注册记录：{person_name}")
+st.header(f"注册记录：{ui.md_escape(person_name)}")
 
 if history.empty:
     st.info("没有找到匹配的记录")
