@@ -80,14 +80,16 @@ if actor is None and st.query_params.get("view") == "verify":
 if actor is None:
     st.title("注册监理工程师管理系统")
     st.caption("个人版 · 企业版 · 部级版")
+    throttled = False
     try:
         auth.login(max_login_attempts=MAX_FAILED_LOGINS,
                    fields={"Form name": "用户登录", "Username": "用户名", "Password": "密码", "Login": "登录"})
     except stauth.LoginError:
+        throttled = True
         st.error(f"登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试。")
     with transaction() as s:
         persist_login_attempts(s, loaded_counts, credentials)
-    if st.session_state.get("authentication_status") is False:
+    if st.session_state.get("authentication_status") is False and not throttled:
         st.error("用户名或密码错误")
     st.markdown("[注册信息公开查询](?view=verify)")
     if st.session_state.get("authentication_status"):
@@ -99,7 +101,7 @@ if actor is None:
 with transaction() as s:
     org_name = header_name(s, actor)
 with st.sidebar:
-    st.subheader(org_name)
+    st.subheader(ui.md_escape(org_name))
     st.caption(f"注册监理工程师管理系统（{ROLE_LABELS[actor.role]}）")
     auth.logout("退出登录", location="sidebar", key="logout_btn")
     st.caption("咨询热线：010-88361866")

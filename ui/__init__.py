@@ -52,7 +52,7 @@ def call(fn: Callable, *args, **kwargs):
         with transaction() as s:
             return fn(s, actor, *args, **kwargs)
     except ServiceError as exc:
-        st.error(exc.message)
+        st.error(md_escape(exc.message))
         return None
 
 
@@ -83,7 +83,7 @@ def show_flash() -> None:
         st.success(message)
         st.toast(message)
     else:
-        st.error(message)
+        st.error(md_escape(message))
 
 
 _MD_SPECIALS = set("\\`*_{}[]()#+-.!|~<>:$=")

@@ -1,0 +1,206 @@
+"""Helpers of the page tests: log in, open a page, read what the user would see.
+
+Every test gets a fresh copy of the demo database (`demo_db`, tests/conftest.py) and a fresh
+AppTest. Logging in seeds the authenticator's session keys (notes/streamlit.md §2.5); the login
+form itself is driven in test_login.py.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from google.protobuf import text_format
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+TIMEOUT = 30
+
+ENT = "demo-enterprise"
+ENT2 = "demo-enterprise-2"
+ENT_NAME = "北京小厉害有限公司"
+
+HOME = "pages/enterprise/home.py"
+REPORT = "pages/enterprise/report.py"
+REGISTERED = "pages/enterprise/registered.py"
+FORCED = "pages/enterprise/forced.py"
+FORCED_APPLY = "pages/enterprise/forced_apply.py"
+INFO = "pages/enterprise/info.py"
+PENALTIES = "pages/enterprise/penalties.py"
+APPLICATION = "pages/enterprise/application.py"
+HISTORY = "pages/enterprise/history.py"
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+def seed_login(at: AppTest, username: str) -> AppTest:
+    """Put the session in the state streamlit-authenticator leaves after a successful login."""
+    from db.models import User
+    from services import transaction
+
+    with transaction() as s:
+        user = s.scalars(select(User).where(User.username == username)).one()
+        name, role = user.display_name, user.role
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["name"] = name
+    at.session_state["roles"] = [role]
+    return at
+
+
+def open_page(at: AppTest, page: str, **query) -> AppTest:
+    at.query_params.clear()
+    for k, v in query.items():
+        at.query_params[k] = str(v)
+    at.switch_page(page).run()
+    return at
+
+
+# ---------------------------------------------------------------- reading the page
+
+
+def walk(node) -> Iterator:
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from walk(child)
+
+
+def node_text(node) -> str:
+    """Every string a node carries: its proto as UTF-8 text, plus a dataframe's cells."""
+    parts = []
+    proto = getattr(node, "proto", None)
+    if proto is not None:
+        try:
+            parts.append(text_format.MessageToString(proto, as_utf8=True))
+        except Exception:  # noqa: BLE001 - some protos are not messages
+            parts.append(str(proto))
+    if getattr(node, "type", None) in ("arrow_data_frame", "dataframe"):
+        try:
+            parts.append(node.value.to_string())
+        except Exception:  # noqa: BLE001
+            pass
+    return "\n".join(parts)
+
+
+def all_text(at: AppTest) -> str:
+    return "\n".join(node_text(n) for n in walk(at._tree))
+
+
+def values(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def errors(at: AppTest) -> list[str]:
+    return values(at.error)
+
+
+def successes(at: AppTest) -> list[str]:
+    return values(at.success)
+
+
+def infos(at: AppTest) -> list[str]:
+    return values(at.info)
+
+
+def captions(at: AppTest) -> list[str]:
+    return values(at.caption)
+
+
+def html_text(at: AppTest) -> str:
+    return "\n".join(h.value for h in at.html)
+
+
+def button(at: AppTest, label: str, key: str | None = None):
+    found = [b for b in at.button if b.label == label and (key is None or b.key == key)]
+    assert found, f"no button {label!r}; buttons: {[(b.label, b.key) for b in at.button]}"
+    assert len(found) == 1, f"several buttons {label!r}: {[b.key for b in found]}"
+    return found[0]
+
+
+def submit(at: AppTest, form: str, label: str = "提交"):
+    """The submit button of st.form(form): its key is FormSubmitter:<form>-<label>."""
+    return at.button(key=f"FormSubmitter:{form}-{label}")
+
+
+def dialogs(at: AppTest) -> list:
+    return [n for n in walk(at._tree) if getattr(n, "type", None) == "dialog"]
+
+
+def dialog_title(block) -> str:
+    return block.proto.dialog.title
+
+
+def select_row(at: AppTest, table_key: str, row: int) -> AppTest:
+    """Select one row of an st.dataframe(on_select="rerun") the way the browser does."""
+    at.session_state[table_key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    return at
+
+
+def table(at: AppTest, key: str | None = None):
+    """The DataFrame of a dataframe element (the first one when no key is given)."""
+    frames = at.dataframe if key is None else [d for d in at.dataframe if d.proto.id and key in d.proto.id]
+    assert frames, "no dataframe on the page"
+    return frames[0].value
+
+
+CAPTION = re.compile(r"显示第 (\d+) 到第 (\d+) 条记录, 总共 (\d+) 条记录")
+
+
+def record_caption(at: AppTest) -> tuple[int, int, int] | None:
+    for c in captions(at):
+        m = CAPTION.search(c)
+        if m:
+            return tuple(int(x) for x in m.groups())
+    return None
+
+
+def page_title(at: AppTest) -> str:
+    return at.header[0].value if len(at.header) else ""
+
+
+# ---------------------------------------------------------------- database helpers
+
+
+def actor(username: str):
+    from services import transaction
+    from services.auth import get_actor
+
+    with transaction() as s:
+        return get_actor(s, username)
+
+
+def db(fn):
+    """Run fn(session) in one transaction and return its result."""
+    from services import transaction
+
+    with transaction() as s:
+        return fn(s)
+
+
+def png_bytes(size=(8, 8), color=(200, 30, 30)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def valid_credit_code(prefix: str = "91110108MA01") -> str:
+    """A 统一社会信用代码 with a correct check digit (GB 32100), unused by the demo data."""
+    from stdnum.cn import uscc
+
+    from db.models import Enterprise
+
+    used = set(db(lambda s: list(s.scalars(select(Enterprise.credit_code)))))
+    for n in range(100000):
+        body = f"{prefix}{n:05d}"[:17]
+        code = body + uscc.calc_check_digit(body)
+        if uscc.is_valid(code) and code not in used:
+            return code
+    raise AssertionError("no free credit code")

@@ -1,0 +1,191 @@
+"""Login through the real form, the login throttle, and role-based navigation."""
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from sqlalchemy import select
+
+from apptest_kit import ENT, ENT_NAME, HOME, REPORT, ROOT, errors, new_app, seed_login
+
+PASSWORD = "demo-pass-2026"
+ENTERPRISE_MENU = ["首页", "注册上报", "已注册人员", "强制注销", "企业信息", "行政处罚"]
+
+
+@pytest.fixture
+def nav_log(monkeypatch):
+    """Records the pages app.py hands to st.navigation on each run (the sidebar menu)."""
+    calls: list = []
+    real = st.navigation
+
+    def spy(pages, *args, **kwargs):
+        calls.append(pages)
+        return real(pages, *args, **kwargs)
+
+    monkeypatch.setattr(st, "navigation", spy)
+    return calls
+
+
+def visible_titles(pages) -> list[str]:
+    items = [p for section in pages.values() for p in section] if isinstance(pages, dict) else list(pages)
+    return [p.title for p in items if p.visibility != "hidden"]
+
+
+def form_login(at, username: str, password: str):
+    [user] = [t for t in at.text_input if t.label == "用户名"]
+    [pwd] = [t for t in at.text_input if t.label == "密码"]
+    [go] = [b for b in at.button if b.label == "登录"]
+    user.input(username)
+    pwd.input(password)
+    return go.click().run()
+
+
+def test_login_form_shows_when_logged_out(demo_db):
+    at = new_app().run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+    assert [b.label for b in at.button] == ["登录"]
+    assert not errors(at)
+    assert "首页" not in [h.value for h in at.header]
+
+
+def test_wrong_password_is_refused(demo_db):
+    at = form_login(new_app().run(), ENT, "not-the-password")
+    assert not at.exception
+    assert "用户名或密码错误" in errors(at)
+    assert not at.session_state["authentication_status"]
+    assert [b.label for b in at.button] == ["登录"]
+
+
+def test_unknown_user_is_refused_with_the_same_message(demo_db):
+    at = form_login(new_app().run(), "nobody-here", PASSWORD)
+    assert not at.exception
+    assert "用户名或密码错误" in errors(at)
+
+
+def test_right_password_logs_in_and_shows_the_enterprise_menu(demo_db, nav_log):
+    at = form_login(new_app().run(), ENT, PASSWORD)
+    assert not at.exception
+    assert at.session_state["authentication_status"] is True
+    assert not errors(at)
+    assert [h.value for h in at.header] == ["首页"]
+    assert ENT_NAME in [s.value for s in at.sidebar.subheader]
+    assert visible_titles(nav_log[-1]) == ENTERPRISE_MENU
+    # the next run (any click) stays logged in and on the enterprise pages
+    at.switch_page(REPORT).run()
+    assert not at.exception
+    assert [h.value for h in at.header] == ["注册上报"]
+
+
+def test_five_failures_lock_out_even_the_right_password(demo_db):
+    from db.models import User
+    from services import transaction
+
+    at = new_app().run()
+    for _ in range(5):
+        at = form_login(at, ENT, "wrong-password")
+        assert "用户名或密码错误" in errors(at)
+    at = form_login(at, ENT, PASSWORD)
+    assert not at.exception
+    assert any("登录失败次数过多" in e for e in errors(at)), errors(at)
+    assert not at.session_state["authentication_status"]
+    # a new session (another browser) is throttled too: the count lives in the database
+    fresh = form_login(new_app().run(), ENT, PASSWORD)
+    assert any("登录失败次数过多" in e for e in errors(fresh))
+    assert not fresh.session_state["authentication_status"]
+    with transaction() as s:
+        assert s.scalar(select(User.failed_attempts).where(User.username == ENT)) >= 5
+
+
+def test_lockout_does_not_also_claim_the_password_is_wrong(demo_db):
+    """The 6th attempt used the right password: only the throttle message may show."""
+    at = new_app().run()
+    for _ in range(5):
+        at = form_login(at, ENT, "wrong-password")
+    at = form_login(at, ENT, PASSWORD)
+    assert any("登录失败次数过多" in e for e in errors(at))
+    assert "用户名或密码错误" not in errors(at), errors(at)
+
+
+def test_a_success_resets_the_failure_count(demo_db):
+    at = new_app().run()
+    for _ in range(4):
+        at = form_login(at, ENT, "wrong-password")
+    at = form_login(at, ENT, PASSWORD)
+    assert at.session_state["authentication_status"] is True
+    fresh = new_app().run()
+    for _ in range(4):
+        fresh = form_login(fresh, ENT, "wrong-password")
+    fresh = form_login(fresh, ENT, PASSWORD)
+    assert fresh.session_state["authentication_status"] is True, errors(fresh)
+
+
+def test_ministry_user_cannot_open_enterprise_pages(demo_db, nav_log):
+    at = seed_login(new_app(), "demo-ministry").run()
+    assert not at.exception
+    assert "注册上报" not in visible_titles(nav_log[-1])
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(REPORT)
+
+
+def other_role_pages() -> list[str]:
+    pages = sorted(f"pages/{role}/{p.name}" for role in ("ministry", "applicant")
+                   for p in (ROOT / "pages" / role).glob("*.py"))
+    assert pages
+    return pages
+
+
+def test_enterprise_user_cannot_open_ministry_or_applicant_pages(demo_db):
+    at = seed_login(new_app(), ENT).run()
+    assert not at.exception
+    for page in other_role_pages():
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+
+
+def test_logged_out_session_cannot_open_enterprise_pages(demo_db):
+    at = new_app().run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(HOME)
+
+
+def test_a_disabled_user_is_logged_out_on_the_next_run(demo_db):
+    from db.models import User
+    from services import transaction
+
+    at = seed_login(new_app(), ENT).run()
+    assert [h.value for h in at.header] == ["首页"]
+    with transaction() as s:
+        s.scalars(select(User).where(User.username == ENT)).one().active = False
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["登录"]
+    assert "首页" not in [h.value for h in at.header]
+
+
+@pytest.mark.parametrize("username", ["demo-ministry", "demo-applicant"])
+def test_other_roles_land_on_their_own_pages(demo_db, username, nav_log):
+    at = seed_login(new_app(), username).run()
+    assert not at.exception
+    titles = visible_titles(nav_log[-1])
+    assert "注册上报" not in titles and "已注册人员" not in titles
+
+
+def test_the_role_comes_from_the_database_not_the_session(demo_db):
+    """A session claiming the enterprise role for a ministry user still gets the ministry pages."""
+    at = seed_login(new_app(), "demo-ministry")
+    at.session_state["roles"] = ["enterprise"]
+    at.run()
+    assert not at.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(REPORT)
+
+
+def test_a_session_for_an_unknown_user_gets_the_login_form(demo_db):
+    at = new_app()
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = "ghost"
+    at.session_state["name"] = "ghost"
+    at.session_state["roles"] = ["enterprise"]
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["登录"]
