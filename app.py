@@ -7,7 +7,8 @@ import streamlit_authenticator as stauth
 import ui
 from services import transaction
 from services.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
-from services.auth import header_name, load_credentials, persist_login_attempts, MAX_FAILED_LOGINS, THROTTLE_MINUTES
+from services.auth import (COOKIE_DAYS, MAX_FAILED_LOGINS, THROTTLE_MINUTES, cookie_revoked, header_name,
+                           load_credentials, persist_login_attempts, revoke_sessions)
 from services.setup import cookie_key
 
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
@@ -64,13 +65,27 @@ with transaction() as s:
     credentials = load_credentials(s)
 loaded_counts = {u: e["failed_login_attempts"] for u, e in credentials["usernames"].items()}
 auth = stauth.Authenticate(credentials, cookie_name="jlgcs_auth", cookie_key=cookie_key(),
-                           cookie_expiry_days=0.5, auto_hash=False, login_sleep_time=0)
+                           cookie_expiry_days=COOKIE_DAYS, auto_hash=False, login_sleep_time=0)
+
+
+def _revoke_on_logout(info: dict) -> None:
+    # Server-side logout: every session and cookie of this user issued until now stops working.
+    with transaction() as s:
+        revoke_sessions(s, info["username"])
+    ui.end_session()
+
 
 actor = None
 if st.session_state.get("authentication_status"):
     actor = ui.current_actor()
-    if actor is None:  # disabled or deleted since login
-        st.session_state["authentication_status"] = None
+    if actor is None:  # expired, logged out elsewhere, or disabled since login
+        auth.logout(location="unrendered")
+else:
+    token = auth.cookie_controller.get_cookie()
+    if token:
+        with transaction() as s:
+            if cookie_revoked(s, token):
+                st.session_state["logout"] = True  # the library then ignores the cookie in login()
 
 if actor is None and st.query_params.get("view") == "verify":
     # Public registration check: no login, and nothing but what a registration certificate shows.
@@ -80,9 +95,10 @@ if actor is None and st.query_params.get("view") == "verify":
 if actor is None:
     st.title("注册监理工程师管理系统")
     st.caption("个人版 · 企业版 · 部级版")
+    ui.show_flash()
     throttled = False
     try:
-        auth.login(max_login_attempts=MAX_FAILED_LOGINS,
+        auth.login(max_login_attempts=MAX_FAILED_LOGINS, callback=ui.start_session,
                    fields={"Form name": "用户登录", "Username": "用户名", "Password": "密码", "Login": "登录"})
     except stauth.LoginError:
         throttled = True
@@ -91,10 +107,10 @@ if actor is None:
         persist_login_attempts(s, loaded_counts, credentials)
     if st.session_state.get("authentication_status") is False and not throttled:
         st.error("用户名或密码错误")
-    st.markdown("[注册信息公开查询](?view=verify)")
     if st.session_state.get("authentication_status"):
         actor = ui.current_actor()
     if actor is None:
+        st.markdown("[注册信息公开查询](?view=verify)")
         st.navigation([st.Page("pages/public/login.py", title="登录")], position="hidden")
         st.stop()
 
@@ -103,7 +119,7 @@ with transaction() as s:
 with st.sidebar:
     st.subheader(ui.md_escape(org_name))
     st.caption(f"注册监理工程师管理系统（{ROLE_LABELS[actor.role]}）")
-    auth.logout("退出登录", location="sidebar", key="logout_btn")
+    auth.logout("退出登录", location="sidebar", key="logout_btn", callback=_revoke_on_logout)
     st.caption("咨询热线：010-88361866")
 
 page = st.navigation(_pages_for(actor.role))

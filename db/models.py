@@ -102,8 +102,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    # Bumped at logout and password change: a session started before no longer counts.
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set at logout and password change: a session or cookie issued before it no longer counts.
+    sessions_revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Registration(Base):

@@ -17,6 +17,9 @@ from services.audit import audit
 
 MAX_FAILED_LOGINS = 5
 THROTTLE_MINUTES = 15
+COOKIE_DAYS = 0.5          # the re-authentication cookie lives 12 hours
+IDLE_MINUTES = 30          # a session unused this long must log in again
+ABSOLUTE_HOURS = 12        # and none lasts longer than this (ASVS 3.3.2 / 7.3)
 
 
 def _recent_failures(user: User, at: dt.datetime) -> int:
@@ -51,16 +54,54 @@ def persist_login_attempts(session: Session, loaded: dict, credentials: dict) ->
         audit(session, None, "login_fail" if after else "login_ok", "user", user.id)
 
 
-def get_actor(session: Session, username: str | None) -> Actor | None:
-    """The actor for a logged-in username, re-read from the database on every run."""
+def get_actor(session: Session, username: str | None, *, logged_in_at: dt.datetime | None = None) -> Actor | None:
+    """The actor for a logged-in username, re-read from the database on every run.
+
+    None when the user is gone or disabled, or when their sessions were revoked (logout,
+    password change) after this session logged in.
+    """
     if not username:
         return None
     user = session.scalars(select(User).where(User.username == username.strip().lower(),
                                               User.active.is_(True))).one_or_none()
     if user is None:
         return None
+    if logged_in_at is not None and user.sessions_revoked_at is not None and logged_in_at < user.sessions_revoked_at:
+        return None
     return Actor(user_id=user.id, role=user.role, name=user.display_name,
                  enterprise_id=user.enterprise_id, person_id=user.person_id)
+
+
+def cookie_issued_at(token: dict) -> dt.datetime:
+    """When the library issued a re-authentication cookie: its expiry minus its lifetime."""
+    return dt.datetime.fromtimestamp(token["exp_date"]) - dt.timedelta(days=COOKIE_DAYS)
+
+
+def cookie_revoked(session: Session, token: dict) -> bool:
+    """A copied cookie stops working once its user logged out or changed the password."""
+    user = session.scalars(select(User).where(User.username == str(token.get("username", "")).lower())).one_or_none()
+    if user is None or not user.active:
+        return True
+    return user.sessions_revoked_at is not None and cookie_issued_at(token) < user.sessions_revoked_at
+
+
+def revoke_sessions(session: Session, username: str, *, reason: str = "logout") -> None:
+    """End every session and cookie of the user issued until now (logout, password change)."""
+    user = session.scalars(select(User).where(User.username == username.strip().lower())).one_or_none()
+    if user is None:
+        return
+    user.sessions_revoked_at = now()
+    audit(session, Actor(user_id=user.id, role=user.role, name=user.display_name, enterprise_id=user.enterprise_id,
+                         person_id=user.person_id) if user.active else None, reason, "user", user.id)
+
+
+def session_expiry(logged_in_at: dt.datetime, last_seen: dt.datetime, at: dt.datetime) -> str | None:
+    """Why a session has expired, or None: idle too long, or older than the absolute limit."""
+    if at - logged_in_at > dt.timedelta(hours=ABSOLUTE_HOURS):
+        return f"登录已超过 {ABSOLUTE_HOURS} 小时，请重新登录。"
+    if at - last_seen > dt.timedelta(minutes=IDLE_MINUTES):
+        return f"超过 {IDLE_MINUTES} 分钟未操作，请重新登录。"
+    return None
 
 
 def header_name(session: Session, actor: Actor) -> str:

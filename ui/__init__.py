@@ -14,21 +14,46 @@ import streamlit as st
 
 from services import exports, transaction
 from services.actor import Actor
-from services.auth import get_actor
+from services.auth import get_actor, session_expiry
+from services.common import now
 from services.common import PAGE_SIZES, PageResult
 from services.errors import ServiceError
 
 ACTOR_KEY = "_actor"
 FLASH_KEY = "_flash"
+LOGIN_AT_KEY = "_login_at"
+LAST_SEEN_KEY = "_last_seen"
+
+
+def start_session(_info: dict | None = None) -> None:
+    """A login by the form: this session's clock starts now (used as the login callback)."""
+    st.session_state[LOGIN_AT_KEY] = st.session_state[LAST_SEEN_KEY] = now()
+
+
+def end_session() -> None:
+    for key in (ACTOR_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY):
+        st.session_state.pop(key, None)
 
 
 def current_actor() -> Actor | None:
-    """The logged-in actor, re-read from the database on every run (a disabled user stops at once)."""
+    """The logged-in actor, re-read from the database on every run.
+
+    None (and the reason flashed) when the session is idle or old beyond the limits, or when the
+    user was disabled or logged out elsewhere since this session logged in.
+    """
     username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
     if not username:
         return None
+    at = now()
+    logged_in_at = st.session_state.setdefault(LOGIN_AT_KEY, at)
+    expired = session_expiry(logged_in_at, st.session_state.get(LAST_SEEN_KEY, at), at)
     with transaction() as s:
-        actor = get_actor(s, username)
+        actor = None if expired else get_actor(s, username, logged_in_at=logged_in_at)
+    if actor is None:
+        flash("error", expired or "登录已失效，请重新登录。")
+        end_session()
+        return None
+    st.session_state[LAST_SEEN_KEY] = at
     st.session_state[ACTOR_KEY] = actor
     return actor
 

@@ -1,0 +1,81 @@
+"""Login rules: a throttle that expires, server-side revocation, idle and absolute timeouts."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from db.models import User, now
+from services import transaction
+from services.auth import (ABSOLUTE_HOURS, COOKIE_DAYS, IDLE_MINUTES, MAX_FAILED_LOGINS, cookie_revoked, get_actor,
+                           load_credentials, persist_login_attempts, revoke_sessions, session_expiry)
+from services.passwords import check_password, hash_password, password_error
+
+
+def _user(name="demo-enterprise") -> User:
+    with transaction() as s:
+        return s.scalars(select(User).where(User.username == name)).one()
+
+
+def _token(issued: dt.datetime, username="demo-enterprise") -> dict:
+    return {"username": username, "exp_date": (issued + dt.timedelta(days=COOKIE_DAYS)).timestamp()}
+
+
+def test_failed_logins_count_only_within_the_window(demo_db):
+    with transaction() as s:
+        creds = load_credentials(s)
+        loaded = {u: e["failed_login_attempts"] for u, e in creds["usernames"].items()}
+        creds["usernames"]["demo-enterprise"]["failed_login_attempts"] = MAX_FAILED_LOGINS
+        persist_login_attempts(s, loaded, creds)
+    with transaction() as s:
+        assert load_credentials(s)["usernames"]["demo-enterprise"]["failed_login_attempts"] == MAX_FAILED_LOGINS
+        user = s.scalars(select(User).where(User.username == "demo-enterprise")).one()
+        user.last_failed_at = now() - dt.timedelta(minutes=16)  # the throttle window has passed
+    with transaction() as s:
+        assert load_credentials(s)["usernames"]["demo-enterprise"]["failed_login_attempts"] == 0
+
+
+def test_logout_revokes_sessions_and_cookies_issued_before(demo_db):
+    before = now() - dt.timedelta(seconds=5)
+    with transaction() as s:
+        assert get_actor(s, "demo-enterprise", logged_in_at=before) is not None
+        assert not cookie_revoked(s, _token(before))
+        revoke_sessions(s, "demo-enterprise")
+    later = now() + dt.timedelta(seconds=1)
+    with transaction() as s:
+        assert get_actor(s, "demo-enterprise", logged_in_at=before) is None      # this session ends
+        assert cookie_revoked(s, _token(before))                                # a copied cookie stops working
+        assert get_actor(s, "demo-enterprise", logged_in_at=later) is not None  # a new login works
+        assert not cookie_revoked(s, _token(later))
+        assert get_actor(s, "demo-enterprise-2", logged_in_at=before) is not None  # others unaffected
+
+
+def test_disabled_user_is_refused_at_once(demo_db):
+    with transaction() as s:
+        s.scalars(select(User).where(User.username == "demo-enterprise")).one().active = False
+    with transaction() as s:
+        assert get_actor(s, "demo-enterprise", logged_in_at=now()) is None
+        assert cookie_revoked(s, _token(now()))
+        assert "demo-enterprise" not in load_credentials(s)["usernames"]
+
+
+def test_cookie_for_an_unknown_user_is_refused(demo_db):
+    with transaction() as s:
+        assert cookie_revoked(s, _token(now(), username="nobody"))
+
+
+def test_idle_and_absolute_timeouts():
+    t0 = dt.datetime(2026, 11, 24, 9, 0)
+    assert session_expiry(t0, t0, t0 + dt.timedelta(minutes=IDLE_MINUTES)) is None
+    assert "未操作" in session_expiry(t0, t0, t0 + dt.timedelta(minutes=IDLE_MINUTES, seconds=1))
+    busy = t0 + dt.timedelta(hours=ABSOLUTE_HOURS, minutes=1)
+    assert "小时" in session_expiry(t0, busy - dt.timedelta(minutes=1), busy)
+
+
+def test_password_rules_and_the_bcrypt_limit():
+    assert password_error("short") == "密码至少 8 位"
+    assert "72 字节" in password_error("密" * 25)          # 75 bytes
+    assert password_error("密" * 24) is None                 # exactly 72 bytes
+    hashed = hash_password("demo-pass-2026")
+    assert check_password("demo-pass-2026", hashed) and not check_password("wrong-pass", hashed)
+    assert check_password("密" * 30, hashed) is False        # over the limit: no exception, no match
