@@ -38,6 +38,7 @@ PAGES = {
             st.Page("pages/ministry/info_changes.py", title="企业重要信息审核", icon=":material/apartment:"),
             st.Page("pages/ministry/penalties.py", title="行政处罚", icon=":material/gavel:"),
         ],
+        "系统管理": [st.Page("pages/ministry/audit.py", title="审计日志", icon=":material/history_edu:")],
         "hidden": [
             st.Page("pages/ministry/application.py", title="业务审批", url_path="review", visibility="hidden"),
         ],

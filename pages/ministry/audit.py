@@ -1,0 +1,25 @@
+"""审计日志: who did what and when (changes, exports, downloads, unmasked views, logins)."""
+import streamlit as st
+
+import ui
+from services import audit
+from services.actor import MINISTRY
+
+actor = ui.require_actor(MINISTRY)
+KEY = "audit"
+
+st.header("审计日志")
+with st.form("audit_filters"):
+    c1, c2, c3, c4 = st.columns(4)
+    date_from = c1.date_input("开始日期", value=None, key="a_from", format="YYYY-MM-DD")
+    date_to = c2.date_input("结束日期", value=None, key="a_to", format="YYYY-MM-DD")
+    action = c3.selectbox("操作", list(audit.ACTION_LABELS), index=None, placeholder="全部",
+                          format_func=audit.ACTION_LABELS.get, key="a_action")
+    user_text = c4.text_input("操作人", key="a_user", placeholder="用户名或名称")
+    if st.form_submit_button("查询", type="primary", icon=":material/search:"):
+        ui.reset_page(KEY)
+
+result = ui.call(audit.list_audit, date_from=date_from, date_to=date_to, action=action, user_text=user_text,
+                 page=st.session_state.get(f"{KEY}_page", 1), page_size=st.session_state.get(f"{KEY}_size", 20))
+if result is not None:
+    ui.paged_table(result, key=KEY, hidden=(), selectable=False)
