@@ -37,3 +37,7 @@ restore: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Figures at demo and national scale (bench/run.py); generates data/bench/ on first use (a few minutes).
+bench: venv
+	$(PY) -m bench.run
