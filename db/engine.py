@@ -34,6 +34,9 @@ def make_engine(url: str) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # Read the file through the OS page cache instead of SQLite's 2 MB cache: the national
+        # lists' counts went from 18 to 6 ms (bench/results).
+        cur.execute("PRAGMA mmap_size=1073741824")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, Enterprise, Person, Registration, WorkflowStep
@@ -14,8 +14,8 @@ from services import workflow
 from services.actor import ENTERPRISE, Actor
 from services.audit import audit
 from services.common import (
-    EXPORT_LIMIT, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped, like_pattern, paged, require_role,
-    scope, specialties_text, today,
+    EXPORT_LIMIT, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped, in_order, like_pattern, paged_ids,
+    require_role, scope, specialties_text, today,
 )
 from services.errors import InvalidInput
 from services.masking import mask_id_number, mask_phone
@@ -51,10 +51,8 @@ def _business_label(app: Application) -> str:
     return label
 
 
-def _list_statement(actor: Actor, f: ApplicationFilter):
-    stmt = (select(Application, Person, Enterprise.name)
-            .join(Person, Person.id == Application.person_id)
-            .join(Enterprise, Enterprise.id == Application.enterprise_id))
+def _filtered(stmt, actor: Actor, f: ApplicationFilter, *, with_person: bool):
+    """The actor's scope and the filters; joins person only when a filter needs it."""
     stmt = scope(stmt, actor, Application.enterprise_id, Application.person_id)
     if f.status:
         stmt = stmt.where(Application.status == f.status)
@@ -66,11 +64,28 @@ def _list_statement(actor: Actor, f: ApplicationFilter):
         stmt = stmt.where(Application.business_type == f.business_type)
     if f.specialty:
         stmt = stmt.where(or_(Application.specialty1 == f.specialty, Application.specialty2 == f.specialty))
+    needs_person = bool((f.name and f.name.strip()) or (f.id_number and f.id_number.strip()))
+    if needs_person and not with_person:
+        stmt = stmt.join(Person, Person.id == Application.person_id)
     if f.name and f.name.strip():
         stmt = stmt.where(Person.name.like(like_pattern(f.name), escape="\\"))
     if f.id_number and f.id_number.strip():
         stmt = stmt.where(Person.id_number == normalize_id_number(f.id_number))
     return stmt
+
+
+def _list_statement(actor: Actor, f: ApplicationFilter):
+    stmt = (select(Application, Person, Enterprise.name)
+            .join(Person, Person.id == Application.person_id)
+            .join(Enterprise, Enterprise.id == Application.enterprise_id))
+    return _filtered(stmt, actor, f, with_person=True)
+
+
+def _id_statement(actor: Actor, f: ApplicationFilter, sort: str):
+    stmt = select(Application.id)
+    if sort == "姓名":
+        stmt = stmt.join(Person, Person.id == Application.person_id)
+    return _filtered(stmt, actor, f, with_person=sort == "姓名")
 
 
 def _operations(status: str, role: str) -> str:
@@ -109,8 +124,10 @@ def _order(sort: str, descending: bool):
 
 def list_applications(session: Session, actor: Actor, *, filters: ApplicationFilter, page: int = 1,
                       page_size: int = 10, sort: str = "申请时间", descending: bool = True) -> PageResult:
-    rows, total, page = paged(session, _list_statement(actor, filters), page=page, page_size=page_size,
-                              order_by=_order(sort, descending))
+    ids, total, page = paged_ids(session, _id_statement(actor, filters, sort), page=page, page_size=page_size,
+                                 order_by=_order(sort, descending))
+    rows = session.execute(_list_statement(actor, ApplicationFilter()).where(Application.id.in_(ids))).all() if ids else []
+    rows = in_order(rows, ids, key=lambda row: row[0].id)
     return PageResult(_rows_frame(rows, (page - 1) * page_size, actor.role), total, page, page_size)
 
 

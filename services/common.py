@@ -74,12 +74,35 @@ def like_pattern(text: str) -> str:
 
 def paged(session: Session, stmt: Select, *, page: int, page_size: int, order_by) -> tuple[list, int, int]:
     """Count and fetch one page in SQL; returns (rows, total, page clamped to the last page)."""
+    page_size, total, page = _clamp(session, stmt, page, page_size)
+    rows = session.execute(stmt.order_by(*order_by).limit(page_size).offset((page - 1) * page_size)).all()
+    return rows, total, page
+
+
+def paged_ids(session: Session, id_stmt: Select, *, page: int, page_size: int, order_by) -> tuple[list, int, int]:
+    """Like `paged` for large lists: count and page over a statement that selects only ids
+    (joining only what its filters and order need, so SQLite answers from an index), then the
+    caller fetches the full rows of just this page. Returns (ids in order, total, page)."""
+    page_size, total, page = _clamp(session, id_stmt, page, page_size)
+    ids = session.scalars(id_stmt.order_by(*order_by).limit(page_size).offset((page - 1) * page_size)).all()
+    return list(ids), total, page
+
+
+def _clamp(session: Session, stmt: Select, page, page_size: int) -> tuple[int, int, int]:
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
     total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     last_page = max(1, -(-total // page_size))
-    page = min(max(1, int(page)), last_page)
-    rows = session.execute(stmt.order_by(*order_by).limit(page_size).offset((page - 1) * page_size)).all()
-    return rows, total, page
+    try:
+        page = min(max(1, int(page)), last_page)
+    except (TypeError, ValueError):
+        page = 1
+    return page_size, total, page
+
+
+def in_order(rows: list, ids: list, key) -> list:
+    """Rows fetched with `WHERE id IN ids`, put back in the order of `ids`."""
+    position = {row_id: i for i, row_id in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[key(row)])
 
 
 def specialties_text(code1: str | None, code2: str | None) -> str:

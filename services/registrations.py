@@ -13,7 +13,8 @@ from services import workflow
 from services.actor import Actor
 from services.audit import audit
 from services.common import (
-    EXPORT_LIMIT, PageResult, fmt_date, fmt_dt, get_scoped, like_pattern, paged, scope, specialties_text, today,
+    EXPORT_LIMIT, PageResult, fmt_date, fmt_dt, get_scoped, in_order, like_pattern, paged_ids, scope,
+    specialties_text, today,
 )
 from services.masking import mask_id_number
 from services.validators import normalize_id_number
@@ -95,11 +96,14 @@ def staff_by_specialty(session: Session, actor: Actor) -> pd.DataFrame:
                          for c, n in sorted(totals.items(), key=lambda kv: -kv[1])], columns=["注册专业", "人数"])
 
 
-def _registered_statement(actor: Actor, name: str | None, id_number: str | None, state: str | None):
+def _registered_filter(stmt, actor: Actor, name: str | None, id_number: str | None, state: str | None,
+                       *, joined: bool):
     day = today()
-    stmt = (select(Registration, Person).join(Person, Person.id == Registration.person_id)
-            .where(Registration.status == workflow.REG_ACTIVE))
-    stmt = scope(stmt, actor, Registration.enterprise_id, Registration.person_id)
+    stmt = scope(stmt.where(Registration.status == workflow.REG_ACTIVE), actor, Registration.enterprise_id,
+                 Registration.person_id)
+    wants_person = bool((name and name.strip()) or (id_number and id_number.strip()))
+    if wants_person and not joined:
+        stmt = stmt.join(Person, Person.id == Registration.person_id)
     if name and name.strip():
         stmt = stmt.where(Person.name.like(like_pattern(name), escape="\\"))
     if id_number and id_number.strip():
@@ -112,6 +116,15 @@ def _registered_statement(actor: Actor, name: str | None, id_number: str | None,
     elif state == STATE_ACTIVE:
         stmt = stmt.where(Registration.valid_to > day + dt.timedelta(days=values.EXPIRY_WARNING_DAYS))
     return stmt
+
+
+def _registered_statement(actor: Actor, name: str | None, id_number: str | None, state: str | None):
+    stmt = select(Registration, Person).join(Person, Person.id == Registration.person_id)
+    return _registered_filter(stmt, actor, name, id_number, state, joined=True)
+
+
+# Soonest expiry first: the staff who need attention lead, and the index answers it.
+_REGISTERED_ORDER = [Registration.valid_to, Registration.id]
 
 
 def _registered_frame(session: Session, rows, offset: int) -> pd.DataFrame:
@@ -137,15 +150,17 @@ def _registered_frame(session: Session, rows, offset: int) -> pd.DataFrame:
 def list_registered(session: Session, actor: Actor, *, name: str | None = None, id_number: str | None = None,
                     state: str | None = None, page: int = 1, page_size: int = 10) -> PageResult:
     """已注册人员: search by 姓名 (fuzzy) and 证件号码 (exact), paged in SQL."""
-    stmt = _registered_statement(actor, name, id_number, state)
-    rows, total, page = paged(session, stmt, page=page, page_size=page_size,
-                              order_by=[Person.name, Registration.id])
+    id_stmt = _registered_filter(select(Registration.id), actor, name, id_number, state, joined=False)
+    ids, total, page = paged_ids(session, id_stmt, page=page, page_size=page_size, order_by=_REGISTERED_ORDER)
+    rows = session.execute(select(Registration, Person).join(Person, Person.id == Registration.person_id)
+                           .where(Registration.id.in_(ids))).all() if ids else []
+    rows = in_order(rows, ids, key=lambda row: row[0].id)
     return PageResult(_registered_frame(session, rows, (page - 1) * page_size), total, page, page_size)
 
 
 def export_registered(session: Session, actor: Actor, *, name: str | None = None, id_number: str | None = None,
                       state: str | None = None) -> pd.DataFrame:
-    stmt = _registered_statement(actor, name, id_number, state).order_by(Person.name, Registration.id)
+    stmt = _registered_statement(actor, name, id_number, state).order_by(*_REGISTERED_ORDER)
     frame = _registered_frame(session, session.execute(stmt.limit(EXPORT_LIMIT)).all(), 0)
     audit(session, actor, "export", "registration", rows=len(frame))
     return frame[REGISTERED_COLUMNS]
