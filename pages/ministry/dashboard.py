@@ -1,8 +1,84 @@
-"""Placeholder until the page is written (issue 3)."""
+"""统计分析 (部级版 default page): national registrations, expiries, applications, processing time, penalties."""
+import datetime as dt
+
 import streamlit as st
 
 import ui
+from services import charts, dashboards, exports, transaction, values
 from services.actor import MINISTRY
+from services.common import today
+from services.errors import ServiceError
 
 actor = ui.require_actor(MINISTRY)
-st.info("此功能正在建设中。")
+
+ALL = "全部"
+
+
+@st.cache_data(ttl=300, show_spinner="正在统计……")
+def _dashboard(province: str | None, specialty: str | None, date_from: dt.date, date_to: dt.date,
+               day: dt.date, _actor) -> dashboards.Dashboard:
+    # Keyed by the filter values and the day: the figures are national, the same for every
+    # ministry user; the actor gate above and in the service keeps other roles out.
+    with transaction() as s:
+        return dashboards.get_dashboard(s, _actor, filters=dashboards.DashboardFilter(
+            province=province, specialty=specialty, date_from=date_from, date_to=date_to))
+
+
+st.header("统计分析")
+
+day = today()
+default_from, default_to = dashboards.default_range(day)
+with st.container(border=True):
+    c1, c2, c3, c4 = st.columns([1.2, 1.2, 1, 1])
+    province = c1.selectbox("所在省", [ALL, *values.PROVINCES.values()], key="dash_province")
+    specialty = c2.selectbox("专业", [ALL, *values.SPECIALTY_NAMES], key="dash_specialty",
+                             format_func=lambda code: code if code == ALL else values.SPECIALTY_NAMES[code])
+    date_from = c3.date_input("时间范围：开始日期", default_from, min_value=dt.date(2000, 1, 1), max_value=day,
+                              key="dash_from", format="YYYY-MM-DD")
+    date_to = c4.date_input("时间范围：结束日期", default_to, min_value=dt.date(2000, 1, 1), max_value=day,
+                            key="dash_to", format="YYYY-MM-DD")
+
+try:
+    data = _dashboard(None if province == ALL else province, None if specialty == ALL else specialty,
+                      date_from, date_to, day, actor)
+except ServiceError as exc:
+    st.error(exc.message)
+    st.stop()
+
+period = f"{data.date_from:%Y-%m-%d} 至 {data.date_to:%Y-%m-%d}"
+scope = "、".join(x for x in (None if province == ALL else province,
+                              None if specialty == ALL else values.SPECIALTY_NAMES[specialty]) if x) or "全国、全部专业"
+st.caption(f"统计范围：{scope}。申请、办理时长与处罚按统计期间 {period}；在册人数与到期情况按今日（{day:%Y-%m-%d}）。")
+
+k = data.kpis
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("在册有效注册人数", f"{k.registered:,}", border=True)
+m2.metric("30天内到期", f"{k.expiring_30:,}", border=True)
+m3.metric("办理中申请", f"{k.open_applications:,}", border=True)
+m4.metric("本期处罚", f"{k.penalties:,}", border=True)
+
+PANELS = [
+    ("by_province", charts.registered_by_province, "在册注册人员地区分布"),
+    ("by_specialty", charts.registered_by_specialty, "在册注册人员专业分布"),
+    ("applications_by_month", charts.applications_by_month, "各月申请量"),
+    ("applications_by_type", charts.applications_by_type, "各业务类别申请办理结果"),
+    ("processing", charts.processing_times, "各阶段办理时长"),
+    ("penalties", charts.penalties_over_time, "行政处罚趋势"),
+    ("expiries", charts.expiries_by_month, "未来12个月注册到期人数"),
+    ("enterprises", charts.top_enterprises, "在册注册人员最多的企业"),
+]
+
+stamp = dt.datetime.now().strftime("%Y%m%d%H%M")
+for row in range(0, len(PANELS), 2):
+    for col, (field, build, name) in zip(st.columns(2), PANELS[row:row + 2]):
+        frame = getattr(data, field)
+        with col.container(border=True):
+            st.plotly_chart(build(frame), width="stretch", key=f"dash_chart_{field}",
+                            config={"displaylogo": False})
+            with st.expander("查看数据"):
+                if frame.empty:
+                    st.info("暂无数据")
+                else:
+                    st.dataframe(frame, hide_index=True, width="stretch")
+                    st.download_button("下载 CSV", exports.to_csv_bytes(frame), f"{name}_{stamp}.csv", "text/csv",
+                                       key=f"dash_csv_{field}", on_click="ignore", icon=":material/download:")

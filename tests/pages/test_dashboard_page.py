@@ -1,0 +1,104 @@
+"""统计分析 (部级版 default page) under AppTest: renders, shows the national figures, filters re-render."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from apptest_kit import actor, db, errors, page_title
+from services import dashboards
+from services.common import today
+
+MINISTRY = "demo-ministry"
+DASHBOARD = "pages/ministry/dashboard.py"
+KPI_LABELS = ["在册有效注册人数", "30天内到期", "办理中申请", "本期处罚"]
+
+
+def no_exception(at):
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at) -> list:
+    return at.get("plotly_chart")
+
+
+def kpis(at) -> dict[str, int]:
+    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
+
+
+def expected_kpis(**filters) -> dict[str, int]:
+    k = db(lambda s: dashboards.get_kpis(s, actor(MINISTRY), filters=dashboards.DashboardFilter(**filters)))
+    return dict(zip(KPI_LABELS, (k.registered, k.expiring_30, k.open_applications, k.penalties)))
+
+
+@pytest.fixture
+def dashboard(login):
+    # the ministry's default page: logging in lands on it
+    return no_exception(login(MINISTRY))
+
+
+def test_dashboard_is_the_ministry_home_and_renders(dashboard):
+    at = dashboard
+    assert page_title(at) == "统计分析"
+    assert len(charts(at)) >= 5
+    assert len(charts(at)) == 8
+    assert [m.label for m in at.metric] == KPI_LABELS
+    assert kpis(at) == expected_kpis()
+    assert kpis(at)["在册有效注册人数"] > 0
+    assert [s.label for s in at.selectbox] == ["所在省", "专业"]
+    assert [d.label for d in at.date_input] == ["时间范围：开始日期", "时间范围：结束日期"]
+    assert (at.date_input[0].value, at.date_input[1].value) == dashboards.default_range(today())
+
+
+def test_every_chart_has_its_data_and_a_download(dashboard):
+    at = dashboard
+    assert [e.label for e in at.expander].count("查看数据") == 8
+    # the demo data fills every chart under the default filters
+    assert len(at.dataframe) == 8
+    downloads = at.get("download_button")
+    assert len(downloads) == 8
+    assert all(d.proto.label == "下载 CSV" for d in downloads)
+
+
+def test_province_filter_rerenders_with_the_narrower_figures(dashboard):
+    at = dashboard
+    national = kpis(at)
+    at.selectbox(key="dash_province").select("广东省").run()
+    no_exception(at)
+    assert kpis(at) == expected_kpis(province="广东省")
+    assert kpis(at)["在册有效注册人数"] < national["在册有效注册人数"]
+    assert len(charts(at)) == 8
+    provinces = next(d.value for d in at.dataframe if "所在省" in d.value.columns and "排名" not in d.value.columns)
+    assert list(provinces["所在省"]) == ["广东省"]
+
+
+def test_specialty_and_period_filters_rerender(dashboard):
+    at = dashboard
+    at.selectbox(key="dash_specialty").select("13").run()
+    no_exception(at)
+    assert kpis(at) == expected_kpis(specialty="13")
+    start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    at.date_input(key="dash_from").set_value(start)
+    at.date_input(key="dash_to").set_value(end).run()
+    no_exception(at)
+    assert kpis(at) == expected_kpis(specialty="13", date_from=start, date_to=end)
+    assert any("2024-01-01 至 2024-12-31" in c.value for c in at.caption)
+
+
+def test_an_empty_province_shows_zero_and_no_data(dashboard):
+    at = dashboard
+    at.selectbox(key="dash_province").select("西藏自治区").run()
+    no_exception(at)
+    assert set(kpis(at).values()) == {0}
+    assert len(charts(at)) == 8  # each chart says 「暂无数据」 instead of disappearing
+    assert "暂无数据" in [i.value for i in at.info]
+
+
+def test_a_reversed_period_is_refused_with_a_message(dashboard):
+    at = dashboard
+    at.date_input(key="dash_from").set_value(dt.date(2026, 1, 1))
+    at.date_input(key="dash_to").set_value(dt.date(2025, 1, 1)).run()
+    no_exception(at)
+    assert any("开始日期不能晚于结束日期" in e for e in errors(at))
+    assert charts(at) == []
