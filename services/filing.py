@@ -5,7 +5,6 @@ raises InvalidInput with the rule in the message; a warning is returned for the 
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,6 +18,7 @@ from services.applications import _business_label
 from services.audit import audit
 from services.common import fmt_date, fmt_dt, get_scoped, like_pattern, require_role, specialties_text, today
 from services.errors import InvalidInput
+from services.registrations import _suspended_person_ids, registration_state
 from services.validators import age_on
 
 # Continuing-education hours (domain.md §3.3)
@@ -27,12 +27,23 @@ CPD_SPECIALTY_CHANGE_HOURS = 24
 CPD_CROSS_PROVINCE_HOURS = 8
 
 
+def employer_is_current(business_type: str | None, change_kind: str | None = None) -> bool:
+    """Filed through the current employer: everything on a registration but a change of employer."""
+    return business_type in ("YX", "ZX", "YS") or (business_type == "BG" and change_kind != "BG-DW")
+
+
+def specialties_from_registration(business_type: str | None, change_kind: str | None = None) -> bool:
+    """The application carries the registration's specialties, whatever was sent: only 变更注册专业
+    changes them, and 初始/重新注册 choose them."""
+    return business_type in ("YX", "ZX", "YS") or (business_type == "BG" and change_kind != "BG-ZY")
+
+
 @dataclass(frozen=True)
 class Filing:
     """What the applicant asks for. `files` maps an attachment type to (file name, bytes)."""
-    enterprise_id: int
+    enterprise_id: int | None
     business_type: str
-    specialty1: str
+    specialty1: str | None
     specialty2: str | None = None
     change_kind: str | None = None
     commitment_agreed: bool = False
@@ -51,7 +62,8 @@ class MyRegistration:
     specialties: str
     valid_from: str
     valid_to: str
-    days_left: int
+    days_left: int  # negative once the validity has passed
+    state: str  # registrations.registration_state: 有效 / 即将到期 / 已过期 / 暂停执业
 
 
 def find_employers(session: Session, actor: Actor, *, name: str, limit: int = 20) -> pd.DataFrame:
@@ -77,13 +89,55 @@ def get_my_registration(session: Session, actor: Actor) -> MyRegistration | None
     if reg is None:
         return None
     ent = session.get(Enterprise, reg.enterprise_id)
+    day = today()
+    suspended = actor.person_id in _suspended_person_ids(session, [actor.person_id], day)
     return MyRegistration(reg.id, reg.reg_no, reg.cert_no, ent.id, ent.name, reg.specialty1, reg.specialty2,
                           specialties_text(reg.specialty1, reg.specialty2), fmt_date(reg.valid_from),
-                          fmt_date(reg.valid_to), (reg.valid_to - today()).days)
+                          fmt_date(reg.valid_to), (reg.valid_to - day).days,
+                          registration_state(reg, day, suspended))
+
+
+def get_my_open_application(session: Session, actor: Actor) -> tuple[int, str] | None:
+    """The applicant's application still in progress, as (id, label), or None (one at a time, 第13条(四))."""
+    require_role(actor, APPLICANT)
+    row = session.execute(
+        select(Application, Enterprise.name).join(Enterprise, Enterprise.id == Application.enterprise_id)
+        .where(Application.person_id == actor.person_id,
+               Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))
+        .order_by(Application.applied_at.desc())).first()
+    if row is None:
+        return None
+    app, ent_name = row
+    return app.id, (f"{_business_label(app)} · {ent_name} · "
+                    f"{workflow.status_label(workflow.APPLICATION, app.status)}")
+
+
+def _check_files(files: dict[str, tuple[str, bytes]]) -> tuple[dict[str, uploads.CheckedFile], dict[str, str]]:
+    """Check every upload by content; the refusals keyed by a field label naming the attachment type."""
+    checked: dict[str, uploads.CheckedFile] = {}
+    errors: dict[str, str] = {}
+    for type_code, (name, data) in files.items():
+        label = values.ATTACHMENT_TYPES.get(type_code)
+        if label is None:
+            errors["附件材料"] = "未知的附件类型"
+            continue
+        try:
+            checked[type_code] = uploads.check_upload(name, data)
+        except InvalidInput as exc:
+            errors[f"附件（{label}）"] = "；".join(exc.fields.values())
+    return checked, errors
 
 
 def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:
-    """Refuse (InvalidInput) what the rules forbid; return the warnings the applicant should read."""
+    """【检查】: refuse (InvalidInput) what the rules forbid; return the warnings the applicant should read.
+
+    Nothing is saved. The uploads are checked by content as file_application will check them.
+    """
+    _, file_errors = _check_files(filing.files)
+    return _check(session, actor, filing, file_errors)
+
+
+def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str, str]) -> list[str]:
     require_role(actor, APPLICANT)
     person = session.get(Person, actor.person_id)
     day = today()
@@ -94,29 +148,37 @@ def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:
         raise InvalidInput({"业务类别": "请选择业务类别"})
     if bt == "BG" and filing.change_kind not in values.CHANGE_KINDS:
         errors["变更内容"] = "变更注册请选择变更内容"
-    if session.get(Enterprise, filing.enterprise_id) is None:
+    employer = session.get(Enterprise, filing.enterprise_id) if filing.enterprise_id is not None else None
+    if employer is None:
         errors["聘用单位"] = "请选择聘用单位"
 
     active_codes = {code for code, _, active in values.SPECIALTIES if active}
     chosen = [s for s in (filing.specialty1, filing.specialty2) if s]
-    if not chosen:
-        errors["申报专业"] = "请选择申报专业"
+    if specialties_from_registration(bt, filing.change_kind):
+        specialty_error = None  # file_application copies the registration's specialties
+    elif not chosen:
+        specialty_error = "请选择申报专业"
     elif len(set(chosen)) != len(chosen):
-        errors["申报专业"] = "两个申报专业不能相同"
+        specialty_error = "两个申报专业不能相同"
     elif len(chosen) > values.MAX_SPECIALTIES:
-        errors["申报专业"] = f"每人最多可以申请 {values.MAX_SPECIALTIES} 个专业注册（第六条）"
+        specialty_error = f"每人最多可以申请 {values.MAX_SPECIALTIES} 个专业注册（第六条）"
     elif not set(chosen) <= active_codes:
-        errors["申报专业"] = "所选专业已停止受理"
+        specialty_error = "所选专业已停止受理"
+    else:
+        specialty_error = None
+    if specialty_error:
+        errors["申报专业"] = specialty_error
 
     other = session.execute(
         select(Enterprise.name).join(Application, Application.enterprise_id == Enterprise.id)
         .where(Application.person_id == person.id, Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))
     ).first()
     if other:
-        errors["申请"] = f"您在「{other.name}」已有办理中的申请，不能在两个或者两个以上单位申请注册（第十三条第（四）项）"
+        errors["重复申请"] = f"您在「{other.name}」已有办理中的申请，不能在两个或者两个以上单位申请注册（第十三条第（四）项）"
 
+    # 第十三条 applies to registrations; 注销 stays open to everyone (it is even a duty at 65, 第十四条).
     age = age_on(person.birth_date, day)
-    if age >= values.MAX_AGE:
+    if bt != "ZX" and age >= values.MAX_AGE:
         errors["年龄"] = f"年龄超过{values.MAX_AGE}周岁，不予注册（第十三条第（六）项）"
     elif bt != "ZX":
         decision = deadlines.add_working_days(
@@ -126,15 +188,20 @@ def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:
 
     reg = _active_registration(session, person.id)
     reg_expired = reg is not None and reg.valid_to < day
-    if bt == "CS":
+    employer_errors: dict[str, str] = {}  # only meaningful once an employer is chosen
+    has_certificate = session.scalar(select(QualificationCertificate.id).where(
+        QualificationCertificate.person_id == person.id).limit(1)) is not None
+    if bt in ("CS", "CX"):
+        name = values.BUSINESS_TYPES[bt]
         if reg is not None and not reg_expired:
-            errors["业务类别"] = "您已有有效注册，不能申请初始注册"
-        elif not session.scalar(select(QualificationCertificate.id).where(
-                QualificationCertificate.person_id == person.id)):
-            errors["业务类别"] = "未查到您的监理工程师资格证书，不能申请初始注册（第十条）"
-    elif bt == "CX":
-        if reg is not None and not reg_expired:
-            errors["业务类别"] = "您已有有效注册，不能申请重新注册"
+            holder = session.get(Enterprise, reg.enterprise_id)
+            errors["业务类别"] = (f"您在「{holder.name}」已有有效注册（注册号 {reg.reg_no}），不能申请{name}；"
+                               "更换聘用单位请申请变更注册（第十三条第（四）项）")
+        elif not has_certificate:
+            errors["业务类别"] = f"未查到您的监理工程师资格证书，不能申请{name}（第十条）"
+        elif bt == "CX" and not session.scalar(select(Registration.id).where(
+                Registration.person_id == person.id).limit(1)):
+            errors["业务类别"] = "您没有已注销或已失效的注册，请申请初始注册"
     else:  # 延续, 变更, 注销, 遗失补办 act on the current registration
         if reg is None or reg_expired:
             errors["业务类别"] = "您没有有效注册；注册有效期满未延续的，须重新申请初始注册"
@@ -144,20 +211,19 @@ def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:
                 errors["业务类别"] = (f"延续注册应在注册有效期满{values.RENEWAL_LEAD_DAYS}日前申请（距到期仅剩 {left} 天），"
                                     "逾期注册失效后须重新申请初始注册（第十一条）")
             if reg.enterprise_id != filing.enterprise_id:
-                errors["聘用单位"] = "延续注册须通过当前聘用单位申请；更换单位请申请变更注册"
+                employer_errors["聘用单位"] = "延续注册须通过当前聘用单位申请；更换单位请申请变更注册"
             if person.cpd_hours is not None and person.cpd_hours < CPD_RENEWAL_HOURS:
                 errors["继续教育"] = f"继续教育学时不足：本周期需 {CPD_RENEWAL_HOURS} 学时，已完成 {person.cpd_hours} 学时（第十三条第（三）项）"
         elif bt == "BG":
             if filing.change_kind == "BG-DW":
                 if reg.enterprise_id == filing.enterprise_id:
-                    errors["聘用单位"] = "变更执业单位须选择新的聘用单位"
-                new_ent = session.get(Enterprise, filing.enterprise_id)
+                    employer_errors["聘用单位"] = "变更执业单位须选择新的聘用单位"
                 old_ent = session.get(Enterprise, reg.enterprise_id)
-                if new_ent and old_ent and new_ent.province != old_ent.province and person.cpd_hours is not None \
+                if employer and employer.province != old_ent.province and person.cpd_hours is not None \
                         and person.cpd_hours < CPD_CROSS_PROVINCE_HOURS:
                     errors["继续教育"] = f"跨省变更执业单位须完成新单位所在地区 {CPD_CROSS_PROVINCE_HOURS} 学时继续教育"
             elif reg.enterprise_id != filing.enterprise_id:
-                errors["聘用单位"] = "此项变更须通过当前聘用单位申请"
+                employer_errors["聘用单位"] = "此项变更须通过当前聘用单位申请"
             if filing.change_kind == "BG-ZY":
                 if set(chosen) == {reg.specialty1, reg.specialty2} - {None}:
                     errors["申报专业"] = "变更注册专业须选择与当前不同的专业"
@@ -165,11 +231,14 @@ def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:
                     errors["继续教育"] = f"变更注册专业须完成新专业 {CPD_SPECIALTY_CHANGE_HOURS} 学时继续教育"
             warnings.append(f"变更注册后，原注册有效期（至 {fmt_date(reg.valid_to)}）保持不变。")
         elif reg.enterprise_id != filing.enterprise_id:
-            errors["聘用单位"] = "此项业务须通过当前聘用单位申请"
+            employer_errors["聘用单位"] = "此项业务须通过当前聘用单位申请"
+    if employer is not None:
+        errors.update(employer_errors)
 
     missing = [values.ATTACHMENT_TYPES[t] for t in values.REQUIRED_ATTACHMENTS.get(bt, []) if t not in filing.files]
     if missing:
         errors["附件材料"] = "请上传：" + "、".join(missing)
+    errors.update(file_errors)
     if not filing.commitment_agreed:
         errors["个人承诺"] = "请阅读并勾选个人承诺"
     if errors:
@@ -179,12 +248,12 @@ def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:
 
 def file_application(session: Session, actor: Actor, *, filing: Filing) -> tuple[int, list[str]]:
     """提交申请 to the employing enterprise: the application waits 待上报 there."""
-    checked = {t: uploads.check_upload(name, data) for t, (name, data) in filing.files.items()}
+    checked, file_errors = _check_files(filing.files)  # before the write lock: no database needed
     workflow.begin_write(session)
-    warnings = check_filing(session, actor, filing)
+    warnings = _check(session, actor, filing, file_errors)
     reg = _active_registration(session, actor.person_id)
     specialties = [s for s in (filing.specialty1, filing.specialty2) if s]
-    if filing.business_type in ("ZX", "YS") and reg is not None:
+    if specialties_from_registration(filing.business_type, filing.change_kind) and reg is not None:
         specialties = [s for s in (reg.specialty1, reg.specialty2) if s]
     app = Application(
         person_id=actor.person_id, enterprise_id=filing.enterprise_id,
@@ -214,7 +283,9 @@ def resubmit_application(session: Session, actor: Actor, *, application_id, note
                          files: dict[str, tuple[str, bytes]]) -> None:
     """After 不予上报 or a correction notice: add the corrected files and send it back to the enterprise."""
     require_role(actor, APPLICANT)
-    checked = {t: uploads.check_upload(name, data) for t, (name, data) in files.items()}
+    checked, file_errors = _check_files(files or {})
+    if file_errors:
+        raise InvalidInput(file_errors)
     workflow.begin_write(session)
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
     other = session.scalar(select(Application.id).where(
@@ -224,7 +295,11 @@ def resubmit_application(session: Session, actor: Actor, *, application_id, note
         raise InvalidInput("您已有其他办理中的申请，不能重新提交此申请")
     workflow.transition(session, actor, workflow.APPLICATION, app, "resubmit", opinion=(note or "").strip() or "已按要求补正")
     app.applied_at = now()
+    # A new round: the enterprise reports again and the ministry accepts again; the old reason
+    # stays in the steps (进度详情), not on the application.
     app.reported_at = None
+    app.accepted_at = None
+    app.return_reason = None
     _store_files(session, actor, app.id, checked)
     audit(session, actor, "resubmit", "application", app.id)
 

@@ -132,7 +132,7 @@ def kv_grid(pairs: list[tuple[str, str]], columns: int = 2) -> None:
         "<style>.kv{border-collapse:collapse;width:100%;font-size:14px}"
         ".kv th{background:#f3f6fa;color:#333;font-weight:600;text-align:right;width:14%;"
         "padding:6px 10px;border:1px solid #dde3ea;white-space:nowrap}"
-        ".kv td{padding:6px 10px;border:1px solid #dde3ea;width:36%}</style>"
+        ".kv td{padding:6px 10px;border:1px solid #dde3ea;width:36%;white-space:pre-wrap}</style>"
         f'<table class="kv">{"".join(rows)}</table>'
     )
 

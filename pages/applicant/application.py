@@ -1,8 +1,118 @@
-"""Placeholder until the page is written (issue 3)."""
+"""申请详情 (个人版, ?id=): my application, its progress, and what I may still do with it."""
 import streamlit as st
 
 import ui
+from services import applications, attachments, filing, values
 from services.actor import APPLICANT
 
 actor = ui.require_actor(APPLICANT)
-st.info("此功能正在建设中。")
+HOME = "pages/applicant/home.py"
+FILE_TYPES = ["pdf", "jpg", "jpeg", "png"]
+
+if st.button("返回我的注册", icon=":material/arrow_back:"):
+    st.switch_page(HOME)
+
+detail = ui.call(applications.get_application, application_id=st.query_params.get("id"))
+if detail is None:
+    st.stop()
+
+st.header("申请详情")
+
+pending_warnings = st.session_state.get("filing_warnings")
+if pending_warnings and pending_warnings[0] == detail.id:
+    for warning in pending_warnings[1]:
+        st.warning(warning)
+    st.session_state.pop("filing_warnings", None)
+
+returned = "resubmit" in detail.actions  # 不予上报 or 需补正: the reason is what the applicant must act on
+if returned:
+    with st.container(border=True):
+        st.error(f"该申请已被退回（{detail.status_label}）。请按退回原因修改或补充后重新提交，也可以撤销申请。")
+        st.markdown("**退回原因**")
+        st.text(detail.return_reason or "（未填写）")
+
+st.subheader("业务信息")
+ui.kv_grid([
+    ("业务类别", detail.business_label), ("状态", detail.status_label),
+    ("申报专业", detail.specialties), ("聘用单位", detail.enterprise_name),
+    ("申请时间", detail.applied_at), ("上报时间", detail.reported_at or "未上报"),
+    *([("退回原因", detail.return_reason)] if detail.return_reason and not returned else []),
+])
+
+st.subheader("个人信息")
+ui.kv_grid([
+    ("姓名", detail.person_name), ("证件号码", detail.id_number_masked),
+    ("证件类型", detail.id_type), ("性别", detail.gender),
+    ("出生日期", detail.birth_date), ("所在省市", f"{detail.province} {detail.city}"),
+    ("毕业院校", detail.school), ("毕业时间", detail.graduation_date),
+    ("学历", detail.education), ("学位", detail.degree),
+    ("所学专业", detail.major), ("联系电话", detail.phone_masked),
+])
+
+st.subheader("附件材料")
+if not detail.attachments:
+    st.info("暂无附件材料")
+else:
+    st.dataframe([{"附件类型": a.type_label, "文件名": a.original_name, "大小": f"{a.size / 1024:.0f} KB"}
+                  for a in detail.attachments], hide_index=True, width="stretch")
+    names = {a.id: f"{a.type_label}：{a.original_name}" for a in detail.attachments}
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    picked = c1.selectbox("选择附件", list(names), format_func=names.get, key="att_pick")
+    file = ui.call(attachments.get_attachment_file, attachment_id=picked) if picked is not None else None
+    if file:
+        c2.download_button("下载附件", file.data, file.name, file.content_type, key="att_download",
+                           on_click="ignore", icon=":material/download:")
+
+st.subheader("进度详情")
+ui.steps_table(ui.call(applications.list_application_steps, application_id=detail.id))
+
+with st.expander("个人承诺"):
+    for i, clause in enumerate(values.PERSONAL_COMMITMENT, start=1):
+        st.text(f"{i}. {clause}")
+
+# ---- what the applicant may still do (workflow.allowed_actions for the applicant) -----------
+
+if "resubmit" in detail.actions:
+    st.subheader("重新提交")
+    with st.container(border=True):  # no st.form: the chosen types add uploaders; nothing is cleared
+        note = st.text_area("补正说明", key="rs_note", max_chars=500,
+                            placeholder="请说明已按退回原因修改或补充的内容")
+        st.caption("如需补充或替换附件，请在下方上传（选填；PDF、JPG、PNG，单个文件不超过 10 MB）。")
+        base = values.REQUIRED_ATTACHMENTS.get(detail.business_type, [])
+        extra = st.multiselect("其他类型的附件", [c for c in values.ATTACHMENT_TYPES if c not in (*base, "QT")],
+                               format_func=values.ATTACHMENT_TYPES.get, key="rs_extra",
+                               placeholder="退回原因要求其他材料时，请在此选择附件类型")
+        cols = st.columns(2)
+        uploads = {code: cols[i % 2].file_uploader(values.ATTACHMENT_TYPES[code], type=FILE_TYPES, key=f"rs_{code}")
+                   for i, code in enumerate([*base, *extra, "QT"])}
+        if st.button("重新提交", type="primary", icon=":material/send:", key="rs_submit"):
+            files = {code: (u.name, u.getvalue()) for code, u in uploads.items() if u is not None}
+            if ui.act(filing.resubmit_application, application_id=detail.id, note=note, files=files,
+                      success="操作成功，已重新提交至聘用单位，等待单位上报"):
+                st.rerun()
+            ui.show_flash()
+
+
+def _clear_cancel():
+    st.session_state.pop("pending_cancel", None)
+
+
+@st.dialog("信息", on_dismiss=_clear_cancel)
+def confirm_cancel(application_id: int):
+    st.write("确定撤销该条申请? 撤销后如需办理，须重新提交申请。")
+    c1, c2 = st.columns(2)
+    if c1.button("确定", type="primary", key="dlg_cancel_ok"):
+        _clear_cancel()
+        ui.act(filing.cancel_application, application_id=application_id, success="操作成功，申请已撤销")
+        st.rerun()
+    if c2.button("取消", key="dlg_cancel_no"):
+        _clear_cancel()
+        st.rerun()
+
+
+if "cancel" in detail.actions:
+    st.divider()
+    if st.button("撤销申请", key="btn_cancel", icon=":material/cancel:"):
+        st.session_state["pending_cancel"] = detail.id
+if st.session_state.get("pending_cancel") == detail.id:
+    confirm_cancel(detail.id)

@@ -1,8 +1,160 @@
-"""Placeholder until the page is written (issue 3)."""
+"""注册申请 (个人版): choose the business, the employer, the specialties, attach the materials,
+sign the personal commitment, 【检查】 and 【提交申请】 to the employer (domain.md §4, §6.1).
+
+No st.form: the business type decides the other fields. Every widget has a key and nothing is
+cleared, so a refused check or submission keeps what was typed and uploaded.
+"""
+import re
+
 import streamlit as st
 
 import ui
+from services import filing, transaction, values
 from services.actor import APPLICANT
+from services.errors import InvalidInput, ServiceError
 
 actor = ui.require_actor(APPLICANT)
-st.info("此功能正在建设中。")
+DETAIL = "pages/applicant/application.py"
+FILE_TYPES = ["pdf", "jpg", "jpeg", "png"]
+SPECIALTY_OPTIONS = [code for code, _, active in values.SPECIALTIES if active]
+SUCCESS = "操作成功，已提交至聘用单位，等待单位上报"
+
+
+def plain(text: str) -> str:
+    """Service messages quote user data (an enterprise's name): show it as text, not Markdown."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+
+
+def attempt(fn, **kwargs):
+    """One service call in one transaction: (result, None) or (None, {field: message})."""
+    try:
+        with transaction() as s:
+            return fn(s, actor, **kwargs), None
+    except InvalidInput as exc:
+        return None, exc.fields
+    except ServiceError as exc:
+        return None, {"": exc.message}
+
+
+st.header("注册申请")
+
+reg = ui.call(filing.get_my_registration)
+open_app = ui.call(filing.get_my_open_application)
+if open_app:
+    with st.container(border=True):
+        st.warning("您已有一条办理中的申请。在其办结、被退回或撤销之前，不能再提交新的申请（第十三条第（四）项）。")
+        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        c1.text(open_app[1])
+        if c2.button("查看该申请", key="ap_open_view"):
+            st.switch_page(DETAIL, query_params={"id": str(open_app[0])})
+
+# ---- 业务类别 ------------------------------------------------------------------------------
+st.subheader("业务类别")
+types = list(values.BUSINESS_TYPES)
+c1, c2 = st.columns(2)
+business_type = c1.selectbox("业务类别", types, index=types.index("YX" if reg else "CS"),
+                             format_func=values.BUSINESS_TYPES.get, key="ap_type")
+change_kind = None
+if business_type == "BG":
+    change_kind = c2.selectbox("变更内容", list(values.CHANGE_KINDS), index=None, placeholder="请选择变更内容",
+                               format_func=values.CHANGE_KINDS.get, key="ap_change", persist_state="page")
+required = values.REQUIRED_ATTACHMENTS[business_type]
+st.caption("须上传的材料：" + "、".join(values.ATTACHMENT_TYPES[t] for t in required))
+slot_business = st.container()
+
+# ---- 聘用单位 ------------------------------------------------------------------------------
+st.subheader("聘用单位")
+c1, c2 = st.columns(2)
+if reg and filing.employer_is_current(business_type, change_kind):
+    enterprise_id = reg.enterprise_id
+    c1.selectbox("聘用单位", [reg.enterprise_name], disabled=True, key="ap_ent_current")
+    c2.caption("此项业务通过当前聘用单位办理。")
+else:
+    query = c1.text_input("单位名称", key="ap_ent_q", max_chars=50, placeholder="输入单位名称关键字，按回车查询")
+    labels: dict[int, str] = st.session_state.setdefault("ap_ent_labels", {})
+    found = ui.call(filing.find_employers, name=query) if query.strip() else None
+    options = [] if found is None else [int(i) for i in found["id"]]
+    if found is not None:
+        labels.update(zip(options, found["label"]))
+    chosen = st.session_state.get("ap_ent")
+    if chosen in labels and chosen not in options:
+        options.insert(0, chosen)  # keep the choice while another name is searched
+    enterprise_id = c2.selectbox("聘用单位", options, index=None, format_func=labels.get, key="ap_ent",
+                                 persist_state="page",
+                                 placeholder="请先输入单位名称查询" if not options else "请选择聘用单位")
+    if found is not None and found.empty:
+        st.caption("没有找到匹配的单位，请换一个关键字。")
+slot_employer = st.container()
+
+# ---- 申报专业 ------------------------------------------------------------------------------
+st.subheader("申报专业")
+c1, c2 = st.columns(2)
+if reg and filing.specialties_from_registration(business_type, change_kind):
+    specialty1, specialty2 = reg.specialty1, reg.specialty2
+    c1.selectbox("申报专业1", [specialty1], format_func=values.SPECIALTY_NAMES.get, disabled=True,
+                 key="ap_sp1_current")
+    c2.selectbox("申报专业2", [specialty2 or ""], format_func=lambda c: values.SPECIALTY_NAMES.get(c, "无第二专业"),
+                 disabled=True, key="ap_sp2_current")
+    st.caption("此项业务沿用当前注册专业。")
+else:
+    # 变更注册专业 starts from the current ones; 初始/重新注册 from nothing.
+    start1 = SPECIALTY_OPTIONS.index(reg.specialty1) if reg and reg.specialty1 in SPECIALTY_OPTIONS else None
+    second = ["", *SPECIALTY_OPTIONS]
+    start2 = second.index(reg.specialty2) if reg and reg.specialty2 in second else 0
+    specialty1 = c1.selectbox("申报专业1", SPECIALTY_OPTIONS, index=start1, placeholder="请选择申报专业",
+                              format_func=values.SPECIALTY_NAMES.get, key="ap_sp1", persist_state="page")
+    specialty2 = c2.selectbox("申报专业2（选填）", second, index=start2, key="ap_sp2", persist_state="page",
+                              format_func=lambda c: values.SPECIALTY_NAMES.get(c, "不申报第二专业")) or None
+    st.caption(f"每人最多可申请 {values.MAX_SPECIALTIES} 个专业注册。")
+slot_specialty = st.container()
+
+# ---- 附件材料 ------------------------------------------------------------------------------
+st.subheader("附件材料")
+st.caption("支持 PDF、JPG、PNG 格式，单个文件不超过 10 MB。")
+files: dict[str, tuple[str, bytes]] = {}
+cols = st.columns(2)
+for i, code in enumerate([*required, "QT"]):
+    label = values.ATTACHMENT_TYPES[code] + ("（必传）" if code in required else "（选填）")
+    upload = cols[i % 2].file_uploader(label, type=FILE_TYPES, key=f"ap_file_{code}")
+    if upload is not None:
+        files[code] = (upload.name, upload.getvalue())
+slot_files = st.container()
+
+# ---- 个人承诺 ------------------------------------------------------------------------------
+st.subheader("个人承诺")
+with st.container(border=True):
+    for i, clause in enumerate(values.PERSONAL_COMMITMENT, start=1):
+        st.text(f"{i}. {clause}")
+agreed = st.checkbox("本人已阅读并同意以上个人承诺", key="ap_agree")
+slot_commitment = st.container()
+
+with st.container(horizontal=True):
+    check = st.button("检查", key="ap_check", icon=":material/fact_check:")
+    submit = st.button("提交申请", type="primary", key="ap_submit", icon=":material/send:")
+slot_result = st.container()
+
+if not (check or submit):
+    st.stop()
+
+request = filing.Filing(enterprise_id=enterprise_id, business_type=business_type, change_kind=change_kind,
+                        specialty1=specialty1, specialty2=specialty2, commitment_agreed=agreed, files=files)
+result, errors = attempt(filing.file_application if submit else filing.check_filing, filing=request)
+
+if errors:
+    slots = {"聘用单位": slot_employer, "申报专业": slot_specialty, "个人承诺": slot_commitment}
+    for field, message in errors.items():
+        slot = slots.get(field) or (slot_files if field.startswith("附件") else slot_business)
+        slot.error(plain(f"{field}：{message}" if field else message))
+    slot_result.error(f"{'提交未成功' if submit else '检查未通过'}：共 {len(errors)} 项需要修改，请查看上方各栏目的提示。")
+    st.stop()
+
+if check:
+    for warning in result:
+        slot_result.warning(plain(warning))
+    slot_result.success("检查通过，可以提交申请。")
+    st.stop()
+
+app_id, warnings = result
+ui.flash("success", SUCCESS)
+st.session_state["filing_warnings"] = (app_id, warnings)
+st.switch_page(DETAIL, query_params={"id": str(app_id)})

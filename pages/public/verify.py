@@ -1,4 +1,37 @@
-"""Placeholder until the page is written (issue 3): public registration check."""
+"""注册信息公开查询 (/?view=verify, no login): is this engineer's registration valid?
+
+Only what the certificate shows comes back (services/verify.py); the name must match exactly.
+"""
 import streamlit as st
 
-st.info("此功能正在建设中。")
+import ui
+from services import transaction, verify
+from services.errors import ServiceError
+
+st.title("注册信息公开查询")
+st.caption("输入注册监理工程师的姓名和注册号（或注册执业证书编号），查询其注册是否有效。")
+
+with st.form("verify"):
+    c1, c2 = st.columns(2)
+    name = c1.text_input("姓名", key="v_name", max_chars=32, placeholder="须与证书上的姓名完全一致")
+    number = c2.text_input("注册号或证书编号", key="v_number", max_chars=32, placeholder="8 位注册号或证书编号")
+    if st.form_submit_button("查询", type="primary", icon=":material/search:"):
+        # Kept in the session: the login cookie component may rerun the script once more.
+        st.session_state["verify_query"] = (name, number)
+
+if "verify_query" in st.session_state:
+    asked_name, asked_number = st.session_state["verify_query"]
+    try:
+        with transaction() as s:
+            result = verify.verify_registration(s, name=asked_name, number=asked_number)
+    except ServiceError as exc:
+        st.error(exc.message)
+    else:
+        if result is None:
+            st.info("未查询到匹配的注册信息")
+        else:
+            st.subheader("查询结果")
+            ui.kv_grid(result.pairs())
+            st.caption("以上信息仅供核验注册执业资格使用。")
+
+st.markdown("[返回登录](/)")
