@@ -1,0 +1,346 @@
+"""Tenant isolation, proven for every service entry point (issue 6).
+
+Each entry point `fn(session, actor, ...)` of the service layer is called as enterprise B on
+enterprise A's ids, and (where it takes ids of a person's records) as an applicant on another
+person's ids. Every call must be refused or return none of A's data, and change nothing.
+A new entry point that is not listed here fails `test_every_entry_point_is_covered`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+import services
+from db.models import (Application, Attachment, AuditLog, ForcedDeregistration, InfoChangeRequest, Penalty,
+                       Registration, WorkflowStep)
+from services import (applications, attachments, audit, dashboards, enterprises, filing, forced, penalties,
+                      registrations, review, transaction, workflow)
+from services.applications import ApplicationFilter
+from services.errors import NotFound, PermissionDenied
+
+# Building blocks that take an actor but are not entry points: services call them after their
+# own checks (scope, transition, step and audit writers), pages never do.
+INTERNAL = {"audit.audit", "common.get_scoped", "workflow.record_step", "workflow.transition",
+            "applications.list_steps", "auth.header_name"}
+
+REFUSED = (NotFound, PermissionDenied)
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Enterprise A's records, attacked by enterprise B and by an applicant who is someone else."""
+    a: object
+    b: object
+    applicant: object
+    pending: int
+    reported: int
+    registration: int
+    forced_request: int
+    info_change: int
+    penalty: int
+    attachment: int
+    a_app_ids: frozenset
+    a_reg_nos: frozenset
+    a_penalty_ids: frozenset
+    a_forced_ids: frozenset
+
+
+@pytest.fixture
+def ctx(actor_of) -> Ctx:
+    a, b, applicant = actor_of("demo-enterprise"), actor_of("demo-enterprise-2"), actor_of("demo-applicant")
+    with transaction() as s:
+        info_change = enterprises.request_info_change(
+            s, a, new_name="北京小厉害集团有限公司", new_credit_code="91350100M000100Y43", reason="更名")
+    with transaction() as s:
+        def one(stmt):
+            value = s.scalar(stmt)
+            assert value is not None, stmt
+            return value
+        ent = a.enterprise_id
+        others = Application.person_id != applicant.person_id
+        forced_request = one(select(ForcedDeregistration.id).where(
+            ForcedDeregistration.enterprise_id == ent, ForcedDeregistration.status == workflow.SUBMITTED))
+        return Ctx(
+            a=a, b=b, applicant=applicant,
+            pending=one(select(Application.id).where(Application.enterprise_id == ent, others,
+                                                     Application.status == workflow.PENDING)),
+            reported=one(select(Application.id).where(Application.enterprise_id == ent, others,
+                                                      Application.status == workflow.REPORTED)),
+            registration=one(select(Registration.id).where(Registration.enterprise_id == ent,
+                                                           Registration.status == workflow.REG_ACTIVE)),
+            forced_request=forced_request, info_change=info_change,
+            penalty=one(select(Penalty.id).where(Penalty.enterprise_id == ent)),
+            attachment=one(select(Attachment.id).where(Attachment.request_type == "forced",
+                                                       Attachment.request_id == forced_request)),
+            a_app_ids=frozenset(s.scalars(select(Application.id).where(Application.enterprise_id == ent))),
+            a_reg_nos=frozenset(s.scalars(select(Registration.reg_no).where(Registration.enterprise_id == ent))),
+            a_penalty_ids=frozenset(s.scalars(select(Penalty.id).where(Penalty.enterprise_id == ent))),
+            a_forced_ids=frozenset(s.scalars(select(ForcedDeregistration.id).where(
+                ForcedDeregistration.enterprise_id == ent))),
+        )
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _frame(result) -> pd.DataFrame:
+    return result.rows if hasattr(result, "rows") else result
+
+
+def _no_a_apps(result, c: Ctx):
+    assert not set(_frame(result)["id"]) & c.a_app_ids
+
+
+def _no_a_regs(result, c: Ctx):
+    frame = _frame(result)
+    assert not set(frame["注册号"]) & c.a_reg_nos
+
+
+def _no_a_penalties(result, c: Ctx):
+    assert not set(_frame(result)["id"]) & c.a_penalty_ids
+
+
+def _no_a_forced(result, c: Ctx):
+    assert not set(_frame(result)["id"]) & c.a_forced_ids
+
+
+def _export_is_own(model_count_col):
+    def check(result, c: Ctx):
+        with transaction() as s:
+            own = s.scalar(select(func.count()).select_from(model_count_col.class_).where(
+                model_count_col == c.b.enterprise_id))
+        assert len(result) <= own
+    return check
+
+
+def _b_only_counts(result, c: Ctx):
+    with transaction() as s:
+        mine = s.scalar(select(func.count()).select_from(Registration).where(
+            Registration.enterprise_id == c.b.enterprise_id))
+    total = sum(result.values()) if isinstance(result, dict) else int(result["人数"].sum())
+    assert total <= 2 * mine
+
+
+def _own_enterprise(result, c: Ctx):
+    assert result.id == c.b.enterprise_id
+
+
+def _no_a_changes(result, c: Ctx):
+    assert c.info_change not in set(result["id"])
+
+
+def _no_registrations(result, c: Ctx):
+    assert not set(result["registration_id"]) & {c.registration}
+
+
+# (name, call(session, actor, ctx), expectation for enterprise B): a refusal type, or a check of
+# the returned data. `applicant=True` also calls it as the applicant (another person's records).
+@dataclass(frozen=True)
+class Case:
+    name: str
+    call: Callable
+    expect: object
+    applicant: bool = False
+
+
+CASES = [
+    # 注册上报
+    Case("applications.list_applications",
+         lambda s, x, c: applications.list_applications(s, x, filters=ApplicationFilter(), page_size=100), _no_a_apps,
+         applicant=True),
+    Case("applications.export_applications",
+         lambda s, x, c: applications.export_applications(s, x, filters=ApplicationFilter()),
+         _export_is_own(Application.enterprise_id)),
+    Case("applications.get_application", lambda s, x, c: applications.get_application(s, x, application_id=c.pending),
+         NotFound, applicant=True),
+    Case("applications.list_application_steps",
+         lambda s, x, c: applications.list_application_steps(s, x, application_id=c.pending), NotFound, applicant=True),
+    Case("applications.reveal_person_numbers",
+         lambda s, x, c: applications.reveal_person_numbers(s, x, application_id=c.pending), NotFound, applicant=True),
+    Case("applications.report_application",
+         lambda s, x, c: applications.report_application(s, x, application_id=c.pending, commitment_agreed=True),
+         NotFound),
+    Case("applications.refuse_application",
+         lambda s, x, c: applications.refuse_application(s, x, application_id=c.pending, reason="x"), NotFound),
+    Case("applications.withdraw_application",
+         lambda s, x, c: applications.withdraw_application(s, x, application_id=c.reported), NotFound),
+    Case("attachments.get_attachment_file",
+         lambda s, x, c: attachments.get_attachment_file(s, x, attachment_id=c.attachment), NotFound, applicant=True),
+    # 已注册人员, home page
+    Case("registrations.list_expiring", lambda s, x, c: registrations.list_expiring(s, x, within_days=3650), _no_a_regs),
+    Case("registrations.expiry_counts", lambda s, x, c: registrations.expiry_counts(s, x), _b_only_counts),
+    Case("registrations.staff_by_specialty", lambda s, x, c: registrations.staff_by_specialty(s, x), _b_only_counts),
+    Case("registrations.list_registered", lambda s, x, c: registrations.list_registered(s, x, page_size=100),
+         _no_a_regs),
+    Case("registrations.export_registered", lambda s, x, c: registrations.export_registered(s, x), _no_a_regs),
+    Case("registrations.list_person_history",
+         lambda s, x, c: registrations.list_person_history(s, x, registration_id=c.registration), NotFound,
+         applicant=True),
+    # 强制注销
+    Case("forced.list_forced", lambda s, x, c: forced.list_forced(s, x, page_size=100), _no_a_forced),
+    Case("forced.list_deregistrable", lambda s, x, c: forced.list_deregistrable(s, x), _no_registrations),
+    Case("forced.list_forced_steps", lambda s, x, c: forced.list_forced_steps(s, x, request_id=c.forced_request),
+         NotFound),
+    Case("forced.withdraw_forced", lambda s, x, c: forced.withdraw_forced(s, x, request_id=c.forced_request), NotFound),
+    Case("forced.request_forced_deregistration",
+         lambda s, x, c: forced.request_forced_deregistration(
+             s, x, registration_id=c.registration, reason="退休", reason_detail="", attachment_type="TXZM",
+             file_name="x.png", file_data=_png()), NotFound),
+    # 企业信息: always the actor's own enterprise, whatever is passed
+    Case("enterprises.get_enterprise", lambda s, x, c: enterprises.get_enterprise(s, x), _own_enterprise),
+    Case("enterprises.update_enterprise_basic",
+         lambda s, x, c: enterprises.update_enterprise_basic(s, x, expected_version=-1, enterprise_id=c.a.enterprise_id),
+         Exception),  # refused: enterprise_id is not a field a caller can pass
+    Case("enterprises.request_info_change",
+         lambda s, x, c: enterprises.request_info_change(s, x, new_name="", new_credit_code="", reason=""),
+         Exception),  # refused input; and it only ever acts on the caller's own enterprise
+    Case("enterprises.list_info_changes", lambda s, x, c: enterprises.list_info_changes(s, x), _no_a_changes),
+    Case("enterprises.list_info_change_steps",
+         lambda s, x, c: enterprises.list_info_change_steps(s, x, request_id=c.info_change), NotFound),
+    Case("enterprises.withdraw_info_change",
+         lambda s, x, c: enterprises.withdraw_info_change(s, x, request_id=c.info_change), NotFound),
+    # 行政处罚
+    Case("penalties.list_penalties", lambda s, x, c: penalties.list_penalties(s, x, page_size=100), _no_a_penalties,
+         applicant=True),
+    Case("penalties.export_penalties", lambda s, x, c: penalties.export_penalties(s, x), _export_is_own(Penalty.enterprise_id)),
+    Case("penalties.get_penalty", lambda s, x, c: penalties.get_penalty(s, x, penalty_id=c.penalty), NotFound,
+         applicant=True),
+    Case("penalties.list_registered_people", lambda s, x, c: penalties.list_registered_people(s, x, query="1"),
+         PermissionDenied),
+    Case("penalties.record_penalty",
+         lambda s, x, c: penalties.record_penalty(
+             s, x, person_id=1, decision_no="x", case_name="x", category="警告", reason="x", legal_basis="x",
+             result="x", decision_date=dt.date.today(), authority="x", publish_until=None, project_name="",
+             notice_no="", bad_behaviour_code="", effective_from=None, effective_to=None), PermissionDenied),
+    # 个人版: applicant-only; and an applicant cannot act on another person's application
+    Case("filing.find_employers", lambda s, x, c: filing.find_employers(s, x, name="北京"), PermissionDenied),
+    Case("filing.get_my_registration", lambda s, x, c: filing.get_my_registration(s, x), PermissionDenied),
+    Case("filing.get_my_open_application", lambda s, x, c: filing.get_my_open_application(s, x), PermissionDenied),
+    Case("filing.list_my_applications", lambda s, x, c: filing.list_my_applications(s, x), PermissionDenied),
+    Case("filing.check_filing",
+         lambda s, x, c: filing.check_filing(s, x, filing.Filing(enterprise_id=c.a.enterprise_id, business_type="CS",
+                                                                 specialty1="01")), PermissionDenied),
+    Case("filing.file_application",
+         lambda s, x, c: filing.file_application(s, x, filing=filing.Filing(
+             enterprise_id=c.a.enterprise_id, business_type="CS", specialty1="01")), PermissionDenied),
+    Case("filing.cancel_application", lambda s, x, c: filing.cancel_application(s, x, application_id=c.pending),
+         PermissionDenied, applicant=True),
+    Case("filing.resubmit_application",
+         lambda s, x, c: filing.resubmit_application(s, x, application_id=c.pending, note="", files={}),
+         PermissionDenied, applicant=True),
+    # 部级版 only
+    Case("audit.list_audit", lambda s, x, c: audit.list_audit(s, x), PermissionDenied, applicant=True),
+    Case("review.list_queue", lambda s, x, c: review.list_queue(s, x, filters=review.QueueFilter()), PermissionDenied,
+         applicant=True),
+    Case("review.export_queue", lambda s, x, c: review.export_queue(s, x, filters=review.QueueFilter()),
+         PermissionDenied),
+    Case("review.get_application_review",
+         lambda s, x, c: review.get_application_review(s, x, application_id=c.reported), PermissionDenied),
+    Case("review.get_forced_request", lambda s, x, c: review.get_forced_request(s, x, request_id=c.forced_request),
+         PermissionDenied),
+    Case("review.get_info_change", lambda s, x, c: review.get_info_change(s, x, request_id=c.info_change),
+         PermissionDenied),
+    Case("review.accept_applications",
+         lambda s, x, c: review.accept_applications(s, x, application_ids=[c.reported]), PermissionDenied,
+         applicant=True),
+    Case("review.request_correction",
+         lambda s, x, c: review.request_correction(s, x, application_id=c.reported, items=["x"], note=""),
+         PermissionDenied),
+    Case("review.start_review", lambda s, x, c: review.start_review(s, x, application_id=c.reported), PermissionDenied),
+    Case("review.approve_application", lambda s, x, c: review.approve_application(s, x, application_id=c.reported),
+         PermissionDenied),
+    Case("review.deny_application",
+         lambda s, x, c: review.deny_application(s, x, application_id=c.reported, reason="x",
+                                                 clause=review.DENIAL_CLAUSES[0]), PermissionDenied),
+    Case("review.list_forced_queue", lambda s, x, c: review.list_forced_queue(s, x), PermissionDenied),
+    Case("review.decide_forced",
+         lambda s, x, c: review.decide_forced(s, x, request_id=c.forced_request, action="accept"), PermissionDenied),
+    Case("review.list_info_change_queue", lambda s, x, c: review.list_info_change_queue(s, x), PermissionDenied),
+    Case("review.decide_info_change",
+         lambda s, x, c: review.decide_info_change(s, x, request_id=c.info_change, action="accept"), PermissionDenied),
+    *[Case(f"dashboards.{name}", (lambda fn: lambda s, x, c: fn(s, x, filters=dashboards.DashboardFilter()))(
+        getattr(dashboards, name)), PermissionDenied, applicant=True)
+      for name in ("applications_by_month", "applications_by_type", "expiries_by_month", "get_dashboard",
+                   "get_kpis", "penalties_over_time", "processing_times", "registered_by_province",
+                   "registered_by_specialty", "top_enterprises")],
+]
+
+
+def _entry_points() -> set[str]:
+    found = set()
+    for info in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"services.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_"):
+                if list(inspect.signature(fn).parameters)[:2] == ["session", "actor"]:
+                    found.add(f"{info.name}.{name}")
+    return found
+
+
+def test_every_entry_point_is_covered():
+    covered = {case.name for case in CASES}
+    assert _entry_points() - INTERNAL - covered == set(), "add the new entry point to CASES"
+    assert covered - _entry_points() == set(), "CASES names a function that no longer exists"
+
+
+def _fingerprint() -> tuple:
+    """What a refused call must leave untouched."""
+    with transaction() as s:
+        return (
+            tuple(s.execute(select(Application.id, Application.status, Application.version_id)
+                            .order_by(Application.id)).all()),
+            tuple(s.execute(select(ForcedDeregistration.id, ForcedDeregistration.status)
+                            .order_by(ForcedDeregistration.id)).all()),
+            tuple(s.execute(select(InfoChangeRequest.id, InfoChangeRequest.status)
+                            .order_by(InfoChangeRequest.id)).all()),
+            s.scalar(select(func.count()).select_from(WorkflowStep)),
+            s.scalar(select(func.count()).select_from(Registration)),
+            s.scalar(select(func.count()).select_from(Penalty)),
+        )
+
+
+def _attempt(case: Case, actor, c: Ctx):
+    expected = case.expect
+    before = _fingerprint()
+    if isinstance(expected, type):
+        # NotFound or PermissionDenied: either is a refusal that shows no data.
+        with pytest.raises(REFUSED if expected in REFUSED else expected):
+            with transaction() as s:
+                case.call(s, actor, c)
+    else:
+        with transaction() as s:
+            result = case.call(s, actor, c)
+        expected(result, c)
+    assert _fingerprint() == before
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_enterprise_b_gets_nothing_of_enterprise_a(ctx, case):
+    _attempt(case, ctx.b, ctx)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.applicant], ids=lambda case: case.name)
+def test_an_applicant_gets_nothing_of_another_person(ctx, case):
+    expect = case.expect
+    if expect is PermissionDenied and case.name.startswith("filing."):
+        expect = NotFound  # the applicant's own role, but someone else's application
+    if case.name in ("applications.list_applications", "penalties.list_penalties"):
+        with transaction() as s:
+            frame = _frame(case.call(s, ctx.applicant, ctx))
+        assert ctx.pending not in set(frame["id"]) and ctx.penalty not in set(frame["id"])
+        return
+    _attempt(Case(case.name, case.call, expect), ctx.applicant, ctx)
