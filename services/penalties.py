@@ -5,14 +5,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Penalty
-from services.actor import Actor
+from db.models import Enterprise, Penalty, Person, Registration, now
+from services import values, workflow
+from services.actor import MINISTRY, Actor
 from services.audit import audit
-from services.common import EXPORT_LIMIT, PageResult, fmt_date, fmt_dt, get_scoped, like_pattern, paged, scope
+from services.common import (EXPORT_LIMIT, PageResult, fmt_date, fmt_dt, get_scoped, like_pattern, paged,
+                             require_role, scope, today)
+from services.errors import InvalidInput
 from services.masking import mask_id_number
+from services.validators import normalize_id_number
 
 LIST_COLUMNS = ["序号", "姓名", "注册号", "处罚决定书文号", "处罚类别", "处罚内容", "处罚决定日期", "处罚机关"]
 
@@ -75,3 +79,120 @@ def get_penalty(session: Session, actor: Actor, *, penalty_id) -> PenaltyDetail:
         ("不良行为代码", p.bad_behaviour_code), ("地方编码", p.region_code), ("数据更新时间", fmt_dt(p.updated_at)),
     ]
     return PenaltyDetail(fields=fields, party_name=p.party_name)
+
+
+# --- 部级版: recording a decision ------------------------------------------------------------
+
+SUSPENSION = "责令停止执业"  # the only category with a 停止执业 period (domain.md §8.1)
+REVOKING = ("撤销注册", "吊销注册证书")  # categories that end the registration (domain.md §6.3)
+_TEXT_LIMITS = {  # field -> (label, max length, required)
+    "decision_no": ("处罚决定书文号", 64, True),
+    "case_name": ("处罚名称", 200, True),
+    "reason": ("处罚事由", 2000, True),
+    "legal_basis": ("处罚依据", 500, True),
+    "result": ("处罚结果", 500, True),
+    "authority": ("处罚机关", 64, True),
+    "project_name": ("项目名称", 200, False),
+    "notice_no": ("处罚意见告知书文号", 64, False),
+    "bad_behaviour_code": ("不良行为代码", 16, False),
+}
+
+
+def list_registered_people(session: Session, actor: Actor, *, query: str, limit: int = 20) -> pd.DataFrame:
+    """People with a registration, found by 姓名 (fuzzy), 证件号码 or 注册号 (exact); IDs masked."""
+    require_role(actor, MINISTRY)
+    text = (query or "").strip()
+    if not text:
+        return pd.DataFrame(columns=["person_id", "label"])
+    stmt = (select(Person, Registration, Enterprise.name)
+            .join(Registration, Registration.person_id == Person.id)
+            .join(Enterprise, Enterprise.id == Registration.enterprise_id)
+            .where(Registration.status == workflow.REG_ACTIVE,
+                   or_(Person.name.like(like_pattern(text), escape="\\"),
+                       Person.id_number == normalize_id_number(text), Registration.reg_no == text))
+            .order_by(Person.name, Registration.valid_to.desc()).limit(limit * 2))
+    seen, records = set(), []
+    for person, reg, ent_name in session.execute(stmt).all():
+        if person.id in seen:
+            continue
+        seen.add(person.id)
+        records.append({"person_id": person.id,
+                        "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}，{ent_name}）"})
+    return pd.DataFrame.from_records(records[:limit], columns=["person_id", "label"])
+
+
+def record_penalty(session: Session, actor: Actor, *, person_id, decision_no: str, case_name: str, category: str,
+                   reason: str, legal_basis: str, result: str, decision_date: dt.date | None, authority: str,
+                   publish_until: dt.date | None = None, project_name: str = "", notice_no: str = "",
+                   bad_behaviour_code: str = "", effective_from: dt.date | None = None,
+                   effective_to: dt.date | None = None) -> int:
+    """【录入处罚】: a decision against a registered engineer, in the 双公示 format.
+
+    The party (name, ID number, 注册号, 执业单位) comes from the person's registration, not from
+    the form. A 责令停止执业 period running today shows the registration as 暂停执业; 撤销注册 and
+    吊销注册证书 end the registration.
+    """
+    require_role(actor, MINISTRY)
+    given = {"decision_no": decision_no, "case_name": case_name, "reason": reason, "legal_basis": legal_basis,
+             "result": result, "authority": authority, "project_name": project_name, "notice_no": notice_no,
+             "bad_behaviour_code": bad_behaviour_code}
+    clean = {k: (v or "").strip() for k, v in given.items()}
+    errors: dict[str, str] = {}
+    if person_id is None or person_id == "":
+        errors["行政相对人"] = "请选择被处罚的注册人员"
+    for key, (label, limit, required) in _TEXT_LIMITS.items():
+        if required and not clean[key]:
+            errors[label] = f"请填写{label}"
+        elif len(clean[key]) > limit:
+            errors[label] = f"{label}不能超过 {limit} 个字"
+    if category not in values.PENALTY_CATEGORIES:
+        errors["处罚类别"] = "请选择处罚类别"
+    if decision_date is None:
+        errors["处罚决定日期"] = "请选择处罚决定日期"
+    elif decision_date > today():
+        errors["处罚决定日期"] = "处罚决定日期不能晚于今天"
+    if publish_until and decision_date and publish_until < decision_date:
+        errors["公示截止期"] = "公示截止期不能早于处罚决定日期"
+    if category == SUSPENSION:
+        if not (effective_from and effective_to):
+            errors["停止执业期间"] = "责令停止执业须填写停止执业起止日期"
+        elif effective_to < effective_from:
+            errors["停止执业期间"] = "停止执业结束日期不能早于开始日期"
+        elif decision_date and effective_from < decision_date:
+            errors["停止执业期间"] = "停止执业开始日期不能早于处罚决定日期"
+    elif effective_from or effective_to:
+        errors["停止执业期间"] = f"仅「{SUSPENSION}」可填写停止执业期间"
+    if errors:
+        raise InvalidInput(errors)
+
+    workflow.begin_write(session)
+    try:
+        person = session.get(Person, int(person_id))
+    except (TypeError, ValueError):
+        person = None
+    if person is None:
+        raise InvalidInput({"行政相对人": "请选择被处罚的注册人员"})
+    reg = session.scalars(select(Registration).where(
+        Registration.person_id == person.id, Registration.status == workflow.REG_ACTIVE)
+        .order_by(Registration.valid_to.desc())).first()
+    if reg is None:
+        raise InvalidInput({"行政相对人": "该人员没有有效注册，无法录入处罚"})
+    if session.scalar(select(Penalty.id).where(Penalty.person_id == person.id,
+                                               Penalty.decision_no == clean["decision_no"])):
+        raise InvalidInput({"处罚决定书文号": "该人员已有相同文号的处罚记录"})
+    ent = session.get(Enterprise, reg.enterprise_id)
+    province_code = next((c for c, n in values.PROVINCES.items() if n == ent.province), "")
+    penalty = Penalty(
+        person_id=person.id, enterprise_id=ent.id, category=category, party_name=person.name,
+        party_code=person.id_number, decision_date=decision_date, publish_until=publish_until,
+        region_code=f"{province_code}0000" if province_code else "", reg_no=reg.reg_no,
+        enterprise_at_time=ent.name, effective_from=effective_from if category == SUSPENSION else None,
+        effective_to=effective_to if category == SUSPENSION else None, updated_at=now(), **clean,
+    )
+    session.add(penalty)
+    if category in REVOKING:
+        reg.status = workflow.REG_REVOKED
+        reg.ended_at = now()
+    session.flush()
+    audit(session, actor, "create", "penalty", penalty.id, category=category)
+    return penalty.id

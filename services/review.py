@@ -18,13 +18,24 @@ from db.models import (Application, Enterprise, ForcedDeregistration, InfoChange
                        WorkflowStep, now)
 from services import deadlines, values, workflow
 from services.actor import MINISTRY, Actor
-from services.applications import _business_label
+from services.applications import AttachmentInfo, _business_label, list_attachments
 from services.audit import audit
-from services.common import (EXPORT_LIMIT, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped, like_pattern,
-                             paged, require_role, specialties_text, today)
-from services.errors import InvalidInput
+from services.common import (EXPORT_LIMIT, PAGE_SIZES, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped,
+                             like_pattern, paged, require_role, specialties_text, today)
+from services.errors import InvalidInput, ServiceError
 from services.masking import mask_id_number
 
+# Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
+QUEUE_STATUSES = [workflow.REPORTED, workflow.ACCEPTED, workflow.UNDER_REVIEW, workflow.CORRECTION,
+                  workflow.APPROVED, workflow.DENIED]
+# Sortable columns of the queue, by their header.
+QUEUE_SORTS = {
+    "上报时间": Application.reported_at,
+    "受理时间": Application.accepted_at,
+    "姓名": Person.name,
+    "执业单位名称": Enterprise.name,
+    "业务类别": Application.business_type,
+}
 QUEUE_COLUMNS = ["序号", "姓名", "证件号码", "执业单位名称", "所在省", "业务类别", "申报专业", "状态", "上报时间",
                  "受理时间", "办理时限", "时限状态"]
 # The legal clause a 不予注册 cites (147号令 第13条).
@@ -64,6 +75,8 @@ def _queue_statement(f: QueueFilter):
             .where(Application.reported_at.is_not(None)))
     if f.status:
         stmt = stmt.where(Application.status == f.status)
+    else:
+        stmt = stmt.where(Application.status.in_(QUEUE_STATUSES))
     if f.enterprise and f.enterprise.strip():
         stmt = stmt.where(Enterprise.name.like(like_pattern(f.enterprise), escape="\\"))
     if f.province:
@@ -98,30 +111,37 @@ def _queue_frame(rows, offset: int, day: dt.date) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=["id", "status_code", *QUEUE_COLUMNS])
 
 
-def list_queue(session: Session, actor: Actor, *, filters: QueueFilter, page: int = 1,
-               page_size: int = 10) -> PageResult:
-    """The ministry's queue of reported applications across all enterprises, oldest first."""
+def _queue_order(sort: str, descending: bool) -> list:
+    col = QUEUE_SORTS.get(sort, Application.reported_at)
+    return [col.desc() if descending else col.asc(), Application.id.desc() if descending else Application.id.asc()]
+
+
+def list_queue(session: Session, actor: Actor, *, filters: QueueFilter, page: int = 1, page_size: int = 10,
+               sort: str = "上报时间", descending: bool = False) -> PageResult:
+    """The ministry's queue of reported applications across all enterprises, oldest first by default."""
     require_role(actor, MINISTRY)
     day = today()
     stmt = _queue_statement(filters)
+    order = _queue_order(sort, descending)
     if filters.overdue_only:
         # Overdue depends on working days; filter the open items in Python (they are few).
-        rows = [r for r in session.execute(stmt.order_by(Application.reported_at)).all()
+        rows = [r for r in session.execute(stmt.order_by(*order)).all()
                 if deadlines.due_state(deadlines.due_date(r[0]), day) == deadlines.OVERDUE]
         total = len(rows)
-        page_size = page_size if page_size in (10, 20, 50, 100) else 10
-        page = min(max(1, page), max(1, -(-total // page_size)))
+        page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+        page = min(max(1, int(page)), max(1, -(-total // page_size)))
         rows = rows[(page - 1) * page_size: page * page_size]
     else:
-        rows, total, page = paged(session, stmt, page=page, page_size=page_size,
-                                  order_by=[Application.reported_at, Application.id])
+        rows, total, page = paged(session, stmt, page=page, page_size=page_size, order_by=order)
+        page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
     return PageResult(_queue_frame(rows, (page - 1) * page_size, day), total, page, page_size)
 
 
-def export_queue(session: Session, actor: Actor, *, filters: QueueFilter) -> pd.DataFrame:
+def export_queue(session: Session, actor: Actor, *, filters: QueueFilter, sort: str = "上报时间",
+                 descending: bool = False) -> pd.DataFrame:
     require_role(actor, MINISTRY)
-    rows = session.execute(_queue_statement(filters).order_by(Application.reported_at).limit(EXPORT_LIMIT)).all()
-    frame = _queue_frame(rows, 0, today())
+    stmt = _queue_statement(filters).order_by(*_queue_order(sort, descending)).limit(EXPORT_LIMIT)
+    frame = _queue_frame(session.execute(stmt).all(), 0, today())
     if filters.overdue_only:
         frame = frame[frame["时限状态"] == deadlines.OVERDUE]
     audit(session, actor, "export", "application_queue", rows=len(frame))
@@ -140,17 +160,33 @@ def _ministry_transition(session: Session, actor: Actor, application_id, action:
 def accept_applications(session: Session, actor: Actor, *, application_ids: list[int]) -> int:
     """受理, one or several at once (all or none: one refusal refuses the batch)."""
     require_role(actor, MINISTRY)
-    if not application_ids:
+    ids = list(dict.fromkeys(application_ids or []))
+    if not ids:
         raise InvalidInput("请至少选择一条申请")
     workflow.begin_write(session)
-    for app_id in application_ids:
-        app = _ministry_transition(session, actor, app_id, "accept")
+    for app_id in ids:
+        try:
+            app = _ministry_transition(session, actor, app_id, "accept")
+        except ServiceError as exc:
+            if len(ids) == 1:
+                raise
+            who = _person_name(session, app_id)
+            raise type(exc)(f"{who}的申请：{exc.message}；本批申请均未受理") from exc
         app.accepted_at = _last_step_time(session, app.id)
-    return len(application_ids)
+    return len(ids)
+
+
+def _person_name(session: Session, app_id) -> str:
+    try:
+        return session.scalar(select(Person.name).join(Application, Application.person_id == Person.id)
+                              .where(Application.id == int(app_id))) or f"编号 {app_id} "
+    except (TypeError, ValueError):
+        return f"编号 {app_id} "
 
 
 def request_correction(session: Session, actor: Actor, *, application_id, items: list[str], note: str) -> None:
     """一次性告知补正: every needed correction in one notice, as a checklist plus text."""
+    require_role(actor, MINISTRY)
     lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
     if (note or "").strip():
         lines.append(f"说明：{note.strip()}")
@@ -163,12 +199,14 @@ def request_correction(session: Session, actor: Actor, *, application_id, items:
 
 def start_review(session: Session, actor: Actor, *, application_id) -> None:
     """审查."""
+    require_role(actor, MINISTRY)
     workflow.begin_write(session)
     _ministry_transition(session, actor, application_id, "review")
 
 
 def deny_application(session: Session, actor: Actor, *, application_id, reason: str, clause: str) -> None:
     """不予注册, with the reason and the legal clause."""
+    require_role(actor, MINISTRY)
     if clause not in DENIAL_CLAUSES:
         raise InvalidInput({"法律依据": "请选择不予注册的法律依据"})
     if not (reason or "").strip():
@@ -182,6 +220,7 @@ def deny_application(session: Session, actor: Actor, *, application_id, reason: 
 
 def approve_application(session: Session, actor: Actor, *, application_id) -> int | None:
     """准予注册, and its effect on the registration. Returns the registration id."""
+    require_role(actor, MINISTRY)
     workflow.begin_write(session)
     app = _ministry_transition(session, actor, application_id, "approve")
     app.decided_at = _last_step_time(session, app.id)
@@ -250,7 +289,8 @@ def _apply_approval(session: Session, app: Application) -> int:
         reg.valid_to = _add_years(reg.valid_from, validity) - dt.timedelta(days=1)
     elif app.business_type == "BG":  # employer or specialties change; the expiry stays
         reg.enterprise_id = app.enterprise_id
-        reg.specialty1, reg.specialty2 = app.specialty1, app.specialty2
+        if app.change_kind == "BG-ZY":
+            reg.specialty1, reg.specialty2 = app.specialty1, app.specialty2
     elif app.business_type == "ZX":
         reg.status = workflow.REG_CANCELLED
         reg.ended_at = app.decided_at
@@ -259,10 +299,58 @@ def _apply_approval(session: Session, app: Application) -> int:
     return reg.id
 
 
+# --- what the detail page shows besides the application itself ------------------------------
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    """The registration an approved application created or changed (注册号, 证书编号, 有效期)."""
+    reg_no: str
+    cert_no: str
+    enterprise_name: str
+    specialties: str
+    valid_from: str
+    valid_to: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    reported_at: str
+    accepted_at: str
+    decided_at: str
+    due_date: str  # 办理时限 of the running stage, "" when nothing runs
+    due_state: str  # 已超期 / 即将到期 / 正常 / ""
+    registration: RegistrationResult | None
+
+
+def get_application_review(session: Session, actor: Actor, *, application_id) -> ReviewInfo:
+    """办理时限 and, once approved, the resulting registration."""
+    require_role(actor, MINISTRY)
+    app = get_scoped(session, actor, Application, application_id)
+    due = deadlines.due_date(app)
+    result = None
+    if app.status == workflow.APPROVED and app.registration_id:
+        reg = session.get(Registration, app.registration_id)
+        ent = session.get(Enterprise, reg.enterprise_id)
+        result = RegistrationResult(
+            reg_no=reg.reg_no, cert_no=reg.cert_no, enterprise_name=ent.name,
+            specialties=specialties_text(reg.specialty1, reg.specialty2), valid_from=fmt_date(reg.valid_from),
+            valid_to=fmt_date(reg.valid_to), status_label=workflow.REGISTRATION_LABELS.get(reg.status, reg.status))
+    return ReviewInfo(reported_at=fmt_dt(app.reported_at), accepted_at=fmt_dt(app.accepted_at),
+                      decided_at=fmt_dt(app.decided_at), due_date=fmt_date(due),
+                      due_state=deadlines.due_state(due, today()), registration=result)
+
+
 # --- forced deregistration and important-info change reviews ---------------------------------
+
+FORCED_COLUMNS = ["序号", "申请单位", "姓名", "证件号码", "注册号", "注销原因", "状态", "申请时间"]
+INFO_CHANGE_COLUMNS = ["序号", "原企业名称", "新企业名称", "原统一社会信用代码", "新统一社会信用代码", "所在省",
+                       "状态", "申请时间"]
+
 
 def list_forced_queue(session: Session, actor: Actor, *, status: str | None = None, page: int = 1,
                       page_size: int = 10) -> PageResult:
+    """强制注销审核: every enterprise's requests, oldest first."""
     require_role(actor, MINISTRY)
     stmt = (select(ForcedDeregistration, Person, Registration, Enterprise)
             .join(Person, Person.id == ForcedDeregistration.person_id)
@@ -272,20 +360,57 @@ def list_forced_queue(session: Session, actor: Actor, *, status: str | None = No
         stmt = stmt.where(ForcedDeregistration.status == status)
     rows, total, page = paged(session, stmt, page=page, page_size=page_size,
                               order_by=[ForcedDeregistration.created_at, ForcedDeregistration.id])
+    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
     frame = pd.DataFrame.from_records([{
         "id": req.id, "status_code": req.status, "序号": i, "申请单位": ent.name, "姓名": person.name,
         "证件号码": mask_id_number(person.id_number), "注册号": reg.reg_no, "注销原因": req.reason,
-        "原因说明": req.reason_detail, "状态": workflow.status_label(workflow.FORCED, req.status),
-        "申请时间": fmt_dt(req.created_at),
+        "状态": workflow.status_label(workflow.FORCED, req.status), "申请时间": fmt_dt(req.created_at),
     } for i, (req, person, reg, ent) in enumerate(rows, start=(page - 1) * page_size + 1)],
-        columns=["id", "status_code", "序号", "申请单位", "姓名", "证件号码", "注册号", "注销原因", "原因说明",
-                 "状态", "申请时间"])
+        columns=["id", "status_code", *FORCED_COLUMNS])
     return PageResult(frame, total, page, page_size)
 
 
-def decide_forced(session: Session, actor: Actor, *, request_id, action: str, opinion: str | None = None) -> None:
-    """受理 / 准予注销 (the registration becomes 已注销) / 不予注销."""
+@dataclass(frozen=True)
+class ForcedDetail:
+    id: int
+    status: str
+    fields: list[tuple[str, str]]  # (label, value) for the detail panel
+    attachments: list[AttachmentInfo]
+    actions: list[str]
+
+
+def get_forced_request(session: Session, actor: Actor, *, request_id) -> ForcedDetail:
+    """One 强制注销 request with the person's registration and the enterprise's attachment."""
     require_role(actor, MINISTRY)
+    req = get_scoped(session, actor, ForcedDeregistration, request_id)
+    person = session.get(Person, req.person_id)
+    reg = session.get(Registration, req.registration_id)
+    ent = session.get(Enterprise, req.enterprise_id)
+    fields = [
+        ("申请单位", ent.name), ("申请时间", fmt_dt(req.created_at)),
+        ("姓名", person.name), ("证件号码", mask_id_number(person.id_number)),
+        ("注册号", reg.reg_no), ("证书编号", reg.cert_no),
+        ("注册专业", specialties_text(reg.specialty1, reg.specialty2)),
+        ("有效期", f"{fmt_date(reg.valid_from)} 至 {fmt_date(reg.valid_to)}"),
+        ("注册状态", workflow.REGISTRATION_LABELS.get(reg.status, reg.status)),
+        ("状态", workflow.status_label(workflow.FORCED, req.status)),
+        ("注销原因", req.reason), ("附件类型", values.ATTACHMENT_TYPES.get(req.attachment_type, req.attachment_type)),
+        ("原因说明", req.reason_detail),
+    ]
+    return ForcedDetail(id=req.id, status=req.status, fields=fields,
+                        attachments=list_attachments(session, workflow.FORCED, req.id),
+                        actions=workflow.allowed_actions(workflow.FORCED, req.status, actor.role))
+
+
+def _require_opinion(kind: str, action: str, opinion: str | None, what: str) -> None:
+    if workflow.find_transition(kind, action).reason_required and not (opinion or "").strip():
+        raise InvalidInput({"审核意见": f"请填写{what}的理由"})
+
+
+def decide_forced(session: Session, actor: Actor, *, request_id, action: str, opinion: str | None = None) -> None:
+    """受理 / 准予注销 (the registration becomes 已注销) / 不予注销 (opinion required)."""
+    require_role(actor, MINISTRY)
+    _require_opinion(workflow.FORCED, action, opinion, "不予注销")
     workflow.begin_write(session)
     req = get_scoped(session, actor, ForcedDeregistration, request_id)
     req = workflow.transition(session, actor, workflow.FORCED, req, action, opinion=opinion)
@@ -296,25 +421,55 @@ def decide_forced(session: Session, actor: Actor, *, request_id, action: str, op
     audit(session, actor, action, "forced", req.id)
 
 
-def list_info_change_queue(session: Session, actor: Actor, *, status: str | None = None) -> pd.DataFrame:
+def list_info_change_queue(session: Session, actor: Actor, *, status: str | None = None, page: int = 1,
+                           page_size: int = 10) -> PageResult:
+    """企业重要信息审核: name / 统一社会信用代码 change requests of every enterprise, oldest first."""
     require_role(actor, MINISTRY)
     stmt = select(InfoChangeRequest, Enterprise).join(Enterprise, Enterprise.id == InfoChangeRequest.enterprise_id)
     if status:
         stmt = stmt.where(InfoChangeRequest.status == status)
-    rows = session.execute(stmt.order_by(InfoChangeRequest.created_at).limit(EXPORT_LIMIT)).all()
-    return pd.DataFrame.from_records([{
+    rows, total, page = paged(session, stmt, page=page, page_size=page_size,
+                              order_by=[InfoChangeRequest.created_at, InfoChangeRequest.id])
+    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+    frame = pd.DataFrame.from_records([{
         "id": r.id, "status_code": r.status, "序号": i, "原企业名称": r.old_name, "新企业名称": r.new_name,
-        "原统一社会信用代码": r.old_credit_code, "新统一社会信用代码": r.new_credit_code, "变更原因": r.reason,
+        "原统一社会信用代码": r.old_credit_code, "新统一社会信用代码": r.new_credit_code, "所在省": ent.province,
         "状态": workflow.status_label(workflow.INFO_CHANGE, r.status), "申请时间": fmt_dt(r.created_at),
-    } for i, (r, _ent) in enumerate(rows, start=1)],
-        columns=["id", "status_code", "序号", "原企业名称", "新企业名称", "原统一社会信用代码", "新统一社会信用代码",
-                 "变更原因", "状态", "申请时间"])
+    } for i, (r, ent) in enumerate(rows, start=(page - 1) * page_size + 1)],
+        columns=["id", "status_code", *INFO_CHANGE_COLUMNS])
+    return PageResult(frame, total, page, page_size)
+
+
+@dataclass(frozen=True)
+class InfoChangeDetail:
+    id: int
+    status: str
+    fields: list[tuple[str, str]]
+    actions: list[str]
+
+
+def get_info_change(session: Session, actor: Actor, *, request_id) -> InfoChangeDetail:
+    """One important-info change: what the enterprise is now, what it asks for and why."""
+    require_role(actor, MINISTRY)
+    req = get_scoped(session, actor, InfoChangeRequest, request_id)
+    ent = session.get(Enterprise, req.enterprise_id)
+    fields = [
+        ("原企业名称", req.old_name), ("新企业名称", req.new_name),
+        ("原统一社会信用代码", req.old_credit_code), ("新统一社会信用代码", req.new_credit_code),
+        ("当前企业名称", ent.name), ("所在省市", f"{ent.province} {ent.city}"),
+        ("登记机关企业名称", ent.registry_name), ("登记机关统一社会信用代码", ent.registry_credit_code),
+        ("状态", workflow.status_label(workflow.INFO_CHANGE, req.status)), ("申请时间", fmt_dt(req.created_at)),
+        ("变更原因", req.reason),
+    ]
+    return InfoChangeDetail(id=req.id, status=req.status, fields=fields,
+                            actions=workflow.allowed_actions(workflow.INFO_CHANGE, req.status, actor.role))
 
 
 def decide_info_change(session: Session, actor: Actor, *, request_id, action: str,
                        opinion: str | None = None) -> None:
     """受理 / 审核通过 (the enterprise's name and code change; the request keeps the old ones) / 审核不通过."""
     require_role(actor, MINISTRY)
+    _require_opinion(workflow.INFO_CHANGE, action, opinion, "审核不通过")
     workflow.begin_write(session)
     req = get_scoped(session, actor, InfoChangeRequest, request_id)
     req = workflow.transition(session, actor, workflow.INFO_CHANGE, req, action, opinion=opinion)

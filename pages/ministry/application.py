@@ -1,8 +1,159 @@
-"""Placeholder until the page is written (issue 3)."""
+"""业务审批 (部级版, ?id=): the whole application, its progress and time limit, and the decision."""
 import streamlit as st
 
 import ui
+from services import applications, attachments, review, values, workflow
 from services.actor import MINISTRY
 
 actor = ui.require_actor(MINISTRY)
-st.info("此功能正在建设中。")
+app_id = st.query_params.get("id")
+
+if st.button("返回注册审批", icon=":material/arrow_back:"):
+    st.switch_page("pages/ministry/queue.py")
+
+detail = ui.call(applications.get_application, application_id=app_id)
+if detail is None:
+    st.stop()
+info = ui.call(review.get_application_review, application_id=detail.id)
+if info is None:
+    st.stop()
+
+st.header("业务审批")
+st.caption(f"{detail.person_name} · {detail.business_label} · {detail.enterprise_name}")
+
+business = [
+    ("业务类别", detail.business_label), ("申请时间", detail.applied_at),
+    ("申报专业", detail.specialties), ("状态", detail.status_label),
+    ("执业单位", detail.enterprise_name), ("上报时间", detail.reported_at),
+    ("受理时间", info.accepted_at), ("审批时间", info.decided_at),
+    ("退回原因 / 审批意见", detail.return_reason),
+]
+personal = [
+    ("姓名", detail.person_name), ("证件号码", detail.id_number_masked),
+    ("证件类型", detail.id_type), ("性别", detail.gender),
+    ("出生日期", detail.birth_date), ("所在省市", f"{detail.province} {detail.city}"),
+    ("毕业院校", detail.school), ("毕业时间", detail.graduation_date),
+    ("学历", detail.education), ("学位", detail.degree),
+    ("所学专业", detail.major), ("联系电话（当前绑定）", detail.phone_masked),
+]
+
+if info.due_date:
+    text = f"办理时限：{info.due_date}（{info.due_state}）"
+    if info.due_state == "已超期":
+        st.error(text, icon=":material/warning:")
+    elif info.due_state == "即将到期":
+        st.warning(text, icon=":material/schedule:")
+    else:
+        st.info(text, icon=":material/schedule:")
+
+if info.registration:
+    reg = info.registration
+    st.subheader("注册结果")
+    ui.kv_grid([
+        ("注册号", reg.reg_no), ("证书编号", reg.cert_no),
+        ("有效期", f"{reg.valid_from} 至 {reg.valid_to}"), ("注册状态", reg.status_label),
+        ("聘用单位", reg.enterprise_name), ("注册专业", reg.specialties),
+    ])
+
+st.subheader("业务上报信息")
+ui.kv_grid(business)
+st.subheader("个人基本信息")
+ui.kv_grid(personal)
+if st.toggle("显示完整证件号码和联系电话", key="reveal"):
+    numbers = ui.call(applications.reveal_person_numbers, application_id=detail.id)
+    if numbers:
+        st.text(f"证件号码：{numbers[0]}    联系电话：{numbers[1]}")
+
+with st.expander("附件材料（点击展开查看）", expanded=bool(detail.attachments)):
+    if not detail.attachments:
+        st.info("暂无附件材料")
+    images = [a for a in detail.attachments if a.content_type.startswith("image/")]
+    others = [a for a in detail.attachments if not a.content_type.startswith("image/")]
+    if images:
+        st.caption("将鼠标移到图片上，点击右上角按钮可放大查看。")
+        cols = st.columns(3)
+        for i, att in enumerate(images):
+            file = ui.call(attachments.get_attachment_file, attachment_id=att.id)
+            if file:
+                cols[i % 3].image(file.data, caption=f"{att.type_label}：{att.original_name}")
+    for att in others:
+        file = ui.call(attachments.get_attachment_file, attachment_id=att.id)
+        if file:
+            st.download_button(f"{att.type_label}：{att.original_name}", file.data, file.name, file.content_type,
+                               key=f"att_{att.id}", on_click="ignore", icon=":material/attach_file:")
+
+with st.expander("个人承诺（点击展开查看）"):
+    for i, clause in enumerate(values.PERSONAL_COMMITMENT, start=1):
+        st.text(f"{i}. {clause}")
+
+with st.expander("企业承诺（点击展开查看）"):
+    st.text(values.ENTERPRISE_COMMITMENT_INTRO)
+    for i, clause in enumerate(values.ENTERPRISE_COMMITMENT, start=1):
+        st.text(f"{i}. {clause}")
+    if detail.enterprise_commitment_agreed:
+        st.success("聘用单位已确认以上承诺条款。")
+
+st.subheader("进度详情")
+ui.steps_table(ui.call(applications.list_application_steps, application_id=detail.id))
+
+
+def _clear(key):
+    st.session_state.pop(key, None)
+
+
+@st.dialog("信息", on_dismiss=lambda: _clear("pending_approve"))
+def confirm_approve(application_id: int):
+    st.write("确定准予注册?")
+    c1, c2 = st.columns(2)
+    if c1.button("确定", type="primary", key="dlg_approve_ok"):
+        _clear("pending_approve")
+        if ui.act(review.approve_application, application_id=application_id):
+            done = ui.call(review.get_application_review, application_id=application_id)
+            if done and done.registration:
+                r = done.registration
+                ui.flash("success", f"操作成功，已准予注册。注册号：{r.reg_no}，证书编号：{r.cert_no}，"
+                                    f"有效期：{r.valid_from} 至 {r.valid_to}")
+        st.rerun()
+    if c2.button("取消", key="dlg_approve_cancel"):
+        _clear("pending_approve")
+        st.rerun()
+
+
+actions = detail.actions
+if actions:
+    st.subheader("审批操作")
+    label = lambda a: workflow.action_label(workflow.APPLICATION, a)  # noqa: E731
+    bar = st.container(horizontal=True)
+    if "accept" in actions and bar.button(label("accept"), type="primary", key="act_accept"):
+        ui.act(review.accept_applications, application_ids=[detail.id])
+        st.rerun()
+    if "review" in actions and bar.button(label("review"), type="primary", key="act_review"):
+        ui.act(review.start_review, application_id=detail.id)
+        st.rerun()
+    if "approve" in actions and bar.button(label("approve"), type="primary", key="act_approve"):
+        st.session_state["pending_approve"] = detail.id
+    if "pending_approve" in st.session_state:
+        confirm_approve(st.session_state["pending_approve"])
+
+    if "request_correction" in actions:
+        with st.expander(label("request_correction"), icon=":material/assignment_return:"):
+            with st.form("correction"):
+                items = st.multiselect("需补正的内容", review.CORRECTION_ITEMS, key="corr_items",
+                                       placeholder="请选择需补正的内容（可多选）")
+                note = st.text_area("补正说明", key="corr_note", max_chars=1000,
+                                    placeholder="一次性告知申请人需要补正的全部内容")
+                if st.form_submit_button("提交", type="primary"):
+                    if ui.act(review.request_correction, application_id=detail.id, items=items, note=note):
+                        st.rerun()
+                    ui.show_flash()
+
+    if "deny" in actions:
+        with st.expander(label("deny"), icon=":material/block:"):
+            with st.form("deny"):
+                clause = st.selectbox("法律依据", review.DENIAL_CLAUSES, index=None, key="deny_clause",
+                                      placeholder="请选择《注册监理工程师管理规定》第十三条的情形")
+                reason = st.text_area("不予注册理由", key="deny_reason", max_chars=1000)
+                if st.form_submit_button("提交", type="primary"):
+                    if ui.act(review.deny_application, application_id=detail.id, reason=reason, clause=clause or ""):
+                        st.rerun()
+                    ui.show_flash()

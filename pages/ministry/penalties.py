@@ -1,8 +1,100 @@
-"""Placeholder until the page is written (issue 3)."""
+"""行政处罚 (部级版): every penalty decision, and 【录入处罚】 against a registered engineer."""
+import datetime as dt
+
 import streamlit as st
 
 import ui
+from services import penalties, values
 from services.actor import MINISTRY
 
 actor = ui.require_actor(MINISTRY)
-st.info("此功能正在建设中。")
+GEN = "mpenalty_gen"  # a new query or a new decision starts the list afresh, without a stale selection
+KEY = f"mpenalty{st.session_state.get(GEN, 0)}"
+FORM_KEYS = ("pen_query", "pen_person", "pen_category", "pen_decision_no", "pen_case", "pen_reason", "pen_basis",
+             "pen_result", "pen_date", "pen_authority", "pen_publish", "pen_project", "pen_notice", "pen_code",
+             "pen_from", "pen_to")
+
+if st.session_state.pop("pen_saved", False):  # a saved decision empties the form
+    for k in FORM_KEYS:
+        st.session_state.pop(k, None)
+
+st.header("行政处罚")
+list_tab, new_tab = st.tabs(["处罚记录", "录入处罚"])
+
+with list_tab:
+    with st.form("mpenalty_filters"):
+        c1, c2, c3 = st.columns(3)
+        date_from = c1.date_input("开始时间", value=None, key="mp_from", format="YYYY-MM-DD")
+        date_to = c2.date_input("结束时间", value=None, key="mp_to", format="YYYY-MM-DD")
+        name = c3.text_input("姓名", key="mp_name", placeholder="支持模糊查询")
+        if st.form_submit_button("查询", type="primary", icon=":material/search:"):
+            st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+            st.rerun()
+    if date_from and date_to and date_from > date_to:
+        st.error("开始时间不能晚于结束时间")
+    else:
+        result = ui.call(penalties.list_penalties, date_from=date_from, date_to=date_to, name=name,
+                         page=st.session_state.get(f"{KEY}_page", 1),
+                         page_size=st.session_state.get(f"{KEY}_size", 10))
+        if result is not None:
+            picked = ui.paged_table(result, key=KEY, hidden=("id",))
+            if result.total and picked is None:
+                st.caption("选中一条处罚记录，查看处罚详情。")
+            if picked is not None:
+                detail = ui.call(penalties.get_penalty, penalty_id=int(result.rows.iloc[picked]["id"]))
+                if detail:
+                    st.subheader("处罚详情")
+                    ui.kv_grid(detail.fields)
+            st.divider()
+            ui.export_buttons(lambda: ui.call(penalties.export_penalties, date_from=date_from, date_to=date_to,
+                                              name=name), name="行政处罚", key=KEY)
+
+with new_tab:
+    st.caption("按姓名、完整证件号码或注册号查找被处罚的注册人员；行政相对人信息、注册号和执业单位取自其注册信息。")
+    c1, c2, c3 = st.columns([1, 2, 1])
+    query = c1.text_input("查找注册人员", key="pen_query", placeholder="姓名 / 证件号码 / 注册号")
+    matches = ui.call(penalties.list_registered_people, query=query) if (query or "").strip() else None
+    labels = {int(k): v for k, v in zip(matches["person_id"], matches["label"])} if matches is not None else {}
+    person_id = c2.selectbox("行政相对人", list(labels), index=None, key="pen_person", format_func=labels.get,
+                             placeholder="请先输入姓名、证件号码或注册号查找" if not labels else "请选择")
+    if matches is not None and matches.empty:
+        st.info("没有找到匹配的注册人员")
+    category = c3.selectbox("处罚类别", values.PENALTY_CATEGORIES, index=None, key="pen_category",
+                            placeholder="请选择处罚类别")
+    suspension = category == penalties.SUSPENSION
+
+    with st.form("penalty_new"):
+        c1, c2 = st.columns(2)
+        decision_no = c1.text_input("行政处罚决定书文号", key="pen_decision_no", max_chars=64,
+                                    placeholder="例如：建督罚字〔2026〕9号")
+        case_name = c2.text_input("处罚名称", key="pen_case", max_chars=200)
+        reason = st.text_area("处罚事由", key="pen_reason", max_chars=2000)
+        legal_basis = st.text_input("处罚依据", key="pen_basis", max_chars=500,
+                                    placeholder="例如：《建设工程安全生产管理条例》第五十八条")
+        result_text = st.text_input("处罚结果", key="pen_result", max_chars=500,
+                                    placeholder="例如：责令停止注册监理工程师执业3个月")
+        c3, c4, c5 = st.columns(3)
+        decision_date = c3.date_input("处罚决定日期", value=dt.date.today(), key="pen_date", format="YYYY-MM-DD")
+        authority = c4.text_input("处罚机关", value="住房和城乡建设部", key="pen_authority", max_chars=64)
+        publish_until = c5.date_input("公示截止期", value=None, key="pen_publish", format="YYYY-MM-DD")
+        c6, c7, c8 = st.columns(3)
+        project_name = c6.text_input("项目名称", key="pen_project", max_chars=200)
+        notice_no = c7.text_input("处罚意见告知书文号", key="pen_notice", max_chars=64)
+        code = c8.text_input("不良行为代码", key="pen_code", max_chars=16, placeholder="例如：Q1-2-01")
+        effective_from = effective_to = None
+        if suspension:
+            c9, c10 = st.columns(2)
+            effective_from = c9.date_input("停止执业开始日期", value=None, key="pen_from", format="YYYY-MM-DD")
+            effective_to = c10.date_input("停止执业结束日期", value=None, key="pen_to", format="YYYY-MM-DD")
+        else:
+            st.caption("处罚类别为「责令停止执业」时须填写停止执业起止日期。")
+        if st.form_submit_button("提交", type="primary"):
+            if ui.act(penalties.record_penalty, person_id=person_id, decision_no=decision_no, case_name=case_name,
+                      category=category or "", reason=reason, legal_basis=legal_basis, result=result_text,
+                      decision_date=decision_date, authority=authority, publish_until=publish_until,
+                      project_name=project_name, notice_no=notice_no, bad_behaviour_code=code,
+                      effective_from=effective_from, effective_to=effective_to):
+                st.session_state["pen_saved"] = True
+                st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+                st.rerun()
+            ui.show_flash()

@@ -1,8 +1,145 @@
-"""Placeholder until the page is written (issue 3)."""
+"""注册审批 (部级版): the queue of reported applications, batch 【受理】 and 【办理】 one."""
 import streamlit as st
 
 import ui
+from services import applications, deadlines, review, values, workflow
 from services.actor import MINISTRY
+from services.common import PAGE_SIZES
 
 actor = ui.require_actor(MINISTRY)
-st.info("此功能正在建设中。")
+KEY = "queue"
+GEN = f"{KEY}_gen"  # bumped by a new query and by an action: a fresh table forgets its selection
+SPECIALTY_OPTIONS = [code for code, _, active in values.SPECIALTIES if active]
+SORTS = ["上报时间 ↑", "上报时间 ↓", "受理时间 ↑", "受理时间 ↓", "执业单位名称 ↑", "姓名 ↑", "业务类别 ↑"]
+OVERDUE_MARK = f"⚠ {deadlines.OVERDUE}"
+NARROW = {name: st.column_config.Column(width=w) for name, w in
+          (("序号", 48), ("姓名", 64), ("所在省", 64), ("业务类别", 76), ("状态", 64), ("办理时限", 92), ("时限状态", 84))}
+
+st.header("注册审批")
+
+with st.form("queue_filters"):
+    c1, c2, c3, c4 = st.columns(4)
+    status = c1.selectbox("状态", [None, *review.QUEUE_STATUSES], index=1, key="q_status",
+                          format_func=lambda s: workflow.status_label(workflow.APPLICATION, s) if s else "全部")
+    enterprise = c2.text_input("执业单位", key="q_enterprise", placeholder="支持模糊查询")
+    province = c3.selectbox("所在省", list(values.PROVINCES.values()), index=None, placeholder="全部",
+                            key="q_province")
+    business_type = c4.selectbox("业务类别", list(values.BUSINESS_TYPES), index=None, placeholder="全部",
+                                 key="q_business", format_func=values.BUSINESS_TYPES.get)
+    c5, c6, c7, c8 = st.columns(4)
+    specialty = c5.selectbox("申报专业", SPECIALTY_OPTIONS, index=None, placeholder="全部", key="q_specialty",
+                             format_func=values.SPECIALTY_NAMES.get)
+    name = c6.text_input("姓名", key="q_name", placeholder="支持模糊查询")
+    reported_from = c7.date_input("上报开始日期", value=None, key="q_from", format="YYYY-MM-DD")
+    reported_to = c8.date_input("上报结束日期", value=None, key="q_to", format="YYYY-MM-DD")
+    c9, c10, _ = st.columns([1, 1, 2], vertical_alignment="bottom")
+    sort = c9.selectbox("排序", SORTS, key="q_sort")
+    overdue_only = c10.checkbox("只看超期", key="q_overdue")
+    if st.form_submit_button("查询", type="primary", icon=":material/search:"):
+        ui.reset_page(KEY)
+        st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+
+if reported_from and reported_to and reported_from > reported_to:
+    st.error("上报开始日期不能晚于上报结束日期")
+    st.stop()
+
+filters = review.QueueFilter(
+    status=status, enterprise=enterprise, province=province, business_type=business_type, specialty=specialty,
+    name=name, reported_from=reported_from, reported_to=reported_to, overdue_only=overdue_only,
+)
+sort_column, arrow = sort.split(" ")
+descending = arrow == "↓"
+
+result = ui.call(review.list_queue, filters=filters, page=st.session_state.get(f"{KEY}_page", 1),
+                 page_size=st.session_state.get(f"{KEY}_size", 10), sort=sort_column, descending=descending)
+if result is None:
+    st.stop()
+
+
+def _highlight(value: str) -> str:
+    return "color: #c62828; font-weight: 600" if value == OVERDUE_MARK else ""
+
+
+def queue_table() -> list[int]:
+    """The page of the queue with multi-row selection, and the paging line under it."""
+    if result.total == 0:
+        ui.record_caption(result)
+        return []
+    frame = result.rows.copy()
+    frame["时限状态"] = frame["时限状态"].replace({deadlines.OVERDUE: OVERDUE_MARK})
+    # The time limit right after the status, so it stays in view on a laptop screen.
+    visible = ["序号", "姓名", "证件号码", "执业单位名称", "业务类别", "状态", "时限状态", "办理时限", "所在省", "申报专业",
+               "上报时间", "受理时间"]
+    # The browser keeps a table's selection by row position while its key stays the same, so the
+    # key changes with the page shown: rows picked on one page are never acted on from another.
+    event = st.dataframe(
+        frame.style.map(_highlight, subset=["时限状态"]), column_order=visible, hide_index=True, width="stretch",
+        key=f"{KEY}_table_{st.session_state.get(GEN, 0)}_{result.page}_{result.page_size}", on_select="rerun",
+        selection_mode="multi-row", column_config=NARROW,
+    )
+    caption, size, pages = st.columns([3, 1.4, 4], vertical_alignment="center")
+    with caption:
+        ui.record_caption(result)
+    size.selectbox("每页条数", PAGE_SIZES, key=f"{KEY}_size", on_change=ui.reset_page, args=(KEY,),
+                   label_visibility="collapsed", format_func=lambda n: f"每页 {n} 条")
+    if st.session_state.get(f"{KEY}_page", 1) > result.pages:
+        st.session_state.pop(f"{KEY}_page")
+    if result.pages > 1:
+        with pages:
+            st.pagination(result.pages, key=f"{KEY}_page", default=result.page)
+    return [r for r in event.selection.rows if r < len(result.rows)]
+
+
+picked = queue_table()
+
+if result.total:
+    rows = result.rows.iloc[picked]
+    if not picked:
+        st.caption("勾选一条或多条记录后点击【受理】批量受理；勾选一条记录后点击【办理】进入业务审批。")
+    else:
+        st.caption(f"已选中 {len(picked)} 条记录")
+    bar = st.container(horizontal=True)
+    if bar.button("受理", type="primary", disabled=not picked, key="btn_accept", icon=":material/done_all:"):
+        st.session_state["pending_accept"] = [int(i) for i in rows["id"]]
+    if bar.button("办理", disabled=len(picked) != 1, key="btn_handle", icon=":material/edit_note:"):
+        st.switch_page("pages/ministry/application.py", query_params={"id": str(int(rows.iloc[0]["id"]))})
+    if bar.button("进度详情", disabled=len(picked) != 1, key="btn_steps"):
+        st.session_state["pending_steps"] = int(rows.iloc[0]["id"])
+
+
+def _clear(*keys):
+    for k in keys:
+        st.session_state.pop(k, None)
+
+
+@st.dialog("信息", on_dismiss=lambda: _clear("pending_accept"))
+def confirm_accept(application_ids: list[int]):
+    st.write(f"确定受理选中的 {len(application_ids)} 条申请?")
+    c1, c2 = st.columns(2)
+    if c1.button("确定", type="primary", key="dlg_accept_ok"):
+        _clear("pending_accept")
+        if ui.act(review.accept_applications, application_ids=application_ids,
+                  success=f"操作成功，已受理 {len(application_ids)} 条申请"):
+            st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+        st.rerun()
+    if c2.button("取消", key="dlg_accept_cancel"):
+        _clear("pending_accept")
+        st.rerun()
+
+
+@st.dialog("进度详情", width="large", on_dismiss=lambda: _clear("pending_steps"))
+def show_steps(application_id: int):
+    ui.steps_table(ui.call(applications.list_application_steps, application_id=application_id))
+    if st.button("关闭", key="dlg_steps_close"):
+        _clear("pending_steps")
+        st.rerun()
+
+
+if "pending_accept" in st.session_state:
+    confirm_accept(st.session_state["pending_accept"])
+elif "pending_steps" in st.session_state:
+    show_steps(st.session_state["pending_steps"])
+
+st.divider()
+ui.export_buttons(lambda: ui.call(review.export_queue, filters=filters, sort=sort_column, descending=descending),
+                  name="注册审批", key=KEY)
