@@ -21,6 +21,7 @@ from services.errors import ServiceError
 
 ACTOR_KEY = "_actor"
 FLASH_KEY = "_flash"
+LIST_GEN_KEY = "_list_gen"  # bumped by every action and new query: tables forget their selection
 LOGIN_AT_KEY = "_login_at"
 LAST_SEEN_KEY = "_last_seen"
 
@@ -91,7 +92,12 @@ def act(fn: Callable, *args, success: str = "操作成功", **kwargs) -> bool:
         st.session_state[FLASH_KEY] = ("error", exc.message)
         return False
     st.session_state[FLASH_KEY] = ("success", success)
+    _new_list_generation()
     return True
+
+
+def _new_list_generation() -> None:
+    st.session_state[LIST_GEN_KEY] = st.session_state.get(LIST_GEN_KEY, 0) + 1
 
 
 def flash(kind: str, message: str) -> None:
@@ -145,20 +151,26 @@ def record_caption(result: PageResult) -> None:
 
 
 def paged_table(result: PageResult, *, key: str, hidden: tuple[str, ...] = ("id", "status_code"),
-                selectable: bool = True) -> int | None:
+                selectable: bool = True, multi: bool = False, column_order: list[str] | None = None,
+                column_config: dict | None = None, style: Callable | None = None):
     """One page of a list with row selection, and under it one line of paging controls.
 
-    Returns the selected row's position or None. The paging widgets keep their values in
-    session_state (`<key>_size`, `<key>_page`), which the page reads before it queries, so a
-    run makes one query.
+    Returns the selected row's position (or None), or with `multi` the list of positions. The
+    browser keeps a selection by row position while the table's key is the same, so the key
+    changes with every action, query, page and page size: a selection never lands on another
+    record. The paging widgets keep their values in session_state (`<key>_size`, `<key>_page`),
+    which the page reads before it queries, so a run makes one query.
     """
     if result.total == 0:
         record_caption(result)
-        return None
-    visible = [c for c in result.rows.columns if c not in hidden]
+        return [] if multi else None
+    generation = st.session_state.get(LIST_GEN_KEY, 0)
     event = st.dataframe(
-        result.rows, column_order=visible, hide_index=True, width="stretch", key=f"{key}_table",
-        on_select="rerun" if selectable else "ignore", selection_mode="single-row",
+        style(result.rows) if style else result.rows,
+        column_order=column_order or [c for c in result.rows.columns if c not in hidden],
+        column_config=column_config, hide_index=True, width="stretch",
+        key=f"{key}_table_{generation}_{result.page}_{result.page_size}",
+        on_select="rerun" if selectable else "ignore", selection_mode="multi-row" if multi else "single-row",
     )
     caption, size, pages = st.columns([3, 1.4, 4], vertical_alignment="center")
     with caption:
@@ -170,14 +182,17 @@ def paged_table(result: PageResult, *, key: str, hidden: tuple[str, ...] = ("id"
     if result.pages > 1:
         with pages:
             st.pagination(result.pages, key=f"{key}_page", default=result.page)
-    rows = event.selection.rows if selectable else []
-    return rows[0] if rows and rows[0] < len(result.rows) else None
+    rows = [r for r in event.selection.rows if r < len(result.rows)] if selectable else []
+    if multi:
+        return rows
+    return rows[0] if rows else None
 
 
 def _reset_page(key: str) -> None:
-    # A new search starts on page 1 and forgets the export of the previous one.
+    # A new search starts on page 1, with no selection, and forgets the previous export.
     st.session_state.pop(f"{key}_page", None)
     st.session_state.pop(f"{key}_export_data", None)
+    _new_list_generation()
 
 
 def reset_page(key: str) -> None:

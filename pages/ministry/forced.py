@@ -6,23 +6,17 @@ from services import attachments, forced, review, workflow
 from services.actor import MINISTRY
 
 actor = ui.require_actor(MINISTRY)
-GEN = "mforced_gen"
 
 
-def new_list() -> None:
-    """A decision or a new filter starts the list afresh (page 1, nothing selected): the browser
-    would otherwise keep the selection on whatever request moves into the selected row."""
-    st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
 
-
-KEY = f"mforced{st.session_state.get(GEN, 0)}"
+KEY = "mforced"
 STATUSES = [None, *workflow.STATUS_LABELS[workflow.FORCED]]
 
 st.header("强制注销审核")
 
 status = st.columns(4)[0].selectbox("状态", STATUSES, index=1, key="mf_status",
                       format_func=lambda s: workflow.status_label(workflow.FORCED, s) if s else "全部",
-                      on_change=new_list)
+                      on_change=ui.reset_page, args=(KEY,))
 result = ui.call(review.list_forced_queue, status=status, page=st.session_state.get(f"{KEY}_page", 1),
                  page_size=st.session_state.get(f"{KEY}_size", 10))
 if result is None:
@@ -68,6 +62,6 @@ if picked is not None:
                     clicked = action
         if clicked:
             if ui.act(review.decide_forced, request_id=detail.id, action=clicked, opinion=opinion):
-                new_list()
+                ui.reset_page(KEY)
                 st.rerun()
             ui.show_flash()

@@ -6,23 +6,17 @@ from services import enterprises, review, workflow
 from services.actor import MINISTRY
 
 actor = ui.require_actor(MINISTRY)
-GEN = "minfo_gen"
 
 
-def new_list() -> None:
-    """A decision or a new filter starts the list afresh (page 1, nothing selected): the browser
-    would otherwise keep the selection on whatever request moves into the selected row."""
-    st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
 
-
-KEY = f"minfo{st.session_state.get(GEN, 0)}"
+KEY = "minfo"
 STATUSES = [None, *workflow.STATUS_LABELS[workflow.INFO_CHANGE]]
 
 st.header("企业重要信息审核")
 
 status = st.columns(4)[0].selectbox("状态", STATUSES, index=1, key="mi_status",
                       format_func=lambda s: workflow.status_label(workflow.INFO_CHANGE, s) if s else "全部",
-                      on_change=new_list)
+                      on_change=ui.reset_page, args=(KEY,))
 result = ui.call(review.list_info_change_queue, status=status, page=st.session_state.get(f"{KEY}_page", 1),
                  page_size=st.session_state.get(f"{KEY}_size", 10))
 if result is None:
@@ -54,6 +48,6 @@ if picked is not None:
                     clicked = action
         if clicked:
             if ui.act(review.decide_info_change, request_id=detail.id, action=clicked, opinion=opinion):
-                new_list()
+                ui.reset_page(KEY)
                 st.rerun()
             ui.show_flash()

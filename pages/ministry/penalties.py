@@ -8,8 +8,7 @@ from services import penalties, values
 from services.actor import MINISTRY
 
 actor = ui.require_actor(MINISTRY)
-GEN = "mpenalty_gen"  # a new query or a new decision starts the list afresh, without a stale selection
-KEY = f"mpenalty{st.session_state.get(GEN, 0)}"
+KEY = "mpenalty"
 FORM_KEYS = ("pen_query", "pen_person", "pen_category", "pen_decision_no", "pen_case", "pen_reason", "pen_basis",
              "pen_result", "pen_date", "pen_authority", "pen_publish", "pen_project", "pen_notice", "pen_code",
              "pen_from", "pen_to")
@@ -28,8 +27,7 @@ with list_tab:
         date_to = c2.date_input("结束时间", value=None, key="mp_to", format="YYYY-MM-DD")
         name = c3.text_input("姓名", key="mp_name", placeholder="支持模糊查询")
         if st.form_submit_button("查询", type="primary", icon=":material/search:"):
-            st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
-            st.rerun()
+            ui.reset_page(KEY)
     if date_from and date_to and date_from > date_to:
         st.error("开始时间不能晚于结束时间")
     else:
@@ -95,6 +93,5 @@ with new_tab:
                       project_name=project_name, notice_no=notice_no, bad_behaviour_code=code,
                       effective_from=effective_from, effective_to=effective_to):
                 st.session_state["pen_saved"] = True
-                st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
                 st.rerun()
             ui.show_flash()

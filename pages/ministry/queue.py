@@ -4,11 +4,9 @@ import streamlit as st
 import ui
 from services import applications, deadlines, review, values, workflow
 from services.actor import MINISTRY
-from services.common import PAGE_SIZES
 
 actor = ui.require_actor(MINISTRY)
 KEY = "queue"
-GEN = f"{KEY}_gen"  # bumped by a new query and by an action: a fresh table forgets its selection
 SPECIALTY_OPTIONS = [code for code, _, active in values.SPECIALTIES if active]
 SORTS = ["上报时间 ↑", "上报时间 ↓", "受理时间 ↑", "受理时间 ↓", "执业单位名称 ↑", "姓名 ↑", "业务类别 ↑"]
 OVERDUE_MARK = f"⚠ {deadlines.OVERDUE}"
@@ -37,7 +35,6 @@ with st.form("queue_filters"):
     overdue_only = c10.checkbox("只看超期", key="q_overdue")
     if st.form_submit_button("查询", type="primary", icon=":material/search:"):
         ui.reset_page(KEY)
-        st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
 
 if reported_from and reported_to and reported_from > reported_to:
     st.error("上报开始日期不能晚于上报结束日期")
@@ -56,41 +53,17 @@ if result is None:
     st.stop()
 
 
-def _highlight(value: str) -> str:
-    return "color: #c62828; font-weight: 600" if value == OVERDUE_MARK else ""
+def _highlight(frame):
+    marked = frame.assign(时限状态=frame["时限状态"].replace({deadlines.OVERDUE: OVERDUE_MARK}))
+    return marked.style.map(lambda v: "color: #c62828; font-weight: 600" if v == OVERDUE_MARK else "",
+                            subset=["时限状态"])
 
 
-def queue_table() -> list[int]:
-    """The page of the queue with multi-row selection, and the paging line under it."""
-    if result.total == 0:
-        ui.record_caption(result)
-        return []
-    frame = result.rows.copy()
-    frame["时限状态"] = frame["时限状态"].replace({deadlines.OVERDUE: OVERDUE_MARK})
-    # The time limit right after the status, so it stays in view on a laptop screen.
-    visible = ["序号", "姓名", "证件号码", "执业单位名称", "业务类别", "状态", "时限状态", "办理时限", "所在省", "申报专业",
-               "上报时间", "受理时间"]
-    # The browser keeps a table's selection by row position while its key stays the same, so the
-    # key changes with the page shown: rows picked on one page are never acted on from another.
-    event = st.dataframe(
-        frame.style.map(_highlight, subset=["时限状态"]), column_order=visible, hide_index=True, width="stretch",
-        key=f"{KEY}_table_{st.session_state.get(GEN, 0)}_{result.page}_{result.page_size}", on_select="rerun",
-        selection_mode="multi-row", column_config=NARROW,
-    )
-    caption, size, pages = st.columns([3, 1.4, 4], vertical_alignment="center")
-    with caption:
-        ui.record_caption(result)
-    size.selectbox("每页条数", PAGE_SIZES, key=f"{KEY}_size", on_change=ui.reset_page, args=(KEY,),
-                   label_visibility="collapsed", format_func=lambda n: f"每页 {n} 条")
-    if st.session_state.get(f"{KEY}_page", 1) > result.pages:
-        st.session_state.pop(f"{KEY}_page")
-    if result.pages > 1:
-        with pages:
-            st.pagination(result.pages, key=f"{KEY}_page", default=result.page)
-    return [r for r in event.selection.rows if r < len(result.rows)]
+# The time limit right after the status, so it stays in view on a laptop screen.
+VISIBLE = ["序号", "姓名", "证件号码", "执业单位名称", "业务类别", "状态", "时限状态", "办理时限", "所在省", "申报专业",
+           "上报时间", "受理时间"]
+picked = ui.paged_table(result, key=KEY, multi=True, column_order=VISIBLE, column_config=NARROW, style=_highlight)
 
-
-picked = queue_table()
 
 if result.total:
     rows = result.rows.iloc[picked]
@@ -118,9 +91,8 @@ def confirm_accept(application_ids: list[int]):
     c1, c2 = st.columns(2)
     if c1.button("确定", type="primary", key="dlg_accept_ok"):
         _clear("pending_accept")
-        if ui.act(review.accept_applications, application_ids=application_ids,
-                  success=f"操作成功，已受理 {len(application_ids)} 条申请"):
-            st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+        ui.act(review.accept_applications, application_ids=application_ids,
+               success=f"操作成功，已受理 {len(application_ids)} 条申请")
         st.rerun()
     if c2.button("取消", key="dlg_accept_cancel"):
         _clear("pending_accept")

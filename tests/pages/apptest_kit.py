@@ -134,9 +134,19 @@ def dialog_title(block) -> str:
     return block.proto.dialog.title
 
 
+def table_widget_key(at: AppTest, table_key: str) -> str:
+    """The full key of a list's table: ui.paged_table adds a generation, the page and the size
+    (`report_table` -> `report_table_3_1_10`), so a selection never outlives an action."""
+    for frame in at.dataframe:
+        key = frame.proto.id.split("-", 2)[-1] if frame.proto.id else ""
+        if key == table_key or key.startswith(f"{table_key}_"):
+            return key
+    return table_key
+
+
 def select_row(at: AppTest, table_key: str, row: int) -> AppTest:
     """Select one row of an st.dataframe(on_select="rerun") the way the browser does."""
-    at.session_state[table_key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.session_state[table_widget_key(at, table_key)] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     return at
 
 
