@@ -20,7 +20,7 @@ setup: venv
 	$(PY) -m services.setup
 
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
+	$(PY) -m ui.server --server.port $(PORT) --server.address 127.0.0.1
 
 test: venv
 	$(PY) -m pytest

@@ -13,53 +13,66 @@ from services.setup import cookie_key
 
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
 
-PAGES = {
+# Per role: sections of (script, title, icon, url path); the first page is the default one.
+# Section "hidden" pages are reachable by switch_page and links, never listed in the menu.
+PAGES: dict[str, dict[str, list[tuple]]] = {
     ENTERPRISE: {
-        "": [st.Page("pages/enterprise/home.py", title="首页", icon=":material/home:", default=True)],
+        "": [("pages/enterprise/home.py", "首页", ":material/home:", None)],
         "注册上报": [
-            st.Page("pages/enterprise/report.py", title="注册上报", icon=":material/upload_file:"),
-            st.Page("pages/enterprise/registered.py", title="已注册人员", icon=":material/badge:"),
-            st.Page("pages/enterprise/forced.py", title="强制注销", icon=":material/person_remove:"),
+            ("pages/enterprise/report.py", "注册上报", ":material/upload_file:", None),
+            ("pages/enterprise/registered.py", "已注册人员", ":material/badge:", None),
+            ("pages/enterprise/forced.py", "强制注销", ":material/person_remove:", None),
         ],
-        "企业信息": [st.Page("pages/enterprise/info.py", title="企业信息", icon=":material/apartment:")],
-        "异常信息查询": [st.Page("pages/enterprise/penalties.py", title="行政处罚", icon=":material/gavel:")],
+        "企业信息": [("pages/enterprise/info.py", "企业信息", ":material/apartment:", None)],
+        "异常信息查询": [("pages/enterprise/penalties.py", "行政处罚", ":material/gavel:", None)],
         "hidden": [
-            st.Page("pages/enterprise/application.py", title="业务详情", url_path="application", visibility="hidden"),
-            st.Page("pages/enterprise/history.py", title="注册记录", url_path="history", visibility="hidden"),
-            st.Page("pages/enterprise/forced_apply.py", title="强制注销申请", url_path="forced_apply",
-                    visibility="hidden"),
+            ("pages/enterprise/application.py", "业务详情", None, "application"),
+            ("pages/enterprise/history.py", "注册记录", None, "history"),
+            ("pages/enterprise/forced_apply.py", "强制注销申请", None, "forced_apply"),
         ],
     },
     MINISTRY: {
-        "": [st.Page("pages/ministry/dashboard.py", title="统计分析", icon=":material/monitoring:", default=True)],
+        "": [("pages/ministry/dashboard.py", "统计分析", ":material/monitoring:", None)],
         "审核审批": [
-            st.Page("pages/ministry/queue.py", title="注册审批", icon=":material/fact_check:"),
-            st.Page("pages/ministry/forced.py", title="强制注销审核", icon=":material/person_remove:"),
-            st.Page("pages/ministry/info_changes.py", title="企业重要信息审核", icon=":material/apartment:"),
-            st.Page("pages/ministry/penalties.py", title="行政处罚", icon=":material/gavel:"),
+            ("pages/ministry/queue.py", "注册审批", ":material/fact_check:", None),
+            ("pages/ministry/forced.py", "强制注销审核", ":material/person_remove:", "forced_review"),
+            ("pages/ministry/info_changes.py", "企业重要信息审核", ":material/apartment:", None),
+            ("pages/ministry/penalties.py", "行政处罚", ":material/gavel:", "penalty_records"),
         ],
-        "系统管理": [st.Page("pages/ministry/audit.py", title="审计日志", icon=":material/history_edu:")],
-        "hidden": [
-            st.Page("pages/ministry/application.py", title="业务审批", url_path="review", visibility="hidden"),
-        ],
+        "系统管理": [("pages/ministry/audit.py", "审计日志", ":material/history_edu:", None)],
+        "hidden": [("pages/ministry/application.py", "业务审批", None, "review")],
     },
     APPLICANT: {
-        "": [st.Page("pages/applicant/home.py", title="我的注册", icon=":material/home:", default=True)],
-        "注册申请": [st.Page("pages/applicant/apply.py", title="注册申请", icon=":material/edit_document:")],
-        "hidden": [
-            st.Page("pages/applicant/application.py", title="申请详情", url_path="my_application",
-                    visibility="hidden"),
-        ],
+        "": [("pages/applicant/home.py", "我的注册", ":material/home:", "my")],
+        "注册申请": [("pages/applicant/apply.py", "注册申请", ":material/edit_document:", None)],
+        "hidden": [("pages/applicant/application.py", "申请详情", None, "my_application")],
     },
 }
 
 
-def _pages_for(role: str) -> dict[str, list]:
-    sections = dict(PAGES[role])
-    hidden = sections.pop("hidden", [])
-    if hidden:
-        sections[""] = sections[""] + hidden  # reachable by switch_page, never listed
+def _page(spec: tuple, *, default: bool = False, hidden: bool = False) -> st.Page:
+    script, title, icon, url_path = spec
+    return st.Page(script, title=title, icon=icon, url_path=url_path, default=default,
+                   visibility="hidden" if hidden else "visible")
+
+
+def _navigation_for(role: str) -> dict[str, list[st.Page]]:
+    sections = {name: [_page(spec, default=(name == "" and i == 0)) for i, spec in enumerate(specs)]
+                for name, specs in PAGES[role].items() if name != "hidden"}
+    sections[""] += [_page(spec, hidden=True) for spec in PAGES[role].get("hidden", [])]
     return sections
+
+
+def _logged_out_navigation() -> list[st.Page]:
+    """The login page, plus every page's URL (hidden, never run while logged out): a deep link
+    then shows the login form instead of "page not found", and after login lands where it pointed."""
+    pages = {"": st.Page("pages/public/login.py", title="登录", default=True)}
+    for sections in PAGES.values():
+        for specs in sections.values():
+            for spec in specs:
+                path = spec[3] or spec[0].rsplit("/", 1)[-1].removesuffix(".py")
+                pages.setdefault(path, _page(spec, hidden=True))
+    return list(pages.values())
 
 
 with transaction() as s:
@@ -112,7 +125,7 @@ if actor is None:
         actor = ui.current_actor()
     if actor is None:
         st.markdown("[注册信息公开查询](?view=verify)")
-        st.navigation([st.Page("pages/public/login.py", title="登录")], position="hidden")
+        st.navigation(_logged_out_navigation(), position="hidden")
         st.stop()
 
 with transaction() as s:
@@ -123,7 +136,7 @@ with st.sidebar:
     auth.logout("退出登录", location="sidebar", key="logout_btn", callback=_revoke_on_logout)
     st.caption("咨询热线：010-88361866")
 
-page = st.navigation(_pages_for(actor.role))
+page = st.navigation(_navigation_for(actor.role))
 ui.page_style()
 ui.show_flash()
 page.run()

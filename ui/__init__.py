@@ -222,6 +222,34 @@ def page_style() -> None:
     st.html("<style>[data-testid=stMainBlockContainer]{padding-top:2.5rem}</style>")
 
 
+def confirm_dialog(pending: str, question: str, run: Callable[[], object], *, key: str) -> None:
+    """The manual's 「信息」 box: 确定 runs `run` (an act()), 取消 closes. State-driven (the
+    caller opens it by setting session_state[pending]) so that it works in AppTest too."""
+    def body():
+        st.write(question)
+        ok, cancel = st.columns(2)
+        if ok.button("确定", type="primary", key=f"dlg_{key}_ok"):
+            st.session_state.pop(pending, None)
+            run()
+            st.rerun()
+        if cancel.button("取消", key=f"dlg_{key}_cancel"):
+            st.session_state.pop(pending, None)
+            st.rerun()
+
+    st.dialog("信息", on_dismiss=lambda: st.session_state.pop(pending, None))(body)()
+
+
+def steps_dialog(pending: str, load: Callable[[], pd.DataFrame | None], *, key: str) -> None:
+    """【进度详情】 in a dialog: every step with time, who, action and opinion."""
+    def body():
+        steps_table(load())
+        if st.button("关闭", key=f"dlg_{key}_close"):
+            st.session_state.pop(pending, None)
+            st.rerun()
+
+    st.dialog("进度详情", width="large", on_dismiss=lambda: st.session_state.pop(pending, None))(body)()
+
+
 def steps_table(frame: pd.DataFrame | None) -> None:
     if frame is None:
         return

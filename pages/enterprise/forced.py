@@ -33,32 +33,10 @@ if result.total:
         st.caption("部级已受理，无法撤回。")
 
 
-def _clear(key):
-    st.session_state.pop(key, None)
-
-
-@st.dialog("信息", on_dismiss=lambda: _clear("pending_fd_withdraw"))
-def confirm_withdraw(request_id: int):
-    st.write("确定撤回该条申请?")
-    c1, c2 = st.columns(2)
-    if c1.button("确定", type="primary", key="dlg_fd_ok"):
-        _clear("pending_fd_withdraw")
-        ui.act(forced.withdraw_forced, request_id=request_id)
-        st.rerun()
-    if c2.button("取消", key="dlg_fd_cancel"):
-        _clear("pending_fd_withdraw")
-        st.rerun()
-
-
-@st.dialog("进度详情", width="large", on_dismiss=lambda: _clear("pending_fd_steps"))
-def show_steps(request_id: int):
-    ui.steps_table(ui.call(forced.list_forced_steps, request_id=request_id))
-    if st.button("关闭", key="dlg_fd_close"):
-        _clear("pending_fd_steps")
-        st.rerun()
-
-
 if "pending_fd_withdraw" in st.session_state:
-    confirm_withdraw(st.session_state["pending_fd_withdraw"])
+    target = st.session_state["pending_fd_withdraw"]
+    ui.confirm_dialog("pending_fd_withdraw", "确定撤回该条申请?", key="fd",
+                      run=lambda: ui.act(forced.withdraw_forced, request_id=target))
 elif "pending_fd_steps" in st.session_state:
-    show_steps(st.session_state["pending_fd_steps"])
+    target = st.session_state["pending_fd_steps"]
+    ui.steps_dialog("pending_fd_steps", lambda: ui.call(forced.list_forced_steps, request_id=target), key="fd")

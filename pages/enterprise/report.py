@@ -71,19 +71,6 @@ def _clear(*keys):
         st.session_state.pop(k, None)
 
 
-@st.dialog("信息", on_dismiss=lambda: _clear("pending_withdraw"))
-def confirm_withdraw(application_id: int):
-    st.write("确定撤回该条申请?")
-    c1, c2 = st.columns(2)
-    if c1.button("确定", type="primary", key="dlg_withdraw_ok"):
-        _clear("pending_withdraw")
-        ui.act(applications.withdraw_application, application_id=application_id)
-        st.rerun()
-    if c2.button("取消", key="dlg_withdraw_cancel"):
-        _clear("pending_withdraw")
-        st.rerun()
-
-
 @st.dialog("不予上报", on_dismiss=lambda: _clear("pending_refuse"))
 def refuse(application_id: int):
     choice = st.selectbox("退回理由", values.RETURN_REASONS, index=None, placeholder="请选择退回理由",
@@ -103,20 +90,16 @@ def refuse(application_id: int):
         st.rerun()
 
 
-@st.dialog("进度详情", width="large", on_dismiss=lambda: _clear("pending_steps"))
-def show_steps(application_id: int):
-    ui.steps_table(ui.call(applications.list_application_steps, application_id=application_id))
-    if st.button("关闭", key="dlg_steps_close"):
-        _clear("pending_steps")
-        st.rerun()
-
-
 if "pending_withdraw" in st.session_state:
-    confirm_withdraw(st.session_state["pending_withdraw"])
+    target = st.session_state["pending_withdraw"]
+    ui.confirm_dialog("pending_withdraw", "确定撤回该条申请?", key="withdraw",
+                      run=lambda: ui.act(applications.withdraw_application, application_id=target))
 elif "pending_refuse" in st.session_state:
     refuse(st.session_state["pending_refuse"])
 elif "pending_steps" in st.session_state:
-    show_steps(st.session_state["pending_steps"])
+    target = st.session_state["pending_steps"]
+    ui.steps_dialog("pending_steps", lambda: ui.call(applications.list_application_steps, application_id=target),
+                    key="steps")
 
 st.divider()
 ui.export_buttons(lambda: ui.call(applications.export_applications, filters=filters, sort=sort_column,

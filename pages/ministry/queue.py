@@ -80,37 +80,15 @@ if result.total:
         st.session_state["pending_steps"] = int(rows.iloc[0]["id"])
 
 
-def _clear(*keys):
-    for k in keys:
-        st.session_state.pop(k, None)
-
-
-@st.dialog("信息", on_dismiss=lambda: _clear("pending_accept"))
-def confirm_accept(application_ids: list[int]):
-    st.write(f"确定受理选中的 {len(application_ids)} 条申请?")
-    c1, c2 = st.columns(2)
-    if c1.button("确定", type="primary", key="dlg_accept_ok"):
-        _clear("pending_accept")
-        ui.act(review.accept_applications, application_ids=application_ids,
-               success=f"操作成功，已受理 {len(application_ids)} 条申请")
-        st.rerun()
-    if c2.button("取消", key="dlg_accept_cancel"):
-        _clear("pending_accept")
-        st.rerun()
-
-
-@st.dialog("进度详情", width="large", on_dismiss=lambda: _clear("pending_steps"))
-def show_steps(application_id: int):
-    ui.steps_table(ui.call(applications.list_application_steps, application_id=application_id))
-    if st.button("关闭", key="dlg_steps_close"):
-        _clear("pending_steps")
-        st.rerun()
-
-
 if "pending_accept" in st.session_state:
-    confirm_accept(st.session_state["pending_accept"])
+    chosen = st.session_state["pending_accept"]
+    ui.confirm_dialog("pending_accept", f"确定受理选中的 {len(chosen)} 条申请?", key="accept",
+                      run=lambda: ui.act(review.accept_applications, application_ids=chosen,
+                                         success=f"操作成功，已受理 {len(chosen)} 条申请"))
 elif "pending_steps" in st.session_state:
-    show_steps(st.session_state["pending_steps"])
+    target = st.session_state["pending_steps"]
+    ui.steps_dialog("pending_steps", lambda: ui.call(applications.list_application_steps, application_id=target),
+                    key="steps")
 
 st.divider()
 ui.export_buttons(lambda: ui.call(review.export_queue, filters=filters, sort=sort_column, descending=descending),
