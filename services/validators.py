@@ -7,7 +7,8 @@ import re
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
-_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_PHONE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_RIC = re.compile(r"^\d{17}[\dX]$", re.ASCII)
 
 
 def normalize_id_number(value: str) -> str:
@@ -23,8 +24,8 @@ def id_number_error(value: str, id_type: str = "居民身份证") -> str | None:
         return None if 5 <= len(number) <= 32 else "证件号码长度应为 5 到 32 位"
     if len(number) != 18:
         return "居民身份证号码应为 18 位"
-    if not number[:17].isdigit():
-        return "居民身份证号码前 17 位应为数字"
+    if not _RIC.match(number):
+        return "居民身份证号码前 17 位应为数字，最后一位为数字或 X"
     # Check digit and birth date only: stdnum's full validate() also rejects retired
     # birthplace codes, which old, valid ID numbers keep (notes/reliability.md ID-4).
     if number[-1] != ric.calc_check_digit(number):
