@@ -107,26 +107,28 @@ if actor is None and st.query_params.get("view") == "verify":
     st.stop()
 
 if actor is None:
-    st.title("注册监理工程师管理系统")
-    st.caption("个人版 · 企业版 · 部级版")
-    ui.show_flash()
-    throttled = False
-    try:
-        auth.login(max_login_attempts=MAX_FAILED_LOGINS, callback=ui.start_session,
-                   fields={"Form name": "用户登录", "Username": "用户名", "Password": "密码", "Login": "登录"})
-    except stauth.LoginError:
-        throttled = True
-        st.error(f"登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试。")
-    with transaction() as s:
-        persist_login_attempts(s, loaded_counts, credentials)
-    if st.session_state.get("authentication_status") is False and not throttled:
-        st.error("用户名或密码错误")
-    if st.session_state.get("authentication_status"):
-        actor = ui.current_actor()
-    if actor is None:
-        st.markdown("[注册信息公开查询](?view=verify)")
-        st.navigation(_logged_out_navigation(), position="hidden")
-        st.stop()
+    _, login_column, _ = st.columns([1, 2, 1])
+    with login_column:  # a narrow, centred login box
+        st.title("注册监理工程师管理系统")
+        st.caption("个人版 · 企业版 · 部级版")
+        ui.show_flash()
+        throttled = False
+        try:
+            auth.login(max_login_attempts=MAX_FAILED_LOGINS, callback=ui.start_session,
+                       fields={"Form name": "用户登录", "Username": "用户名", "Password": "密码", "Login": "登录"})
+        except stauth.LoginError:
+            throttled = True
+            st.error(f"登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试。")
+        with transaction() as s:
+            persist_login_attempts(s, loaded_counts, credentials)
+        if st.session_state.get("authentication_status") is False and not throttled:
+            st.error("用户名或密码错误")
+        if st.session_state.get("authentication_status"):
+            actor = ui.current_actor()
+        if actor is None:
+            st.markdown("[注册信息公开查询](?view=verify)")
+            st.navigation(_logged_out_navigation(), position="hidden")
+            st.stop()
 
 with transaction() as s:
     org_name = header_name(s, actor)

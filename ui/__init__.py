@@ -227,12 +227,12 @@ def confirm_dialog(pending: str, question: str, run: Callable[[], object], *, ke
     caller opens it by setting session_state[pending]) so that it works in AppTest too."""
     def body():
         st.write(question)
-        ok, cancel = st.columns(2)
-        if ok.button("确定", type="primary", key=f"dlg_{key}_ok"):
+        buttons = st.container(horizontal=True)
+        if buttons.button("确定", type="primary", key=f"dlg_{key}_ok"):
             st.session_state.pop(pending, None)
             run()
             st.rerun()
-        if cancel.button("取消", key=f"dlg_{key}_cancel"):
+        if buttons.button("取消", key=f"dlg_{key}_cancel"):
             st.session_state.pop(pending, None)
             st.rerun()
 
@@ -256,4 +256,6 @@ def steps_table(frame: pd.DataFrame | None) -> None:
     if frame.empty:
         st.info("暂无办理记录")
     else:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, width="stretch",
+                     column_config={"序号": st.column_config.Column(width=48),
+                                    "意见": st.column_config.TextColumn("意见", width="large")})
