@@ -278,7 +278,6 @@ def report_application(session: Session, actor: Actor, *, application_id, commit
     app.reported_at = stamp
     app.enterprise_commitment_version = values.ENTERPRISE_COMMITMENT_VERSION
     app.enterprise_commitment_at = stamp
-    audit(session, actor, "report", "application", app.id)
 
 
 def refuse_application(session: Session, actor: Actor, *, application_id, reason: str) -> None:
@@ -288,7 +287,6 @@ def refuse_application(session: Session, actor: Actor, *, application_id, reason
     app = get_scoped(session, actor, Application, application_id)
     app = workflow.transition(session, actor, workflow.APPLICATION, app, "refuse", opinion=reason)
     app.return_reason = reason.strip()
-    audit(session, actor, "refuse", "application", app.id)
 
 
 def withdraw_application(session: Session, actor: Actor, *, application_id) -> None:
@@ -297,4 +295,3 @@ def withdraw_application(session: Session, actor: Actor, *, application_id) -> N
     workflow.begin_write(session)
     app = get_scoped(session, actor, Application, application_id)
     workflow.transition(session, actor, workflow.APPLICATION, app, "withdraw", opinion="企业撤回申请")
-    audit(session, actor, "withdraw", "application", app.id)

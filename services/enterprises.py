@@ -168,7 +168,6 @@ def withdraw_info_change(session: Session, actor: Actor, *, request_id) -> None:
     workflow.begin_write(session)
     req = get_scoped(session, actor, InfoChangeRequest, request_id)
     workflow.transition(session, actor, workflow.INFO_CHANGE, req, "withdraw", opinion="企业撤回申请")
-    audit(session, actor, "withdraw", "info_change", req.id)
 
 
 def list_info_change_steps(session: Session, actor: Actor, *, request_id) -> pd.DataFrame:

@@ -301,7 +301,6 @@ def resubmit_application(session: Session, actor: Actor, *, application_id, note
     app.accepted_at = None
     app.return_reason = None
     _store_files(session, actor, app.id, checked)
-    audit(session, actor, "resubmit", "application", app.id)
 
 
 def cancel_application(session: Session, actor: Actor, *, application_id) -> None:
@@ -310,7 +309,6 @@ def cancel_application(session: Session, actor: Actor, *, application_id) -> Non
     workflow.begin_write(session)
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
     workflow.transition(session, actor, workflow.APPLICATION, app, "cancel", opinion="申请人撤销申请")
-    audit(session, actor, "cancel", "application", app.id)
 
 
 def list_my_applications(session: Session, actor: Actor) -> pd.DataFrame:

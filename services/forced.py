@@ -104,7 +104,6 @@ def withdraw_forced(session: Session, actor: Actor, *, request_id) -> None:
     workflow.begin_write(session)
     req = get_scoped(session, actor, ForcedDeregistration, request_id)
     workflow.transition(session, actor, workflow.FORCED, req, "withdraw", opinion="企业撤回申请")
-    audit(session, actor, "withdraw", "forced", req.id)
 
 
 def list_forced_steps(session: Session, actor: Actor, *, request_id) -> pd.DataFrame:

@@ -153,7 +153,6 @@ def _ministry_transition(session: Session, actor: Actor, application_id, action:
     require_role(actor, MINISTRY)
     app = get_scoped(session, actor, Application, application_id)
     app = workflow.transition(session, actor, workflow.APPLICATION, app, action, opinion=opinion)
-    audit(session, actor, action, "application", app.id)
     return app
 
 
@@ -418,7 +417,6 @@ def decide_forced(session: Session, actor: Actor, *, request_id, action: str, op
         reg = session.get(Registration, req.registration_id)
         reg.status = workflow.REG_CANCELLED
         reg.ended_at = now()
-    audit(session, actor, action, "forced", req.id)
 
 
 def list_info_change_queue(session: Session, actor: Actor, *, status: str | None = None, page: int = 1,
@@ -479,4 +477,3 @@ def decide_info_change(session: Session, actor: Actor, *, request_id, action: st
                                                       Enterprise.id != ent.id)):
             raise InvalidInput({"统一社会信用代码": "该统一社会信用代码已被其他企业使用"})
         ent.name, ent.credit_code = req.new_name, req.new_credit_code
-    audit(session, actor, action, "info_change", req.id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Application, ForcedDeregistration, InfoChangeRequest, WorkflowStep, now
 from services.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
+from services.audit import audit
 from services.errors import ConcurrentModification, InvalidInput, InvalidTransition
 
 APPLICATION = "application"
@@ -211,5 +212,6 @@ def transition(session: Session, actor: Actor, kind: str, row, action: str, opin
     before = fresh.status
     fresh.status = target
     record_step(session, actor, kind, fresh.id, action, before, target, opinion)
+    audit(session, actor, action, kind, fresh.id, before=before, after=target)
     session.flush()
     return fresh

@@ -28,7 +28,8 @@ def _some_activity(actor_of):
         applications.report_application(s, ent, application_id=app_id, commitment_agreed=True)
     with transaction() as s:
         info = enterprises.get_enterprise(s, ent)
-    fields = {k: getattr(info, k) for k in enterprises.BASIC_FIELDS} | {"contact_phone": "13911112222"}
+    fields = {k: getattr(info, k) for k in enterprises.BASIC_FIELDS} | {"contact_phone": "13911112222",
+                                                                     "contact_person": "王审计"}
     with transaction() as s:
         enterprises.update_enterprise_basic(s, ent, expected_version=info.version_id, **fields)
 
@@ -50,6 +51,11 @@ def test_changes_exports_and_unmasked_views_are_recorded_without_numbers(actor_o
         details = " ".join(s.scalars(select(AuditLog.detail)))
         numbers = set(s.scalars(select(Person.id_number)))
     assert {"view_unmasked", "export", "report", "update_basic"} <= actions
+    with transaction() as s:
+        report = s.scalars(select(AuditLog).where(AuditLog.action == "report")).one()
+        edit = s.scalars(select(AuditLog).where(AuditLog.action == "update_basic")).one()
+    assert '"before": "PENDING_ENT"' in report.detail and '"after": "REPORTED"' in report.detail
+    assert "王审计" in edit.detail and "before" in edit.detail and "13911112222" not in edit.detail
     assert not ID_OR_PHONE.search(details), details
     assert not any(n in details for n in numbers)
 
