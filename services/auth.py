@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Enterprise, Person, User, now
+from db.models import CHINA_TZ, Enterprise, Person, User, now
 from services.actor import ENTERPRISE, Actor
 from services.audit import audit
 
@@ -73,8 +73,10 @@ def get_actor(session: Session, username: str | None, *, logged_in_at: dt.dateti
 
 
 def cookie_issued_at(token: dict) -> dt.datetime:
-    """When the library issued a re-authentication cookie: its expiry minus its lifetime."""
-    return dt.datetime.fromtimestamp(token["exp_date"]) - dt.timedelta(days=COOKIE_DAYS)
+    """When the library issued a re-authentication cookie: its expiry minus its lifetime, in the
+    naive China time the database stores (not the server's own time zone)."""
+    expires = dt.datetime.fromtimestamp(token["exp_date"], CHINA_TZ).replace(tzinfo=None)
+    return expires - dt.timedelta(days=COOKIE_DAYS)
 
 
 def cookie_revoked(session: Session, token: dict) -> bool:

@@ -5,7 +5,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from db.models import User, now
+from db.models import CHINA_TZ, User, now
 from services import transaction
 from services.auth import (ABSOLUTE_HOURS, COOKIE_DAYS, IDLE_MINUTES, MAX_FAILED_LOGINS, cookie_revoked, get_actor,
                            load_credentials, persist_login_attempts, revoke_sessions, session_expiry)
@@ -18,7 +18,7 @@ def _user(name="demo-enterprise") -> User:
 
 
 def _token(issued: dt.datetime, username="demo-enterprise") -> dict:
-    return {"username": username, "exp_date": (issued + dt.timedelta(days=COOKIE_DAYS)).timestamp()}
+    return {"username": username, "exp_date": (issued.replace(tzinfo=CHINA_TZ) + dt.timedelta(days=COOKIE_DAYS)).timestamp()}
 
 
 def test_failed_logins_count_only_within_the_window(demo_db):
@@ -48,6 +48,18 @@ def test_logout_revokes_sessions_and_cookies_issued_before(demo_db):
         assert get_actor(s, "demo-enterprise", logged_in_at=later) is not None  # a new login works
         assert not cookie_revoked(s, _token(later))
         assert get_actor(s, "demo-enterprise-2", logged_in_at=before) is not None  # others unaffected
+
+
+def test_a_cookie_issued_just_after_logout_is_valid_whatever_the_server_time_zone(demo_db):
+    import time
+
+    with transaction() as s:
+        revoke_sessions(s, "demo-enterprise")
+    time.sleep(1.1)
+    # exactly what streamlit-authenticator writes: epoch seconds of now + lifetime
+    token = {"username": "demo-enterprise", "exp_date": time.time() + COOKIE_DAYS * 86400}
+    with transaction() as s:
+        assert not cookie_revoked(s, token)
 
 
 def test_disabled_user_is_refused_at_once(demo_db):
