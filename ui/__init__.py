@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from services import exports, transaction
+from services import applications, attachments, exports, transaction, values
 from services.actor import Actor
 from services.auth import get_actor, session_expiry
 from services.common import now
@@ -248,6 +248,49 @@ def steps_dialog(pending: str, load: Callable[[], pd.DataFrame | None], *, key: 
             st.rerun()
 
     st.dialog("进度详情", width="large", on_dismiss=lambda: st.session_state.pop(pending, None))(body)()
+
+
+def application_sections(detail, business: list[tuple[str, str]], personal: list[tuple[str, str]], *,
+                         expand: bool, agreed_note: str) -> None:
+    """The manual's 业务详情 body, shared by the enterprise and the ministry: 业务上报信息,
+    个人基本信息 (numbers masked; the whole ones on request, audited), 附件材料 (images enlarge),
+    个人承诺 and 企业承诺. Uploaded file names are user text: escaped wherever Markdown renders."""
+    st.subheader("业务上报信息")
+    kv_grid(business)
+    st.subheader("个人基本信息")
+    kv_grid(personal)
+    if st.toggle("显示完整证件号码和联系电话", key="reveal"):
+        numbers = call(applications.reveal_person_numbers, application_id=detail.id)
+        if numbers:
+            st.text(f"证件号码：{numbers[0]}    联系电话：{numbers[1]}")
+    with st.expander("附件材料（点击展开查看）", expanded=expand):
+        if not detail.attachments:
+            st.info("暂无附件材料")
+        images = [a for a in detail.attachments if a.content_type.startswith("image/")]
+        if images:
+            st.caption("将鼠标移到图片上，点击右上角按钮可放大查看。")
+            cols = st.columns(3)
+            for i, att in enumerate(images):
+                file = call(attachments.get_attachment_file, attachment_id=att.id)
+                if file:
+                    cols[i % 3].image(file.data, caption=md_escape(f"{att.type_label}：{att.original_name}"))
+        for att in detail.attachments:
+            if att.content_type.startswith("image/"):
+                continue
+            file = call(attachments.get_attachment_file, attachment_id=att.id)
+            if file:
+                st.download_button(md_escape(f"{att.type_label}：{att.original_name}"), file.data, file.name,
+                                   file.content_type, key=f"att_{att.id}", on_click="ignore",
+                                   icon=":material/attach_file:")
+    with st.expander("个人承诺（点击展开查看）"):
+        for i, clause in enumerate(values.PERSONAL_COMMITMENT, start=1):
+            st.text(f"{i}. {clause}")
+    with st.expander("企业承诺（点击展开查看）", expanded=expand):
+        st.text(values.ENTERPRISE_COMMITMENT_INTRO)
+        for i, clause in enumerate(values.ENTERPRISE_COMMITMENT, start=1):
+            st.text(f"{i}. {clause}")
+        if detail.enterprise_commitment_agreed:
+            st.success(agreed_note)
 
 
 def steps_table(frame: pd.DataFrame | None) -> None:

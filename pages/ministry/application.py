@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from services import applications, attachments, review, values, workflow
+from services import applications, review, workflow
 from services.actor import MINISTRY
 
 actor = ui.require_actor(MINISTRY)
@@ -55,43 +55,8 @@ if info.registration:
         ("聘用单位", reg.enterprise_name), ("注册专业", reg.specialties),
     ])
 
-st.subheader("业务上报信息")
-ui.kv_grid(business)
-st.subheader("个人基本信息")
-ui.kv_grid(personal)
-if st.toggle("显示完整证件号码和联系电话", key="reveal"):
-    numbers = ui.call(applications.reveal_person_numbers, application_id=detail.id)
-    if numbers:
-        st.text(f"证件号码：{numbers[0]}    联系电话：{numbers[1]}")
-
-with st.expander("附件材料（点击展开查看）", expanded=bool(detail.attachments)):
-    if not detail.attachments:
-        st.info("暂无附件材料")
-    images = [a for a in detail.attachments if a.content_type.startswith("image/")]
-    others = [a for a in detail.attachments if not a.content_type.startswith("image/")]
-    if images:
-        st.caption("将鼠标移到图片上，点击右上角按钮可放大查看。")
-        cols = st.columns(3)
-        for i, att in enumerate(images):
-            file = ui.call(attachments.get_attachment_file, attachment_id=att.id)
-            if file:
-                cols[i % 3].image(file.data, caption=f"{att.type_label}：{att.original_name}")
-    for att in others:
-        file = ui.call(attachments.get_attachment_file, attachment_id=att.id)
-        if file:
-            st.download_button(f"{att.type_label}：{att.original_name}", file.data, file.name, file.content_type,
-                               key=f"att_{att.id}", on_click="ignore", icon=":material/attach_file:")
-
-with st.expander("个人承诺（点击展开查看）"):
-    for i, clause in enumerate(values.PERSONAL_COMMITMENT, start=1):
-        st.text(f"{i}. {clause}")
-
-with st.expander("企业承诺（点击展开查看）"):
-    st.text(values.ENTERPRISE_COMMITMENT_INTRO)
-    for i, clause in enumerate(values.ENTERPRISE_COMMITMENT, start=1):
-        st.text(f"{i}. {clause}")
-    if detail.enterprise_commitment_agreed:
-        st.success("聘用单位已确认以上承诺条款。")
+ui.application_sections(detail, business, personal, expand=bool(detail.attachments),
+                        agreed_note="聘用单位已确认以上承诺条款。")
 
 st.subheader("进度详情")
 ui.steps_table(ui.call(applications.list_application_steps, application_id=detail.id))
