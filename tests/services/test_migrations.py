@@ -1,4 +1,8 @@
-"""The Alembic migrations build the schema the models describe, from an empty database."""
+"""The Alembic migrations build, from an empty database, the schema the models describe —
+on SQLite and on PostgreSQL."""
+import uuid
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -7,9 +11,17 @@ from db.models import Base
 from services.setup import migrate
 
 
-def test_migrations_match_the_models(tmp_path, monkeypatch):
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migrations_match_the_models(backend, tmp_path, monkeypatch, request):
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    if backend == "sqlite":
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        from tests.conftest import _pg_admin, _pg_url
+        proc = request.getfixturevalue("pg_server")
+        name = f"m_{uuid.uuid4().hex[:12]}"
+        _pg_admin(proc, f"CREATE DATABASE {name}")
+        monkeypatch.setenv("DATABASE_URL", _pg_url(proc, name))
     reset_engines()
     migrate()
     with engine_for(database_url()).connect() as conn:
