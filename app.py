@@ -8,7 +8,7 @@ import ui
 from services import transaction
 from services.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
 from services.auth import (COOKIE_DAYS, MAX_FAILED_LOGINS, THROTTLE_MINUTES, cookie_revoked, header_name,
-                           load_credentials, persist_login_attempts, revoke_sessions)
+                           persist_login_attempts, revoke_sessions, users_on_demand)
 from services.setup import cookie_key
 
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
@@ -75,11 +75,11 @@ def _logged_out_navigation() -> list[st.Page]:
     return list(pages.values())
 
 
-with transaction() as s:
-    credentials = load_credentials(s)
-loaded_counts = {u: e["failed_login_attempts"] for u, e in credentials["usernames"].items()}
-auth = stauth.Authenticate(credentials, cookie_name="jlgcs_auth", cookie_key=cookie_key(),
+auth = stauth.Authenticate({"usernames": {}}, cookie_name="jlgcs_auth", cookie_key=cookie_key(),
                            cookie_expiry_days=COOKIE_DAYS, auto_hash=False, login_sleep_time=0)
+# The library copies the credentials it is given into a dict of its own; put in ours, which loads
+# a user only when the library looks them up (services.auth.UsersOnDemand).
+users = auth.authentication_controller.authentication_model.credentials["usernames"] = users_on_demand()
 
 
 def _revoke_on_logout(info: dict) -> None:
@@ -120,7 +120,7 @@ if actor is None:
             throttled = True
             st.error(f"登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试。")
         with transaction() as s:
-            persist_login_attempts(s, loaded_counts, credentials)
+            persist_login_attempts(s, users)
         if st.session_state.get("authentication_status") is False and not throttled:
             st.error("用户名或密码错误")
         if st.session_state.get("authentication_status"):

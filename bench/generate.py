@@ -824,6 +824,9 @@ def generate(url: str, scale: str | Scale = "national", *, seed: int = 1, today:
             conn.execute(text("ANALYZE"))
             conn.commit()
         else:
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")  # as services.setup.analyze
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     loaded = time.perf_counter() - started
     counts = row_counts(engine)

@@ -5,6 +5,7 @@ BEGIN IMMEDIATE (notes/reliability.md §4); PostgreSQL uses the same code unchan
 """
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -13,9 +14,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def data_dir() -> Path:
-    path = Path(os.environ.get("DATA_DIR", "data")).resolve()
+    path = _resolved(os.environ.get("DATA_DIR", "data"), os.getcwd())
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(setting: str, cwd: str) -> Path:
+    # Every transaction asks for the URL; resolving the path (symlinks and all) once is enough.
+    return (Path(cwd) / setting).resolve()
 
 
 def database_url() -> str:

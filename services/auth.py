@@ -7,6 +7,7 @@ for ever; we load the count of *recent* failures only, so a throttle expires by 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,21 +29,68 @@ def _recent_failures(user: User, at: dt.datetime) -> int:
     return user.failed_attempts
 
 
-def load_credentials(session: Session) -> dict:
-    """The credentials dict streamlit-authenticator expects, built from the users table."""
-    at = now()
-    users = session.scalars(select(User).where(User.active.is_(True))).all()
-    return {"usernames": {u.username: {
-        "name": u.display_name, "email": f"{u.username}@localhost", "password": u.password_hash,
-        "roles": [u.role], "failed_login_attempts": _recent_failures(u, at),
-    } for u in users}}
+def credential_entry(session: Session, username: str) -> dict | None:
+    """One active user as streamlit-authenticator's credentials hold them, or None."""
+    user = session.scalars(select(User).where(User.username == str(username).strip().lower(),
+                                              User.active.is_(True))).one_or_none()
+    if user is None:
+        return None
+    return {"name": user.display_name, "email": f"{user.username}@localhost", "password": user.password_hash,
+            "roles": [user.role], "failed_login_attempts": _recent_failures(user, now())}
 
 
-def persist_login_attempts(session: Session, loaded: dict, credentials: dict) -> None:
+class UsersOnDemand(dict):
+    """The credentials["usernames"] the library reads, holding only the users it looks up.
+
+    The library wants every account in a dict on every run; at national scale that is 300k rows
+    per click. This dict loads a user from the database the first time the library asks for them
+    (by `in`, `[]` or `get`: a login, a cookie, a logout, all it does with our options), and
+    remembers the failure counter it loaded, for `persist_login_attempts`.
+    """
+
+    def __init__(self, load: Callable[[str], dict | None]):
+        super().__init__()
+        self._load = load
+        self.loaded_counts: dict[str, int] = {}
+
+    def _has(self, username) -> bool:
+        if not isinstance(username, str):
+            return False
+        if not dict.__contains__(self, username):
+            entry = self._load(username)
+            if entry is None:
+                return False
+            dict.__setitem__(self, username, entry)
+            self.loaded_counts[username] = entry["failed_login_attempts"]
+        return True
+
+    def __contains__(self, username) -> bool:
+        return self._has(username)
+
+    def __getitem__(self, username) -> dict:
+        if not self._has(username):
+            raise KeyError(username)
+        return dict.__getitem__(self, username)
+
+    def get(self, username, default=None):
+        return dict.__getitem__(self, username) if self._has(username) else default
+
+
+def users_on_demand() -> UsersOnDemand:
+    from services import transaction
+
+    def load(username: str) -> dict | None:
+        with transaction() as s:
+            return credential_entry(s, username)
+
+    return UsersOnDemand(load)
+
+
+def persist_login_attempts(session: Session, users: UsersOnDemand) -> None:
     """Write back the counters the library changed during this run (failure +1, success reset)."""
     at = now()
-    for username, entry in credentials["usernames"].items():
-        before = loaded.get(username)
+    for username, entry in dict.items(users):
+        before = users.loaded_counts.get(username)
         after = entry.get("failed_login_attempts", 0)
         if before is None or before == after:
             continue

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Attachment, ForcedDeregistration, Person, Registration
@@ -11,9 +11,11 @@ from services import uploads, workflow
 from services.actor import ENTERPRISE, Actor
 from services.applications import list_steps
 from services.audit import audit
-from services.common import PageResult, fmt_dt, get_scoped, paged, require_role, scope, specialties_text
+from services.common import (PageResult, fmt_dt, get_scoped, like_pattern, paged, require_role, scope,
+                             specialties_text)
 from services.errors import InvalidInput
 from services.masking import mask_id_number
+from services.validators import normalize_id_number
 
 LIST_COLUMNS = ["序号", "姓名", "证件号码", "注册号", "注册专业", "注销原因", "附件类型", "状态", "申请时间"]
 OPEN_STATUSES = (workflow.SUBMITTED, workflow.REQ_ACCEPTED)
@@ -46,18 +48,29 @@ def list_forced(session: Session, actor: Actor, *, status: str | None = None, pa
     return PageResult(frame, total, page, page_size)
 
 
-def list_deregistrable(session: Session, actor: Actor) -> pd.DataFrame:
-    """Registered staff of this enterprise with no forced deregistration under way."""
+DEREGISTRABLE_LIMIT = 50  # the choice list shows this many (one of PAGE_SIZES); a search narrows it
+
+
+def list_deregistrable(session: Session, actor: Actor, *, query: str = "") -> PageResult:
+    """Registered staff of this enterprise with no forced deregistration under way, by name:
+    the first DEREGISTRABLE_LIMIT of those whose name contains `query` or whose 证件号码 is `query`
+    (rows: registration_id, label; total: how many match in all)."""
     require_role(actor, ENTERPRISE)
     pending = select(ForcedDeregistration.registration_id).where(ForcedDeregistration.status.in_(OPEN_STATUSES))
     stmt = (select(Registration, Person).join(Person, Person.id == Registration.person_id)
             .where(Registration.enterprise_id == actor.enterprise_id,
-                   Registration.status == workflow.REG_ACTIVE, Registration.id.not_in(pending))
-            .order_by(Person.name))
-    return pd.DataFrame.from_records([{
+                   Registration.status == workflow.REG_ACTIVE, Registration.id.not_in(pending)))
+    query = (query or "").strip()
+    if query:
+        stmt = stmt.where(or_(Person.name.like(like_pattern(query), escape="\\"),
+                              Person.id_number == normalize_id_number(query)))
+    rows, total, _ = paged(session, stmt, page=1, page_size=DEREGISTRABLE_LIMIT,
+                            order_by=[Person.name, Registration.id])
+    frame = pd.DataFrame.from_records([{
         "registration_id": reg.id,
         "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}）",
-    } for reg, person in session.execute(stmt).all()], columns=["registration_id", "label"])
+    } for reg, person in rows], columns=["registration_id", "label"])
+    return PageResult(frame, total, 1, DEREGISTRABLE_LIMIT)
 
 
 def request_forced_deregistration(session: Session, actor: Actor, *, registration_id, reason: str,

@@ -21,7 +21,7 @@ from services.actor import MINISTRY, Actor
 from services.applications import AttachmentInfo, _business_label, list_attachments
 from services.audit import audit
 from services.common import (EXPORT_LIMIT, PAGE_SIZES, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped,
-                             like_pattern, paged, require_role, specialties_text, today)
+                             in_order, like_pattern, paged, paged_ids, require_role, specialties_text, today)
 from services.errors import InvalidInput, ServiceError
 from services.masking import mask_id_number
 
@@ -68,25 +68,28 @@ class QueueFilter:
     overdue_only: bool = False
 
 
-def _queue_statement(f: QueueFilter):
-    stmt = (select(Application, Person, Enterprise)
-            .join(Person, Person.id == Application.person_id)
-            .join(Enterprise, Enterprise.id == Application.enterprise_id)
-            .where(Application.reported_at.is_not(None)))
+def _queue_where(stmt, f: QueueFilter):
+    """The queue's filters. Name and enterprise are matched in sub-selects, so that the planner
+    starts from the few matching people or enterprises instead of a million applications."""
+    stmt = stmt.where(Application.reported_at.is_not(None))
     if f.status:
         stmt = stmt.where(Application.status == f.status)
     else:
         stmt = stmt.where(Application.status.in_(QUEUE_STATUSES))
+    enterprises = select(Enterprise.id)
     if f.enterprise and f.enterprise.strip():
-        stmt = stmt.where(Enterprise.name.like(like_pattern(f.enterprise), escape="\\"))
+        enterprises = enterprises.where(Enterprise.name.like(like_pattern(f.enterprise), escape="\\"))
     if f.province:
-        stmt = stmt.where(Enterprise.province == f.province)
+        enterprises = enterprises.where(Enterprise.province == f.province)
+    if enterprises.whereclause is not None:
+        stmt = stmt.where(Application.enterprise_id.in_(enterprises))
     if f.business_type:
         stmt = stmt.where(Application.business_type == f.business_type)
     if f.specialty:
         stmt = stmt.where(or_(Application.specialty1 == f.specialty, Application.specialty2 == f.specialty))
     if f.name and f.name.strip():
-        stmt = stmt.where(Person.name.like(like_pattern(f.name), escape="\\"))
+        stmt = stmt.where(Application.person_id.in_(
+            select(Person.id).where(Person.name.like(like_pattern(f.name), escape="\\"))))
     if f.reported_from:
         stmt = stmt.where(Application.reported_at >= dt.datetime.combine(f.reported_from, dt.time.min))
     if f.reported_to:
@@ -94,6 +97,23 @@ def _queue_statement(f: QueueFilter):
     if f.overdue_only:
         stmt = stmt.where(Application.status.in_(deadlines.TIMED_STATUSES))
     return stmt
+
+
+def _queue_statement(f: QueueFilter):
+    """Whole rows (application, person, enterprise) of the filtered queue."""
+    return _queue_where(select(Application, Person, Enterprise)
+                        .join(Person, Person.id == Application.person_id)
+                        .join(Enterprise, Enterprise.id == Application.enterprise_id), f)
+
+
+def _queue_id_statement(f: QueueFilter, sort: str):
+    """Ids only, joined to person or enterprise just when the order needs it (paged_ids)."""
+    stmt = select(Application.id)
+    if sort == "姓名":
+        stmt = stmt.join(Person, Person.id == Application.person_id)
+    if sort == "执业单位名称":
+        stmt = stmt.join(Enterprise, Enterprise.id == Application.enterprise_id)
+    return _queue_where(stmt, f)
 
 
 def _queue_frame(rows, offset: int, day: dt.date) -> pd.DataFrame:
@@ -121,19 +141,21 @@ def list_queue(session: Session, actor: Actor, *, filters: QueueFilter, page: in
     """The ministry's queue of reported applications across all enterprises, oldest first by default."""
     require_role(actor, MINISTRY)
     day = today()
-    stmt = _queue_statement(filters)
     order = _queue_order(sort, descending)
     if filters.overdue_only:
         # Overdue depends on working days; filter the open items in Python (they are few).
-        rows = [r for r in session.execute(stmt.order_by(*order)).all()
+        rows = [r for r in session.execute(_queue_statement(filters).order_by(*order)).all()
                 if deadlines.due_state(deadlines.due_date(r[0]), day) == deadlines.OVERDUE]
         total = len(rows)
         page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
         page = min(max(1, int(page)), max(1, -(-total // page_size)))
         rows = rows[(page - 1) * page_size: page * page_size]
     else:
-        rows, total, page = paged(session, stmt, page=page, page_size=page_size, order_by=order)
+        ids, total, page = paged_ids(session, _queue_id_statement(filters, sort), page=page, page_size=page_size,
+                                     order_by=order)
         page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+        rows = in_order(session.execute(_queue_statement(QueueFilter()).where(Application.id.in_(ids))).all()
+                        if ids else [], ids, key=lambda row: row[0].id)
     return PageResult(_queue_frame(rows, (page - 1) * page_size, day), total, page, page_size)
 
 

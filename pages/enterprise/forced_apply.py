@@ -12,15 +12,22 @@ if st.button("返回强制注销", icon=":material/arrow_back:"):
     st.switch_page("pages/enterprise/forced.py")
 st.header("强制注销申请")
 
-people = ui.call(forced.list_deregistrable)
+query = st.text_input("查找人员", key="fa_query", placeholder="输入姓名（支持模糊查询）或完整证件号码，按回车查找")
+people = ui.call(forced.list_deregistrable, query=query)
 if people is None:
     st.stop()
-if people.empty:
-    st.info("本单位没有可申请强制注销的已注册人员。")
+if not people.total:
+    if query.strip():
+        st.warning("没有找到匹配的人员（仅列出本单位注册有效、且没有办理中强制注销申请的人员）。")
+    else:
+        st.info("本单位没有可申请强制注销的已注册人员。")
     st.stop()
+if people.total > len(people.rows):
+    st.caption(f"共 {people.total} 人符合条件，下拉列表按姓名列出前 {len(people.rows)} 人；"
+               "请在上方输入姓名或证件号码缩小范围。")
 
-labels = dict(zip(people["registration_id"], people["label"]))
-registration_id = st.selectbox("待强制注销人员", list(labels), index=None, placeholder="请选择人员（可输入姓名搜索）",
+labels = dict(zip(people.rows["registration_id"], people.rows["label"]))
+registration_id = st.selectbox("待强制注销人员", list(labels), index=None, placeholder="请选择人员",
                                format_func=labels.get, key="fa_person")
 reason = st.selectbox("注销原因", list(values.FORCED_DEREG_REASONS), index=None, placeholder="请选择注销原因",
                       key="fa_reason")

@@ -55,7 +55,7 @@ def forced_rows(username: str = ENT):
 def deregistrable_ids() -> list[int]:
     from services import forced
 
-    frame = db(lambda s: forced.list_deregistrable(s, actor(ENT)))
+    frame = db(lambda s: forced.list_deregistrable(s, actor(ENT)).rows)
     return [int(x) for x in frame["registration_id"]]
 
 
@@ -516,6 +516,23 @@ def test_forced_apply_with_nothing_chosen_is_refused(login):
     assert errors(at), "an error must say what is missing"
     assert page_title(at) == "强制注销申请"
     assert forced_rows().total == before
+
+
+def test_forced_apply_person_search_narrows_the_choice(login):
+    at = login(ENT, FORCED_APPLY)
+    offered = at.selectbox(key="fa_person").options
+    assert len(offered) == 50
+    assert any(re.search(r"共 \d+ 人符合条件", c) for c in captions(at)), captions(at)
+    name = offered[3].split("（")[0]
+    at.text_input(key="fa_query").input(name).run()
+    no_exception(at)
+    narrowed = at.selectbox(key="fa_person").options
+    assert offered[3] in narrowed and len(narrowed) < len(offered)
+    assert all(o.startswith(name) or name in o.split("（")[0] for o in narrowed)
+    assert not any("人符合条件" in c for c in captions(at))
+    at.text_input(key="fa_query").input("查无此人").run()
+    assert any("没有找到匹配的人员" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert "fa_person" not in [box.key for box in at.selectbox]
 
 
 def test_forced_apply_without_attachment_is_refused(login):

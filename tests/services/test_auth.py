@@ -8,7 +8,8 @@ from sqlalchemy import select
 from db.models import CHINA_TZ, User, now
 from services import transaction
 from services.auth import (ABSOLUTE_HOURS, COOKIE_DAYS, IDLE_MINUTES, MAX_FAILED_LOGINS, cookie_revoked, get_actor,
-                           load_credentials, persist_login_attempts, revoke_sessions, session_expiry)
+                           UsersOnDemand, credential_entry, persist_login_attempts, revoke_sessions, session_expiry,
+                           users_on_demand)
 from services.passwords import check_password, hash_password, password_error
 
 
@@ -22,17 +23,41 @@ def _token(issued: dt.datetime, username="demo-enterprise") -> dict:
 
 
 def test_failed_logins_count_only_within_the_window(demo_db):
+    users = users_on_demand()
+    users["demo-enterprise"]["failed_login_attempts"] = MAX_FAILED_LOGINS  # what the library does on failures
     with transaction() as s:
-        creds = load_credentials(s)
-        loaded = {u: e["failed_login_attempts"] for u, e in creds["usernames"].items()}
-        creds["usernames"]["demo-enterprise"]["failed_login_attempts"] = MAX_FAILED_LOGINS
-        persist_login_attempts(s, loaded, creds)
+        persist_login_attempts(s, users)
+    assert users_on_demand()["demo-enterprise"]["failed_login_attempts"] == MAX_FAILED_LOGINS
     with transaction() as s:
-        assert load_credentials(s)["usernames"]["demo-enterprise"]["failed_login_attempts"] == MAX_FAILED_LOGINS
         user = s.scalars(select(User).where(User.username == "demo-enterprise")).one()
         user.last_failed_at = now() - dt.timedelta(minutes=16)  # the throttle window has passed
+    assert users_on_demand()["demo-enterprise"]["failed_login_attempts"] == 0
+
+
+def test_credentials_load_only_the_users_the_library_looks_up(demo_db):
+    asked = []
+
+    def load(username):
+        asked.append(username)
+        with transaction() as s:
+            return credential_entry(s, username)
+
+    users = UsersOnDemand(load)
+    assert not dict.items(users)  # nothing loaded up front
+    assert "demo-enterprise" in users and users.get("demo-enterprise")["roles"] == ["enterprise"]
+    assert users["demo-enterprise"]["password"].startswith("$2")  # the bcrypt hash, for the library to check
+    assert "nobody" not in users and users.get("nobody") is None
+    try:
+        users["nobody"]
+        raise AssertionError("a missing user must raise KeyError, as a dict does")
+    except KeyError:
+        pass
+    assert set(dict.keys(users)) == {"demo-enterprise"}
+    assert asked.count("demo-enterprise") == 1  # loaded once per run, then kept
+    # persisting untouched counters writes nothing
     with transaction() as s:
-        assert load_credentials(s)["usernames"]["demo-enterprise"]["failed_login_attempts"] == 0
+        persist_login_attempts(s, users)
+        assert s.scalars(select(User).where(User.username == "demo-enterprise")).one().failed_attempts == 0
 
 
 def test_logout_revokes_sessions_and_cookies_issued_before(demo_db):
@@ -68,7 +93,8 @@ def test_disabled_user_is_refused_at_once(demo_db):
     with transaction() as s:
         assert get_actor(s, "demo-enterprise", logged_in_at=now()) is None
         assert cookie_revoked(s, _token(now()))
-        assert "demo-enterprise" not in load_credentials(s)["usernames"]
+        assert credential_entry(s, "demo-enterprise") is None
+    assert "demo-enterprise" not in users_on_demand()
 
 
 def test_cookie_for_an_unknown_user_is_refused(demo_db):

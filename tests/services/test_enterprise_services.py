@@ -79,7 +79,34 @@ def test_history_shows_own_applications_and_refuses_foreign_registration(actor_o
 
 def _deregistrable(actor) -> int:
     with transaction() as s:
-        return int(forced.list_deregistrable(s, actor).iloc[0]["registration_id"])
+        return int(forced.list_deregistrable(s, actor).rows.iloc[0]["registration_id"])
+
+
+def test_deregistrable_people_are_searched_by_name_or_id_number(actor_of):
+    ent = actor_of("demo-enterprise")
+    with transaction() as s:
+        everyone = forced.list_deregistrable(s, ent)
+        active = s.scalar(select(func.count()).select_from(Registration).where(
+            Registration.enterprise_id == ent.enterprise_id, Registration.status == workflow.REG_ACTIVE))
+        open_requests = s.scalar(select(func.count()).select_from(ForcedDeregistration).where(
+            ForcedDeregistration.enterprise_id == ent.enterprise_id,
+            ForcedDeregistration.status.in_(forced.OPEN_STATUSES)))
+        # the demo enterprise has more staff than the list shows: the choice is capped, the total is not
+        assert everyone.total == active - open_requests > forced.DEREGISTRABLE_LIMIT
+        assert len(everyone.rows) == forced.DEREGISTRABLE_LIMIT
+        labels = list(everyone.rows["label"])
+        assert labels == sorted(labels)  # by name
+
+        reg = s.get(Registration, int(everyone.rows.iloc[7]["registration_id"]))
+        person = s.get(Person, reg.person_id)
+        by_name = forced.list_deregistrable(s, ent, query=person.name[1:])
+        assert reg.id in set(by_name.rows["registration_id"])
+        assert all(person.name[1:] in label.split("（")[0] for label in by_name.rows["label"])
+        by_id = forced.list_deregistrable(s, ent, query=f" {person.id_number.lower()} ")
+        assert list(by_id.rows["registration_id"]) == [reg.id] and by_id.total == 1
+        assert person.id_number not in by_id.rows.iloc[0]["label"]  # masked
+        nobody = forced.list_deregistrable(s, ent, query="查无此人")
+        assert nobody.total == 0 and nobody.rows.empty
 
 
 def test_forced_request_then_withdraw(actor_of):
@@ -95,7 +122,7 @@ def test_forced_request_then_withdraw(actor_of):
         att = s.scalars(select(Attachment).where(Attachment.request_type == "forced",
                                                  Attachment.request_id == req_id)).one()
         assert att.original_name == "解除合同.png" and att.stored_name != att.original_name
-        assert reg_id not in set(forced.list_deregistrable(s, ent)["registration_id"])
+        assert reg_id not in set(forced.list_deregistrable(s, ent).rows["registration_id"])
     with transaction() as s:
         forced.withdraw_forced(s, ent, request_id=req_id)
     with transaction() as s:

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 import services
-from db.models import (Application, Attachment, AuditLog, ForcedDeregistration, InfoChangeRequest, Penalty,
+from db.models import (Application, Attachment, AuditLog, ForcedDeregistration, InfoChangeRequest, Penalty, Person,
                        Registration, WorkflowStep)
 from services import (applications, attachments, audit, dashboards, enterprises, filing, forced, penalties,
                       registrations, review, transaction, workflow)
@@ -143,8 +143,15 @@ def _no_a_changes(result, c: Ctx):
     assert c.info_change not in set(result["id"])
 
 
-def _no_registrations(result, c: Ctx):
-    assert not set(result["registration_id"]) & {c.registration}
+def _no_registrations(results, c: Ctx):
+    for result in results:
+        assert not set(result.rows["registration_id"]) & {c.registration}
+
+
+def _registration_person(c: Ctx, column):
+    with transaction() as s:
+        return s.scalar(select(column).join(Registration, Registration.person_id == Person.id)
+                        .where(Registration.id == c.registration))
 
 
 # (name, call(session, actor, ctx), expectation for enterprise B): a refusal type, or a check of
@@ -192,7 +199,10 @@ CASES = [
          applicant=True),
     # 强制注销
     Case("forced.list_forced", lambda s, x, c: forced.list_forced(s, x, page_size=100), _no_a_forced),
-    Case("forced.list_deregistrable", lambda s, x, c: forced.list_deregistrable(s, x), _no_registrations),
+    Case("forced.list_deregistrable",  # unfiltered, and searched for A's person by name and by 证件号码
+         lambda s, x, c: [forced.list_deregistrable(s, x, query=q) for q in (
+             "", _registration_person(c, Person.name), _registration_person(c, Person.id_number))],
+         _no_registrations),
     Case("forced.list_forced_steps", lambda s, x, c: forced.list_forced_steps(s, x, request_id=c.forced_request),
          NotFound),
     Case("forced.withdraw_forced", lambda s, x, c: forced.withdraw_forced(s, x, request_id=c.forced_request), NotFound),

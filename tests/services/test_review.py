@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 from stdnum.cn import uscc
@@ -153,6 +154,29 @@ def test_queue_filters(actor_of):
     assert len(rows(reported_from=today() + dt.timedelta(days=1))) == 0
     by_name = _run(review.list_queue, ministry, filters=review.QueueFilter(), page_size=100, sort="姓名").rows
     assert list(by_name["姓名"]) == sorted(by_name["姓名"])
+
+
+@pytest.mark.parametrize("sort, descending", [("上报时间", False), ("受理时间", True), ("姓名", False),
+                                              ("执业单位名称", True), ("业务类别", False)])
+def test_queue_pages_match_the_whole_filtered_list(actor_of, sort, descending):
+    """The queue pages over ids and fetches one page of rows; page by page it must list exactly
+    what the whole-row query (the export) lists, in the same order, for every sort and filter."""
+    ministry = actor_of(MINISTRY)
+    surname = _run(review.export_queue, ministry, filters=review.QueueFilter()).iloc[0]["姓名"][0]
+    for f in (review.QueueFilter(), review.QueueFilter(enterprise="有限公司", province="北京市"),
+              review.QueueFilter(name=surname), review.QueueFilter(status=workflow.APPROVED, specialty="01")):
+        whole = _run(review.export_queue, ministry, filters=f, sort=sort, descending=descending)
+        first = _run(review.list_queue, ministry, filters=f, page=1, page_size=10, sort=sort, descending=descending)
+        paged = [first.rows]
+        for number in range(2, first.pages + 1):
+            paged.append(_run(review.list_queue, ministry, filters=f, page=number, page_size=10, sort=sort,
+                              descending=descending).rows)
+        listed = pd.concat(paged)[review.QUEUE_COLUMNS] if first.total else whole.iloc[0:0]
+        assert first.total == len(whole), f
+        assert whole.shape[0] > (10 if f == review.QueueFilter() else 0), f  # more than one page, or at least a row
+        assert list(listed["序号"]) == list(range(1, len(whole) + 1))
+        cols = ["姓名", "证件号码", "执业单位名称", "业务类别", "状态", "上报时间"]
+        assert listed[cols].values.tolist() == whole[cols].values.tolist(), f
 
 
 def test_export_queue_is_masked_and_audited(actor_of):
