@@ -160,7 +160,16 @@ def test_top_enterprises_label_with_province_and_grow_with_rows():
     assert charts.top_enterprises(many).layout.height > fig.layout.height
 
 
-def test_existing_builders_unchanged():
+def test_home_page_charts():
     fig = charts.staff_by_specialty(SPECIALTIES)
     assert _title(fig) == "在册注册人员专业分布"
-    assert _title(charts.expiry_horizons({30: 1, 60: 2, 90: 3})) == "注册即将到期人数"
+    (bar,) = fig.data
+    assert bar.orientation == "h"
+    assert list(bar.y) == ["市政公用工程", "房屋建筑工程"] and list(bar.x) == [48, 265]  # largest on top
+    assert list(bar.text) == ["48", "265"] or list(bar.text) == [48, 265]
+    assert fig.layout.xaxis.title.text == "人数" and fig.layout.font.family == charts.FONT
+    fig = charts.expiry_horizons({30: 1, 60: 2, 90: 3})
+    assert _title(fig) == "注册即将到期人数"
+    (bar,) = fig.data
+    assert list(bar.x) == ["30 天内", "60 天内", "90 天内"] and list(bar.y) == [1, 2, 3]
+    assert list(bar.marker.color) == ["#c0392b", "#e67e22", "#f1c40f"]
