@@ -59,6 +59,17 @@ def current_actor() -> Actor | None:
     return actor
 
 
+# Before the first 监理工程师 registrations (1992): any date of the register's history. Streamlit's own
+# range is today ± 10 years, and a date typed outside it is dropped without a word to the app.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+
+
+def date_field(where, label: str, *, key: str, value: dt.date | None = None, **kwargs) -> dt.date | None:
+    """A YYYY-MM-DD date input (a filter when `value` is None) that takes every date since EARLIEST_DATE."""
+    kwargs.setdefault("min_value", EARLIEST_DATE)
+    return where.date_input(label, value=value, key=key, format="YYYY-MM-DD", **kwargs)
+
+
 def require_actor(role: str) -> Actor:
     """First line of every page: the page's role or nothing (defence behind the navigation)."""
     actor = st.session_state.get(ACTOR_KEY)

@@ -11,8 +11,8 @@ KEY = "penalty"
 st.header("行政处罚")
 with st.form("penalty_filters"):
     c1, c2, c3 = st.columns(3)
-    date_from = c1.date_input("开始时间", value=None, key="p_from", format="YYYY-MM-DD")
-    date_to = c2.date_input("结束时间", value=None, key="p_to", format="YYYY-MM-DD")
+    date_from = ui.date_field(c1, "开始时间", key="p_from")
+    date_to = ui.date_field(c2, "结束时间", key="p_to")
     name = c3.text_input("姓名", key="p_name", placeholder="支持模糊查询")
     if st.form_submit_button("查询", type="primary", icon=":material/search:"):
         ui.reset_page(KEY)

@@ -17,8 +17,8 @@ with st.form("report_filters"):
     c1, c2, c3, c4 = st.columns(4)
     status = c1.selectbox("状态", STATUS_OPTIONS, index=0, key="f_status",
                           format_func=lambda s: workflow.status_label(workflow.APPLICATION, s))
-    applied_from = c2.date_input("申请开始日期", value=None, key="f_from", format="YYYY-MM-DD")
-    applied_to = c3.date_input("申请结束日期", value=None, key="f_to", format="YYYY-MM-DD")
+    applied_from = ui.date_field(c2, "申请开始日期", key="f_from")
+    applied_to = ui.date_field(c3, "申请结束日期", key="f_to")
     business_type = c4.selectbox("业务类别", list(values.BUSINESS_TYPES), index=None, placeholder="全部",
                                  key="f_business", format_func=values.BUSINESS_TYPES.get)
     c5, c6, c7, c8 = st.columns(4)

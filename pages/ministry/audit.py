@@ -11,8 +11,8 @@ KEY = "audit"
 st.header("审计日志")
 with st.form("audit_filters"):
     c1, c2, c3, c4 = st.columns(4)
-    date_from = c1.date_input("开始日期", value=None, key="a_from", format="YYYY-MM-DD")
-    date_to = c2.date_input("结束日期", value=None, key="a_to", format="YYYY-MM-DD")
+    date_from = ui.date_field(c1, "开始日期", key="a_from")
+    date_to = ui.date_field(c2, "结束日期", key="a_to")
     action = c3.selectbox("操作", list(audit.ACTION_LABELS), index=None, placeholder="全部",
                           format_func=audit.ACTION_LABELS.get, key="a_action")
     user_text = c4.text_input("操作人", key="a_user", placeholder="用户名或名称")

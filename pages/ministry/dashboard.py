@@ -33,10 +33,8 @@ with st.container(border=True):
     province = c1.selectbox("所在省", [ALL, *values.PROVINCES.values()], key="dash_province")
     specialty = c2.selectbox("专业", [ALL, *values.SPECIALTY_NAMES], key="dash_specialty",
                              format_func=lambda code: code if code == ALL else values.SPECIALTY_NAMES[code])
-    date_from = c3.date_input("时间范围：开始日期", default_from, min_value=dt.date(2000, 1, 1), max_value=day,
-                              key="dash_from", format="YYYY-MM-DD")
-    date_to = c4.date_input("时间范围：结束日期", default_to, min_value=dt.date(2000, 1, 1), max_value=day,
-                            key="dash_to", format="YYYY-MM-DD")
+    date_from = ui.date_field(c3, "时间范围：开始日期", value=default_from, max_value=day, key="dash_from")
+    date_to = ui.date_field(c4, "时间范围：结束日期", value=default_to, max_value=day, key="dash_to")
 
 try:
     data = _dashboard(None if province == ALL else province, None if specialty == ALL else specialty,

@@ -23,8 +23,8 @@ list_tab, new_tab = st.tabs(["处罚记录", "录入处罚"])
 with list_tab:
     with st.form("mpenalty_filters"):
         c1, c2, c3 = st.columns(3)
-        date_from = c1.date_input("开始时间", value=None, key="mp_from", format="YYYY-MM-DD")
-        date_to = c2.date_input("结束时间", value=None, key="mp_to", format="YYYY-MM-DD")
+        date_from = ui.date_field(c1, "开始时间", key="mp_from")
+        date_to = ui.date_field(c2, "结束时间", key="mp_to")
         name = c3.text_input("姓名", key="mp_name", placeholder="支持模糊查询")
         if st.form_submit_button("查询", type="primary", icon=":material/search:"):
             ui.reset_page(KEY)
@@ -72,9 +72,9 @@ with new_tab:
         result_text = st.text_input("处罚结果", key="pen_result", max_chars=500,
                                     placeholder="例如：责令停止注册监理工程师执业3个月")
         c3, c4, c5 = st.columns(3)
-        decision_date = c3.date_input("处罚决定日期", value=dt.date.today(), key="pen_date", format="YYYY-MM-DD")
+        decision_date = ui.date_field(c3, "处罚决定日期", value=dt.date.today(), key="pen_date")
         authority = c4.text_input("处罚机关", value="住房和城乡建设部", key="pen_authority", max_chars=64)
-        publish_until = c5.date_input("公示截止期", value=None, key="pen_publish", format="YYYY-MM-DD")
+        publish_until = ui.date_field(c5, "公示截止期", key="pen_publish")
         c6, c7, c8 = st.columns(3)
         project_name = c6.text_input("项目名称", key="pen_project", max_chars=200)
         notice_no = c7.text_input("处罚意见告知书文号", key="pen_notice", max_chars=64)
@@ -82,8 +82,8 @@ with new_tab:
         effective_from = effective_to = None
         if suspension:
             c9, c10 = st.columns(2)
-            effective_from = c9.date_input("停止执业开始日期", value=None, key="pen_from", format="YYYY-MM-DD")
-            effective_to = c10.date_input("停止执业结束日期", value=None, key="pen_to", format="YYYY-MM-DD")
+            effective_from = ui.date_field(c9, "停止执业开始日期", key="pen_from")
+            effective_to = ui.date_field(c10, "停止执业结束日期", key="pen_to")
         else:
             st.caption("处罚类别为「责令停止执业」时须填写停止执业起止日期。")
         if st.form_submit_button("提交", type="primary"):

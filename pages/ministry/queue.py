@@ -28,8 +28,8 @@ with st.form("queue_filters"):
     specialty = c5.selectbox("申报专业", SPECIALTY_OPTIONS, index=None, placeholder="全部", key="q_specialty",
                              format_func=values.SPECIALTY_NAMES.get)
     name = c6.text_input("姓名", key="q_name", placeholder="支持模糊查询")
-    reported_from = c7.date_input("上报开始日期", value=None, key="q_from", format="YYYY-MM-DD")
-    reported_to = c8.date_input("上报结束日期", value=None, key="q_to", format="YYYY-MM-DD")
+    reported_from = ui.date_field(c7, "上报开始日期", key="q_from")
+    reported_to = ui.date_field(c8, "上报结束日期", key="q_to")
     c9, c10, _ = st.columns([1, 1, 2], vertical_alignment="bottom")
     sort = c9.selectbox("排序", SORTS, key="q_sort")
     overdue_only = c10.checkbox("只看超期", key="q_overdue")

@@ -6,7 +6,7 @@ that the screens show the demo data as shipped whichever tests ran before.
 
 Helpers for the tests (import them with `from tests.e2e.conftest import ...`):
 wait_idle, wait_quiet, click, login, nav, button, grid, grid_rows, row_index, select_row, pick_option,
-expect_success, full_page_screenshot.
+fill_date, total, expect_success, full_page_screenshot.
 """
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", 
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1366, "height": 900}
 ROW_HEIGHT = 35  # st.dataframe header and rows at the default row height
+NO_MATCH = "没有找到匹配的记录"  # what a paged list shows instead of the table when nothing matches
 
 
 # --------------------------------------------------------------------------- environment
@@ -362,6 +363,36 @@ def pick_option(page, label: str, option: str | int = 0, *, rerun: bool = True) 
     text = chosen.inner_text().strip()
     click(page, chosen, rerun=rerun)
     return text
+
+
+def fill_date(page, label: str, value: str) -> None:
+    """Type a date ("YYYY-MM-DD") into the st.date_input `label`, as a person does, and commit it with Tab.
+    Made for the filter forms (nothing runs until 查询); used on a date input outside a form, follow it
+    with wait_idle for the run the change may start (not tried: the app has none).
+
+    Streamlit 1.67 draws st.date_input as a react-aria DateField: a group named by the label with one
+    spin button per part of the format (year, month, day for YYYY-MM-DD), each taking typed digits and
+    moving on to the next by itself; typing over a filled field replaces its value. The date lands in a
+    hidden <input type=date>, which must then hold `value`. A date outside the input's min_value /
+    max_value (Streamlit's default: today ± 10 years) lands there too, but the field marks itself
+    invalid, shows an error icon (stDateInputError) and does not pass the date on: that fails here."""
+    field = page.get_by_role("group", name=label, exact=True)
+    field.get_by_role("spinbutton").first.click()  # the year
+    page.keyboard.type(value.replace("-", ""))
+    page.keyboard.press("Tab")
+    box = page.get_by_test_id("stDateInput").filter(has=field)
+    expect(box.locator("input[type=date]"), label).to_have_value(value)
+    # the field marks itself in the same render as the hidden input: no need to wait long
+    expect(box.get_by_test_id("stDateInputError"), f"{label} refused {value}").to_have_count(0, timeout=2_000)
+    expect(field, f"{label} refused {value}").not_to_have_attribute("data-invalid", "true", timeout=2_000)
+
+
+def total(page) -> int:
+    """The 「总共 N 条记录」 under a paged list (0 when it says 没有找到匹配的记录)."""
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text(re.compile(rf"总共 \d+ 条记录|{NO_MATCH}")).first).to_be_visible()
+    found = re.search(r"总共 (\d+) 条记录", main.inner_text())
+    return int(found.group(1)) if found else 0
 
 
 def expect_success(page, message: str = "操作成功") -> None:

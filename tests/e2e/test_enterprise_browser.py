@@ -12,16 +12,25 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import (button, click, expect_success, grid, grid_rows, login, nav, pick_option, row_index,
-                                select_row, wait_idle, wait_login_form, wait_quiet)
+from tests.e2e.conftest import (NO_MATCH, _wait_run_after, button, click, expect_success, fill_date, grid,
+                                grid_rows, login, nav, pick_option, row_index, select_row, total, wait_idle,
+                                wait_login_form, wait_quiet)
 
 pytestmark = pytest.mark.e2e
 
 ENTERPRISE = "demo-enterprise"
 NAV_TITLES = ("首页", "注册上报", "已注册人员", "强制注销", "企业信息", "行政处罚")
 # Every enterprise page, the hidden ones with the query parameters their buttons pass.
-DEEP_LINKS = ("report", "registered", "forced", "info", "penalties", "application?id=1&mode=report",
+DEEP_LINKS = ("home", "report", "registered", "forced", "info", "penalties", "application?id=1&mode=report",
               "history?id=1", "forced_apply")
+# The other roles' pages (app.py PAGES: url_path, or the script's name), hidden ones with their parameters.
+MINISTRY_DEEP_LINKS = ("dashboard", "queue", "review?id=1", "forced_review", "info_changes", "penalty_records",
+                       "audit")
+APPLICANT_DEEP_LINKS = ("my", "apply", "my_application?id=1")
+# The headings of all those pages: none may show without a login.
+PAGE_HEADINGS = ("首页", "注册上报", "已注册人员", "强制注销", "企业信息", "行政处罚", "业务详情", "注册记录", "强制注销申请",
+                 "统计分析", "注册审批", "业务审批", "强制注销审核", "企业重要信息审核", "审计日志",
+                 "我的注册", "注册申请", "申请详情")
 
 
 def heading(page, text: str):
@@ -78,19 +87,40 @@ def test_wrong_password_then_login_and_logout(page, app_url):
 
 # --------------------------------------------------------------------------- b. deep links
 
-def test_deep_links_without_login_show_only_the_login_form(page, app_url):
-    tabs = [page] + [page.context.new_page() for _ in DEEP_LINKS[1:]]
-    for tab, path in zip(tabs, DEEP_LINKS):  # load them side by side: one session start each
+def expect_only_the_login_form(page, app_url, paths) -> None:
+    """Open each path in a tab of `page`'s browser (no login cookie) and check that it shows the
+    login form and nothing of the page it points to."""
+    tabs = [page] + [page.context.new_page() for _ in paths[1:]]
+    for tab, path in zip(tabs, paths):  # load them side by side: one session start each
         tab.goto(f"{app_url}/{path}", wait_until="commit")
-    for tab, path in zip(tabs, DEEP_LINKS):
+    for tab, path in zip(tabs, paths):
         expect(tab.get_by_label("用户名").first, path).to_be_visible()
+        expect(tab.get_by_label("密码", exact=True), path).to_be_visible()
+        expect(tab.get_by_role("button", name="登录"), path).to_be_visible()
         wait_idle(tab)
+        # A path the app does not know would show the login form too, after a "Page not found" dialog
+        # and a move to "/": check that the link was taken as it is.
+        expect(tab.get_by_role("dialog"), path).to_have_count(0)
+        expect(tab, path).to_have_url(f"{app_url}/{path}")
         main = tab.get_by_test_id("stMain")
         expect(tab.get_by_test_id("stSidebarNav"), path).to_have_count(0)
+        expect(tab.get_by_role("button", name="退出登录"), path).to_have_count(0)
         expect(main.get_by_test_id("stDataFrame"), path).to_have_count(0)
-        expect(heading(tab, "注册上报"), path).to_have_count(0)
-        expect(main.get_by_text("薛琼"), path).to_have_count(0)
+        expect(main.get_by_test_id("stPlotlyChart"), path).to_have_count(0)
+        expect(main.get_by_test_id("stMetric"), path).to_have_count(0)
         expect(main.locator("table.kv"), path).to_have_count(0)
+        for title in PAGE_HEADINGS:
+            expect(tab.get_by_role("heading", name=title, exact=True), f"{path}: {title}").to_have_count(0)
+        expect(main.get_by_text("薛琼"), path).to_have_count(0)
+        expect(main.get_by_text("北京小厉害有限公司"), path).to_have_count(0)
+
+
+def test_deep_links_without_login_show_only_the_login_form(page, app_url):
+    expect_only_the_login_form(page, app_url, DEEP_LINKS)
+
+
+def test_other_roles_deep_links_without_login_show_only_the_login_form(page, app_url):
+    expect_only_the_login_form(page, app_url, MINISTRY_DEEP_LINKS + APPLICANT_DEEP_LINKS)
 
 
 def test_deep_link_login_form_is_usable_and_leads_to_the_page(page, app_url):
@@ -204,7 +234,18 @@ def test_forced_deregistration_request(page, app_url, tmp_path):
     click(page, button(page, "申请"))
     expect(heading(page, "强制注销申请")).to_be_visible()
 
-    person = pick_option(page, "待强制注销人员", 0)
+    # More staff than the choice list holds: find one by name, as a person would with 2,000 staff.
+    expect(page.get_by_text(re.compile(r"共 \d+ 人符合条件")).first).to_be_visible()
+    page.get_by_role("combobox", name="待强制注销人员", exact=True).click()
+    someone = page.get_by_role("option").nth(5).inner_text().strip()
+    page.keyboard.press("Escape")
+    search_box = page.get_by_label("查找人员")
+    search_box.fill(someone.split("（")[0])
+    before_run = page.evaluate("window.__stChanges || 0")
+    search_box.press("Enter")
+    _wait_run_after(page, before_run)
+    expect(page.get_by_text(re.compile(r"共 \d+ 人符合条件"))).to_have_count(0)
+    person = pick_option(page, "待强制注销人员", someone)
     pick_option(page, "注销原因", 0)
     pick_option(page, "附件类型", 0, rerun=False)  # inside the form
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(png)
@@ -251,3 +292,54 @@ def test_penalty_list_and_detail(page, app_url):
     expect(heading(page, "处罚详情")).to_be_visible()
     expect(page.locator("table.kv").last).to_contain_text(name)
     assert re.search(r"总共 \d+ 条记录", page.get_by_test_id("stMain").inner_text())
+
+
+def test_penalty_search_by_date_and_name(page, app_url):
+    login(page, ENTERPRISE, url=app_url)
+    nav(page, "行政处罚")
+    header, rows = grid_rows(grid(page), need=("姓名", "处罚决定日期"))
+    assert len(rows) == total(page), "the penalties run over one page: this test needs all of them"
+    rows = [(r[header.index("姓名")], r[header.index("处罚决定日期")]) for r in rows]
+    # list_penalties filters on 处罚决定日期 (decision_date), the column the list shows.
+    days = sorted({d for _, d in rows})
+    assert len(days) >= 4, f"the demo's penalties fall on too few days for this test: {days}"
+    lo, hi = days[1], days[-2]  # penalties before, on, inside, on and after the range
+    form = page.get_by_test_id("stForm").first
+
+    fill_date(page, "开始时间", lo)
+    fill_date(page, "结束时间", hi)
+    click(page, button(form, "查询"))
+    assert total(page) > 0, (lo, hi)
+    header, found = grid_rows(grid(page), need=("姓名", "处罚决定日期"))
+    found = [(r[header.index("姓名")], r[header.index("处罚决定日期")]) for r in found]
+    assert found and all(lo <= d <= hi for _, d in found), (lo, hi, found)
+    assert sorted(found) == sorted(r for r in rows if lo <= r[1] <= hi), (lo, hi, found)  # both ends count
+    assert total(page) == len(found) < len(rows)
+
+    fill_date(page, "开始时间", hi)  # the wrong way round
+    fill_date(page, "结束时间", lo)
+    click(page, button(form, "查询"))
+    expect(page.get_by_test_id("stAlertContentError").filter(has_text="开始时间不能晚于结束时间")).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
+
+    nav(page, "首页")  # and back: the filters start empty again
+    nav(page, "行政处罚")
+    name = rows[0][0]
+    part = name[1:] if len(name) > 2 else name[-1]  # not from the start: a fuzzy search
+    expected = sorted(r for r in rows if part in r[0])
+    form = page.get_by_test_id("stForm").first
+    box = form.get_by_label("姓名", exact=True)
+    box.fill(part)
+    box.press("Tab")
+    click(page, button(form, "查询"))
+    assert total(page) > 0, part
+    header, found = grid_rows(grid(page), need=("姓名", "处罚决定日期"))
+    found = [(r[header.index("姓名")], r[header.index("处罚决定日期")]) for r in found]
+    assert found and all(part in n for n, _ in found), (part, found)
+    assert sorted(found) == expected and (name, rows[0][1]) in found, (part, found)
+
+    box.fill("查无此人测试")
+    box.press("Tab")
+    click(page, button(form, "查询"))
+    expect(page.get_by_test_id("stMain").get_by_text(NO_MATCH)).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
