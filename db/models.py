@@ -125,6 +125,9 @@ class Registration(Base):
     __table_args__ = (
         # home page "expires within 30 days" and the registered-staff list
         Index("ix_registration_ent_status_valid_to", "enterprise_id", "status", "valid_to"),
+        # dashboards: active registrations expiring in a few days (this month's remainder, the next
+        # 30 days) across all enterprises, the part the monthly aggregate cannot answer (migration 0005)
+        Index("ix_registration_status_valid_to", "status", "valid_to"),
     )
 
 
@@ -254,7 +257,70 @@ class Penalty(Base):
     effective_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     effective_to: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
-    __table_args__ = (Index("ix_penalty_ent_date", "enterprise_id", "decision_date"),)
+    __table_args__ = (
+        Index("ix_penalty_ent_date", "enterprise_id", "decision_date"),
+        # dashboards: penalties of a date range by category, covering (province and person for the
+        # filters) so that 21k of 100k wide rows are not read: 60 -> 13 ms at national scale (0005)
+        Index("ix_penalty_date_category", "decision_date", "category", "enterprise_id", "person_id"),
+    )
+
+
+# ---------------------------------------------------------------- dashboard aggregates (migration 0005)
+# Kept exactly right by database triggers on application, registration and enterprise (every
+# write path: services, demo loader, bulk generator, SQL), never written by the application code.
+# `specialty` is '*' for the row that counts each application once, or a specialty code for the
+# rows per specialty slot (an application is counted in each of its one or two specialties).
+# Province is the employing enterprise's province. A count can be 0 after moves: readers skip 0.
+
+
+class StatApplicationMonth(Base):
+    """Applications per month of applied_at, province, specialty slot, business type and status."""
+    __tablename__ = "stat_application_month"
+    specialty: Mapped[str] = mapped_column(String(4), primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)  # yyyymm
+    province: Mapped[str] = mapped_column(String(16), primary_key=True)
+    business_type: Mapped[str] = mapped_column(String(4), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class StatDecision(Base):
+    """Decided (APPROVED/DENIED) applications per month of decided_at, province, specialty slot,
+    business type, stage (1 = reported->accepted, 2 = accepted->decided) and working days spent
+    on the holiday calendar of stat_working_day (-1: a day outside that calendar)."""
+    __tablename__ = "stat_decision"
+    specialty: Mapped[str] = mapped_column(String(4), primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)  # yyyymm
+    province: Mapped[str] = mapped_column(String(16), primary_key=True)
+    business_type: Mapped[str] = mapped_column(String(4), primary_key=True)
+    stage: Mapped[int] = mapped_column(Integer, primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class StatRegistrationMonth(Base):
+    """ACTIVE registrations per month of valid_to, province and specialty pair ('' = no second)."""
+    __tablename__ = "stat_registration_month"
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)  # yyyymm
+    province: Mapped[str] = mapped_column(String(16), primary_key=True)
+    specialty1: Mapped[str] = mapped_column(String(4), primary_key=True)
+    specialty2: Mapped[str] = mapped_column(String(4), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class StatWorkingDay(Base):
+    """The holiday calendar for the triggers: working days from the first day of the table up to
+    and including `day` (days since 1970-01-01). Its fingerprint is in stat_meta; the dashboards
+    use stat_decision only while it matches services.deadlines."""
+    __tablename__ = "stat_working_day"
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    cum: Mapped[int] = mapped_column(Integer)
+
+
+class StatMeta(Base):
+    __tablename__ = "stat_meta"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class AuditLog(Base):
@@ -275,4 +341,5 @@ __all__ = [
     "Base", "Specialty", "Enterprise", "Person", "QualificationCertificate", "User",
     "Registration", "Application", "ForcedDeregistration", "InfoChangeRequest",
     "WorkflowStep", "Attachment", "Penalty", "AuditLog", "now", "UniqueConstraint",
+    "StatApplicationMonth", "StatDecision", "StatRegistrationMonth", "StatWorkingDay", "StatMeta",
 ]

@@ -9,9 +9,10 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from db.models import Application, Enterprise, Person, QualificationCertificate, Registration, User
+from db.models import Application, Enterprise, Person, QualificationCertificate, Registration
 from services import applications, filing, review, transaction, values, workflow
 from services.actor import Actor
+from tests.services.people import applicant_for as _applicant_for
 from services.common import today
 from services.errors import InvalidTransition
 
@@ -24,19 +25,6 @@ def _png() -> bytes:
 
 def _files(business_type: str) -> dict[str, tuple[str, bytes]]:
     return {t: (f"{t}.png", _png()) for t in values.REQUIRED_ATTACHMENTS[business_type]}
-
-
-def _applicant_for(person_id: int) -> Actor:
-    """A logged-in applicant for a demo person (the demo has an account only for 薛琼)."""
-    with transaction() as s:
-        person = s.get(Person, person_id)
-        user = s.scalars(select(User).where(User.person_id == person_id)).first()
-        if user is None:
-            user = User(username=f"p{person_id}", display_name=person.name, password_hash="x", role="applicant",
-                        person_id=person_id)
-            s.add(user)
-            s.flush()
-        return Actor(user_id=user.id, role="applicant", name=person.name, person_id=person_id)
 
 
 def _enterprise_actor(enterprise_id: int) -> Actor:
