@@ -124,7 +124,10 @@ class Registration(Base):
     __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (
         # home page "expires within 30 days" and the registered-staff list
-        Index("ix_registration_ent_status_valid_to", "enterprise_id", "status", "valid_to"),
+        # with the specialties, so that the home page's staff-by-specialty counts come from the index
+        # alone: 3.1 -> 0.4 ms for the largest enterprise (migration 0006)
+        Index("ix_registration_ent_status_valid_to_spec", "enterprise_id", "status", "valid_to", "specialty1",
+              "specialty2"),
         # dashboards: active registrations expiring in a few days (this month's remainder, the next
         # 30 days) across all enterprises, the part the monthly aggregate cannot answer (migration 0005)
         Index("ix_registration_status_valid_to", "status", "valid_to"),
@@ -177,7 +180,8 @@ class ForcedDeregistration(Base):
     reason_detail: Mapped[str] = mapped_column(Text, default="")
     attachment_type: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    # 强制注销审核 lists every enterprise's requests oldest first: 4.4 -> 0.1 ms for a page of 2,950 (0006)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -260,8 +264,10 @@ class Penalty(Base):
     __table_args__ = (
         Index("ix_penalty_ent_date", "enterprise_id", "decision_date"),
         # dashboards: penalties of a date range by category, covering (province and person for the
-        # filters) so that 21k of 100k wide rows are not read: 60 -> 13 ms at national scale (0005)
-        Index("ix_penalty_date_category", "decision_date", "category", "enterprise_id", "person_id"),
+        # filters) so that 21k of 100k wide rows are not read: 60 -> 13 ms at national scale (0005).
+        # party_name too: the ministry's 姓名 search walks this index in date order and tests the
+        # name there instead of in 100k table rows (112 -> 15 ms for a name nobody has).
+        Index("ix_penalty_date_category", "decision_date", "category", "enterprise_id", "person_id", "party_name"),
     )
 
 

@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import func, select
 from stdnum.cn import uscc
 
-from db.models import (Attachment, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person,
+from db.models import (Attachment, Enterprise, ForcedDeregistration, InfoChangeRequest, Person,
                        Registration)
 from services import attachments, enterprises, forced, penalties, registrations, transaction, workflow
 from services.errors import ConcurrentModification, InvalidInput, InvalidTransition, NotFound, PermissionDenied

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 import services
-from db.models import (Application, Attachment, AuditLog, ForcedDeregistration, InfoChangeRequest, Penalty, Person,
+from db.models import (Application, Attachment, ForcedDeregistration, InfoChangeRequest, Penalty, Person,
                        Registration, WorkflowStep)
 from services import (applications, attachments, audit, dashboards, enterprises, filing, forced, penalties,
                       registrations, review, transaction, workflow)

@@ -190,8 +190,8 @@ def upgrade() -> None:
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.create_index('ix_registration_status_valid_to', ['status', 'valid_to'], unique=False)
     with op.batch_alter_table('penalty', schema=None) as batch_op:
-        batch_op.create_index('ix_penalty_date_category', ['decision_date', 'category', 'enterprise_id', 'person_id'],
-                              unique=False)
+        batch_op.create_index('ix_penalty_date_category',
+                              ['decision_date', 'category', 'enterprise_id', 'person_id', 'party_name'], unique=False)
 
     rows, fingerprint = calendar_rows()
     op.bulk_insert(working_day, rows)
