@@ -414,7 +414,8 @@ class Generator:
         if status in (self.wf.ENT_REJECTED, self.wf.CORRECTION, self.wf.DENIED):
             return_reason = self.rng.choice(_OPINIONS[steps[-1][0]])
         self.add(self.m.Application, {
-            "id": app_id, "person_id": person["id"], "enterprise_id": ent["id"], "registration_id": reg_id,
+            "id": app_id, "person_id": person["id"], "person_name": person["name"], "enterprise_id": ent["id"],
+            "registration_id": reg_id,
             "business_type": business_type, "change_kind": change_kind, "specialty1": specialties[0],
             "specialty2": specialties[1], "status": status, "applied_at": times[0], "reported_at": reported,
             "accepted_at": last("accept"), "decided_at": last("approve") or last("deny"),

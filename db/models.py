@@ -138,6 +138,9 @@ class Application(Base):
     __tablename__ = "application"
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    # 申请人姓名 as filed: the 注册上报 list shows, sorts and searches it within one enterprise
+    # from an index, without reading the person of each of thousands of applications (migration 0006)
+    person_name: Mapped[str] = mapped_column(String(32), server_default="")
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id"), nullable=True)
     business_type: Mapped[str] = mapped_column(String(4))
@@ -159,6 +162,8 @@ class Application(Base):
         # 注册上报 list: one enterprise, filtered by status, newest first
         Index("ix_application_ent_status_applied", "enterprise_id", "status", "applied_at"),
         Index("ix_application_ent_applied", "enterprise_id", "applied_at"),
+        # 注册上报 sorted by or searched for 姓名 (largest enterprise: 27 -> ? ms sorted, 15 -> ? ms searched)
+        Index("ix_application_ent_person_name", "enterprise_id", "person_name"),
         Index("ix_application_person_status", "person_id", "status"),
         # ministry queue, filtered by status, oldest report first: count 425 -> 0.5 ms at national scale
         Index("ix_application_status_reported", "status", "reported_at"),

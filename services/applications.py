@@ -27,7 +27,7 @@ LIST_COLUMNS = ["序号", "证件号码", "姓名", "所在省", "所在城市",
 SORTS = {
     "申请时间": Application.applied_at,
     "上报时间": Application.reported_at,
-    "姓名": Person.name,
+    "姓名": Application.person_name,
     "业务类别": Application.business_type,
     "状态": Application.status,
 }
@@ -52,7 +52,7 @@ def _business_label(app: Application) -> str:
 
 
 def _filtered(stmt, actor: Actor, f: ApplicationFilter, *, with_person: bool):
-    """The actor's scope and the filters; joins person only when a filter needs it."""
+    """The actor's scope and the filters; joins person only for the 证件号码 filter."""
     stmt = scope(stmt, actor, Application.enterprise_id, Application.person_id)
     if f.status:
         stmt = stmt.where(Application.status == f.status)
@@ -64,12 +64,11 @@ def _filtered(stmt, actor: Actor, f: ApplicationFilter, *, with_person: bool):
         stmt = stmt.where(Application.business_type == f.business_type)
     if f.specialty:
         stmt = stmt.where(or_(Application.specialty1 == f.specialty, Application.specialty2 == f.specialty))
-    needs_person = bool((f.name and f.name.strip()) or (f.id_number and f.id_number.strip()))
-    if needs_person and not with_person:
-        stmt = stmt.join(Person, Person.id == Application.person_id)
     if f.name and f.name.strip():
-        stmt = stmt.where(Person.name.like(like_pattern(f.name), escape="\\"))
+        stmt = stmt.where(Application.person_name.like(like_pattern(f.name), escape="\\"))
     if f.id_number and f.id_number.strip():
+        if not with_person:
+            stmt = stmt.join(Person, Person.id == Application.person_id)
         stmt = stmt.where(Person.id_number == normalize_id_number(f.id_number))
     return stmt
 
@@ -81,11 +80,8 @@ def _list_statement(actor: Actor, f: ApplicationFilter):
     return _filtered(stmt, actor, f, with_person=True)
 
 
-def _id_statement(actor: Actor, f: ApplicationFilter, sort: str):
-    stmt = select(Application.id)
-    if sort == "姓名":
-        stmt = stmt.join(Person, Person.id == Application.person_id)
-    return _filtered(stmt, actor, f, with_person=sort == "姓名")
+def _id_statement(actor: Actor, f: ApplicationFilter):
+    return _filtered(select(Application.id), actor, f, with_person=False)
 
 
 def _operations(status: str, role: str) -> str:
@@ -102,7 +98,7 @@ def _rows_frame(rows, offset: int, role: str) -> pd.DataFrame:
             "status_code": app.status,
             "序号": i,
             "证件号码": mask_id_number(person.id_number),
-            "姓名": person.name,
+            "姓名": app.person_name,
             "所在省": person.province,
             "所在城市": person.city,
             "业务类别": _business_label(app),
@@ -124,7 +120,7 @@ def _order(sort: str, descending: bool):
 
 def list_applications(session: Session, actor: Actor, *, filters: ApplicationFilter, page: int = 1,
                       page_size: int = 10, sort: str = "申请时间", descending: bool = True) -> PageResult:
-    ids, total, page = paged_ids(session, _id_statement(actor, filters, sort), page=page, page_size=page_size,
+    ids, total, page = paged_ids(session, _id_statement(actor, filters), page=page, page_size=page_size,
                                  order_by=_order(sort, descending))
     rows = session.execute(_list_statement(actor, ApplicationFilter()).where(Application.id.in_(ids))).all() if ids else []
     rows = in_order(rows, ids, key=lambda row: row[0].id)

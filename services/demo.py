@@ -724,7 +724,7 @@ class _Demo:
 
         reported = last("report")
         app = Application(
-            person_id=person.id, enterprise_id=ent.id, registration_id=reg.id if reg else None,
+            person_id=person.id, person_name=person.name, enterprise_id=ent.id, registration_id=reg.id if reg else None,
             business_type=business_type, change_kind=change_kind, specialty1=s1, specialty2=s2, status=status,
             applied_at=steps[0].at, reported_at=reported, accepted_at=last("accept"),
             decided_at=last("approve") or last("deny"),

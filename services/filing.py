@@ -256,7 +256,8 @@ def file_application(session: Session, actor: Actor, *, filing: Filing) -> tuple
     if specialties_from_registration(filing.business_type, filing.change_kind) and reg is not None:
         specialties = [s for s in (reg.specialty1, reg.specialty2) if s]
     app = Application(
-        person_id=actor.person_id, enterprise_id=filing.enterprise_id,
+        person_id=actor.person_id, person_name=session.get(Person, actor.person_id).name,
+        enterprise_id=filing.enterprise_id,
         registration_id=reg.id if reg is not None and filing.business_type not in ("CS", "CX") else None,
         business_type=filing.business_type,
         change_kind=filing.change_kind if filing.business_type == "BG" else None,

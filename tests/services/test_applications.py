@@ -86,6 +86,27 @@ def test_id_number_filter_is_exact(actor_of):
     assert _ids(ent, None, id_number=number[:-1]).total == 0
 
 
+def test_sort_by_name_and_name_search_over_every_page(actor_of):
+    """Sorted by 姓名 page by page, the list is the enterprise's applications in name order, and a
+    name search finds exactly the applications whose applicant's name contains the text."""
+    ent = actor_of("demo-enterprise")
+    with transaction() as s:
+        expected = s.execute(select(Person.name).join(Application, Application.person_id == Person.id)
+                             .where(Application.enterprise_id == ent.enterprise_id)).scalars().all()
+        first = apps.list_applications(s, ent, filters=ApplicationFilter(), sort="姓名", descending=False,
+                                       page_size=20)
+        names = []
+        for number in range(1, first.pages + 1):
+            names += list(apps.list_applications(s, ent, filters=ApplicationFilter(), sort="姓名", descending=False,
+                                                 page=number, page_size=20).rows["姓名"])
+        surname = expected[0][0]
+        found = apps.list_applications(s, ent, filters=ApplicationFilter(name=surname), page_size=100)
+    assert first.total == len(expected) > 20
+    assert names == sorted(expected)
+    assert found.total == sum(surname in n for n in expected) > 0
+    assert all(surname in n for n in found.rows["姓名"])
+
+
 def test_name_filter_treats_wildcards_literally(actor_of):
     ent = actor_of("demo-enterprise")
     assert _ids(ent, None, name="%").total == 0

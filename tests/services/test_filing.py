@@ -329,6 +329,8 @@ def test_filing_each_business_type(demo_db, business_type):
     assert app.status == workflow.PENDING and app.applied_at is not None and app.reported_at is None
     assert app.registration_id == reg_id
     assert app.personal_commitment_version == values.PERSONAL_COMMITMENT_VERSION
+    with transaction() as s:
+        assert app.person_name == s.get(Person, actor.person_id).name != ""  # the 注册上报 list sorts by it
     if business_type in ("CS", "CX", "BG"):
         assert (app.specialty1, app.specialty2) == (filing_.specialty1, filing_.specialty2)
     else:

@@ -43,3 +43,27 @@ def test_setup_leaves_planner_statistics(demo_db):
         else:
             tables = set(s.scalars(text("SELECT tablename FROM pg_stats WHERE schemaname = current_schema()")))
     assert {"application", "person", "registration", "enterprise"} <= tables, tables
+
+
+def test_applications_get_their_applicant_name_from_the_migration(demo_db):
+    """0006 copies each applicant's name onto their applications (the 注册上报 list sorts and
+    searches it from an index); new filings set it themselves (tests/services/test_filing.py)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import func, select
+
+    from db.models import Application, Person
+    from services import transaction
+    from services.setup import ROOT
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "db" / "migrations"))
+    reset_engines()
+    command.downgrade(cfg, "0005")
+    migrate()
+    reset_engines()
+    with transaction() as s:
+        total = s.scalar(select(func.count()).select_from(Application))
+        wrong = s.scalar(select(func.count()).select_from(Application).join(Person, Person.id == Application.person_id)
+                         .where(Application.person_name != Person.name))
+    assert total > 100 and wrong == 0
