@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy import create_engine, event, insert, text
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-2026"

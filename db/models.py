@@ -162,7 +162,7 @@ class Application(Base):
         # 注册上报 list: one enterprise, filtered by status, newest first
         Index("ix_application_ent_status_applied", "enterprise_id", "status", "applied_at"),
         Index("ix_application_ent_applied", "enterprise_id", "applied_at"),
-        # 注册上报 sorted by or searched for 姓名 (largest enterprise: 27 -> ? ms sorted, 15 -> ? ms searched)
+        # 注册上报 sorted by or searched for 姓名 (largest enterprise: 27.3 -> 1.9 ms sorted, 15.4 -> 2.7 searched)
         Index("ix_application_ent_person_name", "enterprise_id", "person_name"),
         Index("ix_application_person_status", "person_id", "status"),
         # ministry queue, filtered by status, oldest report first: count 425 -> 0.5 ms at national scale
