@@ -154,7 +154,21 @@ def test_report_list_filter_and_withdraw(page, app_url):
     expect(dialog).to_have_count(0)
 
     search_status(page, "已撤回")
-    assert name in column(grid(page), "姓名")
+    table = grid(page)
+    assert name in column(table, "姓名")
+
+    # 进度详情 of that application: every step up to the withdrawal, oldest first
+    select_row(page, table, row_index(table, "姓名", name))
+    click(page, button(page, "进度详情"))
+    dialog = page.get_by_test_id("stDialog")
+    steps = dialog.get_by_test_id("stDataFrame")
+    expect(steps).to_be_visible()
+    header, rows = grid_rows(steps, need=("操作", "办理结果"))
+    actions = [r[header.index("操作")] for r in rows]
+    assert actions[0] == "个人申报" and "上报" in actions and actions[-1] == "撤回", actions
+    assert rows[-1][header.index("办理结果")] == "已撤回", rows
+    click(page, button(dialog, "关闭"))
+    expect(dialog).to_have_count(0)
 
 
 def test_new_search_clears_the_row_selection(page, app_url):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from apptest_kit import actor, db, errors, page_title
@@ -49,6 +50,22 @@ def test_dashboard_is_the_ministry_home_and_renders(dashboard):
     assert [s.label for s in at.selectbox] == ["所在省", "专业"]
     assert [d.label for d in at.date_input] == ["时间范围：开始日期", "时间范围：结束日期"]
     assert (at.date_input[0].value, at.date_input[1].value) == dashboards.default_range(today())
+
+
+def test_charts_reach_the_browser_whole(dashboard):
+    """The page keeps its figures as plain dicts without the template (for speed): what reaches the
+    browser still has each chart's title, its bars, and Streamlit's default template."""
+    import json
+
+    from services import charts as builders
+
+    specs = [json.loads(chart.proto.spec) for chart in charts(dashboard)]
+    titles = [spec["layout"]["title"]["text"] for spec in specs]
+    assert titles[0] == builders.registered_by_province(pd.DataFrame(columns=dashboards.PROVINCE_COLUMNS)) \
+        .layout.title.text == "在册注册人员地区分布"
+    assert len(set(titles)) == 8
+    assert all(spec["data"] and spec["data"][0]["type"] in ("bar", "scatter") for spec in specs)
+    assert all(spec["layout"]["template"]["layout"] for spec in specs)
 
 
 def test_every_chart_has_its_data_and_a_download(dashboard):
