@@ -373,15 +373,19 @@ def list_forced_queue(session: Session, actor: Actor, *, status: str | None = No
                       page_size: int = 10) -> PageResult:
     """强制注销审核: every enterprise's requests, oldest first."""
     require_role(actor, MINISTRY)
-    stmt = (select(ForcedDeregistration, Person, Registration, Enterprise)
-            .join(Person, Person.id == ForcedDeregistration.person_id)
-            .join(Registration, Registration.id == ForcedDeregistration.registration_id)
-            .join(Enterprise, Enterprise.id == ForcedDeregistration.enterprise_id))
+    ids = select(ForcedDeregistration.id)
     if status:
-        stmt = stmt.where(ForcedDeregistration.status == status)
-    rows, total, page = paged(session, stmt, page=page, page_size=page_size,
-                              order_by=[ForcedDeregistration.created_at, ForcedDeregistration.id])
+        ids = ids.where(ForcedDeregistration.status == status)
+    # counted and paged on the requests alone (created_at index), then one page joined
+    ids, total, page = paged_ids(session, ids, page=page, page_size=page_size,
+                                 order_by=[ForcedDeregistration.created_at, ForcedDeregistration.id])
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+    rows = in_order(session.execute(
+        select(ForcedDeregistration, Person, Registration, Enterprise)
+        .join(Person, Person.id == ForcedDeregistration.person_id)
+        .join(Registration, Registration.id == ForcedDeregistration.registration_id)
+        .join(Enterprise, Enterprise.id == ForcedDeregistration.enterprise_id)
+        .where(ForcedDeregistration.id.in_(ids))).all() if ids else [], ids, key=lambda row: row[0].id)
     frame = pd.DataFrame.from_records([{
         "id": req.id, "status_code": req.status, "序号": i, "申请单位": ent.name, "姓名": person.name,
         "证件号码": mask_id_number(person.id_number), "注册号": reg.reg_no, "注销原因": req.reason,

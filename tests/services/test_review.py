@@ -434,6 +434,18 @@ def test_forced_queue_and_detail(actor_of):
     assert dict(detail.fields)["注销原因"]
 
 
+def test_forced_queue_pages_list_every_request_oldest_first(actor_of):
+    ministry = actor_of(MINISTRY)
+    with transaction() as s:
+        expected = s.execute(select(ForcedDeregistration.id, Person.name)
+                             .join(Person, Person.id == ForcedDeregistration.person_id)
+                             .order_by(ForcedDeregistration.created_at, ForcedDeregistration.id)).all()
+    first = _run(review.list_forced_queue, ministry, page_size=10)
+    listed = list(zip(first.rows["id"].astype(int), first.rows["姓名"], strict=True))
+    assert first.total == len(expected) > 1
+    assert listed == [tuple(r) for r in expected]
+
+
 def test_forced_accept_then_approve_deregisters(actor_of):
     ministry = actor_of(MINISTRY)
     req = _forced(workflow.SUBMITTED)
