@@ -60,10 +60,14 @@ def deregistrable_ids() -> list[int]:
 
 
 def rename_person(person_id: int, name: str) -> None:
-    from db.models import Person
+    """The person is called `name`, and filed their applications under it (application.person_name)."""
+    from sqlalchemy import update
+
+    from db.models import Application, Person
 
     def _do(s):
         s.get(Person, person_id).name = name
+        s.execute(update(Application).where(Application.person_id == person_id).values(person_name=name))
 
     db(_do)
 
