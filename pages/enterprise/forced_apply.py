@@ -22,6 +22,9 @@ if not people.total:
     else:
         st.info("本单位没有可申请强制注销的已注册人员。")
     st.stop()
+if people.rows.empty:  # a large enterprise: the list waits for a search
+    st.info(f"本单位共有 {people.total} 名可申请强制注销的已注册人员，请在上方输入姓名或证件号码查找。")
+    st.stop()
 if people.total > len(people.rows):
     st.caption(f"共 {people.total} 人符合条件，下拉列表按姓名列出前 {len(people.rows)} 人；"
                "请在上方输入姓名或证件号码缩小范围。")

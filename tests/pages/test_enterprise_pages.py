@@ -59,6 +59,12 @@ def deregistrable_ids() -> list[int]:
     return [int(x) for x in frame["registration_id"]]
 
 
+def deregistrable_labels() -> list[str]:
+    from services import forced
+
+    return list(db(lambda s: forced.list_deregistrable(s, actor(ENT)).rows["label"]))
+
+
 def rename_person(person_id: int, name: str) -> None:
     """The person is called `name`, and filed their applications under it (application.person_name)."""
     from sqlalchemy import update
@@ -537,6 +543,23 @@ def test_forced_apply_person_search_narrows_the_choice(login):
     at.text_input(key="fa_query").input("查无此人").run()
     assert any("没有找到匹配的人员" in w.value for w in at.warning), [w.value for w in at.warning]
     assert "fa_person" not in [box.key for box in at.selectbox]
+
+
+def test_forced_apply_at_a_large_enterprise_asks_for_a_search_first(login, monkeypatch):
+    from services import forced
+
+    monkeypatch.setattr(forced, "SEARCH_FIRST_ABOVE", 20)
+    at = login(ENT, FORCED_APPLY)
+    no_exception(at)
+    assert any(re.search(r"本单位共有 \d+ 名可申请强制注销的已注册人员，请在上方输入姓名或证件号码查找", i) for i in infos(at))
+    assert "fa_person" not in [box.key for box in at.selectbox]
+    monkeypatch.setattr(forced, "SEARCH_FIRST_ABOVE", 1000)
+    surname = deregistrable_labels()[0][0]
+    monkeypatch.setattr(forced, "SEARCH_FIRST_ABOVE", 20)
+    at.text_input(key="fa_query").input(surname).run()
+    no_exception(at)
+    offered = at.selectbox(key="fa_person").options
+    assert offered and all(label.startswith(surname) or surname in label.split("（")[0] for label in offered)
 
 
 def test_forced_apply_without_attachment_is_refused(login):

@@ -109,6 +109,20 @@ def test_deregistrable_people_are_searched_by_name_or_id_number(actor_of):
         assert nobody.total == 0 and nobody.rows.empty
 
 
+def test_a_large_enterprise_searches_before_it_chooses(actor_of, monkeypatch):
+    ent = actor_of("demo-enterprise")
+    monkeypatch.setattr(forced, "SEARCH_FIRST_ABOVE", 20)  # the demo enterprise has more than 20 staff
+    with transaction() as s:
+        waiting = forced.list_deregistrable(s, ent)
+        assert waiting.total > 20 and waiting.rows.empty  # the total, and no list to scroll
+        someone = s.scalar(select(Person.name).join(Registration, Registration.person_id == Person.id)
+                           .where(Registration.enterprise_id == ent.enterprise_id,
+                                  Registration.status == workflow.REG_ACTIVE))
+        found = forced.list_deregistrable(s, ent, query=someone)
+    assert len(found.rows) == found.total >= 1
+    assert all(someone in label for label in found.rows["label"])
+
+
 def test_forced_request_then_withdraw(actor_of):
     ent = actor_of("demo-enterprise")
     reg_id = _deregistrable(ent)
