@@ -7,6 +7,8 @@ import re
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
+from db.models import now
+
 _PHONE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 _RIC = re.compile(r"^\d{17}[\dX]$", re.ASCII)
 
@@ -34,7 +36,7 @@ def id_number_error(value: str, id_type: str = "居民身份证") -> str | None:
         born = ric.get_birth_date(number)
     except ValidationError:
         return "居民身份证号码中的出生日期不正确"
-    if born > dt.date.today():
+    if born > now().date():  # China's today, whatever the server's zone
         return "居民身份证号码中的出生日期不能晚于今天"
     return None
 

@@ -1,11 +1,10 @@
 """行政处罚 (部级版): every penalty decision, and 【录入处罚】 against a registered engineer."""
-import datetime as dt
-
 import streamlit as st
 
 import ui
 from services import penalties, values
 from services.actor import MINISTRY
+from services.common import today
 
 actor = ui.require_actor(MINISTRY)
 KEY = "mpenalty"
@@ -72,7 +71,7 @@ with new_tab:
         result_text = st.text_input("处罚结果", key="pen_result", max_chars=500,
                                     placeholder="例如：责令停止注册监理工程师执业3个月")
         c3, c4, c5 = st.columns(3)
-        decision_date = ui.date_field(c3, "处罚决定日期", value=dt.date.today(), key="pen_date")
+        decision_date = ui.date_field(c3, "处罚决定日期", value=today(), key="pen_date")
         authority = c4.text_input("处罚机关", value="住房和城乡建设部", key="pen_authority", max_chars=64)
         publish_until = ui.date_field(c5, "公示截止期", key="pen_publish")
         c6, c7, c8 = st.columns(3)

@@ -17,6 +17,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from services.common import today as china_today  # the app's day: China time, not the server's
 from tests.e2e.conftest import (_TRACK_RUNS, NO_MATCH, VIEWPORT, _copy, _server, button, click, expect_success,
                                 fill_date, grid, grid_rows, login, nav, pick_option, row_index, select_row, total,
                                 wait_idle, wait_login_form, wait_quiet)
@@ -320,7 +321,7 @@ def test_report_filter_by_an_application_date_over_ten_years_ago(clerk):
     search(page, status="准予注册", sort="申请时间 ↑")  # the oldest first
     everything = total(page)
     oldest = day(shown(page, "申请时间")[0]["申请时间"])
-    assert oldest < (dt.date.today() - dt.timedelta(days=3653)).isoformat(), (
+    assert oldest < (china_today() - dt.timedelta(days=3653)).isoformat(), (
         f"the demo data must hold a 准予注册 application over ten years old (oldest: {oldest})")
 
     search(page, applied_from=oldest, applied_to=oldest)

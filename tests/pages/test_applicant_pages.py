@@ -10,6 +10,7 @@ from apptest_kit import (
     page_title, png_bytes, select_row, successes, table,
 )
 from services import workflow
+from services.common import today as china_today  # the app's day: China time, not the server's
 
 APPLICANT = "demo-applicant"
 HOME = "pages/applicant/home.py"
@@ -63,7 +64,7 @@ def new_applicant_user() -> str:
         s.add(person)
         s.flush()
         s.add(QualificationCertificate(person_id=person.id, cert_no="ZG-PAGE-1", exam_category="土木建筑工程",
-                                       issue_date=dt.date.today() - dt.timedelta(days=200)))
+                                       issue_date=china_today() - dt.timedelta(days=200)))
         s.add(User(username="page-applicant", display_name="柳新", password_hash="x", role="applicant",
                    person_id=person.id))
 
@@ -96,8 +97,8 @@ def test_home_shows_the_registration_and_the_renewal_warning(login):
         user = s.scalars(select(User).where(User.username == APPLICANT)).one()
         ent = s.scalars(select(Enterprise).where(Enterprise.name == ENT_NAME)).one()
         s.add(Registration(person_id=user.person_id, enterprise_id=ent.id, reg_no="11998877", cert_no="T-11998877",
-                           specialty1="01", specialty2=None, valid_from=dt.date.today() - dt.timedelta(days=1000),
-                           valid_to=dt.date.today() + dt.timedelta(days=12), status=workflow.REG_ACTIVE))
+                           specialty1="01", specialty2=None, valid_from=china_today() - dt.timedelta(days=1000),
+                           valid_to=china_today() + dt.timedelta(days=12), status=workflow.REG_ACTIVE))
 
     db(_register)
     at = no_exception(login(APPLICANT))
@@ -240,8 +241,8 @@ def test_apply_for_a_registered_person_renews_through_the_current_employer(login
         user = s.scalars(select(User).where(User.username == username)).one()
         ent = s.scalars(select(Enterprise).where(Enterprise.name == ENT_NAME)).one()
         s.add(Registration(person_id=user.person_id, enterprise_id=ent.id, reg_no="11997766", cert_no="T-11997766",
-                           specialty1="01", specialty2="13", valid_from=dt.date.today() - dt.timedelta(days=900),
-                           valid_to=dt.date.today() + dt.timedelta(days=200), status=workflow.REG_ACTIVE))
+                           specialty1="01", specialty2="13", valid_from=china_today() - dt.timedelta(days=900),
+                           valid_to=china_today() + dt.timedelta(days=200), status=workflow.REG_ACTIVE))
         return user.person_id, ent.id
 
     person_id, ent_id = db(_register)
@@ -280,7 +281,7 @@ def test_public_verification_without_login(demo_db):
     name, reg_no = db(lambda s: s.execute(
         select(Person.name, Registration.reg_no).join(Person, Person.id == Registration.person_id)
         .where(Registration.status == workflow.REG_ACTIVE,
-               Registration.valid_to > dt.date.today() + dt.timedelta(days=60))
+               Registration.valid_to > china_today() + dt.timedelta(days=60))
         .order_by(Registration.id)).first())
     at = new_app()
     at.query_params["view"] = "verify"

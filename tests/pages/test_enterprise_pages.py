@@ -13,6 +13,7 @@ from apptest_kit import (
     page_title, png_bytes, record_caption, select_row, submit, successes, table, valid_credit_code,
 )
 from services import workflow
+from services.common import today as china_today  # the app's day: China time, not the server's
 
 NO_RECORDS = "没有找到匹配的记录"
 MASKED = re.compile(r"^.{4}\*+.{4}$")
@@ -189,7 +190,7 @@ def test_report_status_filter_all_and_reported(login):
 
 def test_report_bad_date_range_is_refused(login):
     at = login(ENT, REPORT)
-    today = dt.date.today()
+    today = china_today()
     no_exception(_filter_report(at, f_from=today, f_to=today - dt.timedelta(days=3)))
     assert "申请开始日期不能晚于申请结束日期" in errors(at)
 
@@ -825,7 +826,7 @@ def test_penalties_list_and_detail(login):
 
 def test_penalties_future_date_range_finds_nothing(login):
     at = login(ENT, PENALTIES)
-    start = dt.date.today() + dt.timedelta(days=400)
+    start = china_today() + dt.timedelta(days=400)
     at.date_input(key="p_from").set_value(start)
     at.date_input(key="p_to").set_value(start + dt.timedelta(days=30))
     submit(at, "penalty_filters", "查询").click().run()

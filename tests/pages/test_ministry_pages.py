@@ -12,6 +12,7 @@ from apptest_kit import (
     new_app, page_title, record_caption, seed_login, submit, successes, table,
 )
 from services import workflow
+from services.common import today as china_today  # the app's day: China time, not the server's
 
 MIN = "demo-ministry"
 QUEUE = "pages/ministry/queue.py"
@@ -376,7 +377,7 @@ def test_record_a_suspension_from_the_form(login):
     # the form without the required fields is refused, and says why
     no_exception(submit(at, "penalty_new").click().run())
     assert any("请填写处罚决定书文号" in e and "停止执业" in e for e in errors(at)), errors(at)
-    today = dt.date.today()
+    today = china_today()
     at.text_input(key="pen_decision_no").input("建督罚字〔2026〕77号")
     at.text_input(key="pen_case").input("未执行工程建设强制性标准案")
     at.text_area(key="pen_reason").input("未按规定审查专项施工方案。")

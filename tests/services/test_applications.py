@@ -11,6 +11,7 @@ from services import applications as apps
 from services import transaction, workflow
 from services.applications import ApplicationFilter
 from services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from services.common import today as china_today  # the app's day: China time, not the server's
 
 
 def _ids(actor, status, **filters):
@@ -73,7 +74,7 @@ def test_filters_narrow_the_list(actor_of):
     assert cs.total > 0 and all(v.startswith("初始注册") for v in cs.rows["业务类别"])
     metal = _ids(ent, None, specialty="02")
     assert metal.total > 0 and all("冶炼工程" in v for v in metal.rows["申报专业"])
-    future = _ids(ent, None, applied_from=dt.date.today() + dt.timedelta(days=1))
+    future = _ids(ent, None, applied_from=china_today() + dt.timedelta(days=1))
     assert future.total == 0 and future.first == 0
 
 

@@ -13,6 +13,7 @@ from db.models import (Attachment, Enterprise, ForcedDeregistration, InfoChangeR
                        Registration)
 from services import attachments, enterprises, forced, penalties, registrations, transaction, workflow
 from services.errors import ConcurrentModification, InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from services.common import today as china_today  # the app's day: China time, not the server's
 
 
 def _png() -> bytes:
@@ -323,7 +324,7 @@ def test_penalties_filter_and_detail(actor_of):
         day = dt.date.fromisoformat(newest["处罚决定日期"])
         that_day = penalties.list_penalties(s, ent, date_from=day, date_to=day, page_size=100)
         by_name = penalties.list_penalties(s, ent, name=newest["姓名"], page_size=100)
-        future = penalties.list_penalties(s, ent, date_from=dt.date.today() + dt.timedelta(days=1))
+        future = penalties.list_penalties(s, ent, date_from=china_today() + dt.timedelta(days=1))
         detail = penalties.get_penalty(s, ent, penalty_id=int(newest["id"]))
     assert everything.total >= 5
     assert 1 <= that_day.total < everything.total + 1 and set(that_day.rows["处罚决定日期"]) == {newest["处罚决定日期"]}

@@ -7,7 +7,6 @@ A new entry point that is not listed here fails `test_every_entry_point_is_cover
 """
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import inspect
 import pkgutil
@@ -25,6 +24,7 @@ from services import (applications, attachments, audit, dashboards, enterprises,
                       registrations, review, transaction, workflow)
 from services.applications import ApplicationFilter
 from services.errors import NotFound, PermissionDenied
+from services.common import today as china_today  # the app's day: China time, not the server's
 
 # Building blocks that take an actor but are not entry points: services call them after their
 # own checks (scope, transition, step and audit writers), pages never do.
@@ -234,7 +234,7 @@ CASES = [
     Case("penalties.record_penalty",
          lambda s, x, c: penalties.record_penalty(
              s, x, person_id=1, decision_no="x", case_name="x", category="警告", reason="x", legal_basis="x",
-             result="x", decision_date=dt.date.today(), authority="x", publish_until=None, project_name="",
+             result="x", decision_date=china_today(), authority="x", publish_until=None, project_name="",
              notice_no="", bad_behaviour_code="", effective_from=None, effective_to=None), PermissionDenied),
     # 个人版: applicant-only; and an applicant cannot act on another person's application
     Case("filing.find_employers", lambda s, x, c: filing.find_employers(s, x, name="北京"), PermissionDenied),

@@ -624,7 +624,7 @@ def test_find_registered_people_by_name_id_or_registration_number(actor_of):
     ({"authority": ""}, "处罚机关"),
     ({"category": "打板子"}, "处罚类别"),
     ({"decision_date": None}, "处罚决定日期"),
-    ({"decision_date": dt.date.today() + dt.timedelta(days=400)}, "处罚决定日期"),
+    ({"decision_date": today() + dt.timedelta(days=400)}, "处罚决定日期"),
     ({"publish_until": dt.date(2000, 1, 1)}, "公示截止期"),
     ({"effective_from": None}, "停止执业期间"),
     ({"effective_to": dt.date(2000, 1, 1)}, "停止执业期间"),
