@@ -7,7 +7,7 @@ import streamlit_authenticator as stauth
 import ui
 from services import transaction
 from services.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
-from services.auth import (COOKIE_DAYS, MAX_FAILED_LOGINS, THROTTLE_MINUTES, cookie_revoked, header_name,
+from services.auth import (COOKIE_DAYS, MAX_FAILED_LOGINS, THROTTLE_MINUTES, cookie_revoked,
                            persist_login_attempts, revoke_sessions, users_on_demand)
 from services.setup import cookie_key
 
@@ -57,6 +57,16 @@ def _page(spec: tuple, *, default: bool = False, hidden: bool = False) -> st.Pag
 
 
 def _navigation_for(role: str) -> dict[str, list[st.Page]]:
+    # Built once per session and role: building st.Page objects resolves every script's path, a
+    # fifth of the app's own time on each run. Not shared between sessions: st.navigation marks
+    # the chosen page object callable for that one run.
+    key = f"_navigation_{role}"
+    if key not in st.session_state:
+        st.session_state[key] = _build_navigation(role)
+    return st.session_state[key]
+
+
+def _build_navigation(role: str) -> dict[str, list[st.Page]]:
     sections = {name: [_page(spec, default=(name == "" and i == 0)) for i, spec in enumerate(specs)]
                 for name, specs in PAGES[role].items() if name != "hidden"}
     sections[""] += [_page(spec, hidden=True) for spec in PAGES[role].get("hidden", [])]
@@ -130,10 +140,8 @@ if actor is None:
             st.navigation(_logged_out_navigation(), position="hidden")
             st.stop()
 
-with transaction() as s:
-    org_name = header_name(s, actor)
 with st.sidebar:
-    st.subheader(ui.md_escape(org_name))
+    st.subheader(ui.md_escape(ui.header()))
     st.caption(f"注册监理工程师管理系统（{ROLE_LABELS[actor.role]}）")
     auth.logout("退出登录", location="sidebar", key="logout_btn", callback=_revoke_on_logout)
     st.caption("咨询热线：010-88361866")

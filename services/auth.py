@@ -110,8 +110,10 @@ def get_actor(session: Session, username: str | None, *, logged_in_at: dt.dateti
     """
     if not username:
         return None
-    user = session.scalars(select(User).where(User.username == username.strip().lower(),
-                                              User.active.is_(True))).one_or_none()
+    # Columns, not the ORM entity: this runs on every script run of every session.
+    user = session.execute(select(User.id, User.role, User.display_name, User.enterprise_id, User.person_id,
+                                  User.sessions_revoked_at)
+                           .where(User.username == username.strip().lower(), User.active.is_(True))).one_or_none()
     if user is None:
         return None
     if logged_in_at is not None and user.sessions_revoked_at is not None and logged_in_at < user.sessions_revoked_at:
@@ -157,7 +159,7 @@ def session_expiry(logged_in_at: dt.datetime, last_seen: dt.datetime, at: dt.dat
 def header_name(session: Session, actor: Actor) -> str:
     """The name shown at the top of every page: the enterprise's current name, or the user."""
     if actor.role == ENTERPRISE:
-        return session.get(Enterprise, actor.enterprise_id).name
+        return session.scalar(select(Enterprise.name).where(Enterprise.id == actor.enterprise_id))
     if actor.person_id:
-        return session.get(Person, actor.person_id).name
+        return session.scalar(select(Person.name).where(Person.id == actor.person_id))
     return actor.name

@@ -14,12 +14,13 @@ import streamlit as st
 
 from services import applications, attachments, exports, transaction, values
 from services.actor import Actor
-from services.auth import get_actor, session_expiry
+from services.auth import get_actor, header_name, session_expiry
 from services.common import now
 from services.common import PAGE_SIZES, PageResult
 from services.errors import ServiceError
 
 ACTOR_KEY = "_actor"
+HEADER_KEY = "_header"  # the enterprise's (or person's) current name, read with the actor
 FLASH_KEY = "_flash"
 LIST_GEN_KEY = "_list_gen"  # bumped by every action and new query: tables forget their selection
 LOGIN_AT_KEY = "_login_at"
@@ -32,7 +33,7 @@ def start_session(_info: dict | None = None) -> None:
 
 
 def end_session() -> None:
-    for key in (ACTOR_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY):
+    for key in (ACTOR_KEY, HEADER_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY):
         st.session_state.pop(key, None)
 
 
@@ -50,13 +51,20 @@ def current_actor() -> Actor | None:
     expired = session_expiry(logged_in_at, st.session_state.get(LAST_SEEN_KEY, at), at)
     with transaction() as s:
         actor = None if expired else get_actor(s, username, logged_in_at=logged_in_at)
+        header = header_name(s, actor) if actor else None
     if actor is None:
         flash("error", expired or "登录已失效，请重新登录。")
         end_session()
         return None
     st.session_state[LAST_SEEN_KEY] = at
     st.session_state[ACTOR_KEY] = actor
+    st.session_state[HEADER_KEY] = header
     return actor
+
+
+def header() -> str:
+    """The name at the top of every page, as read with the actor in this run."""
+    return st.session_state.get(HEADER_KEY) or ""
 
 
 # Before the first 监理工程师 registrations (1992): any date of the register's history. Streamlit's own
@@ -163,7 +171,7 @@ def record_caption(result: PageResult) -> None:
 
 def paged_table(result: PageResult, *, key: str, hidden: tuple[str, ...] = ("id", "status_code"),
                 selectable: bool = True, multi: bool = False, column_order: list[str] | None = None,
-                column_config: dict | None = None, style: Callable | None = None):
+                column_config: dict | None = None):
     """One page of a list with row selection, and under it one line of paging controls.
 
     Returns the selected row's position (or None), or with `multi` the list of positions. The
@@ -177,7 +185,7 @@ def paged_table(result: PageResult, *, key: str, hidden: tuple[str, ...] = ("id"
         return [] if multi else None
     generation = st.session_state.get(LIST_GEN_KEY, 0)
     event = st.dataframe(
-        style(result.rows) if style else result.rows,
+        result.rows,
         column_order=column_order or [c for c in result.rows.columns if c not in hidden],
         column_config=column_config, hide_index=True, width="stretch",
         key=f"{key}_table_{generation}_{result.page}_{result.page_size}",
