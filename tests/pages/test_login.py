@@ -194,3 +194,32 @@ def test_a_session_for_an_unknown_user_gets_the_login_form(demo_db):
     at.run()
     assert not at.exception
     assert [b.label for b in at.button] == ["登录"]
+
+
+def test_logout_then_another_role_in_the_same_session_gets_that_roles_menu(demo_db, nav_log):
+    """The menu is built once per session and role: a session that changes hands gets the new role's."""
+    at = form_login(new_app().run(), ENT, PASSWORD)
+    assert visible_titles(nav_log[-1]) == ENTERPRISE_MENU
+    [logout] = [b for b in at.button if b.label == "退出登录"]
+    logout.click().run()
+    at = form_login(at.run(), "demo-ministry", PASSWORD)
+    assert not at.exception
+    assert [h.value for h in at.header] == ["统计分析"]
+    assert visible_titles(nav_log[-1]) == ["统计分析", "注册审批", "强制注销审核", "企业重要信息审核", "行政处罚", "审计日志"]
+    assert ENT_NAME not in [s.value for s in at.sidebar.subheader]
+
+
+def test_the_sidebar_shows_the_enterprises_new_name_on_the_next_run(demo_db):
+    """The name at the top is read with the actor on every run, not kept from the login."""
+    from sqlalchemy import update
+
+    from db.models import Enterprise, User
+    from services import transaction
+
+    at = seed_login(new_app(), ENT).run()
+    assert ENT_NAME in [s.value for s in at.sidebar.subheader]
+    with transaction() as s:
+        ent_id = s.scalar(select(User.enterprise_id).where(User.username == ENT))
+        s.execute(update(Enterprise).where(Enterprise.id == ent_id).values(name="北京新名字监理有限公司"))
+    at.run()
+    assert "北京新名字监理有限公司" in [s.value for s in at.sidebar.subheader]
