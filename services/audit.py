@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Enterprise, User, now
 from services.actor import MINISTRY, Actor
-from services.common import PageResult, end_of_day, fmt_dt, like_pattern, paged, require_role
+from services.common import PageResult, end_of_day, fmt_dt, like_pattern, paged, require_role, table
 
 
 def audit(session: Session, actor: Actor | None, action: str, object_type: str,
@@ -57,7 +56,7 @@ def list_audit(session: Session, actor: Actor, *, date_from: dt.date | None = No
         stmt = stmt.where(User.username.like(pattern, escape="\\") | User.display_name.like(pattern, escape="\\"))
     rows, total, page = paged(session, stmt, page=page, page_size=page_size,
                               order_by=[AuditLog.at.desc(), AuditLog.id.desc()])
-    frame = pd.DataFrame.from_records([{
+    frame = table([{
         "时间": fmt_dt(log.at), "操作人": f"{name}（{username}）" if username else "系统/匿名",
         "角色": log.actor_role, "企业": ent_name or "", "操作": ACTION_LABELS.get(log.action, log.action),
         "对象": log.object_type, "对象编号": log.object_id, "详情": log.detail,

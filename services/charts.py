@@ -1,6 +1,8 @@
 """Chart builders: pure functions from a DataFrame to a plotly Figure, tested without Streamlit."""
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -34,18 +36,30 @@ def _simple_figure(trace: dict, title: str, **axes) -> go.Figure:
 
 def staff_by_specialty(frame: pd.DataFrame) -> go.Figure:
     """Horizontal bars: registered staff per specialty (columns 注册专业, 人数)."""
-    data = frame.sort_values("人数")
-    counts = [int(n) for n in data["人数"]]
-    return _simple_figure(dict(type="bar", x=counts, y=list(data["注册专业"]), orientation="h",
-                               marker=dict(color="#2f6db5"), text=counts, textposition="outside"),
-                          "在册注册人员专业分布", xaxis=dict(title=dict(text="人数"), gridcolor="#eee"))
+    data = frame.sort_values("人数", kind="stable")
+    return _staff_by_specialty(tuple(zip(data["注册专业"], (int(n) for n in data["人数"]))))
 
 
 def expiry_horizons(counts: dict[int, int]) -> go.Figure:
     """Bars: registrations expiring within each horizon in days."""
-    numbers = [int(n) for n in counts.values()]
-    return _simple_figure(dict(type="bar", x=[f"{d} 天内" for d in counts], y=numbers, text=numbers,
-                               marker=dict(color=["#c0392b", "#e67e22", "#f1c40f"][:len(counts)]),
+    return _expiry_horizons(tuple((int(d), int(n)) for d, n in counts.items()))
+
+
+# The home page draws both charts on every run, mostly from the same few numbers: the figure of
+# given numbers is built once (a figure is only read when drawn, so one object serves every session).
+@functools.lru_cache(maxsize=2048)
+def _staff_by_specialty(pairs: tuple[tuple[str, int], ...]) -> go.Figure:
+    counts = [n for _, n in pairs]
+    return _simple_figure(dict(type="bar", x=counts, y=[name for name, _ in pairs], orientation="h",
+                               marker=dict(color="#2f6db5"), text=counts, textposition="outside"),
+                          "在册注册人员专业分布", xaxis=dict(title=dict(text="人数"), gridcolor="#eee"))
+
+
+@functools.lru_cache(maxsize=2048)
+def _expiry_horizons(pairs: tuple[tuple[int, int], ...]) -> go.Figure:
+    numbers = [n for _, n in pairs]
+    return _simple_figure(dict(type="bar", x=[f"{d} 天内" for d, _ in pairs], y=numbers, text=numbers,
+                               marker=dict(color=["#c0392b", "#e67e22", "#f1c40f"][:len(pairs)]),
                                textposition="outside"),
                           "注册即将到期人数", yaxis=dict(title=dict(text="人数"), gridcolor="#eee"))
 

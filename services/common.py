@@ -37,6 +37,13 @@ class PageResult:
         return max(1, -(-self.total // self.page_size))
 
 
+def table(records, columns: list[str] | None = None) -> pd.DataFrame:
+    """A list's rows (dicts) as a DataFrame of plain object columns. pandas would infer a string
+    dtype column by column, which made building a 10-row page cost more than its three queries
+    (0.3 ms of 1.8); st.dataframe and the exports read object columns the same."""
+    return pd.DataFrame(records, columns=columns, dtype=object)
+
+
 def require_role(actor: Actor, *roles: str) -> None:
     if actor.role not in roles:
         raise PermissionDenied()
@@ -82,10 +89,32 @@ def paged(session: Session, stmt: Select, *, page: int, page_size: int, order_by
 def paged_ids(session: Session, id_stmt: Select, *, page: int, page_size: int, order_by) -> tuple[list, int, int]:
     """Like `paged` for large lists: count and page over a statement that selects only ids
     (joining only what its filters and order need, so SQLite answers from an index), then the
-    caller fetches the full rows of just this page. Returns (ids in order, total, page)."""
-    page_size, total, page = _clamp(session, id_stmt, page, page_size)
-    ids = session.scalars(id_stmt.order_by(*order_by).limit(page_size).offset((page - 1) * page_size)).all()
-    return list(ids), total, page
+    caller fetches the full rows of just this page. Returns (ids in order, total, page).
+
+    The count rides along with the page's ids as an uncorrelated scalar subquery (computed once):
+    one statement instead of two. Only a page past the end, which has no row to carry it, counts apart."""
+    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+    page = _page_number(page)
+    total = select(func.count()).select_from(id_stmt.order_by(None).subquery()).scalar_subquery().label("total")
+
+    def fetch(number: int) -> list:
+        return session.execute(id_stmt.add_columns(total).order_by(*order_by)
+                               .limit(page_size).offset((number - 1) * page_size)).all()
+
+    rows = fetch(page)
+    if rows:
+        return [row[0] for row in rows], rows[0].total, page
+    page_size, count, page = _clamp(session, id_stmt, page, page_size)
+    if count:  # the page asked for was past the end: the last one
+        rows = fetch(page)
+    return [row[0] for row in rows], count, page
+
+
+def _page_number(page) -> int:
+    try:
+        return max(1, int(page))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _clamp(session: Session, stmt: Select, page, page_size: int) -> tuple[int, int, int]:

@@ -14,7 +14,7 @@ from services import workflow
 from services.actor import ENTERPRISE, Actor
 from services.applications import list_steps
 from services.audit import audit
-from services.common import fmt_dt, get_scoped, require_role, scope
+from services.common import fmt_dt, get_scoped, require_role, scope, table
 from services.errors import ConcurrentModification, InvalidInput, NotFound
 from services.validators import credit_code_error, normalize_credit_code, normalize_phone, phone_error
 
@@ -152,7 +152,7 @@ def request_info_change(session: Session, actor: Actor, *, new_name: str, new_cr
 def list_info_changes(session: Session, actor: Actor) -> pd.DataFrame:
     stmt = scope(select(InfoChangeRequest), actor, InfoChangeRequest.enterprise_id)
     rows = session.scalars(stmt.order_by(InfoChangeRequest.created_at.desc())).all()
-    return pd.DataFrame.from_records([{
+    return table([{
         "id": r.id, "status_code": r.status, "序号": i,
         "原企业名称": r.old_name, "新企业名称": r.new_name,
         "原统一社会信用代码": r.old_credit_code, "新统一社会信用代码": r.new_credit_code,

@@ -16,7 +16,7 @@ from services import deadlines, uploads, values, workflow
 from services.actor import APPLICANT, Actor
 from services.applications import _business_label
 from services.audit import audit
-from services.common import fmt_date, fmt_dt, get_scoped, like_pattern, require_role, specialties_text, today
+from services.common import fmt_date, fmt_dt, get_scoped, like_pattern, require_role, specialties_text, table, today
 from services.errors import InvalidInput
 from services.registrations import _suspended_person_ids, registration_state
 from services.validators import age_on
@@ -318,7 +318,7 @@ def list_my_applications(session: Session, actor: Actor) -> pd.DataFrame:
                            .join(Enterprise, Enterprise.id == Application.enterprise_id)
                            .where(Application.person_id == actor.person_id)
                            .order_by(Application.applied_at.desc())).all()
-    return pd.DataFrame.from_records([{
+    return table([{
         "id": app.id, "status_code": app.status, "序号": i, "业务类别": _business_label(app),
         "申报专业": specialties_text(app.specialty1, app.specialty2), "聘用单位": ent_name,
         "状态": workflow.status_label(workflow.APPLICATION, app.status), "申请时间": fmt_dt(app.applied_at),

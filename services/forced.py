@@ -12,7 +12,7 @@ from services.actor import ENTERPRISE, Actor
 from services.applications import list_steps
 from services.audit import audit
 from services.common import (PageResult, fmt_dt, get_scoped, like_pattern, paged, require_role, scope,
-                             specialties_text)
+                             specialties_text, table)
 from services.errors import InvalidInput
 from services.masking import mask_id_number
 from services.validators import normalize_id_number
@@ -31,7 +31,7 @@ def list_forced(session: Session, actor: Actor, *, status: str | None = None, pa
         stmt = stmt.where(ForcedDeregistration.status == status)
     rows, total, page = paged(session, stmt, page=page, page_size=page_size,
                               order_by=[ForcedDeregistration.created_at.desc(), ForcedDeregistration.id.desc()])
-    frame = pd.DataFrame.from_records([{
+    frame = table([{
         "id": req.id,
         "status_code": req.status,
         "序号": i,
@@ -81,7 +81,7 @@ def list_deregistrable(session: Session, actor: Actor, *, query: str = "") -> Pa
     rows = session.execute(deregistrable(select(Registration, Person).join(Person, Person.id == Registration.person_id),
                                          person_joined=True)
                            .order_by(Person.name, Registration.id).limit(DEREGISTRABLE_LIMIT)).all()
-    frame = pd.DataFrame.from_records([{
+    frame = table([{
         "registration_id": reg.id,
         "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}）",
     } for reg, person in rows], columns=["registration_id", "label"])

@@ -13,7 +13,7 @@ from services import values, workflow
 from services.actor import MINISTRY, Actor
 from services.audit import audit
 from services.common import (EXPORT_LIMIT, PageResult, fmt_date, fmt_dt, get_scoped, like_pattern, paged,
-                             require_role, scope, today)
+                             require_role, scope, table, today)
 from services.errors import InvalidInput
 from services.masking import mask_id_number
 from services.validators import normalize_id_number
@@ -34,7 +34,7 @@ def _statement(actor: Actor, date_from: dt.date | None, date_to: dt.date | None,
 
 
 def _frame(rows, offset: int) -> pd.DataFrame:
-    return pd.DataFrame.from_records([{
+    return table([{
         "id": p.id, "序号": i, "姓名": p.party_name, "注册号": p.reg_no, "处罚决定书文号": p.decision_no,
         "处罚类别": p.category, "处罚内容": p.result, "处罚决定日期": fmt_date(p.decision_date),
         "处罚机关": p.authority,
@@ -120,7 +120,7 @@ def list_registered_people(session: Session, actor: Actor, *, query: str, limit:
         seen.add(person.id)
         records.append({"person_id": person.id,
                         "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}，{ent_name}）"})
-    return pd.DataFrame.from_records(records[:limit], columns=["person_id", "label"])
+    return table(records[:limit], columns=["person_id", "label"])
 
 
 def record_penalty(session: Session, actor: Actor, *, person_id, decision_no: str, case_name: str, category: str,

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Application, Enterprise, Penalty, Person, Registration
@@ -14,7 +15,7 @@ from services.actor import Actor
 from services.audit import audit
 from services.common import (
     EXPORT_LIMIT, PageResult, fmt_date, fmt_dt, get_scoped, in_order, like_pattern, paged_ids, scope,
-    specialties_text, today,
+    specialties_text, table, today,
 )
 from services.masking import mask_id_number
 from services.validators import normalize_id_number
@@ -52,48 +53,59 @@ def _suspended_person_ids(session: Session, person_ids: list[int], day: dt.date)
 def list_expiring(session: Session, actor: Actor, *, within_days: int = values.EXPIRY_WARNING_DAYS) -> pd.DataFrame:
     """首页: staff whose registration expires within `within_days` days (domain.md §4.2)."""
     day = today()
-    stmt = (select(Registration, Person).join(Person, Person.id == Registration.person_id)
+    stmt = (select(Person.name, Person.id_number, Registration.specialty1, Registration.specialty2,
+                   Registration.reg_no, Registration.valid_to)
+            .join(Person, Person.id == Registration.person_id)
             .where(Registration.status == workflow.REG_ACTIVE,
                    Registration.valid_to >= day, Registration.valid_to <= day + dt.timedelta(days=within_days))
             .order_by(Registration.valid_to, Person.name))
     stmt = scope(stmt, actor, Registration.enterprise_id, Registration.person_id)
-    return pd.DataFrame.from_records([{
-        "姓名": person.name,
-        "证件号码": mask_id_number(person.id_number),
-        "注册专业": specialties_text(reg.specialty1, reg.specialty2),
-        "注册号": reg.reg_no,
-        "有效期至": fmt_date(reg.valid_to),
-        "剩余天数": (reg.valid_to - day).days,
-    } for reg, person in session.execute(stmt).all()],
+    return table([{
+        "姓名": r.name,
+        "证件号码": mask_id_number(r.id_number),
+        "注册专业": specialties_text(r.specialty1, r.specialty2),
+        "注册号": r.reg_no,
+        "有效期至": fmt_date(r.valid_to),
+        "剩余天数": (r.valid_to - day).days,
+    } for r in session.execute(stmt).all()],
         columns=["姓名", "证件号码", "注册专业", "注册号", "有效期至", "剩余天数"])
 
 
 def expiry_counts(session: Session, actor: Actor, *, horizons=(30, 60, 90)) -> dict[int, int]:
-    """How many active registrations expire within each horizon (home page dashboard)."""
+    """How many active registrations expire within each horizon (home page dashboard), in one query."""
     day = today()
-    counts = {}
-    for days in horizons:
-        stmt = select(func.count(Registration.id)).where(
-            Registration.status == workflow.REG_ACTIVE, Registration.valid_to >= day,
-            Registration.valid_to <= day + dt.timedelta(days=days))
-        counts[days] = session.execute(scope(stmt, actor, Registration.enterprise_id, Registration.person_id)).scalar_one()
-    return counts
+    stmt = (select(*[func.count().filter(Registration.valid_to <= day + dt.timedelta(days=days)) for days in horizons])
+            .select_from(Registration)
+            .where(Registration.status == workflow.REG_ACTIVE, Registration.valid_to >= day,
+                   Registration.valid_to <= day + dt.timedelta(days=max(horizons))))
+    row = session.execute(scope(stmt, actor, Registration.enterprise_id, Registration.person_id)).one()
+    return {days: int(n or 0) for days, n in zip(horizons, row)}
 
 
 def staff_by_specialty(session: Session, actor: Actor) -> pd.DataFrame:
     """Active, unexpired registrations per specialty (a person with two counts in both)."""
     day = today()
-    frames = []
-    for col in (Registration.specialty1, Registration.specialty2):
-        stmt = (select(col.label("code"), func.count().label("n"))
-                .where(Registration.status == workflow.REG_ACTIVE, Registration.valid_to >= day, col.is_not(None))
-                .group_by(col))
-        frames.extend(session.execute(scope(stmt, actor, Registration.enterprise_id)).all())
+    counted = [scope(select(col.label("code"), func.count().label("n"))
+                     .where(Registration.status == workflow.REG_ACTIVE, Registration.valid_to >= day, col.is_not(None))
+                     .group_by(col), actor, Registration.enterprise_id)
+               for col in (Registration.specialty1, Registration.specialty2)]
     totals: dict[str, int] = {}
-    for code, n in frames:
+    for code, n in session.execute(union_all(*counted)).all():
         totals[code] = totals.get(code, 0) + n
     return pd.DataFrame([{"注册专业": values.SPECIALTY_NAMES.get(c, c), "人数": n}
                          for c, n in sorted(totals.items(), key=lambda kv: -kv[1])], columns=["注册专业", "人数"])
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    expiring: pd.DataFrame  # list_expiring
+    counts: dict[int, int]  # expiry_counts
+    by_specialty: pd.DataFrame  # staff_by_specialty
+
+
+def home_summary(session: Session, actor: Actor) -> HomeSummary:
+    """Everything the enterprise 首页 shows, read in one transaction."""
+    return HomeSummary(list_expiring(session, actor), expiry_counts(session, actor), staff_by_specialty(session, actor))
 
 
 def _registered_filter(stmt, actor: Actor, name: str | None, id_number: str | None, state: str | None,
@@ -130,7 +142,7 @@ _REGISTERED_ORDER = [Registration.valid_to, Registration.id]
 def _registered_frame(session: Session, rows, offset: int) -> pd.DataFrame:
     day = today()
     suspended = _suspended_person_ids(session, [p.id for _, p in rows], day)
-    return pd.DataFrame.from_records([{
+    return table([{
         "registration_id": reg.id,
         "person_id": person.id,
         "序号": i,
@@ -177,7 +189,7 @@ def list_person_history(session: Session, actor: Actor, *, registration_id) -> t
     stmt = (select(Application, Enterprise.name).join(Enterprise, Enterprise.id == Application.enterprise_id)
             .where(Application.person_id == person.id).order_by(Application.applied_at.desc()))
     stmt = scope(stmt, actor, Application.enterprise_id, Application.person_id)
-    frame = pd.DataFrame.from_records([{
+    frame = table([{
         "application_id": app.id,
         "序号": i,
         "业务类别": values.BUSINESS_TYPES.get(app.business_type, app.business_type),

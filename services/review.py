@@ -21,7 +21,8 @@ from services.actor import MINISTRY, Actor
 from services.applications import AttachmentInfo, _business_label, list_attachments
 from services.audit import audit
 from services.common import (EXPORT_LIMIT, PAGE_SIZES, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped,
-                             in_order, like_pattern, paged, paged_ids, require_role, specialties_text, today)
+                             in_order, like_pattern, paged, paged_ids, require_role, specialties_text, table,
+                             today)
 from services.errors import InvalidInput, ServiceError
 from services.masking import mask_id_number
 
@@ -128,7 +129,7 @@ def _queue_frame(rows, offset: int, day: dt.date) -> pd.DataFrame:
             "上报时间": fmt_dt(app.reported_at), "受理时间": fmt_dt(app.accepted_at),
             "办理时限": fmt_date(due), "时限状态": deadlines.due_state(due, day),
         })
-    return pd.DataFrame.from_records(records, columns=["id", "status_code", *QUEUE_COLUMNS])
+    return table(records, columns=["id", "status_code", *QUEUE_COLUMNS])
 
 
 def _queue_order(sort: str, descending: bool) -> list:
@@ -386,7 +387,7 @@ def list_forced_queue(session: Session, actor: Actor, *, status: str | None = No
         .join(Registration, Registration.id == ForcedDeregistration.registration_id)
         .join(Enterprise, Enterprise.id == ForcedDeregistration.enterprise_id)
         .where(ForcedDeregistration.id.in_(ids))).all() if ids else [], ids, key=lambda row: row[0].id)
-    frame = pd.DataFrame.from_records([{
+    frame = table([{
         "id": req.id, "status_code": req.status, "序号": i, "申请单位": ent.name, "姓名": person.name,
         "证件号码": mask_id_number(person.id_number), "注册号": reg.reg_no, "注销原因": req.reason,
         "状态": workflow.status_label(workflow.FORCED, req.status), "申请时间": fmt_dt(req.created_at),
@@ -455,7 +456,7 @@ def list_info_change_queue(session: Session, actor: Actor, *, status: str | None
     rows, total, page = paged(session, stmt, page=page, page_size=page_size,
                               order_by=[InfoChangeRequest.created_at, InfoChangeRequest.id])
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
-    frame = pd.DataFrame.from_records([{
+    frame = table([{
         "id": r.id, "status_code": r.status, "序号": i, "原企业名称": r.old_name, "新企业名称": r.new_name,
         "原统一社会信用代码": r.old_credit_code, "新统一社会信用代码": r.new_credit_code, "所在省": ent.province,
         "状态": workflow.status_label(workflow.INFO_CHANGE, r.status), "申请时间": fmt_dt(r.created_at),

@@ -16,27 +16,26 @@ with st.container(border=True):
     c3.markdown("**企业信息**  \n修改企业基本信息；提交企业名称、统一社会信用代码等重要信息修改。")
     c4.markdown("**异常信息查询**  \n查看本单位已注册监理工程师受到的行政处罚。")
 
-expiring = ui.call(registrations.list_expiring)
-counts = ui.call(registrations.expiry_counts)
-by_specialty = ui.call(registrations.staff_by_specialty)
+summary = ui.call(registrations.home_summary)
+if summary is None:
+    st.stop()
+expiring, counts, by_specialty = summary.expiring, summary.counts, summary.by_specialty
 
 st.subheader("30 天内即将到期的人员名单")
-if expiring is not None:
-    if expiring.empty:
-        st.info("30 天内没有注册即将到期的人员。")
-    else:
-        st.dataframe(expiring, hide_index=True, width="stretch",
-                     column_config={"剩余天数": st.column_config.NumberColumn("剩余天数", format="%d 天")})
-        st.caption(f"共 {len(expiring)} 人。注册有效期满 30 日前须申请延续注册，否则注册失效，须重新申请初始注册。")
-        ui.export_buttons(lambda: expiring, name="即将到期人员", key="expiring")
+if expiring.empty:
+    st.info("30 天内没有注册即将到期的人员。")
+else:
+    st.dataframe(expiring, hide_index=True, width="stretch",
+                 column_config={"剩余天数": st.column_config.NumberColumn("剩余天数", format="%d 天")})
+    st.caption(f"共 {len(expiring)} 人。注册有效期满 30 日前须申请延续注册，否则注册失效，须重新申请初始注册。")
+    ui.export_buttons(lambda: expiring, name="即将到期人员", key="expiring")
 
-if counts is not None and by_specialty is not None:
-    st.subheader("本单位注册人员概况")
-    m = st.columns(len(counts) + 1)
-    m[0].metric("在册有效注册人数", int(by_specialty["人数"].sum()) if not by_specialty.empty else 0)
-    for col, (days, n) in zip(m[1:], counts.items()):
-        col.metric(f"{days} 天内到期", n)
-    left, right = st.columns(2)
-    if not by_specialty.empty:
-        left.plotly_chart(charts.staff_by_specialty(by_specialty), width="stretch")
-    right.plotly_chart(charts.expiry_horizons(counts), width="stretch")
+st.subheader("本单位注册人员概况")
+m = st.columns(len(counts) + 1)
+m[0].metric("在册有效注册人数", int(by_specialty["人数"].sum()) if not by_specialty.empty else 0)
+for col, (days, n) in zip(m[1:], counts.items()):
+    col.metric(f"{days} 天内到期", n)
+left, right = st.columns(2)
+if not by_specialty.empty:
+    left.plotly_chart(charts.staff_by_specialty(by_specialty), width="stretch")
+right.plotly_chart(charts.expiry_horizons(counts), width="stretch")

@@ -244,6 +244,8 @@ def test_forced_deregistration_request(page, app_url, tmp_path):
 
     login(page, ENTERPRISE, url=app_url)
     nav(page, "强制注销")
+    # the list or its empty message, whichever this data has, before counting (the grid draws after the run)
+    expect(page.get_by_test_id("stDataFrame").or_(page.get_by_test_id("stMain").get_by_text(NO_MATCH))).to_be_visible()
     before = len(column(grid(page), "状态")) if page.get_by_test_id("stDataFrame").count() else 0
     click(page, button(page, "申请"))
     expect(heading(page, "强制注销申请")).to_be_visible()

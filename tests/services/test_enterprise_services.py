@@ -41,6 +41,32 @@ def test_expiring_within_30_days(actor_of):
     assert counts[30] == len(frame) <= counts[60] <= counts[90]
 
 
+def test_expiry_counts_and_specialties_match_a_direct_count(actor_of):
+    """The home page's figures (one query each) against a count of the registrations themselves."""
+    from services import values
+    from services.common import today
+
+    ent = actor_of("demo-enterprise")
+    day = today()
+    with transaction() as s:
+        regs = s.scalars(select(Registration).where(Registration.enterprise_id == ent.enterprise_id,
+                                                    Registration.status == workflow.REG_ACTIVE)).all()
+        summary = registrations.home_summary(s, ent)
+        counts = registrations.expiry_counts(s, ent, horizons=(7, 30, 365))
+    live = [r for r in regs if r.valid_to >= day]
+    for days in (7, 30, 365):
+        assert counts[days] == sum(r.valid_to <= day + dt.timedelta(days=days) for r in live)
+    assert summary.counts == {d: sum(r.valid_to <= day + dt.timedelta(days=d) for r in live) for d in (30, 60, 90)}
+    expected: dict[str, int] = {}
+    for r in live:
+        for code in (r.specialty1, r.specialty2):
+            if code:
+                expected[values.SPECIALTY_NAMES[code]] = expected.get(values.SPECIALTY_NAMES[code], 0) + 1
+    assert dict(zip(summary.by_specialty["注册专业"], summary.by_specialty["人数"])) == expected
+    assert list(summary.by_specialty["人数"]) == sorted(expected.values(), reverse=True)
+    assert len(summary.expiring) == summary.counts[30]
+
+
 def test_registered_search_and_states(actor_of):
     ent = actor_of("demo-enterprise")
     with transaction() as s:

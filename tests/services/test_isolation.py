@@ -135,6 +135,12 @@ def _b_only_counts(result, c: Ctx):
     assert total <= 2 * mine
 
 
+def _home_is_own(result, c: Ctx):
+    _no_a_regs(result.expiring, c)
+    _b_only_counts(result.counts, c)
+    _b_only_counts(result.by_specialty, c)
+
+
 def _own_enterprise(result, c: Ctx):
     assert result.id == c.b.enterprise_id
 
@@ -191,6 +197,7 @@ CASES = [
     Case("registrations.list_expiring", lambda s, x, c: registrations.list_expiring(s, x, within_days=3650), _no_a_regs),
     Case("registrations.expiry_counts", lambda s, x, c: registrations.expiry_counts(s, x), _b_only_counts),
     Case("registrations.staff_by_specialty", lambda s, x, c: registrations.staff_by_specialty(s, x), _b_only_counts),
+    Case("registrations.home_summary", lambda s, x, c: registrations.home_summary(s, x), _home_is_own),
     Case("registrations.list_registered", lambda s, x, c: registrations.list_registered(s, x, page_size=100),
          _no_a_regs),
     Case("registrations.export_registered", lambda s, x, c: registrations.export_registered(s, x), _no_a_regs),
