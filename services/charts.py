@@ -47,7 +47,7 @@ def expiry_horizons(counts: dict[int, int]) -> go.Figure:
 
 # The home page draws both charts on every run, mostly from the same few numbers: the figure of
 # given numbers is built once (a figure is only read when drawn, so one object serves every session).
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=512)
 def _staff_by_specialty(pairs: tuple[tuple[str, int], ...]) -> go.Figure:
     counts = [n for _, n in pairs]
     return _simple_figure(dict(type="bar", x=counts, y=[name for name, _ in pairs], orientation="h",
@@ -55,7 +55,7 @@ def _staff_by_specialty(pairs: tuple[tuple[str, int], ...]) -> go.Figure:
                           "在册注册人员专业分布", xaxis=dict(title=dict(text="人数"), gridcolor="#eee"))
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=512)
 def _expiry_horizons(pairs: tuple[tuple[int, int], ...]) -> go.Figure:
     numbers = [n for _, n in pairs]
     return _simple_figure(dict(type="bar", x=[f"{d} 天内" for d, _ in pairs], y=numbers, text=numbers,

@@ -93,7 +93,8 @@ def staff_by_specialty(session: Session, actor: Actor) -> pd.DataFrame:
     for code, n in session.execute(union_all(*counted)).all():
         totals[code] = totals.get(code, 0) + n
     return pd.DataFrame([{"注册专业": values.SPECIALTY_NAMES.get(c, c), "人数": n}
-                         for c, n in sorted(totals.items(), key=lambda kv: -kv[1])], columns=["注册专业", "人数"])
+                         for c, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))],  # ties by code
+                        columns=["注册专业", "人数"])
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,8 @@ def test_expiry_counts_and_specialties_match_a_direct_count(actor_of):
             if code:
                 expected[values.SPECIALTY_NAMES[code]] = expected.get(values.SPECIALTY_NAMES[code], 0) + 1
     assert dict(zip(summary.by_specialty["注册专业"], summary.by_specialty["人数"])) == expected
-    assert list(summary.by_specialty["人数"]) == sorted(expected.values(), reverse=True)
+    code_of = {name: code for code, name in values.SPECIALTY_NAMES.items()}
+    assert list(summary.by_specialty["注册专业"]) == sorted(expected, key=lambda name: (-expected[name], code_of[name]))
     assert len(summary.expiring) == summary.counts[30]
 
 
