@@ -39,6 +39,46 @@ st.header("注册上报")
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 """
 
+# 注册上报's own elements, from memory: the same filter form, 10-row selectable table, paging line, buttons
+# and export as pages/enterprise/report.py, without login, menu, sidebar or database. What the screen
+# costs in Streamlit alone, whatever the app does.
+REPORT_FROM_MEMORY_SCRIPT = """
+import pandas as pd
+import streamlit as st
+rows = pd.DataFrame([{"id": i, "status_code": "PENDING_ENT", "序号": i, "证件号码": "4201**********123X",
+                      "姓名": "张三", "所在省": "湖北省", "所在城市": "武汉市", "业务类别": "延续注册",
+                      "申报专业": "房屋建筑工程", "性别": "男", "执业单位名称": "北京小厉害有限公司", "状态": "待上报",
+                      "申请时间": "2026-01-01 10:00:00", "上报时间": "", "操作": "上报 / 不通过 / 进度详情 / 详情"}
+                     for i in range(1, 11)], dtype=object)
+st.header("注册上报")
+with st.form("report_filters"):
+    c1, c2, c3, c4 = st.columns(4)
+    c1.selectbox("状态", ["待上报", "已上报", "不予上报", "已撤回", "已受理", "准予注册", "不予注册"], key="f_status")
+    c2.date_input("申请开始日期", value=None, key="f_from", format="YYYY-MM-DD")
+    c3.date_input("申请结束日期", value=None, key="f_to", format="YYYY-MM-DD")
+    c4.selectbox("业务类别", ["初始注册", "延续注册", "变更注册", "注销注册"], index=None, placeholder="全部", key="f_b")
+    c5, c6, c7, c8 = st.columns(4)
+    c5.selectbox("申报专业", [f"专业{i}" for i in range(14)], index=None, placeholder="全部", key="f_s")
+    c6.text_input("姓名", key="f_name", placeholder="支持模糊查询")
+    c7.text_input("证件号码", key="f_id", placeholder="完整证件号码")
+    c8.selectbox("排序", ["申请时间 ↓", "申请时间 ↑", "上报时间 ↓", "上报时间 ↑", "姓名 ↑"], key="f_sort")
+    st.form_submit_button("查询", type="primary", icon=":material/search:")
+event = st.dataframe(rows, column_order=[c for c in rows.columns if c not in ("id", "status_code")],
+                     hide_index=True, width="stretch", key="report_table_0_1_10", on_select="rerun",
+                     selection_mode="single-row")
+caption, size, pages = st.columns([3, 1.4, 4], vertical_alignment="center")
+caption.caption("显示第 1 到第 10 条记录, 总共 55 条记录")
+size.selectbox("每页条数", [10, 20, 50, 100], key="report_size", label_visibility="collapsed")
+with pages:
+    st.pagination(6, key="report_page", default=1)
+st.caption("请在表格中选中一条记录，再点击下方的操作按钮。")
+bar = st.container(horizontal=True)
+for label in ("上报", "不通过", "撤回", "进度详情", "详情"):
+    bar.button(label, disabled=True, key=f"btn_{label}")
+st.divider()
+st.button("导出", key="report_export", icon=":material/download:")
+"""
+
 # (label, page file, how to find the query parameters: None or a key of _query_ids)
 SCREENS = {
     "enterprise": [
@@ -239,12 +279,15 @@ def _compile_once_like_the_server() -> None:
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
 
 
-def _floor(runs: int) -> list[float]:
+def _floor(runs: int, script: str = FLOOR_SCRIPT) -> list[float]:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_string(FLOOR_SCRIPT, default_timeout=60)
+    at = AppTest.from_string(script, default_timeout=60)
     at.run()
-    return _time_runs(at, runs)[0]
+    times, error = _time_runs(at, runs)
+    if error:
+        raise RuntimeError(f"the reference script failed: {error}")
+    return times
 
 
 def child_pages(scale: str, runs: int) -> dict:
@@ -297,7 +340,9 @@ def child_pages(scale: str, runs: int) -> dict:
                   + (f"  ERROR {error}" if error else ""), file=sys.stderr, flush=True)
         profiles[profile] = {"username": username, "screens": screens}
     floor += _floor(runs)  # before and after the screens: the floor of the same run
+    report_from_memory = _floor(runs, REPORT_FROM_MEMORY_SCRIPT)
     return {"scale": scale, "floor_ms": ms(statistics.median(floor)), "floor_runs": len(floor),
+            "report_from_memory_ms": ms(statistics.median(report_from_memory)),
             "profiles": profiles, "rss_start_mb": rss_start, "rss_peak_mb": peak_rss_mb(),
             "rss_end_mb": rss_now_mb(), "anon_peak_mb": anon_peak, "anon_end_mb": rss_anon_mb(),
             "file_end_mb": rss_file_mb()}
@@ -424,7 +469,8 @@ def _service_cases(s_actor, m_actor, probe: dict) -> list[tuple[str, str, object
     try:
         from services import review
         cases += [
-            ("ministry", "review.list_queue default", lambda s: review.list_queue(s, m, filters=review.QueueFilter()), 1),
+            ("ministry", "review.list_queue 全部 (every status; the page opens on 已上报)",
+             lambda s: review.list_queue(s, m, filters=review.QueueFilter()), 1),
             ("ministry", "review.list_queue 已上报", lambda s: review.list_queue(
                 s, m, filters=review.QueueFilter(status=workflow.REPORTED)), 1),
             ("ministry", "review.list_queue 姓名 like", lambda s: review.list_queue(
@@ -607,6 +653,7 @@ def build_report(facts: dict, pages: dict, services: dict, wall: float) -> dict:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "sqlite": services["national"].get("sqlite_version")},
         "databases": facts, "floor_ms": {"demo": demo["floor_ms"], "national": nat["floor_ms"]},
+        "report_from_memory_ms": {"demo": demo.get("report_from_memory_ms"), "national": nat.get("report_from_memory_ms")},
         "pages": rows,
         "memory_mb": {s: {"peak": pages[s]["rss_peak_mb"], "start": pages[s]["rss_start_mb"],
                           "end": pages[s]["rss_end_mb"], "anon_peak": pages[s]["anon_peak_mb"],
@@ -645,6 +692,15 @@ def to_markdown(r: dict) -> str:
         out.append(f"| {p['role']} | {p['screen']} | {p['profile']} | {_fmt(p['demo_ms'])} | {_fmt(p['national_ms'])} "
                    f"| {_fmt(p['national_vs_demo'], '×')} | {_fmt(p['demo_vs_floor'], '×')} "
                    f"| {_fmt(p['national_vs_floor'], '×')} | {(p['error'] or '')[:80]} |")
+    memory_ms = (r.get("report_from_memory_ms") or {}).get("national")
+    report = next((p for p in r["pages"] if p["screen"] == "注册上报" and p["profile"] == "largest"), None)
+    if memory_ms and report and report["national_ms"]:
+        floor = r["floor_ms"]["national"]
+        out += ["", f"For scale: 注册上报's own Streamlit elements from memory (its filter form, 10-row selectable "
+                f"table, paging line, buttons and export; no login, menu, sidebar or database) run in {memory_ms} ms, "
+                f"{_fmt(round(memory_ms / floor, 2), '×')} the floor; the real screen at the largest enterprise: "
+                f"{report['national_ms']} ms, {_fmt(round(report['national_ms'] / memory_ms, 2), '×')} its own "
+                f"elements."]
     out += ["", "## Service calls (p50 / p95 ms)", "",
             f"Enterprise calls as the largest enterprise ({r['probe']['national']['enterprise_registrations']} "
             f"registrations, {r['probe']['national']['enterprise_applications']} applications) at national scale, "
@@ -706,7 +762,7 @@ def print_table(r: dict) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--regenerate", action="store_true", help="rebuild the cached demo and national databases")
-    parser.add_argument("--runs", type=int, default=7, help="AppTest script runs per screen after one warm-up")
+    parser.add_argument("--runs", type=int, default=15, help="AppTest script runs per screen after one warm-up")
     parser.add_argument("--service-runs", type=int, default=40, help="calls per list/search service")
     parser.add_argument("--child", choices=["pages", "services"], help=argparse.SUPPRESS)
     parser.add_argument("--scale", choices=["demo", "national"], help=argparse.SUPPRESS)
