@@ -98,6 +98,7 @@ SCREENS = {
         ("强制注销审核", "pages/ministry/forced.py", None),
         ("企业重要信息审核", "pages/ministry/info_changes.py", None),
         ("行政处罚(部)", "pages/ministry/penalties.py", None),
+        ("审计日志", "pages/ministry/audit.py", None),
         ("业务审批", "pages/ministry/application.py", "reported_application"),
     ],
     "applicant": [
@@ -179,14 +180,20 @@ def _child_env(scale: str) -> dict:
 
 
 def ensure_databases(regenerate: bool) -> dict:
-    """Build the cached demo and national databases when missing (or asked); return generation facts."""
+    """Build the cached demo and national databases when missing, of an older generator, or asked;
+    return generation facts."""
     import shutil
+
+    from bench.generate import VERSION as GENERATOR_VERSION
 
     facts = {}
     for scale in ("demo", "national"):
         folder = scale_dir(scale)
         meta = folder / "generated.json"
         if regenerate and folder.exists():
+            shutil.rmtree(folder)
+        if meta.exists() and scale == "national" and json.loads(meta.read_text()).get("generator") != GENERATOR_VERSION:
+            print(f"== the cached {scale} database is from an older generator: rebuilding", file=sys.stderr, flush=True)
             shutil.rmtree(folder)
         if not (folder / "app.db").exists() or not meta.exists():
             if folder.exists():
@@ -202,6 +209,7 @@ def ensure_databases(regenerate: bool) -> dict:
             out = subprocess.run(cmd, cwd=ROOT, env=_child_env(scale), check=True, stdout=subprocess.PIPE,
                                  text=True).stdout
             info = {"seconds": round(time.perf_counter() - started, 1), "built_on": dt.date.today().isoformat(),
+                    "generator": GENERATOR_VERSION,
                     "output": out.strip().splitlines()}
             meta.write_text(json.dumps(info, ensure_ascii=False, indent=1))
         else:  # cached: bring it to the latest migration of this checkout
@@ -405,7 +413,7 @@ def _timed(fn, runs: int, log: _SqlLog | None, label: str) -> dict:
 
 def _service_cases(s_actor, m_actor, probe: dict) -> list[tuple[str, str, object, int]]:
     """(group, label, fn(session), runs multiplier) for the enterprise actor and the ministry."""
-    from services import applications as apps, exports, forced, penalties, registrations as regs, workflow
+    from services import applications as apps, audit, exports, forced, penalties, registrations as regs, workflow
     from services.applications import ApplicationFilter as F
 
     a, m = s_actor, m_actor
@@ -476,6 +484,13 @@ def _service_cases(s_actor, m_actor, probe: dict) -> list[tuple[str, str, object
             ("ministry", "review.list_queue 姓名 like", lambda s: review.list_queue(
                 s, m, filters=review.QueueFilter(name=probe["fullname"])), 1),
             ("ministry", "review.list_forced_queue", lambda s: review.list_forced_queue(s, m), 1),
+            ("ministry", "audit.list_audit (审计日志)", lambda s: audit.list_audit(s, m), 1),
+            ("ministry", "audit.list_audit 操作 = 准予", lambda s: audit.list_audit(s, m, action="approve"), 1),
+            ("ministry", "audit.list_audit 操作 = 导出 (rare)", lambda s: audit.list_audit(s, m, action="export"), 1),
+            ("ministry", "audit.list_audit 操作人 = largest enterprise", lambda s: audit.list_audit(
+                s, m, user_text="bench-largest"), 1),
+            ("ministry", "audit.list_audit last 7 days", lambda s: audit.list_audit(
+                s, m, date_from=day - dt.timedelta(days=7), date_to=day), 1),
             ("ministry", "review.list_info_change_queue", lambda s: review.list_info_change_queue(s, m), 1),
         ]
     except Exception as exc:  # noqa: BLE001 - being written by someone else

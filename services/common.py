@@ -23,6 +23,7 @@ class PageResult:
     total: int
     page: int
     page_size: int
+    capped: bool = False  # the list holds more than `total` rows; it counted no further
 
     @property
     def first(self) -> int:
@@ -86,16 +87,22 @@ def paged(session: Session, stmt: Select, *, page: int, page_size: int, order_by
     return rows, total, page
 
 
-def paged_ids(session: Session, id_stmt: Select, *, page: int, page_size: int, order_by) -> tuple[list, int, int]:
+def paged_ids(session: Session, id_stmt: Select, *, page: int, page_size: int, order_by,
+              count_limit: int | None = None) -> tuple[list, int, int]:
     """Like `paged` for large lists: count and page over a statement that selects only ids
     (joining only what its filters and order need, so SQLite answers from an index), then the
     caller fetches the full rows of just this page. Returns (ids in order, total, page).
 
     The count rides along with the page's ids as an uncorrelated scalar subquery (computed once):
-    one statement instead of two. Only a page past the end, which has no row to carry it, counts apart."""
+    one statement instead of two. Only a page past the end, which has no row to carry it, counts apart.
+    With `count_limit`, counting stops after that many rows plus one: a total above the limit means
+    "more than the limit" (see PageResult.capped), and only the pages up to the limit exist."""
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
     page = _page_number(page)
-    total = select(func.count()).select_from(id_stmt.order_by(None).subquery()).scalar_subquery().label("total")
+    counted = id_stmt.order_by(None) if count_limit is None else id_stmt.order_by(None).limit(count_limit + 1)
+    total = select(func.count()).select_from(counted.subquery()).scalar_subquery().label("total")
+    if count_limit is not None:
+        page = min(page, max(1, -(-count_limit // page_size)))
 
     def fetch(number: int) -> list:
         return session.execute(id_stmt.add_columns(total).order_by(*order_by)
@@ -104,7 +111,7 @@ def paged_ids(session: Session, id_stmt: Select, *, page: int, page_size: int, o
     rows = fetch(page)
     if rows:
         return [row[0] for row in rows], rows[0].total, page
-    page_size, count, page = _clamp(session, id_stmt, page, page_size)
+    page_size, count, page = _clamp(session, counted, page, page_size)
     if count:  # the page asked for was past the end: the last one
         rows = fetch(page)
     return [row[0] for row in rows], count, page

@@ -165,6 +165,8 @@ def kv_grid(pairs: list[tuple[str, str]], columns: int = 2) -> None:
 def record_caption(result: PageResult) -> None:
     if result.total == 0:
         st.info("没有找到匹配的记录")
+    elif result.capped:
+        st.caption(f"显示第 {result.first} 到第 {result.last} 条记录, 总共超过 {result.total:,} 条记录，请缩小查询范围")
     else:
         st.caption(f"显示第 {result.first} 到第 {result.last} 条记录, 总共 {result.total} 条记录")
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from apptest_kit import (
     ENT, ROOT, TIMEOUT, actor, all_text, button, captions, db, dialog_title, dialogs, errors, html_text, infos,
     new_app, page_title, record_caption, seed_login, submit, successes, table,
 )
+from db.models import AuditLog
 from services import workflow
 from services.common import today as china_today  # the app's day: China time, not the server's
 
@@ -396,3 +397,33 @@ def test_record_a_suspension_from_the_form(login):
     after = db(lambda s: registrations.list_registered(s, actor(ENT), page_size=100)).rows
     assert after[after["registration_id"] == target["registration_id"]].iloc[0]["注册状态"] == "暂停执业"
     assert "建督罚字〔2026〕77号" in set(table(at)["处罚决定书文号"])
+
+
+# ---------------------------------------------------------------- 审计日志
+
+AUDIT = "pages/ministry/audit.py"
+
+
+def test_audit_log_newest_first_filtered_by_action_and_by_user(login, monkeypatch):
+    from services import audit as trail
+
+    ministry, ent = actor(MIN), actor(ENT)
+    db(lambda s: trail.audit(s, ent, "export", "application", rows=3))
+    db(lambda s: trail.audit(s, ministry, "view_unmasked", "application", 1))
+    at = no_exception(login(MIN, AUDIT))
+    assert page_title(at) == "审计日志"
+    frame = table(at)
+    assert frame.iloc[0]["操作"] == "查看完整证件号码" and frame.iloc[1]["操作"] == "导出"  # newest first
+    assert record_caption(at)[2] == db(lambda s: s.scalar(select(func.count()).select_from(AuditLog)))
+
+    at.selectbox(key="a_action").set_value("export")
+    no_exception(submit(at, "audit_filters", "查询").click().run())
+    assert set(table(at)["操作"]) == {"导出"} and ENT in table(at).iloc[0]["操作人"]
+
+    # a name that matches too many accounts: a message, and the search text stays for the user to refine
+    monkeypatch.setattr(trail, "USER_MATCH_LIMIT", 1)
+    at.selectbox(key="a_action").set_value(None)
+    at.text_input(key="a_user").input("demo")
+    no_exception(submit(at, "audit_filters", "查询").click().run())
+    assert any("操作人超过 1 个，请输入更完整的用户名或名称" in e for e in errors(at)), errors(at)
+    assert at.text_input(key="a_user").value == "demo"

@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from db.engine import database_url, engine_for
 from db.models import AuditLog, Person
 from services import applications, audit, enterprises, transaction, workflow
 from services.applications import ApplicationFilter
-from services.errors import PermissionDenied
+from services.errors import InvalidInput, PermissionDenied
 
 ID_OR_PHONE = re.compile(r"\d{17}[\dXx]|1[3-9]\d{9}")
 
@@ -77,3 +77,54 @@ def test_only_the_ministry_reads_the_trail(actor_of, username):
     with pytest.raises(PermissionDenied):
         with transaction() as s:
             audit.list_audit(s, actor_of(username))
+
+
+def test_a_long_trail_counts_to_the_limit_and_says_more(actor_of, monkeypatch):
+    """The log grows by millions of rows: past COUNT_LIMIT the list says "more than" instead of counting on,
+    pages stop at the limit, and the rows stay newest first."""
+    _some_activity(actor_of)
+    ministry = actor_of("demo-ministry")
+    with transaction() as s:
+        for _ in range(20):
+            audit.audit(s, ministry, "login_ok", "user", ministry.user_id)
+    with transaction() as s:
+        n = s.scalar(select(func.count()).select_from(AuditLog))
+        newest = [f"{at:%Y-%m-%d %H:%M:%S}" for at in
+                  s.scalars(select(AuditLog.at).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(10))]
+    assert n > 12
+    monkeypatch.setattr(audit, "COUNT_LIMIT", 10)
+    with transaction() as s:
+        first = audit.list_audit(s, ministry, page_size=10)
+        beyond = audit.list_audit(s, ministry, page_size=10, page=5)
+        exports = audit.list_audit(s, ministry, action="export", page_size=10)
+    assert (first.total, first.capped, first.pages) == (10, True, 1)
+    assert beyond.page == 1 and len(beyond.rows) == 10  # no page past the limit
+    assert exports.total == 1 and not exports.capped
+    assert list(first.rows["时间"]) == newest
+
+
+def test_a_user_search_matching_too_many_accounts_asks_for_more(actor_of, monkeypatch):
+    _some_activity(actor_of)
+    ministry = actor_of("demo-ministry")
+    monkeypatch.setattr(audit, "USER_MATCH_LIMIT", 2)
+    with pytest.raises(InvalidInput, match="操作人超过 2 个，请输入更完整的用户名或名称"):
+        with transaction() as s:
+            audit.list_audit(s, ministry, user_text="demo")
+    with transaction() as s:  # one account: found
+        assert audit.list_audit(s, ministry, user_text="demo-enterprise-2").total == 0
+        assert audit.list_audit(s, ministry, user_text="demo-enterprise").total >= 4
+        assert audit.list_audit(s, ministry, user_text="nobody-at-all").total == 0
+
+
+def test_the_caption_of_a_capped_list_says_more_than(demo_db):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string("""
+import pandas as pd
+import ui
+from services.common import PageResult
+ui.record_caption(PageResult(pd.DataFrame({"x": range(20)}), 10000, 1, 20, capped=True))
+ui.record_caption(PageResult(pd.DataFrame({"x": range(20)}), 37, 1, 20))
+""").run()
+    assert [c.value for c in at.caption] == ["显示第 1 到第 20 条记录, 总共超过 10,000 条记录，请缩小查询范围",
+                                             "显示第 1 到第 20 条记录, 总共 37 条记录"]

@@ -5,6 +5,7 @@ No time is asserted here: benchmarks print figures, tests check integrity.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import Counter, defaultdict
 
@@ -196,3 +197,21 @@ def test_enterprise_sizes_skewed_at_national_scale():
     assert sizes[0] == 2000 and max(sizes[1:]) <= 900
     assert 25 <= sum(sizes) / len(sizes) <= 35
     assert sorted(sizes)[len(sizes) // 2] < 25  # median well below the mean
+
+
+def test_audit_trail_has_a_row_per_application_step_by_its_account(tiny):
+    engine, summary = tiny
+    steps = rows(engine, "SELECT count(*) FROM workflow_step WHERE request_type = 'application'")[0][0]
+    assert summary["counts"]["audit_log"] == steps > 0
+    # each row by an account of the enterprise or person of its application, or the ministry's
+    wrong = rows(engine, """
+        SELECT count(*) FROM audit_log l JOIN application a ON a.id = l.object_id
+        LEFT JOIN app_user u ON u.id = l.actor_user_id
+        WHERE NOT ((l.actor_role = 'enterprise' AND u.role = 'enterprise' AND u.enterprise_id = a.enterprise_id
+                    AND l.actor_enterprise_id = a.enterprise_id)
+                OR (l.actor_role = 'applicant' AND u.role = 'applicant' AND u.person_id = a.person_id)
+                OR (l.actor_role = 'ministry' AND u.username = 'bench-ministry'))""")
+    assert wrong == [(0,)]
+    # the detail a real transition writes
+    (detail,) = rows(engine, "SELECT detail FROM audit_log WHERE action = 'report' LIMIT 1")[0]
+    assert json.loads(detail) == {"before": workflow.PENDING, "after": workflow.REPORTED}
