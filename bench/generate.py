@@ -38,7 +38,7 @@ from sqlalchemy import create_engine, event, insert, text
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-2026"
 # Bumped whenever the generator builds something new: `make bench` rebuilds a cached database of an older one.
-VERSION = 2  # 2: the audit log
+VERSION = 3  # 2: the audit log; 3: applications created as 个人申报 (file) in it, as the app writes them
 USERS = ("bench-ministry", "bench-largest", "bench-median", "bench-applicant")
 BATCH = 20_000
 
@@ -796,8 +796,10 @@ def audit_trail(conn) -> None:
         "object_id, detail) "
         "SELECT ws.at, CASE ws.actor_role WHEN 'enterprise' THEN eu.uid WHEN 'applicant' THEN pu.uid "
         "ELSE :ministry END, ws.actor_role, CASE ws.actor_role WHEN 'enterprise' THEN a.enterprise_id END, "
-        "ws.action, 'application', ws.request_id, "
-        "'{\"before\": \"' || coalesce(ws.from_status, '') || '\", \"after\": \"' || ws.to_status || '\"}' "
+        # an application is created by 个人申报 (audited as "file", with its business type), then moved by transitions
+        "CASE ws.action WHEN 'submit' THEN 'file' ELSE ws.action END, 'application', ws.request_id, "
+        "CASE ws.action WHEN 'submit' THEN '{\"business_type\": \"' || a.business_type || '\"}' "
+        "ELSE '{\"before\": \"' || coalesce(ws.from_status, '') || '\", \"after\": \"' || ws.to_status || '\"}' END "
         "FROM workflow_step ws JOIN application a ON a.id = ws.request_id "
         "LEFT JOIN bench_ent_user eu ON eu.ent = a.enterprise_id "
         "LEFT JOIN bench_person_user pu ON pu.pid = a.person_id "

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Enterprise, User, now
-from services.actor import MINISTRY, Actor
+from services import values
+from services.actor import MINISTRY, ROLE_LABELS, Actor
 from services.common import PageResult, end_of_day, fmt_dt, like_pattern, paged_ids, require_role, table
 from services.errors import InvalidInput
 
@@ -34,6 +35,44 @@ ACTION_LABELS = {
     "login_fail": "登录失败", "logout": "退出登录", "password_reset": "重置密码", "account_create": "创建账户",
     "account_disable": "停用账户", "account_enable": "启用账户",
 }
+
+
+OBJECT_LABELS = {
+    "application": "注册申请", "application_queue": "注册审批", "forced": "强制注销", "info_change": "企业重要信息修改",
+    "enterprise": "企业信息", "registration": "已注册人员", "penalty": "行政处罚", "attachment": "附件", "user": "账户",
+}
+ROLE_NAMES = {**ROLE_LABELS, "anonymous": "匿名"}
+DETAIL_KEYS = {"rows": "条数", "status": "状态", "reason": "原因", "category": "处罚类别", "business_type": "业务类别",
+               "role": "角色"}
+
+
+def describe(object_type: str, detail: str) -> str:
+    """详情 in words: 「待上报 → 已上报」 for a transition, 「条数：12」 for an export, as stored otherwise."""
+    from services import workflow  # workflow writes the audit rows: imported here, not at the top
+
+    try:
+        data = json.loads(detail or "{}")
+    except ValueError:
+        return detail or ""
+    if not isinstance(data, dict):
+        return detail
+    kind = object_type if object_type in workflow.STATUS_LABELS else workflow.APPLICATION
+    parts = []
+    if "after" in data:
+        before, after = data.pop("before", None), data.pop("after")
+        parts.append(f"{workflow.status_label(kind, before) or '（新建）'} → {workflow.status_label(kind, after)}")
+    if "status" in data:
+        data["status"] = workflow.status_label(kind, data["status"]) if data["status"] else "全部"
+    if "business_type" in data:
+        data["business_type"] = values.BUSINESS_TYPES.get(data["business_type"], data["business_type"])
+    if "role" in data:
+        data["role"] = ROLE_NAMES.get(data["role"], data["role"])
+    for field, change in (data.pop("changed", None) or {}).items():  # 修改基本信息: field by field
+        parts.append(f"{field}：{change['before']} → {change['after']}" if isinstance(change, dict) else f"{field}：{change}")
+    for key, value in data.items():
+        text = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+        parts.append(f"{DETAIL_KEYS.get(key, key)}：{text}")
+    return "；".join(parts)
 
 
 # The log grows by millions of rows a year: a list counts this far and then says "more than".
@@ -74,7 +113,8 @@ def list_audit(session: Session, actor: Actor, *, date_from: dt.date | None = No
                            .where(AuditLog.id.in_(page_ids)).order_by(*order)).all() if page_ids else []
     frame = table([{
         "时间": fmt_dt(log.at), "操作人": f"{name}（{username}）" if username else "系统/匿名",
-        "角色": log.actor_role, "企业": ent_name or "", "操作": ACTION_LABELS.get(log.action, log.action),
-        "对象": log.object_type, "对象编号": log.object_id, "详情": log.detail,
+        "角色": ROLE_NAMES.get(log.actor_role, log.actor_role), "企业": ent_name or "",
+        "操作": ACTION_LABELS.get(log.action, log.action), "对象": OBJECT_LABELS.get(log.object_type, log.object_type),
+        "对象编号": log.object_id, "详情": describe(log.object_type, log.detail),
     } for log, username, name, ent_name in rows], columns=AUDIT_COLUMNS)
     return PageResult(frame, min(total, COUNT_LIMIT), page, page_size, capped=total > COUNT_LIMIT)

@@ -408,13 +408,21 @@ def test_audit_log_newest_first_filtered_by_action_and_by_user(login, monkeypatc
     from services import audit as trail
 
     ministry, ent = actor(MIN), actor(ENT)
+    for _ in range(12):  # more than one page
+        db(lambda s: trail.audit(s, None, "login_fail", "user", ministry.user_id))
     db(lambda s: trail.audit(s, ent, "export", "application", rows=3))
     db(lambda s: trail.audit(s, ministry, "view_unmasked", "application", 1))
     at = no_exception(login(MIN, AUDIT))
     assert page_title(at) == "审计日志"
     frame = table(at)
     assert frame.iloc[0]["操作"] == "查看完整证件号码" and frame.iloc[1]["操作"] == "导出"  # newest first
-    assert record_caption(at)[2] == db(lambda s: s.scalar(select(func.count()).select_from(AuditLog)))
+    total = db(lambda s: s.scalar(select(func.count()).select_from(AuditLog)))
+    assert record_caption(at) == (1, min(10, total), total)
+    # as many rows as the page-size box says (it said 10 while the page showed 20)
+    assert total > 10 and at.selectbox(key="audit_size").value == 10 and len(frame) == 10
+    # in words, not codes
+    assert (frame.iloc[0]["角色"], frame.iloc[0]["对象"]) == ("部级版", "注册申请")
+    assert (frame.iloc[1]["角色"], frame.iloc[1]["详情"]) == ("企业版", "条数：3")
 
     at.selectbox(key="a_action").set_value("export")
     no_exception(submit(at, "audit_filters", "查询").click().run())

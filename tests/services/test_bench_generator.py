@@ -215,3 +215,10 @@ def test_audit_trail_has_a_row_per_application_step_by_its_account(tiny):
     # the detail a real transition writes
     (detail,) = rows(engine, "SELECT detail FROM audit_log WHERE action = 'report' LIMIT 1")[0]
     assert json.loads(detail) == {"before": workflow.PENDING, "after": workflow.REPORTED}
+    # an application's creation is 个人申报 ("file"), with its business type, as services.filing writes it
+    assert rows(engine, "SELECT count(*) FROM audit_log WHERE action = 'submit'") == [(0,)]
+    assert rows(engine, "SELECT count(*) FROM audit_log WHERE action = 'file'") == \
+        rows(engine, "SELECT count(*) FROM application")
+    mismatched = rows(engine, "SELECT count(*) FROM audit_log l JOIN application a ON a.id = l.object_id "
+                              "WHERE l.action = 'file' AND l.detail != '{\"business_type\": \"' || a.business_type || '\"}'")
+    assert mismatched == [(0,)]
