@@ -50,9 +50,11 @@ def expiry_horizons(counts: dict[int, int]) -> go.Figure:
 @functools.lru_cache(maxsize=512)
 def _staff_by_specialty(pairs: tuple[tuple[str, int], ...]) -> go.Figure:
     counts = [n for _, n in pairs]
+    # room right of the longest bar for its number: a four-digit count was cut to three at the edge
     return _simple_figure(dict(type="bar", x=counts, y=[name for name, _ in pairs], orientation="h",
-                               marker=dict(color="#2f6db5"), text=counts, textposition="outside"),
-                          "在册注册人员专业分布", xaxis=dict(title=dict(text="人数"), gridcolor="#eee"))
+                               marker=dict(color="#2f6db5"), text=counts, textposition="outside", cliponaxis=False),
+                          "在册注册人员专业分布", xaxis=dict(title=dict(text="人数"), gridcolor="#eee",
+                                                       range=[0, max(counts, default=0) * 1.15 or 1]))
 
 
 @functools.lru_cache(maxsize=512)
@@ -130,7 +132,7 @@ def _hbar(frame: pd.DataFrame, label: str, value: str, title: str, axis: str, co
 
 def registered_by_province(frame: pd.DataFrame) -> go.Figure:
     """Horizontal bars: registered engineers per province (columns 所在省, 人数; largest first)."""
-    return _hbar(frame, "所在省", "人数", "在册注册人员地区分布", "人数", "#2f6db5")
+    return _hbar(frame, "所在省", "人数", "在册注册人员地区分布", "人数", "#2f6db5", per_row=20)
 
 
 def registered_by_specialty(frame: pd.DataFrame) -> go.Figure:

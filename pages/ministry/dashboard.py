@@ -52,6 +52,11 @@ def _dashboard(province: str | None, specialty: str | None, date_from: dt.date, 
         frame = getattr(data, field)
         panels[field] = Panel(build(frame), None if frame.empty else pa.Table.from_pandas(frame, preserve_index=False),
                               None if frame.empty else exports.to_csv_bytes(frame))
+    for row in range(0, len(PANELS), 2):  # the two cards of a grid row as tall as the taller chart (31 provinces)
+        pair = [panels[field].figure for field, _, _ in PANELS[row:row + 2]]
+        height = max(fig.layout.height or charts.DASHBOARD_HEIGHT for fig in pair)
+        for fig in pair:
+            fig.update_layout(height=height)
     return data, panels
 
 

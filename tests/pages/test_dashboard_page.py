@@ -119,3 +119,20 @@ def test_a_reversed_period_is_refused_with_a_message(dashboard):
     no_exception(at)
     assert any("开始日期不能晚于结束日期" in e for e in errors(at))
     assert charts(at) == []
+
+
+def test_the_two_charts_of_a_row_are_equally_tall(dashboard, monkeypatch):
+    """At national scale the province chart grows for 31 names; its neighbour grows with it, so the cards line up."""
+    import json
+
+    import streamlit as st
+
+    from services import dashboards as service
+
+    monkeypatch.setattr(service, "registered_by_province", lambda s, a, **kw: pd.DataFrame(
+        [(f"省{i}", 1000 - i) for i in range(31)], columns=service.PROVINCE_COLUMNS))
+    st.cache_resource.clear()  # the page keeps its panels for 5 minutes
+    at = no_exception(dashboard.run())
+    heights = [json.loads(chart.proto.spec)["layout"]["height"] for chart in charts(at)]
+    assert heights[0] >= 31 * 18
+    assert all(heights[i] == heights[i + 1] for i in range(0, len(heights), 2)), heights

@@ -168,8 +168,19 @@ def test_home_page_charts():
     assert list(bar.y) == ["市政公用工程", "房屋建筑工程"] and list(bar.x) == [48, 265]  # largest on top
     assert list(bar.text) == ["48", "265"] or list(bar.text) == [48, 265]
     assert fig.layout.xaxis.title.text == "人数" and fig.layout.font.family == charts.FONT
+    # the longest bar's number is drawn whole: the axis goes past it and the label may leave the plot area
+    assert fig.layout.xaxis.range[1] >= 265 * 1.1 and bar.cliponaxis is False
     fig = charts.expiry_horizons({30: 1, 60: 2, 90: 3})
     assert _title(fig) == "注册即将到期人数"
     (bar,) = fig.data
     assert list(bar.x) == ["30 天内", "60 天内", "90 天内"] and list(bar.y) == [1, 2, 3]
     assert list(bar.marker.color) == ["#c0392b", "#e67e22", "#f1c40f"]
+
+
+def test_provinces_get_room_for_every_name():
+    """31 provinces at national scale: the chart grows so that each bar keeps its label."""
+    few = charts.registered_by_province(pd.DataFrame([("北京市", 5), ("广东省", 9)], columns=d.PROVINCE_COLUMNS))
+    all_31 = charts.registered_by_province(pd.DataFrame([(f"省{i}", 100 - i) for i in range(31)],
+                                                        columns=d.PROVINCE_COLUMNS))
+    assert few.layout.height == charts.DASHBOARD_HEIGHT
+    assert all_31.layout.height >= 31 * 18
