@@ -28,6 +28,7 @@ import os
 import random
 import sys
 import time
+from services.kernel.dates import anniversary
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -149,13 +150,6 @@ def _org_check(body: str) -> str:
     total = sum(int(c, 36) * w for c, w in zip(body, _ORG_WEIGHTS))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 @lru_cache(maxsize=None)
@@ -519,8 +513,8 @@ class Generator:
         return _EDUCATIONS[_bisect(_EDU_CUM, self.rng.random() * _EDU_CUM[-1])]
 
     def birth(self, youngest: int, oldest: int) -> dt.date:
-        start = add_years(self.today, -oldest - 1) + dt.timedelta(days=1)
-        end = add_years(self.today, -youngest)
+        start = anniversary(self.today, -oldest - 1) + dt.timedelta(days=1)
+        end = anniversary(self.today, -youngest)
         return start + dt.timedelta(days=self.rng.randrange((end - start).days + 1))
 
     def reg_no(self, pc: str) -> str:
@@ -543,24 +537,24 @@ class Generator:
         else:
             offset = rng.randint(91, 3 * 365 - 3)
         valid_to = today + dt.timedelta(days=offset)
-        valid_from = add_years(valid_to, -3) + dt.timedelta(days=1)
+        valid_from = anniversary(valid_to, -3) + dt.timedelta(days=1)
         for _ in range(50):
             birth, education = self.birth(30, 64), self.education()
-            earliest = add_years(dt.date(birth.year + education[2], 7, 1), 3) + dt.timedelta(days=90)
+            earliest = anniversary(dt.date(birth.year + education[2], 7, 1), 3) + dt.timedelta(days=90)
             if valid_from >= earliest:
                 break
         else:
             birth, education = self.birth(45, 55), _EDUCATIONS[2]
-            earliest = add_years(dt.date(birth.year + education[2], 7, 1), 3) + dt.timedelta(days=90)
+            earliest = anniversary(dt.date(birth.year + education[2], 7, 1), 3) + dt.timedelta(days=90)
         most = 0
-        while most < 4 and add_years(valid_from, -3 * (most + 1)) >= earliest:
+        while most < 4 and anniversary(valid_from, -3 * (most + 1)) >= earliest:
             most += 1
         renewals = rng.randint(min(most, 1), most)
-        initial = add_years(valid_from, -3 * renewals)
+        initial = anniversary(valid_from, -3 * renewals)
         person = self.person(birth, education, ent["pc"])
         s1, s2 = self.specialties()
         self.certificate(person, max(initial - dt.timedelta(days=rng.randint(75, 1000)),
-                                     add_years(person["graduation_date"], 2)), s1)
+                                     anniversary(person["graduation_date"], 2)), s1)
         # Where the person first registered: 12% moved here by a change of employer (BG-DW).
         origin = ent
         window_first = valid_from + dt.timedelta(days=30)
@@ -582,7 +576,7 @@ class Generator:
                          reg_id=reg_id, specialties=spec)
         last = initial
         for k in range(1, renewals + 1):
-            end = add_years(initial, 3 * k) - dt.timedelta(days=rng.randint(15, 30))
+            end = anniversary(initial, 3 * k) - dt.timedelta(days=rng.randint(15, 30))
             self.application(person, origin, "YX", "approved",
                              self.timeline(self.paths.app["approved"], end_day=end), reg_id=reg_id, specialties=spec)
             last = end
@@ -714,7 +708,7 @@ class Generator:
                 "reason": f"经查，{person['name']}在{project}监理工作中违反执业规定。", "legal_basis": basis,
                 "party_name": person["name"], "party_code": person["id_number"], "legal_rep": "", "result": result,
                 "decision_date": day, "authority": authority,
-                "publish_until": add_years(day, 3 if category == "责令停止执业" else 1),
+                "publish_until": anniversary(day, 3 if category == "责令停止执业" else 1),
                 "region_code": ent["pc"] + "0000", "reg_no": reg["reg_no"], "enterprise_at_time": ent["name"],
                 "project_name": project, "notice_no": f"{prefix}告字{key[len(prefix):]}{self.doc_numbers[key]}号",
                 "bad_behaviour_code": code, "effective_from": effective_from, "effective_to": effective_to,
@@ -838,7 +832,7 @@ def generate(url: str, scale: str | Scale = "national", *, seed: int = 1, today:
     if url.startswith("sqlite:///"):
         os.environ.setdefault("DATA_DIR", str(Path(url.removeprefix("sqlite:///")).resolve().parent))
     from db.engine import reset_engines
-    from db.models import now
+    from services.kernel.clock import now
     from services.setup import migrate
 
     reset_engines()

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from services.kernel import clock
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 APP = str(ROOT / "app.py")
@@ -208,7 +210,7 @@ def ensure_databases(regenerate: bool) -> dict:
                        "--scale", "national"]
             out = subprocess.run(cmd, cwd=ROOT, env=_child_env(scale), check=True, stdout=subprocess.PIPE,
                                  text=True).stdout
-            info = {"seconds": round(time.perf_counter() - started, 1), "built_on": dt.date.today().isoformat(),
+            info = {"seconds": round(time.perf_counter() - started, 1), "built_on": clock.today().isoformat(),
                     "generator": GENERATOR_VERSION,
                     "output": out.strip().splitlines()}
             meta.write_text(json.dumps(info, ensure_ascii=False, indent=1))
@@ -504,7 +506,7 @@ def _probe(username: str) -> dict:
 
     from db.models import Application, Person, Registration, User
     from services import workflow
-    from services.common import today
+    from services.kernel.clock import today
 
     from services import transaction
     with transaction() as s:
@@ -664,7 +666,7 @@ def build_report(facts: dict, pages: dict, services: dict, wall: float) -> dict:
                     "error": cur.get("error") or base.get("error"),
                 })
     return {
-        "date": dt.date.today().isoformat(), "wall_s": round(wall, 1), "targets": TARGETS,
+        "date": clock.today().isoformat(), "wall_s": round(wall, 1), "targets": TARGETS,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "sqlite": services["national"].get("sqlite_version")},
         "databases": facts, "floor_ms": {"demo": demo["floor_ms"], "national": nat["floor_ms"]},

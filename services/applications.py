@@ -14,13 +14,11 @@ from services import values
 from services import workflow
 from services.actor import ENTERPRISE, Actor
 from services.audit import audit
-from services.common import (
-    EXPORT_LIMIT, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped, in_order, like_pattern, paged_ids,
-    require_role, scope, specialties_text, table, today,
-)
+from services.common import EXPORT_LIMIT, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped, in_order, like_pattern, paged_ids, require_role, scope, specialties_text, table
 from services.errors import InvalidInput
 from services.masking import mask_id_number, mask_phone
 from services.validators import normalize_id_number
+from services.kernel.clock import today
 
 LIST_COLUMNS = ["序号", "证件号码", "姓名", "所在省", "所在城市", "业务类别", "申报专业", "性别",
                 "执业单位名称", "状态", "申请时间", "上报时间"]

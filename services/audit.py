@@ -7,11 +7,12 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditLog, Enterprise, User, now
+from db.models import AuditLog, Enterprise, User
 from services import values
 from services.actor import MINISTRY, ROLE_LABELS, Actor
 from services.common import PageResult, end_of_day, fmt_dt, like_pattern, paged_ids, require_role, table
 from services.errors import InvalidInput
+from services.kernel.clock import now
 
 
 def audit(session: Session, actor: Actor | None, action: str, object_type: str,

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import CHINA_TZ, Enterprise, Person, User, now
+from db.models import Enterprise, Person, User
 from services.actor import ENTERPRISE, Actor
 from services.audit import audit
+from services.kernel.clock import from_timestamp, now
 
 MAX_FAILED_LOGINS = 5
 THROTTLE_MINUTES = 15
@@ -125,7 +126,7 @@ def get_actor(session: Session, username: str | None, *, logged_in_at: dt.dateti
 def cookie_issued_at(token: dict) -> dt.datetime:
     """When the library issued a re-authentication cookie: its expiry minus its lifetime, in the
     naive China time the database stores (not the server's own time zone)."""
-    expires = dt.datetime.fromtimestamp(token["exp_date"], CHINA_TZ).replace(tzinfo=None)
+    expires = from_timestamp(token["exp_date"])
     return expires - dt.timedelta(days=COOKIE_DAYS)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from db.engine import data_dir, database_url
+from services.kernel import clock
 
 DB_FILE = "database.sqlite"
 DUMP_FILE = "database.dump"
@@ -40,7 +41,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> None:
 def backup(target_root: Path | None = None) -> Path:
     """Write one backup folder and return it."""
     url = make_url(database_url())
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.stamp("%Y%m%d-%H%M%S")
     target = (target_root or data_dir() / "backups") / stamp
     target.mkdir(parents=True, exist_ok=False)
     if url.get_backend_name() == "sqlite":

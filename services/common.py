@@ -8,7 +8,6 @@ import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from db.models import now
 from services.values import SPECIALTY_NAMES
 from services.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
 from services.errors import NotFound, PermissionDenied
@@ -156,6 +155,3 @@ def fmt_date(value: dt.date | None) -> str:
 def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
 
-
-def today() -> dt.date:
-    return now().date()

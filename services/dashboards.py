@@ -28,12 +28,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from db.models import (Application, Enterprise, Penalty, Registration, StatApplicationMonth, StatDecision, StatMeta,
-                       StatRegistrationMonth)
+from db.models import Application, Enterprise, Penalty, Registration, StatApplicationMonth, StatDecision, StatMeta, StatRegistrationMonth
 from services import deadlines, values, workflow
 from services.actor import MINISTRY, Actor
-from services.common import end_of_day, require_role, today
+from services.common import end_of_day, require_role
 from services.errors import InvalidInput
+from services.kernel.clock import today
+from services.kernel.dates import add_months, month_key, round_half_up
 
 # Application status groups shown on the charts (domain.md §6.2).
 OPEN = "办理中"
@@ -106,12 +107,12 @@ class Dashboard:
 
 def default_range(day: dt.date) -> tuple[dt.date, dt.date]:
     """The last 12 months: from the first day of the month 11 months back, up to `day`."""
-    return _add_months(day.replace(day=1), -11), day
+    return add_months(day.replace(day=1), -11), day
 
 
 def resolve_range(filters: DashboardFilter, day: dt.date | None = None) -> tuple[dt.date, dt.date]:
     default_from, default_to = default_range(day or today())
-    start = filters.date_from or (_add_months(filters.date_to.replace(day=1), -11) if filters.date_to
+    start = filters.date_from or (add_months(filters.date_to.replace(day=1), -11) if filters.date_to
                                   else default_from)
     end = filters.date_to or default_to
     if start > end:
@@ -130,11 +131,6 @@ def _check(actor: Actor, filters: DashboardFilter) -> None:
     require_role(actor, MINISTRY)
     _validate(filters)
     resolve_range(filters)  # a reversed range is refused by every chart, not only the time-based ones
-
-
-def _add_months(first: dt.date, months: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _month_key(col):
@@ -283,7 +279,7 @@ def _direct_expiries_by_month(session: Session, filters: DashboardFilter) -> pd.
     day = today()
     first = day.replace(day=1)
     inner = (_active_registrations(filters, day, _month_key(Registration.valid_to).label("month"))
-             .where(Registration.valid_to < _add_months(first, EXPIRY_MONTHS)).subquery())
+             .where(Registration.valid_to < add_months(first, EXPIRY_MONTHS)).subquery())
     counts = dict(session.execute(select(inner.c.month, func.count()).group_by(inner.c.month)).all())
     return _expiry_frame(first, counts)
 
@@ -420,7 +416,7 @@ def _province_frame(rows) -> pd.DataFrame:
 
 
 def _expiry_frame(first: dt.date, counts: dict[int, int]) -> pd.DataFrame:
-    keys = [m.year * 100 + m.month for m in (_add_months(first, i) for i in range(EXPIRY_MONTHS))]
+    keys = [m.year * 100 + m.month for m in (add_months(first, i) for i in range(EXPIRY_MONTHS))]
     return pd.DataFrame([(_month_label(k), int(counts.get(k, 0))) for k in keys], columns=EXPIRY_COLUMNS)
 
 
@@ -440,9 +436,10 @@ def _processing_frame(durations: dict[tuple[str, str], dict[int, int]]) -> pd.Da
         limit = values.ACCEPTANCE_DAYS if stage == STAGE_ACCEPTANCE else values.DECISION_DAYS.get(btype, 20)
         total = sum(counts.values())
         over = sum(n for days, n in counts.items() if days > limit)
-        mean = sum(days * n for days, n in counts.items()) / total
+        # Rounded half up, exactly, as the screen promises: a mean of 1.75 days shows 1.8, of 1.25 shows 1.3.
+        mean = round_half_up(sum(days * n for days, n in counts.items()), total, 1)
         out.append((stage, values.BUSINESS_TYPES.get(btype, btype), total, float(_weighted_median(counts)),
-                    round(mean, 1), limit, over, round(over / total, 3)))
+                    mean, limit, over, round_half_up(over, total, 3)))
     return pd.DataFrame(out, columns=PROCESSING_COLUMNS)
 
 
@@ -462,10 +459,6 @@ _STAGE_NAMES = {1: STAGE_ACCEPTANCE, 2: STAGE_DECISION}
 _CALENDAR_KEY = "working_day_calendar"
 
 
-def _key(day: dt.date) -> int:
-    return day.year * 100 + day.month
-
-
 def _any_between(session: Session, column, lo: dt.datetime, hi: dt.datetime, *conditions) -> bool:
     if lo >= hi:
         return False
@@ -479,17 +472,17 @@ def _split_range(session: Session, start: dt.date, end: dt.date, column, *condit
     lo, hi = _start_of_day(start), end_of_day(end)
     first, last = start.replace(day=1), end.replace(day=1)
     head = _any_between(session, column, _start_of_day(first), lo, *conditions)
-    tail = _any_between(session, column, hi, _start_of_day(_add_months(last, 1)), *conditions)
+    tail = _any_between(session, column, hi, _start_of_day(add_months(last, 1)), *conditions)
     if first == last:
-        return (None, [(lo, hi)]) if head or tail else ((_key(first), _key(first)), [])
+        return (None, [(lo, hi)]) if head or tail else ((month_key(first), month_key(first)), [])
     direct = []
     if head:
-        direct.append((lo, _start_of_day(_add_months(first, 1))))
-        first = _add_months(first, 1)
+        direct.append((lo, _start_of_day(add_months(first, 1))))
+        first = add_months(first, 1)
     if tail:
         direct.append((_start_of_day(last), hi))
-        last = _add_months(last, -1)
-    return ((_key(first), _key(last)) if first <= last else None), direct
+        last = add_months(last, -1)
+    return ((month_key(first), month_key(last)) if first <= last else None), direct
 
 
 def _application_counts(session: Session, filters: DashboardFilter) -> dict[tuple[int, str, str], int]:
@@ -613,13 +606,13 @@ def _registration_pairs(session: Session, filters: DashboardFilter, day: dt.date
     after this one), counted per the chosen keys: aggregate for the months after this one, rows
     for the rest of this month."""
     first = day.replace(day=1)
-    after = _add_months(first, 1)
+    after = add_months(first, 1)
     t = StatRegistrationMonth
     keys = [c for c, on in ((t.month, by_month), (t.province, by_province), (t.specialty1, by_pair),
                             (t.specialty2, by_pair)) if on]
-    stmt = select(*keys, func.sum(t.n)).where(t.month >= _key(after))
+    stmt = select(*keys, func.sum(t.n)).where(t.month >= month_key(after))
     if months_ahead is not None:
-        stmt = stmt.where(t.month < _key(_add_months(first, months_ahead)))
+        stmt = stmt.where(t.month < month_key(add_months(first, months_ahead)))
     if filters.province:
         stmt = stmt.where(t.province == filters.province)
     if filters.specialty:

@@ -22,13 +22,12 @@ from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
 
 from db.engine import data_dir
-from db.models import (
-    Application, Attachment, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person,
-    QualificationCertificate, Registration, Specialty, User, WorkflowStep, now,
-)
+from db.models import Application, Attachment, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person, QualificationCertificate, Registration, Specialty, User, WorkflowStep
 from services import values, workflow
 from services.actor import APPLICANT, ENTERPRISE, MINISTRY
 from services.passwords import hash_password
+from services.kernel.clock import now
+from services.kernel.dates import anniversary
 
 DEMO_PASSWORD = "demo-pass-2026"
 MINISTRY_NAME = "住房和城乡建设部执业资格注册中心"
@@ -220,13 +219,6 @@ _PENALTY_KINDS = [_SAFETY, _QUALITY, _DOUBLE_JOB, _LENT_SEAL, _NO_CHANGE, _OUT_O
 
 
 # --- small pure helpers -----------------------------------------------------------------------
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
 
 def _add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
@@ -459,13 +451,13 @@ class _Demo:
         return self.rng.choices(values.CITIES, weights)[0]
 
     def _birth(self, youngest: int, oldest: int) -> dt.date:
-        start = _add_years(self.today, -oldest - 1) + dt.timedelta(days=1)
-        end = _add_years(self.today, -youngest)
+        start = anniversary(self.today, -oldest - 1) + dt.timedelta(days=1)
+        end = anniversary(self.today, -youngest)
         return start + dt.timedelta(days=self.rng.randrange((end - start).days + 1))
 
     def _education(self, birth: dt.date) -> str:
         # Since 2020 the exam asks for 专科 or above, so younger people have no 中专 or less.
-        young = birth > _add_years(self.today, -38)
+        young = birth > anniversary(self.today, -38)
         options = {k: w for k, w in _EDUCATION_WEIGHTS.items() if not (young and _GRADUATION_AGE[k] < 21)}
         return self.rng.choices(list(options), list(options.values()))[0]
 
@@ -499,6 +491,7 @@ class _Demo:
             province=values.PROVINCES[home[0]], city=home[1], school=school,
             graduation_date=dt.date(birth.year + _GRADUATION_AGE[education], 7, 1), education=education,
             degree=degree, major=rng.choice(_MAJORS[major_for]), title=title, phone=self._mobile(), cpd_hours=cpd,
+            created_at=now(),
         )
 
     def _id_number(self, division: str, birth: dt.date, gender: str) -> str:
@@ -549,11 +542,11 @@ class _Demo:
             return {}
         overrides: dict = {"extras": False}
         if i == 8:  # turns 65 within a month and files for 注销
-            overrides["birth"] = _add_years(self.today + dt.timedelta(days=30), -65)
+            overrides["birth"] = anniversary(self.today + dt.timedelta(days=30), -65)
         elif i == 9:  # turns 65 before the renewal can be decided
-            overrides["birth"] = _add_years(self.today + dt.timedelta(days=75), -65)
+            overrides["birth"] = anniversary(self.today + dt.timedelta(days=75), -65)
         elif i == 28:  # retired: the approved forced deregistration
-            overrides["birth"] = _add_years(self.today - dt.timedelta(days=200), -61)
+            overrides["birth"] = anniversary(self.today - dt.timedelta(days=200), -61)
         if i in (18, 22, 23, 24):  # will ask for a second specialty
             overrides["specialties"] = ("01", None)
         return overrides
@@ -572,11 +565,11 @@ class _Demo:
                      education: str | None = None, gender: str | None = None, name: str | None = None) -> Person:
         # The exam comes at least 2 years after graduation, so the young get shorter studies.
         education = education or self._education(birth)
-        if _add_years(dt.date(birth.year + _GRADUATION_AGE[education], 7, 1), 2) > self.today - dt.timedelta(days=200):
+        if anniversary(dt.date(birth.year + _GRADUATION_AGE[education], 7, 1), 2) > self.today - dt.timedelta(days=200):
             education = "大学专科"
         person = self._person(birth, education, home=home, gender=gender, name=name, cpd_low=True)
-        issued = _add_years(self.today, -issued_years_ago) - dt.timedelta(days=self.rng.randint(30, 300))
-        self.cert_issue[person] = max(issued, _add_years(person.graduation_date, 2))
+        issued = anniversary(self.today, -issued_years_ago) - dt.timedelta(days=self.rng.randint(30, 300))
+        self.cert_issue[person] = max(issued, anniversary(person.graduation_date, 2))
         return person
 
     def _reg_serial(self, province_code: str) -> int:
@@ -592,25 +585,25 @@ class _Demo:
         rng = self.rng
         ent = self.enterprises[index]
         valid_to = self.today + dt.timedelta(days=offset)
-        valid_from = _add_years(valid_to, -values.VALIDITY_YEARS) + dt.timedelta(days=1)
+        valid_from = anniversary(valid_to, -values.VALIDITY_YEARS) + dt.timedelta(days=1)
         for _ in range(100):
             b = birth or self._birth(30, 64)
             education = self._education(b)
             # exam and first registration at least about 3 years after graduation
-            earliest = _add_years(dt.date(b.year + _GRADUATION_AGE[education], 7, 1), 3) + dt.timedelta(days=90)
+            earliest = anniversary(dt.date(b.year + _GRADUATION_AGE[education], 7, 1), 3) + dt.timedelta(days=90)
             if valid_from >= earliest:
                 break
         else:
             raise RuntimeError("no feasible registration history")
         most = 0
-        while most < 4 and _add_years(valid_from, -values.VALIDITY_YEARS * (most + 1)) >= earliest:
+        while most < 4 and anniversary(valid_from, -values.VALIDITY_YEARS * (most + 1)) >= earliest:
             most += 1
         renewals = rng.randint(0, most)
-        initial = _add_years(valid_from, -values.VALIDITY_YEARS * renewals)
+        initial = anniversary(valid_from, -values.VALIDITY_YEARS * renewals)
         s1, s2 = specialties or self._specialties()
         person = self._person(b, education, home=self._home_city(self.ent_province[ent]), major_for=s1)
         self.cert_issue[person] = max(initial - dt.timedelta(days=rng.randint(75, 1000)),
-                                      _add_years(person.graduation_date, 2))
+                                      anniversary(person.graduation_date, 2))
         origin, added = None, False
         # Room in the current window for an approved change (BG) before today.
         if extras and valid_from + dt.timedelta(days=30) <= min(self.today - dt.timedelta(days=20),
@@ -766,7 +759,7 @@ class _Demo:
         path = _PATHS[workflow.APPROVED]
         for k in range(1, st.renewals + 1):
             # filed more than 30 days before expiry, decided before the new window starts
-            end = _add_years(st.initial, values.VALIDITY_YEARS * k) - dt.timedelta(days=self.rng.randint(15, 30))
+            end = anniversary(st.initial, values.VALIDITY_YEARS * k) - dt.timedelta(days=self.rng.randint(15, 30))
             self._application(person, first_ent, "YX", path, self._timeline(path, end_day=end),
                               reg=reg, specialties=before)
         if st.origin or st.added_specialty:
@@ -883,7 +876,7 @@ class _Demo:
         renamed_on = self.renamed_at.date()
         path = _PATHS[workflow.APPROVED]
         for st in self.staff[4]:
-            windows = [_add_years(st.initial, values.VALIDITY_YEARS * k) for k in range(st.renewals + 1)]
+            windows = [anniversary(st.initial, values.VALIDITY_YEARS * k) for k in range(st.renewals + 1)]
             clash = any(abs((w - renamed_on).days) < 90 for w in windows)
             if st.initial > renamed_on or st.origin or st.added_specialty or clash:
                 continue
@@ -997,7 +990,7 @@ class _Demo:
 
     def _penalties(self) -> list[Penalty]:
         rng = self.rng
-        three_years_ago = _add_years(self.today, -3)
+        three_years_ago = anniversary(self.today, -3)
 
         def some_day(st: _Staff) -> dt.date:
             low = max(st.initial + dt.timedelta(days=60), three_years_ago)
@@ -1093,7 +1086,7 @@ class _Demo:
             decision_no=self._doc_no(numbers, prefix + "字", day.year), case_name=case, category=kind.category,
             reason=reason, legal_basis=kind.legal_basis, party_name=name, party_code=person.id_number, result=result,
             decision_date=day, authority=authority,
-            publish_until=_add_years(day, publish_years) if publish_years else _add_months(day, 6),
+            publish_until=anniversary(day, publish_years) if publish_years else _add_months(day, 6),
             region_code=province_code + "0000", reg_no=st.reg.reg_no,
             enterprise_at_time=self._enterprise_name_at(ent, dt.datetime.combine(day, dt.time(10))),
             project_name=project, notice_no=self._doc_no(numbers, prefix + "告字", notice_day.year),

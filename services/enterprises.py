@@ -16,6 +16,7 @@ from services.applications import list_steps
 from services.audit import audit
 from services.common import fmt_dt, get_scoped, require_role, scope, table
 from services.errors import ConcurrentModification, InvalidInput, NotFound
+from services.kernel.clock import now
 from services.validators import credit_code_error, normalize_credit_code, normalize_phone, phone_error
 
 REGISTRY_CHANGED = "企业名称或统一社会信用代码发生变化，请及时提交企业重要信息修改！"
@@ -141,7 +142,7 @@ def request_info_change(session: Session, actor: Actor, *, new_name: str, new_cr
         raise InvalidInput({"统一社会信用代码": "该统一社会信用代码已被其他企业使用"})
     req = InfoChangeRequest(enterprise_id=ent.id, old_name=ent.name, old_credit_code=ent.credit_code,
                             new_name=new_name, new_credit_code=new_code, reason=reason.strip(),
-                            status=workflow.INITIAL_STATUS[workflow.INFO_CHANGE])
+                            status=workflow.INITIAL_STATUS[workflow.INFO_CHANGE], created_at=now())
     session.add(req)
     session.flush()
     workflow.record_step(session, actor, workflow.INFO_CHANGE, req.id, "submit", None, req.status, req.reason)

@@ -11,15 +11,16 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration, now
+from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration
 from services import deadlines, uploads, values, workflow
 from services.actor import APPLICANT, Actor
 from services.applications import _business_label
 from services.audit import audit
-from services.common import fmt_date, fmt_dt, get_scoped, like_pattern, require_role, specialties_text, table, today
+from services.common import fmt_date, fmt_dt, get_scoped, like_pattern, require_role, specialties_text, table
 from services.errors import InvalidInput
 from services.registrations import _suspended_person_ids, registration_state
 from services.validators import age_on
+from services.kernel.clock import now, today
 
 # Continuing-education hours (domain.md §3.3)
 CPD_RENEWAL_HOURS = 96
@@ -277,7 +278,8 @@ def _store_files(session: Session, actor: Actor, app_id: int, checked: dict) -> 
     for type_code, c in checked.items():
         session.add(Attachment(request_type=workflow.APPLICATION, request_id=app_id, type_code=type_code,
                                original_name=c.original_name, content_type=c.content_type, size=len(c.data),
-                               stored_name=uploads.store_file(c), uploaded_by=actor.user_id))
+                               stored_name=uploads.store_file(c), uploaded_at=now(),
+                               uploaded_by=actor.user_id))
 
 
 def resubmit_application(session: Session, actor: Actor, *, application_id, note: str,

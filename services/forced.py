@@ -11,9 +11,9 @@ from services import uploads, workflow
 from services.actor import ENTERPRISE, Actor
 from services.applications import list_steps
 from services.audit import audit
-from services.common import (PageResult, fmt_dt, get_scoped, like_pattern, paged, require_role, scope,
-                             specialties_text, table)
+from services.common import PageResult, fmt_dt, get_scoped, like_pattern, paged, require_role, scope, specialties_text, table
 from services.errors import InvalidInput
+from services.kernel.clock import now
 from services.masking import mask_id_number
 from services.validators import normalize_id_number
 
@@ -114,14 +114,15 @@ def request_forced_deregistration(session: Session, actor: Actor, *, registratio
         raise InvalidInput({"待强制注销人员": "该人员已有办理中的强制注销申请"})
     req = ForcedDeregistration(enterprise_id=actor.enterprise_id, registration_id=reg.id, person_id=reg.person_id,
                                reason=reason, reason_detail=(reason_detail or "").strip(),
-                               attachment_type=attachment_type, status=workflow.INITIAL_STATUS[workflow.FORCED])
+                               attachment_type=attachment_type, status=workflow.INITIAL_STATUS[workflow.FORCED],
+                               created_at=now())
     session.add(req)
     session.flush()
     workflow.record_step(session, actor, workflow.FORCED, req.id, "submit", None, req.status, req.reason)
     session.add(Attachment(request_type=workflow.FORCED, request_id=req.id, type_code=attachment_type,
                            original_name=checked.original_name, content_type=checked.content_type,
                            size=len(checked.data), stored_name=uploads.store_file(checked),
-                           uploaded_by=actor.user_id))
+                           uploaded_at=now(), uploaded_by=actor.user_id))
     audit(session, actor, "create", "forced", req.id, reason=reason)
     return req.id
 

@@ -13,12 +13,10 @@ from services import values
 from services import workflow
 from services.actor import Actor
 from services.audit import audit
-from services.common import (
-    EXPORT_LIMIT, PageResult, fmt_date, fmt_dt, get_scoped, in_order, like_pattern, paged_ids, scope,
-    specialties_text, table, today,
-)
+from services.common import EXPORT_LIMIT, PageResult, fmt_date, fmt_dt, get_scoped, in_order, like_pattern, paged_ids, scope, specialties_text, table
 from services.masking import mask_id_number
 from services.validators import normalize_id_number
+from services.kernel.clock import today
 
 # Derived registration states (domain.md §6.3) shown on 已注册人员.
 STATE_ACTIVE = "有效"

@@ -14,17 +14,16 @@ import pandas as pd
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import (Application, Enterprise, ForcedDeregistration, InfoChangeRequest, Person, Registration,
-                       WorkflowStep, now)
+from db.models import Application, Enterprise, ForcedDeregistration, InfoChangeRequest, Person, Registration, WorkflowStep
 from services import deadlines, values, workflow
 from services.actor import MINISTRY, Actor
 from services.applications import AttachmentInfo, _business_label, list_attachments
 from services.audit import audit
-from services.common import (EXPORT_LIMIT, PAGE_SIZES, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped,
-                             in_order, like_pattern, paged, paged_ids, require_role, specialties_text, table,
-                             today)
+from services.common import EXPORT_LIMIT, PAGE_SIZES, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped, in_order, like_pattern, paged, paged_ids, require_role, specialties_text, table
 from services.errors import InvalidInput, ServiceError
 from services.masking import mask_id_number
+from services.kernel.clock import now, today
+from services.kernel.dates import validity_end
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
 QUEUE_STATUSES = [workflow.REPORTED, workflow.ACCEPTED, workflow.UNDER_REVIEW, workflow.CORRECTION,
@@ -255,13 +254,6 @@ def _last_step_time(session: Session, app_id: int) -> dt.datetime:
         .order_by(WorkflowStep.id.desc()).limit(1)).scalar_one()
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _province_code(province: str) -> str:
     return next((code for code, name in values.PROVINCES.items() if name == province), "11")
 
@@ -299,7 +291,7 @@ def _apply_approval(session: Session, app: Application) -> int:
         reg = Registration(person_id=app.person_id, enterprise_id=app.enterprise_id, reg_no=reg_no,
                            cert_no=_new_cert_no(session, reg_no, day), specialty1=app.specialty1,
                            specialty2=app.specialty2, valid_from=day,
-                           valid_to=_add_years(day, validity) - dt.timedelta(days=1), status=workflow.REG_ACTIVE)
+                           valid_to=validity_end(day, validity), status=workflow.REG_ACTIVE)
         session.add(reg)
         session.flush()
         app.registration_id = reg.id
@@ -308,7 +300,7 @@ def _apply_approval(session: Session, app: Application) -> int:
     app.registration_id = reg.id
     if app.business_type == "YX":  # a new period right after the old one
         reg.valid_from = max(reg.valid_to + dt.timedelta(days=1), day)
-        reg.valid_to = _add_years(reg.valid_from, validity) - dt.timedelta(days=1)
+        reg.valid_to = validity_end(reg.valid_from, validity)
     elif app.business_type == "BG":  # employer or specialties change; the expiry stays
         reg.enterprise_id = app.enterprise_id
         if app.change_kind == "BG-ZY":

@@ -15,8 +15,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Person, Registration
-from services.common import fmt_date, specialties_text, today
+from services.common import fmt_date, specialties_text
 from services.errors import InvalidInput
+from services.kernel.clock import today
 from services.registrations import (
     STATE_ACTIVE, STATE_EXPIRING, _suspended_person_ids, registration_state,
 )

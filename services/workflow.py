@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Application, ForcedDeregistration, InfoChangeRequest, WorkflowStep, now
+from db.models import Application, ForcedDeregistration, InfoChangeRequest, WorkflowStep
 from services.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
 from services.audit import audit
 from services.errors import ConcurrentModification, InvalidInput, InvalidTransition
+from services.kernel.clock import now
 
 APPLICATION = "application"
 FORCED = "forced"

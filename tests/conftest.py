@@ -7,6 +7,7 @@ where a missing PostgreSQL fails the run.
 """
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import os
 import shutil
@@ -14,14 +15,39 @@ import uuid
 from pathlib import Path
 
 import pytest
+import time_machine
 from pytest_postgresql import factories
 
 os.environ.setdefault("BCRYPT_ROUNDS", "4")  # fast hashes in tests; production keeps 12
 os.environ.setdefault("COOKIE_KEY", "test-cookie-key-" + "x" * 40)
 
 DEMO_PASSWORD = "demo-pass-2026"
+# APP_TEST_NOW=2028-02-29T08:00:00+00:00 runs the whole session from that moment (the clock ticks on),
+# demo data included: `make test` sweeps the suites over the dates that matter (Makefile, SWEEP).
+TEST_NOW = os.environ.get("APP_TEST_NOW")
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI") == "true"
+
+
+def pytest_configure(config):
+    if TEST_NOW:
+        moment = dt.datetime.fromisoformat(TEST_NOW)
+        if moment.tzinfo is None:
+            raise pytest.UsageError("APP_TEST_NOW needs a UTC offset, e.g. 2028-02-29T08:00:00+00:00")
+        config._app_clock = time_machine.travel(moment, tick=True)
+        config._app_clock.start()
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_app_clock", None):
+        config._app_clock.stop()
+
+
+def pytest_report_header(config):
+    if TEST_NOW:
+        from services.kernel.clock import now
+        return f"clock moved to {TEST_NOW} (China: {now():%Y-%m-%d %H:%M})"
+    return None
 
 
 def _pg_ctl() -> str | None:

@@ -15,9 +15,10 @@ import streamlit as st
 from services import applications, attachments, exports, transaction, values
 from services.actor import Actor
 from services.auth import get_actor, header_name, session_expiry
-from services.common import now
 from services.common import PAGE_SIZES, PageResult
 from services.errors import ServiceError
+from services.kernel import clock
+from services.kernel.clock import now
 
 ACTOR_KEY = "_actor"
 HEADER_KEY = "_header"  # the enterprise's (or person's) current name, read with the actor
@@ -228,7 +229,7 @@ def export_buttons(frame_fn: Callable[[], pd.DataFrame | None], *, name: str, ke
             st.session_state[f"{key}_export_data"] = frame
     frame = st.session_state.get(f"{key}_export_data")
     if frame is not None:
-        stamp = dt.datetime.now().strftime("%Y%m%d%H%M")
+        stamp = clock.stamp()
         c1, c2 = st.columns(2)
         c1.download_button("下载 Excel", exports.to_xlsx_bytes(frame, sheet_name=name), f"{name}_{stamp}.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -9,8 +9,9 @@ import streamlit as st
 import ui
 from services import charts, dashboards, exports, transaction, values
 from services.actor import MINISTRY
-from services.common import today
 from services.errors import ServiceError
+from services.kernel import clock
+from services.kernel.clock import today
 
 actor = ui.require_actor(MINISTRY)
 
@@ -92,7 +93,7 @@ m3.metric("办理中申请", f"{k.open_applications:,}", border=True)
 m4.metric("本期处罚", f"{k.penalties:,}", border=True)
 
 
-stamp = dt.datetime.now().strftime("%Y%m%d%H%M")
+stamp = clock.stamp()
 for row in range(0, len(PANELS), 2):
     for col, (field, _, name) in zip(st.columns(2), PANELS[row:row + 2]):
         panel = panels[field]

@@ -4,7 +4,7 @@ import streamlit as st
 import ui
 from services import penalties, values
 from services.actor import MINISTRY
-from services.common import today
+from services.kernel.clock import today
 
 actor = ui.require_actor(MINISTRY)
 KEY = "mpenalty"

@@ -17,7 +17,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from services.common import today as china_today  # the app's day: China time, not the server's
+from services.kernel.clock import today as china_today
 from tests.e2e.conftest import (_TRACK_RUNS, NO_MATCH, VIEWPORT, _copy, _server, button, click, expect_success,
                                 fill_date, grid, grid_rows, login, nav, pick_option, row_index, select_row, total,
                                 wait_idle, wait_login_form, wait_quiet)

@@ -9,8 +9,9 @@ from apptest_kit import (
     ENT_NAME, actor, all_text, button, db, dialog_title, dialogs, errors, html_text, infos, new_app,
     page_title, png_bytes, select_row, successes, table,
 )
+from tests import factories
 from services import workflow
-from services.common import today as china_today  # the app's day: China time, not the server's
+from services.kernel.clock import today as china_today
 
 APPLICANT = "demo-applicant"
 HOME = "pages/applicant/home.py"
@@ -59,7 +60,7 @@ def new_applicant_user() -> str:
     number = body + ric.calc_check_digit(body + "0")
 
     def _make(s):
-        person = Person(id_number=number, name="柳新", gender="男", birth_date=dt.date(1990, 3, 7),
+        person = factories.person(id_number=number, name="柳新", gender="男", birth_date=dt.date(1990, 3, 7),
                         province="北京市", city="北京市", phone="13900000001", cpd_hours=120)
         s.add(person)
         s.flush()

@@ -8,7 +8,7 @@ import pytest
 
 from apptest_kit import actor, db, errors, page_title
 from services import dashboards
-from services.common import today
+from services.kernel.clock import today
 
 MINISTRY = "demo-ministry"
 DASHBOARD = "pages/ministry/dashboard.py"

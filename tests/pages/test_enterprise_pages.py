@@ -13,7 +13,7 @@ from apptest_kit import (
     page_title, png_bytes, record_caption, select_row, submit, successes, table, valid_credit_code,
 )
 from services import workflow
-from services.common import today as china_today  # the app's day: China time, not the server's
+from services.kernel.clock import today as china_today
 
 NO_RECORDS = "没有找到匹配的记录"
 MASKED = re.compile(r"^.{4}\*+.{4}$")

@@ -13,7 +13,7 @@ from apptest_kit import (
 )
 from db.models import AuditLog
 from services import workflow
-from services.common import today as china_today  # the app's day: China time, not the server's
+from services.kernel.clock import today as china_today
 
 MIN = "demo-ministry"
 QUEUE = "pages/ministry/queue.py"

@@ -8,9 +8,8 @@ import streamlit_authenticator.models.cookie_model as cookie_model
 
 from apptest_kit import ENT, HOME, errors, new_app, open_page, seed_login
 from services.auth import COOKIE_DAYS, IDLE_MINUTES
-from db.models import CHINA_TZ
-from services.common import now
 from test_login import PASSWORD, form_login
+from services.kernel.clock import now, timestamp
 
 
 def _login(username=ENT):
@@ -37,7 +36,7 @@ def cookie(monkeypatch):
 
 
 def _token(issued: dt.datetime) -> dict:
-    return {"username": ENT, "exp_date": (issued.replace(tzinfo=CHINA_TZ) + dt.timedelta(days=COOKIE_DAYS)).timestamp()}
+    return {"username": ENT, "exp_date": timestamp(issued + dt.timedelta(days=COOKIE_DAYS))}
 
 
 def test_a_valid_cookie_logs_in_a_new_session(demo_db, cookie):

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from db.models import Enterprise, User, now
+from db.models import Enterprise, User
 from services import accounts, transaction
 from services.auth import get_actor
 from services.errors import InvalidInput
 from services.passwords import check_password
+from services.kernel.clock import now
 
 ROOT = Path(__file__).resolve().parents[2]
 

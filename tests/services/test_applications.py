@@ -11,7 +11,7 @@ from services import applications as apps
 from services import transaction, workflow
 from services.applications import ApplicationFilter
 from services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from services.common import today as china_today  # the app's day: China time, not the server's
+from services.kernel.clock import today as china_today
 
 
 def _ids(actor, status, **filters):

@@ -5,12 +5,13 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from db.models import CHINA_TZ, User, now
+from db.models import User
 from services import transaction
 from services.auth import (ABSOLUTE_HOURS, COOKIE_DAYS, IDLE_MINUTES, MAX_FAILED_LOGINS, cookie_revoked, get_actor,
                            UsersOnDemand, credential_entry, persist_login_attempts, revoke_sessions, session_expiry,
                            users_on_demand)
 from services.passwords import check_password, hash_password, password_error
+from services.kernel.clock import now, timestamp
 
 
 def _user(name="demo-enterprise") -> User:
@@ -19,7 +20,7 @@ def _user(name="demo-enterprise") -> User:
 
 
 def _token(issued: dt.datetime, username="demo-enterprise") -> dict:
-    return {"username": username, "exp_date": (issued.replace(tzinfo=CHINA_TZ) + dt.timedelta(days=COOKIE_DAYS)).timestamp()}
+    return {"username": username, "exp_date": timestamp(issued + dt.timedelta(days=COOKIE_DAYS))}
 
 
 def test_failed_logins_count_only_within_the_window(demo_db):
@@ -82,7 +83,7 @@ def test_a_cookie_issued_just_after_logout_is_valid_whatever_the_server_time_zon
         revoke_sessions(s, "demo-enterprise")
     time.sleep(1.1)
     # exactly what streamlit-authenticator writes: epoch seconds of now + lifetime
-    token = {"username": "demo-enterprise", "exp_date": time.time() + COOKIE_DAYS * 86400}
+    token = {"username": "demo-enterprise", "exp_date": timestamp(now()) + COOKIE_DAYS * 86400}
     with transaction() as s:
         assert not cookie_revoked(s, token)
 

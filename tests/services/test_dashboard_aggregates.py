@@ -12,23 +12,24 @@ import io
 import pandas as pd
 import pytest
 from PIL import Image
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 
-from db.models import (Application, Enterprise, ForcedDeregistration, Person, Registration, StatApplicationMonth,
-                       StatDecision, StatMeta, StatRegistrationMonth)
+from db.models import Application, Enterprise, ForcedDeregistration, Person, Registration, StatApplicationMonth, StatDecision, StatMeta, StatRegistrationMonth
+from tests import factories
 from services import applications, dashboards as d, enterprises, filing, forced, penalties, review, transaction, values
 from services import workflow
 from services.actor import Actor
 from tests.services.people import applicant_for as _applicant_for
-from services.common import today
 from services.dashboards import DashboardFilter
+from services.kernel.clock import today
+from services.kernel.dates import add_months, month_key
 
 FIELDS = ("by_province", "by_specialty", "expiries", "applications_by_month", "applications_by_type", "processing",
           "penalties", "enterprises")
 
 
 def _mid(months_back: int, day: int) -> dt.date:
-    return d._add_months(today().replace(day=1), -months_back).replace(day=day)
+    return add_months(today().replace(day=1), -months_back).replace(day=day)
 
 
 def filters_to_check(province: str = "北京市") -> dict[str, DashboardFilter]:
@@ -149,7 +150,7 @@ def _operate(ministry: Actor) -> str:
     # a new application filed by an engineer without a registration, then reported
     with transaction() as s:
         ent = s.scalars(select(Enterprise).order_by(Enterprise.id)).first()
-        person = Person(id_type="居民身份证", id_number="110105199001010016", name="林新", gender="男",
+        person = factories.person(id_type="居民身份证", id_number="110105199001010016", name="林新", gender="男",
                         birth_date=dt.date(1990, 1, 1), province="北京市", city="北京市")
         s.add(person)
         s.flush()
@@ -279,25 +280,45 @@ def test_backfill_gives_what_the_triggers_kept(ministry):
 # ---------------------------------------------------------------- the comparison and the fallbacks really look
 
 
-def test_a_wrong_count_is_caught(ministry):
+def _month_read_from(table) -> int:
+    """A month whose figures the default dashboard reads from `table` alone: a whole month of the
+    default range, before the current one (which is partial and counted directly). Whatever today is."""
+    first, last = d.default_range(today())
     with transaction() as s:
-        month = d._key(today())
+        month = s.scalar(select(func.max(table.month)).where(table.month >= month_key(first),
+                                                             table.month < month_key(last)))
+    assert month is not None, "the demo data has no decided application in the last 11 whole months"
+    return month
+
+
+def test_a_wrong_count_is_caught(ministry):
+    month = _month_read_from(StatApplicationMonth)
+    with transaction() as s:
         s.execute(update(StatApplicationMonth).where(StatApplicationMonth.month == month)
                   .values(n=StatApplicationMonth.n + 1))
     with pytest.raises(AssertionError):
         assert_same(ministry, DashboardFilter())
 
 
+def _corrupt_one_duration(s, month: int) -> None:
+    """Add 1,000 working days to the longest duration of `month` (one row: the days are in the key)."""
+    row = s.execute(select(StatDecision).where(StatDecision.month == month, StatDecision.n > 0)
+                    .order_by(StatDecision.days.desc()).limit(1)).scalar_one()
+    row.days += 1000
+
+
 def test_a_wrong_duration_is_caught(ministry):
+    month = _month_read_from(StatDecision)
     with transaction() as s:
-        s.execute(update(StatDecision).where(StatDecision.month == d._key(today())).values(days=StatDecision.days + 1))
+        _corrupt_one_duration(s, month)
     with pytest.raises(AssertionError):
         assert_same(ministry, DashboardFilter())
 
 
 def test_a_different_calendar_falls_back_to_the_direct_computation(ministry):
+    month = _month_read_from(StatDecision)
     with transaction() as s:
-        s.execute(update(StatDecision).where(StatDecision.month == d._key(today())).values(days=StatDecision.days + 1))
+        _corrupt_one_duration(s, month)
         s.execute(update(StatMeta).where(StatMeta.key == d._CALENDAR_KEY).values(value="2000-01-01:2050-12-31:x"))
     with transaction() as s:
         assert not d._calendar_matches(s)

@@ -11,10 +11,7 @@ from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
 
 from db.engine import make_engine
-from db.models import (
-    Application, Attachment, Base, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person,
-    QualificationCertificate, Registration, Specialty, User, WorkflowStep,
-)
+from db.models import Application, Attachment, Base, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person, QualificationCertificate, Registration, Specialty, User, WorkflowStep
 from services import values, workflow
 from services.demo import load_demo_data, sync_specialties
 from services.validators import age_on
@@ -54,7 +51,7 @@ def _main(s: Session) -> Enterprise:
 
 
 def _today() -> dt.date:
-    from db.models import now
+    from services.kernel.clock import now
     return now().date()
 
 
@@ -297,3 +294,19 @@ def test_same_seed_gives_the_same_data_on_any_day(tmp_path, monkeypatch, today):
                                                         Registration.status == workflow.REG_ACTIVE)).all()
             assert sum(0 <= (r.valid_to - today).days <= 30 for r in regs) >= 5
     assert numbers[0] == numbers[1] and len(numbers[0]) > 300
+
+
+def test_the_demo_shows_the_manuals_cases_on_any_day(s):
+    """What the manual's screens need, whatever the date (the date sweep runs this on holidays, a leap
+    day, at year and month ends): 已上报 items the enterprise can still withdraw and accepted ones it can
+    no longer, and in the ministry's queue items past their statutory limit and items within it."""
+    from services import deadlines
+
+    main, today = _main(s), _today()
+    statuses = Counter(s.scalars(select(Application.status).where(Application.enterprise_id == main.id)))
+    assert statuses[workflow.REPORTED] >= 1  # 撤回 allowed
+    assert statuses[workflow.ACCEPTED] + statuses[workflow.UNDER_REVIEW] >= 1  # 撤回 refused: already accepted
+    timed = s.scalars(select(Application).where(Application.status.in_(deadlines.TIMED_STATUSES))).all()
+    states = Counter(deadlines.due_state(deadlines.due_date(app), today) for app in timed)
+    assert states[deadlines.OVERDUE] >= 1, states
+    assert states[deadlines.ON_TIME] + states[deadlines.DUE_SOON] >= 1, states

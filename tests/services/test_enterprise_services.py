@@ -9,11 +9,10 @@ from PIL import Image
 from sqlalchemy import func, select
 from stdnum.cn import uscc
 
-from db.models import (Attachment, Enterprise, ForcedDeregistration, InfoChangeRequest, Person,
-                       Registration)
+from db.models import Attachment, Enterprise, ForcedDeregistration, InfoChangeRequest, Person, Registration
+from services.kernel.clock import today as china_today
 from services import attachments, enterprises, forced, penalties, registrations, transaction, workflow
 from services.errors import ConcurrentModification, InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from services.common import today as china_today  # the app's day: China time, not the server's
 
 
 def _png() -> bytes:
@@ -44,7 +43,7 @@ def test_expiring_within_30_days(actor_of):
 def test_expiry_counts_and_specialties_match_a_direct_count(actor_of):
     """The home page's figures (one query each) against a count of the registrations themselves."""
     from services import values
-    from services.common import today
+    from services.kernel.clock import today
 
     ent = actor_of("demo-enterprise")
     day = today()

@@ -15,14 +15,13 @@ from PIL import Image
 from sqlalchemy import func, select
 from stdnum.cn import ric
 
-from db.models import (
-    Application, Attachment, Enterprise, Person, QualificationCertificate, Registration, User, WorkflowStep,
-)
+from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration, User, WorkflowStep
+from tests import factories
 from services import applications, attachments, filing, review, transaction, values, workflow
 from services.actor import Actor
-from services.common import today
 from services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from services.filing import Filing
+from services.kernel.clock import today
 
 MAIN = "北京小厉害有限公司"
 SECOND = "江苏华诚工程监理有限公司"
@@ -55,7 +54,7 @@ def new_person(*, birth: dt.date | None = None, cpd: int | None = 120, certifica
             number = body + ric.calc_check_digit(body + "0")
             if not s.scalar(select(Person.id).where(Person.id_number == number)):
                 break
-        person = Person(id_number=number, name=name or f"测试{n:03d}", gender="男" if n % 2 else "女",
+        person = factories.person(id_number=number, name=name or f"测试{n:03d}", gender="男" if n % 2 else "女",
                         birth_date=birth, province="北京市", city="北京市", phone=f"139{n:08d}", cpd_hours=cpd)
         s.add(person)
         s.flush()

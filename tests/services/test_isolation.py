@@ -18,13 +18,12 @@ import pytest
 from sqlalchemy import func, select
 
 import services
-from db.models import (Application, Attachment, ForcedDeregistration, InfoChangeRequest, Penalty, Person,
-                       Registration, WorkflowStep)
+from db.models import Application, Attachment, ForcedDeregistration, InfoChangeRequest, Penalty, Person, Registration, WorkflowStep
 from services import (applications, attachments, audit, dashboards, enterprises, filing, forced, penalties,
                       registrations, review, transaction, workflow)
 from services.applications import ApplicationFilter
 from services.errors import NotFound, PermissionDenied
-from services.common import today as china_today  # the app's day: China time, not the server's
+from services.kernel.clock import today as china_today
 
 # Building blocks that take an actor but are not entry points: services call them after their
 # own checks (scope, transition, step and audit writers), pages never do.

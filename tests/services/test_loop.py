@@ -10,11 +10,13 @@ from PIL import Image
 from sqlalchemy import select
 
 from db.models import Application, Enterprise, Person, QualificationCertificate, Registration
+from tests import factories
 from services import applications, filing, review, transaction, values, workflow
 from services.actor import Actor
 from tests.services.people import applicant_for as _applicant_for
-from services.common import today
 from services.errors import InvalidTransition
+from services.kernel.clock import today
+from services.kernel.dates import anniversary, validity_end
 
 
 def _png() -> bytes:
@@ -41,7 +43,7 @@ def _free_registered(*, min_days_left: int = 60, exclude_enterprise: int | None 
                 .where(Registration.status == workflow.REG_ACTIVE,
                        Registration.valid_to >= today() + dt.timedelta(days=min_days_left),
                        Registration.person_id.not_in(busy),
-                       Person.birth_date > today().replace(year=today().year - 60))
+                       Person.birth_date > anniversary(today(), -60))
                 .order_by(Registration.id))
         if exclude_enterprise:
             stmt = stmt.where(Registration.enterprise_id != exclude_enterprise)
@@ -74,7 +76,7 @@ def test_initial_registration_from_filing_to_certificate(demo_db, actor_of):
     ministry = actor_of("demo-ministry")
     with transaction() as s:
         ent = s.scalars(select(Enterprise).where(Enterprise.name == "北京小厉害有限公司")).one()
-        person = Person(id_type="居民身份证", id_number="110105199001010016", name="林新", gender="男",
+        person = factories.person(id_type="居民身份证", id_number="110105199001010016", name="林新", gender="男",
                         birth_date=dt.date(1990, 1, 1), province="北京市", city="北京市")
         s.add(person)
         s.flush()
@@ -93,7 +95,7 @@ def test_initial_registration_from_filing_to_certificate(demo_db, actor_of):
         assert app.status == workflow.APPROVED
         assert reg.reg_no.startswith("11") and len(reg.reg_no) == 8 and reg.reg_no.isdigit()
         assert (reg.enterprise_id, reg.specialty1, reg.specialty2) == (ent_id, "01", "13")
-        assert reg.valid_to == reg.valid_from.replace(year=reg.valid_from.year + 3) - dt.timedelta(days=1)
+        assert reg.valid_to == validity_end(reg.valid_from, 3)  # pinned at its edges in tests/unit/test_dates.py
     assert _steps(app_id, applicant) == ["个人申报", "上报", "受理", "审查", "准予注册"]
 
 

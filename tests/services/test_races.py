@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Application, ForcedDeregistration, WorkflowStep
+from tests import factories
 from services import applications, forced, review, transaction, workflow
 from services.applications import ApplicationFilter
 from services.errors import ConcurrentModification, InvalidTransition, ServiceError
@@ -88,10 +89,7 @@ def test_double_report(actor_of, threads):
 @pytest.mark.parametrize("threads", [2, 8])
 def test_double_approval_creates_one_registration(actor_of, threads):
     ministry = actor_of("demo-ministry")
-    with transaction() as s:
-        app_id = s.scalar(select(Application.id).where(Application.status == workflow.UNDER_REVIEW,
-                                                       Application.business_type == "CS"))
-    assert app_id, "demo data has a 初始注册 under review"
+    app_id = factories.initial_under_review(ministry)
     before = _steps("application", app_id)
     wins, losses = _race([lambda s: review.approve_application(s, ministry, application_id=app_id)] * threads)
     assert len(wins) == 1 and len(losses) == threads - 1

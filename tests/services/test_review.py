@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 from stdnum.cn import uscc
 
-from db.models import (Application, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person,
-                       Registration, WorkflowStep)
+from db.models import Application, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person, Registration, WorkflowStep
 from services import applications, deadlines, enterprises, penalties, registrations, review, transaction, values
 from services import workflow
 from services.actor import Actor
-from services.common import today
 from services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from services.kernel.clock import today
+from services.kernel.dates import anniversary, validity_end
 
 MINISTRY = "demo-ministry"
 ENT = "demo-enterprise"
@@ -101,15 +101,8 @@ def _to_under_review(app_id: int, ministry: Actor) -> None:
     assert _app(app_id).status == workflow.UNDER_REVIEW
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def _period_end(start: dt.date) -> dt.date:
-    return _add_years(start, values.VALIDITY_YEARS) - dt.timedelta(days=1)
+    return validity_end(start, values.VALIDITY_YEARS)
 
 
 # ---------------------------------------------------------------- the queue
@@ -594,7 +587,7 @@ def _penalty_form(pid, **changes):
                 category="责令停止执业", reason="未按规定审查专项施工方案。",
                 legal_basis="《建设工程安全生产管理条例》第五十八条", result="责令停止注册监理工程师执业3个月",
                 decision_date=today(), authority="住房和城乡建设部",
-                publish_until=_add_years(today(), 3), project_name="某某项目", notice_no="建督罚告字〔2026〕41号",
+                publish_until=anniversary(today(), 3), project_name="某某项目", notice_no="建督罚告字〔2026〕41号",
                 bad_behaviour_code="Q1-2-01", effective_from=today(), effective_to=today() + dt.timedelta(days=90))
     form.update(changes)
     return form

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Enterprise, Penalty, Person, Registration
+from tests import factories
 from services import transaction, verify, workflow
-from services.common import today
 from services.errors import InvalidInput
+from services.kernel.clock import now, today
 
 MAIN = "北京小厉害有限公司"
 ID_NUMBER = "110105198503070417"  # a valid 居民身份证 number (check digit 7)
@@ -23,7 +24,7 @@ def _make(*, days_left: int = 400, status: str = workflow.REG_ACTIVE, name: str 
           reg_no: str = "11990001", cert_no: str = "2024-11990001") -> tuple[int, int]:
     with transaction() as s:
         ent = s.scalar(select(Enterprise.id).where(Enterprise.name == MAIN))
-        person = Person(id_number=ID_NUMBER, name=name, gender="男", birth_date=dt.date(1985, 3, 7),
+        person = factories.person(id_number=ID_NUMBER, name=name, gender="男", birth_date=dt.date(1985, 3, 7),
                         province="北京市", city="北京市", phone=PHONE)
         s.add(person)
         s.flush()
@@ -92,7 +93,8 @@ def test_suspended_verdict(demo_db):
         s.add(Penalty(person_id=person_id, decision_no="建监罚〔2026〕1号", case_name="测试案件", category="责令停止执业",
                       reason="x", legal_basis="x", party_name="柏青松", party_code="x", result="责令停止执业6个月",
                       decision_date=today() - dt.timedelta(days=10), authority="测试机关",
-                      effective_from=today() - dt.timedelta(days=10), effective_to=today() + dt.timedelta(days=170)))
+                      effective_from=today() - dt.timedelta(days=10), effective_to=today() + dt.timedelta(days=170),
+                      updated_at=now()))
     assert _verify("柏青松", "11990001").verdict == "暂停执业"
 
 
