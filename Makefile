@@ -17,7 +17,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed
 
 setup: venv
-	$(PY) -m services.setup
+	$(PY) -m ops.setup
 
 run: setup
 	$(PY) -m ui.server --server.port $(PORT) --server.address 127.0.0.1
@@ -36,11 +36,11 @@ screenshots: setup
 	$(PY) -m pytest tests/e2e -m screenshots
 
 backup: venv
-	$(PY) -m services.backup backup
+	$(PY) -m ops.backup backup
 
 # make restore FROM=data/backups/20261124-120000  (into an empty database)
 restore: venv
-	$(PY) -m services.backup restore $(FROM)
+	$(PY) -m ops.backup restore $(FROM)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -6,10 +6,11 @@ import streamlit_authenticator as stauth
 
 import ui
 from services import transaction
-from services.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
-from services.auth import (COOKIE_DAYS, MAX_FAILED_LOGINS, THROTTLE_MINUTES, cookie_revoked,
-                           persist_login_attempts, revoke_sessions, users_on_demand)
-from services.setup import cookie_key
+from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
+from services.auth.login import (
+    COOKIE_DAYS, MAX_FAILED_LOGINS, THROTTLE_MINUTES, cookie_revoked, persist_login_attempts, revoke_sessions, users_on_demand,
+)
+from services.auth.cookie import cookie_key
 
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
 

@@ -192,7 +192,7 @@ class _Paths:
 
     def __init__(self):
         from services import workflow as wf
-        from services.actor import APPLICANT, ENTERPRISE
+        from services.kernel.actor import APPLICANT, ENTERPRISE
         self.wf = wf
         app = {
             "approved": ["submit", "report", "accept", "review", "approve"],
@@ -241,7 +241,7 @@ class _Paths:
         return steps
 
 
-# (min, max) whole days between a step and the one before it (as services.demo)
+# (min, max) whole days between a step and the one before it (as ops.demo)
 _GAP_DAYS = {"report": (0, 4), "refuse": (0, 5), "withdraw": (0, 3), "accept": (1, 5),
              "request_correction": (1, 5), "review": (1, 7), "approve": (3, 12), "deny": (3, 12),
              "resubmit": (2, 15), "cancel": (1, 10)}
@@ -252,7 +252,7 @@ _GAP_DAYS = {"report": (0, 4), "refuse": (0, 5), "withdraw": (0, 3), "accept": (
 class Generator:
     def __init__(self, conn, scale: Scale, seed: int, today: dt.date, progress: bool):
         from db import models as m
-        from services import values
+        from services.kernel import values
         self.m, self.values = m, values
         self.conn, self.scale, self.today = conn, scale, today
         self.rng = random.Random(seed)
@@ -427,7 +427,7 @@ class Generator:
     # ---- the run ----
 
     def run(self) -> None:
-        from services.demo import MINISTRY_NAME
+        from ops.demo import MINISTRY_NAME
         self.ministry_name = MINISTRY_NAME
         sc, rng, m = self.scale, self.rng, self.m
         for code, name, active in self.values.SPECIALTIES:
@@ -716,7 +716,7 @@ class Generator:
             })
 
     def users(self) -> None:
-        from services.passwords import hash_password
+        from services.auth.passwords import hash_password
         hashed = hash_password(PASSWORD)  # bcrypt is slow: hash once, every bench user shares it
         largest = self.enterprises[0]
         order = sorted(range(len(self.sizes)), key=lambda i: (self.sizes[i], i))
@@ -833,7 +833,7 @@ def generate(url: str, scale: str | Scale = "national", *, seed: int = 1, today:
         os.environ.setdefault("DATA_DIR", str(Path(url.removeprefix("sqlite:///")).resolve().parent))
     from db.engine import reset_engines
     from services.kernel.clock import now
-    from services.setup import migrate
+    from ops.setup import migrate
 
     reset_engines()
     sc = SCALES[scale] if isinstance(scale, str) else scale
@@ -856,7 +856,7 @@ def generate(url: str, scale: str | Scale = "national", *, seed: int = 1, today:
             conn.execute(text("ANALYZE"))
             conn.commit()
         else:
-            conn.exec_driver_sql("PRAGMA analysis_limit=1000")  # as services.setup.analyze
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")  # as ops.setup.analyze
             conn.exec_driver_sql("ANALYZE")
             conn.commit()
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -4,7 +4,7 @@
     python -m bench.run --regenerate    # rebuild the cached databases under data/bench/ first
     python -m bench.run --runs 7 --service-runs 40
 
-The demo database (services.setup, data/bench/demo/) and the national one (bench.generate,
+The demo database (ops.setup, data/bench/demo/) and the national one (bench.generate,
 data/bench/national/) are cached; the national one takes a few minutes to build on 2 cores.
 Each scale is measured in its own child process, so that engines, caches and the peak RSS of one
 never leak into the other: the child drives every screen of every role with AppTest (median of
@@ -100,7 +100,7 @@ SCREENS = {
         ("强制注销审核", "pages/ministry/forced.py", None),
         ("企业重要信息审核", "pages/ministry/info_changes.py", None),
         ("行政处罚(部)", "pages/ministry/penalties.py", None),
-        ("审计日志", "pages/ministry/audit.py", None),
+        ("审计日志", "pages/ministry/audit_log.py", None),
         ("业务审批", "pages/ministry/application.py", "reported_application"),
     ],
     "applicant": [
@@ -204,7 +204,7 @@ def ensure_databases(regenerate: bool) -> dict:
             print(f"== building the {scale} database in {folder} ...", file=sys.stderr, flush=True)
             started = time.perf_counter()
             if scale == "demo":
-                cmd = [sys.executable, "-m", "services.setup"]
+                cmd = [sys.executable, "-m", "ops.setup"]
             else:
                 cmd = [sys.executable, "-m", "bench.generate", "--url", f"sqlite:///{folder / 'app.db'}",
                        "--scale", "national"]
@@ -215,7 +215,7 @@ def ensure_databases(regenerate: bool) -> dict:
                     "output": out.strip().splitlines()}
             meta.write_text(json.dumps(info, ensure_ascii=False, indent=1))
         else:  # cached: bring it to the latest migration of this checkout
-            refresh = "from services.setup import analyze, migrate; migrate(); analyze()"
+            refresh = "from ops.setup import analyze, migrate; migrate(); analyze()"
             subprocess.run([sys.executable, "-c", refresh], cwd=ROOT,
                            env=_child_env(scale), check=True)
         facts[scale] = json.loads(meta.read_text())
@@ -415,8 +415,13 @@ def _timed(fn, runs: int, log: _SqlLog | None, label: str) -> dict:
 
 def _service_cases(s_actor, m_actor, probe: dict) -> list[tuple[str, str, object, int]]:
     """(group, label, fn(session), runs multiplier) for the enterprise actor and the ministry."""
-    from services import applications as apps, audit, exports, forced, penalties, registrations as regs, workflow
-    from services.applications import ApplicationFilter as F
+    from services.registration import reporting as apps
+    from services.audit import log as audit_log
+    from services.files import exports
+    from services.deregistration import requests as forced
+    from services import penalties, workflow
+    from services.registry import registrations as regs
+    from services.registration.reporting import ApplicationFilter as F
 
     a, m = s_actor, m_actor
     day = dt.date.fromisoformat(probe["today"])
@@ -477,7 +482,9 @@ def _service_cases(s_actor, m_actor, probe: dict) -> list[tuple[str, str, object
             s, m, query=probe["fullname"]), 1),
     ]
     try:
-        from services import review
+        from services.enterprise import info_change
+        from services.registration import review
+        from services.deregistration import review as forced_review
         cases += [
             ("ministry", "review.list_queue 全部 (every status; the page opens on 已上报)",
              lambda s: review.list_queue(s, m, filters=review.QueueFilter()), 1),
@@ -485,15 +492,15 @@ def _service_cases(s_actor, m_actor, probe: dict) -> list[tuple[str, str, object
                 s, m, filters=review.QueueFilter(status=workflow.REPORTED)), 1),
             ("ministry", "review.list_queue 姓名 like", lambda s: review.list_queue(
                 s, m, filters=review.QueueFilter(name=probe["fullname"])), 1),
-            ("ministry", "review.list_forced_queue", lambda s: review.list_forced_queue(s, m), 1),
-            ("ministry", "audit.list_audit (审计日志)", lambda s: audit.list_audit(s, m), 1),
-            ("ministry", "audit.list_audit 操作 = 准予", lambda s: audit.list_audit(s, m, action="approve"), 1),
-            ("ministry", "audit.list_audit 操作 = 导出 (rare)", lambda s: audit.list_audit(s, m, action="export"), 1),
-            ("ministry", "audit.list_audit 操作人 = largest enterprise", lambda s: audit.list_audit(
+            ("ministry", "forced_review.list_forced_queue", lambda s: forced_review.list_forced_queue(s, m), 1),
+            ("ministry", "audit_log.list_audit (审计日志)", lambda s: audit_log.list_audit(s, m), 1),
+            ("ministry", "audit_log.list_audit 操作 = 准予", lambda s: audit_log.list_audit(s, m, action="approve"), 1),
+            ("ministry", "audit_log.list_audit 操作 = 导出 (rare)", lambda s: audit_log.list_audit(s, m, action="export"), 1),
+            ("ministry", "audit_log.list_audit 操作人 = largest enterprise", lambda s: audit_log.list_audit(
                 s, m, user_text="bench-largest"), 1),
-            ("ministry", "audit.list_audit last 7 days", lambda s: audit.list_audit(
+            ("ministry", "audit_log.list_audit last 7 days", lambda s: audit_log.list_audit(
                 s, m, date_from=day - dt.timedelta(days=7), date_to=day), 1),
-            ("ministry", "review.list_info_change_queue", lambda s: review.list_info_change_queue(s, m), 1),
+            ("ministry", "info_change.list_info_change_queue", lambda s: info_change.list_info_change_queue(s, m), 1),
         ]
     except Exception as exc:  # noqa: BLE001 - being written by someone else
         cases.append(("ministry", f"services.review unavailable: {exc}", None, 0))
@@ -557,8 +564,9 @@ def child_services(scale: str, runs: int, match: str | None = None) -> dict:
     from sqlalchemy import text
 
     from db.engine import database_url, engine_for
-    from services import applications as apps, transaction, workflow
-    from services.auth import get_actor
+    from services.registration import reporting as apps
+    from services import transaction, workflow
+    from services.auth.login import get_actor
 
     engine = engine_for(database_url())
     with transaction() as s:
@@ -618,7 +626,7 @@ def child_services(scale: str, runs: int, match: str | None = None) -> dict:
 
 def _time_dashboards(actor) -> dict:
     try:
-        from services import dashboards as d
+        from services.dashboards import panels as d
     except Exception as exc:  # noqa: BLE001 - written concurrently by another helper
         return {"error": f"services.dashboards not importable: {exc}"}
     out = {}

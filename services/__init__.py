@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.engine import session_factory
-from services.errors import ConcurrentModification
+from services.kernel.errors import ConcurrentModification
 
 
 @contextmanager

@@ -9,13 +9,16 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Penalty, Person, Registration
-from services import values, workflow
-from services.actor import MINISTRY, Actor
-from services.audit import audit
-from services.common import EXPORT_LIMIT, PageResult, fmt_date, fmt_dt, get_scoped, like_pattern, paged, require_role, scope, table
-from services.errors import InvalidInput
-from services.masking import mask_id_number
-from services.validators import normalize_id_number
+from services.kernel import values
+from services import workflow
+from services.kernel.actor import MINISTRY, Actor
+from services.audit.record import audit
+from services.kernel.paging import EXPORT_LIMIT, PageResult, paged, table
+from services.kernel.text import fmt_date, fmt_dt, like_pattern
+from services.kernel.scope import get_scoped, require_role, scope
+from services.kernel.errors import InvalidInput
+from services.kernel.masking import mask_id_number
+from services.kernel.validators import normalize_id_number
 from services.kernel.clock import now, today
 
 LIST_COLUMNS = ["序号", "姓名", "注册号", "处罚决定书文号", "处罚类别", "处罚内容", "处罚决定日期", "处罚机关"]

@@ -84,7 +84,7 @@ def _with_env(env: dict[str, str | None], fn):
 
 
 def _load_demo():
-    from services.setup import init_database
+    from ops.setup import init_database
     init_database(demo=True)
 
 
@@ -153,7 +153,7 @@ def demo_db(request, tmp_path, monkeypatch) -> Path:
 def actor_of(demo_db):
     """actor_of('demo-enterprise') -> the Actor of a demo user."""
     from services import transaction
-    from services.auth import get_actor
+    from services.auth.login import get_actor
 
     def _actor(username: str):
         with transaction() as s:

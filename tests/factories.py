@@ -13,8 +13,10 @@ from sqlalchemy import select
 from stdnum.cn import ric
 
 from db.models import Enterprise, Person, QualificationCertificate
-from services import applications, filing, review, transaction, values
-from services.actor import Actor
+from services.registration import reporting, filing, review
+from services import transaction
+from services.kernel import values
+from services.kernel.actor import Actor
 from services.kernel.clock import now, today
 from tests.services.people import applicant_for
 
@@ -84,7 +86,7 @@ def file_application(applicant: Actor, enterprise: Actor, business_type: str = "
 
 def report(app_id: int, enterprise: Actor) -> None:
     with transaction() as s:
-        applications.report_application(s, enterprise, application_id=app_id, commitment_agreed=True)
+        reporting.report_application(s, enterprise, application_id=app_id, commitment_agreed=True)
 
 
 def accept_and_review(app_id: int, ministry: Actor) -> None:

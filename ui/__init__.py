@@ -12,11 +12,14 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from services import applications, attachments, exports, transaction, values
-from services.actor import Actor
-from services.auth import get_actor, header_name, session_expiry
-from services.common import PAGE_SIZES, PageResult
-from services.errors import ServiceError
+from services.registration import reporting
+from services.files import attachments, exports
+from services import transaction
+from services.kernel import values
+from services.kernel.actor import Actor
+from services.auth.login import get_actor, header_name, session_expiry
+from services.kernel.paging import PAGE_SIZES, PageResult
+from services.kernel.errors import ServiceError
 from services.kernel import clock
 from services.kernel.clock import now
 
@@ -282,7 +285,7 @@ def application_sections(detail, business: list[tuple[str, str]], personal: list
     st.subheader("个人基本信息")
     kv_grid(personal)
     if st.toggle("显示完整证件号码和联系电话", key="reveal"):
-        numbers = call(applications.reveal_person_numbers, application_id=detail.id)
+        numbers = call(reporting.reveal_person_numbers, application_id=detail.id)
         if numbers:
             st.text(f"证件号码：{numbers[0]}    联系电话：{numbers[1]}")
     with st.expander("附件材料（点击展开查看）", expanded=expand):

@@ -2,8 +2,10 @@
 import streamlit as st
 
 import ui
-from services import applications, attachments, filing, values
-from services.actor import APPLICANT
+from services.registration import reporting, filing
+from services.files import attachments
+from services.kernel import values
+from services.kernel.actor import APPLICANT
 
 actor = ui.require_actor(APPLICANT)
 HOME = "pages/applicant/home.py"
@@ -12,7 +14,7 @@ FILE_TYPES = ["pdf", "jpg", "jpeg", "png"]
 if st.button("返回我的注册", icon=":material/arrow_back:"):
     st.switch_page(HOME)
 
-detail = ui.call(applications.get_application, application_id=st.query_params.get("id"))
+detail = ui.call(reporting.get_application, application_id=st.query_params.get("id"))
 if detail is None:
     st.stop()
 
@@ -64,7 +66,7 @@ else:
                            on_click="ignore", icon=":material/download:")
 
 st.subheader("进度详情")
-ui.steps_table(ui.call(applications.list_application_steps, application_id=detail.id))
+ui.steps_table(ui.call(reporting.list_application_steps, application_id=detail.id))
 
 with st.expander("个人承诺"):
     for i, clause in enumerate(values.PERSONAL_COMMITMENT, start=1):

@@ -9,9 +9,11 @@ import re
 import streamlit as st
 
 import ui
-from services import filing, transaction, values
-from services.actor import APPLICANT
-from services.errors import InvalidInput, ServiceError
+from services.registration import filing
+from services import transaction
+from services.kernel import values
+from services.kernel.actor import APPLICANT
+from services.kernel.errors import InvalidInput, ServiceError
 
 actor = ui.require_actor(APPLICANT)
 DETAIL = "pages/applicant/application.py"

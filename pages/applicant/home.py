@@ -2,8 +2,9 @@
 import streamlit as st
 
 import ui
-from services import filing, values
-from services.actor import APPLICANT
+from services.registration import filing
+from services.kernel import values
+from services.kernel.actor import APPLICANT
 
 actor = ui.require_actor(APPLICANT)
 DETAIL = "pages/applicant/application.py"

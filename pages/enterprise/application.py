@@ -2,9 +2,10 @@
 import streamlit as st
 
 import ui
-from services import values
-from services import applications, pdf
-from services.actor import ENTERPRISE
+from services.kernel import values
+from services.registration import reporting
+from services.files import pdf
+from services.kernel.actor import ENTERPRISE
 
 actor = ui.require_actor(ENTERPRISE)
 app_id = st.query_params.get("id")
@@ -13,7 +14,7 @@ report_mode = st.query_params.get("mode") == "report"
 if st.button("返回注册上报", icon=":material/arrow_back:"):
     st.switch_page("pages/enterprise/report.py")
 
-detail = ui.call(applications.get_application, application_id=app_id)
+detail = ui.call(reporting.get_application, application_id=app_id)
 if detail is None:
     st.stop()
 
@@ -60,10 +61,10 @@ if "report" in detail.actions or "refuse" in detail.actions:
         reason_text = st.text_area("或输入退回理由", key="reason_text", max_chars=500)
         if st.form_submit_button("提交", type="primary"):
             if decision == "通过":
-                ok = ui.act(applications.report_application, application_id=detail.id, commitment_agreed=agreed)
+                ok = ui.act(reporting.report_application, application_id=detail.id, commitment_agreed=agreed)
             else:
                 reason = "；".join(x for x in (reason_choice, (reason_text or "").strip()) if x)
-                ok = ui.act(applications.refuse_application, application_id=detail.id, reason=reason)
+                ok = ui.act(reporting.refuse_application, application_id=detail.id, reason=reason)
             if ok:
                 st.switch_page("pages/enterprise/report.py")
             st.rerun()

@@ -2,8 +2,9 @@
 import streamlit as st
 
 import ui
-from services import forced, workflow
-from services.actor import ENTERPRISE
+from services.deregistration import requests as forced
+from services import workflow
+from services.kernel.actor import ENTERPRISE
 
 actor = ui.require_actor(ENTERPRISE)
 KEY = "forced"

@@ -2,9 +2,9 @@
 import streamlit as st
 
 import ui
-from services import values
-from services import forced
-from services.actor import ENTERPRISE
+from services.kernel import values
+from services.deregistration import requests as forced
+from services.kernel.actor import ENTERPRISE
 
 actor = ui.require_actor(ENTERPRISE)
 

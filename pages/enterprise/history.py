@@ -2,8 +2,9 @@
 import streamlit as st
 
 import ui
-from services import applications, registrations
-from services.actor import ENTERPRISE
+from services.registration import reporting
+from services.registry import registrations
+from services.kernel.actor import ENTERPRISE
 
 actor = ui.require_actor(ENTERPRISE)
 
@@ -28,6 +29,6 @@ if not event.selection.rows:
 else:
     app_id = int(history.iloc[event.selection.rows[0]]["application_id"])
     st.subheader("办理步骤")
-    ui.steps_table(ui.call(applications.list_application_steps, application_id=app_id))
+    ui.steps_table(ui.call(reporting.list_application_steps, application_id=app_id))
     if st.button("详情", icon=":material/description:"):
         st.switch_page("pages/enterprise/application.py", query_params={"id": str(app_id)})

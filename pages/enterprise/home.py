@@ -2,8 +2,9 @@
 import streamlit as st
 
 import ui
-from services import charts, registrations
-from services.actor import ENTERPRISE
+from services.dashboards import charts
+from services.registry import registrations
+from services.kernel.actor import ENTERPRISE
 
 actor = ui.require_actor(ENTERPRISE)
 

@@ -2,19 +2,20 @@
 import streamlit as st
 
 import ui
-from services import values
-from services import enterprises, workflow
-from services.actor import ENTERPRISE
+from services.kernel import values
+from services.enterprise import info as enterprise_info, info_change
+from services import workflow
+from services.kernel.actor import ENTERPRISE
 
 actor = ui.require_actor(ENTERPRISE)
 
-info = ui.call(enterprises.get_enterprise)
+info = ui.call(enterprise_info.get_enterprise)
 if info is None:
     st.stop()
 
 st.header("企业信息")
 if info.registry_changed:
-    st.warning(enterprises.REGISTRY_CHANGED, icon=":material/warning:")
+    st.warning(enterprise_info.REGISTRY_CHANGED, icon=":material/warning:")
 
 basic_tab, important_tab = st.tabs(["企业基本信息", "企业重要信息修改"])
 
@@ -58,7 +59,7 @@ with basic_tab:
             st.session_state["editing_basic"] = False
             st.rerun()
         if save:
-            if ui.act(enterprises.update_enterprise_basic, expected_version=info.version_id, province=province or "",
+            if ui.act(enterprise_info.update_enterprise_basic, expected_version=info.version_id, province=province or "",
                       city=city or "", address=address, postal_code=postal_code, legal_rep=legal_rep,
                       qualification=qualification, contact_person=contact_person, contact_phone=contact_phone,
                       email=email):
@@ -80,11 +81,11 @@ with important_tab:
                                      else info.credit_code, max_chars=18, key="i_code")
             reason = st.text_area("变更原因", max_chars=500, key="i_reason", placeholder="必填，例如：企业名称已经市场监管部门核准变更")
             if st.form_submit_button("提交", type="primary"):
-                if ui.act(enterprises.request_info_change, new_name=new_name, new_credit_code=new_code,
+                if ui.act(info_change.request_info_change, new_name=new_name, new_credit_code=new_code,
                           reason=reason, success="操作成功，已提交企业重要信息修改申请，等待审核"):
                     st.rerun()
                 ui.show_flash()
-    changes = ui.call(enterprises.list_info_changes)
+    changes = ui.call(info_change.list_info_changes)
     if changes is not None:
         st.subheader("修改申请记录")
         if changes.empty:
@@ -95,8 +96,8 @@ with important_tab:
                                  selection_mode="single-row")
             if event.selection.rows:
                 row = changes.iloc[event.selection.rows[0]]
-                ui.steps_table(ui.call(enterprises.list_info_change_steps, request_id=int(row["id"])))
+                ui.steps_table(ui.call(info_change.list_info_change_steps, request_id=int(row["id"])))
                 if "withdraw" in workflow.allowed_actions(workflow.INFO_CHANGE, row["status_code"], actor.role):
                     if st.button("撤回该申请", key="withdraw_change"):
-                        if ui.act(enterprises.withdraw_info_change, request_id=int(row["id"])):
+                        if ui.act(info_change.withdraw_info_change, request_id=int(row["id"])):
                             st.rerun()

@@ -3,7 +3,7 @@ import streamlit as st
 
 import ui
 from services import penalties
-from services.actor import ENTERPRISE
+from services.kernel.actor import ENTERPRISE
 
 actor = ui.require_actor(ENTERPRISE)
 KEY = "penalty"

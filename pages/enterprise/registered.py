@@ -2,8 +2,8 @@
 import streamlit as st
 
 import ui
-from services import registrations
-from services.actor import ENTERPRISE
+from services.registry import registrations
+from services.kernel.actor import ENTERPRISE
 
 actor = ui.require_actor(ENTERPRISE)
 KEY = "registered"

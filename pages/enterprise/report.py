@@ -2,9 +2,10 @@
 import streamlit as st
 
 import ui
-from services import values
-from services import applications, workflow
-from services.actor import ENTERPRISE
+from services.kernel import values
+from services.registration import reporting
+from services import workflow
+from services.kernel.actor import ENTERPRISE
 
 actor = ui.require_actor(ENTERPRISE)
 KEY = "report"
@@ -34,14 +35,14 @@ if applied_from and applied_to and applied_from > applied_to:
     st.error("申请开始日期不能晚于申请结束日期")
     st.stop()
 
-filters = applications.ApplicationFilter(
+filters = reporting.ApplicationFilter(
     status=status, applied_from=applied_from, applied_to=applied_to, business_type=business_type,
     specialty=specialty, name=name, id_number=id_number,
 )
 sort_column, arrow = sort.split(" ")
 descending = arrow == "↓"
 
-result = ui.call(applications.list_applications, filters=filters,
+result = ui.call(reporting.list_applications, filters=filters,
                  page=st.session_state.get(f"{KEY}_page", 1), page_size=st.session_state.get(f"{KEY}_size", 10),
                  sort=sort_column, descending=descending)
 if result is None:
@@ -83,7 +84,7 @@ def refuse(application_id: int):
             st.error("请选择或输入退回理由")
             return
         _clear("pending_refuse")
-        ui.act(applications.refuse_application, application_id=application_id, reason=reason)
+        ui.act(reporting.refuse_application, application_id=application_id, reason=reason)
         st.rerun()
     if c2.button("取消", key="dlg_refuse_cancel"):
         _clear("pending_refuse")
@@ -93,14 +94,14 @@ def refuse(application_id: int):
 if "pending_withdraw" in st.session_state:
     target = st.session_state["pending_withdraw"]
     ui.confirm_dialog("pending_withdraw", "确定撤回该条申请?", key="withdraw",
-                      run=lambda: ui.act(applications.withdraw_application, application_id=target))
+                      run=lambda: ui.act(reporting.withdraw_application, application_id=target))
 elif "pending_refuse" in st.session_state:
     refuse(st.session_state["pending_refuse"])
 elif "pending_steps" in st.session_state:
     target = st.session_state["pending_steps"]
-    ui.steps_dialog("pending_steps", lambda: ui.call(applications.list_application_steps, application_id=target),
+    ui.steps_dialog("pending_steps", lambda: ui.call(reporting.list_application_steps, application_id=target),
                     key="steps")
 
 st.divider()
-ui.export_buttons(lambda: ui.call(applications.export_applications, filters=filters, sort=sort_column,
+ui.export_buttons(lambda: ui.call(reporting.export_applications, filters=filters, sort=sort_column,
                                   descending=descending), name="注册上报", key=KEY)

@@ -2,8 +2,9 @@
 import streamlit as st
 
 import ui
-from services import applications, review, workflow
-from services.actor import MINISTRY
+from services.registration import reporting, review, approval
+from services import workflow
+from services.kernel.actor import MINISTRY
 
 actor = ui.require_actor(MINISTRY)
 app_id = st.query_params.get("id")
@@ -11,7 +12,7 @@ app_id = st.query_params.get("id")
 if st.button("返回注册审批", icon=":material/arrow_back:"):
     st.switch_page("pages/ministry/queue.py")
 
-detail = ui.call(applications.get_application, application_id=app_id)
+detail = ui.call(reporting.get_application, application_id=app_id)
 if detail is None:
     st.stop()
 info = ui.call(review.get_application_review, application_id=detail.id)
@@ -59,7 +60,7 @@ ui.application_sections(detail, business, personal, expand=bool(detail.attachmen
                         agreed_note="聘用单位已确认以上承诺条款。")
 
 st.subheader("进度详情")
-ui.steps_table(ui.call(applications.list_application_steps, application_id=detail.id))
+ui.steps_table(ui.call(reporting.list_application_steps, application_id=detail.id))
 
 
 def _clear(key):
@@ -72,7 +73,7 @@ def confirm_approve(application_id: int):
     c1, c2 = st.columns(2)
     if c1.button("确定", type="primary", key="dlg_approve_ok"):
         _clear("pending_approve")
-        if ui.act(review.approve_application, application_id=application_id):
+        if ui.act(approval.approve_application, application_id=application_id):
             done = ui.call(review.get_application_review, application_id=application_id)
             if done and done.registration:
                 r = done.registration

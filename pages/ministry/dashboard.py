@@ -7,9 +7,12 @@ import pyarrow as pa
 import streamlit as st
 
 import ui
-from services import charts, dashboards, exports, transaction, values
-from services.actor import MINISTRY
-from services.errors import ServiceError
+from services.dashboards import charts, panels as dashboards
+from services.files import exports
+from services import transaction
+from services.kernel import values
+from services.kernel.actor import MINISTRY
+from services.kernel.errors import ServiceError
 from services.kernel import clock
 from services.kernel.clock import today
 

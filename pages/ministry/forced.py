@@ -2,8 +2,10 @@
 import streamlit as st
 
 import ui
-from services import attachments, forced, review, workflow
-from services.actor import MINISTRY
+from services.files import attachments
+from services.deregistration import requests as forced, review as forced_review
+from services import workflow
+from services.kernel.actor import MINISTRY
 
 actor = ui.require_actor(MINISTRY)
 
@@ -17,7 +19,7 @@ st.header("强制注销审核")
 status = st.columns(4)[0].selectbox("状态", STATUSES, index=1, key="mf_status",
                       format_func=lambda s: workflow.status_label(workflow.FORCED, s) if s else "全部",
                       on_change=ui.reset_page, args=(KEY,))
-result = ui.call(review.list_forced_queue, status=status, page=st.session_state.get(f"{KEY}_page", 1),
+result = ui.call(forced_review.list_forced_queue, status=status, page=st.session_state.get(f"{KEY}_page", 1),
                  page_size=st.session_state.get(f"{KEY}_size", 10))
 if result is None:
     st.stop()
@@ -27,7 +29,7 @@ if result.total and picked is None:
     st.caption("选中一条申请，查看详情并审核。")
 
 if picked is not None:
-    detail = ui.call(review.get_forced_request, request_id=int(result.rows.iloc[picked]["id"]))
+    detail = ui.call(forced_review.get_forced_request, request_id=int(result.rows.iloc[picked]["id"]))
     if detail is None:
         st.stop()
     st.subheader("申请详情")
@@ -61,7 +63,7 @@ if picked is not None:
                                           type="secondary" if action == "deny" else "primary"):
                     clicked = action
         if clicked:
-            if ui.act(review.decide_forced, request_id=detail.id, action=clicked, opinion=opinion):
+            if ui.act(forced_review.decide_forced, request_id=detail.id, action=clicked, opinion=opinion):
                 ui.reset_page(KEY)
                 st.rerun()
             ui.show_flash()

@@ -2,8 +2,9 @@
 import streamlit as st
 
 import ui
-from services import enterprises, review, workflow
-from services.actor import MINISTRY
+from services.enterprise import info_change
+from services import workflow
+from services.kernel.actor import MINISTRY
 
 actor = ui.require_actor(MINISTRY)
 
@@ -17,7 +18,7 @@ st.header("企业重要信息审核")
 status = st.columns(4)[0].selectbox("状态", STATUSES, index=1, key="mi_status",
                       format_func=lambda s: workflow.status_label(workflow.INFO_CHANGE, s) if s else "全部",
                       on_change=ui.reset_page, args=(KEY,))
-result = ui.call(review.list_info_change_queue, status=status, page=st.session_state.get(f"{KEY}_page", 1),
+result = ui.call(info_change.list_info_change_queue, status=status, page=st.session_state.get(f"{KEY}_page", 1),
                  page_size=st.session_state.get(f"{KEY}_size", 10))
 if result is None:
     st.stop()
@@ -27,14 +28,14 @@ if result.total and picked is None:
     st.caption("选中一条申请，查看详情并审核。")
 
 if picked is not None:
-    detail = ui.call(review.get_info_change, request_id=int(result.rows.iloc[picked]["id"]))
+    detail = ui.call(info_change.get_info_change, request_id=int(result.rows.iloc[picked]["id"]))
     if detail is None:
         st.stop()
     st.subheader("申请详情")
     ui.kv_grid(detail.fields)
 
     st.subheader("进度详情")
-    ui.steps_table(ui.call(enterprises.list_info_change_steps, request_id=detail.id))
+    ui.steps_table(ui.call(info_change.list_info_change_steps, request_id=detail.id))
 
     if detail.actions:
         st.subheader("审核")
@@ -47,7 +48,7 @@ if picked is not None:
                                           type="secondary" if action == "deny" else "primary"):
                     clicked = action
         if clicked:
-            if ui.act(review.decide_info_change, request_id=detail.id, action=clicked, opinion=opinion):
+            if ui.act(info_change.decide_info_change, request_id=detail.id, action=clicked, opinion=opinion):
                 ui.reset_page(KEY)
                 st.rerun()
             ui.show_flash()

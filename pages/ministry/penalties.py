@@ -2,8 +2,9 @@
 import streamlit as st
 
 import ui
-from services import penalties, values
-from services.actor import MINISTRY
+from services import penalties
+from services.kernel import values
+from services.kernel.actor import MINISTRY
 from services.kernel.clock import today
 
 actor = ui.require_actor(MINISTRY)

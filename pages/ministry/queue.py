@@ -4,8 +4,10 @@ import dataclasses
 import streamlit as st
 
 import ui
-from services import applications, deadlines, review, values, workflow
-from services.actor import MINISTRY
+from services.registration import reporting, deadlines, review
+from services.kernel import values
+from services import workflow
+from services.kernel.actor import MINISTRY
 
 actor = ui.require_actor(MINISTRY)
 KEY = "queue"
@@ -88,7 +90,7 @@ if "pending_accept" in st.session_state:
                                          success=f"操作成功，已受理 {len(chosen)} 条申请"))
 elif "pending_steps" in st.session_state:
     target = st.session_state["pending_steps"]
-    ui.steps_dialog("pending_steps", lambda: ui.call(applications.list_application_steps, application_id=target),
+    ui.steps_dialog("pending_steps", lambda: ui.call(reporting.list_application_steps, application_id=target),
                     key="steps")
 
 st.divider()

@@ -5,8 +5,9 @@ Only what the certificate shows comes back (services/verify.py); the name must m
 import streamlit as st
 
 import ui
-from services import transaction, verify
-from services.errors import ServiceError
+from services import transaction
+from services.registry import verify
+from services.kernel.errors import ServiceError
 
 st.title("注册信息公开查询")
 st.caption("输入注册监理工程师的姓名和注册号（或注册执业证书编号），查询其注册是否有效。")

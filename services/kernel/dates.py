@@ -38,3 +38,7 @@ def round_half_up(numerator: int, denominator: int, places: int) -> float:
     does on binary floats (round(1.25, 1) == 1.2). Exact: the division is done in decimal."""
     quantum = Decimal(1).scaleb(-places)
     return float((Decimal(numerator) / Decimal(denominator)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)

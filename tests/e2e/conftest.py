@@ -1,6 +1,6 @@
 """Real-browser fixtures: `python -m ui.server` (streamlit run app.py) on a fresh demo DATA_DIR, Debian chromium via Playwright.
 
-notes/streamlit.md §4 and A.5. One setup (`python -m services.setup`) per session; the scenario tests
+notes/streamlit.md §4 and A.5. One setup (`python -m ops.setup`) per session; the scenario tests
 share one server, the screenshot test gets its own server on an untouched copy of the demo data, so
 that the screens show the demo data as shipped whichever tests ran before.
 
@@ -95,14 +95,14 @@ def _server(data_dir: Path):
 
 @pytest.fixture(scope="session")
 def demo_data_dir(tmp_path_factory) -> Path:
-    """A fresh DATA_DIR set up by `python -m services.setup` (migrations + demo data). Never served itself."""
+    """A fresh DATA_DIR set up by `python -m ops.setup` (migrations + demo data). Never served itself."""
     _chromium()
     data = tmp_path_factory.mktemp("e2e") / "template"
     data.mkdir()
-    done = subprocess.run([sys.executable, "-m", "services.setup"], cwd=ROOT, env=_env(data),
+    done = subprocess.run([sys.executable, "-m", "ops.setup"], cwd=ROOT, env=_env(data),
                           capture_output=True, text=True, timeout=300)
     if done.returncode:
-        raise RuntimeError(f"python -m services.setup failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        raise RuntimeError(f"python -m ops.setup failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
     return data
 
 

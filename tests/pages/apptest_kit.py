@@ -177,7 +177,7 @@ def page_title(at: AppTest) -> str:
 
 def actor(username: str):
     from services import transaction
-    from services.auth import get_actor
+    from services.auth.login import get_actor
 
     with transaction() as s:
         return get_actor(s, username)

@@ -36,8 +36,9 @@ def no_exception(at):
 
 
 def xue_application() -> int:
-    from services import filing, transaction
-    from services.auth import get_actor
+    from services.registration import filing
+    from services import transaction
+    from services.auth.login import get_actor
 
     with transaction() as s:
         frame = filing.list_my_applications(s, get_actor(s, APPLICANT))
@@ -54,7 +55,7 @@ def new_applicant_user() -> str:
     """A person with a qualification certificate, no registration and an applicant login."""
     from stdnum.cn import ric
 
-    from db.models import Person, QualificationCertificate, User
+    from db.models import QualificationCertificate, User
 
     body = "11010519900307051"
     number = body + ric.calc_check_digit(body + "0")
@@ -139,12 +140,13 @@ def test_cancel_through_the_confirm_dialog(login):
 
 
 def test_refused_application_shows_the_reason_and_can_be_resubmitted(login):
-    from services import applications, transaction
+    from services.registration import reporting
+    from services import transaction
 
     app_id = xue_application()
     enterprise = actor("demo-enterprise")
     with transaction() as s:
-        applications.refuse_application(s, enterprise, application_id=app_id, reason="社会保险缴纳单位与本单位不一致")
+        reporting.refuse_application(s, enterprise, application_id=app_id, reason="社会保险缴纳单位与本单位不一致")
     at = no_exception(login(APPLICANT, DETAIL, id=app_id))
     assert any("已被退回（不予上报）" in e for e in errors(at))
     assert "社会保险缴纳单位与本单位不一致" in [t.value for t in at.text]
@@ -268,7 +270,7 @@ def test_apply_for_a_registered_person_renews_through_the_current_employer(login
 
 
 def values_required(business_type: str) -> list[str]:
-    from services import values
+    from services.kernel import values
 
     return values.REQUIRED_ATTACHMENTS[business_type]
 

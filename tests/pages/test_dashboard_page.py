@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from apptest_kit import actor, db, errors, page_title
-from services import dashboards
+from services.dashboards import panels as dashboards
 from services.kernel.clock import today
 
 MINISTRY = "demo-ministry"
@@ -57,7 +57,7 @@ def test_charts_reach_the_browser_whole(dashboard):
     browser still has each chart's title, its bars, and Streamlit's default template."""
     import json
 
-    from services import charts as builders
+    from services.dashboards import charts as builders
 
     specs = [json.loads(chart.proto.spec) for chart in charts(dashboard)]
     titles = [spec["layout"]["title"]["text"] for spec in specs]
@@ -127,7 +127,7 @@ def test_the_two_charts_of_a_row_are_equally_tall(dashboard, monkeypatch):
 
     import streamlit as st
 
-    from services import dashboards as service
+    from services.dashboards import panels as service
 
     monkeypatch.setattr(service, "registered_by_province", lambda s, a, **kw: pd.DataFrame(
         [(f"省{i}", 1000 - i) for i in range(31)], columns=service.PROVINCE_COLUMNS))

@@ -23,7 +23,7 @@ MASKED = re.compile(r"^.{4}\*+.{4}$")
 
 
 def _applications(username: str, status: str | None = None, **filters):
-    from services import applications as apps
+    from services.registration import reporting as apps
 
     return db(lambda s: apps.list_applications(
         s, actor(username), filters=apps.ApplicationFilter(status=status, **filters), page_size=100))
@@ -42,26 +42,26 @@ def app_status(app_id: int) -> str:
 
 
 def registered_rows(username: str = ENT, **filters):
-    from services import registrations
+    from services.registry import registrations
 
     return db(lambda s: registrations.list_registered(s, actor(username), page_size=100, **filters))
 
 
 def forced_rows(username: str = ENT):
-    from services import forced
+    from services.deregistration import requests as forced
 
     return db(lambda s: forced.list_forced(s, actor(username), page_size=100))
 
 
 def deregistrable_ids() -> list[int]:
-    from services import forced
+    from services.deregistration import requests as forced
 
     frame = db(lambda s: forced.list_deregistrable(s, actor(ENT)).rows)
     return [int(x) for x in frame["registration_id"]]
 
 
 def deregistrable_labels() -> list[str]:
-    from services import forced
+    from services.deregistration import requests as forced
 
     return list(db(lambda s: forced.list_deregistrable(s, actor(ENT)).rows["label"]))
 
@@ -335,7 +335,7 @@ def test_detail_shows_business_and_personal_info(login):
     assert any(label.startswith("附件材料") for label in labels)
     assert any(label.startswith("个人承诺") for label in labels)
     assert any(label.startswith("企业承诺") for label in labels)
-    from services import values
+    from services.kernel import values
 
     texts = [t.value for t in at.text]
     for i, clause in enumerate(values.ENTERPRISE_COMMITMENT, start=1):
@@ -423,7 +423,7 @@ def test_print_offers_a_pdf(login):
 
 
 def test_attachments_are_listed_in_report_mode(login):
-    from services import applications as apps
+    from services.registration import reporting as apps
 
     app_id = xue_application_id()
     detail = db(lambda s: apps.get_application(s, actor(ENT), application_id=app_id))
@@ -460,7 +460,7 @@ def test_registered_search_narrows_the_list(login):
 
 
 def test_registered_history_shows_the_persons_applications(login):
-    from services import registrations
+    from services.registry import registrations
 
     at = login(ENT, REGISTERED)
     assert button(at, "注册记录").disabled
@@ -490,7 +490,7 @@ def test_history_of_another_enterprises_registration_is_not_found(login):
 
 def test_history_steps_of_a_selected_application(login):
     # someone with at least one application at this enterprise
-    from services import registrations
+    from services.registry import registrations
 
     for _, row in registered_rows().rows.iterrows():
         _, history = db(lambda s: registrations.list_person_history(
@@ -547,7 +547,7 @@ def test_forced_apply_person_search_narrows_the_choice(login):
 
 
 def test_forced_apply_at_a_large_enterprise_asks_for_a_search_first(login, monkeypatch):
-    from services import forced
+    from services.deregistration import requests as forced
 
     monkeypatch.setattr(forced, "SEARCH_FIRST_ABOVE", 20)
     at = login(ENT, FORCED_APPLY)
@@ -661,9 +661,9 @@ def test_forced_withdraw_disabled_for_accepted_requests(login):
 
 
 def _enterprise(username: str = ENT):
-    from services import enterprises
+    from services.enterprise import info as enterprise_info
 
-    return db(lambda s: enterprises.get_enterprise(s, actor(username)))
+    return db(lambda s: enterprise_info.get_enterprise(s, actor(username)))
 
 
 def test_info_shows_the_basic_information(login):
@@ -770,8 +770,8 @@ def test_important_change_is_submitted_for_review(login):
 def _registry_changed_user() -> str:
     """A login for the demo enterprise whose 市场监管 record differs; created when none exists."""
     from db.models import Enterprise, User
-    from services.actor import ENTERPRISE
-    from services.passwords import hash_password
+    from services.kernel.actor import ENTERPRISE
+    from services.auth.passwords import hash_password
 
     def _find(s):
         ent = s.scalars(select(Enterprise).where(
@@ -912,7 +912,7 @@ def test_markdown_in_a_name_stays_text_on_registered_and_history(login):
 
 def test_markdown_in_a_name_stays_text_on_home_and_forced(login):
     from db.models import Person
-    from services import registrations
+    from services.registry import registrations
 
     expiring = db(lambda s: registrations.list_expiring(s, actor(ENT)))
     name = expiring.iloc[0]["姓名"]

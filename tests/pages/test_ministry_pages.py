@@ -177,7 +177,7 @@ def test_queue_batch_accept_of_the_selected_rows(login):
 
 def _queue_ids(rows: list[int]) -> list[int]:
     """The ids behind rows of the queue's first page as the page shows it (the table hides them)."""
-    from services import review
+    from services.registration import review
 
     page = db(lambda s: review.list_queue(s, actor(MIN), filters=review.QueueFilter(status=workflow.REPORTED)))
     return [int(page.rows.iloc[r]["id"]) for r in rows]
@@ -369,7 +369,7 @@ def test_penalty_list_and_detail(login):
 
 
 def test_record_a_suspension_from_the_form(login):
-    from services import registrations
+    from services.registry import registrations
 
     rows = db(lambda s: registrations.list_registered(s, actor(ENT), state="有效", page_size=100)).rows
     target = rows[rows["注册状态"] == "有效"].iloc[0]
@@ -405,13 +405,13 @@ AUDIT = "pages/ministry/audit.py"
 
 
 def test_audit_log_newest_first_filtered_by_action_and_by_user(login, monkeypatch):
-    from services import audit as trail
+    from services.audit import record as audit_record
 
     ministry, ent = actor(MIN), actor(ENT)
     for _ in range(12):  # more than one page
-        db(lambda s: trail.audit(s, None, "login_fail", "user", ministry.user_id))
-    db(lambda s: trail.audit(s, ent, "export", "application", rows=3))
-    db(lambda s: trail.audit(s, ministry, "view_unmasked", "application", 1))
+        db(lambda s: audit_record.audit(s, None, "login_fail", "user", ministry.user_id))
+    db(lambda s: audit_record.audit(s, ent, "export", "application", rows=3))
+    db(lambda s: audit_record.audit(s, ministry, "view_unmasked", "application", 1))
     at = no_exception(login(MIN, AUDIT))
     assert page_title(at) == "审计日志"
     frame = table(at)
@@ -429,7 +429,8 @@ def test_audit_log_newest_first_filtered_by_action_and_by_user(login, monkeypatc
     assert set(table(at)["操作"]) == {"导出"} and ENT in table(at).iloc[0]["操作人"]
 
     # a name that matches too many accounts: a message, and the search text stays for the user to refine
-    monkeypatch.setattr(trail, "USER_MATCH_LIMIT", 1)
+    from services.audit import log as audit_log
+    monkeypatch.setattr(audit_log, "USER_MATCH_LIMIT", 1)
     at.selectbox(key="a_action").set_value(None)
     at.text_input(key="a_user").input("demo")
     no_exception(submit(at, "audit_filters", "查询").click().run())

@@ -7,7 +7,7 @@ import pytest
 import streamlit_authenticator.models.cookie_model as cookie_model
 
 from apptest_kit import ENT, HOME, errors, new_app, open_page, seed_login
-from services.auth import COOKIE_DAYS, IDLE_MINUTES
+from services.auth.login import COOKIE_DAYS, IDLE_MINUTES
 from test_login import PASSWORD, form_login
 from services.kernel.clock import now, timestamp
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from db.models import Person, User
 from services import transaction
-from services.actor import Actor
+from services.kernel.actor import Actor
 
 
 def applicant_for(person_id: int) -> Actor:

@@ -1,4 +1,4 @@
-"""python -m services.accounts: create, disable and reset password from the command line."""
+"""python -m ops.accounts: create, disable and reset password from the command line."""
 from __future__ import annotations
 
 import subprocess
@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Enterprise, User
-from services import accounts, transaction
-from services.auth import get_actor
-from services.errors import InvalidInput
-from services.passwords import check_password
+from ops import accounts
+from services import transaction
+from services.auth.login import get_actor
+from services.kernel.errors import InvalidInput
+from services.auth.passwords import check_password
 from services.kernel.clock import now
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run(*args, password="a-good-password-1", env_extra=None):
     import os
     env = {**os.environ, "ACCOUNT_PASSWORD": password, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "services.accounts", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "ops.accounts", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True)
 
 

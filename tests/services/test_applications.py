@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Application, Person, WorkflowStep
-from services import applications as apps
+from services.registration import reporting as apps
 from services import transaction, workflow
-from services.applications import ApplicationFilter
-from services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from services.registration.reporting import ApplicationFilter
+from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from services.kernel.clock import today as china_today
 
 

@@ -9,9 +9,12 @@ from sqlalchemy.exc import DBAPIError
 
 from db.engine import database_url, engine_for
 from db.models import AuditLog, Person
-from services import applications, audit, enterprises, transaction, workflow
-from services.applications import ApplicationFilter
-from services.errors import InvalidInput, PermissionDenied
+from services.registration import reporting
+from services.audit import log as audit_log, record as audit_record
+from services.enterprise import info as enterprise_info
+from services import transaction, workflow
+from services.registration.reporting import ApplicationFilter
+from services.kernel.errors import InvalidInput, PermissionDenied
 
 ID_OR_PHONE = re.compile(r"\d{17}[\dXx]|1[3-9]\d{9}")
 
@@ -19,19 +22,19 @@ ID_OR_PHONE = re.compile(r"\d{17}[\dXx]|1[3-9]\d{9}")
 def _some_activity(actor_of):
     ent = actor_of("demo-enterprise")
     with transaction() as s:
-        app_id = int(applications.list_applications(s, ent, filters=ApplicationFilter(status=workflow.PENDING))
+        app_id = int(reporting.list_applications(s, ent, filters=ApplicationFilter(status=workflow.PENDING))
                      .rows.iloc[0]["id"])
     with transaction() as s:
-        applications.reveal_person_numbers(s, ent, application_id=app_id)
-        applications.export_applications(s, ent, filters=ApplicationFilter())
+        reporting.reveal_person_numbers(s, ent, application_id=app_id)
+        reporting.export_applications(s, ent, filters=ApplicationFilter())
     with transaction() as s:
-        applications.report_application(s, ent, application_id=app_id, commitment_agreed=True)
+        reporting.report_application(s, ent, application_id=app_id, commitment_agreed=True)
     with transaction() as s:
-        info = enterprises.get_enterprise(s, ent)
-    fields = {k: getattr(info, k) for k in enterprises.BASIC_FIELDS} | {"contact_phone": "13911112222",
+        info = enterprise_info.get_enterprise(s, ent)
+    fields = {k: getattr(info, k) for k in enterprise_info.BASIC_FIELDS} | {"contact_phone": "13911112222",
                                                                      "contact_person": "王审计"}
     with transaction() as s:
-        enterprises.update_enterprise_basic(s, ent, expected_version=info.version_id, **fields)
+        enterprise_info.update_enterprise_basic(s, ent, expected_version=info.version_id, **fields)
 
 
 @pytest.mark.parametrize("statement", [update(AuditLog).values(action="x"), delete(AuditLog)])
@@ -64,9 +67,9 @@ def test_ministry_searches_the_trail(actor_of):
     _some_activity(actor_of)
     ministry = actor_of("demo-ministry")
     with transaction() as s:
-        everything = audit.list_audit(s, ministry, page_size=100)
-        exports = audit.list_audit(s, ministry, action="export")
-        by_user = audit.list_audit(s, ministry, user_text="demo-enterprise")
+        everything = audit_log.list_audit(s, ministry, page_size=100)
+        exports = audit_log.list_audit(s, ministry, action="export")
+        by_user = audit_log.list_audit(s, ministry, user_text="demo-enterprise")
     assert everything.total >= 4
     assert exports.total == 1 and set(exports.rows["操作"]) == {"导出"}
     assert by_user.total >= 4 and all("demo-enterprise" in v for v in by_user.rows["操作人"])
@@ -76,7 +79,7 @@ def test_ministry_searches_the_trail(actor_of):
 def test_only_the_ministry_reads_the_trail(actor_of, username):
     with pytest.raises(PermissionDenied):
         with transaction() as s:
-            audit.list_audit(s, actor_of(username))
+            audit_log.list_audit(s, actor_of(username))
 
 
 def test_a_long_trail_counts_to_the_limit_and_says_more(actor_of, monkeypatch):
@@ -86,17 +89,17 @@ def test_a_long_trail_counts_to_the_limit_and_says_more(actor_of, monkeypatch):
     ministry = actor_of("demo-ministry")
     with transaction() as s:
         for _ in range(20):
-            audit.audit(s, ministry, "login_ok", "user", ministry.user_id)
+            audit_record.audit(s, ministry, "login_ok", "user", ministry.user_id)
     with transaction() as s:
         n = s.scalar(select(func.count()).select_from(AuditLog))
         newest = [f"{at:%Y-%m-%d %H:%M:%S}" for at in
                   s.scalars(select(AuditLog.at).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(10))]
     assert n > 12
-    monkeypatch.setattr(audit, "COUNT_LIMIT", 10)
+    monkeypatch.setattr(audit_log, "COUNT_LIMIT", 10)
     with transaction() as s:
-        first = audit.list_audit(s, ministry, page_size=10)
-        beyond = audit.list_audit(s, ministry, page_size=10, page=5)
-        exports = audit.list_audit(s, ministry, action="export", page_size=10)
+        first = audit_log.list_audit(s, ministry, page_size=10)
+        beyond = audit_log.list_audit(s, ministry, page_size=10, page=5)
+        exports = audit_log.list_audit(s, ministry, action="export", page_size=10)
     assert (first.total, first.capped, first.pages) == (10, True, 1)
     assert beyond.page == 1 and len(beyond.rows) == 10  # no page past the limit
     assert exports.total == 1 and not exports.capped
@@ -106,14 +109,14 @@ def test_a_long_trail_counts_to_the_limit_and_says_more(actor_of, monkeypatch):
 def test_a_user_search_matching_too_many_accounts_asks_for_more(actor_of, monkeypatch):
     _some_activity(actor_of)
     ministry = actor_of("demo-ministry")
-    monkeypatch.setattr(audit, "USER_MATCH_LIMIT", 2)
+    monkeypatch.setattr(audit_log, "USER_MATCH_LIMIT", 2)
     with pytest.raises(InvalidInput, match="操作人超过 2 个，请输入更完整的用户名或名称"):
         with transaction() as s:
-            audit.list_audit(s, ministry, user_text="demo")
+            audit_log.list_audit(s, ministry, user_text="demo")
     with transaction() as s:  # one account: found
-        assert audit.list_audit(s, ministry, user_text="demo-enterprise-2").total == 0
-        assert audit.list_audit(s, ministry, user_text="demo-enterprise").total >= 4
-        assert audit.list_audit(s, ministry, user_text="nobody-at-all").total == 0
+        assert audit_log.list_audit(s, ministry, user_text="demo-enterprise-2").total == 0
+        assert audit_log.list_audit(s, ministry, user_text="demo-enterprise").total >= 4
+        assert audit_log.list_audit(s, ministry, user_text="nobody-at-all").total == 0
 
 
 def test_the_caption_of_a_capped_list_says_more_than(demo_db):
@@ -122,7 +125,7 @@ def test_the_caption_of_a_capped_list_says_more_than(demo_db):
     at = AppTest.from_string("""
 import pandas as pd
 import ui
-from services.common import PageResult
+from services.kernel.paging import PageResult
 ui.record_caption(PageResult(pd.DataFrame({"x": range(20)}), 10000, 1, 20, capped=True))
 ui.record_caption(PageResult(pd.DataFrame({"x": range(20)}), 37, 1, 20))
 """).run()

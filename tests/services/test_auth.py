@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from db.models import User
 from services import transaction
-from services.auth import (ABSOLUTE_HOURS, COOKIE_DAYS, IDLE_MINUTES, MAX_FAILED_LOGINS, cookie_revoked, get_actor,
-                           UsersOnDemand, credential_entry, persist_login_attempts, revoke_sessions, session_expiry,
-                           users_on_demand)
-from services.passwords import check_password, hash_password, password_error
+from services.auth.login import (
+    ABSOLUTE_HOURS, COOKIE_DAYS, IDLE_MINUTES, MAX_FAILED_LOGINS, cookie_revoked, get_actor, UsersOnDemand, credential_entry, persist_login_attempts, revoke_sessions, session_expiry, users_on_demand,
+)
+from services.auth.passwords import check_password, hash_password, password_error
 from services.kernel.clock import now, timestamp
 
 

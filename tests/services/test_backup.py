@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from db.engine import database_url, engine_for, reset_engines
 from db.models import Base
-from services import backup
+from ops import backup
 
 
 def _snapshot() -> dict[str, list[tuple]]:

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 
 from db.models import Application, Registration
-from services import review, transaction, workflow
-from services.actor import Actor
-from services.errors import InvalidInput
+from services.registration import approval, review
+from services import transaction, workflow
+from services.kernel.actor import Actor
+from services.kernel.errors import InvalidInput
 from tests import factories
 
 UTC = dt.timezone.utc
@@ -19,7 +20,7 @@ UTC = dt.timezone.utc
 def _decide(app_id: int, ministry: Actor) -> None:
     factories.accept_and_review(app_id, ministry)
     with transaction() as s:
-        review.approve_application(s, ministry, application_id=app_id)
+        approval.approve_application(s, ministry, application_id=app_id)
 
 
 def _registration_of(app_id: int) -> Registration:

@@ -14,13 +14,18 @@ import pytest
 from PIL import Image
 from sqlalchemy import delete, func, insert, select, text, update
 
-from db.models import Application, Enterprise, ForcedDeregistration, Person, Registration, StatApplicationMonth, StatDecision, StatMeta, StatRegistrationMonth
+from db.models import Application, Enterprise, ForcedDeregistration, Registration, StatApplicationMonth, StatDecision, StatMeta, StatRegistrationMonth
 from tests import factories
-from services import applications, dashboards as d, enterprises, filing, forced, penalties, review, transaction, values
+from services.registration import reporting, filing, review, approval
+from services.dashboards import panels as d
+from services.enterprise import info as enterprise_info
+from services.deregistration import requests as forced, review as forced_review
+from services import penalties, transaction
+from services.kernel import values
 from services import workflow
-from services.actor import Actor
+from services.kernel.actor import Actor
 from tests.services.people import applicant_for as _applicant_for
-from services.dashboards import DashboardFilter
+from services.dashboards.panels import DashboardFilter
 from services.kernel.clock import today
 from services.kernel.dates import add_months, month_key
 
@@ -125,14 +130,14 @@ def _operate(ministry: Actor) -> str:
         ent = _enterprise_actor(app.enterprise_id)
         with transaction() as s:
             if act == "report":
-                applications.report_application(s, ent, application_id=app.id, commitment_agreed=True)
+                reporting.report_application(s, ent, application_id=app.id, commitment_agreed=True)
             else:
-                applications.refuse_application(s, ent, application_id=app.id, reason="材料不全")
+                reporting.refuse_application(s, ent, application_id=app.id, reason="材料不全")
     # 撤回 by the enterprise, 受理 by the ministry
     app = _one(workflow.REPORTED, used)
     used.append(app.id)
     with transaction() as s:
-        applications.withdraw_application(s, _enterprise_actor(app.enterprise_id), application_id=app.id)
+        reporting.withdraw_application(s, _enterprise_actor(app.enterprise_id), application_id=app.id)
     app = _one(workflow.REPORTED, used)
     used.append(app.id)
     with transaction() as s:
@@ -146,7 +151,7 @@ def _operate(ministry: Actor) -> str:
     app = _one(workflow.UNDER_REVIEW, used)
     used.append(app.id)
     with transaction() as s:
-        review.approve_application(s, ministry, application_id=app.id)
+        approval.approve_application(s, ministry, application_id=app.id)
     # a new application filed by an engineer without a registration, then reported
     with transaction() as s:
         ent = s.scalars(select(Enterprise).order_by(Enterprise.id)).first()
@@ -163,10 +168,10 @@ def _operate(ministry: Actor) -> str:
             enterprise_id=ent_id, business_type="CS", specialty1="01", specialty2="13", commitment_agreed=True,
             files={t: (f"{t}.png", _png()) for t in values.REQUIRED_ATTACHMENTS["CS"]}))
     with transaction() as s:
-        applications.report_application(s, _enterprise_actor(ent_id), application_id=new_id, commitment_agreed=True)
+        reporting.report_application(s, _enterprise_actor(ent_id), application_id=new_id, commitment_agreed=True)
     # 强制注销 approved: a registration ends
     with transaction() as s:
-        busy = select(ForcedDeregistration.registration_id).where(ForcedDeregistration.status.in_(forced.OPEN_STATUSES))
+        busy = select(ForcedDeregistration.registration_id).where(ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES))
         reg = s.scalars(select(Registration).where(Registration.status == workflow.REG_ACTIVE,
                                                    Registration.valid_to > today() + dt.timedelta(days=60),
                                                    Registration.id.not_in(busy))
@@ -179,7 +184,7 @@ def _operate(ministry: Actor) -> str:
             attachment_type=values.FORCED_DEREG_REASONS[reason][0], file_name="离职证明.png", file_data=_png())
     for action in ("accept", "approve"):
         with transaction() as s:
-            review.decide_forced(s, ministry, request_id=req_id, action=action)
+            forced_review.decide_forced(s, ministry, request_id=req_id, action=action)
     with transaction() as s:
         assert s.get(Registration, reg.id).status == workflow.REG_CANCELLED
     # a penalty that ends a registration (撤销注册)
@@ -198,11 +203,11 @@ def _operate(ministry: Actor) -> str:
                           .group_by(Registration.enterprise_id).order_by(text("count(*) DESC")).limit(1))
     ent = _enterprise_actor(ent_id)
     with transaction() as s:
-        info = enterprises.get_enterprise(s, ent)
+        info = enterprise_info.get_enterprise(s, ent)
     moved_to = "海南省" if info.province != "海南省" else "青海省"
-    fields = {k: getattr(info, k) for k in enterprises.BASIC_FIELDS} | {"province": moved_to, "city": "海口市"}
+    fields = {k: getattr(info, k) for k in enterprise_info.BASIC_FIELDS} | {"province": moved_to, "city": "海口市"}
     with transaction() as s:
-        enterprises.update_enterprise_basic(s, ent, expected_version=info.version_id, **fields)
+        enterprise_info.update_enterprise_basic(s, ent, expected_version=info.version_id, **fields)
     return moved_to
 
 
@@ -261,7 +266,7 @@ def test_backfill_gives_what_the_triggers_kept(ministry):
     from alembic import command
 
     from db.engine import reset_engines
-    from services.setup import ROOT, migrate
+    from ops.setup import ROOT, migrate
 
     _operate(ministry)
     kept = _snapshot()
@@ -327,7 +332,7 @@ def test_a_different_calendar_falls_back_to_the_direct_computation(ministry):
 
 def test_the_stored_calendar_is_the_services_calendar(demo_db):
     """The triggers' working days (stat_working_day) are those of services.deadlines, day by day."""
-    from services import deadlines
+    from services.registration import deadlines
 
     with transaction() as s:
         rows = s.execute(text("SELECT day, cum FROM stat_working_day ORDER BY day")).all()
@@ -347,7 +352,7 @@ def test_generated_database_aggregates_equal_direct(tmp_path, monkeypatch):
     """bench/generate.py inserts with executemany through the real migrations: the triggers count it."""
     from bench import generate as gen
     from db.engine import reset_engines
-    from services.auth import get_actor
+    from services.auth.login import get_actor
 
     url = f"sqlite:///{tmp_path / 'tiny.db'}"
     monkeypatch.setenv("DATA_DIR", str(tmp_path))

@@ -13,10 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Application, Enterprise, Penalty, Registration
-from services import dashboards as d
-from services import deadlines, transaction, values, workflow
-from services.dashboards import DashboardFilter
-from services.errors import InvalidInput, PermissionDenied
+from services.dashboards import panels as d
+from services.registration import deadlines
+from services import transaction, workflow
+from services.kernel import values
+from services.dashboards.panels import DashboardFilter
+from services.kernel.errors import InvalidInput, PermissionDenied
 from services.kernel.clock import today
 from services.kernel.dates import round_half_up
 

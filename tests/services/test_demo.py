@@ -12,9 +12,10 @@ from stdnum.cn import ric, uscc
 
 from db.engine import make_engine
 from db.models import Application, Attachment, Base, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person, QualificationCertificate, Registration, Specialty, User, WorkflowStep
-from services import values, workflow
-from services.demo import load_demo_data, sync_specialties
-from services.validators import age_on
+from services.kernel import values
+from services import workflow
+from ops.demo import load_demo_data, sync_specialties
+from services.kernel.validators import age_on
 
 MAIN = "北京小厉害有限公司"
 KINDS = {workflow.APPLICATION: Application, workflow.FORCED: ForcedDeregistration,
@@ -300,7 +301,7 @@ def test_the_demo_shows_the_manuals_cases_on_any_day(s):
     """What the manual's screens need, whatever the date (the date sweep runs this on holidays, a leap
     day, at year and month ends): 已上报 items the enterprise can still withdraw and accepted ones it can
     no longer, and in the ministry's queue items past their statutory limit and items within it."""
-    from services import deadlines
+    from services.registration import deadlines
 
     main, today = _main(s), _today()
     statuses = Counter(s.scalars(select(Application.status).where(Application.enterprise_id == main.id)))

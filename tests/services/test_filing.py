@@ -17,10 +17,13 @@ from stdnum.cn import ric
 
 from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration, User, WorkflowStep
 from tests import factories
-from services import applications, attachments, filing, review, transaction, values, workflow
-from services.actor import Actor
-from services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from services.filing import Filing
+from services.registration import reporting, filing, review
+from services.files import attachments
+from services import transaction, workflow
+from services.kernel import values
+from services.kernel.actor import Actor
+from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from services.registration.filing import Filing
 from services.kernel.clock import today
 
 MAIN = "北京小厉害有限公司"
@@ -346,7 +349,7 @@ def test_filing_each_business_type(demo_db, business_type):
     # the enterprise now sees it waiting for 上报
     with transaction() as s:
         ent = Actor(user_id=None, role="enterprise", name="x", enterprise_id=filing_.enterprise_id)
-        assert applications.get_application(s, ent, application_id=app_id).status_label == "待上报"
+        assert reporting.get_application(s, ent, application_id=app_id).status_label == "待上报"
 
 
 def test_specialty_change_files_the_new_specialties(demo_db):
@@ -388,7 +391,7 @@ def test_resubmit_after_the_enterprise_refused(demo_db):
     actor = new_applicant()
     app_id, _ = file(actor, make_filing("CS"))
     with transaction() as s:
-        applications.refuse_application(s, _enterprise(), application_id=app_id, reason="劳动合同与申报信息不符")
+        reporting.refuse_application(s, _enterprise(), application_id=app_id, reason="劳动合同与申报信息不符")
     assert app_row(app_id).return_reason == "劳动合同与申报信息不符"
     with transaction() as s:
         filing.resubmit_application(s, actor, application_id=app_id, note="已更换劳动合同",
@@ -399,7 +402,7 @@ def test_resubmit_after_the_enterprise_refused(demo_db):
     assert (last.action, last.from_status, last.to_status, last.opinion) == (
         "resubmit", workflow.ENT_REJECTED, workflow.PENDING, "已更换劳动合同")
     with transaction() as s:
-        detail = applications.get_application(s, actor, application_id=app_id)
+        detail = reporting.get_application(s, actor, application_id=app_id)
     assert [a.original_name for a in detail.attachments].count("合同.png") == 1
     assert len(detail.attachments) == len(values.REQUIRED_ATTACHMENTS["CS"]) + 1
 
@@ -408,7 +411,7 @@ def test_resubmit_after_a_correction_notice(actor_of):
     actor, _ = registered_applicant(days_left=200)
     app_id, _ = file(actor, make_filing("YX"))
     with transaction() as s:
-        applications.report_application(s, _enterprise(), application_id=app_id, commitment_agreed=True)
+        reporting.report_application(s, _enterprise(), application_id=app_id, commitment_agreed=True)
     with transaction() as s:
         review.accept_applications(s, actor_of("demo-ministry"), application_ids=[app_id])
     with transaction() as s:
@@ -416,7 +419,7 @@ def test_resubmit_after_a_correction_notice(actor_of):
                                   items=["社会保险缴纳证明不符合要求"], note="请补充近一个月社保证明")
     assert app_row(app_id).status == workflow.CORRECTION
     with transaction() as s:
-        assert "resubmit" in applications.get_application(s, actor, application_id=app_id).actions
+        assert "resubmit" in reporting.get_application(s, actor, application_id=app_id).actions
     with transaction() as s:
         filing.resubmit_application(s, actor, application_id=app_id, note="", files={})
     app = app_row(app_id)
@@ -431,7 +434,7 @@ def test_resubmit_refused_while_pending_and_with_a_bad_file(demo_db):
         with transaction() as s:
             filing.resubmit_application(s, actor, application_id=app_id, note="x", files={})
     with transaction() as s:
-        applications.refuse_application(s, _enterprise(), application_id=app_id, reason="附件材料不清晰或不完整")
+        reporting.refuse_application(s, _enterprise(), application_id=app_id, reason="附件材料不清晰或不完整")
     with pytest.raises(InvalidInput):
         with transaction() as s:
             filing.resubmit_application(s, actor, application_id=app_id, note="x",
@@ -443,7 +446,7 @@ def test_resubmit_refused_when_another_application_is_open(demo_db):
     actor = new_applicant()
     first, _ = file(actor, make_filing("CS"))
     with transaction() as s:
-        applications.refuse_application(s, _enterprise(), application_id=first, reason="申请人非本单位人员")
+        reporting.refuse_application(s, _enterprise(), application_id=first, reason="申请人非本单位人员")
     file(actor, make_filing("CS", SECOND))  # filed again elsewhere instead
     with pytest.raises(InvalidInput, match="其他办理中的申请"):
         with transaction() as s:
@@ -464,12 +467,12 @@ def test_cancel_refused_after_the_enterprise_reported(demo_db):
     actor = new_applicant()
     app_id, _ = file(actor, make_filing("CS"))
     with transaction() as s:
-        applications.report_application(s, _enterprise(), application_id=app_id, commitment_agreed=True)
+        reporting.report_application(s, _enterprise(), application_id=app_id, commitment_agreed=True)
     with pytest.raises(InvalidTransition):
         with transaction() as s:
             filing.cancel_application(s, actor, application_id=app_id)
     with transaction() as s:
-        assert applications.get_application(s, actor, application_id=app_id).actions == []
+        assert reporting.get_application(s, actor, application_id=app_id).actions == []
     assert app_row(app_id).status == workflow.REPORTED
 
 
@@ -484,12 +487,12 @@ def test_an_applicant_cannot_see_or_touch_another_applicants_application(actor_o
                                                       Attachment.request_id == xue_app))
     other = new_applicant()
     calls = [
-        lambda s: applications.get_application(s, other, application_id=xue_app),
-        lambda s: applications.list_application_steps(s, other, application_id=xue_app),
-        lambda s: applications.reveal_person_numbers(s, other, application_id=xue_app),
+        lambda s: reporting.get_application(s, other, application_id=xue_app),
+        lambda s: reporting.list_application_steps(s, other, application_id=xue_app),
+        lambda s: reporting.reveal_person_numbers(s, other, application_id=xue_app),
         lambda s: filing.cancel_application(s, other, application_id=xue_app),
         lambda s: filing.resubmit_application(s, other, application_id=xue_app, note="", files={}),
-        lambda s: applications.get_application(s, other, application_id="1 or 1=1"),
+        lambda s: reporting.get_application(s, other, application_id="1 or 1=1"),
     ]
     if att_id is not None:
         calls.append(lambda s: attachments.get_attachment_file(s, other, attachment_id=att_id))
@@ -511,7 +514,7 @@ def test_my_applications_lists_only_mine_with_the_return_reason(actor_of):
     actor = new_applicant()
     app_id, _ = file(actor, make_filing("CS"))
     with transaction() as s:
-        applications.refuse_application(s, _enterprise(), application_id=app_id, reason="申请人非本单位人员")
+        reporting.refuse_application(s, _enterprise(), application_id=app_id, reason="申请人非本单位人员")
     with transaction() as s:
         rows = filing.list_my_applications(s, actor)
     assert list(rows["id"]) == [app_id]

@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from db.models import Application, Enterprise, Person, QualificationCertificate, Registration
 from tests import factories
-from services import applications, filing, review, transaction, values, workflow
-from services.actor import Actor
+from services.registration import reporting, filing, review, approval
+from services import transaction, workflow
+from services.kernel import values
+from services.kernel.actor import Actor
 from tests.services.people import applicant_for as _applicant_for
-from services.errors import InvalidTransition
+from services.kernel.errors import InvalidTransition
 from services.kernel.clock import today
 from services.kernel.dates import anniversary, validity_end
 
@@ -55,21 +57,21 @@ def _free_registered(*, min_days_left: int = 60, exclude_enterprise: int | None 
 def _carry_to_decision(app_id: int, enterprise_id: int, ministry: Actor) -> None:
     ent = _enterprise_actor(enterprise_id)
     with transaction() as s:
-        applications.report_application(s, ent, application_id=app_id, commitment_agreed=True)
+        reporting.report_application(s, ent, application_id=app_id, commitment_agreed=True)
     with transaction() as s:
         review.accept_applications(s, ministry, application_ids=[app_id])
     with pytest.raises(InvalidTransition):  # accepted: the enterprise can no longer withdraw
         with transaction() as s:
-            applications.withdraw_application(s, ent, application_id=app_id)
+            reporting.withdraw_application(s, ent, application_id=app_id)
     with transaction() as s:
         review.start_review(s, ministry, application_id=app_id)
     with transaction() as s:
-        review.approve_application(s, ministry, application_id=app_id)
+        approval.approve_application(s, ministry, application_id=app_id)
 
 
 def _steps(app_id: int, actor: Actor) -> list[str]:
     with transaction() as s:
-        return list(applications.list_application_steps(s, actor, application_id=app_id)["操作"])
+        return list(reporting.list_application_steps(s, actor, application_id=app_id)["操作"])
 
 
 def test_initial_registration_from_filing_to_certificate(demo_db, actor_of):
@@ -164,7 +166,7 @@ def test_correction_then_resubmission_then_denial(demo_db, actor_of):
             specialty2=reg.specialty2, commitment_agreed=True, files=_files("YX")))
     ent = _enterprise_actor(reg.enterprise_id)
     with transaction() as s:
-        applications.report_application(s, ent, application_id=app_id, commitment_agreed=True)
+        reporting.report_application(s, ent, application_id=app_id, commitment_agreed=True)
     with transaction() as s:
         review.accept_applications(s, ministry, application_ids=[app_id])
     with transaction() as s:
@@ -176,7 +178,7 @@ def test_correction_then_resubmission_then_denial(demo_db, actor_of):
         filing.resubmit_application(s, applicant, application_id=app_id, note="已补充",
                                     files={"SBZM": ("社保.png", _png())})
     with transaction() as s:
-        applications.report_application(s, ent, application_id=app_id, commitment_agreed=True)
+        reporting.report_application(s, ent, application_id=app_id, commitment_agreed=True)
     with transaction() as s:
         review.accept_applications(s, ministry, application_ids=[app_id])
     with transaction() as s:

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 
 from db.engine import database_url, engine_for, reset_engines
 from db.models import Base
-from services.setup import migrate
+from ops.setup import migrate
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -54,7 +54,7 @@ def test_applications_get_their_applicant_name_from_the_migration(demo_db):
 
     from db.models import Application, Person
     from services import transaction
-    from services.setup import ROOT
+    from ops.setup import ROOT
 
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "db" / "migrations"))

@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 
 from db.models import Application, ForcedDeregistration, WorkflowStep
 from tests import factories
-from services import applications, forced, review, transaction, workflow
-from services.applications import ApplicationFilter
-from services.errors import ConcurrentModification, InvalidTransition, ServiceError
+from services.registration import reporting, approval, review
+from services.deregistration import requests as forced, review as forced_review
+from services import transaction, workflow
+from services.registration.reporting import ApplicationFilter
+from services.kernel.errors import ConcurrentModification, InvalidTransition, ServiceError
 
 
 def _race(calls: list) -> tuple[list, list]:
@@ -40,7 +42,7 @@ def _race(calls: list) -> tuple[list, list]:
 
 def _app_in(actor, status) -> int:
     with transaction() as s:
-        page = applications.list_applications(s, actor, filters=ApplicationFilter(status=status))
+        page = reporting.list_applications(s, actor, filters=ApplicationFilter(status=status))
     return int(page.rows.iloc[0]["id"])
 
 
@@ -63,7 +65,7 @@ def test_withdraw_against_accept(actor_of, threads):
     calls = []
     for i in range(threads):
         if i % 2:
-            calls.append(lambda s: applications.withdraw_application(s, ent, application_id=app_id) or "withdraw")
+            calls.append(lambda s: reporting.withdraw_application(s, ent, application_id=app_id) or "withdraw")
         else:
             calls.append(lambda s: review.accept_applications(s, ministry, application_ids=[app_id]) and "accept")
     wins, losses = _race(calls)
@@ -79,7 +81,7 @@ def test_double_report(actor_of, threads):
     ent = actor_of("demo-enterprise")
     app_id = _app_in(ent, workflow.PENDING)
     before = _steps("application", app_id)
-    wins, losses = _race([lambda s: applications.report_application(s, ent, application_id=app_id,
+    wins, losses = _race([lambda s: reporting.report_application(s, ent, application_id=app_id,
                                                                      commitment_agreed=True)] * threads)
     assert len(wins) == 1 and len(losses) == threads - 1
     assert _status(Application, app_id) == workflow.REPORTED
@@ -91,7 +93,7 @@ def test_double_approval_creates_one_registration(actor_of, threads):
     ministry = actor_of("demo-ministry")
     app_id = factories.initial_under_review(ministry)
     before = _steps("application", app_id)
-    wins, losses = _race([lambda s: review.approve_application(s, ministry, application_id=app_id)] * threads)
+    wins, losses = _race([lambda s: approval.approve_application(s, ministry, application_id=app_id)] * threads)
     assert len(wins) == 1 and len(losses) == threads - 1
     with transaction() as s:
         assert s.get(Application, app_id).registration_id == wins[0]
@@ -107,7 +109,7 @@ def test_forced_withdraw_against_accept(actor_of, threads):
             ForcedDeregistration.status == workflow.SUBMITTED))
     before = _steps("forced", req_id)
     calls = [(lambda s: forced.withdraw_forced(s, ent, request_id=req_id) or "withdraw") if i % 2 else
-             (lambda s: review.decide_forced(s, ministry, request_id=req_id, action="accept") or "accept")
+             (lambda s: forced_review.decide_forced(s, ministry, request_id=req_id, action="accept") or "accept")
              for i in range(threads)]
     wins, losses = _race(calls)
     assert len(wins) == 1 and len(losses) == threads - 1

@@ -11,10 +11,15 @@ from sqlalchemy import select
 from stdnum.cn import uscc
 
 from db.models import Application, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person, Registration, WorkflowStep
-from services import applications, deadlines, enterprises, penalties, registrations, review, transaction, values
+from services.registration import reporting, deadlines, review, approval
+from services.enterprise import info_change
+from services import penalties, transaction
+from services.registry import registrations
+from services.deregistration import review as forced_review
+from services.kernel import values
 from services import workflow
-from services.actor import Actor
-from services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from services.kernel.actor import Actor
+from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from services.kernel.clock import today
 from services.kernel.dates import anniversary, validity_end
 
@@ -84,7 +89,7 @@ def _enterprise_actor(enterprise_id: int) -> Actor:
 
 def _report(app_id: int) -> None:
     """Bring a 待上报 application to 已上报, as its enterprise."""
-    _run(applications.report_application, _enterprise_actor(_app(app_id).enterprise_id),
+    _run(reporting.report_application, _enterprise_actor(_app(app_id).enterprise_id),
          application_id=app_id, commitment_agreed=True)
 
 
@@ -234,14 +239,14 @@ def test_enterprise_cannot_withdraw_after_accept(actor_of):
     app_id = _find_app(workflow.REPORTED, enterprise_id=ent.enterprise_id)
     _run(review.accept_applications, ministry, application_ids=[app_id])
     with pytest.raises(InvalidTransition):
-        _run(applications.withdraw_application, ent, application_id=app_id)
+        _run(reporting.withdraw_application, ent, application_id=app_id)
     assert _app(app_id).status == workflow.ACCEPTED
 
 
 def test_ministry_cannot_accept_what_the_enterprise_withdrew(actor_of):
     ministry, ent = actor_of(MINISTRY), actor_of(ENT)
     app_id = _find_app(workflow.REPORTED, enterprise_id=ent.enterprise_id)
-    _run(applications.withdraw_application, ent, application_id=app_id)
+    _run(reporting.withdraw_application, ent, application_id=app_id)
     with pytest.raises(InvalidTransition):
         _run(review.accept_applications, ministry, application_ids=[app_id])
     assert _app(app_id).status == workflow.WITHDRAWN
@@ -301,7 +306,7 @@ def test_approve_only_after_review(actor_of):
     ministry = actor_of(MINISTRY)
     app_id = _find_app(workflow.ACCEPTED)
     with pytest.raises(InvalidTransition):
-        _run(review.approve_application, ministry, application_id=app_id)
+        _run(approval.approve_application, ministry, application_id=app_id)
 
 
 # ---------------------------------------------------------------- 准予注册 and its effects
@@ -311,7 +316,7 @@ def test_approve_initial_registration_creates_the_registration(actor_of):
     ministry = actor_of(MINISTRY)
     app_id = _find_app(workflow.ACCEPTED, business_type="CS")
     _to_under_review(app_id, ministry)
-    reg_id = _run(review.approve_application, ministry, application_id=app_id)
+    reg_id = _run(approval.approve_application, ministry, application_id=app_id)
     app = _app(app_id)
     assert app.status == workflow.APPROVED and app.registration_id == reg_id
     reg = _reg(reg_id)
@@ -338,7 +343,7 @@ def test_two_initial_registrations_get_different_numbers(actor_of):
     regs = []
     for app_id in ids[:2]:
         _to_under_review(app_id, ministry)
-        regs.append(_reg(_run(review.approve_application, ministry, application_id=app_id)))
+        regs.append(_reg(_run(approval.approve_application, ministry, application_id=app_id)))
     assert regs[0].reg_no != regs[1].reg_no and regs[0].cert_no != regs[1].cert_no
 
 
@@ -346,7 +351,7 @@ def test_approve_renewal_starts_the_new_period_after_the_old_one(actor_of):
     ministry = actor_of(MINISTRY)
     app_id = _find_app(workflow.UNDER_REVIEW, business_type="YX")
     before = _active_reg_of(_app(app_id).person_id)
-    reg_id = _run(review.approve_application, ministry, application_id=app_id)
+    reg_id = _run(approval.approve_application, ministry, application_id=app_id)
     after = _reg(reg_id)
     assert after.id == before.id and after.reg_no == before.reg_no
     assert after.valid_from == max(before.valid_to + dt.timedelta(days=1), today())
@@ -361,7 +366,7 @@ def test_approve_change_of_employer_keeps_the_expiry(actor_of):
     before = _active_reg_of(app.person_id)
     assert before.enterprise_id != app.enterprise_id
     _to_under_review(app_id, ministry)
-    after = _reg(_run(review.approve_application, ministry, application_id=app_id))
+    after = _reg(_run(approval.approve_application, ministry, application_id=app_id))
     assert after.id == before.id
     assert after.enterprise_id == app.enterprise_id
     assert (after.valid_from, after.valid_to, after.reg_no) == (before.valid_from, before.valid_to, before.reg_no)
@@ -375,7 +380,7 @@ def test_approve_change_of_specialties_keeps_the_expiry(actor_of):
     before = _active_reg_of(app.person_id)
     assert (before.specialty1, before.specialty2) != (app.specialty1, app.specialty2)
     _to_under_review(app_id, ministry)
-    after = _reg(_run(review.approve_application, ministry, application_id=app_id))
+    after = _reg(_run(approval.approve_application, ministry, application_id=app_id))
     assert (after.specialty1, after.specialty2) == (app.specialty1, app.specialty2)
     assert (after.valid_from, after.valid_to, after.enterprise_id) == (
         before.valid_from, before.valid_to, before.enterprise_id)
@@ -386,7 +391,7 @@ def test_approve_deregistration_ends_the_registration(actor_of):
     app_id = _find_app(workflow.PENDING, business_type="ZX")
     before = _active_reg_of(_app(app_id).person_id)
     _to_under_review(app_id, ministry)
-    after = _reg(_run(review.approve_application, ministry, application_id=app_id))
+    after = _reg(_run(approval.approve_application, ministry, application_id=app_id))
     assert after.id == before.id
     assert after.status == workflow.REG_CANCELLED and after.ended_at is not None
     ent = _enterprise_actor(before.enterprise_id)
@@ -418,10 +423,10 @@ def _forced(status: str) -> ForcedDeregistration:
 
 def test_forced_queue_and_detail(actor_of):
     ministry = actor_of(MINISTRY)
-    page = _run(review.list_forced_queue, ministry, status=workflow.SUBMITTED)
+    page = _run(forced_review.list_forced_queue, ministry, status=workflow.SUBMITTED)
     assert page.total >= 1 and set(page.rows["status_code"]) == {workflow.SUBMITTED}
     assert all("*" in v for v in page.rows["证件号码"])
-    detail = _run(review.get_forced_request, ministry, request_id=int(page.rows.iloc[0]["id"]))
+    detail = _run(forced_review.get_forced_request, ministry, request_id=int(page.rows.iloc[0]["id"]))
     assert detail.actions == ["accept", "deny"]
     assert detail.attachments, "the enterprise's attachment comes with the request"
     assert dict(detail.fields)["注销原因"]
@@ -433,7 +438,7 @@ def test_forced_queue_pages_list_every_request_oldest_first(actor_of):
         expected = s.execute(select(ForcedDeregistration.id, Person.name)
                              .join(Person, Person.id == ForcedDeregistration.person_id)
                              .order_by(ForcedDeregistration.created_at, ForcedDeregistration.id)).all()
-    first = _run(review.list_forced_queue, ministry, page_size=10)
+    first = _run(forced_review.list_forced_queue, ministry, page_size=10)
     listed = list(zip(first.rows["id"].astype(int), first.rows["姓名"], strict=True))
     assert first.total == len(expected) > 1
     assert listed == [tuple(r) for r in expected]
@@ -443,13 +448,13 @@ def test_forced_accept_then_approve_deregisters(actor_of):
     ministry = actor_of(MINISTRY)
     req = _forced(workflow.SUBMITTED)
     assert _reg(req.registration_id).status == workflow.REG_ACTIVE
-    _run(review.decide_forced, ministry, request_id=req.id, action="accept")
-    assert _run(review.get_forced_request, ministry, request_id=req.id).actions == ["approve", "deny"]
+    _run(forced_review.decide_forced, ministry, request_id=req.id, action="accept")
+    assert _run(forced_review.get_forced_request, ministry, request_id=req.id).actions == ["approve", "deny"]
     # accepted: the enterprise can no longer withdraw
-    from services import forced
+    from services.deregistration import requests as forced
     with pytest.raises(InvalidTransition):
         _run(forced.withdraw_forced, _enterprise_actor(req.enterprise_id), request_id=req.id)
-    _run(review.decide_forced, ministry, request_id=req.id, action="approve", opinion="情况属实")
+    _run(forced_review.decide_forced, ministry, request_id=req.id, action="approve", opinion="情况属实")
     reg = _reg(req.registration_id)
     assert reg.status == workflow.REG_CANCELLED and reg.ended_at is not None
     assert [s.action for s in _steps(workflow.FORCED, req.id)][-2:] == ["accept", "approve"]
@@ -458,16 +463,16 @@ def test_forced_accept_then_approve_deregisters(actor_of):
 def test_forced_approve_needs_accept_first(actor_of):
     req = _forced(workflow.SUBMITTED)
     with pytest.raises(InvalidTransition):
-        _run(review.decide_forced, actor_of(MINISTRY), request_id=req.id, action="approve")
+        _run(forced_review.decide_forced, actor_of(MINISTRY), request_id=req.id, action="approve")
 
 
 def test_forced_deny_needs_an_opinion(actor_of):
     ministry = actor_of(MINISTRY)
     req = _forced(workflow.REQ_ACCEPTED)
     with pytest.raises(InvalidInput) as err:
-        _run(review.decide_forced, ministry, request_id=req.id, action="deny", opinion="  ")
+        _run(forced_review.decide_forced, ministry, request_id=req.id, action="deny", opinion="  ")
     assert "审核意见" in err.value.fields
-    _run(review.decide_forced, ministry, request_id=req.id, action="deny", opinion="证明材料不足")
+    _run(forced_review.decide_forced, ministry, request_id=req.id, action="deny", opinion="证明材料不足")
     with transaction() as s:
         assert s.get(ForcedDeregistration, req.id).status == workflow.REQ_DENIED
     assert _reg(req.registration_id).status == workflow.REG_ACTIVE
@@ -494,15 +499,15 @@ def test_info_change_approve_changes_the_enterprise_and_keeps_the_old_values(act
         old = s.get(Enterprise, ent.enterprise_id)
         old_name, old_code = old.name, old.credit_code
     new_code = _new_credit_code()
-    req_id = _run(enterprises.request_info_change, ent, new_name="北京小厉害工程咨询有限公司",
+    req_id = _run(info_change.request_info_change, ent, new_name="北京小厉害工程咨询有限公司",
                   new_credit_code=new_code, reason="企业名称已核准变更")
-    page = _run(review.list_info_change_queue, ministry, status=workflow.SUBMITTED)
+    page = _run(info_change.list_info_change_queue, ministry, status=workflow.SUBMITTED)
     assert req_id in set(page.rows["id"])
-    assert _run(review.get_info_change, ministry, request_id=req_id).actions == ["accept", "deny"]
-    _run(review.decide_info_change, ministry, request_id=req_id, action="accept")
+    assert _run(info_change.get_info_change, ministry, request_id=req_id).actions == ["accept", "deny"]
+    _run(info_change.decide_info_change, ministry, request_id=req_id, action="accept")
     with transaction() as s:
         assert s.get(Enterprise, ent.enterprise_id).name == old_name  # nothing changes before approval
-    _run(review.decide_info_change, ministry, request_id=req_id, action="approve")
+    _run(info_change.decide_info_change, ministry, request_id=req_id, action="approve")
     with transaction() as s:
         e = s.get(Enterprise, ent.enterprise_id)
         req = s.get(InfoChangeRequest, req_id)
@@ -517,8 +522,8 @@ def test_info_change_deny_needs_an_opinion(actor_of):
         req = s.scalars(select(InfoChangeRequest).where(InfoChangeRequest.status == workflow.SUBMITTED)).first()
         req_id, ent_id, name = req.id, req.enterprise_id, s.get(Enterprise, req.enterprise_id).name
     with pytest.raises(InvalidInput):
-        _run(review.decide_info_change, ministry, request_id=req_id, action="deny", opinion="")
-    _run(review.decide_info_change, ministry, request_id=req_id, action="deny", opinion="营业执照名称不一致")
+        _run(info_change.decide_info_change, ministry, request_id=req_id, action="deny", opinion="")
+    _run(info_change.decide_info_change, ministry, request_id=req_id, action="deny", opinion="营业执照名称不一致")
     with transaction() as s:
         assert s.get(InfoChangeRequest, req_id).status == workflow.REQ_DENIED
         assert s.get(Enterprise, ent_id).name == name
@@ -535,15 +540,15 @@ def _ministry_calls():
         (review.accept_applications, {"application_ids": [1]}),
         (review.request_correction, {"application_id": 1, "items": [], "note": ""}),
         (review.start_review, {"application_id": 1}),
-        (review.approve_application, {"application_id": 1}),
+        (approval.approve_application, {"application_id": 1}),
         (review.deny_application, {"application_id": 1, "reason": "", "clause": ""}),
         (review.get_application_review, {"application_id": 1}),
-        (review.list_forced_queue, {}),
-        (review.get_forced_request, {"request_id": 1}),
-        (review.decide_forced, {"request_id": 1, "action": "accept"}),
-        (review.list_info_change_queue, {}),
-        (review.get_info_change, {"request_id": 1}),
-        (review.decide_info_change, {"request_id": 1, "action": "accept"}),
+        (forced_review.list_forced_queue, {}),
+        (forced_review.get_forced_request, {"request_id": 1}),
+        (forced_review.decide_forced, {"request_id": 1, "action": "accept"}),
+        (info_change.list_info_change_queue, {}),
+        (info_change.get_info_change, {"request_id": 1}),
+        (info_change.decide_info_change, {"request_id": 1, "action": "accept"}),
         (penalties.list_registered_people, {"query": "王"}),
         (penalties.record_penalty, {"person_id": 1, "decision_no": "", "case_name": "", "category": "",
                                     "reason": "", "legal_basis": "", "result": "", "decision_date": someday,

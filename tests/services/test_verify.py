@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from db.models import Enterprise, Penalty, Person, Registration
 from tests import factories
-from services import transaction, verify, workflow
-from services.errors import InvalidInput
+from services import transaction, workflow
+from services.registry import verify
+from services.kernel.errors import InvalidInput
 from services.kernel.clock import now, today
 
 MAIN = "北京小厉害有限公司"

@@ -5,8 +5,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from services import charts
-from services import dashboards as d
+from services.dashboards import charts
+from services.dashboards import panels as d
 
 
 def _title(fig: go.Figure) -> str:

@@ -2,7 +2,7 @@
 import tomllib
 from pathlib import Path
 
-from services.values import UPLOAD_MAX_BYTES
+from services.kernel.values import UPLOAD_MAX_BYTES
 
 CONFIG = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from services.exports import neutralize, to_csv_bytes, to_xlsx_bytes
+from services.files.exports import neutralize, to_csv_bytes, to_xlsx_bytes
 
 BOM = b"\xef\xbb\xbf"
 

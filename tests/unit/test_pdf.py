@@ -2,7 +2,7 @@ import io
 
 from pypdf import PdfReader
 
-from services.pdf import detail_pdf
+from services.files.pdf import detail_pdf
 
 SECTIONS = [
     (

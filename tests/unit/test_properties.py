@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 from services import workflow as wf
-from services.actor import ROLES
-from services.errors import InvalidTransition
-from services.masking import mask_id_number, mask_phone
-from services.validators import credit_code_error, id_number_error
+from services.kernel.actor import ROLES
+from services.kernel.errors import InvalidTransition
+from services.kernel.masking import mask_id_number, mask_phone
+from services.kernel.validators import credit_code_error, id_number_error
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 

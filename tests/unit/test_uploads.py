@@ -7,8 +7,8 @@ from fpdf import FPDF
 from PIL import ExifTags, Image
 from pypdf import PdfReader, PdfWriter
 
-from services import uploads
-from services.errors import InvalidInput, NotFound
+from services.files import uploads
+from services.kernel.errors import InvalidInput, NotFound
 
 STORED = re.compile(r"[0-9a-f]{32}\.(pdf|jpg|png)")
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from services.masking import mask_id_number, mask_phone
-from services.validators import (
+from services.kernel.masking import mask_id_number, mask_phone
+from services.kernel.validators import (
     age_on, birth_date_from_id, credit_code_error, gender_from_id, id_number_error, normalize_phone, phone_error,
 )
 

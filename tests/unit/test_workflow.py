@@ -4,8 +4,8 @@ import itertools
 import pytest
 
 from services import workflow as wf
-from services.actor import APPLICANT, ENTERPRISE, MINISTRY
-from services.errors import InvalidTransition
+from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
+from services.kernel.errors import InvalidTransition
 
 E, M, A = ENTERPRISE, MINISTRY, APPLICANT
 

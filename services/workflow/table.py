@@ -1,21 +1,14 @@
 """Workflow as data (DESIGN.md rule 5): statuses, actions and transitions of every request type.
 
-`transition()` is the only code that assigns a request status. It re-reads the row under a
-write lock, checks the table, sets the status and writes the step row in the same transaction.
-Screens draw their buttons from `allowed_actions(kind, status, role)`.
+Pure data and pure checks; `engine.transition` applies them to rows. Screens draw their buttons from
+`allowed_actions(kind, status, role)`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from db.models import Application, ForcedDeregistration, InfoChangeRequest, WorkflowStep
-from services.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
-from services.audit import audit
-from services.errors import ConcurrentModification, InvalidInput, InvalidTransition
-from services.kernel.clock import now
+from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
+from services.kernel.errors import InvalidTransition
 
 APPLICATION = "application"
 FORCED = "forced"
@@ -77,6 +70,8 @@ REGISTRATION_LABELS = {REG_ACTIVE: "有效", REG_CANCELLED: "已注销", REG_REV
 
 # Statuses in which an application still occupies the person (one open application per person).
 OPEN_APPLICATION_STATUSES = frozenset({PENDING, REPORTED, WITHDRAWN, ACCEPTED, CORRECTION, UNDER_REVIEW})
+# Statuses in which a forced deregistration or an important-info change is still open.
+OPEN_REQUEST_STATUSES = frozenset({SUBMITTED, REQ_ACCEPTED})
 
 
 @dataclass(frozen=True)
@@ -125,9 +120,6 @@ TRANSITIONS: dict[str, list[Transition]] = {
 INITIAL_STATUS = {APPLICATION: PENDING, FORCED: SUBMITTED, INFO_CHANGE: SUBMITTED}
 CREATE_ACTION = {APPLICATION: ("submit", "个人申报"), FORCED: ("submit", "提交申请"), INFO_CHANGE: ("submit", "提交申请")}
 
-_MODELS = {APPLICATION: Application, FORCED: ForcedDeregistration, INFO_CHANGE: InfoChangeRequest}
-
-
 def status_label(kind: str, status: str | None) -> str:
     return STATUS_LABELS[kind].get(status or "", status or "")
 
@@ -159,60 +151,3 @@ def next_status(kind: str, status: str, action: str, role: str) -> str:
             f"当前状态为「{status_label(kind, status)}」，不能执行「{t.label}」"
         )
     return t.target
-
-
-def begin_write(session: Session) -> None:
-    """Start the caller's transaction as a write transaction.
-
-    On SQLite this emits BEGIN IMMEDIATE (one writer at a time, so read-then-write cannot
-    lose an update); PostgreSQL ignores the option and relies on SELECT ... FOR UPDATE.
-    Must be the first database call of the transaction: SQLAlchemy refuses to apply it to
-    a connection that has already begun.
-    """
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-
-
-def lock_row(session: Session, kind: str, request_id: int):
-    model = _MODELS[kind]
-    return session.execute(
-        select(model).where(model.id == request_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-
-
-def record_step(session: Session, actor: Actor, kind: str, request_id: int, action: str,
-                from_status: str | None, to_status: str, opinion: str | None = None, at=None) -> WorkflowStep:
-    step = WorkflowStep(
-        request_type=kind, request_id=request_id, at=at or now(), actor_user_id=actor.user_id,
-        actor_name=actor.name, actor_role=actor.role, action=action, from_status=from_status,
-        to_status=to_status, opinion=opinion,
-    )
-    session.add(step)
-    return step
-
-
-def transition(session: Session, actor: Actor, kind: str, row, action: str, opinion: str | None = None):
-    """Apply `action` to `row` (already scoped to the actor by the caller) and log the step.
-
-    The row is re-read under a write lock; if another user changed it since the caller read
-    it, the caller's view was stale and ConcurrentModification tells the user to reload.
-    """
-    t = find_transition(kind, action)
-    opinion = (opinion or "").strip() or None
-    if t.reason_required and not opinion:
-        raise InvalidInput({"理由": "请选择或填写理由"})
-    seen_version = row.version_id
-    fresh = lock_row(session, kind, row.id)
-    if fresh is None:
-        raise ConcurrentModification()
-    try:
-        target = next_status(kind, fresh.status, action, actor.role)
-    except InvalidTransition:
-        if fresh.version_id != seen_version:
-            raise ConcurrentModification() from None
-        raise
-    before = fresh.status
-    fresh.status = target
-    record_step(session, actor, kind, fresh.id, action, before, target, opinion)
-    audit(session, actor, action, kind, fresh.id, before=before, after=target)
-    session.flush()
-    return fresh

@@ -10,7 +10,8 @@ import functools
 
 import holidays
 
-from services import values, workflow
+from services.kernel import values
+from services import workflow
 
 OVERDUE = "已超期"
 DUE_SOON = "即将到期"

@@ -1,16 +1,12 @@
 """Helpers shared by the query services: tenant scope, paging, fuzzy search."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from services.values import SPECIALTY_NAMES
-from services.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
-from services.errors import NotFound, PermissionDenied
 
 PAGE_SIZES = (10, 20, 50, 100)
 EXPORT_LIMIT = 50_000  # an export is a list, not a database dump
@@ -42,41 +38,6 @@ def table(records, columns: list[str] | None = None) -> pd.DataFrame:
     dtype column by column, which made building a 10-row page cost more than its three queries
     (0.3 ms of 1.8); st.dataframe and the exports read object columns the same."""
     return pd.DataFrame(records, columns=columns, dtype=object)
-
-
-def require_role(actor: Actor, *roles: str) -> None:
-    if actor.role not in roles:
-        raise PermissionDenied()
-
-
-def scope(stmt: Select, actor: Actor, enterprise_col, person_col=None) -> Select:
-    """Restrict a query to what the actor may see; fail closed for anything unknown."""
-    if actor.role == MINISTRY:
-        return stmt
-    if actor.role == ENTERPRISE:
-        return stmt.where(enterprise_col == actor.enterprise_id)
-    if actor.role == APPLICANT and person_col is not None:
-        return stmt.where(person_col == actor.person_id)
-    raise PermissionDenied()
-
-
-def get_scoped(session: Session, actor: Actor, model, row_id, *, person_attr: str | None = None):
-    """Load one row the actor may see, or NotFound: the same answer for missing and foreign ids."""
-    try:
-        row_id = int(row_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    stmt = scope(select(model).where(model.id == row_id), actor, model.enterprise_id,
-                 getattr(model, person_attr) if person_attr else None)
-    row = session.execute(stmt).scalar_one_or_none()
-    if row is None:
-        raise NotFound()
-    return row
-
-
-def like_pattern(text: str) -> str:
-    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def paged(session: Session, stmt: Select, *, page: int, page_size: int, order_by) -> tuple[list, int, int]:
@@ -138,20 +99,3 @@ def in_order(rows: list, ids: list, key) -> list:
     """Rows fetched with `WHERE id IN ids`, put back in the order of `ids`."""
     position = {row_id: i for i, row_id in enumerate(ids)}
     return sorted(rows, key=lambda row: position[key(row)])
-
-
-def specialties_text(code1: str | None, code2: str | None) -> str:
-    return "、".join(SPECIALTY_NAMES.get(c, c) for c in (code1, code2) if c)
-
-
-def fmt_dt(value: dt.datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
-
-
-def fmt_date(value: dt.date | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
-

@@ -1,7 +1,7 @@
 """Backup and restore of the database together with the uploaded attachments.
 
-    python -m services.backup backup  [--to DIR]     # writes DIR/<timestamp>/ (default DATA_DIR/backups)
-    python -m services.backup restore FROM_DIR        # into the configured, empty database
+    python -m ops.backup backup  [--to DIR]     # writes DIR/<timestamp>/ (default DATA_DIR/backups)
+    python -m ops.backup restore FROM_DIR        # into the configured, empty database
 
 SQLite uses the online backup API (safe while the app runs: WAL keeps recent commits outside the
 main file, so copying the file would not be); PostgreSQL uses pg_dump -Fc / pg_restore. The
@@ -10,7 +10,6 @@ attachments are copied in the same run, so a restore has every file its rows poi
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import shutil

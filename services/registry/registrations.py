@@ -9,13 +9,15 @@ from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Application, Enterprise, Penalty, Person, Registration
-from services import values
+from services.kernel import values
 from services import workflow
-from services.actor import Actor
-from services.audit import audit
-from services.common import EXPORT_LIMIT, PageResult, fmt_date, fmt_dt, get_scoped, in_order, like_pattern, paged_ids, scope, specialties_text, table
-from services.masking import mask_id_number
-from services.validators import normalize_id_number
+from services.kernel.actor import Actor
+from services.audit.record import audit
+from services.kernel.paging import EXPORT_LIMIT, PageResult, in_order, paged_ids, table
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.scope import get_scoped, scope
+from services.kernel.masking import mask_id_number
+from services.kernel.validators import normalize_id_number
 from services.kernel.clock import today
 
 # Derived registration states (domain.md §6.3) shown on 已注册人员.
@@ -40,7 +42,7 @@ def registration_state(reg: Registration, day: dt.date, suspended: bool = False)
     return STATE_ACTIVE
 
 
-def _suspended_person_ids(session: Session, person_ids: list[int], day: dt.date) -> set[int]:
+def suspended_person_ids(session: Session, person_ids: list[int], day: dt.date) -> set[int]:
     """People with a 停止执业 penalty running today."""
     if not person_ids:
         return set()
@@ -140,7 +142,7 @@ _REGISTERED_ORDER = [Registration.valid_to, Registration.id]
 
 def _registered_frame(session: Session, rows, offset: int) -> pd.DataFrame:
     day = today()
-    suspended = _suspended_person_ids(session, [p.id for _, p in rows], day)
+    suspended = suspended_person_ids(session, [p.id for _, p in rows], day)
     return table([{
         "registration_id": reg.id,
         "person_id": person.id,

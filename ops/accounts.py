@@ -1,11 +1,11 @@
 """Account administration from the command line (there is no self-registration).
 
-    python -m services.accounts create USERNAME --role enterprise --enterprise-code 9111... --name 张三
-    python -m services.accounts create USERNAME --role ministry --name 注册中心审核员
-    python -m services.accounts create USERNAME --role applicant --id-number 4201...
-    python -m services.accounts disable USERNAME
-    python -m services.accounts enable USERNAME
-    python -m services.accounts reset-password USERNAME
+    python -m ops.accounts create USERNAME --role enterprise --enterprise-code 9111... --name 张三
+    python -m ops.accounts create USERNAME --role ministry --name 注册中心审核员
+    python -m ops.accounts create USERNAME --role applicant --id-number 4201...
+    python -m ops.accounts disable USERNAME
+    python -m ops.accounts enable USERNAME
+    python -m ops.accounts reset-password USERNAME
 
 The password is asked for on the terminal (or read from the ACCOUNT_PASSWORD environment
 variable in scripts); it is never an argument, so it stays out of the shell history.
@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Person, User
 from services import transaction
-from services.actor import APPLICANT, ENTERPRISE, ROLES
-from services.audit import audit
-from services.auth import revoke_sessions
-from services.errors import InvalidInput, NotFound
-from services.passwords import hash_password, password_error
-from services.validators import normalize_credit_code, normalize_id_number
+from services.kernel.actor import APPLICANT, ENTERPRISE, ROLES
+from services.audit.record import audit
+from services.auth.login import revoke_sessions
+from services.kernel.errors import InvalidInput, NotFound
+from services.auth.passwords import hash_password, password_error
+from services.kernel.validators import normalize_credit_code, normalize_id_number
 
 
 def _user(session: Session, username: str) -> User:

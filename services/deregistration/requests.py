@@ -6,19 +6,20 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Attachment, ForcedDeregistration, Person, Registration
-from services import values
-from services import uploads, workflow
-from services.actor import ENTERPRISE, Actor
-from services.applications import list_steps
-from services.audit import audit
-from services.common import PageResult, fmt_dt, get_scoped, like_pattern, paged, require_role, scope, specialties_text, table
-from services.errors import InvalidInput
+from services.kernel import values
+from services.files import uploads
+from services import workflow
+from services.kernel.actor import ENTERPRISE, Actor
+from services.audit.record import audit
+from services.kernel.paging import PageResult, paged, table
+from services.kernel.text import fmt_dt, like_pattern, specialties_text
+from services.kernel.scope import get_scoped, require_role, scope
+from services.kernel.errors import InvalidInput
 from services.kernel.clock import now
-from services.masking import mask_id_number
-from services.validators import normalize_id_number
+from services.kernel.masking import mask_id_number
+from services.kernel.validators import normalize_id_number
 
 LIST_COLUMNS = ["序号", "姓名", "证件号码", "注册号", "注册专业", "注销原因", "附件类型", "状态", "申请时间"]
-OPEN_STATUSES = (workflow.SUBMITTED, workflow.REQ_ACCEPTED)
 
 
 def list_forced(session: Session, actor: Actor, *, status: str | None = None, page: int = 1,
@@ -60,7 +61,7 @@ def list_deregistrable(session: Session, actor: Actor, *, query: str = "") -> Pa
     (rows: registration_id, label; total: how many match in all). Without a query and with more
     than SEARCH_FIRST_ABOVE staff, no rows: only the total."""
     require_role(actor, ENTERPRISE)
-    pending = select(ForcedDeregistration.registration_id).where(ForcedDeregistration.status.in_(OPEN_STATUSES))
+    pending = select(ForcedDeregistration.registration_id).where(ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES))
     query = (query or "").strip()
 
     def deregistrable(stmt, *, person_joined: bool):
@@ -110,7 +111,7 @@ def request_forced_deregistration(session: Session, actor: Actor, *, registratio
     if reg.status != workflow.REG_ACTIVE:
         raise InvalidInput({"待强制注销人员": "该人员的注册已不在有效状态"})
     if session.scalar(select(ForcedDeregistration.id).where(
-            ForcedDeregistration.registration_id == reg.id, ForcedDeregistration.status.in_(OPEN_STATUSES))):
+            ForcedDeregistration.registration_id == reg.id, ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES))):
         raise InvalidInput({"待强制注销人员": "该人员已有办理中的强制注销申请"})
     req = ForcedDeregistration(enterprise_id=actor.enterprise_id, registration_id=reg.id, person_id=reg.person_id,
                                reason=reason, reason_detail=(reason_detail or "").strip(),
@@ -136,4 +137,4 @@ def withdraw_forced(session: Session, actor: Actor, *, request_id) -> None:
 
 
 def list_forced_steps(session: Session, actor: Actor, *, request_id) -> pd.DataFrame:
-    return list_steps(session, actor, kind=workflow.FORCED, request_id=request_id, model=ForcedDeregistration)
+    return workflow.list_steps(session, actor, kind=workflow.FORCED, request_id=request_id)

@@ -15,12 +15,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Person, Registration
-from services.common import fmt_date, specialties_text
-from services.errors import InvalidInput
+from services.kernel.text import fmt_date, specialties_text
+from services.kernel.errors import InvalidInput
 from services.kernel.clock import today
-from services.registrations import (
-    STATE_ACTIVE, STATE_EXPIRING, _suspended_person_ids, registration_state,
-)
+from services.registry.registrations import STATE_ACTIVE, STATE_EXPIRING, suspended_person_ids, registration_state
 
 REG_NO = re.compile(r"^\d{8}$")
 MAX_NUMBER_LENGTH = 32
@@ -74,7 +72,7 @@ def verify_registration(session: Session, *, name: str, number: str) -> VerifyRe
         return None
     reg, person_name, enterprise_name = row
     day = today()
-    suspended = reg.person_id in _suspended_person_ids(session, [reg.person_id], day)
+    suspended = reg.person_id in suspended_person_ids(session, [reg.person_id], day)
     state = registration_state(reg, day, suspended)
     return VerifyResult(
         name=person_name, reg_no=reg.reg_no, cert_no=reg.cert_no,

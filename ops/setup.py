@@ -1,7 +1,7 @@
 """Set up a database: migrate to the latest schema, load reference and demo data, keep the cookie key.
 
-    python -m services.setup            # migrate; load demo data when the database is empty
-    python -m services.setup --no-demo  # migrate and load reference data only
+    python -m ops.setup            # migrate; load demo data when the database is empty
+    python -m ops.setup --no-demo  # migrate and load reference data only
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import func, select
 
+from services.auth.cookie import cookie_key
 from db.engine import data_dir, database_url
 from db.models import Enterprise
 
@@ -39,16 +40,6 @@ def analyze() -> None:
         conn.exec_driver_sql("ANALYZE")
 
 
-def cookie_key() -> str:
-    """The cookie signing key: from COOKIE_KEY, else generated once into DATA_DIR (never in the repo)."""
-    if os.environ.get("COOKIE_KEY"):
-        return os.environ["COOKIE_KEY"]
-    path = data_dir() / "cookie_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
 
 def init_database(*, demo: bool = True) -> bool:
     """Migrate, sync the specialty list, and load the demo data into an empty database.
@@ -56,7 +47,7 @@ def init_database(*, demo: bool = True) -> bool:
     Returns True when demo data was loaded.
     """
     from services import transaction
-    from services.demo import load_demo_data, sync_specialties
+    from ops.demo import load_demo_data, sync_specialties
 
     migrate()
     with transaction() as s:

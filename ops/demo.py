@@ -23,9 +23,10 @@ from stdnum.cn import ric, uscc
 
 from db.engine import data_dir
 from db.models import Application, Attachment, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person, QualificationCertificate, Registration, Specialty, User, WorkflowStep
-from services import values, workflow
-from services.actor import APPLICANT, ENTERPRISE, MINISTRY
-from services.passwords import hash_password
+from services.kernel import values
+from services import workflow
+from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
+from services.auth.passwords import hash_password
 from services.kernel.clock import now
 from services.kernel.dates import anniversary
 

@@ -8,23 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Enterprise, User
-from services import values
-from services.actor import MINISTRY, ROLE_LABELS, Actor
-from services.common import PageResult, end_of_day, fmt_dt, like_pattern, paged_ids, require_role, table
-from services.errors import InvalidInput
-from services.kernel.clock import now
-
-
-def audit(session: Session, actor: Actor | None, action: str, object_type: str,
-          object_id: int | None = None, **detail) -> None:
-    session.add(AuditLog(
-        at=now(),
-        actor_user_id=actor.user_id if actor else None,
-        actor_role=actor.role if actor else "anonymous",
-        actor_enterprise_id=actor.enterprise_id if actor else None,
-        action=action, object_type=object_type, object_id=object_id,
-        detail=json.dumps(detail, ensure_ascii=False, default=str),
-    ))
+from services.kernel import values
+from services.kernel.actor import MINISTRY, ROLE_LABELS, Actor
+from services.kernel.paging import PageResult, paged_ids, table
+from services.kernel.dates import end_of_day
+from services.kernel.text import fmt_dt, like_pattern
+from services.kernel.scope import require_role
+from services.kernel.errors import InvalidInput
 
 
 AUDIT_COLUMNS = ["时间", "操作人", "角色", "企业", "操作", "对象", "对象编号", "详情"]

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from services.values import PENALTY_CATEGORIES
+from services.kernel.values import PENALTY_CATEGORIES
 
 FONT = "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif"
 

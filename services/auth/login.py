@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Person, User
-from services.actor import ENTERPRISE, Actor
-from services.audit import audit
+from services.kernel.actor import ENTERPRISE, Actor
+from services.audit.record import audit
 from services.kernel.clock import from_timestamp, now
 
 MAX_FAILED_LOGINS = 5

@@ -17,8 +17,8 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 
 from db.engine import data_dir
-from services.errors import InvalidInput, NotFound
-from services.values import UPLOAD_MAX_BYTES
+from services.kernel.errors import InvalidInput, NotFound
+from services.kernel.values import UPLOAD_MAX_BYTES
 
 ALLOWED = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 MAX_BYTES = UPLOAD_MAX_BYTES

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, ForcedDeregistration, InfoChangeRequest
-from services import uploads, workflow
-from services.actor import Actor
-from services.audit import audit
-from services.common import get_scoped
-from services.errors import NotFound
+from services.files import uploads
+from services import workflow
+from services.kernel.actor import Actor
+from services.audit.record import audit
+from services.kernel.scope import get_scoped
+from services.kernel.errors import NotFound
 
 _OWNERS = {
     workflow.APPLICATION: (Application, "person_id"),

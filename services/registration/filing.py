@@ -12,14 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration
-from services import deadlines, uploads, values, workflow
-from services.actor import APPLICANT, Actor
-from services.applications import _business_label
-from services.audit import audit
-from services.common import fmt_date, fmt_dt, get_scoped, like_pattern, require_role, specialties_text, table
-from services.errors import InvalidInput
-from services.registrations import _suspended_person_ids, registration_state
-from services.validators import age_on
+from services.registration import deadlines
+from services.files import uploads
+from services.kernel import values
+from services import workflow
+from services.kernel.actor import APPLICANT, Actor
+from services.registration.business_types import business_label
+from services.audit.record import audit
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.scope import get_scoped, require_role
+from services.kernel.paging import table
+from services.kernel.errors import InvalidInput
+from services.registry.registrations import suspended_person_ids, registration_state
+from services.kernel.validators import age_on
 from services.kernel.clock import now, today
 
 # Continuing-education hours (domain.md §3.3)
@@ -91,7 +96,7 @@ def get_my_registration(session: Session, actor: Actor) -> MyRegistration | None
         return None
     ent = session.get(Enterprise, reg.enterprise_id)
     day = today()
-    suspended = actor.person_id in _suspended_person_ids(session, [actor.person_id], day)
+    suspended = actor.person_id in suspended_person_ids(session, [actor.person_id], day)
     return MyRegistration(reg.id, reg.reg_no, reg.cert_no, ent.id, ent.name, reg.specialty1, reg.specialty2,
                           specialties_text(reg.specialty1, reg.specialty2), fmt_date(reg.valid_from),
                           fmt_date(reg.valid_to), (reg.valid_to - day).days,
@@ -109,7 +114,7 @@ def get_my_open_application(session: Session, actor: Actor) -> tuple[int, str] |
     if row is None:
         return None
     app, ent_name = row
-    return app.id, (f"{_business_label(app)} · {ent_name} · "
+    return app.id, (f"{business_label(app)} · {ent_name} · "
                     f"{workflow.status_label(workflow.APPLICATION, app.status)}")
 
 
@@ -321,7 +326,7 @@ def list_my_applications(session: Session, actor: Actor) -> pd.DataFrame:
                            .where(Application.person_id == actor.person_id)
                            .order_by(Application.applied_at.desc())).all()
     return table([{
-        "id": app.id, "status_code": app.status, "序号": i, "业务类别": _business_label(app),
+        "id": app.id, "status_code": app.status, "序号": i, "业务类别": business_label(app),
         "申报专业": specialties_text(app.specialty1, app.specialty2), "聘用单位": ent_name,
         "状态": workflow.status_label(workflow.APPLICATION, app.status), "申请时间": fmt_dt(app.applied_at),
         "上报时间": fmt_dt(app.reported_at), "退回原因": app.return_reason or "",

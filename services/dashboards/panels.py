@@ -29,10 +29,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from db.models import Application, Enterprise, Penalty, Registration, StatApplicationMonth, StatDecision, StatMeta, StatRegistrationMonth
-from services import deadlines, values, workflow
-from services.actor import MINISTRY, Actor
-from services.common import end_of_day, require_role
-from services.errors import InvalidInput
+from services.registration import deadlines
+from services.kernel import values
+from services import workflow
+from services.kernel.actor import MINISTRY, Actor
+from services.kernel.dates import end_of_day
+from services.kernel.scope import require_role
+from services.kernel.errors import InvalidInput
 from services.kernel.clock import today
 from services.kernel.dates import add_months, month_key, round_half_up
 

@@ -10,14 +10,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, Enterprise, Person, Registration, WorkflowStep
-from services import values
+from services.kernel import values
 from services import workflow
-from services.actor import ENTERPRISE, Actor
-from services.audit import audit
-from services.common import EXPORT_LIMIT, PageResult, end_of_day, fmt_date, fmt_dt, get_scoped, in_order, like_pattern, paged_ids, require_role, scope, specialties_text, table
-from services.errors import InvalidInput
-from services.masking import mask_id_number, mask_phone
-from services.validators import normalize_id_number
+from services.kernel.actor import ENTERPRISE, Actor
+from services.audit.record import audit
+from services.kernel.paging import EXPORT_LIMIT, PageResult, in_order, paged_ids, table
+from services.kernel.dates import end_of_day
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.scope import get_scoped, require_role, scope
+from services.registration.business_types import business_label
+from services.kernel.errors import InvalidInput
+from services.kernel.masking import mask_id_number, mask_phone
+from services.kernel.validators import normalize_id_number
 from services.kernel.clock import today
 
 LIST_COLUMNS = ["序号", "证件号码", "姓名", "所在省", "所在城市", "业务类别", "申报专业", "性别",
@@ -42,13 +46,6 @@ class ApplicationFilter:
     name: str | None = None
     id_number: str | None = None
 
-
-def _business_label(app) -> str:
-    """业务类别 of an application (or a row with its business_type and change_kind)."""
-    label = values.BUSINESS_TYPES.get(app.business_type, app.business_type)
-    if app.change_kind:
-        label += f"（{values.CHANGE_KINDS.get(app.change_kind, app.change_kind)}）"
-    return label
 
 
 def _filtered(stmt, actor: Actor, f: ApplicationFilter, *, with_person: bool):
@@ -107,7 +104,7 @@ def _rows_frame(rows, offset: int, role: str) -> pd.DataFrame:
         "姓名": r.person_name,
         "所在省": r.province,
         "所在城市": r.city,
-        "业务类别": _business_label(r),
+        "业务类别": business_label(r),
         "申报专业": specialties_text(r.specialty1, r.specialty2),
         "性别": r.gender,
         "执业单位名称": r.enterprise_name,
@@ -197,7 +194,7 @@ def get_application(session: Session, actor: Actor, *, application_id) -> Applic
     return ApplicationDetail(
         id=app.id, status=app.status,
         status_label=workflow.status_label(workflow.APPLICATION, app.status),
-        business_type=app.business_type, business_label=_business_label(app),
+        business_type=app.business_type, business_label=business_label(app),
         specialties=specialties_text(app.specialty1, app.specialty2),
         applied_at=fmt_dt(app.applied_at), reported_at=fmt_dt(app.reported_at),
         operator=enterprise.name,
@@ -223,25 +220,9 @@ def reveal_person_numbers(session: Session, actor: Actor, *, application_id) -> 
     return person.id_number, person.phone
 
 
-def list_steps(session: Session, actor: Actor, *, kind: str, request_id: int, model) -> pd.DataFrame:
-    """进度详情: every step with time, actor, action and opinion."""
-    get_scoped(session, actor, model, request_id,
-               person_attr="person_id" if hasattr(model, "person_id") else None)
-    steps = session.scalars(select(WorkflowStep).where(WorkflowStep.request_type == kind,
-                                                       WorkflowStep.request_id == int(request_id))
-                            .order_by(WorkflowStep.at, WorkflowStep.id)).all()
-    return table([{
-        "序号": i,
-        "办理时间": fmt_dt(s.at),
-        "办理人": s.actor_name,
-        "操作": workflow.action_label(kind, s.action),
-        "办理结果": workflow.status_label(kind, s.to_status),
-        "意见": s.opinion or "",
-    } for i, s in enumerate(steps, start=1)], columns=["序号", "办理时间", "办理人", "操作", "办理结果", "意见"])
-
 
 def list_application_steps(session: Session, actor: Actor, *, application_id) -> pd.DataFrame:
-    return list_steps(session, actor, kind=workflow.APPLICATION, request_id=application_id, model=Application)
+    return workflow.list_steps(session, actor, kind=workflow.APPLICATION, request_id=application_id)
 
 
 def _check_single_unit(session: Session, app: Application) -> None:

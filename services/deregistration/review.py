@@ -1,0 +1,93 @@
+"""部级版 强制注销审核: the ministry accepts, approves (the registration ends) or refuses a request."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Enterprise, ForcedDeregistration, Person, Registration
+from services.kernel import values
+from services import workflow
+from services.kernel.actor import MINISTRY, Actor
+from services.registration.reporting import AttachmentInfo, list_attachments
+from services.kernel.paging import PAGE_SIZES, PageResult, in_order, paged_ids, table
+from services.kernel.text import fmt_date, fmt_dt, specialties_text
+from services.kernel.scope import get_scoped, require_role
+from services.kernel.masking import mask_id_number
+from services.kernel.clock import now
+
+# Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
+# --- forced deregistration and important-info change reviews ---------------------------------
+
+FORCED_COLUMNS = ["序号", "申请单位", "姓名", "证件号码", "注册号", "注销原因", "状态", "申请时间"]
+
+
+def list_forced_queue(session: Session, actor: Actor, *, status: str | None = None, page: int = 1,
+                      page_size: int = 10) -> PageResult:
+    """强制注销审核: every enterprise's requests, oldest first."""
+    require_role(actor, MINISTRY)
+    ids = select(ForcedDeregistration.id)
+    if status:
+        ids = ids.where(ForcedDeregistration.status == status)
+    # counted and paged on the requests alone (created_at index), then one page joined
+    ids, total, page = paged_ids(session, ids, page=page, page_size=page_size,
+                                 order_by=[ForcedDeregistration.created_at, ForcedDeregistration.id])
+    page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+    rows = in_order(session.execute(
+        select(ForcedDeregistration, Person, Registration, Enterprise)
+        .join(Person, Person.id == ForcedDeregistration.person_id)
+        .join(Registration, Registration.id == ForcedDeregistration.registration_id)
+        .join(Enterprise, Enterprise.id == ForcedDeregistration.enterprise_id)
+        .where(ForcedDeregistration.id.in_(ids))).all() if ids else [], ids, key=lambda row: row[0].id)
+    frame = table([{
+        "id": req.id, "status_code": req.status, "序号": i, "申请单位": ent.name, "姓名": person.name,
+        "证件号码": mask_id_number(person.id_number), "注册号": reg.reg_no, "注销原因": req.reason,
+        "状态": workflow.status_label(workflow.FORCED, req.status), "申请时间": fmt_dt(req.created_at),
+    } for i, (req, person, reg, ent) in enumerate(rows, start=(page - 1) * page_size + 1)],
+        columns=["id", "status_code", *FORCED_COLUMNS])
+    return PageResult(frame, total, page, page_size)
+
+
+@dataclass(frozen=True)
+class ForcedDetail:
+    id: int
+    status: str
+    fields: list[tuple[str, str]]  # (label, value) for the detail panel
+    attachments: list[AttachmentInfo]
+    actions: list[str]
+
+
+def get_forced_request(session: Session, actor: Actor, *, request_id) -> ForcedDetail:
+    """One 强制注销 request with the person's registration and the enterprise's attachment."""
+    require_role(actor, MINISTRY)
+    req = get_scoped(session, actor, ForcedDeregistration, request_id)
+    person = session.get(Person, req.person_id)
+    reg = session.get(Registration, req.registration_id)
+    ent = session.get(Enterprise, req.enterprise_id)
+    fields = [
+        ("申请单位", ent.name), ("申请时间", fmt_dt(req.created_at)),
+        ("姓名", person.name), ("证件号码", mask_id_number(person.id_number)),
+        ("注册号", reg.reg_no), ("证书编号", reg.cert_no),
+        ("注册专业", specialties_text(reg.specialty1, reg.specialty2)),
+        ("有效期", f"{fmt_date(reg.valid_from)} 至 {fmt_date(reg.valid_to)}"),
+        ("注册状态", workflow.REGISTRATION_LABELS.get(reg.status, reg.status)),
+        ("状态", workflow.status_label(workflow.FORCED, req.status)),
+        ("注销原因", req.reason), ("附件类型", values.ATTACHMENT_TYPES.get(req.attachment_type, req.attachment_type)),
+        ("原因说明", req.reason_detail),
+    ]
+    return ForcedDetail(id=req.id, status=req.status, fields=fields,
+                        attachments=list_attachments(session, workflow.FORCED, req.id),
+                        actions=workflow.allowed_actions(workflow.FORCED, req.status, actor.role))
+
+
+def decide_forced(session: Session, actor: Actor, *, request_id, action: str, opinion: str | None = None) -> None:
+    """受理 / 准予注销 (the registration becomes 已注销) / 不予注销 (opinion required)."""
+    require_role(actor, MINISTRY)
+    workflow.begin_write(session)
+    req = get_scoped(session, actor, ForcedDeregistration, request_id)
+    req = workflow.transition(session, actor, workflow.FORCED, req, action, opinion=opinion, opinion_field="审核意见")
+    if req.status == workflow.REQ_APPROVED:
+        reg = session.get(Registration, req.registration_id)
+        reg.status = workflow.REG_CANCELLED
+        reg.ended_at = now()

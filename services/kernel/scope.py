@@ -1,0 +1,38 @@
+"""Helpers shared by the query services: tenant scope, paging, fuzzy search."""
+from __future__ import annotations
+
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
+from services.kernel.errors import NotFound, PermissionDenied
+
+def require_role(actor: Actor, *roles: str) -> None:
+    if actor.role not in roles:
+        raise PermissionDenied()
+
+
+def scope(stmt: Select, actor: Actor, enterprise_col, person_col=None) -> Select:
+    """Restrict a query to what the actor may see; fail closed for anything unknown."""
+    if actor.role == MINISTRY:
+        return stmt
+    if actor.role == ENTERPRISE:
+        return stmt.where(enterprise_col == actor.enterprise_id)
+    if actor.role == APPLICANT and person_col is not None:
+        return stmt.where(person_col == actor.person_id)
+    raise PermissionDenied()
+
+
+def get_scoped(session: Session, actor: Actor, model, row_id, *, person_attr: str | None = None):
+    """Load one row the actor may see, or NotFound: the same answer for missing and foreign ids."""
+    try:
+        row_id = int(row_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    stmt = scope(select(model).where(model.id == row_id), actor, model.enterprise_id,
+                 getattr(model, person_attr) if person_attr else None)
+    row = session.execute(stmt).scalar_one_or_none()
+    if row is None:
+        raise NotFound()
+    return row

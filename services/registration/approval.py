@@ -1,0 +1,93 @@
+"""准予注册 and its effect on the registration (domain.md §6.2).
+
+Approval has effects on the registration, decided here and nowhere else:
+初始/重新注册 create a registration with a new 注册号; 延续 starts a new period; 变更 changes
+employer or specialties and keeps the expiry; 注销 ends the registration; 遗失补办 issues a new
+certificate number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Application, Enterprise, Registration
+from services.kernel import values
+from services import workflow
+from services.kernel.actor import MINISTRY, Actor
+from services.kernel.scope import require_role
+from services.kernel.errors import InvalidInput
+from services.kernel.dates import validity_end
+from services.registration.review import ministry_action
+
+# Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
+def approve_application(session: Session, actor: Actor, *, application_id) -> int | None:
+    """准予注册, and its effect on the registration. Returns the registration id."""
+    require_role(actor, MINISTRY)
+    workflow.begin_write(session)
+    app = ministry_action(session, actor, application_id, "approve")
+    app.decided_at = workflow.last_step_at(session, workflow.APPLICATION, app.id)
+    return _apply_approval(session, app)
+
+
+def _province_code(province: str) -> str:
+    return next((code for code, name in values.PROVINCES.items() if name == province), "11")
+
+
+def _next_reg_no(session: Session, prefix: str) -> str:
+    """注册号: 2-digit province code of the employer + a 6-digit serial (domain.md §7.1)."""
+    last = session.scalar(select(func.max(Registration.reg_no)).where(Registration.reg_no.like(f"{prefix}%")))
+    serial = int(last[2:]) + 1 if last else 1
+    return f"{prefix}{serial:06d}"
+
+
+def _new_cert_no(session: Session, reg_no: str, day: dt.date) -> str:
+    base = f"{day.year}{reg_no}"
+    n = session.scalar(select(func.count(Registration.id)).where(Registration.cert_no.like(f"{base}%")))
+    return base if not n else f"{base}-{n + 1}"
+
+
+def _current_registration(session: Session, app: Application) -> Registration:
+    reg = session.get(Registration, app.registration_id) if app.registration_id else None
+    if reg is None:
+        reg = session.scalars(select(Registration).where(
+            Registration.person_id == app.person_id, Registration.status == workflow.REG_ACTIVE)
+            .order_by(Registration.valid_to.desc())).first()
+    if reg is None:
+        raise InvalidInput("该人员没有有效注册，无法办理此业务")
+    return reg
+
+
+def _apply_approval(session: Session, app: Application) -> int:
+    day = app.decided_at.date()
+    validity = values.VALIDITY_YEARS
+    if app.business_type in ("CS", "CX"):
+        ent = session.get(Enterprise, app.enterprise_id)
+        reg_no = _next_reg_no(session, _province_code(ent.province))
+        reg = Registration(person_id=app.person_id, enterprise_id=app.enterprise_id, reg_no=reg_no,
+                           cert_no=_new_cert_no(session, reg_no, day), specialty1=app.specialty1,
+                           specialty2=app.specialty2, valid_from=day,
+                           valid_to=validity_end(day, validity), status=workflow.REG_ACTIVE)
+        session.add(reg)
+        session.flush()
+        app.registration_id = reg.id
+        return reg.id
+    reg = _current_registration(session, app)
+    app.registration_id = reg.id
+    if app.business_type == "YX":  # a new period right after the old one
+        reg.valid_from = max(reg.valid_to + dt.timedelta(days=1), day)
+        reg.valid_to = validity_end(reg.valid_from, validity)
+    elif app.business_type == "BG":  # employer or specialties change; the expiry stays
+        reg.enterprise_id = app.enterprise_id
+        if app.change_kind == "BG-ZY":
+            reg.specialty1, reg.specialty2 = app.specialty1, app.specialty2
+    elif app.business_type == "ZX":
+        reg.status = workflow.REG_CANCELLED
+        reg.ended_at = app.decided_at
+    elif app.business_type == "YS":
+        reg.cert_no = _new_cert_no(session, reg.reg_no, day)
+    return reg.id
+
+
+# --- what the detail page shows besides the application itself ------------------------------

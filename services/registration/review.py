@@ -1,0 +1,283 @@
+"""部级版: the registration centre accepts, corrects, reviews and decides (domain.md §6.2).
+
+Approval has effects on the registration, decided here and nowhere else:
+初始/重新注册 create a registration with a new 注册号; 延续 starts a new period; 变更 changes
+employer or specialties and keeps the expiry; 注销 ends the registration; 遗失补办 issues a new
+certificate number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Application, Enterprise, Person, Registration
+from services.registration import deadlines
+from services import workflow
+from services.kernel.actor import MINISTRY, Actor
+from services.registration.business_types import business_label
+from services.audit.record import audit
+from services.kernel.paging import EXPORT_LIMIT, PAGE_SIZES, PageResult, in_order, paged_ids, table
+from services.kernel.dates import end_of_day
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.scope import get_scoped, require_role
+from services.kernel.errors import InvalidInput, ServiceError
+from services.kernel.masking import mask_id_number
+from services.kernel.clock import today
+
+# Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
+QUEUE_STATUSES = [workflow.REPORTED, workflow.ACCEPTED, workflow.UNDER_REVIEW, workflow.CORRECTION,
+                  workflow.APPROVED, workflow.DENIED]
+# Sortable columns of the queue, by their header.
+QUEUE_SORTS = {
+    "上报时间": Application.reported_at,
+    "受理时间": Application.accepted_at,
+    "姓名": Person.name,
+    "执业单位名称": Enterprise.name,
+    "业务类别": Application.business_type,
+}
+QUEUE_COLUMNS = ["序号", "姓名", "证件号码", "执业单位名称", "所在省", "业务类别", "申报专业", "状态", "上报时间",
+                 "受理时间", "办理时限", "时限状态"]
+# The legal clause a 不予注册 cites (147号令 第13条).
+DENIAL_CLAUSES = [
+    "第十三条第（一）项：不具有完全民事行为能力",
+    "第十三条第（二）项：刑事处罚尚未执行完毕或执行完毕未满2年",
+    "第十三条第（三）项：未达到继续教育要求",
+    "第十三条第（四）项：在两个或者两个以上单位申请注册",
+    "第十三条第（五）项：以虚假的职称证书参加考试并取得资格证书",
+    "第十三条第（六）项：年龄超过65周岁",
+    "第十三条第（七）项：法律、法规规定不予注册的其他情形",
+]
+# Items of a 一次性告知补正 notice: all corrections at once, as a checklist plus free text.
+CORRECTION_ITEMS = [
+    "注册申请表信息不完整", "社会保险缴纳证明不符合要求", "劳动合同不清晰或已过期", "资格证书信息与系统不一致",
+    "继续教育学时不足", "照片不符合要求", "身份证明材料不清晰", "申报专业与资格不符",
+]
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str | None = None
+    enterprise: str | None = None  # fuzzy enterprise name
+    province: str | None = None
+    business_type: str | None = None
+    specialty: str | None = None
+    name: str | None = None
+    reported_from: dt.date | None = None
+    reported_to: dt.date | None = None
+    overdue_only: bool = False
+
+
+def _queue_where(stmt, f: QueueFilter):
+    """The queue's filters. Name and enterprise are matched in sub-selects, so that the planner
+    starts from the few matching people or enterprises instead of a million applications."""
+    stmt = stmt.where(Application.reported_at.is_not(None))
+    if f.status:
+        stmt = stmt.where(Application.status == f.status)
+    else:
+        stmt = stmt.where(Application.status.in_(QUEUE_STATUSES))
+    enterprises = select(Enterprise.id)
+    if f.enterprise and f.enterprise.strip():
+        enterprises = enterprises.where(Enterprise.name.like(like_pattern(f.enterprise), escape="\\"))
+    if f.province:
+        enterprises = enterprises.where(Enterprise.province == f.province)
+    if enterprises.whereclause is not None:
+        stmt = stmt.where(Application.enterprise_id.in_(enterprises))
+    if f.business_type:
+        stmt = stmt.where(Application.business_type == f.business_type)
+    if f.specialty:
+        stmt = stmt.where(or_(Application.specialty1 == f.specialty, Application.specialty2 == f.specialty))
+    if f.name and f.name.strip():
+        stmt = stmt.where(Application.person_id.in_(
+            select(Person.id).where(Person.name.like(like_pattern(f.name), escape="\\"))))
+    if f.reported_from:
+        stmt = stmt.where(Application.reported_at >= dt.datetime.combine(f.reported_from, dt.time.min))
+    if f.reported_to:
+        stmt = stmt.where(Application.reported_at < end_of_day(f.reported_to))
+    if f.overdue_only:
+        stmt = stmt.where(Application.status.in_(deadlines.TIMED_STATUSES))
+    return stmt
+
+
+def _queue_statement(f: QueueFilter):
+    """Whole rows (application, person, enterprise) of the filtered queue."""
+    return _queue_where(select(Application, Person, Enterprise)
+                        .join(Person, Person.id == Application.person_id)
+                        .join(Enterprise, Enterprise.id == Application.enterprise_id), f)
+
+
+def _queue_id_statement(f: QueueFilter, sort: str):
+    """Ids only, joined to person or enterprise just when the order needs it (paged_ids)."""
+    stmt = select(Application.id)
+    if sort == "姓名":
+        stmt = stmt.join(Person, Person.id == Application.person_id)
+    if sort == "执业单位名称":
+        stmt = stmt.join(Enterprise, Enterprise.id == Application.enterprise_id)
+    return _queue_where(stmt, f)
+
+
+def _queue_frame(rows, offset: int, day: dt.date) -> pd.DataFrame:
+    records = []
+    for i, (app, person, ent) in enumerate(rows, start=offset + 1):
+        due = deadlines.due_date(app)
+        records.append({
+            "id": app.id, "status_code": app.status, "序号": i, "姓名": person.name,
+            "证件号码": mask_id_number(person.id_number), "执业单位名称": ent.name, "所在省": ent.province,
+            "业务类别": business_label(app), "申报专业": specialties_text(app.specialty1, app.specialty2),
+            "状态": workflow.status_label(workflow.APPLICATION, app.status),
+            "上报时间": fmt_dt(app.reported_at), "受理时间": fmt_dt(app.accepted_at),
+            "办理时限": fmt_date(due), "时限状态": deadlines.due_state(due, day),
+        })
+    return table(records, columns=["id", "status_code", *QUEUE_COLUMNS])
+
+
+def _queue_order(sort: str, descending: bool) -> list:
+    col = QUEUE_SORTS.get(sort, Application.reported_at)
+    return [col.desc() if descending else col.asc(), Application.id.desc() if descending else Application.id.asc()]
+
+
+def list_queue(session: Session, actor: Actor, *, filters: QueueFilter, page: int = 1, page_size: int = 10,
+               sort: str = "上报时间", descending: bool = False) -> PageResult:
+    """The ministry's queue of reported applications across all enterprises, oldest first by default."""
+    require_role(actor, MINISTRY)
+    day = today()
+    order = _queue_order(sort, descending)
+    if filters.overdue_only:
+        # Overdue depends on working days; filter the open items in Python (they are few).
+        rows = [r for r in session.execute(_queue_statement(filters).order_by(*order)).all()
+                if deadlines.due_state(deadlines.due_date(r[0]), day) == deadlines.OVERDUE]
+        total = len(rows)
+        page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+        page = min(max(1, int(page)), max(1, -(-total // page_size)))
+        rows = rows[(page - 1) * page_size: page * page_size]
+    else:
+        ids, total, page = paged_ids(session, _queue_id_statement(filters, sort), page=page, page_size=page_size,
+                                     order_by=order)
+        page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+        rows = in_order(session.execute(_queue_statement(QueueFilter()).where(Application.id.in_(ids))).all()
+                        if ids else [], ids, key=lambda row: row[0].id)
+    return PageResult(_queue_frame(rows, (page - 1) * page_size, day), total, page, page_size)
+
+
+def export_queue(session: Session, actor: Actor, *, filters: QueueFilter, sort: str = "上报时间",
+                 descending: bool = False) -> pd.DataFrame:
+    require_role(actor, MINISTRY)
+    stmt = _queue_statement(filters).order_by(*_queue_order(sort, descending)).limit(EXPORT_LIMIT)
+    frame = _queue_frame(session.execute(stmt).all(), 0, today())
+    if filters.overdue_only:
+        frame = frame[frame["时限状态"] == deadlines.OVERDUE]
+    audit(session, actor, "export", "application_queue", rows=len(frame))
+    return frame[QUEUE_COLUMNS]
+
+
+def ministry_action(session: Session, actor: Actor, application_id, action: str,
+                         opinion: str | None = None) -> Application:
+    require_role(actor, MINISTRY)
+    app = get_scoped(session, actor, Application, application_id)
+    app = workflow.transition(session, actor, workflow.APPLICATION, app, action, opinion=opinion)
+    return app
+
+
+def accept_applications(session: Session, actor: Actor, *, application_ids: list[int]) -> int:
+    """受理, one or several at once (all or none: one refusal refuses the batch)."""
+    require_role(actor, MINISTRY)
+    ids = list(dict.fromkeys(application_ids or []))
+    if not ids:
+        raise InvalidInput("请至少选择一条申请")
+    workflow.begin_write(session)
+    for app_id in ids:
+        try:
+            app = ministry_action(session, actor, app_id, "accept")
+        except ServiceError as exc:
+            if len(ids) == 1:
+                raise
+            who = _person_name(session, app_id)
+            raise type(exc)(f"{who}的申请：{exc.message}；本批申请均未受理") from exc
+        app.accepted_at = workflow.last_step_at(session, workflow.APPLICATION, app.id)
+    return len(ids)
+
+
+def _person_name(session: Session, app_id) -> str:
+    try:
+        return session.scalar(select(Person.name).join(Application, Application.person_id == Person.id)
+                              .where(Application.id == int(app_id))) or f"编号 {app_id} "
+    except (TypeError, ValueError):
+        return f"编号 {app_id} "
+
+
+def request_correction(session: Session, actor: Actor, *, application_id, items: list[str], note: str) -> None:
+    """一次性告知补正: every needed correction in one notice, as a checklist plus text."""
+    require_role(actor, MINISTRY)
+    lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
+    if (note or "").strip():
+        lines.append(f"说明：{note.strip()}")
+    if not lines:
+        raise InvalidInput({"补正内容": "请勾选或填写需要补正的内容"})
+    workflow.begin_write(session)
+    app = ministry_action(session, actor, application_id, "request_correction", "\n".join(lines))
+    app.return_reason = "\n".join(lines)
+
+
+def start_review(session: Session, actor: Actor, *, application_id) -> None:
+    """审查."""
+    require_role(actor, MINISTRY)
+    workflow.begin_write(session)
+    ministry_action(session, actor, application_id, "review")
+
+
+def deny_application(session: Session, actor: Actor, *, application_id, reason: str, clause: str) -> None:
+    """不予注册, with the reason and the legal clause."""
+    require_role(actor, MINISTRY)
+    if clause not in DENIAL_CLAUSES:
+        raise InvalidInput({"法律依据": "请选择不予注册的法律依据"})
+    if not (reason or "").strip():
+        raise InvalidInput({"理由": "请填写不予注册的理由"})
+    workflow.begin_write(session)
+    text = f"{reason.strip()}（依据《注册监理工程师管理规定》{clause}）"
+    app = ministry_action(session, actor, application_id, "deny", text)
+    app.return_reason = text
+    app.decided_at = workflow.last_step_at(session, workflow.APPLICATION, app.id)
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    """The registration an approved application created or changed (注册号, 证书编号, 有效期)."""
+    reg_no: str
+    cert_no: str
+    enterprise_name: str
+    specialties: str
+    valid_from: str
+    valid_to: str
+    status_label: str
+
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    reported_at: str
+    accepted_at: str
+    decided_at: str
+    due_date: str  # 办理时限 of the running stage, "" when nothing runs
+    due_state: str  # 已超期 / 即将到期 / 正常 / ""
+    registration: RegistrationResult | None
+
+
+def get_application_review(session: Session, actor: Actor, *, application_id) -> ReviewInfo:
+    """办理时限 and, once approved, the resulting registration."""
+    require_role(actor, MINISTRY)
+    app = get_scoped(session, actor, Application, application_id)
+    due = deadlines.due_date(app)
+    result = None
+    if app.status == workflow.APPROVED and app.registration_id:
+        reg = session.get(Registration, app.registration_id)
+        ent = session.get(Enterprise, reg.enterprise_id)
+        result = RegistrationResult(
+            reg_no=reg.reg_no, cert_no=reg.cert_no, enterprise_name=ent.name,
+            specialties=specialties_text(reg.specialty1, reg.specialty2), valid_from=fmt_date(reg.valid_from),
+            valid_to=fmt_date(reg.valid_to), status_label=workflow.REGISTRATION_LABELS.get(reg.status, reg.status))
+    return ReviewInfo(reported_at=fmt_dt(app.reported_at), accepted_at=fmt_dt(app.accepted_at),
+                      decided_at=fmt_dt(app.decided_at), due_date=fmt_date(due),
+                      due_state=deadlines.due_state(due, today()), registration=result)

@@ -1,0 +1,50 @@
+"""Request types, their statuses and transitions: `table` is the data, `engine` applies it.
+
+Callers write `from services import workflow` and use `workflow.PENDING`, `workflow.transition(...)`."""
+from services.workflow.engine import (
+    last_step_at,
+    STEP_COLUMNS,
+    begin_write,
+    list_steps,
+    lock_row,
+    record_step,
+    transition,
+)
+from services.workflow.table import (
+    ACCEPTED,
+    APPLICATION,
+    APPROVED,
+    CANCELLED,
+    CORRECTION,
+    CREATE_ACTION,
+    DENIED,
+    ENT_REJECTED,
+    FORCED,
+    INFO_CHANGE,
+    INITIAL_STATUS,
+    OPEN_APPLICATION_STATUSES,
+    OPEN_REQUEST_STATUSES,
+    PENDING,
+    REG_ACTIVE,
+    REG_CANCELLED,
+    REG_REVOKED,
+    REGISTRATION_LABELS,
+    REPORTED,
+    REQ_ACCEPTED,
+    REQ_APPROVED,
+    REQ_DENIED,
+    REQ_WITHDRAWN,
+    STATUS_LABELS,
+    SUBMITTED,
+    TRANSITIONS,
+    UNDER_REVIEW,
+    WITHDRAWN,
+    Transition,
+    action_label,
+    allowed_actions,
+    find_transition,
+    next_status,
+    status_label,
+)
+
+__all__ = ["last_step_at", "ACCEPTED", "APPLICATION", "APPROVED", "CANCELLED", "CORRECTION", "CREATE_ACTION", "DENIED", "ENT_REJECTED", "FORCED", "INFO_CHANGE", "INITIAL_STATUS", "OPEN_APPLICATION_STATUSES", "OPEN_REQUEST_STATUSES", "PENDING", "REGISTRATION_LABELS", "REG_ACTIVE", "REG_CANCELLED", "REG_REVOKED", "REPORTED", "REQ_ACCEPTED", "REQ_APPROVED", "REQ_DENIED", "REQ_WITHDRAWN", "STATUS_LABELS", "STEP_COLUMNS", "SUBMITTED", "TRANSITIONS", "Transition", "UNDER_REVIEW", "WITHDRAWN", "action_label", "allowed_actions", "begin_write", "find_transition", "list_steps", "lock_row", "next_status", "record_step", "status_label", "transition"]
