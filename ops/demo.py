@@ -29,6 +29,7 @@ from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
 from services.auth.passwords import hash_password
 from services.kernel.clock import now
 from services.kernel.dates import anniversary
+from services.registration import business_types
 
 DEMO_PASSWORD = "demo-pass-2026"
 MINISTRY_NAME = "住房和城乡建设部执业资格注册中心"
@@ -731,7 +732,7 @@ class _Demo:
         request = _Request(workflow.APPLICATION, app, steps, ent, person)
         self.requests.append(request)
         if attachments:
-            self.attachments.append((request, values.REQUIRED_ATTACHMENTS[business_type], APPLICANT))
+            self.attachments.append((request, business_types.materials(business_type), APPLICANT))
         self.last_event[person] = max(self.last_event.get(person, steps[-1].at), steps[-1].at)
         return app
 

@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
 from pathlib import Path
 
 from alembic import command
@@ -15,7 +13,7 @@ from alembic.config import Config
 from sqlalchemy import func, select
 
 from services.auth.cookie import cookie_key
-from db.engine import data_dir, database_url
+from db.engine import database_url
 from db.models import Enterprise
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,6 +20,7 @@ from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
 from services.kernel.validators import normalize_id_number
 from services.kernel.clock import now, today
+from services.registry.registrations import end_registration
 
 LIST_COLUMNS = ["序号", "姓名", "注册号", "处罚决定书文号", "处罚类别", "处罚内容", "处罚决定日期", "处罚机关"]
 
@@ -196,8 +197,7 @@ def record_penalty(session: Session, actor: Actor, *, person_id, decision_no: st
     )
     session.add(penalty)
     if category in REVOKING:
-        reg.status = workflow.REG_REVOKED
-        reg.ended_at = now()
+        end_registration(reg, workflow.REG_REVOKED, at=now())
     session.flush()
     audit(session, actor, "create", "penalty", penalty.id, category=category)
     return penalty.id

@@ -15,10 +15,10 @@ from stdnum.cn import ric
 from db.models import Enterprise, Person, QualificationCertificate
 from services.registration import reporting, filing, review
 from services import transaction
-from services.kernel import values
 from services.kernel.actor import Actor
 from services.kernel.clock import now, today
 from tests.services.people import applicant_for
+from services.registration import business_types
 
 MAIN = "北京小厉害有限公司"
 _serial = itertools.count(1)
@@ -51,7 +51,7 @@ def png() -> bytes:
 
 def files(business_type: str) -> dict[str, tuple[str, bytes]]:
     """Every attachment the business type requires, as small PNGs."""
-    return {t: (f"{t}.png", png()) for t in values.REQUIRED_ATTACHMENTS[business_type]}
+    return {t: (f"{t}.png", png()) for t in business_types.materials(business_type)}
 
 
 def enterprise_actor(name: str = MAIN) -> Actor:

@@ -6,6 +6,7 @@ from services.registration import reporting, filing
 from services.files import attachments
 from services.kernel import values
 from services.kernel.actor import APPLICANT
+from services.registration import business_types
 
 actor = ui.require_actor(APPLICANT)
 HOME = "pages/applicant/home.py"
@@ -80,7 +81,7 @@ if "resubmit" in detail.actions:
         note = st.text_area("补正说明", key="rs_note", max_chars=500,
                             placeholder="请说明已按退回原因修改或补充的内容")
         st.caption("如需补充或替换附件，请在下方上传（选填；PDF、JPG、PNG，单个文件不超过 10 MB）。")
-        base = values.REQUIRED_ATTACHMENTS.get(detail.business_type, [])
+        base = business_types.materials(detail.business_type)
         extra = st.multiselect("其他类型的附件", [c for c in values.ATTACHMENT_TYPES if c not in (*base, "QT")],
                                format_func=values.ATTACHMENT_TYPES.get, key="rs_extra",
                                placeholder="退回原因要求其他材料时，请在此选择附件类型")

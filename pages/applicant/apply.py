@@ -14,6 +14,7 @@ from services import transaction
 from services.kernel import values
 from services.kernel.actor import APPLICANT
 from services.kernel.errors import InvalidInput, ServiceError
+from services.registration import business_types
 
 actor = ui.require_actor(APPLICANT)
 DETAIL = "pages/applicant/application.py"
@@ -60,14 +61,14 @@ change_kind = None
 if business_type == "BG":
     change_kind = c2.selectbox("变更内容", list(values.CHANGE_KINDS), index=None, placeholder="请选择变更内容",
                                format_func=values.CHANGE_KINDS.get, key="ap_change", persist_state="page")
-required = values.REQUIRED_ATTACHMENTS[business_type]
+required = business_types.materials(business_type)
 st.caption("须上传的材料：" + "、".join(values.ATTACHMENT_TYPES[t] for t in required))
 slot_business = st.container()
 
 # ---- 聘用单位 ------------------------------------------------------------------------------
 st.subheader("聘用单位")
 c1, c2 = st.columns(2)
-if reg and filing.employer_is_current(business_type, change_kind):
+if reg and business_types.through_current_employer(business_type, change_kind):
     enterprise_id = reg.enterprise_id
     c1.selectbox("聘用单位", [reg.enterprise_name], disabled=True, key="ap_ent_current")
     c2.caption("此项业务通过当前聘用单位办理。")
@@ -91,7 +92,7 @@ slot_employer = st.container()
 # ---- 申报专业 ------------------------------------------------------------------------------
 st.subheader("申报专业")
 c1, c2 = st.columns(2)
-if reg and filing.specialties_from_registration(business_type, change_kind):
+if reg and business_types.keeps_registration_specialties(business_type, change_kind):
     specialty1, specialty2 = reg.specialty1, reg.specialty2
     c1.selectbox("申报专业1", [specialty1], format_func=values.SPECIALTY_NAMES.get, disabled=True,
                  key="ap_sp1_current")

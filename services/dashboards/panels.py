@@ -38,6 +38,7 @@ from services.kernel.scope import require_role
 from services.kernel.errors import InvalidInput
 from services.kernel.clock import today
 from services.kernel.dates import add_months, month_key, round_half_up
+from services.registration import business_types
 
 # Application status groups shown on the charts (domain.md §6.2).
 OPEN = "办理中"
@@ -436,7 +437,7 @@ def _processing_frame(durations: dict[tuple[str, str], dict[int, int]]) -> pd.Da
     out = []
     for stage, btype in sorted(durations, key=lambda k: (STAGES.index(k[0]), order.get(k[1], 99))):
         counts = durations[(stage, btype)]
-        limit = values.ACCEPTANCE_DAYS if stage == STAGE_ACCEPTANCE else values.DECISION_DAYS.get(btype, 20)
+        limit = values.ACCEPTANCE_DAYS if stage == STAGE_ACCEPTANCE else business_types.decision_days(btype)
         total = sum(counts.values())
         over = sum(n for days, n in counts.items() if days > limit)
         # Rounded half up, exactly, as the screen promises: a mean of 1.75 days shows 1.8, of 1.25 shows 1.3.

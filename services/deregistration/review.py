@@ -16,6 +16,7 @@ from services.kernel.text import fmt_date, fmt_dt, specialties_text
 from services.kernel.scope import get_scoped, require_role
 from services.kernel.masking import mask_id_number
 from services.kernel.clock import now
+from services.registry.registrations import end_registration
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
 # --- forced deregistration and important-info change reviews ---------------------------------
@@ -89,5 +90,4 @@ def decide_forced(session: Session, actor: Actor, *, request_id, action: str, op
     req = workflow.transition(session, actor, workflow.FORCED, req, action, opinion=opinion, opinion_field="审核意见")
     if req.status == workflow.REQ_APPROVED:
         reg = session.get(Registration, req.registration_id)
-        reg.status = workflow.REG_CANCELLED
-        reg.ended_at = now()
+        end_registration(reg, workflow.REG_CANCELLED, at=now())

@@ -64,15 +64,7 @@ ATTACHMENT_TYPES: dict[str, str] = {
     "SWZM": "死亡证明/丧失民事行为能力证明",
     "QT": "其他",
 }
-# Attachments an applicant must give per business type (domain.md §4.3).
-REQUIRED_ATTACHMENTS: dict[str, list[str]] = {
-    "CS": ["SFZ", "ZGZS", "LDHT", "SBZM", "ZP"],
-    "YX": ["SFZ", "LDHT", "SBZM", "JXJY"],
-    "BG": ["SFZ", "LDHT", "SBZM"],
-    "ZX": ["SFZ"],
-    "YS": ["SFZ", "YSSM", "ZP"],
-    "CX": ["SFZ", "ZGZS", "LDHT", "SBZM", "JXJY"],
-}
+# The attachments each business type requires: services.registration.business_types.
 
 # Enterprise refusal (不通过) reasons; the user may also type one (domain.md §10 #10).
 RETURN_REASONS: list[str] = [
@@ -182,4 +174,4 @@ UPLOAD_MAX_BYTES = _int_env("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 # Statutory working days per stage (domain.md §4.4), counted on the Chinese holiday calendar.
 ACCEPTANCE_DAYS = _int_env("RULE_ACCEPTANCE_DAYS", 5)
-DECISION_DAYS = {"CS": 20, "CX": 20, "YX": 10, "BG": 10, "ZX": 10, "YS": 10}
+# The decision days of each business type: services.registration.business_types.

@@ -19,7 +19,10 @@ from services.kernel.actor import MINISTRY, Actor
 from services.kernel.scope import require_role
 from services.kernel.errors import InvalidInput
 from services.kernel.dates import validity_end
+from services.registration import business_types
+from services.registration.business_types import ChangeKind, Effect
 from services.registration.review import ministry_action
+from services.registry.registrations import end_registration
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
 def approve_application(session: Session, actor: Actor, *, application_id) -> int | None:
@@ -62,7 +65,8 @@ def _current_registration(session: Session, app: Application) -> Registration:
 def _apply_approval(session: Session, app: Application) -> int:
     day = app.decided_at.date()
     validity = values.VALIDITY_YEARS
-    if app.business_type in ("CS", "CX"):
+    effect = business_types.rules(app.business_type).effect
+    if effect is Effect.NEW_REGISTRATION:
         ent = session.get(Enterprise, app.enterprise_id)
         reg_no = _next_reg_no(session, _province_code(ent.province))
         reg = Registration(person_id=app.person_id, enterprise_id=app.enterprise_id, reg_no=reg_no,
@@ -75,17 +79,16 @@ def _apply_approval(session: Session, app: Application) -> int:
         return reg.id
     reg = _current_registration(session, app)
     app.registration_id = reg.id
-    if app.business_type == "YX":  # a new period right after the old one
+    if effect is Effect.NEW_PERIOD:  # right after the old one
         reg.valid_from = max(reg.valid_to + dt.timedelta(days=1), day)
         reg.valid_to = validity_end(reg.valid_from, validity)
-    elif app.business_type == "BG":  # employer or specialties change; the expiry stays
+    elif effect is Effect.CHANGE:  # employer or specialties change; the expiry stays
         reg.enterprise_id = app.enterprise_id
-        if app.change_kind == "BG-ZY":
+        if app.change_kind == ChangeKind.SPECIALTY:
             reg.specialty1, reg.specialty2 = app.specialty1, app.specialty2
-    elif app.business_type == "ZX":
-        reg.status = workflow.REG_CANCELLED
-        reg.ended_at = app.decided_at
-    elif app.business_type == "YS":
+    elif effect is Effect.END:
+        end_registration(reg, workflow.REG_CANCELLED, at=app.decided_at)
+    elif effect is Effect.NEW_CERTIFICATE:
         reg.cert_no = _new_cert_no(session, reg.reg_no, day)
     return reg.id
 

@@ -11,6 +11,7 @@ import functools
 import holidays
 
 from services.kernel import values
+from services.registration import business_types
 from services import workflow
 
 OVERDUE = "已超期"
@@ -52,7 +53,7 @@ def due_date(app) -> dt.date | None:
     if app.status == workflow.REPORTED and app.reported_at:
         return add_working_days(app.reported_at.date(), values.ACCEPTANCE_DAYS)
     if app.status in (workflow.ACCEPTED, workflow.UNDER_REVIEW) and app.accepted_at:
-        return add_working_days(app.accepted_at.date(), values.DECISION_DAYS.get(app.business_type, 20))
+        return add_working_days(app.accepted_at.date(), business_types.decision_days(app.business_type))
     return None
 
 

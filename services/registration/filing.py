@@ -17,7 +17,9 @@ from services.files import uploads
 from services.kernel import values
 from services import workflow
 from services.kernel.actor import APPLICANT, Actor
-from services.registration.business_types import business_label
+from services.registration import business_types as bt_table
+from services.registration.conflicts import open_application
+from services.registration.business_types import BusinessType, ChangeKind, business_label
 from services.audit.record import audit
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.scope import get_scoped, require_role
@@ -31,17 +33,6 @@ from services.kernel.clock import now, today
 CPD_RENEWAL_HOURS = 96
 CPD_SPECIALTY_CHANGE_HOURS = 24
 CPD_CROSS_PROVINCE_HOURS = 8
-
-
-def employer_is_current(business_type: str | None, change_kind: str | None = None) -> bool:
-    """Filed through the current employer: everything on a registration but a change of employer."""
-    return business_type in ("YX", "ZX", "YS") or (business_type == "BG" and change_kind != "BG-DW")
-
-
-def specialties_from_registration(business_type: str | None, change_kind: str | None = None) -> bool:
-    """The application carries the registration's specialties, whatever was sent: only 变更注册专业
-    changes them, and 初始/重新注册 choose them."""
-    return business_type in ("YX", "ZX", "YS") or (business_type == "BG" and change_kind != "BG-ZY")
 
 
 @dataclass(frozen=True)
@@ -150,9 +141,10 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
     errors: dict[str, str] = {}
     warnings: list[str] = []
     bt = filing.business_type
-    if bt not in values.BUSINESS_TYPES:
+    if bt not in bt_table.LABELS:
         raise InvalidInput({"业务类别": "请选择业务类别"})
-    if bt == "BG" and filing.change_kind not in values.CHANGE_KINDS:
+    rules = bt_table.rules(bt)
+    if bt == BusinessType.CHANGE and filing.change_kind not in bt_table.CHANGE_LABELS:
         errors["变更内容"] = "变更注册请选择变更内容"
     employer = session.get(Enterprise, filing.enterprise_id) if filing.enterprise_id is not None else None
     if employer is None:
@@ -160,7 +152,7 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
 
     active_codes = {code for code, _, active in values.SPECIALTIES if active}
     chosen = [s for s in (filing.specialty1, filing.specialty2) if s]
-    if specialties_from_registration(bt, filing.change_kind):
+    if bt_table.keeps_registration_specialties(bt, filing.change_kind):
         specialty_error = None  # file_application copies the registration's specialties
     elif not chosen:
         specialty_error = "请选择申报专业"
@@ -175,20 +167,16 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
     if specialty_error:
         errors["申报专业"] = specialty_error
 
-    other = session.execute(
-        select(Enterprise.name).join(Application, Application.enterprise_id == Enterprise.id)
-        .where(Application.person_id == person.id, Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))
-    ).first()
+    other = open_application(session, person.id)
     if other:
-        errors["重复申请"] = f"您在「{other.name}」已有办理中的申请，不能在两个或者两个以上单位申请注册（第十三条第（四）项）"
+        errors["重复申请"] = f"您在「{other.enterprise_name}」已有办理中的申请，不能在两个或者两个以上单位申请注册（第十三条第（四）项）"
 
     # 第十三条 applies to registrations; 注销 stays open to everyone (it is even a duty at 65, 第十四条).
     age = age_on(person.birth_date, day)
-    if bt != "ZX" and age >= values.MAX_AGE:
+    if rules.age_limit and age >= values.MAX_AGE:
         errors["年龄"] = f"年龄超过{values.MAX_AGE}周岁，不予注册（第十三条第（六）项）"
-    elif bt != "ZX":
-        decision = deadlines.add_working_days(
-            day, values.ACCEPTANCE_DAYS + values.DECISION_DAYS.get(bt, 20) + 10)
+    elif rules.age_limit:
+        decision = deadlines.add_working_days(day, values.ACCEPTANCE_DAYS + rules.decision_days + 10)
         if age_on(person.birth_date, decision) >= values.MAX_AGE:
             warnings.append(f"您将在预计审批完成前年满{values.MAX_AGE}周岁，届时将不予注册（第十三条第（六）项）。")
 
@@ -197,21 +185,21 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
     employer_errors: dict[str, str] = {}  # only meaningful once an employer is chosen
     has_certificate = session.scalar(select(QualificationCertificate.id).where(
         QualificationCertificate.person_id == person.id).limit(1)) is not None
-    if bt in ("CS", "CX"):
-        name = values.BUSINESS_TYPES[bt]
+    if not rules.acts_on_registration:
+        name = rules.label
         if reg is not None and not reg_expired:
             holder = session.get(Enterprise, reg.enterprise_id)
             errors["业务类别"] = (f"您在「{holder.name}」已有有效注册（注册号 {reg.reg_no}），不能申请{name}；"
                                "更换聘用单位请申请变更注册（第十三条第（四）项）")
-        elif not has_certificate:
+        elif rules.needs_certificate and not has_certificate:
             errors["业务类别"] = f"未查到您的监理工程师资格证书，不能申请{name}（第十条）"
-        elif bt == "CX" and not session.scalar(select(Registration.id).where(
+        elif rules.needs_earlier_registration and not session.scalar(select(Registration.id).where(
                 Registration.person_id == person.id).limit(1)):
             errors["业务类别"] = "您没有已注销或已失效的注册，请申请初始注册"
     else:  # 延续, 变更, 注销, 遗失补办 act on the current registration
         if reg is None or reg_expired:
             errors["业务类别"] = "您没有有效注册；注册有效期满未延续的，须重新申请初始注册"
-        elif bt == "YX":
+        elif bt == BusinessType.RENEWAL:
             left = (reg.valid_to - day).days
             if left < values.RENEWAL_LEAD_DAYS:
                 errors["业务类别"] = (f"延续注册应在注册有效期满{values.RENEWAL_LEAD_DAYS}日前申请（距到期仅剩 {left} 天），"
@@ -220,8 +208,8 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
                 employer_errors["聘用单位"] = "延续注册须通过当前聘用单位申请；更换单位请申请变更注册"
             if person.cpd_hours is not None and person.cpd_hours < CPD_RENEWAL_HOURS:
                 errors["继续教育"] = f"继续教育学时不足：本周期需 {CPD_RENEWAL_HOURS} 学时，已完成 {person.cpd_hours} 学时（第十三条第（三）项）"
-        elif bt == "BG":
-            if filing.change_kind == "BG-DW":
+        elif bt == BusinessType.CHANGE:
+            if filing.change_kind == ChangeKind.EMPLOYER:
                 if reg.enterprise_id == filing.enterprise_id:
                     employer_errors["聘用单位"] = "变更执业单位须选择新的聘用单位"
                 old_ent = session.get(Enterprise, reg.enterprise_id)
@@ -230,7 +218,7 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
                     errors["继续教育"] = f"跨省变更执业单位须完成新单位所在地区 {CPD_CROSS_PROVINCE_HOURS} 学时继续教育"
             elif reg.enterprise_id != filing.enterprise_id:
                 employer_errors["聘用单位"] = "此项变更须通过当前聘用单位申请"
-            if filing.change_kind == "BG-ZY":
+            if filing.change_kind == ChangeKind.SPECIALTY:
                 if set(chosen) == {reg.specialty1, reg.specialty2} - {None}:
                     errors["申报专业"] = "变更注册专业须选择与当前不同的专业"
                 if person.cpd_hours is not None and person.cpd_hours < CPD_SPECIALTY_CHANGE_HOURS:
@@ -241,7 +229,7 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
     if employer is not None:
         errors.update(employer_errors)
 
-    missing = [values.ATTACHMENT_TYPES[t] for t in values.REQUIRED_ATTACHMENTS.get(bt, []) if t not in filing.files]
+    missing = [values.ATTACHMENT_TYPES[t] for t in rules.materials if t not in filing.files]
     if missing:
         errors["附件材料"] = "请上传：" + "、".join(missing)
     errors.update(file_errors)
@@ -259,14 +247,14 @@ def file_application(session: Session, actor: Actor, *, filing: Filing) -> tuple
     warnings = _check(session, actor, filing, file_errors)
     reg = _active_registration(session, actor.person_id)
     specialties = [s for s in (filing.specialty1, filing.specialty2) if s]
-    if specialties_from_registration(filing.business_type, filing.change_kind) and reg is not None:
+    if bt_table.keeps_registration_specialties(filing.business_type, filing.change_kind) and reg is not None:
         specialties = [s for s in (reg.specialty1, reg.specialty2) if s]
     app = Application(
         person_id=actor.person_id, person_name=session.get(Person, actor.person_id).name,
         enterprise_id=filing.enterprise_id,
-        registration_id=reg.id if reg is not None and filing.business_type not in ("CS", "CX") else None,
+        registration_id=reg.id if reg is not None and bt_table.rules(filing.business_type).acts_on_registration else None,
         business_type=filing.business_type,
-        change_kind=filing.change_kind if filing.business_type == "BG" else None,
+        change_kind=filing.change_kind if filing.business_type == BusinessType.CHANGE else None,
         specialty1=specialties[0], specialty2=specialties[1] if len(specialties) > 1 else None,
         status=workflow.INITIAL_STATUS[workflow.APPLICATION], applied_at=now(),
         personal_commitment_version=values.PERSONAL_COMMITMENT_VERSION,
@@ -296,10 +284,7 @@ def resubmit_application(session: Session, actor: Actor, *, application_id, note
         raise InvalidInput(file_errors)
     workflow.begin_write(session)
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
-    other = session.scalar(select(Application.id).where(
-        Application.person_id == app.person_id, Application.id != app.id,
-        Application.status.in_(workflow.OPEN_APPLICATION_STATUSES)))
-    if other:
+    if open_application(session, app.person_id, other_than=app.id):
         raise InvalidInput("您已有其他办理中的申请，不能重新提交此申请")
     workflow.transition(session, actor, workflow.APPLICATION, app, "resubmit", opinion=(note or "").strip() or "已按要求补正")
     app.applied_at = now()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,7 +17,8 @@ from services.kernel.paging import EXPORT_LIMIT, PageResult, in_order, paged_ids
 from services.kernel.dates import end_of_day
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.scope import get_scoped, require_role, scope
-from services.registration.business_types import business_label
+from services.registration.business_types import ChangeKind, business_label
+from services.registration.conflicts import open_application
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number, mask_phone
 from services.kernel.validators import normalize_id_number
@@ -70,9 +70,6 @@ def _filtered(stmt, actor: Actor, f: ApplicationFilter, *, with_person: bool):
     return stmt
 
 
-# Statements are immutable and a user pages, sorts and comes back with the same scope and filters:
-# building them (0.17 ms a list) once per combination is enough. Bounded; keyed by value.
-@functools.lru_cache(maxsize=1024)
 def _list_statement(actor: Actor, f: ApplicationFilter):
     # Columns, not ORM objects: a page is read and shown, never changed (half the cost of a page).
     stmt = (select(Application.id, Application.status, Application.person_name, Application.business_type,
@@ -84,7 +81,6 @@ def _list_statement(actor: Actor, f: ApplicationFilter):
     return _filtered(stmt, actor, f, with_person=True)
 
 
-@functools.lru_cache(maxsize=1024)
 def _id_statement(actor: Actor, f: ApplicationFilter):
     return _filtered(select(Application.id), actor, f, with_person=False)
 
@@ -227,14 +223,10 @@ def list_application_steps(session: Session, actor: Actor, *, application_id) ->
 
 def _check_single_unit(session: Session, app: Application) -> None:
     """第13条(四): one open application per person, and no active registration elsewhere."""
-    other = session.execute(
-        select(Application.id, Enterprise.name).join(Enterprise, Enterprise.id == Application.enterprise_id)
-        .where(Application.person_id == app.person_id, Application.id != app.id,
-               Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))
-    ).first()
+    other = open_application(session, app.person_id, other_than=app.id)
     if other:
-        raise InvalidInput(f"该人员在「{other.name}」已有办理中的申请，同一人员同时只能有一条办理中的申请")
-    if app.business_type == "BG" and app.change_kind == "BG-DW":
+        raise InvalidInput(f"该人员在「{other.enterprise_name}」已有办理中的申请，同一人员同时只能有一条办理中的申请")
+    if app.change_kind == ChangeKind.EMPLOYER:
         return  # a change of employer leaves the old registration in place until approval
     elsewhere = session.execute(
         select(Enterprise.name).join(Registration, Registration.enterprise_id == Enterprise.id)

@@ -19,6 +19,7 @@ from services.kernel.scope import get_scoped, scope
 from services.kernel.masking import mask_id_number
 from services.kernel.validators import normalize_id_number
 from services.kernel.clock import today
+from services.kernel.errors import InvalidInput
 
 # Derived registration states (domain.md §6.3) shown on 已注册人员.
 STATE_ACTIVE = "有效"
@@ -203,3 +204,16 @@ def list_person_history(session: Session, actor: Actor, *, registration_id) -> t
         columns=["application_id", "序号", "业务类别", "申报专业", "执业单位名称", "状态", "申请时间", "上报时间"])
     return person.name, frame
 
+
+
+ENDED_STATUSES = frozenset({workflow.REG_CANCELLED, workflow.REG_REVOKED})
+
+
+def end_registration(reg: Registration, status: str, *, at: dt.datetime) -> None:
+    """The one place a registration ends: 注销 (an approved 注销注册 or 强制注销) or 撤销 (a penalty).
+    A registration that has already ended cannot end again; the caller's transaction then rolls back."""
+    if status not in ENDED_STATUSES:
+        raise ValueError(f"not an end of a registration: {status}")
+    if reg.status != workflow.REG_ACTIVE:
+        raise InvalidInput(f"该注册已{workflow.REGISTRATION_LABELS.get(reg.status, reg.status)}，不能再次注销或撤销")
+    reg.status, reg.ended_at = status, at

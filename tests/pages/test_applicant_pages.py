@@ -12,6 +12,7 @@ from apptest_kit import (
 from tests import factories
 from services import workflow
 from services.kernel.clock import today as china_today
+from services.registration import business_types
 
 APPLICANT = "demo-applicant"
 HOME = "pages/applicant/home.py"
@@ -272,7 +273,7 @@ def test_apply_for_a_registered_person_renews_through_the_current_employer(login
 def values_required(business_type: str) -> list[str]:
     from services.kernel import values
 
-    return values.REQUIRED_ATTACHMENTS[business_type]
+    return business_types.materials(business_type)
 
 
 # ---------------------------------------------------------------- public verification

@@ -28,6 +28,7 @@ from tests.services.people import applicant_for as _applicant_for
 from services.dashboards.panels import DashboardFilter
 from services.kernel.clock import today
 from services.kernel.dates import add_months, month_key
+from services.registration import business_types
 
 FIELDS = ("by_province", "by_specialty", "expiries", "applications_by_month", "applications_by_type", "processing",
           "penalties", "enterprises")
@@ -166,7 +167,7 @@ def _operate(ministry: Actor) -> str:
     with transaction() as s:
         new_id, _ = filing.file_application(s, _applicant_for(person_id), filing=filing.Filing(
             enterprise_id=ent_id, business_type="CS", specialty1="01", specialty2="13", commitment_agreed=True,
-            files={t: (f"{t}.png", _png()) for t in values.REQUIRED_ATTACHMENTS["CS"]}))
+            files={t: (f"{t}.png", _png()) for t in business_types.materials("CS")}))
     with transaction() as s:
         reporting.report_application(s, _enterprise_actor(ent_id), application_id=new_id, commitment_agreed=True)
     # 强制注销 approved: a registration ends

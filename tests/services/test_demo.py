@@ -16,6 +16,7 @@ from services.kernel import values
 from services import workflow
 from ops.demo import load_demo_data, sync_specialties
 from services.kernel.validators import age_on
+from services.registration import business_types
 
 MAIN = "北京小厉害有限公司"
 KINDS = {workflow.APPLICATION: Application, workflow.FORCED: ForcedDeregistration,
@@ -185,7 +186,7 @@ def test_the_manual_example(s):
     assert s.scalar(select(func.count()).select_from(Registration).where(Registration.person_id == xue.id)) == 0
     types = set(s.scalars(select(Attachment.type_code).where(Attachment.request_type == "application",
                                                               Attachment.request_id == app.id)))
-    assert types == set(values.REQUIRED_ATTACHMENTS["CS"])
+    assert types == set(business_types.materials("CS"))
 
 
 def test_main_enterprise_has_the_statuses_the_manual_shows(s):

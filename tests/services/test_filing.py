@@ -25,6 +25,7 @@ from services.kernel.actor import Actor
 from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from services.registration.filing import Filing
 from services.kernel.clock import today
+from services.registration import business_types
 
 MAIN = "北京小厉害有限公司"
 SECOND = "江苏华诚工程监理有限公司"
@@ -109,7 +110,7 @@ def png(color="white") -> bytes:
 
 
 def files_for(business_type: str) -> dict[str, tuple[str, bytes]]:
-    return {t: (f"{t}.png", png()) for t in values.REQUIRED_ATTACHMENTS[business_type]}
+    return {t: (f"{t}.png", png()) for t in business_types.materials(business_type)}
 
 
 def make_filing(business_type: str = "CS", enterprise: str = MAIN, **kwargs) -> Filing:
@@ -262,7 +263,7 @@ def test_registered_business_without_a_registration_refused(demo_db):
 def test_missing_required_attachments_refused(demo_db):
     fields = refusal(new_applicant(), make_filing("CS", files={"SFZ": ("id.png", png())}))
     message = fields["附件材料"]
-    for code in values.REQUIRED_ATTACHMENTS["CS"]:
+    for code in business_types.materials("CS"):
         assert (values.ATTACHMENT_TYPES[code] in message) == (code != "SFZ"), code
 
 
@@ -345,7 +346,7 @@ def test_filing_each_business_type(demo_db, business_type):
     with transaction() as s:
         stored = s.scalars(select(Attachment).where(Attachment.request_type == workflow.APPLICATION,
                                                     Attachment.request_id == app_id)).all()
-        assert sorted(a.type_code for a in stored) == sorted(values.REQUIRED_ATTACHMENTS[business_type])
+        assert sorted(a.type_code for a in stored) == sorted(business_types.materials(business_type))
     # the enterprise now sees it waiting for 上报
     with transaction() as s:
         ent = Actor(user_id=None, role="enterprise", name="x", enterprise_id=filing_.enterprise_id)
@@ -404,7 +405,7 @@ def test_resubmit_after_the_enterprise_refused(demo_db):
     with transaction() as s:
         detail = reporting.get_application(s, actor, application_id=app_id)
     assert [a.original_name for a in detail.attachments].count("合同.png") == 1
-    assert len(detail.attachments) == len(values.REQUIRED_ATTACHMENTS["CS"]) + 1
+    assert len(detail.attachments) == len(business_types.materials("CS")) + 1
 
 
 def test_resubmit_after_a_correction_notice(actor_of):

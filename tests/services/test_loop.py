@@ -19,6 +19,7 @@ from tests.services.people import applicant_for as _applicant_for
 from services.kernel.errors import InvalidTransition
 from services.kernel.clock import today
 from services.kernel.dates import anniversary, validity_end
+from services.registration import business_types
 
 
 def _png() -> bytes:
@@ -28,7 +29,7 @@ def _png() -> bytes:
 
 
 def _files(business_type: str) -> dict[str, tuple[str, bytes]]:
-    return {t: (f"{t}.png", _png()) for t in values.REQUIRED_ATTACHMENTS[business_type]}
+    return {t: (f"{t}.png", _png()) for t in business_types.materials(business_type)}
 
 
 def _enterprise_actor(enterprise_id: int) -> Actor:
