@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from db.models import AuditLog, Enterprise, User
 from services.kernel import values
 from services.kernel.actor import MINISTRY, ROLE_LABELS, Actor
+from services import workflow
+from services.kernel.values import ACTION_LABELS, OBJECT_LABELS
 from services.kernel.paging import PageResult, paged_ids, table
 from services.kernel.dates import end_of_day
 from services.kernel.text import fmt_dt, like_pattern
@@ -18,20 +20,6 @@ from services.kernel.errors import InvalidInput
 
 
 AUDIT_COLUMNS = ["时间", "操作人", "角色", "企业", "操作", "对象", "对象编号", "详情"]
-ACTION_LABELS = {
-    "report": "上报", "refuse": "不通过", "withdraw": "撤回", "accept": "受理", "review": "审查",
-    "approve": "准予", "deny": "不予", "request_correction": "一次性告知补正", "file": "个人申报",
-    "resubmit": "重新提交", "cancel": "撤销申请", "create": "新建", "update_basic": "修改基本信息",
-    "export": "导出", "download": "下载附件", "view_unmasked": "查看完整证件号码", "login_ok": "登录成功",
-    "login_fail": "登录失败", "logout": "退出登录", "password_reset": "重置密码", "account_create": "创建账户",
-    "account_disable": "停用账户", "account_enable": "启用账户",
-}
-
-
-OBJECT_LABELS = {
-    "application": "注册申请", "application_queue": "注册审批", "forced": "强制注销", "info_change": "企业重要信息修改",
-    "enterprise": "企业信息", "registration": "已注册人员", "penalty": "行政处罚", "attachment": "附件", "user": "账户",
-}
 ROLE_NAMES = {**ROLE_LABELS, "anonymous": "匿名"}
 DETAIL_KEYS = {"rows": "条数", "status": "状态", "reason": "原因", "category": "处罚类别", "business_type": "业务类别",
                "role": "角色"}
@@ -39,8 +27,6 @@ DETAIL_KEYS = {"rows": "条数", "status": "状态", "reason": "原因", "catego
 
 def describe(object_type: str, detail: str) -> str:
     """详情 in words: 「待上报 → 已上报」 for a transition, 「条数：12」 for an export, as stored otherwise."""
-    from services import workflow  # workflow writes the audit rows: imported here, not at the top
-
     try:
         data = json.loads(detail or "{}")
     except ValueError:

@@ -175,3 +175,35 @@ UPLOAD_MAX_BYTES = _int_env("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Statutory working days per stage (domain.md §4.4), counted on the Chinese holiday calendar.
 ACCEPTANCE_DAYS = _int_env("RULE_ACCEPTANCE_DAYS", 5)
 # The decision days of each business type: services.registration.business_types.
+
+# The legal clause a 不予注册 cites (147号令 第13条).
+DENIAL_CLAUSES = [
+    "第十三条第（一）项：不具有完全民事行为能力",
+    "第十三条第（二）项：刑事处罚尚未执行完毕或执行完毕未满2年",
+    "第十三条第（三）项：未达到继续教育要求",
+    "第十三条第（四）项：在两个或者两个以上单位申请注册",
+    "第十三条第（五）项：以虚假的职称证书参加考试并取得资格证书",
+    "第十三条第（六）项：年龄超过65周岁",
+    "第十三条第（七）项：法律、法规规定不予注册的其他情形",
+]
+# Items of a 一次性告知补正 notice: all corrections at once, as a checklist plus free text.
+CORRECTION_ITEMS = [
+    "注册申请表信息不完整", "社会保险缴纳证明不符合要求", "劳动合同不清晰或已过期", "资格证书信息与系统不一致",
+    "继续教育学时不足", "照片不符合要求", "身份证明材料不清晰", "申报专业与资格不符",
+]
+
+# 审计日志: actions and objects in words
+ACTION_LABELS = {
+    "report": "上报", "refuse": "不通过", "withdraw": "撤回", "accept": "受理", "review": "审查",
+    "approve": "准予", "deny": "不予", "request_correction": "一次性告知补正", "file": "个人申报",
+    "resubmit": "重新提交", "cancel": "撤销申请", "create": "新建", "update_basic": "修改基本信息",
+    "export": "导出", "download": "下载附件", "view_unmasked": "查看完整证件号码", "login_ok": "登录成功",
+    "login_fail": "登录失败", "logout": "退出登录", "password_reset": "重置密码", "account_create": "创建账户",
+    "account_disable": "停用账户", "account_enable": "启用账户",
+}
+
+
+OBJECT_LABELS = {
+    "application": "注册申请", "application_queue": "注册审批", "forced": "强制注销", "info_change": "企业重要信息修改",
+    "enterprise": "企业信息", "registration": "已注册人员", "penalty": "行政处罚", "attachment": "附件", "user": "账户",
+}

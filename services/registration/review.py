@@ -27,6 +27,7 @@ from services.kernel.scope import get_scoped, require_role
 from services.kernel.errors import InvalidInput, ServiceError
 from services.kernel.masking import mask_id_number
 from services.kernel.clock import today
+from services.kernel.values import CORRECTION_ITEMS, DENIAL_CLAUSES  # noqa: F401 (the page offers them)
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
 QUEUE_STATUSES = [workflow.REPORTED, workflow.ACCEPTED, workflow.UNDER_REVIEW, workflow.CORRECTION,
@@ -41,21 +42,6 @@ QUEUE_SORTS = {
 }
 QUEUE_COLUMNS = ["序号", "姓名", "证件号码", "执业单位名称", "所在省", "业务类别", "申报专业", "状态", "上报时间",
                  "受理时间", "办理时限", "时限状态"]
-# The legal clause a 不予注册 cites (147号令 第13条).
-DENIAL_CLAUSES = [
-    "第十三条第（一）项：不具有完全民事行为能力",
-    "第十三条第（二）项：刑事处罚尚未执行完毕或执行完毕未满2年",
-    "第十三条第（三）项：未达到继续教育要求",
-    "第十三条第（四）项：在两个或者两个以上单位申请注册",
-    "第十三条第（五）项：以虚假的职称证书参加考试并取得资格证书",
-    "第十三条第（六）项：年龄超过65周岁",
-    "第十三条第（七）项：法律、法规规定不予注册的其他情形",
-]
-# Items of a 一次性告知补正 notice: all corrections at once, as a checklist plus free text.
-CORRECTION_ITEMS = [
-    "注册申请表信息不完整", "社会保险缴纳证明不符合要求", "劳动合同不清晰或已过期", "资格证书信息与系统不一致",
-    "继续教育学时不足", "照片不符合要求", "身份证明材料不清晰", "申报专业与资格不符",
-]
 
 
 @dataclass(frozen=True)
