@@ -82,6 +82,3 @@ def reset_engines() -> None:
     _engines.clear()
     _factories.clear()
 
-
-def is_sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"

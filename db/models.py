@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint,
+    Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -350,6 +350,6 @@ class AuditLog(Base):
 __all__ = [
     "Base", "Specialty", "Enterprise", "Person", "QualificationCertificate", "User",
     "Registration", "Application", "ForcedDeregistration", "InfoChangeRequest",
-    "WorkflowStep", "Attachment", "Penalty", "AuditLog", "UniqueConstraint",
+    "WorkflowStep", "Attachment", "Penalty", "AuditLog",
     "StatApplicationMonth", "StatDecision", "StatRegistrationMonth", "StatWorkingDay", "StatMeta",
 ]
