@@ -103,7 +103,7 @@ def engineer(*, name: str = "测试工程师", birth: dt.date = dt.date(1988, 5,
     number = id_number(birth)
     with transaction() as s:
         row = person(id_number=number, name=name, gender="男" if int(number[16]) % 2 else "女", birth_date=birth,
-                     cpd_hours=cpd_hours)
+                     cpd_hours=cpd_hours, phone=f"139{number[-8:-1]}0")
         s.add(row)
         s.flush()
         s.add(QualificationCertificate(person_id=row.id, cert_no=f"ZG-T-{number[-8:]}", exam_category="土木建筑工程",
@@ -158,7 +158,7 @@ def registered_until(valid_to: dt.date, enterprise: Actor | None = None) -> tupl
 
 
 def application(status: str = workflow.PENDING, business_type: str = "CS", *, change_kind: str | None = None,
-                enterprise: Actor | None = None, ministry: Actor | None = None) -> int:
+                enterprise: Actor | None = None, ministry: Actor | None = None, name: str = "测试工程师") -> int:
     """An application of a new person, carried through the real use cases to `status`: its id.
 
     CS is a new engineer's 初始注册; YX, BG, ZX and YS are filed by an engineer registered with the
@@ -166,10 +166,10 @@ def application(status: str = workflow.PENDING, business_type: str = "CS", *, ch
     a BG-ZY asks for 13 instead of the registered 01). Statuses past 已上报 need the ministry's actor."""
     enterprise = enterprise or enterprise_actor()
     if business_type in ("CS", "CX"):
-        applicant, employer = engineer(), enterprise
+        applicant, employer = engineer(name=name), enterprise
         specialties: tuple[str, str | None] = ("01", None)
     else:
-        applicant, _ = registered_engineer(enterprise, days_left=400 if business_type != "YX" else 60)
+        applicant, _ = registered_engineer(enterprise, days_left=400 if business_type != "YX" else 60, name=name)
         employer = other_enterprise(enterprise) if change_kind == "BG-DW" else enterprise
         specialties = ("13", None) if change_kind == "BG-ZY" else ("01", None)
     with transaction() as s:
