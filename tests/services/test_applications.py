@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Application, Person, WorkflowStep
+from db.models import Application, Person
 from services.registration import reporting as apps
 from services import transaction, workflow
 from services.registration.reporting import ApplicationFilter
@@ -25,10 +25,6 @@ def _ids(actor, status, **filters):
 def _status(app_id) -> str:
     with transaction() as s:
         return s.get(Application, app_id).status
-
-
-def _steps(app_id) -> list[WorkflowStep]:
-    return factories.steps(workflow.APPLICATION, app_id)
 
 
 def test_list_shows_the_manual_example_with_masked_id(actor_of):
@@ -128,7 +124,7 @@ def test_report_stamps_time_and_writes_a_step(actor_of):
         app = s.get(Application, app_id)
         assert app.status == workflow.REPORTED
         assert app.reported_at is not None and app.enterprise_commitment_at == app.reported_at
-    last = _steps(app_id)[-1]
+    last = factories.steps(workflow.APPLICATION, app_id)[-1]
     assert (last.action, last.from_status, last.to_status, last.actor_role) == (
         "report", workflow.PENDING, workflow.REPORTED, "enterprise")
 
@@ -168,7 +164,7 @@ def test_refuse_needs_a_reason_and_records_it(actor_of):
     with transaction() as s:
         app = s.get(Application, app_id)
         assert (app.status, app.return_reason) == (workflow.ENT_REJECTED, "劳动合同与申报信息不符")
-    assert _steps(app_id)[-1].opinion == "劳动合同与申报信息不符"
+    assert factories.steps(workflow.APPLICATION, app_id)[-1].opinion == "劳动合同与申报信息不符"
 
 
 def test_withdraw_before_acceptance_then_report_again(actor_of):
@@ -185,11 +181,11 @@ def test_withdraw_before_acceptance_then_report_again(actor_of):
 def test_withdraw_refused_once_the_ministry_accepted(actor_of):
     ent = actor_of("demo-enterprise")
     app_id = factories.application(workflow.ACCEPTED, enterprise=ent, ministry=actor_of("demo-ministry"))
-    before = len(_steps(app_id))
+    before = len(factories.steps(workflow.APPLICATION, app_id))
     with pytest.raises(InvalidTransition):
         with transaction() as s:
             apps.withdraw_application(s, ent, application_id=app_id)
-    assert _status(app_id) == workflow.ACCEPTED and len(_steps(app_id)) == before
+    assert _status(app_id) == workflow.ACCEPTED and len(factories.steps(workflow.APPLICATION, app_id)) == before
     with transaction() as s:
         assert "withdraw" not in apps.get_application(s, ent, application_id=app_id).actions
 
@@ -206,11 +202,11 @@ def test_another_enterprise_gets_not_found_and_changes_nothing(actor_of, command
     owner, other = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
     for status in (workflow.PENDING, workflow.REPORTED):
         app_id = factories.application(status, enterprise=owner)
-        steps = len(_steps(app_id))
+        steps = len(factories.steps(workflow.APPLICATION, app_id))
         with pytest.raises(NotFound):
             with transaction() as s:
                 command(s, other, application_id=app_id, **kwargs)
-        assert _status(app_id) == status and len(_steps(app_id)) == steps
+        assert _status(app_id) == status and len(factories.steps(workflow.APPLICATION, app_id)) == steps
 
 
 @pytest.mark.parametrize("username", ["demo-ministry", "demo-applicant"])
