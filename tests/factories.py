@@ -10,15 +10,18 @@ import itertools
 
 from PIL import Image
 from sqlalchemy import select
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 
-from db.models import Enterprise, Person, QualificationCertificate
-from services.registration import reporting, filing, review
-from services import transaction
+from db.models import Enterprise, Person, QualificationCertificate, Registration, User, WorkflowStep
+from services.deregistration import requests as forced
+from services.deregistration import review as forced_review
+from services.enterprise import info_change
+from services.registration import approval, reporting, filing, review
+from services import transaction, workflow
+from services.kernel import values
 from services.kernel.actor import Actor
-from services.kernel.clock import now, today
-from tests.services.people import applicant_for
 from services.registration import business_types
+from services.kernel.clock import now, today
 
 MAIN = "北京小厉害有限公司"
 _serial = itertools.count(1)
@@ -43,9 +46,10 @@ def id_number(birth: dt.date, *, division: str = "110105") -> str:
                 return number
 
 
-def png() -> bytes:
+def png(color: str = "white") -> bytes:
+    """A small valid PNG (the upload checks read the content, not the name)."""
     buf = io.BytesIO()
-    Image.new("RGB", (30, 20), "white").save(buf, "PNG")
+    Image.new("RGB", (30, 20), color).save(buf, "PNG")
     return buf.getvalue()
 
 
@@ -54,10 +58,45 @@ def files(business_type: str) -> dict[str, tuple[str, bytes]]:
     return {t: (f"{t}.png", png()) for t in business_types.materials(business_type)}
 
 
-def enterprise_actor(name: str = MAIN) -> Actor:
+def enterprise_actor(enterprise: str | int = MAIN) -> Actor:
+    """The staff of an enterprise, by name or id (most demo enterprises have no login of their own)."""
     with transaction() as s:
-        ent = s.scalars(select(Enterprise).where(Enterprise.name == name)).one()
+        if isinstance(enterprise, int):
+            ent = s.get(Enterprise, enterprise)
+        else:
+            ent = s.scalars(select(Enterprise).where(Enterprise.name == enterprise)).one()
         return Actor(user_id=None, role="enterprise", name=ent.name, enterprise_id=ent.id)
+
+
+def other_enterprise(than: Actor, *, same_province: bool = True) -> Actor:
+    """Another enterprise, in the same province when there is one (a change of employer within a province)."""
+    with transaction() as s:
+        others = select(Enterprise.id).where(Enterprise.id != than.enterprise_id).order_by(Enterprise.id)
+        province = s.get(Enterprise, than.enterprise_id).province
+        ent_id = (same_province and s.scalar(others.where(Enterprise.province == province).limit(1))) \
+            or s.scalar(others.limit(1))
+    return enterprise_actor(ent_id)
+
+
+def applicant_for(person_id: int) -> Actor:
+    """A logged-in 个人版 user for a person, creating the account when there is none."""
+    with transaction() as s:
+        row = s.get(Person, person_id)
+        user = s.scalars(select(User).where(User.person_id == person_id)).first()
+        if user is None:
+            user = User(username=f"p{person_id}", display_name=row.name, password_hash="x", role="applicant",
+                        person_id=person_id)
+            s.add(user)
+            s.flush()
+        return Actor(user_id=user.id, role="applicant", name=row.name, person_id=person_id)
+
+
+def steps(kind: str, request_id: int) -> list[WorkflowStep]:
+    """The workflow steps of one request, oldest first."""
+    with transaction() as s:
+        return s.scalars(select(WorkflowStep).where(WorkflowStep.request_type == kind,
+                                                    WorkflowStep.request_id == request_id)
+                         .order_by(WorkflowStep.id)).all()
 
 
 def engineer(*, name: str = "测试工程师", birth: dt.date = dt.date(1988, 5, 6), certified_days_ago: int = 300,
@@ -66,7 +105,7 @@ def engineer(*, name: str = "测试工程师", birth: dt.date = dt.date(1988, 5,
     number = id_number(birth)
     with transaction() as s:
         row = person(id_number=number, name=name, gender="男" if int(number[16]) % 2 else "女", birth_date=birth,
-                     cpd_hours=cpd_hours)
+                     cpd_hours=cpd_hours, phone=f"139{number[-8:-1]}0")
         s.add(row)
         s.flush()
         s.add(QualificationCertificate(person_id=row.id, cert_no=f"ZG-T-{number[-8:]}", exam_category="土木建筑工程",
@@ -94,6 +133,129 @@ def accept_and_review(app_id: int, ministry: Actor) -> None:
         review.accept_applications(s, ministry, application_ids=[app_id])
     with transaction() as s:
         review.start_review(s, ministry, application_id=app_id)
+
+
+def registered_engineer(enterprise: Actor | None = None, *, days_left: int = 400,
+                        specialties: tuple[str, str | None] = ("01", None), **engineer_fields) -> tuple[Actor, int]:
+    """An engineer registered with the enterprise (the main one by default) whose registration ends in
+    `days_left` days, with nothing open: (the engineer logged in, the registration's id)."""
+    enterprise = enterprise or enterprise_actor()
+    engineer_fields.setdefault("certified_days_ago", 2000)
+    applicant = engineer(**engineer_fields)
+    valid_to = today() + dt.timedelta(days=days_left)
+    serial = f"{applicant.person_id:06d}"
+    with transaction() as s:
+        reg = Registration(person_id=applicant.person_id, enterprise_id=enterprise.enterprise_id,
+                           reg_no=f"99{serial}", cert_no=f"202499{serial}", specialty1=specialties[0],
+                           specialty2=specialties[1], valid_from=valid_to - dt.timedelta(days=3 * 365),
+                           valid_to=valid_to, status=workflow.REG_ACTIVE)
+        s.add(reg)
+        s.flush()
+        return applicant, reg.id
+
+
+def registered_until(valid_to: dt.date, enterprise: Actor | None = None) -> tuple[Actor, int]:
+    """An engineer of the enterprise whose registration ends on `valid_to` (a date of the app's clock)."""
+    return registered_engineer(enterprise, days_left=(valid_to - today()).days)
+
+
+def application(status: str = workflow.PENDING, business_type: str = "CS", *, change_kind: str | None = None,
+                enterprise: Actor | None = None, ministry: Actor | None = None, name: str = "测试工程师") -> int:
+    """An application of a new person, carried through the real use cases to `status`: its id.
+
+    CS is a new engineer's 初始注册; YX, BG, ZX and YS are filed by an engineer registered with the
+    enterprise (a BG-DW moves them to another enterprise of the same province, which then reports it;
+    a BG-ZY asks for 13 instead of the registered 01). Statuses past 已上报 need the ministry's actor."""
+    enterprise = enterprise or enterprise_actor()
+    if business_type in ("CS", "CX"):
+        applicant, employer = engineer(name=name), enterprise
+        specialties: tuple[str, str | None] = ("01", None)
+    else:
+        applicant, _ = registered_engineer(enterprise, days_left=400 if business_type != "YX" else 60, name=name)
+        employer = other_enterprise(enterprise) if change_kind == "BG-DW" else enterprise
+        specialties = ("13", None) if change_kind == "BG-ZY" else ("01", None)
+    with transaction() as s:
+        app_id, _ = filing.file_application(s, applicant, filing=filing.Filing(
+            enterprise_id=employer.enterprise_id, business_type=business_type, change_kind=change_kind,
+            specialty1=specialties[0], specialty2=specialties[1], commitment_agreed=True,
+            files=files(business_type)))
+    if status == workflow.PENDING:
+        return app_id
+    if status == workflow.ENT_REJECTED:
+        with transaction() as s:
+            reporting.refuse_application(s, employer, application_id=app_id, reason="材料不全")
+        return app_id
+    report(app_id, employer)
+    if status == workflow.WITHDRAWN:
+        with transaction() as s:
+            reporting.withdraw_application(s, employer, application_id=app_id)
+    if status in (workflow.REPORTED, workflow.WITHDRAWN):
+        return app_id
+    assert ministry is not None, f"an application in {status} needs the ministry"
+    with transaction() as s:
+        review.accept_applications(s, ministry, application_ids=[app_id])
+    if status == workflow.CORRECTION:
+        with transaction() as s:
+            review.request_correction(s, ministry, application_id=app_id, items=review.CORRECTION_ITEMS[:1],
+                                      note="请补正")
+    if status in (workflow.ACCEPTED, workflow.CORRECTION):
+        return app_id
+    with transaction() as s:
+        review.start_review(s, ministry, application_id=app_id)
+    with transaction() as s:
+        if status == workflow.APPROVED:
+            approval.approve_application(s, ministry, application_id=app_id)
+        elif status == workflow.DENIED:
+            review.deny_application(s, ministry, application_id=app_id, reason="继续教育学时不足",
+                                    clause=review.DENIAL_CLAUSES[2])
+        else:
+            assert status == workflow.UNDER_REVIEW, f"factories.application cannot make {status}"
+    return app_id
+
+
+def forced_request(enterprise: Actor | None = None, *, status: str = workflow.SUBMITTED,
+                   ministry: Actor | None = None, registration_id: int | None = None) -> int:
+    """The enterprise's 强制注销 request for one of its registered engineers (a new one unless given),
+    carried to `status` (待审核, or 已受理 by the ministry): its id."""
+    enterprise = enterprise or enterprise_actor()
+    if registration_id is None:
+        _, registration_id = registered_engineer(enterprise)
+    reason = next(iter(values.FORCED_DEREG_REASONS))
+    with transaction() as s:
+        req_id = forced.request_forced_deregistration(
+            s, enterprise, registration_id=registration_id, reason=reason, reason_detail="已离职",
+            attachment_type=values.FORCED_DEREG_REASONS[reason][0], file_name="离职证明.png", file_data=png())
+    if status == workflow.REQ_ACCEPTED:
+        assert ministry is not None, "an accepted request needs the ministry"
+        with transaction() as s:
+            forced_review.decide_forced(s, ministry, request_id=req_id, action="accept")
+    else:
+        assert status == workflow.SUBMITTED, f"factories.forced_request cannot make {status}"
+    return req_id
+
+
+def credit_code() -> str:
+    """A valid 统一社会信用代码 that no enterprise of the database holds yet."""
+    with transaction() as s:
+        used = set(s.scalars(select(Enterprise.credit_code)))
+    for n in range(100000):
+        body = f"91110108MA01{n:05d}"
+        code = body + uscc.calc_check_digit(body)
+        if code not in used:
+            return code
+    raise AssertionError("no free credit code")
+
+
+def info_change_request(enterprise: Actor | None = None, *, new_name: str | None = None) -> int:
+    """The enterprise's 企业重要信息修改 request (待审核), withdrawing any request of its still open: its id."""
+    enterprise = enterprise or enterprise_actor()
+    with transaction() as s:  # one open request per enterprise: withdraw any the demo left waiting
+        waiting = info_change.list_info_changes(s, enterprise)
+        for req_id in waiting[waiting["status_code"] == workflow.SUBMITTED]["id"]:
+            info_change.withdraw_info_change(s, enterprise, request_id=int(req_id))
+    with transaction() as s:
+        return info_change.request_info_change(s, enterprise, new_name=new_name or f"{enterprise.name}（更名）",
+                                               new_credit_code=credit_code(), reason="企业名称已核准变更")
 
 
 def initial_under_review(ministry: Actor, enterprise: Actor | None = None) -> int:

@@ -271,7 +271,6 @@ def test_apply_for_a_registered_person_renews_through_the_current_employer(login
 
 
 def values_required(business_type: str) -> list[str]:
-    from services.kernel import values
 
     return business_types.materials(business_type)
 

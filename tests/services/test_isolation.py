@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 import services
+from tests import factories
 from db.models import Application, Attachment, ForcedDeregistration, InfoChangeRequest, Penalty, Person, Registration, WorkflowStep
 from services.registration import reporting, filing, review, approval
 from services.files import attachments
@@ -91,15 +92,6 @@ def ctx(actor_of) -> Ctx:
             a_forced_ids=frozenset(s.scalars(select(ForcedDeregistration.id).where(
                 ForcedDeregistration.enterprise_id == ent))),
         )
-
-
-def _png() -> bytes:
-    import io
-
-    from PIL import Image
-    buf = io.BytesIO()
-    Image.new("RGB", (8, 8)).save(buf, "PNG")
-    return buf.getvalue()
 
 
 def _frame(result) -> pd.DataFrame:
@@ -228,7 +220,7 @@ CASES = [
     Case("forced.request_forced_deregistration",
          lambda s, x, c: forced.request_forced_deregistration(
              s, x, registration_id=c.registration, reason="退休", reason_detail="", attachment_type="TXZM",
-             file_name="x.png", file_data=_png()), NotFound),
+             file_name="x.png", file_data=factories.png()), NotFound),
     # 企业信息: always the actor's own enterprise, whatever is passed
     Case("enterprise_info.get_enterprise", lambda s, x, c: enterprise_info.get_enterprise(s, x), _own_enterprise),
     Case("enterprise_info.update_enterprise_basic",

@@ -5,14 +5,12 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import func, select
 
-from db.models import Application, ForcedDeregistration, WorkflowStep
+from db.models import Application, ForcedDeregistration
 from tests import factories
 from services.registration import reporting, approval, review
 from services.deregistration import requests as forced, review as forced_review
 from services import transaction, workflow
-from services.registration.reporting import ApplicationFilter
 from services.kernel.errors import ConcurrentModification, InvalidTransition, ServiceError
 
 
@@ -40,18 +38,6 @@ def _race(calls: list) -> tuple[list, list]:
     return wins, losses
 
 
-def _app_in(actor, status) -> int:
-    with transaction() as s:
-        page = reporting.list_applications(s, actor, filters=ApplicationFilter(status=status))
-    return int(page.rows.iloc[0]["id"])
-
-
-def _steps(kind: str, request_id: int) -> int:
-    with transaction() as s:
-        return s.scalar(select(func.count()).select_from(WorkflowStep).where(
-            WorkflowStep.request_type == kind, WorkflowStep.request_id == request_id))
-
-
 def _status(model, row_id) -> str:
     with transaction() as s:
         return s.get(model, row_id).status
@@ -60,8 +46,8 @@ def _status(model, row_id) -> str:
 @pytest.mark.parametrize("threads", [2, 8])
 def test_withdraw_against_accept(actor_of, threads):
     ent, ministry = actor_of("demo-enterprise"), actor_of("demo-ministry")
-    app_id = _app_in(ent, workflow.REPORTED)
-    before = _steps("application", app_id)
+    app_id = factories.application(workflow.REPORTED, enterprise=ent)
+    before = len(factories.steps("application", app_id))
     calls = []
     for i in range(threads):
         if i % 2:
@@ -72,42 +58,39 @@ def test_withdraw_against_accept(actor_of, threads):
     assert len(wins) == 1 and len(losses) == threads - 1
     final = _status(Application, app_id)
     assert final == {"withdraw": workflow.WITHDRAWN, "accept": workflow.ACCEPTED}[wins[0]]
-    assert _steps("application", app_id) == before + 1
+    assert len(factories.steps("application", app_id)) == before + 1
     assert all(isinstance(e, ServiceError) and e.message for e in losses)
 
 
 @pytest.mark.parametrize("threads", [2, 8])
 def test_double_report(actor_of, threads):
     ent = actor_of("demo-enterprise")
-    app_id = _app_in(ent, workflow.PENDING)
-    before = _steps("application", app_id)
+    app_id = factories.application(workflow.PENDING, enterprise=ent)
+    before = len(factories.steps("application", app_id))
     wins, losses = _race([lambda s: reporting.report_application(s, ent, application_id=app_id,
                                                                      commitment_agreed=True)] * threads)
     assert len(wins) == 1 and len(losses) == threads - 1
     assert _status(Application, app_id) == workflow.REPORTED
-    assert _steps("application", app_id) == before + 1
+    assert len(factories.steps("application", app_id)) == before + 1
 
 
 @pytest.mark.parametrize("threads", [2, 8])
 def test_double_approval_creates_one_registration(actor_of, threads):
     ministry = actor_of("demo-ministry")
     app_id = factories.initial_under_review(ministry)
-    before = _steps("application", app_id)
+    before = len(factories.steps("application", app_id))
     wins, losses = _race([lambda s: approval.approve_application(s, ministry, application_id=app_id)] * threads)
     assert len(wins) == 1 and len(losses) == threads - 1
     with transaction() as s:
         assert s.get(Application, app_id).registration_id == wins[0]
-    assert _steps("application", app_id) == before + 1
+    assert len(factories.steps("application", app_id)) == before + 1
 
 
 @pytest.mark.parametrize("threads", [2, 8])
 def test_forced_withdraw_against_accept(actor_of, threads):
     ent, ministry = actor_of("demo-enterprise"), actor_of("demo-ministry")
-    with transaction() as s:
-        req_id = s.scalar(select(ForcedDeregistration.id).where(
-            ForcedDeregistration.enterprise_id == ent.enterprise_id,
-            ForcedDeregistration.status == workflow.SUBMITTED))
-    before = _steps("forced", req_id)
+    req_id = factories.forced_request(ent)
+    before = len(factories.steps("forced", req_id))
     calls = [(lambda s: forced.withdraw_forced(s, ent, request_id=req_id) or "withdraw") if i % 2 else
              (lambda s: forced_review.decide_forced(s, ministry, request_id=req_id, action="accept") or "accept")
              for i in range(threads)]
@@ -115,4 +98,4 @@ def test_forced_withdraw_against_accept(actor_of, threads):
     assert len(wins) == 1 and len(losses) == threads - 1
     assert _status(ForcedDeregistration, req_id) == {"withdraw": workflow.REQ_WITHDRAWN,
                                                      "accept": workflow.REQ_ACCEPTED}[wins[0]]
-    assert _steps("forced", req_id) == before + 1
+    assert len(factories.steps("forced", req_id)) == before + 1

@@ -56,24 +56,10 @@ def test_decided_at_16_01_utc_is_the_next_day_in_china(demo_db, actor_of, time_m
     assert (reg.valid_from, reg.valid_to) == (dt.date(2027, 4, 1), dt.date(2030, 3, 31))
 
 
-def _registered_until(valid_to: dt.date) -> tuple[Actor, int]:
-    """An engineer of the main enterprise whose registration ends on `valid_to`."""
-    applicant = factories.engineer(certified_days_ago=2000)
-    serial = f"{applicant.person_id:06d}"
-    with transaction() as s:
-        reg = Registration(person_id=applicant.person_id, enterprise_id=factories.enterprise_actor().enterprise_id,
-                           reg_no=f"99{serial}", cert_no=f"202499{serial}", specialty1="01",
-                           valid_from=dt.date(valid_to.year - 3, valid_to.month, valid_to.day) + dt.timedelta(days=1),
-                           valid_to=valid_to, status=workflow.REG_ACTIVE)
-        s.add(reg)
-        s.flush()
-        return applicant, reg.id
-
-
 def test_renewal_window_across_the_year_end(demo_db, actor_of, time_machine):
     """Valid to 2027-01-15: a renewal must be filed by 2026-12-16 (30 days ahead, 第十一条), China's date."""
     ministry, enterprise = actor_of("demo-ministry"), factories.enterprise_actor()
-    applicant, reg_id = _registered_until(dt.date(2027, 1, 15))
+    applicant, reg_id = factories.registered_until(dt.date(2027, 1, 15))
     time_machine.move_to(dt.datetime(2026, 12, 16, 16, 0, tzinfo=UTC))  # 17 December in China: 29 days left
     with pytest.raises(InvalidInput, match="距到期仅剩 29 天"):
         factories.file_application(applicant, enterprise, "YX")

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from PIL import Image
 from sqlalchemy import func, select
-from stdnum.cn import uscc
 
 from db.models import Attachment, Enterprise, ForcedDeregistration, InfoChangeRequest, Person, Registration
 from services.kernel.clock import today as china_today
@@ -16,13 +13,8 @@ from services.enterprise import info as enterprise_info, info_change
 from services.deregistration import requests as forced
 from services import penalties, transaction, workflow
 from services.registry import registrations
+from tests import factories
 from services.kernel.errors import ConcurrentModification, InvalidInput, InvalidTransition, NotFound, PermissionDenied
-
-
-def _png() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (40, 30), "white").save(buf, "PNG")
-    return buf.getvalue()
 
 
 def _count(model, *where) -> int:
@@ -34,10 +26,13 @@ def _count(model, *where) -> int:
 
 def test_expiring_within_30_days(actor_of):
     ent = actor_of("demo-enterprise")
+    soon = {factories.registered_engineer(ent, days_left=days)[1]: days for days in (0, 12, 30)}
+    factories.registered_engineer(ent, days_left=31)
     with transaction() as s:
         frame = registrations.list_expiring(s, ent)
         counts = registrations.expiry_counts(s, ent)
-    assert len(frame) >= 5
+        numbers = {s.get(Registration, reg_id).reg_no: days for reg_id, days in soon.items()}
+    assert numbers.items() <= dict(zip(frame["注册号"], frame["剩余天数"])).items()
     assert frame["剩余天数"].between(0, 30).all()
     assert list(frame["剩余天数"]) == sorted(frame["剩余天数"])
     assert all("*" in v for v in frame["证件号码"])
@@ -109,8 +104,8 @@ def test_history_shows_own_applications_and_refuses_foreign_registration(actor_o
 # --- 强制注销 -----------------------------------------------------------------------------
 
 def _deregistrable(actor) -> int:
-    with transaction() as s:
-        return int(forced.list_deregistrable(s, actor).rows.iloc[0]["registration_id"])
+    """A new engineer registered with the enterprise: the registration's id."""
+    return factories.registered_engineer(actor)[1]
 
 
 def test_deregistrable_people_are_searched_by_name_or_id_number(actor_of):
@@ -160,7 +155,7 @@ def test_forced_request_then_withdraw(actor_of):
     with transaction() as s:
         req_id = forced.request_forced_deregistration(
             s, ent, registration_id=reg_id, reason="已与聘用单位解除劳动关系", reason_detail="",
-            attachment_type="JCHT", file_name="解除合同.png", file_data=_png())
+            attachment_type="JCHT", file_name="解除合同.png", file_data=factories.png())
     with transaction() as s:
         req = s.get(ForcedDeregistration, req_id)
         assert req.status == workflow.SUBMITTED
@@ -178,11 +173,7 @@ def test_forced_request_then_withdraw(actor_of):
 
 def test_forced_withdraw_refused_after_acceptance(actor_of):
     ent = actor_of("demo-enterprise")
-    with transaction() as s:
-        req_id = s.scalar(select(ForcedDeregistration.id).where(
-            ForcedDeregistration.enterprise_id == ent.enterprise_id,
-            ForcedDeregistration.status == workflow.REQ_ACCEPTED))
-    assert req_id, "demo data has an accepted forced deregistration"
+    req_id = factories.forced_request(ent, status=workflow.REQ_ACCEPTED, ministry=actor_of("demo-ministry"))
     with pytest.raises(InvalidTransition):
         with transaction() as s:
             forced.withdraw_forced(s, ent, request_id=req_id)
@@ -197,7 +188,7 @@ def test_forced_withdraw_refused_after_acceptance(actor_of):
 def test_forced_request_rejects_missing_input(actor_of, change, field):
     ent = actor_of("demo-enterprise")
     args = dict(registration_id=_deregistrable(ent), reason="退休", reason_detail="", attachment_type="TXZM",
-                file_name="x.png", file_data=_png()) | change
+                file_name="x.png", file_data=factories.png()) | change
     before = _count(ForcedDeregistration)
     with pytest.raises(InvalidInput) as err:
         with transaction() as s:
@@ -223,11 +214,9 @@ def test_forced_is_scoped(actor_of):
         with transaction() as s:
             forced.request_forced_deregistration(
                 s, ent2, registration_id=reg_id, reason="退休", reason_detail="", attachment_type="TXZM",
-                file_name="x.png", file_data=_png())
+                file_name="x.png", file_data=factories.png())
+    req_id = factories.forced_request(ent1, registration_id=reg_id)
     with transaction() as s:
-        req_id = s.scalar(select(ForcedDeregistration.id).where(
-            ForcedDeregistration.enterprise_id == ent1.enterprise_id,
-            ForcedDeregistration.status == workflow.SUBMITTED))
         visible = set(forced.list_forced(s, ent2, page_size=100).rows["id"])
     assert req_id not in visible
     for command in (forced.withdraw_forced, forced.list_forced_steps):
@@ -287,14 +276,9 @@ def test_basic_info_cannot_change_name_or_code(actor_of):
                                                 **_basic(info), name="别的公司")
 
 
-def _valid_code(seed: str) -> str:
-    body = ("91110105" + seed + "000000000")[:17]
-    return body + uscc.calc_check_digit(body)
-
-
 def test_important_change_request(actor_of):
     ent = actor_of("demo-enterprise")
-    code = _valid_code("MA01TQWE")
+    code = factories.credit_code()
     with transaction() as s:
         req_id = info_change.request_info_change(s, ent, new_name="北京小厉害集团有限公司", new_credit_code=code,
                                                  reason="企业名称已核准变更")
@@ -378,12 +362,10 @@ def test_penalties_are_scoped(actor_of):
 
 def test_attachment_download_checks_the_actor(actor_of):
     ent1, ent2 = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
+    req_id = factories.forced_request(ent1)
     with transaction() as s:
-        att = s.scalars(select(Attachment).join(
-            ForcedDeregistration, ForcedDeregistration.id == Attachment.request_id)
-            .where(Attachment.request_type == "forced",
-                   ForcedDeregistration.enterprise_id == ent1.enterprise_id)).first()
-        assert att is not None
+        att = s.scalars(select(Attachment).where(Attachment.request_type == "forced",
+                                                 Attachment.request_id == req_id)).one()
         file = attachments.get_attachment_file(s, ent1, attachment_id=att.id)
     assert len(file.data) == att.size and file.content_type == att.content_type
     for bad in (att.id, "x", 10**9):

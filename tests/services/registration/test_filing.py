@@ -7,15 +7,13 @@ exactly the situation it checks.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import itertools
 
 import pytest
-from PIL import Image
 from sqlalchemy import func, select
 from stdnum.cn import ric
 
-from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration, User, WorkflowStep
+from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration
 from tests import factories
 from services.registration import reporting, filing, review
 from services.files import attachments
@@ -24,8 +22,8 @@ from services.kernel import values
 from services.kernel.actor import Actor
 from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from services.registration.filing import Filing
-from services.kernel.clock import today
 from services.registration import business_types
+from services.kernel.clock import today
 
 MAIN = "北京小厉害有限公司"
 SECOND = "江苏华诚工程监理有限公司"
@@ -81,41 +79,20 @@ def register(person_id: int, enterprise: int, *, days_left: int = 400, specialti
         return reg.id
 
 
-def applicant(person_id: int) -> Actor:
-    """An applicant login for the person: a users row with role 'applicant' and the person id."""
-    with transaction() as s:
-        person = s.get(Person, person_id)
-        user = User(username=f"t-applicant-{person_id}", display_name=person.name, password_hash="x",
-                    role="applicant", person_id=person_id)
-        s.add(user)
-        s.flush()
-        return Actor(user_id=user.id, role="applicant", name=person.name, person_id=person_id)
-
-
 def new_applicant(**kwargs) -> Actor:
-    return applicant(new_person(**kwargs))
+    return factories.applicant_for(new_person(**kwargs))
 
 
 def registered_applicant(*, enterprise: str = MAIN, days_left: int = 400, specialties=("01", None),
                          **person) -> tuple[Actor, int]:
     person_id = new_person(**person)
     reg_id = register(person_id, ent_id(enterprise), days_left=days_left, specialties=specialties)
-    return applicant(person_id), reg_id
-
-
-def png(color="white") -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (30, 20), color).save(buf, "PNG")
-    return buf.getvalue()
-
-
-def files_for(business_type: str) -> dict[str, tuple[str, bytes]]:
-    return {t: (f"{t}.png", png()) for t in business_types.materials(business_type)}
+    return factories.applicant_for(person_id), reg_id
 
 
 def make_filing(business_type: str = "CS", enterprise: str = MAIN, **kwargs) -> Filing:
     args = dict(enterprise_id=ent_id(enterprise), business_type=business_type, specialty1="01",
-                commitment_agreed=True, files=files_for(business_type))
+                commitment_agreed=True, files=factories.files(business_type))
     args.update(kwargs)
     return Filing(**args)
 
@@ -141,16 +118,6 @@ def app_row(app_id: int) -> Application:
         app = s.get(Application, app_id)
         s.expunge(app)
         return app
-
-
-def steps(app_id: int) -> list[WorkflowStep]:
-    with transaction() as s:
-        rows = s.scalars(select(WorkflowStep).where(WorkflowStep.request_type == workflow.APPLICATION,
-                                                    WorkflowStep.request_id == app_id)
-                         .order_by(WorkflowStep.id)).all()
-        for row in rows:
-            s.expunge(row)
-        return rows
 
 
 def application_count() -> int:
@@ -261,14 +228,14 @@ def test_registered_business_without_a_registration_refused(demo_db):
 
 
 def test_missing_required_attachments_refused(demo_db):
-    fields = refusal(new_applicant(), make_filing("CS", files={"SFZ": ("id.png", png())}))
+    fields = refusal(new_applicant(), make_filing("CS", files={"SFZ": ("id.png", factories.png())}))
     message = fields["附件材料"]
     for code in business_types.materials("CS"):
         assert (values.ATTACHMENT_TYPES[code] in message) == (code != "SFZ"), code
 
 
 def test_attachment_checked_by_content(demo_db):
-    files = files_for("CS") | {"SFZ": ("id.pdf", png())}  # a PNG named .pdf
+    files = factories.files("CS") | {"SFZ": ("id.pdf", factories.png())}  # a PNG named .pdf
     fields = refusal(new_applicant(), make_filing("CS", files=files))
     assert "文件类型与内容不符" in fields["附件（身份证明）"]
 
@@ -314,7 +281,7 @@ def _setup(business_type: str) -> tuple[Actor, Filing, int | None]:
     if business_type == "CX":
         person_id = new_person()
         register(person_id, ent_id(MAIN), days_left=-100, status=workflow.REG_CANCELLED)
-        return applicant(person_id), make_filing("CX", SECOND), None
+        return factories.applicant_for(person_id), make_filing("CX", SECOND), None
     actor, reg_id = registered_applicant(days_left=200, specialties=("01", "13"))
     if business_type == "BG":
         return actor, make_filing("BG", SECOND, change_kind="BG-DW", specialty1="01", specialty2="13"), reg_id
@@ -340,7 +307,7 @@ def test_filing_each_business_type(demo_db, business_type):
         assert (app.specialty1, app.specialty2) == ("01", "13")  # from the registration
     if business_type == "BG":
         assert app.change_kind == "BG-DW" and any("原注册有效期" in w for w in warnings)
-    [step] = steps(app_id)
+    [step] = factories.steps(workflow.APPLICATION, app_id)
     assert (step.action, step.from_status, step.to_status, step.actor_user_id) == (
         "submit", None, workflow.PENDING, actor.user_id)
     with transaction() as s:
@@ -384,22 +351,19 @@ def test_find_employers(demo_db):
 # ---------------------------------------------------------------- resubmit, cancel
 
 
-def _enterprise(enterprise: str = MAIN) -> Actor:
-    return Actor(user_id=None, role="enterprise", name=enterprise, enterprise_id=ent_id(enterprise))
-
-
 def test_resubmit_after_the_enterprise_refused(demo_db):
     actor = new_applicant()
     app_id, _ = file(actor, make_filing("CS"))
     with transaction() as s:
-        reporting.refuse_application(s, _enterprise(), application_id=app_id, reason="劳动合同与申报信息不符")
+        reporting.refuse_application(s, factories.enterprise_actor(), application_id=app_id,
+                                     reason="劳动合同与申报信息不符")
     assert app_row(app_id).return_reason == "劳动合同与申报信息不符"
     with transaction() as s:
         filing.resubmit_application(s, actor, application_id=app_id, note="已更换劳动合同",
-                                    files={"LDHT": ("合同.png", png("blue"))})
+                                    files={"LDHT": ("合同.png", factories.png("blue"))})
     app = app_row(app_id)
     assert app.status == workflow.PENDING and app.return_reason is None
-    last = steps(app_id)[-1]
+    last = factories.steps(workflow.APPLICATION, app_id)[-1]
     assert (last.action, last.from_status, last.to_status, last.opinion) == (
         "resubmit", workflow.ENT_REJECTED, workflow.PENDING, "已更换劳动合同")
     with transaction() as s:
@@ -412,7 +376,7 @@ def test_resubmit_after_a_correction_notice(actor_of):
     actor, _ = registered_applicant(days_left=200)
     app_id, _ = file(actor, make_filing("YX"))
     with transaction() as s:
-        reporting.report_application(s, _enterprise(), application_id=app_id, commitment_agreed=True)
+        reporting.report_application(s, factories.enterprise_actor(), application_id=app_id, commitment_agreed=True)
     with transaction() as s:
         review.accept_applications(s, actor_of("demo-ministry"), application_ids=[app_id])
     with transaction() as s:
@@ -425,7 +389,7 @@ def test_resubmit_after_a_correction_notice(actor_of):
         filing.resubmit_application(s, actor, application_id=app_id, note="", files={})
     app = app_row(app_id)
     assert (app.status, app.reported_at, app.accepted_at, app.return_reason) == (workflow.PENDING, None, None, None)
-    assert steps(app_id)[-1].opinion == "已按要求补正"
+    assert factories.steps(workflow.APPLICATION, app_id)[-1].opinion == "已按要求补正"
 
 
 def test_resubmit_refused_while_pending_and_with_a_bad_file(demo_db):
@@ -435,7 +399,8 @@ def test_resubmit_refused_while_pending_and_with_a_bad_file(demo_db):
         with transaction() as s:
             filing.resubmit_application(s, actor, application_id=app_id, note="x", files={})
     with transaction() as s:
-        reporting.refuse_application(s, _enterprise(), application_id=app_id, reason="附件材料不清晰或不完整")
+        reporting.refuse_application(s, factories.enterprise_actor(), application_id=app_id,
+                                     reason="附件材料不清晰或不完整")
     with pytest.raises(InvalidInput):
         with transaction() as s:
             filing.resubmit_application(s, actor, application_id=app_id, note="x",
@@ -447,7 +412,7 @@ def test_resubmit_refused_when_another_application_is_open(demo_db):
     actor = new_applicant()
     first, _ = file(actor, make_filing("CS"))
     with transaction() as s:
-        reporting.refuse_application(s, _enterprise(), application_id=first, reason="申请人非本单位人员")
+        reporting.refuse_application(s, factories.enterprise_actor(), application_id=first, reason="申请人非本单位人员")
     file(actor, make_filing("CS", SECOND))  # filed again elsewhere instead
     with pytest.raises(InvalidInput, match="其他办理中的申请"):
         with transaction() as s:
@@ -460,7 +425,7 @@ def test_cancel_while_pending(demo_db):
     with transaction() as s:
         filing.cancel_application(s, actor, application_id=app_id)
     assert app_row(app_id).status == workflow.CANCELLED
-    assert steps(app_id)[-1].action == "cancel"
+    assert factories.steps(workflow.APPLICATION, app_id)[-1].action == "cancel"
     check(actor, make_filing("CS"))  # no longer open: a new filing is possible
 
 
@@ -468,7 +433,7 @@ def test_cancel_refused_after_the_enterprise_reported(demo_db):
     actor = new_applicant()
     app_id, _ = file(actor, make_filing("CS"))
     with transaction() as s:
-        reporting.report_application(s, _enterprise(), application_id=app_id, commitment_agreed=True)
+        reporting.report_application(s, factories.enterprise_actor(), application_id=app_id, commitment_agreed=True)
     with pytest.raises(InvalidTransition):
         with transaction() as s:
             filing.cancel_application(s, actor, application_id=app_id)
@@ -515,7 +480,8 @@ def test_my_applications_lists_only_mine_with_the_return_reason(actor_of):
     actor = new_applicant()
     app_id, _ = file(actor, make_filing("CS"))
     with transaction() as s:
-        reporting.refuse_application(s, _enterprise(), application_id=app_id, reason="申请人非本单位人员")
+        reporting.refuse_application(s, factories.enterprise_actor(), application_id=app_id,
+                                     reason="申请人非本单位人员")
     with transaction() as s:
         rows = filing.list_my_applications(s, actor)
     assert list(rows["id"]) == [app_id]

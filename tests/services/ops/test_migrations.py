@@ -47,7 +47,7 @@ def test_setup_leaves_planner_statistics(demo_db):
 
 def test_applications_get_their_applicant_name_from_the_migration(demo_db):
     """0006 copies each applicant's name onto their applications (the 注册上报 list sorts and
-    searches it from an index); new filings set it themselves (tests/services/test_filing.py)."""
+    searches it from an index); new filings set it themselves (tests/services/registration/test_filing.py)."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import func, select

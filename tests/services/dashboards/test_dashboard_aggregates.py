@@ -7,28 +7,24 @@ tests prove that the comparison and the fallbacks really look).
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pandas as pd
 import pytest
-from PIL import Image
 from sqlalchemy import delete, func, insert, select, text, update
 
-from db.models import Application, Enterprise, ForcedDeregistration, Registration, StatApplicationMonth, StatDecision, StatMeta, StatRegistrationMonth
+from db.models import (Application, Enterprise, Registration, StatApplicationMonth,
+                       StatDecision, StatMeta, StatRegistrationMonth)
 from tests import factories
 from services.registration import reporting, filing, review, approval
 from services.dashboards import panels as d
 from services.enterprise import info as enterprise_info
-from services.deregistration import requests as forced, review as forced_review
+from services.deregistration import review as forced_review
 from services import penalties, transaction
-from services.kernel import values
 from services import workflow
 from services.kernel.actor import Actor
-from tests.services.people import applicant_for as _applicant_for
 from services.dashboards.panels import DashboardFilter
 from services.kernel.clock import today
 from services.kernel.dates import add_months, month_key
-from services.registration import business_types
 
 FIELDS = ("by_province", "by_specialty", "expiries", "applications_by_month", "applications_by_type", "processing",
           "penalties", "enterprises")
@@ -101,108 +97,62 @@ def test_the_ranges_take_both_paths(ministry):
 # ---------------------------------------------------------------- real service operations
 
 
-def _png() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (30, 20), "white").save(buf, "PNG")
-    return buf.getvalue()
-
-
-def _enterprise_actor(enterprise_id: int) -> Actor:
-    with transaction() as s:
-        name = s.get(Enterprise, enterprise_id).name
-    return Actor(user_id=None, role="enterprise", name=name, enterprise_id=enterprise_id)
-
-
-def _one(status: str, skip=()) -> Application:
-    with transaction() as s:
-        app = s.scalars(select(Application).where(Application.status == status, Application.id.not_in(skip or [0]))
-                        .order_by(Application.id)).first()
-    assert app is not None, f"demo data has an application in {status}"
-    return app
-
-
 def _operate(ministry: Actor) -> str:
     """A day of work through the services; returns the province an enterprise moved to."""
-    used: list[int] = []
+    main, other = factories.enterprise_actor(), factories.other_enterprise(factories.enterprise_actor())
     # 上报 and 不通过 by the enterprise
-    for status, act in ((workflow.PENDING, "report"), (workflow.PENDING, "refuse")):
-        app = _one(status, used)
-        used.append(app.id)
-        ent = _enterprise_actor(app.enterprise_id)
+    for act in ("report", "refuse"):
+        app_id = factories.application(workflow.PENDING, enterprise=main)
         with transaction() as s:
             if act == "report":
-                reporting.report_application(s, ent, application_id=app.id, commitment_agreed=True)
+                reporting.report_application(s, main, application_id=app_id, commitment_agreed=True)
             else:
-                reporting.refuse_application(s, ent, application_id=app.id, reason="材料不全")
+                reporting.refuse_application(s, main, application_id=app_id, reason="材料不全")
     # 撤回 by the enterprise, 受理 by the ministry
-    app = _one(workflow.REPORTED, used)
-    used.append(app.id)
+    app_id = factories.application(workflow.REPORTED, enterprise=other)
     with transaction() as s:
-        reporting.withdraw_application(s, _enterprise_actor(app.enterprise_id), application_id=app.id)
-    app = _one(workflow.REPORTED, used)
-    used.append(app.id)
+        reporting.withdraw_application(s, other, application_id=app_id)
+    app_id = factories.application(workflow.REPORTED, "YX", enterprise=other)
     with transaction() as s:
-        review.accept_applications(s, ministry, application_ids=[app.id])
+        review.accept_applications(s, ministry, application_ids=[app_id])
     # 不予注册 and 准予注册 (which creates or changes a registration)
-    app = _one(workflow.ACCEPTED, used)
-    used.append(app.id)
+    app_id = factories.application(workflow.ACCEPTED, "BG", change_kind="BG-ZY", ministry=ministry)
     with transaction() as s:
-        review.deny_application(s, ministry, application_id=app.id, reason="继续教育证明不符合要求",
+        review.deny_application(s, ministry, application_id=app_id, reason="继续教育证明不符合要求",
                                 clause=review.DENIAL_CLAUSES[0])
-    app = _one(workflow.UNDER_REVIEW, used)
-    used.append(app.id)
-    with transaction() as s:
-        approval.approve_application(s, ministry, application_id=app.id)
+    for business_type in ("CS", "YX"):
+        app_id = factories.application(workflow.UNDER_REVIEW, business_type, enterprise=other, ministry=ministry)
+        with transaction() as s:
+            approval.approve_application(s, ministry, application_id=app_id)
     # a new application filed by an engineer without a registration, then reported
+    applicant = factories.engineer(name="林新", birth=dt.date(1990, 1, 1))
     with transaction() as s:
-        ent = s.scalars(select(Enterprise).order_by(Enterprise.id)).first()
-        person = factories.person(id_type="居民身份证", id_number="110105199001010016", name="林新", gender="男",
-                        birth_date=dt.date(1990, 1, 1), province="北京市", city="北京市")
-        s.add(person)
-        s.flush()
-        from db.models import QualificationCertificate
-        s.add(QualificationCertificate(person_id=person.id, cert_no="ZG-AGG-1", exam_category="土木建筑工程",
-                                       issue_date=dt.date(2025, 6, 1)))
-        ent_id, person_id = ent.id, person.id
-    with transaction() as s:
-        new_id, _ = filing.file_application(s, _applicant_for(person_id), filing=filing.Filing(
-            enterprise_id=ent_id, business_type="CS", specialty1="01", specialty2="13", commitment_agreed=True,
-            files={t: (f"{t}.png", _png()) for t in business_types.materials("CS")}))
-    with transaction() as s:
-        reporting.report_application(s, _enterprise_actor(ent_id), application_id=new_id, commitment_agreed=True)
+        new_id, _ = filing.file_application(s, applicant, filing=filing.Filing(
+            enterprise_id=main.enterprise_id, business_type="CS", specialty1="01", specialty2="13",
+            commitment_agreed=True, files=factories.files("CS")))
+    factories.report(new_id, main)
     # 强制注销 approved: a registration ends
-    with transaction() as s:
-        busy = select(ForcedDeregistration.registration_id).where(ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES))
-        reg = s.scalars(select(Registration).where(Registration.status == workflow.REG_ACTIVE,
-                                                   Registration.valid_to > today() + dt.timedelta(days=60),
-                                                   Registration.id.not_in(busy))
-                        .order_by(Registration.id)).first()
-    ent = _enterprise_actor(reg.enterprise_id)
-    reason = next(iter(values.FORCED_DEREG_REASONS))
-    with transaction() as s:
-        req_id = forced.request_forced_deregistration(
-            s, ent, registration_id=reg.id, reason=reason, reason_detail="离职",
-            attachment_type=values.FORCED_DEREG_REASONS[reason][0], file_name="离职证明.png", file_data=_png())
+    _, reg_id = factories.registered_engineer(other, specialties=("02", "13"))
+    req_id = factories.forced_request(other, registration_id=reg_id)
     for action in ("accept", "approve"):
         with transaction() as s:
             forced_review.decide_forced(s, ministry, request_id=req_id, action=action)
     with transaction() as s:
-        assert s.get(Registration, reg.id).status == workflow.REG_CANCELLED
+        assert s.get(Registration, reg_id).status == workflow.REG_CANCELLED
     # a penalty that ends a registration (撤销注册)
-    with transaction() as s:
-        reg = s.scalars(select(Registration).where(Registration.status == workflow.REG_ACTIVE,
-                                                   Registration.valid_to > today() + dt.timedelta(days=60))
-                        .order_by(Registration.id.desc())).first()
+    applicant, reg_id = factories.registered_engineer(main, days_left=900)
     with transaction() as s:
         penalties.record_penalty(
-            s, ministry, person_id=reg.person_id, decision_no="建罚字〔2026〕99号", case_name="违规执业案",
+            s, ministry, person_id=applicant.person_id, decision_no="建罚字〔2026〕99号", case_name="违规执业案",
             category="撤销注册", reason="以欺骗手段取得注册", legal_basis="《注册监理工程师管理规定》",
             result="撤销注册", decision_date=today(), authority="住房和城乡建设部")
+    with transaction() as s:
+        assert s.get(Registration, reg_id).status == workflow.REG_REVOKED
     # the enterprise with the most registrations moves to another province (企业信息, saved at once)
     with transaction() as s:
         ent_id = s.scalar(select(Registration.enterprise_id).where(Registration.status == workflow.REG_ACTIVE)
                           .group_by(Registration.enterprise_id).order_by(text("count(*) DESC")).limit(1))
-    ent = _enterprise_actor(ent_id)
+    ent = factories.enterprise_actor(ent_id)
     with transaction() as s:
         info = enterprise_info.get_enterprise(s, ent)
     moved_to = "海南省" if info.province != "海南省" else "青海省"
@@ -225,15 +175,18 @@ def test_aggregates_follow_the_services(ministry):
 
 def test_aggregates_follow_plain_sql(ministry):
     stamp = dt.datetime.combine(_mid(4, 9), dt.time(10, 30))
+    person_id = factories.engineer().person_id
+    for status in (workflow.PENDING, workflow.ACCEPTED, workflow.WITHDRAWN):  # rows for the bulk writes below
+        factories.application(status, ministry=ministry)
+    factories.registered_engineer()
     with transaction() as s:
-        template = s.scalars(select(Application).where(Application.status == workflow.APPROVED)).first()
         ent_ids = s.scalars(select(Enterprise.id).order_by(Enterprise.id)).all()
         s.execute(insert(Application), [
-            dict(person_id=template.person_id, enterprise_id=ent_ids[0], business_type="YX", specialty1="01",
+            dict(person_id=person_id, enterprise_id=ent_ids[0], business_type="YX", specialty1="01",
                  specialty2="02", status=workflow.APPROVED, applied_at=stamp, reported_at=stamp + dt.timedelta(days=1),
                  accepted_at=stamp + dt.timedelta(days=6), decided_at=stamp + dt.timedelta(days=30),
                  personal_commitment_version="2021-12"),
-            dict(person_id=template.person_id, enterprise_id=ent_ids[1], business_type="BG", specialty1="13",
+            dict(person_id=person_id, enterprise_id=ent_ids[1], business_type="BG", specialty1="13",
                  status=workflow.DENIED, applied_at=stamp, reported_at=None, accepted_at=stamp,
                  decided_at=stamp + dt.timedelta(days=3), personal_commitment_version="2021-12"),
         ])

@@ -1,5 +1,6 @@
-"""部级版 use cases on the demo database: the queue, accept / correct / review / decide with their
-effects on the registration, forced deregistration and important-info reviews, penalties."""
+"""部级版 use cases: the queue, accept / correct / review / decide with their effects on the registration,
+forced deregistration and important-info reviews, penalties. The demo database gives the enterprises and
+accounts; each test builds the applications, registrations and requests it acts on (tests/factories.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +9,8 @@ import re
 import pandas as pd
 import pytest
 from sqlalchemy import select
-from stdnum.cn import uscc
 
-from db.models import Application, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person, Registration, WorkflowStep
+from db.models import Application, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person, Registration
 from services.registration import reporting, deadlines, review, approval
 from services.enterprise import info_change
 from services import penalties, transaction
@@ -22,27 +22,14 @@ from services.kernel.actor import Actor
 from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from services.kernel.clock import today
 from services.kernel.dates import anniversary, validity_end
+from tests import factories
 
 MINISTRY = "demo-ministry"
 ENT = "demo-enterprise"
+ENT2 = "demo-enterprise-2"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _find_app(status: str, business_type: str | None = None, change_kind: str | None = None,
-              enterprise_id: int | None = None) -> int:
-    with transaction() as s:
-        stmt = select(Application.id).where(Application.status == status)
-        if business_type:
-            stmt = stmt.where(Application.business_type == business_type)
-        if change_kind:
-            stmt = stmt.where(Application.change_kind == change_kind)
-        if enterprise_id:
-            stmt = stmt.where(Application.enterprise_id == enterprise_id)
-        found = s.scalars(stmt.order_by(Application.id)).first()
-    assert found, f"demo data: no {business_type or ''}{change_kind or ''} application in {status}"
-    return found
 
 
 def _app(app_id: int) -> Application:
@@ -62,17 +49,9 @@ def _reg(reg_id: int) -> Registration:
 def _active_reg_of(person_id: int) -> Registration:
     with transaction() as s:
         reg = s.scalars(select(Registration).where(Registration.person_id == person_id,
-                                                   Registration.status == workflow.REG_ACTIVE)
-                        .order_by(Registration.valid_to.desc())).first()
+                                                   Registration.status == workflow.REG_ACTIVE)).one()
         s.expunge(reg)
         return reg
-
-
-def _steps(kind: str, request_id: int) -> list[WorkflowStep]:
-    with transaction() as s:
-        return s.scalars(select(WorkflowStep).where(WorkflowStep.request_type == kind,
-                                                    WorkflowStep.request_id == request_id)
-                         .order_by(WorkflowStep.id)).all()
 
 
 def _run(fn, actor, **kwargs):
@@ -80,17 +59,9 @@ def _run(fn, actor, **kwargs):
         return fn(s, actor, **kwargs)
 
 
-def _enterprise_actor(enterprise_id: int) -> Actor:
-    """The staff of any enterprise (most demo enterprises have no login of their own)."""
-    with transaction() as s:
-        name = s.get(Enterprise, enterprise_id).name
-    return Actor(user_id=None, role="enterprise", name=name, enterprise_id=enterprise_id)
-
-
 def _report(app_id: int) -> None:
     """Bring a 待上报 application to 已上报, as its enterprise."""
-    _run(reporting.report_application, _enterprise_actor(_app(app_id).enterprise_id),
-         application_id=app_id, commitment_agreed=True)
+    factories.report(app_id, factories.enterprise_actor(_app(app_id).enterprise_id))
 
 
 def _to_under_review(app_id: int, ministry: Actor) -> None:
@@ -189,12 +160,12 @@ def test_export_queue_is_masked_and_audited(actor_of):
 
 def test_accept_one(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = _find_app(workflow.REPORTED)
+    app_id = factories.application(workflow.REPORTED)
     assert _run(review.accept_applications, ministry, application_ids=[app_id]) == 1
     app = _app(app_id)
     assert app.status == workflow.ACCEPTED
     assert app.accepted_at is not None
-    step = _steps(workflow.APPLICATION, app_id)[-1]
+    step = factories.steps(workflow.APPLICATION, app_id)[-1]
     assert (step.action, step.from_status, step.to_status, step.actor_role) == (
         "accept", workflow.REPORTED, workflow.ACCEPTED, "ministry")
     assert step.at == app.accepted_at
@@ -202,24 +173,21 @@ def test_accept_one(actor_of):
 
 def test_accept_a_batch(actor_of):
     ministry = actor_of(MINISTRY)
-    page = _run(review.list_queue, ministry, filters=review.QueueFilter(status=workflow.REPORTED), page_size=100)
-    ids = [int(i) for i in page.rows["id"][:3]]
-    assert len(ids) == 3
+    ids = [factories.application(workflow.REPORTED) for _ in range(3)]
     assert _run(review.accept_applications, ministry, application_ids=ids) == 3
     assert {_app(i).status for i in ids} == {workflow.ACCEPTED}
 
 
 def test_accept_batch_is_all_or_nothing(actor_of):
     ministry = actor_of(MINISTRY)
-    page = _run(review.list_queue, ministry, filters=review.QueueFilter(status=workflow.REPORTED), page_size=100)
-    reported = [int(i) for i in page.rows["id"][:2]]
-    accepted = _find_app(workflow.ACCEPTED)
+    reported = [factories.application(workflow.REPORTED) for _ in range(2)]
+    accepted = factories.application(workflow.ACCEPTED, ministry=ministry)
     with pytest.raises(InvalidTransition) as err:
         _run(review.accept_applications, ministry, application_ids=[*reported, accepted])
     assert "本批申请均未受理" in err.value.message
     assert {_app(i).status for i in reported} == {workflow.REPORTED}
     for app_id in reported:  # the steps written before the refusal were rolled back too
-        assert [s.action for s in _steps(workflow.APPLICATION, app_id)][-1] == "report"
+        assert [s.action for s in factories.steps(workflow.APPLICATION, app_id)][-1] == "report"
 
 
 def test_accept_needs_a_selection(actor_of):
@@ -236,7 +204,7 @@ def test_unknown_application_is_not_found(actor_of):
 
 def test_enterprise_cannot_withdraw_after_accept(actor_of):
     ministry, ent = actor_of(MINISTRY), actor_of(ENT)
-    app_id = _find_app(workflow.REPORTED, enterprise_id=ent.enterprise_id)
+    app_id = factories.application(workflow.REPORTED, enterprise=ent)
     _run(review.accept_applications, ministry, application_ids=[app_id])
     with pytest.raises(InvalidTransition):
         _run(reporting.withdraw_application, ent, application_id=app_id)
@@ -245,7 +213,7 @@ def test_enterprise_cannot_withdraw_after_accept(actor_of):
 
 def test_ministry_cannot_accept_what_the_enterprise_withdrew(actor_of):
     ministry, ent = actor_of(MINISTRY), actor_of(ENT)
-    app_id = _find_app(workflow.REPORTED, enterprise_id=ent.enterprise_id)
+    app_id = factories.application(workflow.REPORTED, enterprise=ent)
     _run(reporting.withdraw_application, ent, application_id=app_id)
     with pytest.raises(InvalidTransition):
         _run(review.accept_applications, ministry, application_ids=[app_id])
@@ -257,7 +225,7 @@ def test_ministry_cannot_accept_what_the_enterprise_withdrew(actor_of):
 
 def test_correction_requires_items(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = _find_app(workflow.ACCEPTED)
+    app_id = factories.application(workflow.ACCEPTED, ministry=ministry)
     with pytest.raises(InvalidInput) as err:
         _run(review.request_correction, ministry, application_id=app_id, items=[], note="  ")
     assert "补正内容" in err.value.fields
@@ -266,19 +234,20 @@ def test_correction_requires_items(actor_of):
 
 def test_correction_notice_lists_every_item(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = _find_app(workflow.ACCEPTED)
+    app_id = factories.application(workflow.ACCEPTED, ministry=ministry)
     items = review.CORRECTION_ITEMS[:2]
     _run(review.request_correction, ministry, application_id=app_id, items=items, note="请于10个工作日内补正")
     app = _app(app_id)
     assert app.status == workflow.CORRECTION
     assert all(item in app.return_reason for item in items)
     assert "说明：请于10个工作日内补正" in app.return_reason
-    assert _steps(workflow.APPLICATION, app_id)[-1].opinion == app.return_reason
+    assert factories.steps(workflow.APPLICATION, app_id)[-1].opinion == app.return_reason
 
 
 def test_start_review_only_after_accept(actor_of):
     ministry = actor_of(MINISTRY)
-    accepted, reported = _find_app(workflow.ACCEPTED), _find_app(workflow.REPORTED)
+    accepted = factories.application(workflow.ACCEPTED, ministry=ministry)
+    reported = factories.application(workflow.REPORTED)
     _run(review.start_review, ministry, application_id=accepted)
     assert _app(accepted).status == workflow.UNDER_REVIEW
     with pytest.raises(InvalidTransition):
@@ -287,7 +256,7 @@ def test_start_review_only_after_accept(actor_of):
 
 def test_deny_needs_reason_and_clause(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = _find_app(workflow.UNDER_REVIEW)
+    app_id = factories.application(workflow.UNDER_REVIEW, ministry=ministry)
     with pytest.raises(InvalidInput) as err:
         _run(review.deny_application, ministry, application_id=app_id, reason="继续教育学时不足", clause="")
     assert "法律依据" in err.value.fields
@@ -304,7 +273,7 @@ def test_deny_needs_reason_and_clause(actor_of):
 
 def test_approve_only_after_review(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = _find_app(workflow.ACCEPTED)
+    app_id = factories.application(workflow.ACCEPTED, ministry=ministry)
     with pytest.raises(InvalidTransition):
         _run(approval.approve_application, ministry, application_id=app_id)
 
@@ -314,7 +283,7 @@ def test_approve_only_after_review(actor_of):
 
 def test_approve_initial_registration_creates_the_registration(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = _find_app(workflow.ACCEPTED, business_type="CS")
+    app_id = factories.application(workflow.ACCEPTED, "CS", ministry=ministry)
     _to_under_review(app_id, ministry)
     reg_id = _run(approval.approve_application, ministry, application_id=app_id)
     app = _app(app_id)
@@ -336,20 +305,16 @@ def test_approve_initial_registration_creates_the_registration(actor_of):
 
 def test_two_initial_registrations_get_different_numbers(actor_of):
     ministry = actor_of(MINISTRY)
-    with transaction() as s:
-        ids = s.scalars(select(Application.id).where(Application.business_type == "CS",
-                                                     Application.status == workflow.ACCEPTED)).all()
-    assert len(ids) >= 2
+    ids = [factories.application(workflow.UNDER_REVIEW, "CS", ministry=ministry) for _ in range(2)]
     regs = []
-    for app_id in ids[:2]:
-        _to_under_review(app_id, ministry)
+    for app_id in ids:
         regs.append(_reg(_run(approval.approve_application, ministry, application_id=app_id)))
     assert regs[0].reg_no != regs[1].reg_no and regs[0].cert_no != regs[1].cert_no
 
 
 def test_approve_renewal_starts_the_new_period_after_the_old_one(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = _find_app(workflow.UNDER_REVIEW, business_type="YX")
+    app_id = factories.application(workflow.UNDER_REVIEW, "YX", ministry=ministry)
     before = _active_reg_of(_app(app_id).person_id)
     reg_id = _run(approval.approve_application, ministry, application_id=app_id)
     after = _reg(reg_id)
@@ -361,7 +326,7 @@ def test_approve_renewal_starts_the_new_period_after_the_old_one(actor_of):
 
 def test_approve_change_of_employer_keeps_the_expiry(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = _find_app(workflow.PENDING, business_type="BG", change_kind="BG-DW")
+    app_id = factories.application(workflow.PENDING, "BG", change_kind="BG-DW")
     app = _app(app_id)
     before = _active_reg_of(app.person_id)
     assert before.enterprise_id != app.enterprise_id
@@ -375,7 +340,7 @@ def test_approve_change_of_employer_keeps_the_expiry(actor_of):
 
 def test_approve_change_of_specialties_keeps_the_expiry(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = _find_app(workflow.PENDING, business_type="BG", change_kind="BG-ZY")
+    app_id = factories.application(workflow.PENDING, "BG", change_kind="BG-ZY")
     app = _app(app_id)
     before = _active_reg_of(app.person_id)
     assert (before.specialty1, before.specialty2) != (app.specialty1, app.specialty2)
@@ -388,20 +353,20 @@ def test_approve_change_of_specialties_keeps_the_expiry(actor_of):
 
 def test_approve_deregistration_ends_the_registration(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = _find_app(workflow.PENDING, business_type="ZX")
+    app_id = factories.application(workflow.PENDING, "ZX")
     before = _active_reg_of(_app(app_id).person_id)
     _to_under_review(app_id, ministry)
     after = _reg(_run(approval.approve_application, ministry, application_id=app_id))
     assert after.id == before.id
     assert after.status == workflow.REG_CANCELLED and after.ended_at is not None
-    ent = _enterprise_actor(before.enterprise_id)
+    ent = factories.enterprise_actor(before.enterprise_id)
     listed = _run(registrations.list_registered, ent, page_size=100).rows
     assert after.id not in set(listed["registration_id"])
 
 
 def test_review_info_shows_the_time_limit(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = _find_app(workflow.REPORTED)
+    app_id = factories.application(workflow.REPORTED)
     info = _run(review.get_application_review, ministry, application_id=app_id)
     app = _app(app_id)
     assert info.due_date == deadlines.add_working_days(app.reported_at.date(), values.ACCEPTANCE_DAYS).isoformat()
@@ -412,21 +377,22 @@ def test_review_info_shows_the_time_limit(actor_of):
 # ---------------------------------------------------------------- 强制注销
 
 
-def _forced(status: str) -> ForcedDeregistration:
+def _forced(status: str, ministry: Actor) -> ForcedDeregistration:
+    """A new 强制注销 request of the main enterprise in `status`."""
+    req_id = factories.forced_request(status=status, ministry=ministry)
     with transaction() as s:
-        req = s.scalars(select(ForcedDeregistration).where(ForcedDeregistration.status == status)
-                        .order_by(ForcedDeregistration.id)).first()
-        assert req, f"demo data: no forced deregistration in {status}"
+        req = s.get(ForcedDeregistration, req_id)
         s.expunge(req)
         return req
 
 
 def test_forced_queue_and_detail(actor_of):
     ministry = actor_of(MINISTRY)
-    page = _run(forced_review.list_forced_queue, ministry, status=workflow.SUBMITTED)
-    assert page.total >= 1 and set(page.rows["status_code"]) == {workflow.SUBMITTED}
+    req_id = factories.forced_request()
+    page = _run(forced_review.list_forced_queue, ministry, status=workflow.SUBMITTED, page_size=100)
+    assert req_id in set(page.rows["id"]) and set(page.rows["status_code"]) == {workflow.SUBMITTED}
     assert all("*" in v for v in page.rows["证件号码"])
-    detail = _run(forced_review.get_forced_request, ministry, request_id=int(page.rows.iloc[0]["id"]))
+    detail = _run(forced_review.get_forced_request, ministry, request_id=req_id)
     assert detail.actions == ["accept", "deny"]
     assert detail.attachments, "the enterprise's attachment comes with the request"
     assert dict(detail.fields)["注销原因"]
@@ -434,6 +400,7 @@ def test_forced_queue_and_detail(actor_of):
 
 def test_forced_queue_pages_list_every_request_oldest_first(actor_of):
     ministry = actor_of(MINISTRY)
+    factories.forced_request(), factories.forced_request(factories.enterprise_actor(actor_of(ENT2).enterprise_id))
     with transaction() as s:
         expected = s.execute(select(ForcedDeregistration.id, Person.name)
                              .join(Person, Person.id == ForcedDeregistration.person_id)
@@ -446,29 +413,30 @@ def test_forced_queue_pages_list_every_request_oldest_first(actor_of):
 
 def test_forced_accept_then_approve_deregisters(actor_of):
     ministry = actor_of(MINISTRY)
-    req = _forced(workflow.SUBMITTED)
+    req = _forced(workflow.SUBMITTED, ministry)
     assert _reg(req.registration_id).status == workflow.REG_ACTIVE
     _run(forced_review.decide_forced, ministry, request_id=req.id, action="accept")
     assert _run(forced_review.get_forced_request, ministry, request_id=req.id).actions == ["approve", "deny"]
     # accepted: the enterprise can no longer withdraw
     from services.deregistration import requests as forced
     with pytest.raises(InvalidTransition):
-        _run(forced.withdraw_forced, _enterprise_actor(req.enterprise_id), request_id=req.id)
+        _run(forced.withdraw_forced, factories.enterprise_actor(req.enterprise_id), request_id=req.id)
     _run(forced_review.decide_forced, ministry, request_id=req.id, action="approve", opinion="情况属实")
     reg = _reg(req.registration_id)
     assert reg.status == workflow.REG_CANCELLED and reg.ended_at is not None
-    assert [s.action for s in _steps(workflow.FORCED, req.id)][-2:] == ["accept", "approve"]
+    assert [s.action for s in factories.steps(workflow.FORCED, req.id)][-2:] == ["accept", "approve"]
 
 
 def test_forced_approve_needs_accept_first(actor_of):
-    req = _forced(workflow.SUBMITTED)
+    ministry = actor_of(MINISTRY)
+    req = _forced(workflow.SUBMITTED, ministry)
     with pytest.raises(InvalidTransition):
-        _run(forced_review.decide_forced, actor_of(MINISTRY), request_id=req.id, action="approve")
+        _run(forced_review.decide_forced, ministry, request_id=req.id, action="approve")
 
 
 def test_forced_deny_needs_an_opinion(actor_of):
     ministry = actor_of(MINISTRY)
-    req = _forced(workflow.REQ_ACCEPTED)
+    req = _forced(workflow.REQ_ACCEPTED, ministry)
     with pytest.raises(InvalidInput) as err:
         _run(forced_review.decide_forced, ministry, request_id=req.id, action="deny", opinion="  ")
     assert "审核意见" in err.value.fields
@@ -476,21 +444,10 @@ def test_forced_deny_needs_an_opinion(actor_of):
     with transaction() as s:
         assert s.get(ForcedDeregistration, req.id).status == workflow.REQ_DENIED
     assert _reg(req.registration_id).status == workflow.REG_ACTIVE
-    assert _steps(workflow.FORCED, req.id)[-1].opinion == "证明材料不足"
+    assert factories.steps(workflow.FORCED, req.id)[-1].opinion == "证明材料不足"
 
 
 # ---------------------------------------------------------------- 企业重要信息
-
-
-def _new_credit_code() -> str:
-    with transaction() as s:
-        used = set(s.scalars(select(Enterprise.credit_code)))
-    for n in range(100000):
-        body = f"91110108MA01{n:05d}"
-        code = body + uscc.calc_check_digit(body)
-        if code not in used:
-            return code
-    raise AssertionError
 
 
 def test_info_change_approve_changes_the_enterprise_and_keeps_the_old_values(actor_of):
@@ -498,7 +455,7 @@ def test_info_change_approve_changes_the_enterprise_and_keeps_the_old_values(act
     with transaction() as s:
         old = s.get(Enterprise, ent.enterprise_id)
         old_name, old_code = old.name, old.credit_code
-    new_code = _new_credit_code()
+    new_code = factories.credit_code()
     req_id = _run(info_change.request_info_change, ent, new_name="北京小厉害工程咨询有限公司",
                   new_credit_code=new_code, reason="企业名称已核准变更")
     page = _run(info_change.list_info_change_queue, ministry, status=workflow.SUBMITTED)
@@ -517,10 +474,9 @@ def test_info_change_approve_changes_the_enterprise_and_keeps_the_old_values(act
 
 
 def test_info_change_deny_needs_an_opinion(actor_of):
-    ministry = actor_of(MINISTRY)
-    with transaction() as s:
-        req = s.scalars(select(InfoChangeRequest).where(InfoChangeRequest.status == workflow.SUBMITTED)).first()
-        req_id, ent_id, name = req.id, req.enterprise_id, s.get(Enterprise, req.enterprise_id).name
+    ministry, ent = actor_of(MINISTRY), actor_of(ENT)
+    req_id = factories.info_change_request(ent)
+    ent_id, name = ent.enterprise_id, ent.name
     with pytest.raises(InvalidInput):
         _run(info_change.decide_info_change, ministry, request_id=req_id, action="deny", opinion="")
     _run(info_change.decide_info_change, ministry, request_id=req_id, action="deny", opinion="营业执照名称不一致")
@@ -565,7 +521,7 @@ def test_every_ministry_use_case_refuses_other_roles(actor_of, username):
 
 
 def test_refused_commands_change_nothing(actor_of):
-    app_id = _find_app(workflow.REPORTED)
+    app_id = factories.application(workflow.REPORTED)
     with pytest.raises(PermissionDenied):
         _run(review.accept_applications, actor_of(ENT), application_ids=[app_id])
     assert _app(app_id).status == workflow.REPORTED
@@ -574,17 +530,10 @@ def test_refused_commands_change_nothing(actor_of):
 # ---------------------------------------------------------------- 行政处罚
 
 
-def _registered_person(enterprise_id: int) -> tuple[int, Registration]:
-    """A person of the enterprise with an active, unexpired registration and no penalty running."""
-    with transaction() as s:
-        day = today()
-        running = select(Penalty.person_id).where(Penalty.effective_to >= day)
-        reg = s.scalars(select(Registration).where(
-            Registration.enterprise_id == enterprise_id, Registration.status == workflow.REG_ACTIVE,
-            Registration.valid_to > day + dt.timedelta(days=60), Registration.person_id.not_in(running))
-            .order_by(Registration.id)).first()
-        s.expunge(reg)
-        return reg.person_id, reg
+def _registered_person(enterprise: Actor) -> tuple[int, Registration]:
+    """A new engineer of the enterprise with an active registration, 400 days left, no penalty."""
+    applicant, reg_id = factories.registered_engineer(enterprise, name="处罚测试")
+    return applicant.person_id, _reg(reg_id)
 
 
 def _penalty_form(pid, **changes):
@@ -600,7 +549,7 @@ def _penalty_form(pid, **changes):
 
 def test_find_registered_people_by_name_id_or_registration_number(actor_of):
     ministry = actor_of(MINISTRY)
-    person_id, reg = _registered_person(actor_of(ENT).enterprise_id)
+    person_id, reg = _registered_person(actor_of(ENT))
     with transaction() as s:
         person = s.get(Person, person_id)
         name, id_number = person.name, person.id_number
@@ -633,7 +582,7 @@ def test_find_registered_people_by_name_id_or_registration_number(actor_of):
 ])
 def test_record_penalty_validates(actor_of, changes, field):
     ministry = actor_of(MINISTRY)
-    person_id, _ = _registered_person(actor_of(ENT).enterprise_id)
+    person_id, _ = _registered_person(actor_of(ENT))
     with transaction() as s:
         before = len(s.scalars(select(Penalty.id)).all())
     with pytest.raises(InvalidInput) as err:
@@ -645,9 +594,7 @@ def test_record_penalty_validates(actor_of, changes, field):
 
 def test_record_penalty_needs_a_registered_person(actor_of):
     ministry = actor_of(MINISTRY)
-    with transaction() as s:
-        nobody = s.scalars(select(Person.id).where(Person.id.not_in(
-            select(Registration.person_id).where(Registration.status == workflow.REG_ACTIVE)))).first()
+    nobody = factories.engineer().person_id  # certified, never registered
     with pytest.raises(InvalidInput) as err:
         _run(penalties.record_penalty, ministry, **_penalty_form(nobody))
     assert "行政相对人" in err.value.fields
@@ -657,7 +604,7 @@ def test_record_penalty_needs_a_registered_person(actor_of):
 
 def test_record_suspension_suspends_the_registration_while_it_runs(actor_of):
     ministry, ent = actor_of(MINISTRY), actor_of(ENT)
-    person_id, reg = _registered_person(ent.enterprise_id)
+    person_id, reg = _registered_person(ent)
 
     def state():
         rows = _run(registrations.list_registered, ent, page_size=100).rows
@@ -686,7 +633,7 @@ def test_record_suspension_suspends_the_registration_while_it_runs(actor_of):
 
 def test_a_future_suspension_does_not_suspend_yet(actor_of):
     ministry, ent = actor_of(MINISTRY), actor_of(ENT)
-    person_id, reg = _registered_person(ent.enterprise_id)
+    person_id, reg = _registered_person(ent)
     later = today() + dt.timedelta(days=10)
     _run(penalties.record_penalty, ministry, **_penalty_form(person_id, effective_from=later,
                                                              effective_to=later + dt.timedelta(days=30)))
@@ -696,7 +643,7 @@ def test_a_future_suspension_does_not_suspend_yet(actor_of):
 
 def test_a_fine_has_no_period_and_does_not_suspend(actor_of):
     ministry, ent = actor_of(MINISTRY), actor_of(ENT)
-    person_id, reg = _registered_person(ent.enterprise_id)
+    person_id, reg = _registered_person(ent)
     penalty_id = _run(penalties.record_penalty, ministry, **_penalty_form(
         person_id, category="罚款", result="罚款人民币10000元", effective_from=None, effective_to=None))
     with transaction() as s:
@@ -708,7 +655,7 @@ def test_a_fine_has_no_period_and_does_not_suspend(actor_of):
 
 def test_revocation_ends_the_registration(actor_of):
     ministry, ent = actor_of(MINISTRY), actor_of(ENT)
-    person_id, reg = _registered_person(ent.enterprise_id)
+    person_id, reg = _registered_person(ent)
     _run(penalties.record_penalty, ministry, **_penalty_form(
         person_id, category="吊销注册证书", result="吊销注册执业证书，5年内不予注册", effective_from=None,
         effective_to=None))

@@ -18,6 +18,7 @@ from services.registration import deadlines
 from services import transaction, workflow
 from services.kernel import values
 from services.dashboards.panels import DashboardFilter
+from tests import factories
 from services.kernel.errors import InvalidInput, PermissionDenied
 from services.kernel.clock import today
 from services.kernel.dates import round_half_up
@@ -317,10 +318,10 @@ def test_month_buckets_and_inclusive_end_day(ministry, demo_db):
     """Boundary stamps land in the right month; the last day of the range counts to its end."""
     stamps = [dt.datetime(2025, 1, 31, 23, 59, 59), dt.datetime(2025, 2, 1, 0, 0, 0),
               dt.datetime(2025, 2, 28, 23, 59, 59)]
+    person_id, enterprise_id = factories.engineer().person_id, factories.enterprise_actor().enterprise_id
     with transaction() as s:
-        template = s.scalars(select(Application).where(Application.status == workflow.APPROVED)).first()
         for stamp in stamps:
-            s.add(Application(person_id=template.person_id, enterprise_id=template.enterprise_id,
+            s.add(Application(person_id=person_id, enterprise_id=enterprise_id,
                               business_type="YS", specialty1="11", status=workflow.ENT_REJECTED, applied_at=stamp,
                               personal_commitment_version="2021-12"))
     filters = DashboardFilter(specialty="11", date_from=dt.date(2025, 1, 31), date_to=dt.date(2025, 2, 28))

@@ -1,4 +1,5 @@
-"""注册上报 use cases on the demo database: list, filters, report, refuse, withdraw, isolation."""
+"""注册上报 use cases: list, filters, report, refuse, withdraw, isolation. The list tests read the demo's
+applications (the manual's example among them); the commands act on applications the tests file themselves."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,12 +7,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Application, Person, WorkflowStep
+from db.models import Application, Person
 from services.registration import reporting as apps
 from services import transaction, workflow
 from services.registration.reporting import ApplicationFilter
 from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from services.kernel.clock import today as china_today
+from tests import factories
 
 
 def _ids(actor, status, **filters):
@@ -20,22 +22,9 @@ def _ids(actor, status, **filters):
     return page
 
 
-def _one(actor, status, **filters) -> int:
-    page = _ids(actor, status, **filters)
-    assert page.total, f"demo data has no {status} application"
-    return int(page.rows.iloc[0]["id"])
-
-
 def _status(app_id) -> str:
     with transaction() as s:
         return s.get(Application, app_id).status
-
-
-def _steps(app_id) -> list[WorkflowStep]:
-    with transaction() as s:
-        return s.scalars(select(WorkflowStep).where(WorkflowStep.request_type == "application",
-                                                    WorkflowStep.request_id == app_id)
-                         .order_by(WorkflowStep.id)).all()
 
 
 def test_list_shows_the_manual_example_with_masked_id(actor_of):
@@ -64,6 +53,8 @@ def test_list_is_scoped_to_the_enterprise(actor_of):
 
 def test_filters_narrow_the_list(actor_of):
     ent = actor_of("demo-enterprise")
+    for status in (workflow.PENDING, workflow.REPORTED, workflow.ACCEPTED):
+        factories.application(status, enterprise=ent, ministry=actor_of("demo-ministry"))
     all_rows = _ids(ent, None)
     assert all_rows.total > 0
     for status in (workflow.PENDING, workflow.REPORTED, workflow.ACCEPTED):
@@ -126,21 +117,21 @@ def test_paging_counts_and_clamps(actor_of):
 
 def test_report_stamps_time_and_writes_a_step(actor_of):
     ent = actor_of("demo-enterprise")
-    app_id = _one(ent, workflow.PENDING, name="薛琼")
+    app_id = factories.application(workflow.PENDING, enterprise=ent)
     with transaction() as s:
         apps.report_application(s, ent, application_id=app_id, commitment_agreed=True)
     with transaction() as s:
         app = s.get(Application, app_id)
         assert app.status == workflow.REPORTED
         assert app.reported_at is not None and app.enterprise_commitment_at == app.reported_at
-    last = _steps(app_id)[-1]
+    last = factories.steps(workflow.APPLICATION, app_id)[-1]
     assert (last.action, last.from_status, last.to_status, last.actor_role) == (
         "report", workflow.PENDING, workflow.REPORTED, "enterprise")
 
 
 def test_report_requires_the_enterprise_commitment(actor_of):
     ent = actor_of("demo-enterprise")
-    app_id = _one(ent, workflow.PENDING)
+    app_id = factories.application(workflow.PENDING, enterprise=ent)
     with pytest.raises(InvalidInput, match="企业承诺"):
         with transaction() as s:
             apps.report_application(s, ent, application_id=app_id, commitment_agreed=False)
@@ -149,7 +140,7 @@ def test_report_requires_the_enterprise_commitment(actor_of):
 
 def test_report_refused_when_the_person_has_another_open_application(actor_of):
     ent = actor_of("demo-enterprise")
-    app_id = _one(ent, workflow.PENDING)
+    app_id = factories.application(workflow.PENDING, enterprise=ent)
     with transaction() as s:
         app = s.get(Application, app_id)
         s.add(Application(person_id=app.person_id, enterprise_id=app.enterprise_id + 1, business_type="CS",
@@ -163,7 +154,7 @@ def test_report_refused_when_the_person_has_another_open_application(actor_of):
 
 def test_refuse_needs_a_reason_and_records_it(actor_of):
     ent = actor_of("demo-enterprise")
-    app_id = _one(ent, workflow.PENDING)
+    app_id = factories.application(workflow.PENDING, enterprise=ent)
     with pytest.raises(InvalidInput):
         with transaction() as s:
             apps.refuse_application(s, ent, application_id=app_id, reason="  ")
@@ -173,12 +164,12 @@ def test_refuse_needs_a_reason_and_records_it(actor_of):
     with transaction() as s:
         app = s.get(Application, app_id)
         assert (app.status, app.return_reason) == (workflow.ENT_REJECTED, "劳动合同与申报信息不符")
-    assert _steps(app_id)[-1].opinion == "劳动合同与申报信息不符"
+    assert factories.steps(workflow.APPLICATION, app_id)[-1].opinion == "劳动合同与申报信息不符"
 
 
 def test_withdraw_before_acceptance_then_report_again(actor_of):
     ent = actor_of("demo-enterprise")
-    app_id = _one(ent, workflow.REPORTED)
+    app_id = factories.application(workflow.REPORTED, enterprise=ent)
     with transaction() as s:
         apps.withdraw_application(s, ent, application_id=app_id)
     assert _status(app_id) == workflow.WITHDRAWN
@@ -189,12 +180,12 @@ def test_withdraw_before_acceptance_then_report_again(actor_of):
 
 def test_withdraw_refused_once_the_ministry_accepted(actor_of):
     ent = actor_of("demo-enterprise")
-    app_id = _one(ent, workflow.ACCEPTED)
-    before = len(_steps(app_id))
+    app_id = factories.application(workflow.ACCEPTED, enterprise=ent, ministry=actor_of("demo-ministry"))
+    before = len(factories.steps(workflow.APPLICATION, app_id))
     with pytest.raises(InvalidTransition):
         with transaction() as s:
             apps.withdraw_application(s, ent, application_id=app_id)
-    assert _status(app_id) == workflow.ACCEPTED and len(_steps(app_id)) == before
+    assert _status(app_id) == workflow.ACCEPTED and len(factories.steps(workflow.APPLICATION, app_id)) == before
     with transaction() as s:
         assert "withdraw" not in apps.get_application(s, ent, application_id=app_id).actions
 
@@ -210,18 +201,18 @@ def test_withdraw_refused_once_the_ministry_accepted(actor_of):
 def test_another_enterprise_gets_not_found_and_changes_nothing(actor_of, command, kwargs):
     owner, other = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
     for status in (workflow.PENDING, workflow.REPORTED):
-        app_id = _one(owner, status)
-        steps = len(_steps(app_id))
+        app_id = factories.application(status, enterprise=owner)
+        steps = len(factories.steps(workflow.APPLICATION, app_id))
         with pytest.raises(NotFound):
             with transaction() as s:
                 command(s, other, application_id=app_id, **kwargs)
-        assert _status(app_id) == status and len(_steps(app_id)) == steps
+        assert _status(app_id) == status and len(factories.steps(workflow.APPLICATION, app_id)) == steps
 
 
 @pytest.mark.parametrize("username", ["demo-ministry", "demo-applicant"])
 def test_other_roles_cannot_report_refuse_or_withdraw(actor_of, username):
     actor = actor_of(username)
-    app_id = _one(actor_of("demo-enterprise"), workflow.PENDING, name="薛琼")
+    app_id = factories.application(workflow.PENDING, enterprise=actor_of("demo-enterprise"))
     for command, kwargs in ((apps.report_application, {"commitment_agreed": True}),
                             (apps.refuse_application, {"reason": "x"}),
                             (apps.withdraw_application, {})):
@@ -241,11 +232,11 @@ def test_bad_ids_are_not_found(actor_of, bad_id):
 def test_detail_masks_numbers_and_reveal_is_audited(actor_of):
     from db.models import AuditLog
     ent = actor_of("demo-enterprise")
-    app_id = _one(ent, workflow.PENDING, name="薛琼")
+    app_id = factories.application(workflow.PENDING, enterprise=ent, name="揭晓")
     with transaction() as s:
         detail = apps.get_application(s, ent, application_id=app_id)
         number, phone = apps.reveal_person_numbers(s, ent, application_id=app_id)
-    assert detail.person_name == "薛琼" and "*" in detail.id_number_masked
+    assert detail.person_name == "揭晓" and "*" in detail.id_number_masked
     assert detail.id_number_masked[:4] == number[:4] and detail.id_number_masked[-4:] == number[-4:]
     assert "****" in detail.phone_masked and len(phone) == 11
     with transaction() as s:
@@ -255,7 +246,7 @@ def test_detail_masks_numbers_and_reveal_is_audited(actor_of):
 
 def test_steps_list_every_transition_in_order(actor_of):
     ent = actor_of("demo-enterprise")
-    app_id = _one(ent, workflow.ACCEPTED)
+    app_id = factories.application(workflow.ACCEPTED, enterprise=ent, ministry=actor_of("demo-ministry"))
     with transaction() as s:
         steps = apps.list_application_steps(s, ent, application_id=app_id)
     assert list(steps.columns) == ["序号", "办理时间", "办理人", "操作", "办理结果", "意见"]

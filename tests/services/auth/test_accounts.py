@@ -16,7 +16,7 @@ from services.kernel.errors import InvalidInput
 from services.auth.passwords import check_password
 from services.kernel.clock import now
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _run(*args, password="a-good-password-1", env_extra=None):
