@@ -13,7 +13,7 @@ from services.kernel import values
 from services import workflow
 from services.kernel.actor import MINISTRY, Actor
 from services.audit.record import audit
-from services.kernel.paging import EXPORT_LIMIT, PageResult, paged, table
+from services.kernel.paging import EXPORT_LIMIT, PageResult, keyed, paged, table
 from services.kernel.text import fmt_date, fmt_dt, like_pattern
 from services.kernel.scope import get_scoped, require_role, scope
 from services.kernel.errors import InvalidInput
@@ -50,7 +50,7 @@ def list_penalties(session: Session, actor: Actor, *, date_from: dt.date | None 
                    page_size: int = 10) -> PageResult:
     rows, total, page = paged(session, _statement(actor, date_from, date_to, name), page=page,
                               page_size=page_size, order_by=[Penalty.decision_date.desc(), Penalty.id.desc()])
-    return PageResult(_frame(rows, (page - 1) * page_size), total, page, page_size)
+    return keyed(_frame(rows, (page - 1) * page_size), total, page, page_size, status_column=None)
 
 
 def export_penalties(session: Session, actor: Actor, *, date_from: dt.date | None = None,

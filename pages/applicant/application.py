@@ -3,7 +3,7 @@ import streamlit as st
 
 import ui
 from services.registration import reporting, filing
-from services.files import attachments
+from ui.fragments.attachments import download_button
 from services.kernel import values
 from services.kernel.actor import APPLICANT
 from services.registration import business_types
@@ -61,10 +61,9 @@ else:
     names = {a.id: f"{a.type_label}：{a.original_name}" for a in detail.attachments}
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     picked = c1.selectbox("选择附件", list(names), format_func=names.get, key="att_pick")
-    file = ui.call(attachments.get_attachment_file, attachment_id=picked) if picked is not None else None
-    if file:
-        c2.download_button("下载附件", file.data, file.name, file.content_type, key="att_download",
-                           on_click="ignore", icon=":material/download:")
+    chosen = next((a for a in detail.attachments if a.id == picked), None)
+    if chosen:  # the file is read (and the download audited) when the button is clicked
+        download_button(chosen, key="att_download", label="下载附件", where=c2, icon=":material/download:")
 
 st.subheader("进度详情")
 ui.steps_table(ui.call(reporting.list_application_steps, application_id=detail.id))
@@ -90,27 +89,8 @@ if "resubmit" in detail.actions:
                    for i, code in enumerate([*base, *extra, "QT"])}
         if st.button("重新提交", type="primary", icon=":material/send:", key="rs_submit"):
             files = {code: (u.name, u.getvalue()) for code, u in uploads.items() if u is not None}
-            if ui.act(filing.resubmit_application, application_id=detail.id, note=note, files=files,
-                      success="操作成功，已重新提交至聘用单位，等待单位上报"):
-                st.rerun()
-            ui.show_flash()
-
-
-def _clear_cancel():
-    st.session_state.pop("pending_cancel", None)
-
-
-@st.dialog("信息", on_dismiss=_clear_cancel)
-def confirm_cancel(application_id: int):
-    st.write("确定撤销该条申请? 撤销后如需办理，须重新提交申请。")
-    c1, c2 = st.columns(2)
-    if c1.button("确定", type="primary", key="dlg_cancel_ok"):
-        _clear_cancel()
-        ui.act(filing.cancel_application, application_id=application_id, success="操作成功，申请已撤销")
-        st.rerun()
-    if c2.button("取消", key="dlg_cancel_no"):
-        _clear_cancel()
-        st.rerun()
+            ui.act(filing.resubmit_application, application_id=detail.id, note=note, files=files,
+                   success="操作成功，已重新提交至聘用单位，等待单位上报")
 
 
 if "cancel" in detail.actions:
@@ -118,4 +98,6 @@ if "cancel" in detail.actions:
     if st.button("撤销申请", key="btn_cancel", icon=":material/cancel:"):
         st.session_state["pending_cancel"] = detail.id
 if st.session_state.get("pending_cancel") == detail.id:
-    confirm_cancel(detail.id)
+    ui.confirm_dialog("pending_cancel", "确定撤销该条申请? 撤销后如需办理，须重新提交申请。", key="cancel",
+                      run=lambda: ui.act(filing.cancel_application, application_id=detail.id,
+                                         success="操作成功，申请已撤销"))

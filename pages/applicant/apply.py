@@ -4,16 +4,12 @@ sign the personal commitment, 【检查】 and 【提交申请】 to the employe
 No st.form: the business type decides the other fields. Every widget has a key and nothing is
 cleared, so a refused check or submission keeps what was typed and uploaded.
 """
-import re
-
 import streamlit as st
 
 import ui
 from services.registration import filing
-from services import transaction
 from services.kernel import values
 from services.kernel.actor import APPLICANT
-from services.kernel.errors import InvalidInput, ServiceError
 from services.registration import business_types
 
 actor = ui.require_actor(APPLICANT)
@@ -21,22 +17,6 @@ DETAIL = "pages/applicant/application.py"
 FILE_TYPES = ["pdf", "jpg", "jpeg", "png"]
 SPECIALTY_OPTIONS = [code for code, _, active in values.SPECIALTIES if active]
 SUCCESS = "操作成功，已提交至聘用单位，等待单位上报"
-
-
-def plain(text: str) -> str:
-    """Service messages quote user data (an enterprise's name): show it as text, not Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
-
-
-def attempt(fn, **kwargs):
-    """One service call in one transaction: (result, None) or (None, {field: message})."""
-    try:
-        with transaction() as s:
-            return fn(s, actor, **kwargs), None
-    except InvalidInput as exc:
-        return None, exc.fields
-    except ServiceError as exc:
-        return None, {"": exc.message}
 
 
 st.header("注册申请")
@@ -139,25 +119,31 @@ slot_result = st.container()
 if not (check or submit):
     st.stop()
 
+
+
+def show_refusal(exc) -> None:
+    """Each refused field's message next to its field, and a summary under the buttons."""
+    fields = getattr(exc, "fields", None) or {"": exc.message}
+    slots = {"聘用单位": slot_employer, "申报专业": slot_specialty, "个人承诺": slot_commitment}
+    for field, message in fields.items():
+        slot = slots.get(field) or (slot_files if field.startswith("附件") else slot_business)
+        slot.error(ui.md_escape(f"{field}：{message}" if field else message))
+    slot_result.error(f"{'提交未成功' if submit else '检查未通过'}：共 {len(fields)} 项需要修改，请查看上方各栏目的提示。")
+
+
+def to_detail(result) -> None:
+    app_id, warnings = result
+    st.session_state["filing_warnings"] = (app_id, warnings)
+    st.switch_page(DETAIL, query_params={"id": str(app_id)})
+
+
 request = filing.Filing(enterprise_id=enterprise_id, business_type=business_type, change_kind=change_kind,
                         specialty1=specialty1, specialty2=specialty2, commitment_agreed=agreed, files=files)
-result, errors = attempt(filing.file_application if submit else filing.check_filing, filing=request)
-
-if errors:
-    slots = {"聘用单位": slot_employer, "申报专业": slot_specialty, "个人承诺": slot_commitment}
-    for field, message in errors.items():
-        slot = slots.get(field) or (slot_files if field.startswith("附件") else slot_business)
-        slot.error(plain(f"{field}：{message}" if field else message))
-    slot_result.error(f"{'提交未成功' if submit else '检查未通过'}：共 {len(errors)} 项需要修改，请查看上方各栏目的提示。")
-    st.stop()
-
-if check:
-    for warning in result:
-        slot_result.warning(plain(warning))
-    slot_result.success("检查通过，可以提交申请。")
-    st.stop()
-
-app_id, warnings = result
-ui.flash("success", SUCCESS)
-st.session_state["filing_warnings"] = (app_id, warnings)
-st.switch_page(DETAIL, query_params={"id": str(app_id)})
+if submit:
+    ui.act(filing.file_application, filing=request, success=SUCCESS, then=to_detail, on_error=show_refusal)
+else:
+    warnings = ui.call(filing.check_filing, filing=request, on_error=show_refusal)
+    if warnings is not None:
+        for warning in warnings:
+            slot_result.warning(ui.md_escape(warning))
+        slot_result.success("检查通过，可以提交申请。")

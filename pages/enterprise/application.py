@@ -60,11 +60,9 @@ if "report" in detail.actions or "refuse" in detail.actions:
                                      placeholder="请选择退回理由", key="reason_choice")
         reason_text = st.text_area("或输入退回理由", key="reason_text", max_chars=500)
         if st.form_submit_button("提交", type="primary"):
+            back = lambda _: st.switch_page("pages/enterprise/report.py")  # noqa: E731
             if decision == "通过":
-                ok = ui.act(reporting.report_application, application_id=detail.id, commitment_agreed=agreed)
+                ui.act(reporting.report_application, application_id=detail.id, commitment_agreed=agreed, then=back)
             else:
-                reason = "；".join(x for x in (reason_choice, (reason_text or "").strip()) if x)
-                ok = ui.act(reporting.refuse_application, application_id=detail.id, reason=reason)
-            if ok:
-                st.switch_page("pages/enterprise/report.py")
-            st.rerun()
+                ui.act(reporting.refuse_application, application_id=detail.id, reason_choice=reason_choice,
+                       reason=reason_text, then=back)

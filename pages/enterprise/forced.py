@@ -16,21 +16,19 @@ if st.button("申请", type="primary", icon=":material/add:"):
 status = st.selectbox("状态", list(workflow.STATUS_LABELS[workflow.FORCED]), index=None, placeholder="全部",
                       format_func=lambda s: workflow.status_label(workflow.FORCED, s), key="fd_status",
                       on_change=ui.reset_page, args=(KEY,))
-result = ui.call(forced.list_forced, status=status, page=st.session_state.get(f"{KEY}_page", 1),
-                 page_size=st.session_state.get(f"{KEY}_size", 10))
+result = ui.call(forced.list_forced, status=status, **ui.page_args(KEY))
 if result is None:
     st.stop()
 picked = ui.paged_table(result, key=KEY)
 
 if result.total:
-    row = result.rows.iloc[picked] if picked is not None else None
-    allowed = workflow.allowed_actions(workflow.FORCED, row["status_code"], actor.role) if row is not None else []
+    allowed = workflow.allowed_actions(workflow.FORCED, picked.status, actor.role) if picked else []
     bar = st.container(horizontal=True)
     if bar.button("撤回", disabled="withdraw" not in allowed, key="fd_withdraw"):
-        st.session_state["pending_fd_withdraw"] = int(row["id"])
-    if bar.button("进度详情", disabled=row is None, key="fd_steps"):
-        st.session_state["pending_fd_steps"] = int(row["id"])
-    if row is not None and "withdraw" not in allowed and row["status_code"] == workflow.REQ_ACCEPTED:
+        st.session_state["pending_fd_withdraw"] = picked.id
+    if bar.button("进度详情", disabled=picked is None, key="fd_steps"):
+        st.session_state["pending_fd_steps"] = picked.id
+    if picked and "withdraw" not in allowed and picked.status == workflow.REQ_ACCEPTED:
         st.caption("部级已受理，无法撤回。")
 
 

@@ -49,9 +49,8 @@ with st.form("forced_apply", clear_on_submit=False):
 if submitted:
     if registration_id is None:
         st.error("请选择待强制注销人员")
-    elif ui.act(forced.request_forced_deregistration, registration_id=registration_id, reason=reason or "",
-                reason_detail=detail, attachment_type=attachment_type or "",
-                file_name=upload.name if upload else None, file_data=upload.getvalue() if upload else None):
-        st.switch_page("pages/enterprise/forced.py")
     else:
-        ui.show_flash()
+        ui.act(forced.request_forced_deregistration, registration_id=registration_id, reason=reason or "",
+               reason_detail=detail, attachment_type=attachment_type or "",
+               file_name=upload.name if upload else None, file_data=upload.getvalue() if upload else None,
+               then=lambda _: st.switch_page("pages/enterprise/forced.py"))

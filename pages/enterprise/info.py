@@ -58,14 +58,11 @@ with basic_tab:
         if cancel:
             st.session_state["editing_basic"] = False
             st.rerun()
-        if save:
-            if ui.act(enterprise_info.update_enterprise_basic, expected_version=info.version_id, province=province or "",
-                      city=city or "", address=address, postal_code=postal_code, legal_rep=legal_rep,
-                      qualification=qualification, contact_person=contact_person, contact_phone=contact_phone,
-                      email=email):
-                st.session_state["editing_basic"] = False
-                st.rerun()
-            ui.show_flash()  # keep the form and what was typed; show why it was refused
+        if save:  # refused: the form keeps what was typed, the reason under it
+            ui.act(enterprise_info.update_enterprise_basic, expected_version=info.version_id, province=province or "",
+                   city=city or "", address=address, postal_code=postal_code, legal_rep=legal_rep,
+                   qualification=qualification, contact_person=contact_person, contact_phone=contact_phone,
+                   email=email, then=lambda _: st.session_state.update(editing_basic=False))
 
 with important_tab:
     st.caption("企业名称或统一社会信用代码发生变化时，在此提交修改申请，审核通过后生效。")
@@ -81,10 +78,8 @@ with important_tab:
                                      else info.credit_code, max_chars=18, key="i_code")
             reason = st.text_area("变更原因", max_chars=500, key="i_reason", placeholder="必填，例如：企业名称已经市场监管部门核准变更")
             if st.form_submit_button("提交", type="primary"):
-                if ui.act(info_change.request_info_change, new_name=new_name, new_credit_code=new_code,
-                          reason=reason, success="操作成功，已提交企业重要信息修改申请，等待审核"):
-                    st.rerun()
-                ui.show_flash()
+                ui.act(info_change.request_info_change, new_name=new_name, new_credit_code=new_code,
+                       reason=reason, success="操作成功，已提交企业重要信息修改申请，等待审核")
     changes = ui.call(info_change.list_info_changes)
     if changes is not None:
         st.subheader("修改申请记录")
@@ -99,5 +94,4 @@ with important_tab:
                 ui.steps_table(ui.call(info_change.list_info_change_steps, request_id=int(row["id"])))
                 if "withdraw" in workflow.allowed_actions(workflow.INFO_CHANGE, row["status_code"], actor.role):
                     if st.button("撤回该申请", key="withdraw_change"):
-                        if ui.act(info_change.withdraw_info_change, request_id=int(row["id"])):
-                            st.rerun()
+                        ui.act(info_change.withdraw_info_change, request_id=int(row["id"]))

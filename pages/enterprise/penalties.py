@@ -21,17 +21,16 @@ if date_from and date_to and date_from > date_to:
     st.error("开始时间不能晚于结束时间")
     st.stop()
 
-result = ui.call(penalties.list_penalties, date_from=date_from, date_to=date_to, name=name,
-                 page=st.session_state.get(f"{KEY}_page", 1), page_size=st.session_state.get(f"{KEY}_size", 10))
+result = ui.call(penalties.list_penalties, date_from=date_from, date_to=date_to, name=name, **ui.page_args(KEY))
 if result is None:
     st.stop()
-picked = ui.paged_table(result, key=KEY, hidden=("id",))
+picked = ui.paged_table(result, key=KEY)
 
 if result.total:
     if picked is None:
         st.caption("选中一条处罚记录，查看处罚详情。")
     else:
-        detail = ui.call(penalties.get_penalty, penalty_id=int(result.rows.iloc[picked]["id"]))
+        detail = ui.call(penalties.get_penalty, penalty_id=picked.id)
         if detail:
             st.subheader("处罚详情")
             ui.kv_grid(detail.fields)

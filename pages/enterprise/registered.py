@@ -17,16 +17,14 @@ with st.form("registered_filters"):
     if st.form_submit_button("查询", type="primary", icon=":material/search:"):
         ui.reset_page(KEY)
 
-result = ui.call(registrations.list_registered, name=name, id_number=id_number, state=state,
-                 page=st.session_state.get(f"{KEY}_page", 1), page_size=st.session_state.get(f"{KEY}_size", 10))
+result = ui.call(registrations.list_registered, name=name, id_number=id_number, state=state, **ui.page_args(KEY))
 if result is None:
     st.stop()
-picked = ui.paged_table(result, key=KEY, hidden=("registration_id", "person_id"))
+picked = ui.paged_table(result, key=KEY)
 
 if result.total:
     if st.button("注册记录", disabled=picked is None, type="primary", icon=":material/history:"):
-        st.switch_page("pages/enterprise/history.py",
-                       query_params={"id": str(result.rows.iloc[picked]["registration_id"])})
+        st.switch_page("pages/enterprise/history.py", query_params={"id": str(picked.id)})
     if picked is None:
         st.caption("选中一名人员后点击【注册记录】，查看其历史业务信息。")
 

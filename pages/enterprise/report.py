@@ -27,7 +27,7 @@ with st.form("report_filters"):
                              format_func=values.SPECIALTY_NAMES.get)
     name = c6.text_input("姓名", key="f_name", placeholder="支持模糊查询")
     id_number = c7.text_input("证件号码", key="f_id", placeholder="完整证件号码")
-    sort = c8.selectbox("排序", ["申请时间 ↓", "申请时间 ↑", "上报时间 ↓", "上报时间 ↑", "姓名 ↑"], key="f_sort")
+    sort = c8.selectbox("排序", reporting.SORT_OPTIONS, format_func=lambda o: o.label, key="f_sort")
     if st.form_submit_button("查询", type="primary", icon=":material/search:"):
         ui.reset_page(KEY)
 
@@ -39,12 +39,7 @@ filters = reporting.ApplicationFilter(
     status=status, applied_from=applied_from, applied_to=applied_to, business_type=business_type,
     specialty=specialty, name=name, id_number=id_number,
 )
-sort_column, arrow = sort.split(" ")
-descending = arrow == "↓"
-
-result = ui.call(reporting.list_applications, filters=filters,
-                 page=st.session_state.get(f"{KEY}_page", 1), page_size=st.session_state.get(f"{KEY}_size", 10),
-                 sort=sort_column, descending=descending)
+result = ui.call(reporting.list_applications, filters=filters, sort=sort, **ui.page_args(KEY))
 if result is None:
     st.stop()
 picked = ui.paged_table(result, key=KEY)
@@ -52,43 +47,24 @@ picked = ui.paged_table(result, key=KEY)
 if result.total:
     if picked is None:
         st.caption("请在表格中选中一条记录，再点击下方的操作按钮。")
-    row = result.rows.iloc[picked] if picked is not None else None
-    allowed = workflow.allowed_actions(workflow.APPLICATION, row["status_code"], actor.role) if row is not None else []
+    allowed = workflow.allowed_actions(workflow.APPLICATION, picked.status, actor.role) if picked else []
     bar = st.container(horizontal=True)
     if bar.button("上报", disabled="report" not in allowed, type="primary", key="btn_report"):
-        st.switch_page("pages/enterprise/application.py", query_params={"id": str(row["id"]), "mode": "report"})
+        st.switch_page("pages/enterprise/application.py", query_params={"id": str(picked.id), "mode": "report"})
     if bar.button("不通过", disabled="refuse" not in allowed, key="btn_refuse"):
-        st.session_state["pending_refuse"] = int(row["id"])
+        st.session_state["pending_refuse"] = picked.id
     if bar.button("撤回", disabled="withdraw" not in allowed, key="btn_withdraw"):
-        st.session_state["pending_withdraw"] = int(row["id"])
-    if bar.button("进度详情", disabled=row is None, key="btn_steps"):
-        st.session_state["pending_steps"] = int(row["id"])
-    if bar.button("详情", disabled=row is None, key="btn_detail"):
-        st.switch_page("pages/enterprise/application.py", query_params={"id": str(row["id"])})
+        st.session_state["pending_withdraw"] = picked.id
+    if bar.button("进度详情", disabled=picked is None, key="btn_steps"):
+        st.session_state["pending_steps"] = picked.id
+    if bar.button("详情", disabled=picked is None, key="btn_detail"):
+        st.switch_page("pages/enterprise/application.py", query_params={"id": str(picked.id)})
 
 
-def _clear(*keys):
-    for k in keys:
-        st.session_state.pop(k, None)
-
-
-@st.dialog("不予上报", on_dismiss=lambda: _clear("pending_refuse"))
-def refuse(application_id: int):
+def refuse_reason() -> tuple[str | None, str]:
     choice = st.selectbox("退回理由", values.RETURN_REASONS, index=None, placeholder="请选择退回理由",
                           key="dlg_refuse_choice")
-    typed = st.text_area("或输入退回理由", key="dlg_refuse_text", max_chars=500)
-    c1, c2 = st.columns(2)
-    if c1.button("提交", type="primary", key="dlg_refuse_ok"):
-        reason = "；".join(x for x in (choice, (typed or "").strip()) if x)
-        if not reason:
-            st.error("请选择或输入退回理由")
-            return
-        _clear("pending_refuse")
-        ui.act(reporting.refuse_application, application_id=application_id, reason=reason)
-        st.rerun()
-    if c2.button("取消", key="dlg_refuse_cancel"):
-        _clear("pending_refuse")
-        st.rerun()
+    return choice, st.text_area("或输入退回理由", key="dlg_refuse_text", max_chars=500)
 
 
 if "pending_withdraw" in st.session_state:
@@ -96,12 +72,14 @@ if "pending_withdraw" in st.session_state:
     ui.confirm_dialog("pending_withdraw", "确定撤回该条申请?", key="withdraw",
                       run=lambda: ui.act(reporting.withdraw_application, application_id=target))
 elif "pending_refuse" in st.session_state:
-    refuse(st.session_state["pending_refuse"])
+    target = st.session_state["pending_refuse"]
+    ui.confirm_dialog("pending_refuse", "", key="refuse", title="不予上报", ok="提交", fields=refuse_reason,
+                      run=lambda reason: ui.act(reporting.refuse_application, application_id=target,
+                                                reason_choice=reason[0], reason=reason[1]))
 elif "pending_steps" in st.session_state:
     target = st.session_state["pending_steps"]
     ui.steps_dialog("pending_steps", lambda: ui.call(reporting.list_application_steps, application_id=target),
                     key="steps")
 
 st.divider()
-ui.export_buttons(lambda: ui.call(reporting.export_applications, filters=filters, sort=sort_column,
-                                  descending=descending), name="注册上报", key=KEY)
+ui.export_buttons(lambda: ui.call(reporting.export_applications, filters=filters, sort=sort), name="注册上报", key=KEY)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from services.registration import reporting, review, approval
+from services.registration import approval, deadlines, reporting, review
 from services import workflow
 from services.kernel.actor import MINISTRY
 
@@ -40,9 +40,9 @@ personal = [
 
 if info.due_date:
     text = f"办理时限：{info.due_date}（{info.due_state}）"
-    if info.due_state == "已超期":
+    if info.due_state == deadlines.OVERDUE:
         st.error(text, icon=":material/warning:")
-    elif info.due_state == "即将到期":
+    elif info.due_state == deadlines.DUE_SOON:
         st.warning(text, icon=":material/schedule:")
     else:
         st.info(text, icon=":material/schedule:")
@@ -63,26 +63,13 @@ st.subheader("进度详情")
 ui.steps_table(ui.call(reporting.list_application_steps, application_id=detail.id))
 
 
-def _clear(key):
-    st.session_state.pop(key, None)
-
-
-@st.dialog("信息", on_dismiss=lambda: _clear("pending_approve"))
-def confirm_approve(application_id: int):
-    st.write("确定准予注册?")
-    c1, c2 = st.columns(2)
-    if c1.button("确定", type="primary", key="dlg_approve_ok"):
-        _clear("pending_approve")
-        if ui.act(approval.approve_application, application_id=application_id):
-            done = ui.call(review.get_application_review, application_id=application_id)
-            if done and done.registration:
-                r = done.registration
-                ui.flash("success", f"操作成功，已准予注册。注册号：{r.reg_no}，证书编号：{r.cert_no}，"
-                                    f"有效期：{r.valid_from} 至 {r.valid_to}")
-        st.rerun()
-    if c2.button("取消", key="dlg_approve_cancel"):
-        _clear("pending_approve")
-        st.rerun()
+def approved(_registration_id) -> str:
+    """The flash after 准予注册: the registration it made (注册号, 证书编号, 有效期)."""
+    done = ui.call(review.get_application_review, application_id=detail.id)
+    r = done.registration if done else None
+    if r is None:
+        return "操作成功"
+    return f"操作成功，已准予注册。注册号：{r.reg_no}，证书编号：{r.cert_no}，有效期：{r.valid_from} 至 {r.valid_to}"
 
 
 actions = detail.actions
@@ -92,14 +79,14 @@ if actions:
     bar = st.container(horizontal=True)
     if "accept" in actions and bar.button(label("accept"), type="primary", key="act_accept"):
         ui.act(review.accept_applications, application_ids=[detail.id])
-        st.rerun()
     if "review" in actions and bar.button(label("review"), type="primary", key="act_review"):
         ui.act(review.start_review, application_id=detail.id)
-        st.rerun()
     if "approve" in actions and bar.button(label("approve"), type="primary", key="act_approve"):
         st.session_state["pending_approve"] = detail.id
-    if "pending_approve" in st.session_state:
-        confirm_approve(st.session_state["pending_approve"])
+    if st.session_state.get("pending_approve") == detail.id:
+        ui.confirm_dialog("pending_approve", "确定准予注册?", key="approve",
+                          run=lambda: ui.act(approval.approve_application, application_id=detail.id,
+                                             success=approved))
 
     if "request_correction" in actions:
         with st.expander(label("request_correction"), icon=":material/assignment_return:"):
@@ -109,9 +96,7 @@ if actions:
                 note = st.text_area("补正说明", key="corr_note", max_chars=1000,
                                     placeholder="一次性告知申请人需要补正的全部内容")
                 if st.form_submit_button("提交", type="primary"):
-                    if ui.act(review.request_correction, application_id=detail.id, items=items, note=note):
-                        st.rerun()
-                    ui.show_flash()
+                    ui.act(review.request_correction, application_id=detail.id, items=items, note=note)
 
     if "deny" in actions:
         with st.expander(label("deny"), icon=":material/block:"):
@@ -120,6 +105,4 @@ if actions:
                                       placeholder="请选择《注册监理工程师管理规定》第十三条的情形")
                 reason = st.text_area("不予注册理由", key="deny_reason", max_chars=1000)
                 if st.form_submit_button("提交", type="primary"):
-                    if ui.act(review.deny_application, application_id=detail.id, reason=reason, clause=clause or ""):
-                        st.rerun()
-                    ui.show_flash()
+                    ui.act(review.deny_application, application_id=detail.id, reason=reason, clause=clause or "")

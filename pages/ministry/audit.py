@@ -20,6 +20,6 @@ with st.form("audit_filters"):
         ui.reset_page(KEY)
 
 result = ui.call(audit_log.list_audit, date_from=date_from, date_to=date_to, action=action, user_text=user_text,
-                 page=st.session_state.get(f"{KEY}_page", 1), page_size=st.session_state.get(f"{KEY}_size", 10))
+                 **ui.page_args(KEY))
 if result is not None:
-    ui.paged_table(result, key=KEY, hidden=(), selectable=False)
+    ui.paged_table(result, key=KEY, selectable=False)

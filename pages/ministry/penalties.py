@@ -32,14 +32,13 @@ with list_tab:
         st.error("开始时间不能晚于结束时间")
     else:
         result = ui.call(penalties.list_penalties, date_from=date_from, date_to=date_to, name=name,
-                         page=st.session_state.get(f"{KEY}_page", 1),
-                         page_size=st.session_state.get(f"{KEY}_size", 10))
+                         **ui.page_args(KEY))
         if result is not None:
-            picked = ui.paged_table(result, key=KEY, hidden=("id",))
+            picked = ui.paged_table(result, key=KEY)
             if result.total and picked is None:
                 st.caption("选中一条处罚记录，查看处罚详情。")
             if picked is not None:
-                detail = ui.call(penalties.get_penalty, penalty_id=int(result.rows.iloc[picked]["id"]))
+                detail = ui.call(penalties.get_penalty, penalty_id=picked.id)
                 if detail:
                     st.subheader("处罚详情")
                     ui.kv_grid(detail.fields)
@@ -87,11 +86,9 @@ with new_tab:
         else:
             st.caption("处罚类别为「责令停止执业」时须填写停止执业起止日期。")
         if st.form_submit_button("提交", type="primary"):
-            if ui.act(penalties.record_penalty, person_id=person_id, decision_no=decision_no, case_name=case_name,
-                      category=category or "", reason=reason, legal_basis=legal_basis, result=result_text,
-                      decision_date=decision_date, authority=authority, publish_until=publish_until,
-                      project_name=project_name, notice_no=notice_no, bad_behaviour_code=code,
-                      effective_from=effective_from, effective_to=effective_to):
-                st.session_state["pen_saved"] = True
-                st.rerun()
-            ui.show_flash()
+            ui.act(penalties.record_penalty, person_id=person_id, decision_no=decision_no, case_name=case_name,
+                   category=category or "", reason=reason, legal_basis=legal_basis, result=result_text,
+                   decision_date=decision_date, authority=authority, publish_until=publish_until,
+                   project_name=project_name, notice_no=notice_no, bad_behaviour_code=code,
+                   effective_from=effective_from, effective_to=effective_to,
+                   then=lambda _: st.session_state.update(pen_saved=True))

@@ -5,9 +5,7 @@ Only what the certificate shows comes back (services/verify.py); the name must m
 import streamlit as st
 
 import ui
-from services import transaction
 from services.registry import verify
-from services.kernel.errors import ServiceError
 
 st.title("注册信息公开查询")
 st.caption("输入注册监理工程师的姓名和注册号（或注册执业证书编号），查询其注册是否有效。")
@@ -22,17 +20,12 @@ with st.form("verify"):
 
 if "verify_query" in st.session_state:
     asked_name, asked_number = st.session_state["verify_query"]
-    try:
-        with transaction() as s:
-            result = verify.verify_registration(s, name=asked_name, number=asked_number)
-    except ServiceError as exc:
-        st.error(exc.message)
-    else:
-        if result is None:
-            st.info("未查询到匹配的注册信息")
-        else:
-            st.subheader("查询结果")
-            ui.kv_grid(result.pairs())
-            st.caption("以上信息仅供核验注册执业资格使用。")
+    result = ui.public_call(verify.verify_registration, name=asked_name, number=asked_number, refused=False)
+    if result is None:
+        st.info("未查询到匹配的注册信息")
+    elif result is not False:
+        st.subheader("查询结果")
+        ui.kv_grid(result.pairs())
+        st.caption("以上信息仅供核验注册执业资格使用。")
 
 st.markdown("[返回登录](/)")

@@ -11,7 +11,7 @@ from services.files import uploads
 from services import workflow
 from services.kernel.actor import ENTERPRISE, Actor
 from services.audit.record import audit
-from services.kernel.paging import PageResult, paged, table
+from services.kernel.paging import PageResult, keyed, paged, table
 from services.kernel.text import fmt_dt, like_pattern, specialties_text
 from services.kernel.scope import get_scoped, require_role, scope
 from services.kernel.errors import InvalidInput
@@ -46,7 +46,7 @@ def list_forced(session: Session, actor: Actor, *, status: str | None = None, pa
         "申请时间": fmt_dt(req.created_at),
     } for i, (req, person, reg) in enumerate(rows, start=(page - 1) * page_size + 1)],
         columns=["id", "status_code", *LIST_COLUMNS])
-    return PageResult(frame, total, page, page_size)
+    return keyed(frame, total, page, page_size)
 
 
 DEREGISTRABLE_LIMIT = 50  # the choice list shows this many (one of PAGE_SIZES); a search narrows it

@@ -11,7 +11,7 @@ from services.kernel import values
 from services import workflow
 from services.kernel.actor import MINISTRY, Actor
 from services.registration.reporting import AttachmentInfo, list_attachments
-from services.kernel.paging import PAGE_SIZES, PageResult, in_order, paged_ids, table
+from services.kernel.paging import PAGE_SIZES, PageResult, in_order, keyed, paged_ids, table
 from services.kernel.text import fmt_date, fmt_dt, specialties_text
 from services.kernel.scope import get_scoped, require_role
 from services.kernel.masking import mask_id_number
@@ -47,7 +47,7 @@ def list_forced_queue(session: Session, actor: Actor, *, status: str | None = No
         "状态": workflow.status_label(workflow.FORCED, req.status), "申请时间": fmt_dt(req.created_at),
     } for i, (req, person, reg, ent) in enumerate(rows, start=(page - 1) * page_size + 1)],
         columns=["id", "status_code", *FORCED_COLUMNS])
-    return PageResult(frame, total, page, page_size)
+    return keyed(frame, total, page, page_size)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from db.models import Enterprise, InfoChangeRequest
 from services import workflow
 from services.kernel.actor import MINISTRY, Actor
 from services.audit.record import audit
-from services.kernel.paging import PAGE_SIZES, PageResult, paged, table
+from services.kernel.paging import PAGE_SIZES, PageResult, keyed, paged, table
 from services.kernel.text import fmt_dt
 from services.kernel.scope import get_scoped, require_role
 from services.kernel.errors import InvalidInput
@@ -42,7 +42,7 @@ def list_info_change_queue(session: Session, actor: Actor, *, status: str | None
         "状态": workflow.status_label(workflow.INFO_CHANGE, r.status), "申请时间": fmt_dt(r.created_at),
     } for i, (r, ent) in enumerate(rows, start=(page - 1) * page_size + 1)],
         columns=["id", "status_code", *INFO_CHANGE_COLUMNS])
-    return PageResult(frame, total, page, page_size)
+    return keyed(frame, total, page, page_size)
 
 
 @dataclass(frozen=True)

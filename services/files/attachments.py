@@ -28,6 +28,8 @@ class AttachmentFile:
 
 
 def get_attachment_file(session: Session, actor: Actor, *, attachment_id) -> AttachmentFile:
+    """One attachment's file, for a person who downloads or opens it: each call is one audited
+    download, so screens call it only on that person's click (never to draw a page)."""
     try:
         att = session.get(Attachment, int(attachment_id))
     except (TypeError, ValueError):
@@ -38,3 +40,8 @@ def get_attachment_file(session: Session, actor: Actor, *, attachment_id) -> Att
     get_scoped(session, actor, model, att.request_id, person_attr=person_attr)  # NotFound if foreign
     audit(session, actor, "download", "attachment", att.id)
     return AttachmentFile(att.original_name, att.content_type, uploads.read_file(att.stored_name))
+
+
+def get_attachment_data(session: Session, actor: Actor, *, attachment_id) -> bytes:
+    """The bytes of one download (the `data` of a download button, run when it is clicked); audited."""
+    return get_attachment_file(session, actor, attachment_id=attachment_id).data

@@ -13,12 +13,43 @@ EXPORT_LIMIT = 50_000  # an export is a list, not a database dump
 
 
 @dataclass(frozen=True)
+class RowKey:
+    """What a page needs to act on a listed row: its id and (for a request) its status code."""
+    id: int
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class Sort:
+    """An order a list offers: a sortable column (by its header) and the direction."""
+    column: str
+    descending: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.column} {'↓' if self.descending else '↑'}"
+
+
+def sort_order(sort: "Sort | str", descending: bool) -> tuple[str, bool]:
+    """(column, descending) from a Sort a page offered, or from a column and a direction."""
+    return (sort.column, sort.descending) if isinstance(sort, Sort) else (sort, descending)
+
+
+@dataclass(frozen=True)
 class PageResult:
+    """One page of a list: `rows` as shown (visible columns only, in order) and, row for row,
+    `keys` to act on them."""
     rows: pd.DataFrame
     total: int
     page: int
     page_size: int
     capped: bool = False  # the list holds more than `total` rows; it counted no further
+    keys: tuple[RowKey, ...] = ()
+    hidden: tuple[str, ...] = ()  # columns of `rows` behind the keys, not shown
+
+    @property
+    def visible_columns(self) -> list[str]:
+        return [c for c in self.rows.columns if c not in self.hidden]
 
     @property
     def first(self) -> int:
@@ -31,6 +62,17 @@ class PageResult:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+
+def keyed(frame: pd.DataFrame, total: int, page: int, page_size: int, *, id_column: str = "id",
+          status_column: str | None = "status_code", drop: tuple[str, ...] = (), capped: bool = False) -> PageResult:
+    """A PageResult whose hidden columns (the id, the status code and `drop`) come as typed keys,
+    one per row, and are marked hidden (pages act on the keys, and show only the rest)."""
+    ids = [int(i) for i in frame[id_column]]
+    statuses = [str(x) for x in frame[status_column]] if status_column else [""] * len(ids)
+    hidden = [c for c in (id_column, status_column, *drop) if c and c in frame.columns]
+    return PageResult(frame, total, page, page_size, capped=capped, hidden=tuple(hidden),
+                      keys=tuple(RowKey(i, st) for i, st in zip(ids, statuses)))
 
 
 def table(records, columns: list[str] | None = None) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from services.kernel import values
 from services import workflow
 from services.kernel.actor import ENTERPRISE, Actor
 from services.audit.record import audit
-from services.kernel.paging import EXPORT_LIMIT, PageResult, in_order, paged_ids, table
+from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, sort_order, in_order, keyed, paged_ids, table
 from services.kernel.dates import end_of_day
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.scope import get_scoped, require_role, scope
@@ -34,6 +34,9 @@ SORTS = {
     "业务类别": Application.business_type,
     "状态": Application.status,
 }
+# The orders the 注册上报 list offers, the default first.
+SORT_OPTIONS = (Sort("申请时间", True), Sort("申请时间", False), Sort("上报时间", True), Sort("上报时间", False),
+                Sort("姓名", False))
 
 
 @dataclass(frozen=True)
@@ -111,22 +114,23 @@ def _rows_frame(rows, offset: int, role: str) -> pd.DataFrame:
     } for i, r in enumerate(rows, start=offset + 1)], columns=["id", "status_code", *LIST_COLUMNS, "操作"])
 
 
-def _order(sort: str, descending: bool):
+def _order(sort: Sort | str, descending: bool):
+    sort, descending = sort_order(sort, descending)
     col = SORTS.get(sort, Application.applied_at)
     return [col.desc() if descending else col.asc(), Application.id.desc() if descending else Application.id.asc()]
 
 
 def list_applications(session: Session, actor: Actor, *, filters: ApplicationFilter, page: int = 1,
-                      page_size: int = 10, sort: str = "申请时间", descending: bool = True) -> PageResult:
+                      page_size: int = 10, sort: Sort | str = "申请时间", descending: bool = True) -> PageResult:
     ids, total, page = paged_ids(session, _id_statement(actor, filters), page=page, page_size=page_size,
                                  order_by=_order(sort, descending))
     rows = session.execute(_list_statement(actor, ApplicationFilter()).where(Application.id.in_(ids))).all() if ids else []
     rows = in_order(rows, ids, key=lambda row: row.id)
-    return PageResult(_rows_frame(rows, (page - 1) * page_size, actor.role), total, page, page_size)
+    return keyed(_rows_frame(rows, (page - 1) * page_size, actor.role), total, page, page_size)
 
 
 def export_applications(session: Session, actor: Actor, *, filters: ApplicationFilter,
-                        sort: str = "申请时间", descending: bool = True) -> pd.DataFrame:
+                        sort: Sort | str = "申请时间", descending: bool = True) -> pd.DataFrame:
     stmt = _list_statement(actor, filters).order_by(*_order(sort, descending)).limit(EXPORT_LIMIT)
     frame = _rows_frame(session.execute(stmt).all(), 0, actor.role)
     audit(session, actor, "export", "application", rows=len(frame), status=filters.status)
@@ -254,9 +258,13 @@ def report_application(session: Session, actor: Actor, *, application_id, commit
     app.enterprise_commitment_at = stamp
 
 
-def refuse_application(session: Session, actor: Actor, *, application_id, reason: str) -> None:
-    """【不通过】: back to the applicant with the reason."""
+def refuse_application(session: Session, actor: Actor, *, application_id, reason: str = "",
+                       reason_choice: str | None = None) -> None:
+    """【不通过】: back to the applicant with the reason (one of RETURN_REASONS and/or typed text)."""
     require_role(actor, ENTERPRISE)
+    reason = "；".join(x for x in (reason_choice, (reason or "").strip()) if x)
+    if not reason:
+        raise InvalidInput("请选择或输入退回理由")
     workflow.begin_write(session)
     app = get_scoped(session, actor, Application, application_id)
     app = workflow.transition(session, actor, workflow.APPLICATION, app, "refuse", opinion=reason)

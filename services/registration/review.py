@@ -20,7 +20,8 @@ from services import workflow
 from services.kernel.actor import MINISTRY, Actor
 from services.registration.business_types import business_label
 from services.audit.record import audit
-from services.kernel.paging import EXPORT_LIMIT, PAGE_SIZES, PageResult, in_order, paged_ids, table
+from services.kernel.paging import (EXPORT_LIMIT, PAGE_SIZES, PageResult, Sort, in_order, keyed, paged_ids,
+                                    sort_order, table)
 from services.kernel.dates import end_of_day
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.scope import get_scoped, require_role
@@ -40,6 +41,9 @@ QUEUE_SORTS = {
     "执业单位名称": Enterprise.name,
     "业务类别": Application.business_type,
 }
+# The orders the queue offers, the default (oldest reported first) first.
+QUEUE_SORT_OPTIONS = (Sort("上报时间", False), Sort("上报时间", True), Sort("受理时间", False), Sort("受理时间", True),
+                      Sort("执业单位名称", False), Sort("姓名", False), Sort("业务类别", False))
 QUEUE_COLUMNS = ["序号", "姓名", "证件号码", "执业单位名称", "所在省", "业务类别", "申报专业", "状态", "上报时间",
                  "受理时间", "办理时限", "时限状态"]
 
@@ -95,7 +99,7 @@ def _queue_statement(f: QueueFilter):
                         .join(Enterprise, Enterprise.id == Application.enterprise_id), f)
 
 
-def _queue_id_statement(f: QueueFilter, sort: str):
+def _queue_id_statement(f: QueueFilter, sort: str):  # sort: the column
     """Ids only, joined to person or enterprise just when the order needs it (paged_ids)."""
     stmt = select(Application.id)
     if sort == "姓名":
@@ -120,15 +124,16 @@ def _queue_frame(rows, offset: int, day: dt.date) -> pd.DataFrame:
     return table(records, columns=["id", "status_code", *QUEUE_COLUMNS])
 
 
-def _queue_order(sort: str, descending: bool) -> list:
+def _queue_order(sort: str, descending: bool) -> list:  # sort: the column
     col = QUEUE_SORTS.get(sort, Application.reported_at)
     return [col.desc() if descending else col.asc(), Application.id.desc() if descending else Application.id.asc()]
 
 
 def list_queue(session: Session, actor: Actor, *, filters: QueueFilter, page: int = 1, page_size: int = 10,
-               sort: str = "上报时间", descending: bool = False) -> PageResult:
+               sort: Sort | str = "上报时间", descending: bool = False) -> PageResult:
     """The ministry's queue of reported applications across all enterprises, oldest first by default."""
     require_role(actor, MINISTRY)
+    sort, descending = sort_order(sort, descending)
     day = today()
     order = _queue_order(sort, descending)
     if filters.overdue_only:
@@ -145,12 +150,13 @@ def list_queue(session: Session, actor: Actor, *, filters: QueueFilter, page: in
         page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
         rows = in_order(session.execute(_queue_statement(QueueFilter()).where(Application.id.in_(ids))).all()
                         if ids else [], ids, key=lambda row: row[0].id)
-    return PageResult(_queue_frame(rows, (page - 1) * page_size, day), total, page, page_size)
+    return keyed(_queue_frame(rows, (page - 1) * page_size, day), total, page, page_size)
 
 
-def export_queue(session: Session, actor: Actor, *, filters: QueueFilter, sort: str = "上报时间",
+def export_queue(session: Session, actor: Actor, *, filters: QueueFilter, sort: Sort | str = "上报时间",
                  descending: bool = False) -> pd.DataFrame:
     require_role(actor, MINISTRY)
+    sort, descending = sort_order(sort, descending)
     stmt = _queue_statement(filters).order_by(*_queue_order(sort, descending)).limit(EXPORT_LIMIT)
     frame = _queue_frame(session.execute(stmt).all(), 0, today())
     if filters.overdue_only:

@@ -13,7 +13,7 @@ from services.kernel import values
 from services import workflow
 from services.kernel.actor import Actor
 from services.audit.record import audit
-from services.kernel.paging import EXPORT_LIMIT, PageResult, in_order, paged_ids, table
+from services.kernel.paging import EXPORT_LIMIT, PageResult, in_order, keyed, paged_ids, table
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.scope import get_scoped, scope
 from services.kernel.masking import mask_id_number
@@ -169,7 +169,8 @@ def list_registered(session: Session, actor: Actor, *, name: str | None = None, 
     rows = session.execute(select(Registration, Person).join(Person, Person.id == Registration.person_id)
                            .where(Registration.id.in_(ids))).all() if ids else []
     rows = in_order(rows, ids, key=lambda row: row[0].id)
-    return PageResult(_registered_frame(session, rows, (page - 1) * page_size), total, page, page_size)
+    return keyed(_registered_frame(session, rows, (page - 1) * page_size), total, page, page_size,
+                 id_column="registration_id", status_column=None, drop=("person_id",))
 
 
 def export_registered(session: Session, actor: Actor, *, name: str | None = None, id_number: str | None = None,

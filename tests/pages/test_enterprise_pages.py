@@ -32,7 +32,7 @@ def _applications(username: str, status: str | None = None, **filters):
 def xue_application_id() -> int:
     page = _applications(ENT, workflow.PENDING, name="薛琼")
     assert page.total == 1, "demo data: 薛琼's 初始注册 waits for 上报 at demo-enterprise"
-    return int(page.rows.iloc[0]["id"])
+    return page.keys[0].id
 
 
 def app_status(app_id: int) -> str:
@@ -433,9 +433,70 @@ def test_attachments_are_listed_in_report_mode(login):
         assert "暂无附件材料" in [i.value for i in att.info]
     else:
         images = [a for a in detail.attachments if a.content_type.startswith("image/")]
-        others = [a for a in detail.attachments if not a.content_type.startswith("image/")]
-        assert len(att.image) == len(images)
-        assert len(att.download_button) == len(others)
+        assert len(att.download_button) == len(detail.attachments)  # every file can be downloaded
+        assert not att.image, "an image is read only when opened"
+        assert len(att.toggle) == len(images)
+        if images:
+            att.toggle[0].set_value(True).run()
+            [att] = [e for e in at.expander if e.label.startswith("附件材料")]
+            assert len(att.image) == 1
+
+
+# ---------------------------------------------------------------- audit: what people do, once
+
+
+def _audit_rows(action: str) -> int:
+    from db.models import AuditLog
+
+    return db(lambda s: s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == action)))
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch):
+    """Every deferred download a run registers, as (media file manager, file id, element id): the
+    browser asks the manager for the file when the button is clicked."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    seen = []
+    register = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
+        file_id = register(self, data_callable, mimetype, coordinates, file_name=file_name, element_id=element_id)
+        seen.append((self, file_id, element_id))
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return seen
+
+
+def test_viewing_a_detail_page_writes_no_download_row(login):
+    at = no_exception(login(ENT, APPLICATION, id=xue_application_id(), mode="report"))
+    no_exception(at.run())
+    no_exception(at.run())
+    assert _audit_rows("download") == 0
+
+
+def test_a_download_writes_exactly_one_row(login, deferred_downloads):
+    at = no_exception(login(ENT, APPLICATION, id=xue_application_id(), mode="report"))
+    attachment_buttons = [(m, f) for m, f, element in deferred_downloads if "att_" in element]
+    assert attachment_buttons, "demo data: 薛琼's application has attachments"
+    assert _audit_rows("download") == 0
+    manager, file_id = attachment_buttons[-1]
+    manager.execute_deferred(file_id)  # the browser's click on 【下载】
+    assert _audit_rows("download") == 1
+    no_exception(at.run())
+    assert _audit_rows("download") == 1
+
+
+def test_a_reveal_is_audited_once_however_often_the_page_reruns(login):
+    at = no_exception(login(ENT, APPLICATION, id=xue_application_id()))
+    at.toggle(key="reveal").set_value(True).run()
+    no_exception(at.run())
+    no_exception(at.run())
+    assert _audit_rows("view_unmasked") == 1
+    at.toggle(key="reveal").set_value(False).run()
+    at.toggle(key="reveal").set_value(True).run()
+    assert _audit_rows("view_unmasked") == 2, "a second reveal is a second audited action"
 
 
 # ---------------------------------------------------------------- 6. 已注册人员 and 注册记录

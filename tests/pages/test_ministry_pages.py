@@ -180,7 +180,7 @@ def _queue_ids(rows: list[int]) -> list[int]:
     from services.registration import review
 
     page = db(lambda s: review.list_queue(s, actor(MIN), filters=review.QueueFilter(status=workflow.REPORTED)))
-    return [int(page.rows.iloc[r]["id"]) for r in rows]
+    return [page.keys[r].id for r in rows]
 
 
 def test_queue_selection_does_not_follow_to_another_page(login):

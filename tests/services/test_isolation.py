@@ -195,6 +195,8 @@ CASES = [
          lambda s, x, c: reporting.refuse_application(s, x, application_id=c.pending, reason="x"), NotFound),
     Case("reporting.withdraw_application",
          lambda s, x, c: reporting.withdraw_application(s, x, application_id=c.reported), NotFound),
+    Case("attachments.get_attachment_data",
+         lambda s, x, c: attachments.get_attachment_data(s, x, attachment_id=c.attachment), NotFound, applicant=True),
     Case("attachments.get_attachment_file",
          lambda s, x, c: attachments.get_attachment_file(s, x, attachment_id=c.attachment), NotFound, applicant=True),
     # 已注册人员, home page

@@ -1,0 +1,69 @@
+"""The ministry's review of an enterprise's request (强制注销, 企业重要信息修改): one page, drawn
+for each kind of request from its own services."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from services import workflow
+from ui.calls import act, call
+from ui.fragments.attachments import attachment_list
+from ui.tables import page_args, paged_table, reset_page, steps_table
+from ui.text import kv_grid
+
+
+@dataclass(frozen=True)
+class RequestReview:
+    kind: str  # workflow.FORCED or workflow.INFO_CHANGE
+    title: str
+    key: str  # the list's key; widgets are `<prefix>_status`, `<prefix>_opinion`, form `<form>`
+    prefix: str
+    form: str
+    list_requests: Callable  # (session, actor, *, status, page, page_size) -> PageResult
+    get_request: Callable  # (session, actor, *, request_id) -> detail with fields, attachments?, actions
+    list_steps: Callable  # (session, actor, *, request_id) -> DataFrame
+    decide: Callable  # (session, actor, *, request_id, action, opinion)
+    opinion_hint: str
+    with_attachments: bool = False
+
+
+def request_review(spec: RequestReview) -> None:
+    st.header(spec.title)
+    statuses = [None, *workflow.STATUS_LABELS[spec.kind]]
+    status = st.columns(4)[0].selectbox(
+        "状态", statuses, index=1, key=f"{spec.prefix}_status",
+        format_func=lambda s: workflow.status_label(spec.kind, s) if s else "全部",
+        on_change=reset_page, args=(spec.key,))
+    result = call(spec.list_requests, status=status, **page_args(spec.key))
+    if result is None:
+        return
+    picked = paged_table(result, key=spec.key)
+    if result.total and picked is None:
+        st.caption("选中一条申请，查看详情并审核。")
+    if picked is None:
+        return
+    detail = call(spec.get_request, request_id=picked.id)
+    if detail is None:
+        return
+    st.subheader("申请详情")
+    kv_grid(detail.fields)
+    if spec.with_attachments:
+        st.subheader("附件材料")
+        attachment_list(detail.attachments, key="fatt", image_width=480)
+    st.subheader("进度详情")
+    steps_table(call(spec.list_steps, request_id=detail.id))
+    if not detail.actions:
+        return
+    st.subheader("审核")
+    with st.form(spec.form):
+        opinion = st.text_area("审核意见", key=f"{spec.prefix}_opinion", max_chars=1000, placeholder=spec.opinion_hint)
+        clicked = None
+        for col, action in zip(st.columns(len(detail.actions) + 3), detail.actions):
+            if col.form_submit_button(workflow.action_label(spec.kind, action),
+                                      type="secondary" if action == "deny" else "primary"):
+                clicked = action
+    if clicked:
+        act(spec.decide, request_id=detail.id, action=clicked, opinion=opinion,
+            then=lambda _: reset_page(spec.key))

@@ -1,0 +1,74 @@
+"""The actor gate and the login state of this browser session."""
+from __future__ import annotations
+
+import streamlit as st
+
+from services import transaction
+from services.auth.login import get_actor, header_name, session_expiry
+from services.kernel.actor import Actor
+from services.kernel.clock import now
+
+ACTOR_KEY = "_actor"
+HEADER_KEY = "_header"  # the enterprise's (or person's) current name, read with the actor
+FLASH_KEY = "_flash"
+LOGIN_AT_KEY = "_login_at"
+LAST_SEEN_KEY = "_last_seen"
+
+
+def start_session(_info: dict | None = None) -> None:
+    """A login by the form: this session's clock starts now (used as the login callback)."""
+    st.session_state[LOGIN_AT_KEY] = st.session_state[LAST_SEEN_KEY] = now()
+
+
+def end_session() -> None:
+    for key in (ACTOR_KEY, HEADER_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY):
+        st.session_state.pop(key, None)
+
+
+def flash(kind: str, message: str) -> None:
+    """Leave a message for the top of the next run ("success" or "error"); app.py shows it."""
+    st.session_state[FLASH_KEY] = (kind, message)
+
+
+def current_actor() -> Actor | None:
+    """The logged-in actor, re-read from the database on every run.
+
+    None (and the reason flashed) when the session is idle or old beyond the limits, or when the
+    user was disabled or logged out elsewhere since this session logged in.
+    """
+    username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
+    if not username:
+        return None
+    at = now()
+    logged_in_at = st.session_state.setdefault(LOGIN_AT_KEY, at)
+    expired = session_expiry(logged_in_at, st.session_state.get(LAST_SEEN_KEY, at), at)
+    with transaction() as s:
+        actor = None if expired else get_actor(s, username, logged_in_at=logged_in_at)
+        header = header_name(s, actor) if actor else None
+    if actor is None:
+        flash("error", expired or "登录已失效，请重新登录。")
+        end_session()
+        return None
+    st.session_state[LAST_SEEN_KEY] = at
+    st.session_state[ACTOR_KEY] = actor
+    st.session_state[HEADER_KEY] = header
+    return actor
+
+
+def signed_in() -> Actor | None:
+    """The actor this run's gate let in (None before login)."""
+    return st.session_state.get(ACTOR_KEY)
+
+
+def header() -> str:
+    """The name at the top of every page, as read with the actor in this run."""
+    return st.session_state.get(HEADER_KEY) or ""
+
+
+def require_actor(role: str) -> Actor:
+    """First line of every page: the page's role or nothing (defence behind the navigation)."""
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is None or actor.role != role:
+        st.error("无权访问此页面，请使用相应账户登录。")
+        st.stop()
+    return actor
