@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import delete, func, insert, select, text, update
 
-from db.models import Application, Enterprise, ForcedDeregistration, Registration, StatApplicationMonth, StatDecision, StatMeta, StatRegistrationMonth
+from db.models import (Application, Enterprise, ForcedDeregistration, Registration, StatApplicationMonth, StatDecision,
+                       StatMeta, StatRegistrationMonth)
 from tests import factories
 from services.registration import reporting, filing, review, approval
 from services.dashboards import panels as d
@@ -24,6 +25,7 @@ from services import penalties, transaction
 from services.kernel import values
 from services import workflow
 from services.kernel.actor import Actor
+from tests.services.dashboards_reference import direct_dashboard
 from tests.services.people import applicant_for as _applicant_for
 from services.dashboards.panels import DashboardFilter
 from services.kernel.clock import today
@@ -57,10 +59,11 @@ def _normal(field: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def assert_same(actor: Actor, filters: DashboardFilter, label: str = "") -> None:
-    """Every panel from the aggregates (the public functions) equals the direct computation."""
+    """Every panel from the aggregates (the public functions) equals the direct computation
+    (tests/services/dashboards_reference.py)."""
     with transaction() as s:
         fast = d.get_dashboard(s, actor, filters=filters)
-        ref = d._direct_dashboard(s, actor, filters=filters)
+        ref = direct_dashboard(s, actor, filters=filters)
     assert fast.kpis == ref.kpis, label
     for field in FIELDS:
         pd.testing.assert_frame_equal(_normal(field, getattr(fast, field)), _normal(field, getattr(ref, field)),
@@ -171,7 +174,8 @@ def _operate(ministry: Actor) -> str:
         reporting.report_application(s, _enterprise_actor(ent_id), application_id=new_id, commitment_agreed=True)
     # 强制注销 approved: a registration ends
     with transaction() as s:
-        busy = select(ForcedDeregistration.registration_id).where(ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES))
+        busy = select(ForcedDeregistration.registration_id).where(
+            ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES))
         reg = s.scalars(select(Registration).where(Registration.status == workflow.REG_ACTIVE,
                                                    Registration.valid_to > today() + dt.timedelta(days=60),
                                                    Registration.id.not_in(busy))
