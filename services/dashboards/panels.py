@@ -198,6 +198,7 @@ def _penalties(filters: DashboardFilter, start: dt.date, end: dt.date, *columns)
 EPOCH = dt.date(1970, 1, 1)
 
 
+# Cached: a pure function of the calendar in code (1 ms for two years, 6 ms for twelve; measured).
 @functools.lru_cache(maxsize=16)
 def _working_day_index(first_year: int, last_year: int) -> dict[int, int]:
     """Day number (days since 1970-01-01) -> working days from 1 Jan of first_year up to and including it."""
@@ -442,6 +443,8 @@ def _calendar_matches(session: Session) -> bool:
     return _calendar_fingerprint(dt.date.fromisoformat(first), dt.date.fromisoformat(last)) == digest
 
 
+# Cached: a pure function of the calendar in code, 226 ms over the stored 2000-2050 (measured), asked on
+# every processing_times call.
 @functools.lru_cache(maxsize=4)
 def _calendar_fingerprint(first: dt.date, last: dt.date) -> str:
     cum, parts, day = 0, [], first

@@ -1,0 +1,70 @@
+"""统计分析 as the page draws it: the figures of `panels.get_dashboard`, each panel's chart, its data
+and its CSV download, and the caption that says what is counted, in one call (issue 12: the page
+only reads its widgets, calls this and renders).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from sqlalchemy.orm import Session
+
+from services.dashboards import charts, panels
+from services.files import exports
+from services.kernel import values
+from services.kernel.actor import Actor
+from services.kernel.clock import today
+
+# (field of panels.Dashboard, chart builder, name of the CSV download), in the page's grid order:
+# two cards a row.
+PANELS = (
+    ("by_province", charts.registered_by_province, "在册注册人员地区分布"),
+    ("by_specialty", charts.registered_by_specialty, "在册注册人员专业分布"),
+    ("applications_by_month", charts.applications_by_month, "各月申请量"),
+    ("applications_by_type", charts.applications_by_type, "各业务类别申请办理结果"),
+    ("processing", charts.processing_times, "各阶段办理时长"),
+    ("penalties", charts.penalties_over_time, "行政处罚趋势"),
+    ("expiries", charts.expiries_by_month, "未来12个月注册到期人数"),
+    ("enterprises", charts.top_enterprises, "在册注册人员最多的企业"),
+)
+PER_ROW = 2
+
+
+@dataclass(frozen=True)
+class Panel:
+    field: str
+    name: str
+    figure: go.Figure
+    frame: pd.DataFrame  # the chart's figures, for 「查看数据」
+    csv: bytes | None  # None when the frame is empty
+
+
+@dataclass(frozen=True)
+class DashboardView:
+    kpis: panels.DashboardKpis
+    caption: str
+    panels: tuple[Panel, ...]  # in PANELS order
+
+
+def caption(filters: panels.DashboardFilter, date_from: dt.date, date_to: dt.date, day: dt.date) -> str:
+    scope = "、".join(x for x in (filters.province, values.SPECIALTY_NAMES.get(filters.specialty or ""))
+                     if x) or "全国、全部专业"
+    return (f"统计范围：{scope}。申请、办理时长与处罚按统计期间 {date_from:%Y-%m-%d} 至 {date_to:%Y-%m-%d}；"
+            f"在册人数与到期情况按今日（{day:%Y-%m-%d}）。")
+
+
+def get_dashboard_view(session: Session, actor: Actor, *, filters: panels.DashboardFilter) -> DashboardView:
+    """Everything the 统计分析 page shows: KPIs, caption, and per panel its figure, data and CSV."""
+    data = panels.get_dashboard(session, actor, filters=filters)
+    built = []
+    for field, build, name in PANELS:
+        frame = getattr(data, field)
+        built.append(Panel(field, name, build(frame), frame, None if frame.empty else exports.to_csv_bytes(frame)))
+    for row in range(0, len(built), PER_ROW):  # the cards of a grid row as tall as the taller chart (31 provinces)
+        pair = [panel.figure for panel in built[row:row + PER_ROW]]
+        height = max(fig.layout.height or charts.DASHBOARD_HEIGHT for fig in pair)
+        for fig in pair:
+            fig.update_layout(height=height)
+    return DashboardView(data.kpis, caption(filters, data.date_from, data.date_to, today()), tuple(built))

@@ -1,0 +1,42 @@
+"""Results kept across script runs and shared by the sessions of one app process: the one place
+the pages cache what a service computed. Each entry lives at most CACHE_SECONDS, so a process never
+serves figures older than that, whichever process wrote since (DESIGN.md rule 15).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from services import transaction
+from services.dashboards import view
+from services.dashboards.panels import DashboardFilter
+from services.kernel.clock import today
+from services.kernel.errors import ServiceError
+
+from ui import ACTOR_KEY, md_escape
+
+CACHE_SECONDS = 300
+
+
+# 统计分析: national figures, the same for every ministry user, and costly to build: on the demo
+# database (bench/run.py, pages child, median AppTest run) the page takes 16 ms with this cache and
+# 35 ms without (the national get_dashboard alone is 125 ms; building the eight figures ~10 ms
+# each). Keyed by the filters, the day and the role, so that only a ministry actor ever fills or
+# reads an entry; the service checks the actor when it computes. The objects are shared, never
+# copied: nothing that renders them changes them (st.plotly_chart serialises a copy of a figure).
+@st.cache_resource(ttl=CACHE_SECONDS, max_entries=64, show_spinner="正在统计……")
+def _dashboard_view(filters: DashboardFilter, day: dt.date, role: str, _actor) -> view.DashboardView:
+    with transaction() as s:
+        return view.get_dashboard_view(s, _actor, filters=filters)
+
+
+def dashboard_view(filters: DashboardFilter) -> view.DashboardView | None:
+    """services.dashboards.view.get_dashboard_view for the current actor, from the cache; like
+    ui.call, None when the service refused (its message shown)."""
+    actor = st.session_state.get(ACTOR_KEY)
+    try:
+        return _dashboard_view(filters, today(), actor.role, actor)
+    except ServiceError as exc:
+        st.error(md_escape(exc.message))
+        return None
