@@ -45,9 +45,9 @@ for row in range(0, len(board.panels), PER_ROW):
             st.plotly_chart(panel.figure, width="stretch", key=f"dash_chart_{panel.field}",
                             config={"displaylogo": False})
             with st.expander("查看数据"):
-                if panel.csv is None:
+                if panel.table is None:
                     st.info("暂无数据")
                 else:
-                    st.dataframe(panel.frame, hide_index=True, width="stretch")
+                    st.dataframe(panel.table, hide_index=True, width="stretch")
                     st.download_button("下载 CSV", panel.csv, f"{panel.name}_{stamp}.csv", "text/csv",
                                        key=f"dash_csv_{panel.field}", on_click="ignore", icon=":material/download:")
