@@ -19,12 +19,13 @@ from ui import ACTOR_KEY, md_escape
 CACHE_SECONDS = 300
 
 
-# 统计分析: national figures, the same for every ministry user, and costly to build: on the demo
-# database (bench/run.py, pages child, median AppTest run) the page takes 16 ms with this cache and
-# 35 ms without (the national get_dashboard alone is 125 ms; building the eight figures ~10 ms
-# each). Keyed by the filters, the day and the role, so that only a ministry actor ever fills or
-# reads an entry; the service checks the actor when it computes. The objects are shared, never
-# copied: nothing that renders them changes them (st.plotly_chart serialises a copy of a figure).
+# 统计分析: national figures, the same for every ministry user, and costly to build. Measured with
+# bench/run.py's pages child on the demo database (median AppTest run of the page, 2 shared cores):
+# 14 to 24 ms with this cache, 156 to 257 ms without (building the eight plotly figures is most of
+# it; at national scale get_dashboard alone adds 125 ms). Keyed by the filters, the day and the
+# role, so that only a ministry actor ever fills or reads an entry; the service checks the actor
+# when it computes. The objects are shared, never copied: nothing that renders them changes them
+# (st.plotly_chart serialises a copy of a figure).
 @st.cache_resource(ttl=CACHE_SECONDS, max_entries=64, show_spinner="正在统计……")
 def _dashboard_view(filters: DashboardFilter, day: dt.date, role: str, _actor) -> view.DashboardView:
     with transaction() as s:
