@@ -9,7 +9,7 @@ import datetime as dt
 import streamlit as st
 
 from services import transaction
-from services.dashboards import view
+from services.dashboards import panels, view
 from services.dashboards.panels import DashboardFilter
 from services.kernel.clock import today
 from services.kernel.errors import ServiceError
@@ -29,12 +29,13 @@ CACHE_SECONDS = 300
 @st.cache_resource(ttl=CACHE_SECONDS, max_entries=64, show_spinner="正在统计……")
 def _dashboard_view(filters: DashboardFilter, day: dt.date, role: str, _actor) -> view.DashboardView:
     with transaction() as s:
-        return view.get_dashboard_view(s, _actor, filters=filters)
+        data = panels.get_dashboard(s, _actor, filters=filters)
+    return view.build(data, filters, day)
 
 
 def dashboard_view(filters: DashboardFilter) -> view.DashboardView | None:
-    """services.dashboards.view.get_dashboard_view for the current actor, from the cache; like
-    ui.call, None when the service refused (its message shown)."""
+    """The 统计分析 page's view (panels.get_dashboard for the current actor, drawn by view.build), from
+    the cache; like ui.call, None when the service refused (its message shown)."""
     actor = st.session_state.get(ACTOR_KEY)
     try:
         return _dashboard_view(filters, today(), actor.role, actor)

@@ -1,6 +1,7 @@
-"""统计分析 as the page draws it: the figures of `panels.get_dashboard`, each panel's chart, its data
-and its CSV download, and the caption that says what is counted, in one call (issue 12: the page
-only reads its widgets, calls this and renders).
+"""统计分析 as the page draws it: from the figures of `panels.get_dashboard`, each panel's chart, its
+data and its CSV download, and the caption that says what is counted. Pure, like the chart builders:
+the actor was checked when the figures were counted (issue 12: the page only reads its widgets,
+gets this view and renders it).
 """
 from __future__ import annotations
 
@@ -9,13 +10,10 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import pyarrow as pa
-from sqlalchemy.orm import Session
 
 from services.dashboards import charts, panels
 from services.files import exports
 from services.kernel import values
-from services.kernel.actor import Actor
-from services.kernel.clock import today
 
 # (field of panels.Dashboard, chart builder, name of the CSV download), in the page's grid order:
 # two cards a row.
@@ -57,20 +55,20 @@ def caption(filters: panels.DashboardFilter, date_from: dt.date, date_to: dt.dat
             f"在册人数与到期情况按今日（{day:%Y-%m-%d}）。")
 
 
-def get_dashboard_view(session: Session, actor: Actor, *, filters: panels.DashboardFilter) -> DashboardView:
-    """Everything the 统计分析 page shows: KPIs, caption, and per panel its figure, data and CSV."""
-    data = panels.get_dashboard(session, actor, filters=filters)
+def build(data: panels.Dashboard, filters: panels.DashboardFilter, day: dt.date) -> DashboardView:
+    """Everything the 统计分析 page shows of `data` (counted with `filters` on `day`): KPIs, caption,
+    and per panel its figure, data and CSV."""
     built = []
-    for field, build, name in PANELS:
+    for field, make_figure, name in PANELS:
         frame = getattr(data, field)
         if frame.empty:
-            built.append(Panel(field, name, build(frame), None, None))
+            built.append(Panel(field, name, make_figure(frame), None, None))
         else:
-            built.append(Panel(field, name, build(frame), pa.Table.from_pandas(frame, preserve_index=False),
+            built.append(Panel(field, name, make_figure(frame), pa.Table.from_pandas(frame, preserve_index=False),
                                exports.to_csv_bytes(frame)))
     for row in range(0, len(built), PER_ROW):  # the cards of a grid row as tall as the taller chart (31 provinces)
         pair = [panel.figure for panel in built[row:row + PER_ROW]]
         height = max(fig.layout.height or charts.DASHBOARD_HEIGHT for fig in pair)
         for fig in pair:
             fig.update_layout(height=height)
-    return DashboardView(data.kpis, caption(filters, data.date_from, data.date_to, today()), tuple(built))
+    return DashboardView(data.kpis, caption(filters, data.date_from, data.date_to, day), tuple(built))

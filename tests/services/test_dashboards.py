@@ -280,7 +280,7 @@ def test_dashboard_bundles_the_aggregates(ministry):
 def test_the_page_view_carries_each_panel_with_its_figure_data_and_csv(ministry):
     filters = DashboardFilter(province="北京市")
     board = run(d.get_dashboard, ministry, filters)
-    got = run(view.get_dashboard_view, ministry, filters)
+    got = view.build(board, filters, today())
     assert got.kpis == board.kpis
     assert [p.field for p in got.panels] == [field for field, _, _ in view.PANELS]
     for panel in got.panels:
@@ -296,9 +296,12 @@ def test_the_page_view_carries_each_panel_with_its_figure_data_and_csv(ministry)
     start, end = d.resolve_range(filters)
     assert got.caption == (f"统计范围：北京市。申请、办理时长与处罚按统计期间 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}；"
                            f"在册人数与到期情况按今日（{today():%Y-%m-%d}）。")
-    assert run(view.get_dashboard_view, ministry, DashboardFilter(specialty="13")).caption.startswith(
+    day = today()
+    assert view.caption(DashboardFilter(specialty="13"), start, end, day).startswith(
         f"统计范围：{values.SPECIALTY_NAMES['13']}。")
-    assert run(view.get_dashboard_view, ministry, DashboardFilter()).caption.startswith("统计范围：全国、全部专业。")
+    assert view.caption(DashboardFilter(province="北京市", specialty="13"), start, end, day).startswith(
+        f"统计范围：北京市、{values.SPECIALTY_NAMES['13']}。")
+    assert view.caption(DashboardFilter(), start, end, day).startswith("统计范围：全国、全部专业。")
 
 
 # ---------------------------------------------------------------- filters, periods, edges
@@ -391,7 +394,7 @@ def test_invalid_filters(ministry, bad, field):
 
 ALL_FUNCTIONS = [d.registered_by_province, d.registered_by_specialty, d.expiries_by_month, d.applications_by_month,
                  d.applications_by_type, d.processing_times, d.penalties_over_time, d.top_enterprises, d.get_kpis,
-                 d.get_dashboard, view.get_dashboard_view]
+                 d.get_dashboard]
 
 
 @pytest.mark.parametrize("username", ["demo-enterprise", "demo-applicant"])
