@@ -20,12 +20,12 @@ CACHE_SECONDS = 300
 
 
 # 统计分析: national figures, the same for every ministry user, and costly to build. Measured with
-# bench/run.py's pages child on the demo database (median AppTest run of the page, 2 shared cores):
-# 14 to 24 ms with this cache, 156 to 257 ms without (building the eight plotly figures is most of
-# it; at national scale get_dashboard alone adds 125 ms). Keyed by the filters, the day and the
-# role, so that only a ministry actor ever fills or reads an entry; the service checks the actor
-# when it computes. The objects are shared, never copied: nothing that renders them changes them
-# (st.plotly_chart serialises a copy of a figure).
+# bench/run.py's pages child on the demo database (median AppTest run of the page, 2 shared cores,
+# floor 3.2 ms): 14.5 ms with this cache, 114 ms without (156 to 257 ms when the machine was busy);
+# building the eight plotly figures is most of it, and at national scale get_dashboard adds 125 ms.
+# Keyed by the filters, the day and the role, so that only a ministry actor ever fills or reads an
+# entry; the service checks the actor when it computes. The objects are shared, never copied:
+# nothing that renders them changes them (st.plotly_chart serialises a copy of a figure).
 @st.cache_resource(ttl=CACHE_SECONDS, max_entries=64, show_spinner="正在统计……")
 def _dashboard_view(filters: DashboardFilter, day: dt.date, role: str, _actor) -> view.DashboardView:
     with transaction() as s:
