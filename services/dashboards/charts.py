@@ -1,8 +1,6 @@
 """Chart builders: pure functions from a DataFrame to a plotly Figure, tested without Streamlit."""
 from __future__ import annotations
 
-import functools
-
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -37,31 +35,19 @@ def _simple_figure(trace: dict, title: str, **axes) -> go.Figure:
 def staff_by_specialty(frame: pd.DataFrame) -> go.Figure:
     """Horizontal bars: registered staff per specialty (columns 注册专业, 人数)."""
     data = frame.sort_values("人数", kind="stable")
-    return _staff_by_specialty(tuple(zip(data["注册专业"], (int(n) for n in data["人数"]))))
-
-
-def expiry_horizons(counts: dict[int, int]) -> go.Figure:
-    """Bars: registrations expiring within each horizon in days."""
-    return _expiry_horizons(tuple((int(d), int(n)) for d, n in counts.items()))
-
-
-# The home page draws both charts on every run, mostly from the same few numbers: the figure of
-# given numbers is built once (a figure is only read when drawn, so one object serves every session).
-@functools.lru_cache(maxsize=512)
-def _staff_by_specialty(pairs: tuple[tuple[str, int], ...]) -> go.Figure:
-    counts = [n for _, n in pairs]
+    counts = [int(n) for n in data["人数"]]
     # room right of the longest bar for its number: a four-digit count was cut to three at the edge
-    return _simple_figure(dict(type="bar", x=counts, y=[name for name, _ in pairs], orientation="h",
+    return _simple_figure(dict(type="bar", x=counts, y=list(data["注册专业"]), orientation="h",
                                marker=dict(color="#2f6db5"), text=counts, textposition="outside", cliponaxis=False),
                           "在册注册人员专业分布", xaxis=dict(title=dict(text="人数"), gridcolor="#eee",
                                                        range=[0, max(counts, default=0) * 1.15 or 1]))
 
 
-@functools.lru_cache(maxsize=512)
-def _expiry_horizons(pairs: tuple[tuple[int, int], ...]) -> go.Figure:
-    numbers = [n for _, n in pairs]
-    return _simple_figure(dict(type="bar", x=[f"{d} 天内" for d, _ in pairs], y=numbers, text=numbers,
-                               marker=dict(color=["#c0392b", "#e67e22", "#f1c40f"][:len(pairs)]),
+def expiry_horizons(counts: dict[int, int]) -> go.Figure:
+    """Bars: registrations expiring within each horizon in days."""
+    numbers = [int(n) for n in counts.values()]
+    return _simple_figure(dict(type="bar", x=[f"{int(d)} 天内" for d in counts], y=numbers, text=numbers,
+                               marker=dict(color=["#c0392b", "#e67e22", "#f1c40f"][:len(numbers)]),
                                textposition="outside"),
                           "注册即将到期人数", yaxis=dict(title=dict(text="人数"), gridcolor="#eee"))
 
@@ -198,7 +184,8 @@ def processing_times(frame: pd.DataFrame) -> go.Figure:
     if frame.empty:
         return _empty(title)
     types = list(dict.fromkeys(frame["业务类别"]))
-    stages = [(str(i), stage, color, frame[frame["阶段"] == stage]) for i, (stage, color) in enumerate(STAGE_COLORS.items())]
+    stages = [(str(i), stage, color, frame[frame["阶段"] == stage])
+              for i, (stage, color) in enumerate(STAGE_COLORS.items())]
     stages = [item for item in stages if not item[3].empty]
     fig = go.Figure()
     for group, stage, color, part in stages:

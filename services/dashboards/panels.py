@@ -5,9 +5,9 @@ stat_registration_month; migration 0005) that database triggers keep exactly rig
 so a national dashboard reads a few thousand small rows instead of a million applications. Date
 ranges are day-granular: whole months come from the aggregates, a month cut by the range is
 counted from the rows, unless no row lies in the part outside the range (see `_split_range`).
-The direct computations (`_direct_*`, `_direct_dashboard`) stay as the reference that the tests
-compare with, on SQLite and PostgreSQL. Penalties and the top enterprises are counted directly
-(indexed, tens of milliseconds).
+Penalties and the top enterprises are counted directly (indexed, tens of milliseconds). The tests
+compare every panel with the whole dashboard counted from the rows, on SQLite and PostgreSQL
+(tests/services/dashboards_reference.py).
 
 The direct queries are portable: months are bucketed with `EXTRACT(year) * 100 + EXTRACT(month)`,
 which SQLAlchemy compiles for both, and derived grouping keys are computed in an inner SELECT and
@@ -23,12 +23,13 @@ import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Integer, case, cast, exists, extract, func, literal, or_, select, union_all
+from sqlalchemy import Integer, cast, exists, extract, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from db.models import Application, Enterprise, Penalty, Registration, StatApplicationMonth, StatDecision, StatMeta, StatRegistrationMonth
+from db.models import (Application, Enterprise, Penalty, Registration, StatApplicationMonth, StatDecision,
+                       StatMeta, StatRegistrationMonth)
 from services.registration import deadlines
 from services.kernel import values
 from services import workflow
@@ -183,17 +184,13 @@ def _penalties(filters: DashboardFilter, start: dt.date, end: dt.date, *columns)
     if filters.province:
         # a sub-select, not a join: SQLite then walks ix_penalty_ent_date from the province's
         # enterprises instead of the whole period's penalties (8 instead of 39 ms, 江苏省 + 01)
-        stmt = stmt.where(Penalty.enterprise_id.in_(select(Enterprise.id).where(Enterprise.province == filters.province)))
+        stmt = stmt.where(Penalty.enterprise_id.in_(
+            select(Enterprise.id).where(Enterprise.province == filters.province)))
     if filters.specialty:
         # A penalty is about a person: it counts for a specialty the person is (or was) registered in.
         stmt = stmt.where(exists().where(Registration.person_id == Penalty.person_id,
                                          _specialty_match(Registration, filters.specialty)))
     return stmt
-
-
-def _outcome_case():
-    return case(*[(Application.status.in_(statuses), literal(name)) for name, statuses in OUTCOME_STATUSES.items()],
-                else_=literal(OPEN))
 
 
 # ---------------------------------------------------------------- working days
@@ -202,6 +199,7 @@ def _outcome_case():
 EPOCH = dt.date(1970, 1, 1)
 
 
+# Cached: a pure function of the calendar in code (1 ms for two years, 6 ms for twelve; measured).
 @functools.lru_cache(maxsize=16)
 def _working_day_index(first_year: int, last_year: int) -> dict[int, int]:
     """Day number (days since 1970-01-01) -> working days from 1 Jan of first_year up to and including it."""
@@ -252,40 +250,10 @@ def _weighted_median(counts: dict[int, int]) -> float:
     raise ValueError("empty")
 
 
-# ---------------------------------------------------------------- direct computations (the reference)
+# ---------------------------------------------------------------- counted from the rows
 #
-# Each panel's figures computed straight from the rows. The public functions below answer from
-# the aggregate tables instead; tests compare the two on both databases.
-
-
-def _direct_registered_by_province(session: Session, filters: DashboardFilter) -> pd.DataFrame:
-    n = func.count(Registration.id).label("n")
-    stmt = (_active_registrations(filters, today(), Enterprise.province, n, enterprise=True)
-            .group_by(Enterprise.province).order_by(n.desc(), Enterprise.province))
-    return _province_frame((p, int(c)) for p, c in session.execute(stmt))
-
-
-def _direct_registered_by_specialty(session: Session, filters: DashboardFilter) -> pd.DataFrame:
-    # One scan: count the (specialty1, specialty2) pairs, then add up each slot of the (at most
-    # 14 x 15) pairs. Both SQLite and PostgreSQL materialise a CTE that is used twice.
-    pairs = (_active_registrations(filters, today(), Registration.specialty1.label("s1"),
-                                   Registration.specialty2.label("s2"), func.count().label("n"))
-             .group_by(Registration.specialty1, Registration.specialty2).cte("pairs"))
-    slots = union_all(select(pairs.c.s1.label("code"), pairs.c.n),
-                      select(pairs.c.s2.label("code"), pairs.c.n).where(pairs.c.s2.is_not(None))).subquery()
-    n = func.sum(slots.c.n).label("n")
-    stmt = select(slots.c.code, n).group_by(slots.c.code).order_by(n.desc(), slots.c.code)
-    return pd.DataFrame([(values.SPECIALTY_NAMES.get(code, code), int(c)) for code, c in session.execute(stmt)],
-                        columns=SPECIALTY_COLUMNS)
-
-
-def _direct_expiries_by_month(session: Session, filters: DashboardFilter) -> pd.DataFrame:
-    day = today()
-    first = day.replace(day=1)
-    inner = (_active_registrations(filters, day, _month_key(Registration.valid_to).label("month"))
-             .where(Registration.valid_to < add_months(first, EXPIRY_MONTHS)).subquery())
-    counts = dict(session.execute(select(inner.c.month, func.count()).group_by(inner.c.month)).all())
-    return _expiry_frame(first, counts)
+# What the aggregate tables cannot answer: the edge months a date range cuts, and every duration
+# when the triggers' working-day calendar is not services.deadlines' (see processing_times).
 
 
 def _direct_application_counts(session: Session, filters: DashboardFilter, lo: dt.datetime,
@@ -297,28 +265,6 @@ def _direct_application_counts(session: Session, filters: DashboardFilter, lo: d
     stmt = (select(inner.c.month, inner.c.btype, inner.c.status, func.count())
             .group_by(inner.c.month, inner.c.btype, inner.c.status))
     return {(int(m), b, st): int(c) for m, b, st, c in session.execute(stmt)}
-
-
-def _direct_applications_by_month(session: Session, filters: DashboardFilter) -> pd.DataFrame:
-    start, end = resolve_range(filters)
-    inner = (_applications(filters, _month_key(Application.applied_at).label("month"),
-                           Application.business_type.label("btype"), _outcome_case().label("outcome"))
-             .where(Application.applied_at >= _start_of_day(start), Application.applied_at < end_of_day(end)).subquery())
-    n = func.count().label("n")
-    stmt = (select(inner.c.month, inner.c.btype, inner.c.outcome, n)
-            .group_by(inner.c.month, inner.c.btype, inner.c.outcome)
-            .order_by(inner.c.month, inner.c.btype, inner.c.outcome))
-    return pd.DataFrame([(_month_label(m), values.BUSINESS_TYPES.get(b, b), o, int(c))
-                         for m, b, o, c in session.execute(stmt)], columns=APPLICATION_MONTH_COLUMNS)
-
-
-def _direct_applications_by_type(session: Session, filters: DashboardFilter) -> pd.DataFrame:
-    start, end = resolve_range(filters)
-    inner = (_applications(filters, Application.business_type.label("btype"), _outcome_case().label("outcome"))
-             .where(Application.applied_at >= _start_of_day(start), Application.applied_at < end_of_day(end)).subquery())
-    stmt = (select(inner.c.btype, inner.c.outcome, func.count())
-            .group_by(inner.c.btype, inner.c.outcome))
-    return _type_frame(session.execute(stmt).all())
 
 
 def _direct_durations(session: Session, filters: DashboardFilter, lo: dt.datetime,
@@ -357,62 +303,12 @@ def _direct_processing_times(session: Session, filters: DashboardFilter) -> pd.D
     return _processing_frame(_direct_durations(session, filters, _start_of_day(start), end_of_day(end)))
 
 
-def _direct_top_enterprises(session: Session, filters: DashboardFilter, limit: int = TOP_ENTERPRISES) -> pd.DataFrame:
-    """Per enterprise, a count of its active registrations by ix_registration_ent_status_valid_to
-    (enterprise_id, status, valid_to): 26 ms at national scale. As a join grouped by enterprise,
-    SQLite read the 277k registrations through ix_registration_status_valid_to instead (745 ms)."""
-    r = Registration
-    n = (select(func.count(r.id)).where(r.enterprise_id == Enterprise.id, r.status == workflow.REG_ACTIVE,
-                                        r.valid_to >= today()))
-    if filters.specialty:
-        n = n.where(_specialty_match(r, filters.specialty))
-    n = n.scalar_subquery().label("n")
-    stmt = select(Enterprise.name, Enterprise.province, n).order_by(n.desc(), Enterprise.name, Enterprise.id).limit(limit)
-    if filters.province:
-        stmt = stmt.where(Enterprise.province == filters.province)
-    # Enterprises without any come last (count 0, sorted descending): dropped here rather than by
-    # a WHERE, which would make SQLite count every enterprise twice.
-    rows = [(name, prov, int(c)) for name, prov, c in session.execute(stmt) if c]
-    return pd.DataFrame([(i, *row) for i, row in enumerate(rows, start=1)], columns=ENTERPRISE_COLUMNS)
-
-
-def _direct_kpis(session: Session, filters: DashboardFilter) -> DashboardKpis:
-    day = today()
-    start, end = resolve_range(filters)
-    soon = day + dt.timedelta(days=values.EXPIRY_WARNING_DAYS)
-    registered, expiring = session.execute(_active_registrations(
-        filters, day, func.count(Registration.id),
-        func.coalesce(func.sum(case((Registration.valid_to <= soon, 1), else_=0)), 0))).one()
-    open_apps = session.execute(_applications(filters, func.count(Application.id)).where(
-        Application.status.in_(OUTCOME_STATUSES[OPEN]))).scalar_one()
-    return DashboardKpis(int(registered), int(expiring), int(open_apps), _penalty_count(session, filters))
-
-
 def _penalty_count(session: Session, filters: DashboardFilter) -> int:
     start, end = resolve_range(filters)
     return int(session.execute(_penalties(filters, start, end, func.count(Penalty.id))).scalar_one())
 
 
-def _direct_dashboard(session: Session, actor: Actor, *, filters: DashboardFilter) -> Dashboard:
-    """get_dashboard computed straight from the rows, without the aggregate tables: the reference."""
-    _check(actor, filters)
-    start, end = resolve_range(filters)
-    resolved = DashboardFilter(filters.province, filters.specialty, start, end)
-    return Dashboard(
-        date_from=start, date_to=end,
-        kpis=_direct_kpis(session, resolved),
-        by_province=_direct_registered_by_province(session, resolved),
-        by_specialty=_direct_registered_by_specialty(session, resolved),
-        expiries=_direct_expiries_by_month(session, resolved),
-        applications_by_month=_direct_applications_by_month(session, resolved),
-        applications_by_type=_direct_applications_by_type(session, resolved),
-        processing=_direct_processing_times(session, resolved),
-        penalties=_penalties_over_time(session, resolved),
-        enterprises=_direct_top_enterprises(session, resolved),
-    )
-
-
-# ---------------------------------------------------------------- frames shared by both ways
+# ---------------------------------------------------------------- frames
 
 
 def _province_frame(rows) -> pd.DataFrame:
@@ -548,6 +444,8 @@ def _calendar_matches(session: Session) -> bool:
     return _calendar_fingerprint(dt.date.fromisoformat(first), dt.date.fromisoformat(last)) == digest
 
 
+# Cached: a pure function of the calendar in code, 226 ms over the stored 2000-2050 (measured), asked on
+# every processing_times call.
 @functools.lru_cache(maxsize=4)
 def _calendar_fingerprint(first: dt.date, last: dt.date) -> str:
     cum, parts, day = 0, [], first
@@ -672,7 +570,10 @@ def penalty_granularity(start: dt.date, end: dt.date) -> str:
     return "month" if months <= MONTHLY_PENALTIES_MAX_MONTHS else "year"
 
 
-def _penalties_over_time(session: Session, filters: DashboardFilter) -> pd.DataFrame:
+def penalties_over_time(session: Session, actor: Actor, *, filters: DashboardFilter) -> pd.DataFrame:
+    """Penalties per category and month (ranges up to 24 months) or year (longer), by 处罚决定日期.
+    Direct: 100k penalties in all, a date index narrows them."""
+    _check(actor, filters)
     start, end = resolve_range(filters)
     by_month = penalty_granularity(start, end) == "month"
     period = _month_key(Penalty.decision_date) if by_month else cast(extract("year", Penalty.decision_date), Integer)
@@ -684,19 +585,27 @@ def _penalties_over_time(session: Session, filters: DashboardFilter) -> pd.DataF
                         columns=PENALTY_COLUMNS)
 
 
-def penalties_over_time(session: Session, actor: Actor, *, filters: DashboardFilter) -> pd.DataFrame:
-    """Penalties per category and month (ranges up to 24 months) or year (longer), by 处罚决定日期.
-    Direct: 100k penalties in all, a date index narrows them."""
-    _check(actor, filters)
-    return _penalties_over_time(session, filters)
-
-
 def top_enterprises(session: Session, actor: Actor, *, filters: DashboardFilter,
                     limit: int = TOP_ENTERPRISES) -> pd.DataFrame:
     """Enterprises ranked by active, unexpired registrations (top 20), with their province. Direct:
-    one look-up per enterprise in the (enterprise, status, valid_to) index."""
+    per enterprise, a count of its active registrations by ix_registration_ent_status_valid_to
+    (enterprise_id, status, valid_to): 26 ms at national scale. As a join grouped by enterprise,
+    SQLite read the 277k registrations through ix_registration_status_valid_to instead (745 ms)."""
     _check(actor, filters)
-    return _direct_top_enterprises(session, filters, limit)
+    r = Registration
+    n = (select(func.count(r.id)).where(r.enterprise_id == Enterprise.id, r.status == workflow.REG_ACTIVE,
+                                        r.valid_to >= today()))
+    if filters.specialty:
+        n = n.where(_specialty_match(r, filters.specialty))
+    n = n.scalar_subquery().label("n")
+    stmt = (select(Enterprise.name, Enterprise.province, n)
+            .order_by(n.desc(), Enterprise.name, Enterprise.id).limit(limit))
+    if filters.province:
+        stmt = stmt.where(Enterprise.province == filters.province)
+    # Enterprises without any come last (count 0, sorted descending): dropped here rather than by
+    # a WHERE, which would make SQLite count every enterprise twice.
+    rows = [(name, prov, int(c)) for name, prov, c in session.execute(stmt) if c]
+    return pd.DataFrame([(i, *row) for i, row in enumerate(rows, start=1)], columns=ENTERPRISE_COLUMNS)
 
 
 def get_kpis(session: Session, actor: Actor, *, filters: DashboardFilter) -> DashboardKpis:

@@ -53,8 +53,7 @@ def test_dashboard_is_the_ministry_home_and_renders(dashboard):
 
 
 def test_charts_reach_the_browser_whole(dashboard):
-    """The page keeps its figures as plain dicts without the template (for speed): what reaches the
-    browser still has each chart's title, its bars, and Streamlit's default template."""
+    """What reaches the browser has each chart's title, its bars, and Streamlit's default template."""
     import json
 
     from services.dashboards import charts as builders
@@ -131,7 +130,7 @@ def test_the_two_charts_of_a_row_are_equally_tall(dashboard, monkeypatch):
 
     monkeypatch.setattr(service, "registered_by_province", lambda s, a, **kw: pd.DataFrame(
         [(f"省{i}", 1000 - i) for i in range(31)], columns=service.PROVINCE_COLUMNS))
-    st.cache_resource.clear()  # the page keeps its panels for 5 minutes
+    st.cache_resource.clear()  # ui.cached keeps the page's panels for 5 minutes
     at = no_exception(dashboard.run())
     heights = [json.loads(chart.proto.spec)["layout"]["height"] for chart in charts(at)]
     assert heights[0] >= 31 * 18

@@ -23,6 +23,7 @@ from services import penalties, transaction
 from services import workflow
 from services.kernel.actor import Actor
 from services.dashboards.panels import DashboardFilter
+from tests.services.dashboards_reference import direct_dashboard
 from services.kernel.clock import today
 from services.kernel.dates import add_months, month_key
 
@@ -57,7 +58,7 @@ def assert_same(actor: Actor, filters: DashboardFilter, label: str = "") -> None
     """Every panel from the aggregates (the public functions) equals the direct computation."""
     with transaction() as s:
         fast = d.get_dashboard(s, actor, filters=filters)
-        ref = d._direct_dashboard(s, actor, filters=filters)
+        ref = direct_dashboard(s, actor, filters=filters)
     assert fast.kpis == ref.kpis, label
     for field in FIELDS:
         pd.testing.assert_frame_equal(_normal(field, getattr(fast, field)), _normal(field, getattr(ref, field)),

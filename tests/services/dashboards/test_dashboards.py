@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Application, Enterprise, Penalty, Registration
-from services.dashboards import panels as d
+from services.dashboards import panels as d, view
 from services.registration import deadlines
 from services import transaction, workflow
 from services.kernel import values
@@ -277,6 +277,33 @@ def test_dashboard_bundles_the_aggregates(ministry):
                       ("applications_by_type", d.applications_by_type), ("processing", d.processing_times),
                       ("penalties", d.penalties_over_time), ("enterprises", d.top_enterprises)]:
         pd.testing.assert_frame_equal(getattr(board, field), run(fn, ministry, filters), obj=field)
+
+
+def test_the_page_view_carries_each_panel_with_its_figure_data_and_csv(ministry):
+    filters = DashboardFilter(province="北京市")
+    board = run(d.get_dashboard, ministry, filters)
+    got = view.build(board, filters, today())
+    assert got.kpis == board.kpis
+    assert [p.field for p in got.panels] == [field for field, _, _ in view.PANELS]
+    for panel in got.panels:
+        frame = getattr(board, panel.field)
+        assert panel.figure.layout.title.text
+        if frame.empty:
+            assert panel.table is None and panel.csv is None, panel.field
+        else:
+            pd.testing.assert_frame_equal(panel.table.to_pandas(), frame, obj=panel.field)
+            assert panel.csv.decode("utf-8-sig").splitlines()[0] == ",".join(f'"{c}"' for c in frame.columns)
+    heights = [p.figure.layout.height for p in got.panels]
+    assert all(heights[i] == heights[i + 1] for i in range(0, len(heights), view.PER_ROW)), heights
+    start, end = d.resolve_range(filters)
+    assert got.caption == (f"统计范围：北京市。申请、办理时长与处罚按统计期间 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}；"
+                           f"在册人数与到期情况按今日（{today():%Y-%m-%d}）。")
+    day = today()
+    assert view.caption(DashboardFilter(specialty="13"), start, end, day).startswith(
+        f"统计范围：{values.SPECIALTY_NAMES['13']}。")
+    assert view.caption(DashboardFilter(province="北京市", specialty="13"), start, end, day).startswith(
+        f"统计范围：北京市、{values.SPECIALTY_NAMES['13']}。")
+    assert view.caption(DashboardFilter(), start, end, day).startswith("统计范围：全国、全部专业。")
 
 
 # ---------------------------------------------------------------- filters, periods, edges
