@@ -569,7 +569,7 @@ class Generator:
         reg_no = self.reg_no(origin["pc"])
         reg = {"id": reg_id, "person_id": person["id"], "enterprise_id": ent["id"], "reg_no": reg_no,
                "cert_no": f"{initial.year}{reg_no}", "specialty1": s1, "specialty2": s2, "valid_from": valid_from,
-               "valid_to": valid_to, "status": wf.REG_ACTIVE, "ended_at": None, "version_id": 1}
+               "valid_to": valid_to, "status": wf.ACTIVE, "ended_at": None, "version_id": 1}
         spec = (s1, s2)
         path = "approved_corrected" if rng.random() < 0.1 else "approved"
         self.application(person, origin, "CS", path, self.timeline(self.paths.app[path], end_day=initial),
@@ -609,7 +609,7 @@ class Generator:
             times = self.timeline(self.paths.app["approved"], first_day=first_free, last_day=self.last_day)
             if times:
                 self.application(person, ent, "ZX", "approved", times, reg_id=reg_id, specialties=spec)
-                reg["status"], reg["ended_at"] = wf.REG_CANCELLED, times[-1]
+                reg["status"], reg["ended_at"] = wf.DEREGISTERED, times[-1]
         else:
             days_left = offset
             if -90 <= days_left <= 60 and rng.random() < 0.55:
@@ -648,7 +648,7 @@ class Generator:
                               last_day=self.last_day)
         if times:
             status = self.application(person, ent, "CS", path, times, reg_id=None, specialties=spec)
-            if self.applicant_person is None and status == self.wf.PENDING:
+            if self.applicant_person is None and status == self.wf.PENDING_ENT:
                 self.applicant_person = (person["id"], person["name"])
 
     def forced(self, person: dict, ent: dict, reg: dict, status: str, times) -> None:
@@ -665,7 +665,7 @@ class Generator:
         self.emit_steps(wf.FORCED, req_id, self.paths.forced[status], times, names,
                         {"submit": reason, **_FORCED_OPINIONS})
         if status == wf.REQ_APPROVED:
-            reg["status"], reg["ended_at"] = wf.REG_CANCELLED, times[-1]
+            reg["status"], reg["ended_at"] = wf.DEREGISTERED, times[-1]
 
     def info_change(self, ent: dict) -> None:
         rng, wf = self.rng, self.wf

@@ -255,7 +255,7 @@ def _query_ids(username: str) -> dict:
                 Application.enterprise_id == user.enterprise_id, no_files)
                 .order_by(Application.applied_at.desc()).limit(1))
             ids["registration"] = s.scalar(select(Registration.id).where(
-                Registration.enterprise_id == user.enterprise_id, Registration.status == workflow.REG_ACTIVE)
+                Registration.enterprise_id == user.enterprise_id, Registration.status == workflow.ACTIVE)
                 .order_by(Registration.id).limit(1))
         if user.role == "ministry":
             ids["reported_application"] = s.scalar(select(Application.id).where(
@@ -427,7 +427,7 @@ def _service_cases(s_actor, m_actor, probe: dict) -> list[tuple[str, str, object
     day = dt.date.fromisoformat(probe["today"])
     cases = [
         ("list", "list_applications 待上报 (page default)", lambda s: apps.list_applications(
-            s, a, filters=F(status=workflow.PENDING)), 1),
+            s, a, filters=F(status=workflow.PENDING_ENT)), 1),
         ("list", "list_applications 全部", lambda s: apps.list_applications(s, a, filters=F()), 1),
         ("list", "list_applications 准予注册", lambda s: apps.list_applications(
             s, a, filters=F(status=workflow.APPROVED)), 1),
@@ -442,7 +442,7 @@ def _service_cases(s_actor, m_actor, probe: dict) -> list[tuple[str, str, object
         ("search", "list_applications 姓名 like", lambda s: apps.list_applications(
             s, a, filters=F(name=probe["surname"])), 1),
         ("search", "list_applications 姓名 like, 待上报", lambda s: apps.list_applications(
-            s, a, filters=F(status=workflow.PENDING, name=probe["surname"])), 1),
+            s, a, filters=F(status=workflow.PENDING_ENT, name=probe["surname"])), 1),
         ("search", "list_applications 证件号码", lambda s: apps.list_applications(
             s, a, filters=F(id_number=probe["id_number"])), 1),
         ("list", "list_registered", lambda s: regs.list_registered(s, a), 1),
@@ -520,7 +520,7 @@ def _probe(username: str) -> dict:
         ent_id = s.scalars(select(User.enterprise_id).where(User.username == username)).one()
         reg, person = s.execute(select(Registration, Person).join(Person, Person.id == Registration.person_id)
                                 .where(Registration.enterprise_id == ent_id,
-                                       Registration.status == workflow.REG_ACTIVE)
+                                       Registration.status == workflow.ACTIVE)
                                 .order_by(Registration.id.desc()).limit(1)).one()
         surname = s.execute(select(func.substr(Person.name, 1, 1).label("x"), func.count().label("n"))
                             .join(Registration, Registration.person_id == Person.id)
@@ -595,7 +595,7 @@ def child_services(scale: str, runs: int, match: str | None = None) -> dict:
     # the naive list against ours, same filters, same run
     naive = {}
     F = apps.ApplicationFilter
-    for label, f in (("待上报", F(status=workflow.PENDING)), ("全部", F()), ("姓名 like", F(name=probe["surname"]))):
+    for label, f in (("待上报", F(status=workflow.PENDING_ENT)), ("全部", F()), ("姓名 like", F(name=probe["surname"]))):
         ours = _timed(lambda s: apps.list_applications(s, ent_actor, filters=f), runs, None, "")
         theirs = _timed(lambda s: _naive_list(s, probe["enterprise_id"], f), max(5, runs // 4), None, "")
         naive[label] = {"ours_p50_ms": ours["p50_ms"], "naive_p50_ms": theirs["p50_ms"],

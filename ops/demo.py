@@ -144,7 +144,7 @@ _GAP_DAYS = {"report": (0, 4), "refuse": (0, 5), "withdraw": (0, 3), "accept": (
              "resubmit": (2, 15), "cancel": (1, 10)}
 
 _PATHS = {
-    workflow.PENDING: ["submit"],
+    workflow.PENDING_ENT: ["submit"],
     workflow.REPORTED: ["submit", "report"],
     workflow.ENT_REJECTED: ["submit", "refuse"],
     workflow.WITHDRAWN: ["submit", "report", "withdraw"],
@@ -620,7 +620,7 @@ class _Demo:
         serial = self._reg_serial(province_code)
         reg = Registration(reg_no=f"{province_code}{serial:06d}", cert_no=f"{initial.year}{province_code}{serial:06d}",
                            specialty1=s1, specialty2=s2, valid_from=valid_from, valid_to=valid_to,
-                           status=workflow.REG_ACTIVE)
+                           status=workflow.ACTIVE)
         return _Staff(person, reg, ent, initial, renewals, origin, added)
 
     def _certificates(self) -> list[QualificationCertificate]:
@@ -776,19 +776,19 @@ class _Demo:
     def _main_scenarios(self) -> None:
         """北京小厉害有限公司: every application status, the manual's example, expiring staff."""
         main, m, pool = self.enterprises[0], self.staff[0], self.pool
-        self._staff_app(m[0], "YX", workflow.PENDING, within=10)
+        self._staff_app(m[0], "YX", workflow.PENDING_ENT, within=10)
         self._staff_app(m[1], "YX", workflow.REPORTED, within=30, attachments=True)
         self._staff_app(m[2], "YX", workflow.REPORTED, within=30)
         self._staff_app(m[3], "YX", workflow.ACCEPTED, within=40)
         self._staff_app(m[4], "YX", workflow.UNDER_REVIEW, within=60)
         self._staff_app(m[5], "YX", workflow.WITHDRAWN, within=30)
         self._staff_app(m[6], "YX", workflow.CORRECTION, within=60)
-        self._staff_app(m[8], "ZX", workflow.PENDING, within=20)
+        self._staff_app(m[8], "ZX", workflow.PENDING_ENT, within=20)
         self._staff_app(m[9], "YX", workflow.REPORTED, within=20)
         self._staff_app(m[11], "YX", ["submit", "refuse", "resubmit"], within=60,
                         opinions={"refuse": "劳动合同与申报信息不符", "resubmit": "已更正劳动合同信息，重新提交。"})
-        self._staff_app(m[15], "CX", workflow.PENDING, within=9)
-        self._staff_app(m[18], "BG", workflow.PENDING, specialties=("01", "13"), change_kind="BG-ZY",
+        self._staff_app(m[15], "CX", workflow.PENDING_ENT, within=9)
+        self._staff_app(m[18], "BG", workflow.PENDING_ENT, specialties=("01", "13"), change_kind="BG-ZY",
                         attachments=True)
         self._staff_app(m[19], "YS", workflow.REPORTED)
         self._staff_app(m[20], "BG", workflow.APPROVED, change_kind="BG-XX")
@@ -805,11 +805,11 @@ class _Demo:
         mover = next(st for st in self.staff[3] if st.reg.valid_to > self.today + dt.timedelta(days=120)
                      and not st.origin and not st.added_specialty)
         mover.busy = True
-        self._recent(mover.person, main, "BG", workflow.PENDING, within=15, reg=mover.reg, change_kind="BG-DW",
+        self._recent(mover.person, main, "BG", workflow.PENDING_ENT, within=15, reg=mover.reg, change_kind="BG-DW",
                      attachments=True)
         # New registrations (CS) from people without one; 薛琼 is the manual's example.
-        self._recent(pool[0], main, "CS", workflow.PENDING, within=7, specialties=("01", "02"), attachments=True)
-        self._recent(pool[1], main, "CS", workflow.PENDING, within=20, specialties=("01", "13"))
+        self._recent(pool[0], main, "CS", workflow.PENDING_ENT, within=7, specialties=("01", "02"), attachments=True)
+        self._recent(pool[1], main, "CS", workflow.PENDING_ENT, within=20, specialties=("01", "13"))
         self._recent(pool[2], main, "CS", workflow.ENT_REJECTED, specialties=("01", None),
                      opinions={"refuse": "申请人非本单位人员"})
         self._recent(pool[3], main, "CS", workflow.ACCEPTED, within=40, specialties=("01", None), attachments=True)
@@ -829,7 +829,7 @@ class _Demo:
     def _second_scenarios(self) -> None:
         """江苏华诚: a few statuses, a denied forced deregistration, a denied important-info change."""
         second, s, pool = self.enterprises[1], self.staff[1], self.pool
-        self._staff_app(s[0], "YX", workflow.PENDING, within=15)
+        self._staff_app(s[0], "YX", workflow.PENDING_ENT, within=15)
         self._staff_app(s[1], "YX", workflow.REPORTED, within=30)
         self._staff_app(s[2], "YX", workflow.UNDER_REVIEW, within=60)
         s[3].person.cpd_hours = 64
@@ -862,7 +862,7 @@ class _Demo:
             times = self._timeline(path, first_day=self.last_event[st.person].date() + dt.timedelta(days=30),
                                    last_day=min(self.today - dt.timedelta(days=30), st.reg.valid_to))
             self._application(st.person, st.enterprise, "ZX", path, times, reg=st.reg)
-            st.reg.status, st.reg.ended_at = workflow.REG_CANCELLED, times[-1]
+            st.reg.status, st.reg.ended_at = workflow.DEREGISTERED, times[-1]
         # Re-registration after a voluntary 注销, with a new employer.
         self._recent(zx2.person, self.enterprises[4], "CX", workflow.REPORTED, within=60, reg=zx2.reg)
 
@@ -896,7 +896,7 @@ class _Demo:
     def _noise(self) -> None:
         """Ordinary traffic at the other enterprises: renewals of expiring staff, new registrations."""
         rng = self.rng
-        renewal_paths = [workflow.PENDING, workflow.REPORTED, workflow.ACCEPTED, workflow.UNDER_REVIEW,
+        renewal_paths = [workflow.PENDING_ENT, workflow.REPORTED, workflow.ACCEPTED, workflow.UNDER_REVIEW,
                          workflow.CORRECTION, workflow.WITHDRAWN]
         for index in range(1, len(_ENTERPRISES)):
             for st in self.staff[index]:
@@ -907,7 +907,7 @@ class _Demo:
                     self._staff_app(st, "YX", rng.choice(renewal_paths), within=90, optional=True)
                 elif days_left < 0 and rng.random() < 0.4:
                     self._staff_app(st, "CX", rng.choice(renewal_paths[:3]), within=60, optional=True)
-        statuses = {workflow.PENDING: 4, workflow.REPORTED: 4, workflow.ACCEPTED: 3, workflow.UNDER_REVIEW: 3,
+        statuses = {workflow.PENDING_ENT: 4, workflow.REPORTED: 4, workflow.ACCEPTED: 3, workflow.UNDER_REVIEW: 3,
                     workflow.CORRECTION: 2, workflow.WITHDRAWN: 1, workflow.ENT_REJECTED: 2, workflow.DENIED: 1,
                     workflow.CANCELLED: 1}
         sizes = [spec.staff for spec in _ENTERPRISES[1:]]
@@ -943,7 +943,7 @@ class _Demo:
         self.attachments.append((request, [attachment_type], ENTERPRISE))
         self.last_event[st.person] = times[-1]
         if steps[-1].to_status == workflow.REQ_APPROVED:
-            st.reg.status, st.reg.ended_at = workflow.REG_CANCELLED, times[-1]
+            st.reg.status, st.reg.ended_at = workflow.DEREGISTERED, times[-1]
 
     def _info_change(self, ent: Enterprise, status: str, new_name: str, reason: str, *, within: int = 0,
                      times: list[dt.datetime] | None = None, old_name: str | None = None,
@@ -1015,7 +1015,7 @@ class _Demo:
         for st, kind, day, months in sorted(plans, key=lambda p: (p[2], p[0].person.id_number)):
             rows.append(self._penalty(st, kind, day, months, numbers))
             if kind is _REVOKE:
-                st.reg.status, st.reg.ended_at = workflow.REG_REVOKED, dt.datetime.combine(day, dt.time(10))
+                st.reg.status, st.reg.ended_at = workflow.REVOKED, dt.datetime.combine(day, dt.time(10))
         return rows
 
     def _doc_no(self, numbers: dict[str, int], prefix: str, year: int) -> str:

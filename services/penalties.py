@@ -115,7 +115,7 @@ def list_registered_people(session: Session, actor: Actor, *, query: str, limit:
     stmt = (select(Person, Registration, Enterprise.name)
             .join(Registration, Registration.person_id == Person.id)
             .join(Enterprise, Enterprise.id == Registration.enterprise_id)
-            .where(Registration.status == workflow.REG_ACTIVE, Person.id.in_(matching))
+            .where(Registration.status == workflow.ACTIVE, Person.id.in_(matching))
             .order_by(Person.name, Registration.valid_to.desc()).limit(limit * 2))
     seen, records = set(), []
     for person, reg, ent_name in session.execute(stmt).all():
@@ -179,7 +179,7 @@ def record_penalty(session: Session, actor: Actor, *, person_id, decision_no: st
     if person is None:
         raise InvalidInput({"行政相对人": "请选择被处罚的注册人员"})
     reg = session.scalars(select(Registration).where(
-        Registration.person_id == person.id, Registration.status == workflow.REG_ACTIVE)
+        Registration.person_id == person.id, Registration.status == workflow.ACTIVE)
         .order_by(Registration.valid_to.desc())).first()
     if reg is None:
         raise InvalidInput({"行政相对人": "该人员没有有效注册，无法录入处罚"})
@@ -197,7 +197,7 @@ def record_penalty(session: Session, actor: Actor, *, person_id, decision_no: st
     )
     session.add(penalty)
     if category in REVOKING:
-        end_registration(reg, workflow.REG_REVOKED, at=now())
+        end_registration(reg, workflow.REVOKED, at=now())
     session.flush()
     audit(session, actor, "create", "penalty", penalty.id, category=category)
     return penalty.id

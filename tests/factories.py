@@ -148,7 +148,7 @@ def registered_engineer(enterprise: Actor | None = None, *, days_left: int = 400
         reg = Registration(person_id=applicant.person_id, enterprise_id=enterprise.enterprise_id,
                            reg_no=f"99{serial}", cert_no=f"202499{serial}", specialty1=specialties[0],
                            specialty2=specialties[1], valid_from=valid_to - dt.timedelta(days=3 * 365),
-                           valid_to=valid_to, status=workflow.REG_ACTIVE)
+                           valid_to=valid_to, status=workflow.ACTIVE)
         s.add(reg)
         s.flush()
         return applicant, reg.id
@@ -159,7 +159,7 @@ def registered_until(valid_to: dt.date, enterprise: Actor | None = None) -> tupl
     return registered_engineer(enterprise, days_left=(valid_to - today()).days)
 
 
-def application(status: str = workflow.PENDING, business_type: str = "CS", *, change_kind: str | None = None,
+def application(status: str = workflow.PENDING_ENT, business_type: str = "CS", *, change_kind: str | None = None,
                 enterprise: Actor | None = None, ministry: Actor | None = None, name: str = "测试工程师") -> int:
     """An application of a new person, carried through the real use cases to `status`: its id.
 
@@ -179,7 +179,7 @@ def application(status: str = workflow.PENDING, business_type: str = "CS", *, ch
             enterprise_id=employer.enterprise_id, business_type=business_type, change_kind=change_kind,
             specialty1=specialties[0], specialty2=specialties[1], commitment_agreed=True,
             files=files(business_type)))
-    if status == workflow.PENDING:
+    if status == workflow.PENDING_ENT:
         return app_id
     if status == workflow.ENT_REJECTED:
         with transaction() as s:

@@ -49,7 +49,7 @@ NOT_REPORTED = "不予上报"
 WITHDRAWN = "已撤回·撤销"
 OUTCOMES = (OPEN, GRANTED, REFUSED, NOT_REPORTED, WITHDRAWN)
 OUTCOME_STATUSES: dict[str, tuple[str, ...]] = {
-    OPEN: (workflow.PENDING, workflow.REPORTED, workflow.ACCEPTED, workflow.CORRECTION, workflow.UNDER_REVIEW),
+    OPEN: (workflow.PENDING_ENT, workflow.REPORTED, workflow.ACCEPTED, workflow.CORRECTION, workflow.UNDER_REVIEW),
     GRANTED: (workflow.APPROVED,),
     REFUSED: (workflow.DENIED,),
     NOT_REPORTED: (workflow.ENT_REJECTED,),
@@ -159,7 +159,7 @@ def _active_registrations(filters: DashboardFilter, day: dt.date, *columns, ente
     """SELECT columns FROM active, unexpired registrations + filters; joined to the enterprise only
     when a column or the province filter needs it (a national count then scans one table)."""
     stmt = (select(*columns).select_from(Registration)
-            .where(Registration.status == workflow.REG_ACTIVE, Registration.valid_to >= day))
+            .where(Registration.status == workflow.ACTIVE, Registration.valid_to >= day))
     if enterprise or filters.province:
         stmt = stmt.join(Enterprise, Enterprise.id == Registration.enterprise_id)
     if filters.province:
@@ -593,7 +593,7 @@ def top_enterprises(session: Session, actor: Actor, *, filters: DashboardFilter,
     SQLite read the 277k registrations through ix_registration_status_valid_to instead (745 ms)."""
     _check(actor, filters)
     r = Registration
-    n = (select(func.count(r.id)).where(r.enterprise_id == Enterprise.id, r.status == workflow.REG_ACTIVE,
+    n = (select(func.count(r.id)).where(r.enterprise_id == Enterprise.id, r.status == workflow.ACTIVE,
                                         r.valid_to >= today()))
     if filters.specialty:
         n = n.where(_specialty_match(r, filters.specialty))

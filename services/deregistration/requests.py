@@ -65,7 +65,7 @@ def list_deregistrable(session: Session, actor: Actor, *, query: str = "") -> Pa
     query = (query or "").strip()
 
     def deregistrable(stmt, *, person_joined: bool):
-        stmt = stmt.where(Registration.enterprise_id == actor.enterprise_id, Registration.status == workflow.REG_ACTIVE,
+        stmt = stmt.where(Registration.enterprise_id == actor.enterprise_id, Registration.status == workflow.ACTIVE,
                           Registration.id.not_in(pending))
         if query:
             if not person_joined:
@@ -108,7 +108,7 @@ def request_forced_deregistration(session: Session, actor: Actor, *, registratio
     checked = uploads.check_upload(file_name or "", file_data)
     workflow.begin_write(session)
     reg = get_scoped(session, actor, Registration, registration_id)
-    if reg.status != workflow.REG_ACTIVE:
+    if reg.status != workflow.ACTIVE:
         raise InvalidInput({"待强制注销人员": "该人员的注册已不在有效状态"})
     if session.scalar(select(ForcedDeregistration.id).where(
             ForcedDeregistration.registration_id == reg.id, ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES))):

@@ -90,4 +90,4 @@ def decide_forced(session: Session, actor: Actor, *, request_id, action: str, op
     req = workflow.transition(session, actor, workflow.FORCED, req, action, opinion=opinion, opinion_field="审核意见")
     if req.status == workflow.REQ_APPROVED:
         reg = session.get(Registration, req.registration_id)
-        end_registration(reg, workflow.REG_CANCELLED, at=now())
+        end_registration(reg, workflow.DEREGISTERED, at=now())

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ENTERPRISE = "enterprise"
-MINISTRY = "ministry"
-APPLICANT = "applicant"
-ROLES = (ENTERPRISE, MINISTRY, APPLICANT)
+from services.kernel.vocabulary import Role
+
+ENTERPRISE, MINISTRY, APPLICANT = Role.enterprise, Role.ministry, Role.applicant
+ROLES = tuple(Role)
 ROLE_LABELS = {ENTERPRISE: "企业版", MINISTRY: "部级版", APPLICANT: "个人版"}
 
 

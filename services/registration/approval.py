@@ -55,7 +55,7 @@ def _current_registration(session: Session, app: Application) -> Registration:
     reg = session.get(Registration, app.registration_id) if app.registration_id else None
     if reg is None:
         reg = session.scalars(select(Registration).where(
-            Registration.person_id == app.person_id, Registration.status == workflow.REG_ACTIVE)
+            Registration.person_id == app.person_id, Registration.status == workflow.ACTIVE)
             .order_by(Registration.valid_to.desc())).first()
     if reg is None:
         raise InvalidInput("该人员没有有效注册，无法办理此业务")
@@ -72,7 +72,7 @@ def _apply_approval(session: Session, app: Application) -> int:
         reg = Registration(person_id=app.person_id, enterprise_id=app.enterprise_id, reg_no=reg_no,
                            cert_no=_new_cert_no(session, reg_no, day), specialty1=app.specialty1,
                            specialty2=app.specialty2, valid_from=day,
-                           valid_to=validity_end(day, validity), status=workflow.REG_ACTIVE)
+                           valid_to=validity_end(day, validity), status=workflow.ACTIVE)
         session.add(reg)
         session.flush()
         app.registration_id = reg.id
@@ -87,7 +87,7 @@ def _apply_approval(session: Session, app: Application) -> int:
         if app.change_kind == ChangeKind.SPECIALTY:
             reg.specialty1, reg.specialty2 = app.specialty1, app.specialty2
     elif effect is Effect.END:
-        end_registration(reg, workflow.REG_CANCELLED, at=app.decided_at)
+        end_registration(reg, workflow.DEREGISTERED, at=app.decided_at)
     elif effect is Effect.NEW_CERTIFICATE:
         reg.cert_no = _new_cert_no(session, reg.reg_no, day)
     return reg.id

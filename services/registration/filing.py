@@ -76,7 +76,7 @@ def find_employers(session: Session, actor: Actor, *, name: str, limit: int = 20
 
 def _active_registration(session: Session, person_id: int) -> Registration | None:
     return session.scalars(select(Registration).where(
-        Registration.person_id == person_id, Registration.status == workflow.REG_ACTIVE)
+        Registration.person_id == person_id, Registration.status == workflow.ACTIVE)
         .order_by(Registration.valid_to.desc())).first()
 
 

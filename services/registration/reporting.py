@@ -235,7 +235,7 @@ def _check_single_unit(session: Session, app: Application) -> None:
     elsewhere = session.execute(
         select(Enterprise.name).join(Registration, Registration.enterprise_id == Enterprise.id)
         .where(Registration.person_id == app.person_id, Registration.enterprise_id != app.enterprise_id,
-               Registration.status == workflow.REG_ACTIVE, Registration.valid_to >= today())
+               Registration.status == workflow.ACTIVE, Registration.valid_to >= today())
     ).first()
     if elsewhere:
         raise InvalidInput(f"该人员在「{elsewhere.name}」有有效注册，不能在两个单位申请注册")

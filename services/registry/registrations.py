@@ -32,7 +32,7 @@ REGISTERED_COLUMNS = ["序号", "姓名", "证件号码", "性别", "注册号",
 
 
 def registration_state(reg: Registration, day: dt.date, suspended: bool = False) -> str:
-    if reg.status != workflow.REG_ACTIVE:
+    if reg.status != workflow.ACTIVE:
         return workflow.REGISTRATION_LABELS.get(reg.status, reg.status)
     if reg.valid_to < day:
         return STATE_EXPIRED
@@ -57,7 +57,7 @@ def list_expiring(session: Session, actor: Actor, *, within_days: int = values.E
     stmt = (select(Person.name, Person.id_number, Registration.specialty1, Registration.specialty2,
                    Registration.reg_no, Registration.valid_to)
             .join(Person, Person.id == Registration.person_id)
-            .where(Registration.status == workflow.REG_ACTIVE,
+            .where(Registration.status == workflow.ACTIVE,
                    Registration.valid_to >= day, Registration.valid_to <= day + dt.timedelta(days=within_days))
             .order_by(Registration.valid_to, Person.name))
     stmt = scope(stmt, actor, Registration.enterprise_id, Registration.person_id)
@@ -77,7 +77,7 @@ def expiry_counts(session: Session, actor: Actor, *, horizons=(30, 60, 90)) -> d
     day = today()
     stmt = (select(*[func.count().filter(Registration.valid_to <= day + dt.timedelta(days=days)) for days in horizons])
             .select_from(Registration)
-            .where(Registration.status == workflow.REG_ACTIVE, Registration.valid_to >= day,
+            .where(Registration.status == workflow.ACTIVE, Registration.valid_to >= day,
                    Registration.valid_to <= day + dt.timedelta(days=max(horizons))))
     row = session.execute(scope(stmt, actor, Registration.enterprise_id, Registration.person_id)).one()
     return {days: int(n or 0) for days, n in zip(horizons, row)}
@@ -87,7 +87,7 @@ def staff_by_specialty(session: Session, actor: Actor) -> pd.DataFrame:
     """Active, unexpired registrations per specialty (a person with two counts in both)."""
     day = today()
     counted = [scope(select(col.label("code"), func.count().label("n"))
-                     .where(Registration.status == workflow.REG_ACTIVE, Registration.valid_to >= day, col.is_not(None))
+                     .where(Registration.status == workflow.ACTIVE, Registration.valid_to >= day, col.is_not(None))
                      .group_by(col), actor, Registration.enterprise_id)
                for col in (Registration.specialty1, Registration.specialty2)]
     totals: dict[str, int] = {}
@@ -113,7 +113,7 @@ def home_summary(session: Session, actor: Actor) -> HomeSummary:
 def _registered_filter(stmt, actor: Actor, name: str | None, id_number: str | None, state: str | None,
                        *, joined: bool):
     day = today()
-    stmt = scope(stmt.where(Registration.status == workflow.REG_ACTIVE), actor, Registration.enterprise_id,
+    stmt = scope(stmt.where(Registration.status == workflow.ACTIVE), actor, Registration.enterprise_id,
                  Registration.person_id)
     wants_person = bool((name and name.strip()) or (id_number and id_number.strip()))
     if wants_person and not joined:
@@ -207,7 +207,7 @@ def list_person_history(session: Session, actor: Actor, *, registration_id) -> t
 
 
 
-ENDED_STATUSES = frozenset({workflow.REG_CANCELLED, workflow.REG_REVOKED})
+ENDED_STATUSES = frozenset({workflow.DEREGISTERED, workflow.REVOKED})
 
 
 def end_registration(reg: Registration, status: str, *, at: dt.datetime) -> None:
@@ -215,6 +215,6 @@ def end_registration(reg: Registration, status: str, *, at: dt.datetime) -> None
     A registration that has already ended cannot end again; the caller's transaction then rolls back."""
     if status not in ENDED_STATUSES:
         raise ValueError(f"not an end of a registration: {status}")
-    if reg.status != workflow.REG_ACTIVE:
+    if reg.status != workflow.ACTIVE:
         raise InvalidInput(f"该注册已{workflow.REGISTRATION_LABELS.get(reg.status, reg.status)}，不能再次注销或撤销")
     reg.status, reg.ended_at = status, at

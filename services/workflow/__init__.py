@@ -1,10 +1,10 @@
 """Request types, their statuses and transitions: `table` is the data, `engine` applies it.
 
-Callers write `from services import workflow` and use `workflow.PENDING`, `workflow.transition(...)`."""
+Callers write `from services import workflow` and use `workflow.PENDING_ENT`, `workflow.transition(...)`."""
 from services.workflow.engine import (
-    last_step_at,
     STEP_COLUMNS,
     begin_write,
+    last_step_at,
     list_steps,
     lock_row,
     record_step,
@@ -12,28 +12,28 @@ from services.workflow.engine import (
 )
 from services.workflow.table import (
     ACCEPTED,
+    ACTIVE,
     APPLICATION,
     APPROVED,
     CANCELLED,
     CORRECTION,
     CREATE_ACTION,
     DENIED,
+    DEREGISTERED,
     ENT_REJECTED,
     FORCED,
     INFO_CHANGE,
     INITIAL_STATUS,
     OPEN_APPLICATION_STATUSES,
     OPEN_REQUEST_STATUSES,
-    PENDING,
-    REG_ACTIVE,
-    REG_CANCELLED,
-    REG_REVOKED,
+    PENDING_ENT,
     REGISTRATION_LABELS,
     REPORTED,
     REQ_ACCEPTED,
     REQ_APPROVED,
     REQ_DENIED,
     REQ_WITHDRAWN,
+    REVOKED,
     STATUS_LABELS,
     SUBMITTED,
     TRANSITIONS,
@@ -47,4 +47,4 @@ from services.workflow.table import (
     status_label,
 )
 
-__all__ = ["last_step_at", "ACCEPTED", "APPLICATION", "APPROVED", "CANCELLED", "CORRECTION", "CREATE_ACTION", "DENIED", "ENT_REJECTED", "FORCED", "INFO_CHANGE", "INITIAL_STATUS", "OPEN_APPLICATION_STATUSES", "OPEN_REQUEST_STATUSES", "PENDING", "REGISTRATION_LABELS", "REG_ACTIVE", "REG_CANCELLED", "REG_REVOKED", "REPORTED", "REQ_ACCEPTED", "REQ_APPROVED", "REQ_DENIED", "REQ_WITHDRAWN", "STATUS_LABELS", "STEP_COLUMNS", "SUBMITTED", "TRANSITIONS", "Transition", "UNDER_REVIEW", "WITHDRAWN", "action_label", "allowed_actions", "begin_write", "find_transition", "list_steps", "lock_row", "next_status", "record_step", "status_label", "transition"]
+__all__ = ["last_step_at", "ACCEPTED", "APPLICATION", "APPROVED", "CANCELLED", "CORRECTION", "CREATE_ACTION", "DENIED", "ENT_REJECTED", "FORCED", "INFO_CHANGE", "INITIAL_STATUS", "OPEN_APPLICATION_STATUSES", "OPEN_REQUEST_STATUSES", "PENDING_ENT", "REGISTRATION_LABELS", "ACTIVE", "DEREGISTERED", "REVOKED", "REPORTED", "REQ_ACCEPTED", "REQ_APPROVED", "REQ_DENIED", "REQ_WITHDRAWN", "STATUS_LABELS", "STEP_COLUMNS", "SUBMITTED", "TRANSITIONS", "Transition", "UNDER_REVIEW", "WITHDRAWN", "action_label", "allowed_actions", "begin_write", "find_transition", "list_steps", "lock_row", "next_status", "record_step", "status_label", "transition"]

@@ -9,38 +9,36 @@ from dataclasses import dataclass
 
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
 from services.kernel.errors import InvalidTransition
+from services.kernel.vocabulary import ApplicationStatus, RegistrationStatus, RequestStatus, RequestType
 
-APPLICATION = "application"
-FORCED = "forced"
-INFO_CHANGE = "info_change"
+# The module-level names are the vocabulary's members (names equal the stored values), so that tables
+# and callers read `workflow.PENDING_ENT`, `workflow.DEREGISTERED`.
+APPLICATION, FORCED, INFO_CHANGE = RequestType.application, RequestType.forced, RequestType.info_change
 
-# --- application statuses (domain.md §6.2) ---
-PENDING = "PENDING_ENT"
-REPORTED = "REPORTED"
-ENT_REJECTED = "ENT_REJECTED"
-WITHDRAWN = "WITHDRAWN"
-ACCEPTED = "ACCEPTED"
-CORRECTION = "CORRECTION"
-UNDER_REVIEW = "UNDER_REVIEW"
-APPROVED = "APPROVED"
-DENIED = "DENIED"
-CANCELLED = "CANCELLED"
+PENDING_ENT = ApplicationStatus.PENDING_ENT
+REPORTED = ApplicationStatus.REPORTED
+ENT_REJECTED = ApplicationStatus.ENT_REJECTED
+WITHDRAWN = ApplicationStatus.WITHDRAWN
+ACCEPTED = ApplicationStatus.ACCEPTED
+CORRECTION = ApplicationStatus.CORRECTION
+UNDER_REVIEW = ApplicationStatus.UNDER_REVIEW
+APPROVED = ApplicationStatus.APPROVED
+DENIED = ApplicationStatus.DENIED
+CANCELLED = ApplicationStatus.CANCELLED
 
-# --- forced deregistration and important-info change statuses (domain.md §6.2) ---
-SUBMITTED = "SUBMITTED"
-REQ_WITHDRAWN = "REQ_WITHDRAWN"
-REQ_ACCEPTED = "REQ_ACCEPTED"
-REQ_APPROVED = "REQ_APPROVED"
-REQ_DENIED = "REQ_DENIED"
+SUBMITTED = RequestStatus.SUBMITTED
+REQ_WITHDRAWN = RequestStatus.REQ_WITHDRAWN
+REQ_ACCEPTED = RequestStatus.REQ_ACCEPTED
+REQ_APPROVED = RequestStatus.REQ_APPROVED
+REQ_DENIED = RequestStatus.REQ_DENIED
 
-# --- registration statuses (domain.md §6.3); expiry is derived from valid_to ---
-REG_ACTIVE = "ACTIVE"
-REG_CANCELLED = "DEREGISTERED"
-REG_REVOKED = "REVOKED"
+ACTIVE = RegistrationStatus.ACTIVE
+DEREGISTERED = RegistrationStatus.DEREGISTERED
+REVOKED = RegistrationStatus.REVOKED
 
 STATUS_LABELS: dict[str, dict[str, str]] = {
     APPLICATION: {
-        PENDING: "待上报",
+        PENDING_ENT: "待上报",
         REPORTED: "已上报",
         ENT_REJECTED: "不予上报",
         WITHDRAWN: "已撤回",
@@ -66,10 +64,10 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
         REQ_DENIED: "审核不通过",
     },
 }
-REGISTRATION_LABELS = {REG_ACTIVE: "有效", REG_CANCELLED: "已注销", REG_REVOKED: "已撤销"}
+REGISTRATION_LABELS = {ACTIVE: "有效", DEREGISTERED: "已注销", REVOKED: "已撤销"}
 
 # Statuses in which an application still occupies the person (one open application per person).
-OPEN_APPLICATION_STATUSES = frozenset({PENDING, REPORTED, WITHDRAWN, ACCEPTED, CORRECTION, UNDER_REVIEW})
+OPEN_APPLICATION_STATUSES = frozenset({PENDING_ENT, REPORTED, WITHDRAWN, ACCEPTED, CORRECTION, UNDER_REVIEW})
 # Statuses in which a forced deregistration or an important-info change is still open.
 OPEN_REQUEST_STATUSES = frozenset({SUBMITTED, REQ_ACCEPTED})
 
@@ -90,8 +88,8 @@ def _t(action, label, sources, target, roles, reason_required=False) -> Transiti
 
 TRANSITIONS: dict[str, list[Transition]] = {
     APPLICATION: [
-        _t("report", "上报", {PENDING, WITHDRAWN}, REPORTED, {ENTERPRISE}),
-        _t("refuse", "不通过", {PENDING, WITHDRAWN}, ENT_REJECTED, {ENTERPRISE}, True),
+        _t("report", "上报", {PENDING_ENT, WITHDRAWN}, REPORTED, {ENTERPRISE}),
+        _t("refuse", "不通过", {PENDING_ENT, WITHDRAWN}, ENT_REJECTED, {ENTERPRISE}, True),
         # Only before the ministry accepts (manual 3.1.2: 在部级未受理状态下，可申请撤回).
         _t("withdraw", "撤回", {REPORTED}, WITHDRAWN, {ENTERPRISE}),
         _t("accept", "受理", {REPORTED}, ACCEPTED, {MINISTRY}),
@@ -99,8 +97,8 @@ TRANSITIONS: dict[str, list[Transition]] = {
         _t("review", "审查", {ACCEPTED}, UNDER_REVIEW, {MINISTRY}),
         _t("approve", "准予注册", {UNDER_REVIEW}, APPROVED, {MINISTRY}),
         _t("deny", "不予注册", {ACCEPTED, UNDER_REVIEW}, DENIED, {MINISTRY}, True),
-        _t("resubmit", "重新提交", {CORRECTION, ENT_REJECTED}, PENDING, {APPLICANT}),
-        _t("cancel", "撤销申请", {PENDING, WITHDRAWN, CORRECTION}, CANCELLED, {APPLICANT}),
+        _t("resubmit", "重新提交", {CORRECTION, ENT_REJECTED}, PENDING_ENT, {APPLICANT}),
+        _t("cancel", "撤销申请", {PENDING_ENT, WITHDRAWN, CORRECTION}, CANCELLED, {APPLICANT}),
     ],
     FORCED: [
         _t("withdraw", "撤回", {SUBMITTED}, REQ_WITHDRAWN, {ENTERPRISE}),
@@ -117,7 +115,7 @@ TRANSITIONS: dict[str, list[Transition]] = {
 }
 
 # The status a new request starts in, and the step name written when it is created.
-INITIAL_STATUS = {APPLICATION: PENDING, FORCED: SUBMITTED, INFO_CHANGE: SUBMITTED}
+INITIAL_STATUS = {APPLICATION: PENDING_ENT, FORCED: SUBMITTED, INFO_CHANGE: SUBMITTED}
 CREATE_ACTION = {APPLICATION: ("submit", "个人申报"), FORCED: ("submit", "提交申请"), INFO_CHANGE: ("submit", "提交申请")}
 
 def status_label(kind: str, status: str | None) -> str:

@@ -101,7 +101,7 @@ def test_home_shows_the_registration_and_the_renewal_warning(login):
         ent = s.scalars(select(Enterprise).where(Enterprise.name == ENT_NAME)).one()
         s.add(Registration(person_id=user.person_id, enterprise_id=ent.id, reg_no="11998877", cert_no="T-11998877",
                            specialty1="01", specialty2=None, valid_from=china_today() - dt.timedelta(days=1000),
-                           valid_to=china_today() + dt.timedelta(days=12), status=workflow.REG_ACTIVE))
+                           valid_to=china_today() + dt.timedelta(days=12), status=workflow.ACTIVE))
 
     db(_register)
     at = no_exception(login(APPLICANT))
@@ -156,7 +156,7 @@ def test_refused_application_shows_the_reason_and_can_be_resubmitted(login):
     at.multiselect(key="rs_extra").select("TXZM").run()  # a type the business does not list: its own uploader
     at.file_uploader(key="rs_TXZM").upload("退休证明.png", png_bytes(), "image/png")
     no_exception(at.button(key="rs_submit").click().run())
-    assert app_status(app_id) == workflow.PENDING
+    assert app_status(app_id) == workflow.PENDING_ENT
     assert any(m.startswith("操作成功") for m in successes(at))
     assert not any("已被退回" in e for e in errors(at))
     assert {"社保.png", "退休证明.png"} <= set(frame_with(at, "附件类型")["文件名"])
@@ -246,7 +246,7 @@ def test_apply_for_a_registered_person_renews_through_the_current_employer(login
         ent = s.scalars(select(Enterprise).where(Enterprise.name == ENT_NAME)).one()
         s.add(Registration(person_id=user.person_id, enterprise_id=ent.id, reg_no="11997766", cert_no="T-11997766",
                            specialty1="01", specialty2="13", valid_from=china_today() - dt.timedelta(days=900),
-                           valid_to=china_today() + dt.timedelta(days=200), status=workflow.REG_ACTIVE))
+                           valid_to=china_today() + dt.timedelta(days=200), status=workflow.ACTIVE))
         return user.person_id, ent.id
 
     person_id, ent_id = db(_register)
@@ -283,7 +283,7 @@ def test_public_verification_without_login(demo_db):
 
     name, reg_no = db(lambda s: s.execute(
         select(Person.name, Registration.reg_no).join(Person, Person.id == Registration.person_id)
-        .where(Registration.status == workflow.REG_ACTIVE,
+        .where(Registration.status == workflow.ACTIVE,
                Registration.valid_to > china_today() + dt.timedelta(days=60))
         .order_by(Registration.id)).first())
     at = new_app()

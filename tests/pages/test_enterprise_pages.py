@@ -30,7 +30,7 @@ def _applications(username: str, status: str | None = None, **filters):
 
 
 def xue_application_id() -> int:
-    page = _applications(ENT, workflow.PENDING, name="薛琼")
+    page = _applications(ENT, workflow.PENDING_ENT, name="薛琼")
     assert page.total == 1, "demo data: 薛琼's 初始注册 waits for 上报 at demo-enterprise"
     return page.keys[0].id
 
@@ -161,14 +161,14 @@ def _filter_report(at, **widgets):
 
 def test_report_default_filter_lists_xue_qiong(login):
     at = no_exception(login(ENT, REPORT))
-    assert at.selectbox(key="f_status").value == workflow.PENDING
+    assert at.selectbox(key="f_status").value == workflow.PENDING_ENT
     frame = table(at)
     assert set(frame["状态"]) == {"待上报"}
     row = frame[frame["姓名"] == "薛琼"].iloc[0]
     assert row["业务类别"] == "初始注册"
     assert row["申报专业"] == "房屋建筑工程、冶炼工程"
     assert MASKED.match(row["证件号码"])
-    expected = _applications(ENT, workflow.PENDING).total
+    expected = _applications(ENT, workflow.PENDING_ENT).total
     assert record_caption(at) == (1, min(10, expected), expected)
     assert f"显示第 1 到第 {min(10, expected)} 条记录, 总共 {expected} 条记录" in captions(at)
 
@@ -275,7 +275,7 @@ def test_refuse_dialog_requires_a_reason_then_refuses(login):
     no_exception(at)
     assert "请选择或输入退回理由" in errors(at)
     assert dialogs(at), "the dialog stays open to take the reason"
-    assert app_status(app_id) == workflow.PENDING
+    assert app_status(app_id) == workflow.PENDING_ENT
     at.selectbox(key="dlg_refuse_choice").set_value("劳动合同与申报信息不符")
     at.button(key="dlg_refuse_ok").click().run()
     no_exception(at)
@@ -357,7 +357,7 @@ def test_report_without_commitment_is_refused(login):
     no_exception(at)
     assert any("企业承诺" in e for e in errors(at)), errors(at)
     assert page_title(at) == "业务详情"
-    assert app_status(app_id) == workflow.PENDING
+    assert app_status(app_id) == workflow.PENDING_ENT
 
 
 def test_report_with_commitment_reports_and_stamps_the_time(login):
@@ -381,7 +381,7 @@ def test_refuse_from_the_detail_needs_a_reason(login):
     submit(at, "decide").click().run()
     no_exception(at)
     assert errors(at)
-    assert app_status(app_id) == workflow.PENDING
+    assert app_status(app_id) == workflow.PENDING_ENT
     at.radio(key="decision").set_value("不通过")
     at.selectbox(key="reason_choice").set_value("申请人非本单位人员")
     submit(at, "decide").click().run()

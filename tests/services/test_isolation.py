@@ -77,11 +77,11 @@ def ctx(actor_of) -> Ctx:
         return Ctx(
             a=a, b=b, applicant=applicant,
             pending=one(select(Application.id).where(Application.enterprise_id == ent, others,
-                                                     Application.status == workflow.PENDING)),
+                                                     Application.status == workflow.PENDING_ENT)),
             reported=one(select(Application.id).where(Application.enterprise_id == ent, others,
                                                       Application.status == workflow.REPORTED)),
             registration=one(select(Registration.id).where(Registration.enterprise_id == ent,
-                                                           Registration.status == workflow.REG_ACTIVE)),
+                                                           Registration.status == workflow.ACTIVE)),
             forced_request=forced_request, info_change=info_change_id,
             penalty=one(select(Penalty.id).where(Penalty.enterprise_id == ent)),
             attachment=one(select(Attachment.id).where(Attachment.request_type == "forced",

@@ -65,7 +65,7 @@ def test_withdraw_against_accept(actor_of, threads):
 @pytest.mark.parametrize("threads", [2, 8])
 def test_double_report(actor_of, threads):
     ent = actor_of("demo-enterprise")
-    app_id = factories.application(workflow.PENDING, enterprise=ent)
+    app_id = factories.application(workflow.PENDING_ENT, enterprise=ent)
     before = len(factories.steps("application", app_id))
     wins, losses = _race([lambda s: reporting.report_application(s, ent, application_id=app_id,
                                                                      commitment_agreed=True)] * threads)

@@ -12,9 +12,9 @@ E, M, A = ENTERPRISE, MINISTRY, APPLICANT
 # (kind, from status, action, role) -> to status. Written out by hand on purpose: a change to
 # the workflow table must change this list too.
 EXPECTED = {
-    (wf.APPLICATION, wf.PENDING, "report", E): wf.REPORTED,
+    (wf.APPLICATION, wf.PENDING_ENT, "report", E): wf.REPORTED,
     (wf.APPLICATION, wf.WITHDRAWN, "report", E): wf.REPORTED,
-    (wf.APPLICATION, wf.PENDING, "refuse", E): wf.ENT_REJECTED,
+    (wf.APPLICATION, wf.PENDING_ENT, "refuse", E): wf.ENT_REJECTED,
     (wf.APPLICATION, wf.WITHDRAWN, "refuse", E): wf.ENT_REJECTED,
     (wf.APPLICATION, wf.REPORTED, "withdraw", E): wf.WITHDRAWN,
     (wf.APPLICATION, wf.REPORTED, "accept", M): wf.ACCEPTED,
@@ -25,9 +25,9 @@ EXPECTED = {
     (wf.APPLICATION, wf.UNDER_REVIEW, "approve", M): wf.APPROVED,
     (wf.APPLICATION, wf.ACCEPTED, "deny", M): wf.DENIED,
     (wf.APPLICATION, wf.UNDER_REVIEW, "deny", M): wf.DENIED,
-    (wf.APPLICATION, wf.CORRECTION, "resubmit", A): wf.PENDING,
-    (wf.APPLICATION, wf.ENT_REJECTED, "resubmit", A): wf.PENDING,
-    (wf.APPLICATION, wf.PENDING, "cancel", A): wf.CANCELLED,
+    (wf.APPLICATION, wf.CORRECTION, "resubmit", A): wf.PENDING_ENT,
+    (wf.APPLICATION, wf.ENT_REJECTED, "resubmit", A): wf.PENDING_ENT,
+    (wf.APPLICATION, wf.PENDING_ENT, "cancel", A): wf.CANCELLED,
     (wf.APPLICATION, wf.WITHDRAWN, "cancel", A): wf.CANCELLED,
     (wf.APPLICATION, wf.CORRECTION, "cancel", A): wf.CANCELLED,
     (wf.FORCED, wf.SUBMITTED, "withdraw", E): wf.REQ_WITHDRAWN,
@@ -77,7 +77,7 @@ def test_every_target_and_source_is_a_known_status():
 
 def test_manual_wording():
     labels = wf.STATUS_LABELS[wf.APPLICATION]
-    assert [labels[s] for s in (wf.PENDING, wf.REPORTED, wf.ENT_REJECTED, wf.WITHDRAWN, wf.ACCEPTED,
+    assert [labels[s] for s in (wf.PENDING_ENT, wf.REPORTED, wf.ENT_REJECTED, wf.WITHDRAWN, wf.ACCEPTED,
                                 wf.APPROVED, wf.DENIED)] == [
         "待上报", "已上报", "不予上报", "已撤回", "部级已受理", "准予注册", "不予注册"]
     assert wf.action_label(wf.APPLICATION, "refuse") == "不通过"
@@ -86,4 +86,4 @@ def test_manual_wording():
 
 def test_unknown_action_is_refused():
     with pytest.raises(InvalidTransition):
-        wf.next_status(wf.APPLICATION, wf.PENDING, "delete", E)
+        wf.next_status(wf.APPLICATION, wf.PENDING_ENT, "delete", E)

@@ -103,7 +103,7 @@ def _operate(ministry: Actor) -> str:
     main, other = factories.enterprise_actor(), factories.other_enterprise(factories.enterprise_actor())
     # 上报 and 不通过 by the enterprise
     for act in ("report", "refuse"):
-        app_id = factories.application(workflow.PENDING, enterprise=main)
+        app_id = factories.application(workflow.PENDING_ENT, enterprise=main)
         with transaction() as s:
             if act == "report":
                 reporting.report_application(s, main, application_id=app_id, commitment_agreed=True)
@@ -139,7 +139,7 @@ def _operate(ministry: Actor) -> str:
         with transaction() as s:
             forced_review.decide_forced(s, ministry, request_id=req_id, action=action)
     with transaction() as s:
-        assert s.get(Registration, reg_id).status == workflow.REG_CANCELLED
+        assert s.get(Registration, reg_id).status == workflow.DEREGISTERED
     # a penalty that ends a registration (撤销注册)
     applicant, reg_id = factories.registered_engineer(main, days_left=900)
     with transaction() as s:
@@ -148,10 +148,10 @@ def _operate(ministry: Actor) -> str:
             category="撤销注册", reason="以欺骗手段取得注册", legal_basis="《注册监理工程师管理规定》",
             result="撤销注册", decision_date=today(), authority="住房和城乡建设部")
     with transaction() as s:
-        assert s.get(Registration, reg_id).status == workflow.REG_REVOKED
+        assert s.get(Registration, reg_id).status == workflow.REVOKED
     # the enterprise with the most registrations moves to another province (企业信息, saved at once)
     with transaction() as s:
-        ent_id = s.scalar(select(Registration.enterprise_id).where(Registration.status == workflow.REG_ACTIVE)
+        ent_id = s.scalar(select(Registration.enterprise_id).where(Registration.status == workflow.ACTIVE)
                           .group_by(Registration.enterprise_id).order_by(text("count(*) DESC")).limit(1))
     ent = factories.enterprise_actor(ent_id)
     with transaction() as s:
@@ -177,7 +177,7 @@ def test_aggregates_follow_the_services(ministry):
 def test_aggregates_follow_plain_sql(ministry):
     stamp = dt.datetime.combine(_mid(4, 9), dt.time(10, 30))
     person_id = factories.engineer().person_id
-    for status in (workflow.PENDING, workflow.ACCEPTED, workflow.WITHDRAWN):  # rows for the bulk writes below
+    for status in (workflow.PENDING_ENT, workflow.ACCEPTED, workflow.WITHDRAWN):  # rows for the bulk writes below
         factories.application(status, ministry=ministry)
     factories.registered_engineer()
     with transaction() as s:
@@ -191,14 +191,14 @@ def test_aggregates_follow_plain_sql(ministry):
                  status=workflow.DENIED, applied_at=stamp, reported_at=None, accepted_at=stamp,
                  decided_at=stamp + dt.timedelta(days=3), personal_commitment_version="2021-12"),
         ])
-        s.execute(update(Application).where(Application.status == workflow.PENDING)
+        s.execute(update(Application).where(Application.status == workflow.PENDING_ENT)
                   .values(status=workflow.CANCELLED))
         s.execute(update(Application).where(Application.status == workflow.ACCEPTED)
                   .values(status=workflow.DENIED, decided_at=stamp, specialty2=None))
         s.execute(delete(Application).where(Application.id == s.scalar(
             select(Application.id).where(Application.status == workflow.WITHDRAWN).limit(1))))
         s.execute(update(Registration).where(Registration.id.in_(
-            select(Registration.id).where(Registration.status == workflow.REG_ACTIVE).limit(5)))
+            select(Registration.id).where(Registration.status == workflow.ACTIVE).limit(5)))
             .values(valid_to=today() + dt.timedelta(days=3), specialty2="14"))
         s.execute(update(Enterprise).where(Enterprise.id.in_(ent_ids[:3])).values(province="西藏自治区"))
         s.execute(update(Enterprise).where(Enterprise.id == ent_ids[3]).values(city="别的城市"))  # not the province

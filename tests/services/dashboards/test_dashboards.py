@@ -62,7 +62,7 @@ def registrations(filters: DashboardFilter) -> pd.DataFrame:
                         Registration.specialty2, Enterprise.id.label("ent_id"), Enterprise.name.label("ent_name"),
                         Enterprise.province)
                  .join(Enterprise, Enterprise.id == Registration.enterprise_id))
-    keep = (rows["status"] == workflow.REG_ACTIVE) & (rows["valid_to"] >= today())
+    keep = (rows["status"] == workflow.ACTIVE) & (rows["valid_to"] >= today())
     if filters.province:
         keep &= rows["province"] == filters.province
     if filters.specialty:

@@ -48,7 +48,7 @@ def test_expiry_counts_and_specialties_match_a_direct_count(actor_of):
     day = today()
     with transaction() as s:
         regs = s.scalars(select(Registration).where(Registration.enterprise_id == ent.enterprise_id,
-                                                    Registration.status == workflow.REG_ACTIVE)).all()
+                                                    Registration.status == workflow.ACTIVE)).all()
         summary = registrations.home_summary(s, ent)
         counts = registrations.expiry_counts(s, ent, horizons=(7, 30, 365))
     live = [r for r in regs if r.valid_to >= day]
@@ -113,7 +113,7 @@ def test_deregistrable_people_are_searched_by_name_or_id_number(actor_of):
     with transaction() as s:
         everyone = forced.list_deregistrable(s, ent)
         active = s.scalar(select(func.count()).select_from(Registration).where(
-            Registration.enterprise_id == ent.enterprise_id, Registration.status == workflow.REG_ACTIVE))
+            Registration.enterprise_id == ent.enterprise_id, Registration.status == workflow.ACTIVE))
         open_requests = s.scalar(select(func.count()).select_from(ForcedDeregistration).where(
             ForcedDeregistration.enterprise_id == ent.enterprise_id,
             ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES)))
@@ -143,7 +143,7 @@ def test_a_large_enterprise_searches_before_it_chooses(actor_of, monkeypatch):
         assert waiting.total > 20 and waiting.rows.empty  # the total, and no list to scroll
         someone = s.scalar(select(Person.name).join(Registration, Registration.person_id == Person.id)
                            .where(Registration.enterprise_id == ent.enterprise_id,
-                                  Registration.status == workflow.REG_ACTIVE))
+                                  Registration.status == workflow.ACTIVE))
         found = forced.list_deregistrable(s, ent, query=someone)
     assert len(found.rows) == found.total >= 1
     assert all(someone in label for label in found.rows["label"])

@@ -172,7 +172,7 @@ def test_registration_numbers_unique_eight_digits(tiny):
 def test_expiries_spread_over_three_years_some_expired(tiny):
     engine, _ = tiny
     ends = [dt.date.fromisoformat(str(d)) for (d,) in rows(
-        engine, f"SELECT valid_to FROM registration WHERE status = '{workflow.REG_ACTIVE}'")]
+        engine, f"SELECT valid_to FROM registration WHERE status = '{workflow.ACTIVE}'")]
     assert min(ends) < TODAY  # some already expired
     assert max(ends) > TODAY + dt.timedelta(days=2 * 365)
     assert any(TODAY <= d <= TODAY + dt.timedelta(days=30) for d in ends)
@@ -214,7 +214,7 @@ def test_audit_trail_has_a_row_per_application_step_by_its_account(tiny):
     assert wrong == [(0,)]
     # the detail a real transition writes
     (detail,) = rows(engine, "SELECT detail FROM audit_log WHERE action = 'report' LIMIT 1")[0]
-    assert json.loads(detail) == {"before": workflow.PENDING, "after": workflow.REPORTED}
+    assert json.loads(detail) == {"before": workflow.PENDING_ENT, "after": workflow.REPORTED}
     # an application's creation is 个人申报 ("file"), with its business type, as services.filing writes it
     assert rows(engine, "SELECT count(*) FROM audit_log WHERE action = 'submit'") == [(0,)]
     assert rows(engine, "SELECT count(*) FROM audit_log WHERE action = 'file'") == \

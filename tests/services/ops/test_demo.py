@@ -181,7 +181,7 @@ def test_the_manual_example(s):
     xue = s.scalars(select(Person).where(Person.name == "薛琼")).one()
     assert (xue.gender, xue.province, xue.city, xue.id_number[:6]) == ("女", "湖北省", "天门市", "429006")
     app = s.scalars(select(Application).where(Application.person_id == xue.id)).one()
-    assert (app.status, app.business_type, app.specialty1, app.specialty2) == (workflow.PENDING, "CS", "01", "02")
+    assert (app.status, app.business_type, app.specialty1, app.specialty2) == (workflow.PENDING_ENT, "CS", "01", "02")
     assert s.get(Enterprise, app.enterprise_id).name == MAIN
     assert s.scalar(select(func.count()).select_from(Registration).where(Registration.person_id == xue.id)) == 0
     types = set(s.scalars(select(Attachment.type_code).where(Attachment.request_type == "application",
@@ -192,7 +192,7 @@ def test_the_manual_example(s):
 def test_main_enterprise_has_the_statuses_the_manual_shows(s):
     main = _main(s)
     counts = Counter(s.scalars(select(Application.status).where(Application.enterprise_id == main.id)))
-    assert counts[workflow.PENDING] >= 3 and counts[workflow.REPORTED] >= 2 and counts[workflow.ACCEPTED] >= 1
+    assert counts[workflow.PENDING_ENT] >= 3 and counts[workflow.REPORTED] >= 2 and counts[workflow.ACCEPTED] >= 1
     for status in (workflow.ENT_REJECTED, workflow.WITHDRAWN, workflow.APPROVED, workflow.DENIED):
         assert counts[status] >= 1, status
     forced = set(s.scalars(select(ForcedDeregistration.status).where(ForcedDeregistration.enterprise_id == main.id)))
@@ -204,7 +204,7 @@ def test_main_enterprise_has_the_statuses_the_manual_shows(s):
 def test_main_enterprise_has_expiring_and_expired_staff(s):
     main, today = _main(s), _today()
     active = s.scalars(select(Registration).where(Registration.enterprise_id == main.id,
-                                                  Registration.status == workflow.REG_ACTIVE)).all()
+                                                  Registration.status == workflow.ACTIVE)).all()
     assert 50 <= len(active) <= 70
     left = [(r.valid_to - today).days for r in active]
     assert sum(0 <= d <= 30 for d in left) >= 5
@@ -220,7 +220,7 @@ def test_registrations_are_well_formed(s):
     for r in regs:
         assert len(r.reg_no) == 8 and r.reg_no.isdigit() and r.reg_no[:2] in values.PROVINCES
         assert r.specialty2 != r.specialty1
-        assert (r.ended_at is not None) == (r.status != workflow.REG_ACTIVE)
+        assert (r.ended_at is not None) == (r.status != workflow.ACTIVE)
         assert r.valid_to > r.valid_from
     same_province = sum(r.reg_no[:2] == province_codes[ents[r.enterprise_id].province] for r in regs)
     assert same_province / len(regs) > 0.9
@@ -234,7 +234,7 @@ def test_forced_deregistrations_are_consistent(s):
         reg = s.get(Registration, req.registration_id)
         assert reg.person_id == req.person_id and reg.enterprise_id == req.enterprise_id
         if req.status == workflow.REQ_APPROVED:
-            assert reg.status == workflow.REG_CANCELLED
+            assert reg.status == workflow.DEREGISTERED
         types = list(s.scalars(select(Attachment.type_code).where(Attachment.request_type == "forced",
                                                                    Attachment.request_id == req.id)))
         assert types == [req.attachment_type]
@@ -293,7 +293,7 @@ def test_same_seed_gives_the_same_data_on_any_day(tmp_path, monkeypatch, today):
         with _load(folder, today) as s:
             numbers.append(list(s.scalars(select(Person.id_number).order_by(Person.id))))
             regs = s.scalars(select(Registration).where(Registration.enterprise_id == 1,
-                                                        Registration.status == workflow.REG_ACTIVE)).all()
+                                                        Registration.status == workflow.ACTIVE)).all()
             assert sum(0 <= (r.valid_to - today).days <= 30 for r in regs) >= 5
     assert numbers[0] == numbers[1] and len(numbers[0]) > 300
 

@@ -29,7 +29,7 @@ def _status(app_id) -> str:
 
 def test_list_shows_the_manual_example_with_masked_id(actor_of):
     ent = actor_of("demo-enterprise")
-    page = _ids(ent, workflow.PENDING, name="薛")
+    page = _ids(ent, workflow.PENDING_ENT, name="薛")
     row = page.rows[page.rows["姓名"] == "薛琼"].iloc[0]
     assert row["业务类别"] == "初始注册"
     assert row["申报专业"] == "房屋建筑工程、冶炼工程"
@@ -53,11 +53,11 @@ def test_list_is_scoped_to_the_enterprise(actor_of):
 
 def test_filters_narrow_the_list(actor_of):
     ent = actor_of("demo-enterprise")
-    for status in (workflow.PENDING, workflow.REPORTED, workflow.ACCEPTED):
+    for status in (workflow.PENDING_ENT, workflow.REPORTED, workflow.ACCEPTED):
         factories.application(status, enterprise=ent, ministry=actor_of("demo-ministry"))
     all_rows = _ids(ent, None)
     assert all_rows.total > 0
-    for status in (workflow.PENDING, workflow.REPORTED, workflow.ACCEPTED):
+    for status in (workflow.PENDING_ENT, workflow.REPORTED, workflow.ACCEPTED):
         page = _ids(ent, status)
         assert page.total > 0
         assert set(page.rows["status_code"]) == {status}
@@ -117,7 +117,7 @@ def test_paging_counts_and_clamps(actor_of):
 
 def test_report_stamps_time_and_writes_a_step(actor_of):
     ent = actor_of("demo-enterprise")
-    app_id = factories.application(workflow.PENDING, enterprise=ent)
+    app_id = factories.application(workflow.PENDING_ENT, enterprise=ent)
     with transaction() as s:
         apps.report_application(s, ent, application_id=app_id, commitment_agreed=True)
     with transaction() as s:
@@ -126,39 +126,39 @@ def test_report_stamps_time_and_writes_a_step(actor_of):
         assert app.reported_at is not None and app.enterprise_commitment_at == app.reported_at
     last = factories.steps(workflow.APPLICATION, app_id)[-1]
     assert (last.action, last.from_status, last.to_status, last.actor_role) == (
-        "report", workflow.PENDING, workflow.REPORTED, "enterprise")
+        "report", workflow.PENDING_ENT, workflow.REPORTED, "enterprise")
 
 
 def test_report_requires_the_enterprise_commitment(actor_of):
     ent = actor_of("demo-enterprise")
-    app_id = factories.application(workflow.PENDING, enterprise=ent)
+    app_id = factories.application(workflow.PENDING_ENT, enterprise=ent)
     with pytest.raises(InvalidInput, match="企业承诺"):
         with transaction() as s:
             apps.report_application(s, ent, application_id=app_id, commitment_agreed=False)
-    assert _status(app_id) == workflow.PENDING
+    assert _status(app_id) == workflow.PENDING_ENT
 
 
 def test_report_refused_when_the_person_has_another_open_application(actor_of):
     ent = actor_of("demo-enterprise")
-    app_id = factories.application(workflow.PENDING, enterprise=ent)
+    app_id = factories.application(workflow.PENDING_ENT, enterprise=ent)
     with transaction() as s:
         app = s.get(Application, app_id)
         s.add(Application(person_id=app.person_id, enterprise_id=app.enterprise_id + 1, business_type="CS",
-                          specialty1="01", status=workflow.PENDING, applied_at=app.applied_at,
+                          specialty1="01", status=workflow.PENDING_ENT, applied_at=app.applied_at,
                           personal_commitment_version="2021-12"))
     with pytest.raises(InvalidInput, match="办理中的申请"):
         with transaction() as s:
             apps.report_application(s, ent, application_id=app_id, commitment_agreed=True)
-    assert _status(app_id) == workflow.PENDING
+    assert _status(app_id) == workflow.PENDING_ENT
 
 
 def test_refuse_needs_a_reason_and_records_it(actor_of):
     ent = actor_of("demo-enterprise")
-    app_id = factories.application(workflow.PENDING, enterprise=ent)
+    app_id = factories.application(workflow.PENDING_ENT, enterprise=ent)
     with pytest.raises(InvalidInput):
         with transaction() as s:
             apps.refuse_application(s, ent, application_id=app_id, reason="  ")
-    assert _status(app_id) == workflow.PENDING
+    assert _status(app_id) == workflow.PENDING_ENT
     with transaction() as s:
         apps.refuse_application(s, ent, application_id=app_id, reason="劳动合同与申报信息不符")
     with transaction() as s:
@@ -200,7 +200,7 @@ def test_withdraw_refused_once_the_ministry_accepted(actor_of):
 ])
 def test_another_enterprise_gets_not_found_and_changes_nothing(actor_of, command, kwargs):
     owner, other = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
-    for status in (workflow.PENDING, workflow.REPORTED):
+    for status in (workflow.PENDING_ENT, workflow.REPORTED):
         app_id = factories.application(status, enterprise=owner)
         steps = len(factories.steps(workflow.APPLICATION, app_id))
         with pytest.raises(NotFound):
@@ -212,14 +212,14 @@ def test_another_enterprise_gets_not_found_and_changes_nothing(actor_of, command
 @pytest.mark.parametrize("username", ["demo-ministry", "demo-applicant"])
 def test_other_roles_cannot_report_refuse_or_withdraw(actor_of, username):
     actor = actor_of(username)
-    app_id = factories.application(workflow.PENDING, enterprise=actor_of("demo-enterprise"))
+    app_id = factories.application(workflow.PENDING_ENT, enterprise=actor_of("demo-enterprise"))
     for command, kwargs in ((apps.report_application, {"commitment_agreed": True}),
                             (apps.refuse_application, {"reason": "x"}),
                             (apps.withdraw_application, {})):
         with pytest.raises(PermissionDenied):
             with transaction() as s:
                 command(s, actor, application_id=app_id, **kwargs)
-    assert _status(app_id) == workflow.PENDING
+    assert _status(app_id) == workflow.PENDING_ENT
 
 
 @pytest.mark.parametrize("bad_id", ["abc", "-1", None, "99999999"])
@@ -232,7 +232,7 @@ def test_bad_ids_are_not_found(actor_of, bad_id):
 def test_detail_masks_numbers_and_reveal_is_audited(actor_of):
     from db.models import AuditLog
     ent = actor_of("demo-enterprise")
-    app_id = factories.application(workflow.PENDING, enterprise=ent, name="揭晓")
+    app_id = factories.application(workflow.PENDING_ENT, enterprise=ent, name="揭晓")
     with transaction() as s:
         detail = apps.get_application(s, ent, application_id=app_id)
         number, phone = apps.reveal_person_numbers(s, ent, application_id=app_id)

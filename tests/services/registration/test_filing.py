@@ -67,7 +67,7 @@ def new_person(*, birth: dt.date | None = None, cpd: int | None = 120, certifica
 
 
 def register(person_id: int, enterprise: int, *, days_left: int = 400, specialties=("01", None),
-             status: str = workflow.REG_ACTIVE) -> int:
+             status: str = workflow.ACTIVE) -> int:
     with transaction() as s:
         n = next(_serial)
         reg = Registration(person_id=person_id, enterprise_id=enterprise, reg_no=f"99{n:06d}",
@@ -280,7 +280,7 @@ def _setup(business_type: str) -> tuple[Actor, Filing, int | None]:
         return new_applicant(), make_filing("CS", specialty1="01", specialty2="13"), None
     if business_type == "CX":
         person_id = new_person()
-        register(person_id, ent_id(MAIN), days_left=-100, status=workflow.REG_CANCELLED)
+        register(person_id, ent_id(MAIN), days_left=-100, status=workflow.DEREGISTERED)
         return factories.applicant_for(person_id), make_filing("CX", SECOND), None
     actor, reg_id = registered_applicant(days_left=200, specialties=("01", "13"))
     if business_type == "BG":
@@ -296,7 +296,7 @@ def test_filing_each_business_type(demo_db, business_type):
     app = app_row(app_id)
     assert (app.person_id, app.enterprise_id, app.business_type) == (actor.person_id, filing_.enterprise_id,
                                                                     business_type)
-    assert app.status == workflow.PENDING and app.applied_at is not None and app.reported_at is None
+    assert app.status == workflow.PENDING_ENT and app.applied_at is not None and app.reported_at is None
     assert app.registration_id == reg_id
     assert app.personal_commitment_version == values.PERSONAL_COMMITMENT_VERSION
     with transaction() as s:
@@ -309,7 +309,7 @@ def test_filing_each_business_type(demo_db, business_type):
         assert app.change_kind == "BG-DW" and any("原注册有效期" in w for w in warnings)
     [step] = factories.steps(workflow.APPLICATION, app_id)
     assert (step.action, step.from_status, step.to_status, step.actor_user_id) == (
-        "submit", None, workflow.PENDING, actor.user_id)
+        "submit", None, workflow.PENDING_ENT, actor.user_id)
     with transaction() as s:
         stored = s.scalars(select(Attachment).where(Attachment.request_type == workflow.APPLICATION,
                                                     Attachment.request_id == app_id)).all()
@@ -362,10 +362,10 @@ def test_resubmit_after_the_enterprise_refused(demo_db):
         filing.resubmit_application(s, actor, application_id=app_id, note="已更换劳动合同",
                                     files={"LDHT": ("合同.png", factories.png("blue"))})
     app = app_row(app_id)
-    assert app.status == workflow.PENDING and app.return_reason is None
+    assert app.status == workflow.PENDING_ENT and app.return_reason is None
     last = factories.steps(workflow.APPLICATION, app_id)[-1]
     assert (last.action, last.from_status, last.to_status, last.opinion) == (
-        "resubmit", workflow.ENT_REJECTED, workflow.PENDING, "已更换劳动合同")
+        "resubmit", workflow.ENT_REJECTED, workflow.PENDING_ENT, "已更换劳动合同")
     with transaction() as s:
         detail = reporting.get_application(s, actor, application_id=app_id)
     assert [a.original_name for a in detail.attachments].count("合同.png") == 1
@@ -388,7 +388,7 @@ def test_resubmit_after_a_correction_notice(actor_of):
     with transaction() as s:
         filing.resubmit_application(s, actor, application_id=app_id, note="", files={})
     app = app_row(app_id)
-    assert (app.status, app.reported_at, app.accepted_at, app.return_reason) == (workflow.PENDING, None, None, None)
+    assert (app.status, app.reported_at, app.accepted_at, app.return_reason) == (workflow.PENDING_ENT, None, None, None)
     assert factories.steps(workflow.APPLICATION, app_id)[-1].opinion == "已按要求补正"
 
 
@@ -468,7 +468,7 @@ def test_an_applicant_cannot_see_or_touch_another_applicants_application(actor_o
                 call(s)
     with transaction() as s:
         assert filing.list_my_applications(s, other).empty
-    assert app_row(xue_app).status == workflow.PENDING
+    assert app_row(xue_app).status == workflow.PENDING_ENT
 
 
 def test_my_applications_lists_only_mine_with_the_return_reason(actor_of):

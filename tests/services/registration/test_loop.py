@@ -92,7 +92,7 @@ def test_registered_person_business_types(demo_db, actor_of, business_type, chan
         elif change_kind == "BG-DW":
             assert after.enterprise_id == target != reg.enterprise_id and after.valid_to == reg.valid_to
         elif business_type == "ZX":
-            assert after.status == workflow.REG_CANCELLED and after.ended_at is not None
+            assert after.status == workflow.DEREGISTERED and after.ended_at is not None
         elif business_type == "YS":
             assert after.cert_no != reg.cert_no and after.reg_no == reg.reg_no
 
@@ -103,7 +103,7 @@ def test_reregistration_after_deregistration(demo_db, actor_of):
     ent_id = reg.enterprise_id
     with transaction() as s:  # the old registration ended (e.g. 注销 approved earlier)
         old = s.get(Registration, reg.id)
-        old.status, old.ended_at = workflow.REG_CANCELLED, dt.datetime(2025, 1, 1)
+        old.status, old.ended_at = workflow.DEREGISTERED, dt.datetime(2025, 1, 1)
     with transaction() as s:
         app_id, _ = filing.file_application(s, applicant, filing=filing.Filing(
             enterprise_id=ent_id, business_type="CX", specialty1="01", commitment_agreed=True,
@@ -111,7 +111,7 @@ def test_reregistration_after_deregistration(demo_db, actor_of):
     _carry_to_decision(app_id, ent_id, ministry)
     with transaction() as s:
         new = s.get(Registration, s.get(Application, app_id).registration_id)
-        assert new.id != reg.id and new.status == workflow.REG_ACTIVE and new.reg_no != reg.reg_no
+        assert new.id != reg.id and new.status == workflow.ACTIVE and new.reg_no != reg.reg_no
 
 
 def test_correction_then_resubmission_then_denial(demo_db, actor_of):

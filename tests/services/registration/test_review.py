@@ -49,7 +49,7 @@ def _reg(reg_id: int) -> Registration:
 def _active_reg_of(person_id: int) -> Registration:
     with transaction() as s:
         reg = s.scalars(select(Registration).where(Registration.person_id == person_id,
-                                                   Registration.status == workflow.REG_ACTIVE)).one()
+                                                   Registration.status == workflow.ACTIVE)).one()
         s.expunge(reg)
         return reg
 
@@ -66,7 +66,7 @@ def _report(app_id: int) -> None:
 
 def _to_under_review(app_id: int, ministry: Actor) -> None:
     status = _app(app_id).status
-    if status == workflow.PENDING:
+    if status == workflow.PENDING_ENT:
         _report(app_id)
         status = workflow.REPORTED
     if status == workflow.REPORTED:
@@ -293,7 +293,7 @@ def test_approve_initial_registration_creates_the_registration(actor_of):
         province = s.get(Enterprise, app.enterprise_id).province
     prefix = next(c for c, n in values.PROVINCES.items() if n == province)
     assert re.fullmatch(r"\d{8}", reg.reg_no) and reg.reg_no.startswith(prefix)
-    assert (reg.person_id, reg.enterprise_id, reg.status) == (app.person_id, app.enterprise_id, workflow.REG_ACTIVE)
+    assert (reg.person_id, reg.enterprise_id, reg.status) == (app.person_id, app.enterprise_id, workflow.ACTIVE)
     assert (reg.specialty1, reg.specialty2) == (app.specialty1, app.specialty2)
     assert reg.valid_from == app.decided_at.date()
     assert reg.valid_to == _period_end(reg.valid_from)
@@ -326,7 +326,7 @@ def test_approve_renewal_starts_the_new_period_after_the_old_one(actor_of):
 
 def test_approve_change_of_employer_keeps_the_expiry(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = factories.application(workflow.PENDING, "BG", change_kind="BG-DW")
+    app_id = factories.application(workflow.PENDING_ENT, "BG", change_kind="BG-DW")
     app = _app(app_id)
     before = _active_reg_of(app.person_id)
     assert before.enterprise_id != app.enterprise_id
@@ -340,7 +340,7 @@ def test_approve_change_of_employer_keeps_the_expiry(actor_of):
 
 def test_approve_change_of_specialties_keeps_the_expiry(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = factories.application(workflow.PENDING, "BG", change_kind="BG-ZY")
+    app_id = factories.application(workflow.PENDING_ENT, "BG", change_kind="BG-ZY")
     app = _app(app_id)
     before = _active_reg_of(app.person_id)
     assert (before.specialty1, before.specialty2) != (app.specialty1, app.specialty2)
@@ -353,12 +353,12 @@ def test_approve_change_of_specialties_keeps_the_expiry(actor_of):
 
 def test_approve_deregistration_ends_the_registration(actor_of):
     ministry = actor_of(MINISTRY)
-    app_id = factories.application(workflow.PENDING, "ZX")
+    app_id = factories.application(workflow.PENDING_ENT, "ZX")
     before = _active_reg_of(_app(app_id).person_id)
     _to_under_review(app_id, ministry)
     after = _reg(_run(approval.approve_application, ministry, application_id=app_id))
     assert after.id == before.id
-    assert after.status == workflow.REG_CANCELLED and after.ended_at is not None
+    assert after.status == workflow.DEREGISTERED and after.ended_at is not None
     ent = factories.enterprise_actor(before.enterprise_id)
     listed = _run(registrations.list_registered, ent, page_size=100).rows
     assert after.id not in set(listed["registration_id"])
@@ -414,7 +414,7 @@ def test_forced_queue_pages_list_every_request_oldest_first(actor_of):
 def test_forced_accept_then_approve_deregisters(actor_of):
     ministry = actor_of(MINISTRY)
     req = _forced(workflow.SUBMITTED, ministry)
-    assert _reg(req.registration_id).status == workflow.REG_ACTIVE
+    assert _reg(req.registration_id).status == workflow.ACTIVE
     _run(forced_review.decide_forced, ministry, request_id=req.id, action="accept")
     assert _run(forced_review.get_forced_request, ministry, request_id=req.id).actions == ["approve", "deny"]
     # accepted: the enterprise can no longer withdraw
@@ -423,7 +423,7 @@ def test_forced_accept_then_approve_deregisters(actor_of):
         _run(forced.withdraw_forced, factories.enterprise_actor(req.enterprise_id), request_id=req.id)
     _run(forced_review.decide_forced, ministry, request_id=req.id, action="approve", opinion="情况属实")
     reg = _reg(req.registration_id)
-    assert reg.status == workflow.REG_CANCELLED and reg.ended_at is not None
+    assert reg.status == workflow.DEREGISTERED and reg.ended_at is not None
     assert [s.action for s in factories.steps(workflow.FORCED, req.id)][-2:] == ["accept", "approve"]
 
 
@@ -443,7 +443,7 @@ def test_forced_deny_needs_an_opinion(actor_of):
     _run(forced_review.decide_forced, ministry, request_id=req.id, action="deny", opinion="证明材料不足")
     with transaction() as s:
         assert s.get(ForcedDeregistration, req.id).status == workflow.REQ_DENIED
-    assert _reg(req.registration_id).status == workflow.REG_ACTIVE
+    assert _reg(req.registration_id).status == workflow.ACTIVE
     assert factories.steps(workflow.FORCED, req.id)[-1].opinion == "证明材料不足"
 
 
@@ -659,6 +659,6 @@ def test_revocation_ends_the_registration(actor_of):
     _run(penalties.record_penalty, ministry, **_penalty_form(
         person_id, category="吊销注册证书", result="吊销注册执业证书，5年内不予注册", effective_from=None,
         effective_to=None))
-    assert _reg(reg.id).status == workflow.REG_REVOKED
+    assert _reg(reg.id).status == workflow.REVOKED
     rows = _run(registrations.list_registered, ent, page_size=100).rows
     assert reg.id not in set(rows["registration_id"])

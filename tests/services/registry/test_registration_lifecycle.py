@@ -20,14 +20,14 @@ from tests import factories
 
 
 def test_end_registration_ends_an_active_one_once():
-    reg = Registration(status=workflow.REG_ACTIVE)
+    reg = Registration(status=workflow.ACTIVE)
     at = dt.datetime(2027, 1, 5, 10, 0)
-    end_registration(reg, workflow.REG_CANCELLED, at=at)
-    assert (reg.status, reg.ended_at) == (workflow.REG_CANCELLED, at)
+    end_registration(reg, workflow.DEREGISTERED, at=at)
+    assert (reg.status, reg.ended_at) == (workflow.DEREGISTERED, at)
     with pytest.raises(InvalidInput, match="已注销"):
-        end_registration(reg, workflow.REG_REVOKED, at=at)
+        end_registration(reg, workflow.REVOKED, at=at)
     with pytest.raises(ValueError):
-        end_registration(Registration(status=workflow.REG_ACTIVE), workflow.REG_ACTIVE, at=at)
+        end_registration(Registration(status=workflow.ACTIVE), workflow.ACTIVE, at=at)
 
 
 def test_a_forced_deregistration_of_an_ended_registration_is_refused(demo_db, actor_of):
@@ -41,13 +41,13 @@ def test_a_forced_deregistration_of_an_ended_registration_is_refused(demo_db, ac
     with transaction() as s:
         forced_review.decide_forced(s, ministry, request_id=req_id, action="accept")
     with transaction() as s:  # meanwhile the registration ended another way
-        end_registration(s.get(Registration, reg_id), workflow.REG_REVOKED, at=now())
+        end_registration(s.get(Registration, reg_id), workflow.REVOKED, at=now())
     with pytest.raises(InvalidInput, match="已撤销"):
         with transaction() as s:
             forced_review.decide_forced(s, ministry, request_id=req_id, action="approve")
     with transaction() as s:
         assert s.get(ForcedDeregistration, req_id).status == workflow.REQ_ACCEPTED
-        assert s.get(Registration, reg_id).status == workflow.REG_REVOKED
+        assert s.get(Registration, reg_id).status == workflow.REVOKED
 
 
 def test_open_application_is_the_persons_one_in_progress(demo_db, actor_of):

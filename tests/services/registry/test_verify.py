@@ -21,7 +21,7 @@ ID_NUMBER = "110105198503070417"  # a valid 居民身份证 number (check digit 
 PHONE = "13912345678"
 
 
-def _make(*, days_left: int = 400, status: str = workflow.REG_ACTIVE, name: str = "柏青松",
+def _make(*, days_left: int = 400, status: str = workflow.ACTIVE, name: str = "柏青松",
           reg_no: str = "11990001", cert_no: str = "2024-11990001") -> tuple[int, int]:
     with transaction() as s:
         ent = s.scalar(select(Enterprise.id).where(Enterprise.name == MAIN))
@@ -84,7 +84,7 @@ def test_expiring_is_still_valid_expired_is_expired(demo_db):
 
 
 def test_deregistered_verdict(demo_db):
-    _make(status=workflow.REG_CANCELLED, days_left=200)
+    _make(status=workflow.DEREGISTERED, days_left=200)
     assert _verify("柏青松", "2024-11990001").verdict == "已注销"
 
 
@@ -109,7 +109,7 @@ def test_blank_input_is_refused(demo_db):
 def test_a_demo_registration_is_found(demo_db):
     with transaction() as s:
         reg, name = s.execute(select(Registration, Person.name).join(Person, Person.id == Registration.person_id)
-                              .where(Registration.status == workflow.REG_ACTIVE,
+                              .where(Registration.status == workflow.ACTIVE,
                                      Registration.valid_to > today() + dt.timedelta(days=60))
                               .order_by(Registration.id)).first()
         reg_no, cert_no = reg.reg_no, reg.cert_no

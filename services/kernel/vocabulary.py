@@ -1,0 +1,48 @@
+"""The system's words as typed values (StrEnum: each member's name is the value stored in the database,
+so a status reads the same in code, in SQL and in a backup). Labels for the screens are in
+`services.workflow.table` (statuses) and `services.kernel.values` (value lists)."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    enterprise = "enterprise"  # 企业版
+    ministry = "ministry"  # 部级版
+    applicant = "applicant"  # 个人版
+
+
+class RequestType(StrEnum):
+    application = "application"  # 注册申请
+    forced = "forced"  # 强制注销
+    info_change = "info_change"  # 企业重要信息修改
+
+
+class ApplicationStatus(StrEnum):
+    """domain.md §6.2."""
+    PENDING_ENT = "PENDING_ENT"  # 待上报
+    REPORTED = "REPORTED"  # 已上报
+    ENT_REJECTED = "ENT_REJECTED"  # 不予上报
+    WITHDRAWN = "WITHDRAWN"  # 已撤回
+    ACCEPTED = "ACCEPTED"  # 部级已受理
+    CORRECTION = "CORRECTION"  # 需补正
+    UNDER_REVIEW = "UNDER_REVIEW"  # 审查中
+    APPROVED = "APPROVED"  # 准予注册
+    DENIED = "DENIED"  # 不予注册
+    CANCELLED = "CANCELLED"  # 申请人已撤销
+
+
+class RequestStatus(StrEnum):
+    """强制注销 and 企业重要信息修改 (domain.md §6.2)."""
+    SUBMITTED = "SUBMITTED"
+    REQ_WITHDRAWN = "REQ_WITHDRAWN"
+    REQ_ACCEPTED = "REQ_ACCEPTED"
+    REQ_APPROVED = "REQ_APPROVED"
+    REQ_DENIED = "REQ_DENIED"
+
+
+class RegistrationStatus(StrEnum):
+    """domain.md §6.3; expiry is derived from valid_to, not stored."""
+    ACTIVE = "ACTIVE"  # 有效
+    DEREGISTERED = "DEREGISTERED"  # 已注销
+    REVOKED = "REVOKED"  # 已撤销
