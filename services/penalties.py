@@ -9,17 +9,17 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Penalty, Person, Registration
-from services.kernel import values
 from services import workflow
-from services.kernel.actor import MINISTRY, Actor
 from services.audit.record import audit
-from services.kernel.paging import EXPORT_LIMIT, PageResult, keyed, paged, table
-from services.kernel.text import fmt_date, fmt_dt, like_pattern
-from services.kernel.scope import get_scoped, require_role, scope
+from services.kernel import values
+from services.kernel.actor import MINISTRY, Actor
+from services.kernel.clock import now, today
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
+from services.kernel.paging import EXPORT_LIMIT, PageResult, keyed, paged, table
+from services.kernel.scope import get_scoped, load, require_role, scope
+from services.kernel.text import fmt_date, fmt_dt, like_pattern
 from services.kernel.validators import normalize_id_number
-from services.kernel.clock import now, today
 from services.registry.registrations import end_registration
 
 LIST_COLUMNS = ["序号", "姓名", "注册号", "处罚决定书文号", "处罚类别", "处罚内容", "处罚决定日期", "处罚机关"]
@@ -186,7 +186,7 @@ def record_penalty(session: Session, actor: Actor, *, person_id, decision_no: st
     if session.scalar(select(Penalty.id).where(Penalty.person_id == person.id,
                                                Penalty.decision_no == clean["decision_no"])):
         raise InvalidInput({"处罚决定书文号": "该人员已有相同文号的处罚记录"})
-    ent = session.get(Enterprise, reg.enterprise_id)
+    ent = load(session, Enterprise, reg.enterprise_id)
     province_code = next((c for c, n in values.PROVINCES.items() if n == ent.province), "")
     penalty = Penalty(
         person_id=person.id, enterprise_id=ent.id, category=category, party_name=person.name,

@@ -20,7 +20,7 @@ from services.kernel.errors import InvalidInput
 
 
 AUDIT_COLUMNS = ["时间", "操作人", "角色", "企业", "操作", "对象", "对象编号", "详情"]
-ROLE_NAMES = {**ROLE_LABELS, "anonymous": "匿名"}
+ROLE_NAMES: dict[str, str] = {**ROLE_LABELS, "anonymous": "匿名"}
 DETAIL_KEYS = {"rows": "条数", "status": "状态", "reason": "原因", "category": "处罚类别", "business_type": "业务类别",
                "role": "角色"}
 
@@ -81,7 +81,7 @@ def list_audit(session: Session, actor: Actor, *, date_from: dt.date | None = No
         if len(users) > USER_MATCH_LIMIT:
             raise InvalidInput(f"符合“{user_text.strip()}”的操作人超过 {USER_MATCH_LIMIT:,} 个，请输入更完整的用户名或名称")
         ids = ids.where(AuditLog.actor_user_id.in_(users))
-    order = [AuditLog.at.desc(), AuditLog.id.desc()]
+    order = (AuditLog.at.desc(), AuditLog.id.desc())
     page_ids, total, page = paged_ids(session, ids, page=page, page_size=page_size, order_by=order,
                                       count_limit=COUNT_LIMIT)
     rows = session.execute(select(AuditLog, User.username, User.display_name, Enterprise.name)

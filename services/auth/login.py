@@ -160,7 +160,7 @@ def session_expiry(logged_in_at: dt.datetime, last_seen: dt.datetime, at: dt.dat
 def header_name(session: Session, actor: Actor) -> str:
     """The name shown at the top of every page: the enterprise's current name, or the user."""
     if actor.role == ENTERPRISE:
-        return session.scalar(select(Enterprise.name).where(Enterprise.id == actor.enterprise_id))
+        return session.scalar(select(Enterprise.name).where(Enterprise.id == actor.enterprise_id)) or actor.name
     if actor.person_id:
-        return session.scalar(select(Person.name).where(Person.id == actor.person_id))
+        return session.scalar(select(Person.name).where(Person.id == actor.person_id)) or actor.name
     return actor.name

@@ -245,7 +245,7 @@ def _weighted_median(counts: dict[int, int]) -> float:
         seen += counts[value]
         if low_value is None and seen > lo:
             low_value = value
-        if seen > hi:
+        if seen > hi and low_value is not None:
             return (low_value + value) / 2
     raise ValueError("empty")
 
@@ -593,11 +593,11 @@ def top_enterprises(session: Session, actor: Actor, *, filters: DashboardFilter,
     SQLite read the 277k registrations through ix_registration_status_valid_to instead (745 ms)."""
     _check(actor, filters)
     r = Registration
-    n = (select(func.count(r.id)).where(r.enterprise_id == Enterprise.id, r.status == workflow.ACTIVE,
-                                        r.valid_to >= today()))
+    counted = (select(func.count(r.id)).where(r.enterprise_id == Enterprise.id, r.status == workflow.ACTIVE,
+                                              r.valid_to >= today()))
     if filters.specialty:
-        n = n.where(_specialty_match(r, filters.specialty))
-    n = n.scalar_subquery().label("n")
+        counted = counted.where(_specialty_match(r, filters.specialty))
+    n = counted.scalar_subquery().label("n")
     stmt = (select(Enterprise.name, Enterprise.province, n)
             .order_by(n.desc(), Enterprise.name, Enterprise.id).limit(limit))
     if filters.province:
@@ -641,5 +641,5 @@ def get_dashboard(session: Session, actor: Actor, *, filters: DashboardFilter) -
         applications_by_type=applications_by_type(session, actor, **kw),
         processing=processing_times(session, actor, **kw),
         penalties=penalties_over_time(session, actor, **kw),
-        enterprises=top_enterprises(session, actor, **kw),
+        enterprises=top_enterprises(session, actor, filters=resolved),
     )

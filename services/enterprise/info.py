@@ -81,8 +81,9 @@ def _basic_errors(fields: dict[str, str]) -> dict[str, str]:
         errors["详细地址"] = "请填写详细地址"
     if not fields["contact_person"]:
         errors["联系人"] = "请填写联系人"
-    if phone_error(fields["contact_phone"]):
-        errors["联系电话"] = phone_error(fields["contact_phone"])
+    phone_problem = phone_error(fields["contact_phone"])
+    if phone_problem:
+        errors["联系电话"] = phone_problem
     if fields["postal_code"] and not _POSTAL.match(fields["postal_code"]):
         errors["邮政编码"] = "邮政编码应为 6 位数字"
     if fields["email"] and not _EMAIL.match(fields["email"]):

@@ -13,7 +13,7 @@ from services.audit.record import audit
 from services.kernel.scope import get_scoped
 from services.kernel.errors import NotFound
 
-_OWNERS = {
+_OWNERS: dict[str, tuple[type, str | None]] = {
     workflow.APPLICATION: (Application, "person_id"),
     workflow.FORCED: (ForcedDeregistration, None),
     workflow.INFO_CHANGE: (InfoChangeRequest, None),

@@ -54,7 +54,7 @@ class _DetailPDF(FPDF):
         if not value:
             return [""]
         width = self.epw * _COL_WIDTHS[1] / sum(_COL_WIDTHS) - 2 * _PADDING[1]
-        lines = self.multi_cell(width, _LINE_HEIGHT, value, dry_run=True, output="LINES")
+        lines: list[str] = self.multi_cell(width, _LINE_HEIGHT, value, dry_run=True, output="LINES")  # type: ignore[assignment]
         return [
             "\n".join(lines[i : i + _MAX_ROW_LINES]) for i in range(0, len(lines), _MAX_ROW_LINES)
         ]

@@ -72,19 +72,19 @@ def _rewrite_image(data: bytes, ext: str) -> bytes:
             if img.width * img.height > MAX_PIXELS:
                 raise _reject("图片尺寸过大")
             img.verify()
-        with Image.open(io.BytesIO(data)) as img:
+        with Image.open(io.BytesIO(data)) as opened:
             # Without EXIF the orientation tag is lost, so apply it to the pixels first.
-            img = ImageOps.exif_transpose(img)
+            image: Image.Image = ImageOps.exif_transpose(opened)
             out = io.BytesIO()
             if ext == "jpg":
-                if img.mode not in ("L", "RGB"):
-                    img = img.convert("RGB")
+                if image.mode not in ("L", "RGB"):
+                    image = image.convert("RGB")
                 # Keep the colour profile; drop the COM comment Pillow would carry over.
-                img.save(out, "JPEG", quality=90, comment=b"", icc_profile=img.info.get("icc_profile"))
+                image.save(out, "JPEG", quality=90, comment=b"", icc_profile=image.info.get("icc_profile"))
             else:
-                if img.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
-                    img = img.convert("RGBA")
-                img.save(out, "PNG")
+                if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                    image = image.convert("RGBA")
+                image.save(out, "PNG")
             return out.getvalue()
     except Image.DecompressionBombError as exc:
         raise _reject("图片尺寸过大") from exc

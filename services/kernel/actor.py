@@ -7,7 +7,7 @@ from services.kernel.vocabulary import Role
 
 ENTERPRISE, MINISTRY, APPLICANT = Role.enterprise, Role.ministry, Role.applicant
 ROLES = tuple(Role)
-ROLE_LABELS = {ENTERPRISE: "企业版", MINISTRY: "部级版", APPLICANT: "个人版"}
+ROLE_LABELS: dict[str, str] = {ENTERPRISE: "企业版", MINISTRY: "部级版", APPLICANT: "个人版"}
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def paged(session: Session, stmt: Select, *, page: int, page_size: int, order_by
     """Count and fetch one page in SQL; returns (rows, total, page clamped to the last page)."""
     page_size, total, page = _clamp(session, stmt, page, page_size)
     rows = session.execute(stmt.order_by(*order_by).limit(page_size).offset((page - 1) * page_size)).all()
-    return rows, total, page
+    return list(rows), total, page
 
 
 def paged_ids(session: Session, id_stmt: Select, *, page: int, page_size: int, order_by,
@@ -107,8 +107,8 @@ def paged_ids(session: Session, id_stmt: Select, *, page: int, page_size: int, o
         page = min(page, max(1, -(-count_limit // page_size)))
 
     def fetch(number: int) -> list:
-        return session.execute(id_stmt.add_columns(total).order_by(*order_by)
-                               .limit(page_size).offset((number - 1) * page_size)).all()
+        return list(session.execute(id_stmt.add_columns(total).order_by(*order_by)
+                                    .limit(page_size).offset((number - 1) * page_size)).all())
 
     rows = fetch(page)
     if rows:

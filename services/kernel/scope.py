@@ -1,12 +1,24 @@
-"""Helpers shared by the query services: tenant scope, paging, fuzzy search."""
+"""Tenant scope: what an actor may read and change; and loading a row that must exist."""
 from __future__ import annotations
 
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
 from services.kernel.errors import NotFound, PermissionDenied
+
+T = TypeVar("T")
+
+
+def load(session: Session, model: type[T], row_id: Any) -> T:
+    """A row the caller already knows exists (a foreign key of a row it read): NotFound if it does not."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound()
+    return row
+
 
 def require_role(actor: Actor, *roles: str) -> None:
     if actor.role not in roles:

@@ -13,16 +13,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Enterprise, Registration
-from services.kernel import values
 from services import workflow
+from services.kernel import values
 from services.kernel.actor import MINISTRY, Actor
-from services.kernel.scope import require_role
-from services.kernel.errors import InvalidInput
 from services.kernel.dates import validity_end
+from services.kernel.errors import InvalidInput
+from services.kernel.scope import load, require_role
 from services.registration import business_types
 from services.registration.business_types import ChangeKind, Effect
 from services.registration.review import ministry_action
 from services.registry.registrations import end_registration
+
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
 def approve_application(session: Session, actor: Actor, *, application_id) -> int | None:
@@ -30,8 +31,8 @@ def approve_application(session: Session, actor: Actor, *, application_id) -> in
     require_role(actor, MINISTRY)
     workflow.begin_write(session)
     app = ministry_action(session, actor, application_id, "approve")
-    app.decided_at = workflow.last_step_at(session, workflow.APPLICATION, app.id)
-    return _apply_approval(session, app)
+    app.decided_at = decided_at = workflow.last_step_at(session, workflow.APPLICATION, app.id)
+    return _apply_approval(session, app, decided_at)
 
 
 def _province_code(province: str) -> str:
@@ -62,12 +63,12 @@ def _current_registration(session: Session, app: Application) -> Registration:
     return reg
 
 
-def _apply_approval(session: Session, app: Application) -> int:
-    day = app.decided_at.date()
+def _apply_approval(session: Session, app: Application, decided_at: dt.datetime) -> int:
+    day = decided_at.date()
     validity = values.VALIDITY_YEARS
     effect = business_types.rules(app.business_type).effect
     if effect is Effect.NEW_REGISTRATION:
-        ent = session.get(Enterprise, app.enterprise_id)
+        ent = load(session, Enterprise, app.enterprise_id)
         reg_no = _next_reg_no(session, _province_code(ent.province))
         reg = Registration(person_id=app.person_id, enterprise_id=app.enterprise_id, reg_no=reg_no,
                            cert_no=_new_cert_no(session, reg_no, day), specialty1=app.specialty1,
@@ -87,7 +88,7 @@ def _apply_approval(session: Session, app: Application) -> int:
         if app.change_kind == ChangeKind.SPECIALTY:
             reg.specialty1, reg.specialty2 = app.specialty1, app.specialty2
     elif effect is Effect.END:
-        end_registration(reg, workflow.DEREGISTERED, at=app.decided_at)
+        end_registration(reg, workflow.DEREGISTERED, at=decided_at)
     elif effect is Effect.NEW_CERTIFICATE:
         reg.cert_no = _new_cert_no(session, reg.reg_no, day)
     return reg.id

@@ -31,7 +31,8 @@ from services.workflow.table import (
     status_label,
 )
 
-_MODELS = {APPLICATION: Application, FORCED: ForcedDeregistration, INFO_CHANGE: InfoChangeRequest}
+_MODELS: dict[str, type[Application] | type[ForcedDeregistration] | type[InfoChangeRequest]] = {
+    APPLICATION: Application, FORCED: ForcedDeregistration, INFO_CHANGE: InfoChangeRequest}
 
 
 def begin_write(session: Session) -> None:

@@ -64,7 +64,7 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
         REQ_DENIED: "审核不通过",
     },
 }
-REGISTRATION_LABELS = {ACTIVE: "有效", DEREGISTERED: "已注销", REVOKED: "已撤销"}
+REGISTRATION_LABELS: dict[str, str] = {ACTIVE: "有效", DEREGISTERED: "已注销", REVOKED: "已撤销"}
 
 # Statuses in which an application still occupies the person (one open application per person).
 OPEN_APPLICATION_STATUSES = frozenset({PENDING_ENT, REPORTED, WITHDRAWN, ACCEPTED, CORRECTION, UNDER_REVIEW})
@@ -115,8 +115,8 @@ TRANSITIONS: dict[str, list[Transition]] = {
 }
 
 # The status a new request starts in, and the step name written when it is created.
-INITIAL_STATUS = {APPLICATION: PENDING_ENT, FORCED: SUBMITTED, INFO_CHANGE: SUBMITTED}
-CREATE_ACTION = {APPLICATION: ("submit", "个人申报"), FORCED: ("submit", "提交申请"), INFO_CHANGE: ("submit", "提交申请")}
+INITIAL_STATUS: dict[str, str] = {APPLICATION: PENDING_ENT, FORCED: SUBMITTED, INFO_CHANGE: SUBMITTED}
+CREATE_ACTION: dict[str, tuple[str, str]] = {APPLICATION: ("submit", "个人申报"), FORCED: ("submit", "提交申请"), INFO_CHANGE: ("submit", "提交申请")}
 
 def status_label(kind: str, status: str | None) -> str:
     return STATUS_LABELS[kind].get(status or "", status or "")
