@@ -5,14 +5,30 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from apptest_kit import (
-    ENT_NAME, actor, all_text, button, db, dialog_title, dialogs, errors, html_text, infos, new_app,
-    page_title, png_bytes, select_row, successes, table,
-)
-from tests import factories
 from services import workflow
 from services.kernel.clock import today as china_today
 from services.registration import business_types
+from tests import factories
+from tests.pages.apptest_kit import (
+    ENT_NAME,
+    actor,
+    all_text,
+    app_status,
+    button,
+    db,
+    dialog_title,
+    dialogs,
+    errors,
+    html_text,
+    infos,
+    new_app,
+    no_exception,
+    page_title,
+    png_bytes,
+    select_row,
+    successes,
+    table,
+)
 
 APPLICANT = "demo-applicant"
 HOME = "pages/applicant/home.py"
@@ -31,25 +47,14 @@ def frame_with(at, column: str):
     return frames[0]
 
 
-def no_exception(at):
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def xue_application() -> int:
-    from services.registration import filing
     from services import transaction
     from services.auth.login import get_actor
+    from services.registration import filing
 
     with transaction() as s:
         frame = filing.list_my_applications(s, get_actor(s, APPLICANT))
     return int(frame.iloc[0]["id"])
-
-
-def app_status(app_id: int) -> str:
-    from db.models import Application
-
-    return db(lambda s: s.get(Application, app_id).status)
 
 
 def new_applicant_user() -> str:
@@ -141,8 +146,8 @@ def test_cancel_through_the_confirm_dialog(login):
 
 
 def test_refused_application_shows_the_reason_and_can_be_resubmitted(login):
-    from services.registration import reporting
     from services import transaction
+    from services.registration import reporting
 
     app_id = xue_application()
     enterprise = actor("demo-enterprise")
@@ -232,7 +237,8 @@ def test_apply_check_then_submit_goes_to_the_detail_page(login):
     assert "操作成功，已提交至聘用单位，等待单位上报" in successes(at)
     grid = html_text(at)
     assert "初始注册" in grid and "待上报" in grid and "房屋建筑工程、市政公用工程" in grid and ENT_NAME in grid
-    assert sorted(frame_with(at, "附件类型")["文件名"]) == sorted(f"{c}.png" for c in ("SFZ", "ZGZS", "LDHT", "SBZM", "ZP"))
+    files = sorted(f"{c}.png" for c in ("SFZ", "ZGZS", "LDHT", "SBZM", "ZP"))
+    assert sorted(frame_with(at, "附件类型")["文件名"]) == files
     assert at.download_button(key="att_download").proto.label == "下载附件"
 
 

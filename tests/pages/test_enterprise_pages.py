@@ -7,13 +7,46 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from apptest_kit import (
-    APPLICATION, ENT, ENT2, ENT_NAME, FORCED, FORCED_APPLY, HISTORY, HOME, INFO, PENALTIES, REGISTERED, REPORT,
-    actor, all_text, button, captions, db, dialog_title, dialogs, errors, html_text, infos, open_page,
-    page_title, png_bytes, record_caption, select_row, submit, successes, table, valid_credit_code,
-)
 from services import workflow
 from services.kernel.clock import today as china_today
+from tests.pages.apptest_kit import (
+    APPLICATION,
+    ENT,
+    ENT2,
+    ENT_NAME,
+    EVIL,
+    FORCED,
+    FORCED_APPLY,
+    HISTORY,
+    HOME,
+    INFO,
+    PENALTIES,
+    REGISTERED,
+    REPORT,
+    actor,
+    all_text,
+    app_status,
+    assert_no_link,
+    button,
+    captions,
+    db,
+    dialog_title,
+    dialogs,
+    errors,
+    flash_ok,
+    html_text,
+    infos,
+    no_exception,
+    open_page,
+    page_title,
+    png_bytes,
+    record_caption,
+    select_row,
+    submit,
+    successes,
+    table,
+    valid_credit_code,
+)
 
 NO_RECORDS = "没有找到匹配的记录"
 MASKED = re.compile(r"^.{4}\*+.{4}$")
@@ -33,12 +66,6 @@ def xue_application_id() -> int:
     page = _applications(ENT, workflow.PENDING_ENT, name="薛琼")
     assert page.total == 1, "demo data: 薛琼's 初始注册 waits for 上报 at demo-enterprise"
     return page.keys[0].id
-
-
-def app_status(app_id: int) -> str:
-    from db.models import Application
-
-    return db(lambda s: s.get(Application, app_id).status)
 
 
 def registered_rows(username: str = ENT, **filters):
@@ -84,15 +111,6 @@ def person_of_application(app_id: int) -> tuple[int, str]:
 
     return db(lambda s: s.execute(select(Person.id, Person.name).join(Application, Application.person_id == Person.id)
                                   .where(Application.id == app_id)).one())
-
-
-def no_exception(at):
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def flash_ok(at) -> bool:
-    return any(m.startswith("操作成功") for m in successes(at))
 
 
 # ---------------------------------------------------------------- 2. every page renders
@@ -613,7 +631,8 @@ def test_forced_apply_at_a_large_enterprise_asks_for_a_search_first(login, monke
     monkeypatch.setattr(forced, "SEARCH_FIRST_ABOVE", 20)
     at = login(ENT, FORCED_APPLY)
     no_exception(at)
-    assert any(re.search(r"本单位共有 \d+ 名可申请强制注销的已注册人员，请在上方输入姓名或证件号码查找", i) for i in infos(at))
+    search_first = r"本单位共有 \d+ 名可申请强制注销的已注册人员，请在上方输入姓名或证件号码查找"
+    assert any(re.search(search_first, i) for i in infos(at))
     assert "fa_person" not in [box.key for box in at.selectbox]
     monkeypatch.setattr(forced, "SEARCH_FIRST_ABOVE", 1000)
     surname = deregistrable_labels()[0][0]
@@ -831,8 +850,8 @@ def test_important_change_is_submitted_for_review(login):
 def _registry_changed_user() -> str:
     """A login for the demo enterprise whose 市场监管 record differs; created when none exists."""
     from db.models import Enterprise, User
-    from services.kernel.actor import ENTERPRISE
     from services.auth.passwords import hash_password
+    from services.kernel.actor import ENTERPRISE
 
     def _find(s):
         ent = s.scalars(select(Enterprise).where(
@@ -922,40 +941,16 @@ def test_export_offers_excel_and_csv(login, page, key):
 
 # ---------------------------------------------------------------- 11. user text is not Markdown
 
-EVIL = "**x** [点我](https://evil.example)"
-LINK = re.compile(r"\[[^\]]*\]\([^)]*evil\.example")
-
-
-def _markdown_bodies(at) -> list[str]:
-    """Every element body that Streamlit renders as Markdown."""
-    kinds = ("markdown", "header", "subheader", "title", "caption", "error", "warning", "info", "success",
-             "toast", "exception")
-    bodies = []
-    for kind in kinds:
-        bodies += [e.value if isinstance(e.value, str) else str(e.value) for e in getattr(at, kind)]
-    bodies += [e.label for e in at.expander]
-    bodies += [b.label for b in at.button]
-    bodies += [d.proto.label for d in at.get("download_button")]
-    bodies += [c for img in at.image for c in img.captions]
-    bodies += [d.proto.dialog.title for d in dialogs(at)]
-    return bodies
-
-
-def _assert_no_link(at):
-    bodies = [b for b in _markdown_bodies(at) if LINK.search(b)]
-    assert not bodies, f"user text rendered as Markdown: {bodies}"
-
-
 def test_markdown_in_a_name_stays_text_on_report_and_detail(login):
     app_id = xue_application_id()
     person_id, _ = person_of_application(app_id)
     rename_person(person_id, EVIL)
     at = no_exception(login(ENT, REPORT))
     assert EVIL in list(table(at)["姓名"])
-    _assert_no_link(at)
+    assert_no_link(at)
     open_page(at, APPLICATION, id=app_id, mode="report")
     no_exception(at)
-    _assert_no_link(at)
+    assert_no_link(at)
     assert "[点我](https://evil.example)" in html_text(at)  # escaped into a table cell, not a link
     assert 'href="https://evil.example"' not in html_text(at)
 
@@ -965,10 +960,10 @@ def test_markdown_in_a_name_stays_text_on_registered_and_history(login):
     rename_person(int(row["person_id"]), EVIL)
     at = no_exception(login(ENT, REGISTERED))
     assert EVIL in list(table(at)["姓名"])
-    _assert_no_link(at)
+    assert_no_link(at)
     open_page(at, HISTORY, id=int(row["registration_id"]))
     no_exception(at)
-    _assert_no_link(at)
+    assert_no_link(at)
 
 
 def test_markdown_in_a_name_stays_text_on_home_and_forced(login):
@@ -981,11 +976,11 @@ def test_markdown_in_a_name_stays_text_on_home_and_forced(login):
     rename_person(person_id, EVIL)
     at = no_exception(login(ENT, HOME))
     assert EVIL in list(table(at)["姓名"])
-    _assert_no_link(at)
+    assert_no_link(at)
     for page in (FORCED, FORCED_APPLY, PENALTIES):
         open_page(at, page)
         no_exception(at)
-        _assert_no_link(at)
+        assert_no_link(at)
 
 
 # ---------------------------------------------------------------- paging, reveal, navigation, logout
@@ -1071,7 +1066,7 @@ def test_markdown_in_the_enterprise_name_stays_text_in_the_sidebar(login):
 
     db(_rename)
     at = no_exception(login(ENT, REPORT))
-    _assert_no_link(at)
+    assert_no_link(at)
 
 
 def test_html_in_a_name_is_escaped_on_the_detail_page(login):
@@ -1098,4 +1093,4 @@ def test_markdown_in_an_attachment_name_stays_text(login):
     at = no_exception(login(ENT, APPLICATION, id=app_id, mode="report"))
     [att] = [e for e in at.expander if e.label.startswith("附件材料")]
     assert att.image or att.download_button, "demo data: 薛琼's application has attachments"
-    _assert_no_link(at)
+    assert_no_link(at)
