@@ -1,4 +1,4 @@
-"""个人版 screens and the public verification page under AppTest, on the demo data."""
+"""个人版 screens under AppTest, on the demo data."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +21,6 @@ from tests.pages.apptest_kit import (
     errors,
     html_text,
     infos,
-    new_app,
     no_exception,
     page_title,
     png_bytes,
@@ -279,32 +278,3 @@ def test_apply_for_a_registered_person_renews_through_the_current_employer(login
 def values_required(business_type: str) -> list[str]:
 
     return business_types.materials(business_type)
-
-
-# ---------------------------------------------------------------- public verification
-
-
-def test_public_verification_without_login(demo_db):
-    from db.models import Person, Registration
-
-    name, reg_no = db(lambda s: s.execute(
-        select(Person.name, Registration.reg_no).join(Person, Person.id == Registration.person_id)
-        .where(Registration.status == workflow.ACTIVE,
-               Registration.valid_to > china_today() + dt.timedelta(days=60))
-        .order_by(Registration.id)).first())
-    at = new_app()
-    at.query_params["view"] = "verify"
-    no_exception(at.run())
-    assert at.title[0].value == "注册信息公开查询"
-    assert "用户登录" not in all_text(at)
-    assert any("[返回登录](/)" in m.value for m in at.markdown)
-    at.text_input(key="v_name").input(name)
-    at.text_input(key="v_number").input(reg_no)
-    no_exception(at.button(key="FormSubmitter:verify-查询").click().run())
-    grid = html_text(at)
-    assert name in grid and reg_no in grid and "注册状态" in grid
-    assert "证件号码" not in grid and "联系电话" not in grid
-    at.text_input(key="v_name").input(name + "某")
-    no_exception(at.button(key="FormSubmitter:verify-查询").click().run())
-    assert "未查询到匹配的注册信息" in infos(at)
-    assert reg_no not in html_text(at)
