@@ -5,18 +5,7 @@ import pytest
 import streamlit as st
 from sqlalchemy import select
 
-from tests.pages.apptest_kit import (
-    ENT,
-    ENT_NAME,
-    HOME,
-    PASSWORD,
-    REPORT,
-    ROOT,
-    errors,
-    form_login,
-    new_app,
-    seed_login,
-)
+from tests.pages.apptest_kit import ENT, ENT_NAME, HOME, PASSWORD, REPORT, ROOT, errors, form_login, new_app, seed_login
 
 ENTERPRISE_MENU = ["首页", "注册上报", "已注册人员", "强制注销", "企业信息", "行政处罚"]
 
