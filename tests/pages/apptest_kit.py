@@ -2,7 +2,9 @@
 
 Every test gets a fresh copy of the demo database (`demo_db`, tests/conftest.py) and a fresh
 AppTest. Logging in seeds the authenticator's session keys (notes/streamlit.md §2.5); the login
-form itself is driven in test_login.py.
+form itself is driven by `form_login` (common/test_login.py, common/test_session.py).
+
+Import it as `tests.pages.apptest_kit` (the page tests live in tests/pages/<role>/, no __init__.py).
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ PENALTIES = "pages/enterprise/penalties.py"
 APPLICATION = "pages/enterprise/application.py"
 HISTORY = "pages/enterprise/history.py"
 
+PASSWORD = "demo-pass-2026"  # every demo user's (tests/conftest.py DEMO_PASSWORD)
+
 
 def new_app() -> AppTest:
     return AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -50,6 +54,16 @@ def seed_login(at: AppTest, username: str) -> AppTest:
     at.session_state["name"] = name
     at.session_state["roles"] = [role]
     return at
+
+
+def form_login(at: AppTest, username: str, password: str) -> AppTest:
+    """Fill in and submit the login form the way a person does."""
+    [user] = [t for t in at.text_input if t.label == "用户名"]
+    [pwd] = [t for t in at.text_input if t.label == "密码"]
+    [go] = [b for b in at.button if b.label == "登录"]
+    user.input(username)
+    pwd.input(password)
+    return go.click().run()
 
 
 def open_page(at: AppTest, page: str, **query) -> AppTest:
@@ -90,6 +104,11 @@ def all_text(at: AppTest) -> str:
     return "\n".join(node_text(n) for n in walk(at._tree))
 
 
+def no_exception(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def values(elements) -> list[str]:
     return [e.value for e in elements]
 
@@ -100,6 +119,11 @@ def errors(at: AppTest) -> list[str]:
 
 def successes(at: AppTest) -> list[str]:
     return values(at.success)
+
+
+def flash_ok(at: AppTest) -> bool:
+    """The 「操作成功」 a command leaves for the top of the next run is on screen."""
+    return any(m.startswith("操作成功") for m in successes(at))
 
 
 def infos(at: AppTest) -> list[str]:
@@ -172,6 +196,33 @@ def page_title(at: AppTest) -> str:
     return at.header[0].value if len(at.header) else ""
 
 
+# ---------------------------------------------------------------- user text is not Markdown
+
+EVIL = "**x** [点我](https://evil.example)"
+LINK = re.compile(r"\[[^\]]*\]\([^)]*evil\.example")
+
+
+def markdown_bodies(at: AppTest) -> list[str]:
+    """Every element body that Streamlit renders as Markdown."""
+    kinds = ("markdown", "header", "subheader", "title", "caption", "error", "warning", "info", "success",
+             "toast", "exception")
+    bodies = []
+    for kind in kinds:
+        bodies += [e.value if isinstance(e.value, str) else str(e.value) for e in getattr(at, kind)]
+    bodies += [e.label for e in at.expander]
+    bodies += [b.label for b in at.button]
+    bodies += [d.proto.label for d in at.get("download_button")]
+    bodies += [c for img in at.image for c in img.captions]
+    bodies += [d.proto.dialog.title for d in dialogs(at)]
+    return bodies
+
+
+def assert_no_link(at: AppTest) -> None:
+    """No Markdown body carries EVIL's link as a link: user text was escaped."""
+    bodies = [b for b in markdown_bodies(at) if LINK.search(b)]
+    assert not bodies, f"user text rendered as Markdown: {bodies}"
+
+
 # ---------------------------------------------------------------- database helpers
 
 
@@ -189,6 +240,12 @@ def db(fn):
 
     with transaction() as s:
         return fn(s)
+
+
+def app_status(app_id: int) -> str:
+    from db.models import Application
+
+    return db(lambda s: s.get(Application, app_id).status)
 
 
 def png_bytes(size=(8, 8), color=(200, 30, 30)) -> bytes:

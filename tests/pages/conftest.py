@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-from apptest_kit import ENT, new_app, open_page, seed_login
+from tests.pages.apptest_kit import ENT, new_app, open_page, seed_login
 
 
 @pytest.fixture(autouse=True)

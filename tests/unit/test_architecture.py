@@ -1,4 +1,5 @@
-"""House rules that are cheap to check: import direction and the pages/ layout (DESIGN.md)."""
+"""House rules that are cheap to check (DESIGN.md): import direction, the pages/ layout, and what only ui/ and
+app.py do: open a transaction (ui.call / ui.act), escape Markdown (ui.md_escape), show the flash (app.py)."""
 import ast
 from pathlib import Path
 
@@ -49,3 +50,83 @@ def test_every_page_starts_with_the_actor_gate():
         if path.parent.name == "public":
             continue
         assert "ui.require_actor(" in path.read_text(encoding="utf-8"), path
+
+
+# ---------------------------------------------------------------- what only ui/ and app.py do (DESIGN.md rules)
+
+
+def _tree(path: Path) -> ast.AST:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _names(tree: ast.AST) -> list[tuple[int, str]]:
+    """Every name a module uses, imports or reads as an attribute, with its line."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.append((node.lineno, node.id))
+        elif isinstance(node, ast.Attribute):
+            found.append((node.lineno, node.attr))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found += [(node.lineno, part) for a in node.names for part in (a.name.split(".") + [a.asname or ""])]
+    return found
+
+
+def _strings(tree: ast.AST) -> list[tuple[int, str]]:
+    return [(n.lineno, n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def _offences(find, folder: str = "pages") -> dict[str, list[int]]:
+    found = {str(p.relative_to(ROOT)): find(_tree(p)) for p in _files(folder)}
+    return {k: v for k, v in found.items() if v}
+
+
+def _opens_a_transaction(tree: ast.AST) -> list[int]:
+    """`from services import transaction`, `services.transaction()`, `import services.transaction`..."""
+    return [line for line, name in _names(tree) if name == "transaction"]
+
+
+def test_no_page_opens_a_transaction():
+    # ui.call / ui.act run a use case in one transaction and show its refusal (ui/calls.py).
+    assert _opens_a_transaction(_tree(ROOT / "ui" / "calls.py")), "the check must see ui.calls' own transaction"
+    assert _offences(_opens_a_transaction) == {}
+
+
+MD_ESCAPE_TABLE = set("*_[]`")  # any table of Markdown specials holds these
+
+
+def _escape_table(tree: ast.AST) -> list[int]:
+    return [line for line, text in _strings(tree) if MD_ESCAPE_TABLE <= set(text)]
+
+
+def _backslash(tree: ast.AST) -> list[int]:
+    """A Markdown escape is a backslash: a page that writes one escapes by hand (or belongs in services)."""
+    return [line for line, text in _strings(tree) if "\\" in text]
+
+
+def test_no_page_escapes_markdown_itself():
+    # User text is escaped by ui.md_escape (ui/text.py), the one table of Markdown specials.
+    tables = {str(p.relative_to(ROOT)) for folder in ("pages", "ui") for p in _files(folder) if _escape_table(_tree(p))}
+    assert tables == {"ui/text.py"}
+    assert not _escape_table(_tree(ROOT / "app.py"))
+    assert _offences(_backslash) == {}
+
+
+def _flash_key() -> str:
+    for node in ast.walk(_tree(ROOT / "ui" / "session.py")):
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["FLASH_KEY"]:
+            return node.value.value
+    raise AssertionError("ui/session.py defines FLASH_KEY")
+
+
+def _touches_the_flash(tree: ast.AST) -> list[int]:
+    """Shows the flash (`ui.show_flash`) or reads its session key (FLASH_KEY, or the key itself)."""
+    key = _flash_key()
+    return sorted({line for line, name in _names(tree) if name in ("show_flash", "FLASH_KEY")}
+                  | {line for line, text in _strings(tree) if text == key})
+
+
+def test_no_page_shows_or_reads_the_flash():
+    # app.py shows the message a command left, once, at the top of the next run.
+    assert _touches_the_flash(_tree(ROOT / "app.py")), "the check must see app.py's ui.show_flash()"
+    assert _offences(_touches_the_flash) == {}

@@ -6,18 +6,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from apptest_kit import actor, db, errors, page_title
 from services.dashboards import panels as dashboards
 from services.kernel.clock import today
+from tests.pages.apptest_kit import actor, db, errors, no_exception, page_title
 
 MINISTRY = "demo-ministry"
 DASHBOARD = "pages/ministry/dashboard.py"
 KPI_LABELS = ["在册有效注册人数", "30天内到期", "办理中申请", "本期处罚"]
-
-
-def no_exception(at):
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def charts(at) -> list:

@@ -6,10 +6,9 @@ import datetime as dt
 import pytest
 import streamlit_authenticator.models.cookie_model as cookie_model
 
-from apptest_kit import ENT, HOME, errors, new_app, open_page, seed_login
 from services.auth.login import COOKIE_DAYS, IDLE_MINUTES
-from test_login import PASSWORD, form_login
 from services.kernel.clock import now, timestamp
+from tests.pages.apptest_kit import ENT, HOME, PASSWORD, errors, form_login, new_app, open_page, seed_login
 
 
 def _login(username=ENT):

@@ -5,9 +5,8 @@ import pytest
 import streamlit as st
 from sqlalchemy import select
 
-from apptest_kit import ENT, ENT_NAME, HOME, REPORT, ROOT, errors, new_app, seed_login
+from tests.pages.apptest_kit import ENT, ENT_NAME, HOME, PASSWORD, REPORT, ROOT, errors, form_login, new_app, seed_login
 
-PASSWORD = "demo-pass-2026"
 ENTERPRISE_MENU = ["首页", "注册上报", "已注册人员", "强制注销", "企业信息", "行政处罚"]
 
 
@@ -28,15 +27,6 @@ def nav_log(monkeypatch):
 def visible_titles(pages) -> list[str]:
     items = [p for section in pages.values() for p in section] if isinstance(pages, dict) else list(pages)
     return [p.title for p in items if p.visibility != "hidden"]
-
-
-def form_login(at, username: str, password: str):
-    [user] = [t for t in at.text_input if t.label == "用户名"]
-    [pwd] = [t for t in at.text_input if t.label == "密码"]
-    [go] = [b for b in at.button if b.label == "登录"]
-    user.input(username)
-    pwd.input(password)
-    return go.click().run()
 
 
 def test_login_form_shows_when_logged_out(demo_db):
@@ -205,7 +195,8 @@ def test_logout_then_another_role_in_the_same_session_gets_that_roles_menu(demo_
     at = form_login(at.run(), "demo-ministry", PASSWORD)
     assert not at.exception
     assert [h.value for h in at.header] == ["统计分析"]
-    assert visible_titles(nav_log[-1]) == ["统计分析", "注册审批", "强制注销审核", "企业重要信息审核", "行政处罚", "审计日志"]
+    ministry_menu = ["统计分析", "注册审批", "强制注销审核", "企业重要信息审核", "行政处罚", "审计日志"]
+    assert visible_titles(nav_log[-1]) == ministry_menu
     assert ENT_NAME not in [s.value for s in at.sidebar.subheader]
 
 

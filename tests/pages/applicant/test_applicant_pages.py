@@ -1,18 +1,33 @@
-"""个人版 screens and the public verification page under AppTest, on the demo data."""
+"""个人版 screens under AppTest, on the demo data."""
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import select
 
-from apptest_kit import (
-    ENT_NAME, actor, all_text, button, db, dialog_title, dialogs, errors, html_text, infos, new_app,
-    page_title, png_bytes, select_row, successes, table,
-)
-from tests import factories
 from services import workflow
 from services.kernel.clock import today as china_today
 from services.registration import business_types
+from tests import factories
+from tests.pages.apptest_kit import (
+    ENT_NAME,
+    actor,
+    all_text,
+    app_status,
+    button,
+    db,
+    dialog_title,
+    dialogs,
+    errors,
+    html_text,
+    infos,
+    no_exception,
+    page_title,
+    png_bytes,
+    select_row,
+    successes,
+    table,
+)
 
 APPLICANT = "demo-applicant"
 HOME = "pages/applicant/home.py"
@@ -31,25 +46,14 @@ def frame_with(at, column: str):
     return frames[0]
 
 
-def no_exception(at):
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def xue_application() -> int:
-    from services.registration import filing
     from services import transaction
     from services.auth.login import get_actor
+    from services.registration import filing
 
     with transaction() as s:
         frame = filing.list_my_applications(s, get_actor(s, APPLICANT))
     return int(frame.iloc[0]["id"])
-
-
-def app_status(app_id: int) -> str:
-    from db.models import Application
-
-    return db(lambda s: s.get(Application, app_id).status)
 
 
 def new_applicant_user() -> str:
@@ -141,8 +145,8 @@ def test_cancel_through_the_confirm_dialog(login):
 
 
 def test_refused_application_shows_the_reason_and_can_be_resubmitted(login):
-    from services.registration import reporting
     from services import transaction
+    from services.registration import reporting
 
     app_id = xue_application()
     enterprise = actor("demo-enterprise")
@@ -232,7 +236,8 @@ def test_apply_check_then_submit_goes_to_the_detail_page(login):
     assert "操作成功，已提交至聘用单位，等待单位上报" in successes(at)
     grid = html_text(at)
     assert "初始注册" in grid and "待上报" in grid and "房屋建筑工程、市政公用工程" in grid and ENT_NAME in grid
-    assert sorted(frame_with(at, "附件类型")["文件名"]) == sorted(f"{c}.png" for c in ("SFZ", "ZGZS", "LDHT", "SBZM", "ZP"))
+    files = sorted(f"{c}.png" for c in ("SFZ", "ZGZS", "LDHT", "SBZM", "ZP"))
+    assert sorted(frame_with(at, "附件类型")["文件名"]) == files
     assert at.download_button(key="att_download").proto.label == "下载附件"
 
 
@@ -273,32 +278,3 @@ def test_apply_for_a_registered_person_renews_through_the_current_employer(login
 def values_required(business_type: str) -> list[str]:
 
     return business_types.materials(business_type)
-
-
-# ---------------------------------------------------------------- public verification
-
-
-def test_public_verification_without_login(demo_db):
-    from db.models import Person, Registration
-
-    name, reg_no = db(lambda s: s.execute(
-        select(Person.name, Registration.reg_no).join(Person, Person.id == Registration.person_id)
-        .where(Registration.status == workflow.ACTIVE,
-               Registration.valid_to > china_today() + dt.timedelta(days=60))
-        .order_by(Registration.id)).first())
-    at = new_app()
-    at.query_params["view"] = "verify"
-    no_exception(at.run())
-    assert at.title[0].value == "注册信息公开查询"
-    assert "用户登录" not in all_text(at)
-    assert any("[返回登录](/)" in m.value for m in at.markdown)
-    at.text_input(key="v_name").input(name)
-    at.text_input(key="v_number").input(reg_no)
-    no_exception(at.button(key="FormSubmitter:verify-查询").click().run())
-    grid = html_text(at)
-    assert name in grid and reg_no in grid and "注册状态" in grid
-    assert "证件号码" not in grid and "联系电话" not in grid
-    at.text_input(key="v_name").input(name + "某")
-    no_exception(at.button(key="FormSubmitter:verify-查询").click().run())
-    assert "未查询到匹配的注册信息" in infos(at)
-    assert reg_no not in html_text(at)

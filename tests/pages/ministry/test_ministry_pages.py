@@ -7,13 +7,34 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from apptest_kit import (
-    ENT, ROOT, TIMEOUT, actor, all_text, button, captions, db, dialog_title, dialogs, errors, html_text, infos,
-    new_app, page_title, record_caption, seed_login, submit, successes, table,
-)
 from db.models import AuditLog
 from services import workflow
 from services.kernel.clock import today as china_today
+from tests.pages.apptest_kit import (
+    ENT,
+    ROOT,
+    TIMEOUT,
+    actor,
+    all_text,
+    app_status,
+    button,
+    captions,
+    db,
+    dialog_title,
+    dialogs,
+    errors,
+    flash_ok,
+    html_text,
+    infos,
+    new_app,
+    no_exception,
+    page_title,
+    record_caption,
+    seed_login,
+    submit,
+    successes,
+    table,
+)
 
 MIN = "demo-ministry"
 QUEUE = "pages/ministry/queue.py"
@@ -22,15 +43,6 @@ FORCED = "pages/ministry/forced.py"
 INFO_CHANGES = "pages/ministry/info_changes.py"
 PENALTIES = "pages/ministry/penalties.py"
 MINISTRY_PAGES = [QUEUE, REVIEW, FORCED, INFO_CHANGES, PENALTIES]
-
-
-def no_exception(at):
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def flash_ok(at) -> bool:
-    return any(m.startswith("操作成功") for m in successes(at))
 
 
 def table_key(at, index: int = 0) -> str:
@@ -42,12 +54,6 @@ def select_rows(at, rows: list[int]):
     """Select rows of the (first) table the way the browser does, and rerun."""
     at.session_state[table_key(at)] = {"selection": {"rows": rows, "columns": [], "cells": []}}
     return at.run()
-
-
-def app_status(app_id: int) -> str:
-    from db.models import Application
-
-    return db(lambda s: s.get(Application, app_id).status)
 
 
 def first_app(status: str, business_type: str | None = None) -> int:
