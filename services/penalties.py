@@ -14,6 +14,7 @@ from services.audit.record import audit
 from services.kernel import values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import now, today
+from services.kernel.values import REVOKING, SUSPENSION
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import EXPORT_LIMIT, PageResult, keyed, paged, table
@@ -87,8 +88,6 @@ def get_penalty(session: Session, actor: Actor, *, penalty_id) -> PenaltyDetail:
 
 # --- 部级版: recording a decision ------------------------------------------------------------
 
-SUSPENSION = "责令停止执业"  # the only category with a 停止执业 period (domain.md §8.1)
-REVOKING = ("撤销注册", "吊销注册证书")  # categories that end the registration (domain.md §6.3)
 _TEXT_LIMITS = {  # field -> (label, max length, required)
     "decision_no": ("处罚决定书文号", 64, True),
     "case_name": ("处罚名称", 200, True),

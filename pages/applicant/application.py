@@ -2,11 +2,10 @@
 import streamlit as st
 
 import ui
-from services.registration import reporting, filing
-from ui.fragments.attachments import download_button
 from services.kernel import values
 from services.kernel.actor import APPLICANT
-from services.registration import business_types
+from services.registration import business_types, filing, reporting
+from ui.fragments.attachments import download_button
 
 actor = ui.require_actor(APPLICANT)
 HOME = "pages/applicant/home.py"

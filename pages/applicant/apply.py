@@ -7,10 +7,10 @@ cleared, so a refused check or submission keeps what was typed and uploaded.
 import streamlit as st
 
 import ui
-from services.registration import filing
 from services.kernel import values
 from services.kernel.actor import APPLICANT
-from services.registration import business_types
+from services.kernel.vocabulary import BusinessType
+from services.registration import business_types, filing
 
 actor = ui.require_actor(APPLICANT)
 DETAIL = "pages/applicant/application.py"
@@ -35,10 +35,10 @@ if open_app:
 st.subheader("业务类别")
 types = list(values.BUSINESS_TYPES)
 c1, c2 = st.columns(2)
-business_type = c1.selectbox("业务类别", types, index=types.index("YX" if reg else "CS"),
+business_type = c1.selectbox("业务类别", types, index=types.index(BusinessType.RENEWAL if reg else BusinessType.INITIAL),
                              format_func=values.BUSINESS_TYPES.get, key="ap_type")
 change_kind = None
-if business_type == "BG":
+if business_type == BusinessType.CHANGE:
     change_kind = c2.selectbox("变更内容", list(values.CHANGE_KINDS), index=None, placeholder="请选择变更内容",
                                format_func=values.CHANGE_KINDS.get, key="ap_change", persist_state="page")
 required = business_types.materials(business_type)

@@ -2,9 +2,9 @@
 import streamlit as st
 
 import ui
-from services.registration import filing
 from services.kernel import values
 from services.kernel.actor import APPLICANT
+from services.registration import filing
 
 actor = ui.require_actor(APPLICANT)
 DETAIL = "pages/applicant/application.py"

@@ -7,7 +7,6 @@ import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-
 PAGE_SIZES = (10, 20, 50, 100)
 EXPORT_LIMIT = 50_000  # an export is a list, not a database dump
 

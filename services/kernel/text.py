@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from services.kernel.values import SPECIALTY_NAMES
+
 
 def like_pattern(text: str) -> str:
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -6,8 +6,8 @@ import re
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
-from services.kernel.clock import now
 
+from services.kernel.clock import now
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 _RIC = re.compile(r"^\d{17}[\dX]$", re.ASCII)

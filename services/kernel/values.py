@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from services.kernel.vocabulary import BusinessType, ChangeKind
+
 # 14 registration specialties (domain.md §3.1). `active` lets a retired category keep
 # displaying on old registrations while it can no longer be chosen.
 SPECIALTIES: list[tuple[str, str, bool]] = [
@@ -29,19 +31,19 @@ SPECIALTIES: list[tuple[str, str, bool]] = [
 SPECIALTY_NAMES = {code: name for code, name, _ in SPECIALTIES}
 
 # 业务类别 (domain.md §4.1). QZZX is a separate request type, not an application.
-BUSINESS_TYPES: dict[str, str] = {
-    "CS": "初始注册",
-    "YX": "延续注册",
-    "BG": "变更注册",
-    "ZX": "注销注册",
-    "YS": "遗失补办",
-    "CX": "重新注册",
+BUSINESS_TYPES: dict[str, str] = {  # in the order the screens offer them
+    BusinessType.INITIAL: "初始注册",
+    BusinessType.RENEWAL: "延续注册",
+    BusinessType.CHANGE: "变更注册",
+    BusinessType.DEREGISTRATION: "注销注册",
+    BusinessType.REPLACEMENT: "遗失补办",
+    BusinessType.REREGISTRATION: "重新注册",
 }
 CHANGE_KINDS: dict[str, str] = {
-    "BG-DW": "变更执业单位",
-    "BG-ZY": "变更注册专业",
-    "BG-MC": "单位更名",
-    "BG-XX": "个人信息变更",
+    ChangeKind.EMPLOYER: "变更执业单位",
+    ChangeKind.SPECIALTY: "变更注册专业",
+    ChangeKind.RENAME: "单位更名",
+    ChangeKind.PERSONAL: "个人信息变更",
 }
 
 # 附件类型 (domain.md §4.3)
@@ -207,3 +209,14 @@ OBJECT_LABELS = {
     "application": "注册申请", "application_queue": "注册审批", "forced": "强制注销", "info_change": "企业重要信息修改",
     "enterprise": "企业信息", "registration": "已注册人员", "penalty": "行政处罚", "attachment": "附件", "user": "账户",
 }
+
+# Derived registration states (domain.md §6.3) shown on 已注册人员.
+STATE_ACTIVE = "有效"
+STATE_EXPIRING = "即将到期"
+STATE_EXPIRED = "已过期"
+STATE_SUSPENDED = "暂停执业"
+REGISTERED_STATES = (STATE_ACTIVE, STATE_EXPIRING, STATE_EXPIRED)
+
+# 行政处罚 categories with an effect on the registration
+SUSPENSION = "责令停止执业"  # the only category with a 停止执业 period (domain.md §8.1)
+REVOKING = ("撤销注册", "吊销注册证书")  # categories that end the registration (domain.md §6.3)

@@ -46,3 +46,20 @@ class RegistrationStatus(StrEnum):
     ACTIVE = "ACTIVE"  # 有效
     DEREGISTERED = "DEREGISTERED"  # 已注销
     REVOKED = "REVOKED"  # 已撤销
+
+
+class BusinessType(StrEnum):
+    """业务类别 (domain.md §4.1); the rules of each are in services.registration.business_types."""
+    INITIAL = "CS"  # 初始注册
+    RENEWAL = "YX"  # 延续注册
+    CHANGE = "BG"  # 变更注册
+    DEREGISTRATION = "ZX"  # 注销注册
+    REPLACEMENT = "YS"  # 遗失补办
+    REREGISTRATION = "CX"  # 重新注册
+
+
+class ChangeKind(StrEnum):
+    EMPLOYER = "BG-DW"  # 变更执业单位
+    SPECIALTY = "BG-ZY"  # 变更注册专业
+    RENAME = "BG-MC"  # 单位更名
+    PERSONAL = "BG-XX"  # 个人信息变更

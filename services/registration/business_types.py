@@ -11,22 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from services.kernel import values
-
-
-class BusinessType(StrEnum):
-    INITIAL = "CS"  # 初始注册
-    RENEWAL = "YX"  # 延续注册
-    CHANGE = "BG"  # 变更注册
-    DEREGISTRATION = "ZX"  # 注销注册
-    REPLACEMENT = "YS"  # 遗失补办
-    REREGISTRATION = "CX"  # 重新注册
-
-
-class ChangeKind(StrEnum):
-    EMPLOYER = "BG-DW"  # 变更执业单位
-    SPECIALTY = "BG-ZY"  # 变更注册专业
-    RENAME = "BG-MC"  # 单位更名
-    PERSONAL = "BG-XX"  # 个人信息变更
+from services.kernel.vocabulary import BusinessType, ChangeKind
 
 
 class Effect(StrEnum):

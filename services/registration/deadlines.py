@@ -10,9 +10,9 @@ import functools
 
 import holidays
 
+from services import workflow
 from services.kernel import values
 from services.registration import business_types
-from services import workflow
 
 OVERDUE = "已超期"
 DUE_SOON = "即将到期"

@@ -12,22 +12,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration
-from services.registration import deadlines
+from services import workflow
+from services.audit.record import audit
 from services.files import uploads
 from services.kernel import values
-from services import workflow
 from services.kernel.actor import APPLICANT, Actor
-from services.registration import business_types as bt_table
-from services.registration.conflicts import open_application
-from services.registration.business_types import BusinessType, ChangeKind, business_label
-from services.audit.record import audit
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import get_scoped, require_role
-from services.kernel.paging import table
-from services.kernel.errors import InvalidInput
-from services.registry.registrations import suspended_person_ids, registration_state
-from services.kernel.validators import age_on
 from services.kernel.clock import now, today
+from services.kernel.errors import InvalidInput
+from services.kernel.paging import table
+from services.kernel.scope import get_scoped, require_role
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.validators import age_on
+from services.registration import business_types as bt_table
+from services.registration import deadlines
+from services.registration.business_types import BusinessType, ChangeKind, business_label
+from services.registration.conflicts import open_application
+from services.registry.registrations import registration_state, suspended_person_ids
 
 # Continuing-education hours (domain.md §3.3)
 CPD_RENEWAL_HOURS = 96

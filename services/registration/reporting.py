@@ -9,20 +9,20 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, Enterprise, Person, Registration, WorkflowStep
-from services.kernel import values
 from services import workflow
-from services.kernel.actor import ENTERPRISE, Actor
 from services.audit.record import audit
-from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, sort_order, in_order, keyed, paged_ids, table
+from services.kernel import values
+from services.kernel.actor import ENTERPRISE, Actor
+from services.kernel.clock import today
 from services.kernel.dates import end_of_day
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import get_scoped, require_role, scope
-from services.registration.business_types import ChangeKind, business_label
-from services.registration.conflicts import open_application
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number, mask_phone
+from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, in_order, keyed, paged_ids, sort_order, table
+from services.kernel.scope import get_scoped, require_role, scope
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
-from services.kernel.clock import today
+from services.registration.business_types import ChangeKind, business_label
+from services.registration.conflicts import open_application
 
 LIST_COLUMNS = ["序号", "证件号码", "姓名", "所在省", "所在城市", "业务类别", "申报专业", "性别",
                 "执业单位名称", "状态", "申请时间", "上报时间"]

@@ -15,20 +15,29 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Enterprise, Person, Registration
-from services.registration import deadlines
 from services import workflow
-from services.kernel.actor import MINISTRY, Actor
-from services.registration.business_types import business_label
 from services.audit.record import audit
-from services.kernel.paging import (EXPORT_LIMIT, PAGE_SIZES, PageResult, Sort, in_order, keyed, paged_ids,
-                                    sort_order, table)
+from services.kernel.actor import MINISTRY, Actor
+from services.kernel.clock import today
 from services.kernel.dates import end_of_day
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import get_scoped, require_role
 from services.kernel.errors import InvalidInput, ServiceError
 from services.kernel.masking import mask_id_number
-from services.kernel.clock import today
+from services.kernel.paging import (
+    EXPORT_LIMIT,
+    PAGE_SIZES,
+    PageResult,
+    Sort,
+    in_order,
+    keyed,
+    paged_ids,
+    sort_order,
+    table,
+)
+from services.kernel.scope import get_scoped, require_role
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.values import CORRECTION_ITEMS, DENIAL_CLAUSES  # noqa: F401 (the page offers them)
+from services.registration import deadlines
+from services.registration.business_types import business_label
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
 QUEUE_STATUSES = [workflow.REPORTED, workflow.ACCEPTED, workflow.UNDER_REVIEW, workflow.CORRECTION,

@@ -19,14 +19,10 @@ from services.kernel.scope import get_scoped, scope
 from services.kernel.masking import mask_id_number
 from services.kernel.validators import normalize_id_number
 from services.kernel.clock import today
+from services.kernel.values import (REGISTERED_STATES, STATE_ACTIVE, STATE_EXPIRED, STATE_EXPIRING,  # noqa: F401
+                                    STATE_SUSPENDED)
 from services.kernel.errors import InvalidInput
 
-# Derived registration states (domain.md §6.3) shown on 已注册人员.
-STATE_ACTIVE = "有效"
-STATE_EXPIRING = "即将到期"
-STATE_EXPIRED = "已过期"
-STATE_SUSPENDED = "暂停执业"
-REGISTERED_STATES = (STATE_ACTIVE, STATE_EXPIRING, STATE_EXPIRED)
 REGISTERED_COLUMNS = ["序号", "姓名", "证件号码", "性别", "注册号", "证书编号", "注册专业", "有效期起",
                       "有效期至", "注册状态"]
 
