@@ -13,7 +13,7 @@ from services.kernel import values
 from services import workflow
 from services.kernel.actor import MINISTRY, Actor
 from services.audit.record import audit
-from services.kernel.paging import EXPORT_LIMIT, PageResult, keyed, paged, table
+from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, keyed, listed, paged, table
 from services.kernel.text import fmt_date, fmt_dt, like_pattern
 from services.kernel.scope import get_scoped, require_role, scope
 from services.kernel.errors import InvalidInput
@@ -102,12 +102,13 @@ _TEXT_LIMITS = {  # field -> (label, max length, required)
 }
 
 
-def list_registered_people(session: Session, actor: Actor, *, query: str, limit: int = 20) -> pd.DataFrame:
-    """People with a registration, found by 姓名 (fuzzy), 证件号码 or 注册号 (exact); IDs masked."""
+def list_registered_people(session: Session, actor: Actor, *, query: str, limit: int = 20) -> Listing:
+    """People with a registration, found by 姓名 (fuzzy), 证件号码 or 注册号 (exact); IDs masked.
+    A choice list: rows (label) and keys (the people)."""
     require_role(actor, MINISTRY)
     text = (query or "").strip()
     if not text:
-        return pd.DataFrame(columns=["person_id", "label"])
+        return Listing(table([], columns=["label"]))
     # Each way of matching uses its own index; an OR over the joined tables scanned every registration.
     matching = union(select(Person.id).where(Person.name.like(like_pattern(text), escape="\\")),
                      select(Person.id).where(Person.id_number == normalize_id_number(text)),
@@ -124,7 +125,8 @@ def list_registered_people(session: Session, actor: Actor, *, query: str, limit:
         seen.add(person.id)
         records.append({"person_id": person.id,
                         "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}，{ent_name}）"})
-    return table(records[:limit], columns=["person_id", "label"])
+    return listed(table(records[:limit], columns=["person_id", "label"]), id_column="person_id",
+                  status_column=None)
 
 
 def record_penalty(session: Session, actor: Actor, *, person_id, decision_no: str, case_name: str, category: str,

@@ -21,9 +21,9 @@ if detail is None:
 
 st.header("申请详情")
 
-pending_warnings = st.session_state.get("filing_warnings")
-if pending_warnings and pending_warnings[0] == detail.id:
-    for warning in pending_warnings[1]:
+filed = st.session_state.get("filing_warnings")
+if filed and filed.application_id == detail.id:
+    for warning in filed.warnings:
         st.warning(warning)
     st.session_state.pop("filing_warnings", None)
 

@@ -51,7 +51,7 @@ with new_tab:
     c1, c2, c3 = st.columns([1, 2, 1])
     query = c1.text_input("查找注册人员", key="pen_query", placeholder="姓名 / 证件号码 / 注册号")
     matches = ui.call(penalties.list_registered_people, query=query) if (query or "").strip() else None
-    labels = {int(k): v for k, v in zip(matches["person_id"], matches["label"])} if matches is not None else {}
+    labels = dict(zip(matches.ids, matches.rows["label"])) if matches is not None else {}
     person_id = c2.selectbox("行政相对人", list(labels), index=None, key="pen_person", format_func=labels.get,
                              placeholder="请先输入姓名、证件号码或注册号查找" if not labels else "请选择")
     if matches is not None and matches.empty:

@@ -11,7 +11,7 @@ from db.models import Enterprise, InfoChangeRequest
 from services import workflow
 from services.kernel.actor import MINISTRY, Actor
 from services.audit.record import audit
-from services.kernel.paging import PAGE_SIZES, PageResult, keyed, paged, table
+from services.kernel.paging import PAGE_SIZES, Listing, PageResult, keyed, listed, paged, table
 from services.kernel.text import fmt_dt
 from services.kernel.scope import get_scoped, require_role
 from services.kernel.errors import InvalidInput
@@ -121,10 +121,10 @@ def request_info_change(session: Session, actor: Actor, *, new_name: str, new_cr
     return req.id
 
 
-def list_info_changes(session: Session, actor: Actor) -> pd.DataFrame:
+def list_info_changes(session: Session, actor: Actor) -> Listing:
     stmt = scope(select(InfoChangeRequest), actor, InfoChangeRequest.enterprise_id)
     rows = session.scalars(stmt.order_by(InfoChangeRequest.created_at.desc())).all()
-    return table([{
+    return listed(table([{
         "id": r.id, "status_code": r.status, "序号": i,
         "原企业名称": r.old_name, "新企业名称": r.new_name,
         "原统一社会信用代码": r.old_credit_code, "新统一社会信用代码": r.new_credit_code,
@@ -132,7 +132,7 @@ def list_info_changes(session: Session, actor: Actor) -> pd.DataFrame:
         "申请时间": fmt_dt(r.created_at),
     } for i, r in enumerate(rows, start=1)], columns=["id", "status_code", "序号", "原企业名称", "新企业名称",
                                                      "原统一社会信用代码", "新统一社会信用代码", "变更原因",
-                                                     "状态", "申请时间"])
+                                                     "状态", "申请时间"]))
 
 
 def withdraw_info_change(session: Session, actor: Actor, *, request_id) -> None:

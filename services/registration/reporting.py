@@ -212,12 +212,19 @@ def get_application(session: Session, actor: Actor, *, application_id) -> Applic
     )
 
 
-def reveal_person_numbers(session: Session, actor: Actor, *, application_id) -> tuple[str, str]:
+@dataclass(frozen=True)
+class PersonNumbers:
+    """The whole 证件号码 and 联系电话, revealed on request."""
+    id_number: str
+    phone: str
+
+
+def reveal_person_numbers(session: Session, actor: Actor, *, application_id) -> PersonNumbers:
     """The whole 证件号码 and phone, for a detail view the actor may open; audited."""
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
     person = session.get(Person, app.person_id)
     audit(session, actor, "view_unmasked", "application", app.id)
-    return person.id_number, person.phone
+    return PersonNumbers(person.id_number, person.phone)
 
 
 

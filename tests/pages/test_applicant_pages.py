@@ -42,8 +42,7 @@ def xue_application() -> int:
     from services.auth.login import get_actor
 
     with transaction() as s:
-        frame = filing.list_my_applications(s, get_actor(s, APPLICANT))
-    return int(frame.iloc[0]["id"])
+        return filing.list_my_applications(s, get_actor(s, APPLICANT)).keys[0].id
 
 
 def app_status(app_id: int) -> str:

@@ -29,6 +29,16 @@ def _applications(username: str, status: str | None = None, **filters):
         s, actor(username), filters=apps.ApplicationFilter(status=status, **filters), page_size=100))
 
 
+def first_shown_application(at, status: str = workflow.PENDING_ENT) -> int:
+    """The id of the report table's first row: the same list from the service (its keys), checked
+    against the row the page shows."""
+    page = _applications(ENT, status)
+    shown, listed = table(at).iloc[0], page.rows.iloc[0]
+    for column in ("姓名", "申请时间", "证件号码"):
+        assert shown[column] == listed[column], column
+    return page.keys[0].id
+
+
 def xue_application_id() -> int:
     page = _applications(ENT, workflow.PENDING_ENT, name="薛琼")
     assert page.total == 1, "demo data: 薛琼's 初始注册 waits for 上报 at demo-enterprise"
@@ -56,8 +66,7 @@ def forced_rows(username: str = ENT):
 def deregistrable_ids() -> list[int]:
     from services.deregistration import requests as forced
 
-    frame = db(lambda s: forced.list_deregistrable(s, actor(ENT)).rows)
-    return [int(x) for x in frame["registration_id"]]
+    return list(db(lambda s: forced.list_deregistrable(s, actor(ENT))).ids)
 
 
 def deregistrable_labels() -> list[str]:
@@ -115,8 +124,8 @@ def test_application_detail_renders(login):
 
 
 def test_history_renders(login):
-    rows = registered_rows().rows
-    reg_id = int(rows.iloc[0]["registration_id"])
+    listed = registered_rows()
+    rows, reg_id = listed.rows, listed.keys[0].id
     at = no_exception(login(ENT, HISTORY, id=reg_id))
     assert page_title(at).startswith("注册记录")
     assert rows.iloc[0]["姓名"] in page_title(at)
@@ -209,7 +218,7 @@ def test_report_buttons_follow_the_selected_row(login):
 def test_withdraw_a_reported_application_through_the_dialog(login):
     at = login(ENT, REPORT)
     _filter_report(at, f_status=workflow.REPORTED)
-    app_id = int(table(at).iloc[0]["id"])
+    app_id = first_shown_application(at, workflow.REPORTED)
     select_row(at, "report_table", 0).run()
     assert not at.button(key="btn_withdraw").disabled
     at.button(key="btn_withdraw").click().run()
@@ -244,7 +253,7 @@ def test_after_an_action_no_row_stays_selected(login):
 def test_withdraw_dialog_cancel_changes_nothing(login):
     at = login(ENT, REPORT)
     _filter_report(at, f_status=workflow.REPORTED)
-    app_id = int(table(at).iloc[0]["id"])
+    app_id = first_shown_application(at, workflow.REPORTED)
     select_row(at, "report_table", 0).run()
     at.button(key="btn_withdraw").click().run()
     at.button(key="dlg_withdraw_cancel").click().run()
@@ -266,7 +275,7 @@ def test_withdraw_is_disabled_once_the_ministry_accepted(login):
 
 def test_refuse_dialog_requires_a_reason_then_refuses(login):
     at = login(ENT, REPORT)
-    app_id = int(table(at).iloc[0]["id"])
+    app_id = first_shown_application(at)
     select_row(at, "report_table", 0).run()
     at.button(key="btn_refuse").click().run()
     [dlg] = dialogs(at)
@@ -287,7 +296,7 @@ def test_refuse_with_a_typed_reason(login):
     from db.models import Application
 
     at = login(ENT, REPORT)
-    app_id = int(table(at).iloc[0]["id"])
+    app_id = first_shown_application(at)
     select_row(at, "report_table", 0).run()
     at.button(key="btn_refuse").click().run()
     at.text_area(key="dlg_refuse_text").input("  社保单位不一致  ")
@@ -392,8 +401,7 @@ def test_refuse_from_the_detail_needs_a_reason(login):
 def _other_enterprise_application() -> tuple[int, str]:
     page = _applications(ENT2)
     assert page.total, "demo data: demo-enterprise-2 has applications"
-    row = page.rows.iloc[0]
-    return int(row["id"]), row["姓名"]
+    return page.keys[0].id, page.rows.iloc[0]["姓名"]
 
 
 def test_another_enterprises_application_is_not_shown(login):
@@ -526,25 +534,30 @@ def test_registered_history_shows_the_persons_applications(login):
     at = login(ENT, REGISTERED)
     assert button(at, "注册记录").disabled
     frame = table(at)
+    listed = registered_rows()
+    assert list(frame["注册号"]) == list(listed.rows["注册号"])[:len(frame)]  # the page shows the service's list
     select_row(at, "registered_table", 0).run()
     assert not button(at, "注册记录").disabled
     button(at, "注册记录").click().run()
     no_exception(at)
     person = frame.iloc[0]["姓名"]
     assert page_title(at) == f"注册记录：{person}"
-    reg_id = frame.iloc[0]["registration_id"]
-    _, history = db(lambda s: registrations.list_person_history(s, actor(ENT), registration_id=reg_id))
-    if history.empty:
+    assert at.query_params["id"] in (str(listed.keys[0].id), [str(listed.keys[0].id)])
+    history = db(lambda s: registrations.list_person_history(s, actor(ENT), registration_id=listed.keys[0].id))
+    assert history.person_name == person
+    if history.applications.empty:
         assert NO_RECORDS in infos(at)
     else:
         shown = table(at)
-        assert list(shown["application_id"]) == list(history["application_id"])
+        assert list(shown.columns) == list(history.applications.rows.columns)  # no key column shown
+        assert list(shown["申请时间"]) == list(history.applications.rows["申请时间"])
         assert set(shown["执业单位名称"]) == {ENT_NAME}
 
 
 def test_history_of_another_enterprises_registration_is_not_found(login):
-    other = registered_rows(ENT2).rows.iloc[0]
-    at = no_exception(login(ENT, HISTORY, id=int(other["registration_id"])))
+    listed = registered_rows(ENT2)
+    other = listed.rows.iloc[0]
+    at = no_exception(login(ENT, HISTORY, id=listed.keys[0].id))
     assert "记录不存在或无权访问" in errors(at)
     assert other["姓名"] not in all_text(at)
 
@@ -553,14 +566,13 @@ def test_history_steps_of_a_selected_application(login):
     # someone with at least one application at this enterprise
     from services.registry import registrations
 
-    for _, row in registered_rows().rows.iterrows():
-        _, history = db(lambda s: registrations.list_person_history(
-            s, actor(ENT), registration_id=row["registration_id"]))
-        if not history.empty:
+    for reg_id in registered_rows().ids:
+        history = db(lambda s: registrations.list_person_history(s, actor(ENT), registration_id=reg_id))
+        if not history.applications.empty:
             break
     else:
         pytest.skip("no registered person with an application in the demo data")
-    at = login(ENT, HISTORY, id=int(row["registration_id"]))
+    at = login(ENT, HISTORY, id=reg_id)
     select_row(at, "history_table", 0).run()
     no_exception(at)
     assert "办理步骤" in [s.value for s in at.subheader]
@@ -639,6 +651,8 @@ def test_forced_apply_without_attachment_is_refused(login):
 
 
 def test_forced_apply_with_a_png_creates_a_pending_request(login):
+    from db.models import ForcedDeregistration
+
     before = forced_rows()
     at = login(ENT, FORCED_APPLY)
     reg_id = deregistrable_ids()[0]
@@ -658,8 +672,13 @@ def test_forced_apply_with_a_png_creates_a_pending_request(login):
     assert after.total == before.total + 1
     new = after.rows.iloc[0]
     assert (new["状态"], new["注销原因"], new["附件类型"]) == ("待审核", "退休", "退休证明")
+    assert after.keys[0].status == workflow.SUBMITTED
+    with_reg = db(lambda s: s.get(ForcedDeregistration, after.keys[0].id).registration_id)
+    assert with_reg == reg_id
     frame = table(at)
-    assert frame.iloc[0]["状态"] == "待审核" and int(frame.iloc[0]["id"]) == int(new["id"])
+    assert list(frame.columns) == list(after.rows.columns)  # no key column shown
+    assert frame.iloc[0]["状态"] == "待审核" and frame.iloc[0]["姓名"] == new["姓名"]
+    assert frame.iloc[0]["申请时间"] == new["申请时间"]
     # the person now has a request under way and is no longer offered
     at2 = login(ENT, FORCED_APPLY)
     assert reg_id not in deregistrable_ids()
@@ -688,7 +707,10 @@ def test_withdraw_a_pending_forced_request(login):
     pending = [i for i, s in enumerate(frame["状态"]) if s == "待审核"]
     assert pending
     idx = pending[0]
-    req_id = int(frame.iloc[idx]["id"])
+    listed = forced_rows()
+    assert (frame.iloc[idx]["姓名"], frame.iloc[idx]["申请时间"]) == (listed.rows.iloc[idx]["姓名"],
+                                                                listed.rows.iloc[idx]["申请时间"])
+    req_id = listed.keys[idx].id
     select_row(at, "forced_table", idx).run()
     assert not at.button(key="fd_withdraw").disabled
     at.button(key="fd_withdraw").click().run()
@@ -700,7 +722,7 @@ def test_withdraw_a_pending_forced_request(login):
     assert flash_ok(at)
     assert db(lambda s: s.get(ForcedDeregistration, req_id).status) == workflow.REQ_WITHDRAWN
     shown = table(at)
-    assert shown[shown["id"] == req_id].iloc[0]["状态"] == "已撤回"
+    assert shown.iloc[forced_rows().ids.index(req_id)]["状态"] == "已撤回"
 
 
 def test_forced_withdraw_disabled_for_accepted_requests(login):
@@ -961,12 +983,14 @@ def test_markdown_in_a_name_stays_text_on_report_and_detail(login):
 
 
 def test_markdown_in_a_name_stays_text_on_registered_and_history(login):
-    row = registered_rows().rows.iloc[0]
-    rename_person(int(row["person_id"]), EVIL)
+    from db.models import Registration
+
+    reg_id = registered_rows().keys[0].id
+    rename_person(db(lambda s: s.get(Registration, reg_id).person_id), EVIL)
     at = no_exception(login(ENT, REGISTERED))
     assert EVIL in list(table(at)["姓名"])
     _assert_no_link(at)
-    open_page(at, HISTORY, id=int(row["registration_id"]))
+    open_page(at, HISTORY, id=reg_id)
     no_exception(at)
     _assert_no_link(at)
 

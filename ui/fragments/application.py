@@ -14,7 +14,7 @@ from ui.text import kv_grid
 REVEAL_KEY = "reveal"
 
 
-def revealed_numbers(application_id: int) -> tuple[str, str] | None:
+def revealed_numbers(application_id: int) -> reporting.PersonNumbers | None:
     """【显示完整证件号码和联系电话】: the whole numbers while the switch is on. Each reveal (the
     switch turning on) is read and audited once; the reruns while it stays on read nothing."""
     on = st.toggle("显示完整证件号码和联系电话", key=REVEAL_KEY)
@@ -32,7 +32,7 @@ def application_sections(detail, business: list[tuple[str, str]], personal: list
     kv_grid(personal)
     numbers = revealed_numbers(detail.id)
     if numbers:
-        st.text(f"证件号码：{numbers[0]}    联系电话：{numbers[1]}")
+        st.text(f"证件号码：{numbers.id_number}    联系电话：{numbers.phone}")
     with st.expander("附件材料（点击展开查看）", expanded=expand):
         attachment_list(detail.attachments, key="att")
     commitments(agreed=detail.enterprise_commitment_agreed, agreed_note=agreed_note, expand=expand)
