@@ -14,6 +14,7 @@ from services import workflow
 from services.kernel.actor import MINISTRY, Actor
 from services.audit.record import audit
 from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, keyed, listed, paged, table
+from services.kernel.detail import Detail, section
 from services.kernel.text import fmt_date, fmt_dt, like_pattern
 from services.kernel.scope import get_scoped, require_role, scope
 from services.kernel.errors import InvalidInput
@@ -62,8 +63,8 @@ def export_penalties(session: Session, actor: Actor, *, date_from: dt.date | Non
 
 
 @dataclass(frozen=True)
-class PenaltyDetail:
-    fields: list[tuple[str, str]]  # (label, value) in the 双公示 order
+class PenaltyDetail(Detail):
+    """处罚详情: one section, in the 双公示 order."""
     party_name: str
 
 
@@ -82,7 +83,7 @@ def get_penalty(session: Session, actor: Actor, *, penalty_id) -> PenaltyDetail:
         ("处罚机关", p.authority), ("处罚意见告知书文号", p.notice_no), ("公示截止期", fmt_date(p.publish_until)),
         ("不良行为代码", p.bad_behaviour_code), ("地方编码", p.region_code), ("数据更新时间", fmt_dt(p.updated_at)),
     ]
-    return PenaltyDetail(fields=fields, party_name=p.party_name)
+    return PenaltyDetail(title="处罚详情", sections=(section("处罚详情", fields),), party_name=p.party_name)
 
 
 # --- 部级版: recording a decision ------------------------------------------------------------

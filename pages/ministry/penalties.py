@@ -40,8 +40,7 @@ with list_tab:
             if picked is not None:
                 detail = ui.call(penalties.get_penalty, penalty_id=picked.id)
                 if detail:
-                    st.subheader("处罚详情")
-                    ui.kv_grid(detail.fields)
+                    ui.sections(detail.sections)
             st.divider()
             ui.export_buttons(lambda: ui.call(penalties.export_penalties, date_from=date_from, date_to=date_to,
                                               name=name), name="行政处罚", key=KEY)

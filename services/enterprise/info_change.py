@@ -12,6 +12,7 @@ from services import workflow
 from services.kernel.actor import MINISTRY, Actor
 from services.audit.record import audit
 from services.kernel.paging import PAGE_SIZES, Listing, PageResult, keyed, listed, paged, table
+from services.kernel.detail import Detail, section
 from services.kernel.text import fmt_dt
 from services.kernel.scope import get_scoped, require_role
 from services.kernel.errors import InvalidInput
@@ -46,10 +47,10 @@ def list_info_change_queue(session: Session, actor: Actor, *, status: str | None
 
 
 @dataclass(frozen=True)
-class InfoChangeDetail:
+class InfoChangeDetail(Detail):
+    """申请详情 of an important-info change, and what the reviewer acts on."""
     id: int
     status: str
-    fields: list[tuple[str, str]]
     actions: list[str]
 
 
@@ -66,7 +67,8 @@ def get_info_change(session: Session, actor: Actor, *, request_id) -> InfoChange
         ("状态", workflow.status_label(workflow.INFO_CHANGE, req.status)), ("申请时间", fmt_dt(req.created_at)),
         ("变更原因", req.reason),
     ]
-    return InfoChangeDetail(id=req.id, status=req.status, fields=fields,
+    return InfoChangeDetail(title="企业重要信息审核", sections=(section("申请详情", fields),), id=req.id,
+                            status=req.status,
                             actions=workflow.allowed_actions(workflow.INFO_CHANGE, req.status, actor.role))
 
 

@@ -239,9 +239,11 @@ def test_detail_masks_numbers_and_reveal_is_audited(actor_of):
         detail = apps.get_application(s, ent, application_id=app_id)
         revealed = apps.reveal_person_numbers(s, ent, application_id=app_id)
     number, phone = revealed.id_number, revealed.phone
-    assert detail.person_name == "揭晓" and "*" in detail.id_number_masked
-    assert detail.id_number_masked[:4] == number[:4] and detail.id_number_masked[-4:] == number[-4:]
-    assert "****" in detail.phone_masked and len(phone) == 11
+    masked, masked_phone = detail.value("证件号码"), detail.value("联系电话（当前绑定）")
+    assert detail.person_name == "揭晓" and detail.value("姓名") == "揭晓" and "*" in masked
+    assert masked[:4] == number[:4] and masked[-4:] == number[-4:] and number not in str(detail.sections)
+    assert "****" in masked_phone and len(phone) == 11 and phone not in str(detail.sections)
+    assert [part.title for part in detail.sections] == ["业务上报信息", "个人基本信息"]
     with transaction() as s:
         assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "view_unmasked")) == 1
         assert number not in "".join(s.scalars(select(AuditLog.detail)))
