@@ -9,18 +9,19 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Penalty, Person, Registration
-from services import workflow
-from services.audit.record import audit
 from services.kernel import values
+from services import workflow
 from services.kernel.actor import MINISTRY, Actor
-from services.kernel.clock import now, today
-from services.kernel.values import REVOKING, SUSPENSION
+from services.audit.record import audit
+from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, keyed, listed, paged, table
+from services.kernel.detail import Detail, section
+from services.kernel.text import fmt_date, fmt_dt, like_pattern
+from services.kernel.scope import load, get_scoped, require_role, scope
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
-from services.kernel.paging import EXPORT_LIMIT, PageResult, keyed, paged, table
-from services.kernel.scope import get_scoped, load, require_role, scope
-from services.kernel.text import fmt_date, fmt_dt, like_pattern
 from services.kernel.validators import normalize_id_number
+from services.kernel.clock import now, today
+from services.kernel.values import REVOKING, SUSPENSION
 from services.registry.registrations import end_registration
 
 LIST_COLUMNS = ["序号", "姓名", "注册号", "处罚决定书文号", "处罚类别", "处罚内容", "处罚决定日期", "处罚机关"]
@@ -63,8 +64,8 @@ def export_penalties(session: Session, actor: Actor, *, date_from: dt.date | Non
 
 
 @dataclass(frozen=True)
-class PenaltyDetail:
-    fields: list[tuple[str, str]]  # (label, value) in the 双公示 order
+class PenaltyDetail(Detail):
+    """处罚详情: one section, in the 双公示 order."""
     party_name: str
 
 
@@ -83,7 +84,7 @@ def get_penalty(session: Session, actor: Actor, *, penalty_id) -> PenaltyDetail:
         ("处罚机关", p.authority), ("处罚意见告知书文号", p.notice_no), ("公示截止期", fmt_date(p.publish_until)),
         ("不良行为代码", p.bad_behaviour_code), ("地方编码", p.region_code), ("数据更新时间", fmt_dt(p.updated_at)),
     ]
-    return PenaltyDetail(fields=fields, party_name=p.party_name)
+    return PenaltyDetail(title="处罚详情", sections=(section("处罚详情", fields),), party_name=p.party_name)
 
 
 # --- 部级版: recording a decision ------------------------------------------------------------
@@ -101,12 +102,13 @@ _TEXT_LIMITS = {  # field -> (label, max length, required)
 }
 
 
-def list_registered_people(session: Session, actor: Actor, *, query: str, limit: int = 20) -> pd.DataFrame:
-    """People with a registration, found by 姓名 (fuzzy), 证件号码 or 注册号 (exact); IDs masked."""
+def list_registered_people(session: Session, actor: Actor, *, query: str, limit: int = 20) -> Listing:
+    """People with a registration, found by 姓名 (fuzzy), 证件号码 or 注册号 (exact); IDs masked.
+    A choice list: rows (label) and keys (the people)."""
     require_role(actor, MINISTRY)
     text = (query or "").strip()
     if not text:
-        return pd.DataFrame(columns=["person_id", "label"])
+        return Listing(table([], columns=["label"]))
     # Each way of matching uses its own index; an OR over the joined tables scanned every registration.
     matching = union(select(Person.id).where(Person.name.like(like_pattern(text), escape="\\")),
                      select(Person.id).where(Person.id_number == normalize_id_number(text)),
@@ -123,7 +125,8 @@ def list_registered_people(session: Session, actor: Actor, *, query: str, limit:
         seen.add(person.id)
         records.append({"person_id": person.id,
                         "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}，{ent_name}）"})
-    return table(records[:limit], columns=["person_id", "label"])
+    return listed(table(records[:limit], columns=["person_id", "label"]), id_column="person_id",
+                  status_column=None)
 
 
 def record_penalty(session: Session, actor: Actor, *, person_id, decision_no: str, case_name: str, category: str,

@@ -117,9 +117,9 @@ def engineer(*, name: str = "测试工程师", birth: dt.date = dt.date(1988, 5,
 def file_application(applicant: Actor, enterprise: Actor, business_type: str = "CS", *,
                      specialties: tuple[str, str | None] = ("01", None)) -> int:
     with transaction() as s:
-        app_id, _ = filing.file_application(s, applicant, filing=filing.Filing(
+        app_id = filing.file_application(s, applicant, filing=filing.Filing(
             enterprise_id=enterprise.enterprise_id, business_type=business_type, specialty1=specialties[0],
-            specialty2=specialties[1], commitment_agreed=True, files=files(business_type)))
+            specialty2=specialties[1], commitment_agreed=True, files=files(business_type))).application_id
     return app_id
 
 
@@ -175,10 +175,10 @@ def application(status: str = workflow.PENDING_ENT, business_type: str = "CS", *
         employer = other_enterprise(enterprise) if change_kind == "BG-DW" else enterprise
         specialties = ("13", None) if change_kind == "BG-ZY" else ("01", None)
     with transaction() as s:
-        app_id, _ = filing.file_application(s, applicant, filing=filing.Filing(
+        app_id = filing.file_application(s, applicant, filing=filing.Filing(
             enterprise_id=employer.enterprise_id, business_type=business_type, change_kind=change_kind,
             specialty1=specialties[0], specialty2=specialties[1], commitment_agreed=True,
-            files=files(business_type)))
+            files=files(business_type))).application_id
     if status == workflow.PENDING_ENT:
         return app_id
     if status == workflow.ENT_REJECTED:
@@ -250,9 +250,9 @@ def info_change_request(enterprise: Actor | None = None, *, new_name: str | None
     """The enterprise's 企业重要信息修改 request (待审核), withdrawing any request of its still open: its id."""
     enterprise = enterprise or enterprise_actor()
     with transaction() as s:  # one open request per enterprise: withdraw any the demo left waiting
-        waiting = info_change.list_info_changes(s, enterprise)
-        for req_id in waiting[waiting["status_code"] == workflow.SUBMITTED]["id"]:
-            info_change.withdraw_info_change(s, enterprise, request_id=int(req_id))
+        for key in info_change.list_info_changes(s, enterprise).keys:
+            if key.status == workflow.SUBMITTED:
+                info_change.withdraw_info_change(s, enterprise, request_id=key.id)
     with transaction() as s:
         return info_change.request_info_change(s, enterprise, new_name=new_name or f"{enterprise.name}（更名）",
                                                new_credit_code=credit_code(), reason="企业名称已核准变更")

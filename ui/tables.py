@@ -42,7 +42,7 @@ def paged_table(result: PageResult, *, key: str, selectable: bool = True, multi:
         return [] if multi else None
     generation = st.session_state.get(LIST_GEN_KEY, 0)
     event = st.dataframe(
-        result.rows, column_order=column_order or result.visible_columns, column_config=column_config,
+        result.rows, column_order=column_order, column_config=column_config,
         hide_index=True, width="stretch",
         key=f"{key}_table_{generation}_{result.page}_{result.page_size}",
         on_select="rerun" if selectable else "ignore", selection_mode="multi-row" if multi else "single-row",

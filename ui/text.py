@@ -35,8 +35,8 @@ def kv_grid(pairs: list[tuple[str, str]], columns: int = 2) -> None:
     )
 
 
-def sections(parts: list[tuple[str, list[tuple[str, str]]]]) -> None:
-    """A detail view: per section its title and its label/value grid."""
-    for title, pairs in parts:
-        st.subheader(title)
-        kv_grid(pairs)
+def sections(parts) -> None:
+    """A detail view (services.kernel.detail): per Section its title and its label/value grid."""
+    for part in parts:
+        st.subheader(part.title)
+        kv_grid(list(part.fields))

@@ -18,38 +18,21 @@ detail = ui.call(reporting.get_application, application_id=st.query_params.get("
 if detail is None:
     st.stop()
 
-st.header("申请详情")
+st.header(detail.title)
 
-pending_warnings = st.session_state.get("filing_warnings")
-if pending_warnings and pending_warnings[0] == detail.id:
-    for warning in pending_warnings[1]:
+filed = st.session_state.get("filing_warnings")
+if filed and filed.application_id == detail.id:
+    for warning in filed.warnings:
         st.warning(warning)
     st.session_state.pop("filing_warnings", None)
 
-returned = "resubmit" in detail.actions  # 不予上报 or 需补正: the reason is what the applicant must act on
-if returned:
+if detail.returned:  # 不予上报 or 需补正: the reason is what the applicant must act on
     with st.container(border=True):
         st.error(f"该申请已被退回（{detail.status_label}）。请按退回原因修改或补充后重新提交，也可以撤销申请。")
         st.markdown("**退回原因**")
         st.text(detail.return_reason or "（未填写）")
 
-st.subheader("业务信息")
-ui.kv_grid([
-    ("业务类别", detail.business_label), ("状态", detail.status_label),
-    ("申报专业", detail.specialties), ("聘用单位", detail.enterprise_name),
-    ("申请时间", detail.applied_at), ("上报时间", detail.reported_at or "未上报"),
-    *([("退回原因", detail.return_reason)] if detail.return_reason and not returned else []),
-])
-
-st.subheader("个人信息")
-ui.kv_grid([
-    ("姓名", detail.person_name), ("证件号码", detail.id_number_masked),
-    ("证件类型", detail.id_type), ("性别", detail.gender),
-    ("出生日期", detail.birth_date), ("所在省市", f"{detail.province} {detail.city}"),
-    ("毕业院校", detail.school), ("毕业时间", detail.graduation_date),
-    ("学历", detail.education), ("学位", detail.degree),
-    ("所学专业", detail.major), ("联系电话", detail.phone_masked),
-])
+ui.sections(detail.sections)
 
 st.subheader("附件材料")
 if not detail.attachments:

@@ -27,9 +27,9 @@ if open_app:
     with st.container(border=True):
         st.warning("您已有一条办理中的申请。在其办结、被退回或撤销之前，不能再提交新的申请（第十三条第（四）项）。")
         c1, c2 = st.columns([4, 1], vertical_alignment="center")
-        c1.text(open_app[1])
+        c1.text(open_app.label)
         if c2.button("查看该申请", key="ap_open_view"):
-            st.switch_page(DETAIL, query_params={"id": str(open_app[0])})
+            st.switch_page(DETAIL, query_params={"id": str(open_app.id)})
 
 # ---- 业务类别 ------------------------------------------------------------------------------
 st.subheader("业务类别")
@@ -56,9 +56,9 @@ else:
     query = c1.text_input("单位名称", key="ap_ent_q", max_chars=50, placeholder="输入单位名称关键字，按回车查询")
     labels: dict[int, str] = st.session_state.setdefault("ap_ent_labels", {})
     found = ui.call(filing.find_employers, name=query) if query.strip() else None
-    options = [] if found is None else [int(i) for i in found["id"]]
+    options = [] if found is None else list(found.ids)
     if found is not None:
-        labels.update(zip(options, found["label"]))
+        labels.update(zip(options, found.rows["label"]))
     chosen = st.session_state.get("ap_ent")
     if chosen in labels and chosen not in options:
         options.insert(0, chosen)  # keep the choice while another name is searched
@@ -131,10 +131,9 @@ def show_refusal(exc) -> None:
     slot_result.error(f"{'提交未成功' if submit else '检查未通过'}：共 {len(fields)} 项需要修改，请查看上方各栏目的提示。")
 
 
-def to_detail(result) -> None:
-    app_id, warnings = result
-    st.session_state["filing_warnings"] = (app_id, warnings)
-    st.switch_page(DETAIL, query_params={"id": str(app_id)})
+def to_detail(filed: filing.Filed) -> None:
+    st.session_state["filing_warnings"] = filed
+    st.switch_page(DETAIL, query_params={"id": str(filed.application_id)})
 
 
 request = filing.Filing(enterprise_id=enterprise_id, business_type=business_type, change_kind=change_kind,

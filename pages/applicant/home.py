@@ -38,14 +38,13 @@ if apps.empty:
         st.switch_page("pages/applicant/apply.py")
     st.stop()
 
-event = st.dataframe(apps, column_order=[c for c in apps.columns if c not in ("id", "status_code")],
-                     hide_index=True, width="stretch", key="my_apps", on_select="rerun",
+event = st.dataframe(apps.rows, hide_index=True, width="stretch", key="my_apps", on_select="rerun",
                      selection_mode="single-row")
 rows = event.selection.rows
-picked = apps.iloc[rows[0]] if rows and rows[0] < len(apps) else None
+picked = apps.keys[rows[0]] if rows and rows[0] < len(apps.keys) else None
 st.caption(f"共 {len(apps)} 条申请。选中一条记录后点击【查看】，可查看详情和进度，撤销或重新提交。")
 with st.container(horizontal=True):
     if st.button("查看", type="primary", disabled=picked is None, key="btn_view", icon=":material/visibility:"):
-        st.switch_page(DETAIL, query_params={"id": str(picked["id"])})
+        st.switch_page(DETAIL, query_params={"id": str(picked.id)})
     if st.button("注册申请", key="btn_apply", icon=":material/edit_document:"):
         st.switch_page("pages/applicant/apply.py")

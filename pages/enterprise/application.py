@@ -18,28 +18,13 @@ detail = ui.call(reporting.get_application, application_id=app_id)
 if detail is None:
     st.stop()
 
-st.header("业务详情")
-
-business = [
-    ("业务类别", detail.business_label), ("申请时间", detail.applied_at),
-    ("申报专业", detail.specialties), ("状态", detail.status_label),
-    ("操作人员", detail.operator), ("上报结果", detail.report_result),
-    ("上报时间", detail.reported_at), ("退回原因", detail.return_reason),
-]
-personal = [
-    ("姓名", detail.person_name), ("证件号码", detail.id_number_masked),
-    ("证件类型", detail.id_type), ("性别", detail.gender),
-    ("出生日期", detail.birth_date), ("所在省市", f"{detail.province} {detail.city}"),
-    ("毕业院校", detail.school), ("毕业时间", detail.graduation_date),
-    ("学历", detail.education), ("学位", detail.degree),
-    ("所学专业", detail.major), ("联系电话（当前绑定）", detail.phone_masked),
-]
+st.header(detail.title)
 
 with st.container(horizontal=True):
     if st.button("打印详情", icon=":material/print:"):
         st.session_state["detail_pdf"] = (detail.id, pdf.detail_pdf(
             f"业务详情 - {detail.person_name}",
-            [("业务上报信息", business), ("个人基本信息", personal),
+            [*((part.title, list(part.fields)) for part in detail.sections),
              ("附件材料", [(a.type_label, a.original_name) for a in detail.attachments])],
             paragraphs=[("个人承诺", values.PERSONAL_COMMITMENT),
                         ("企业承诺", [values.ENTERPRISE_COMMITMENT_INTRO, *values.ENTERPRISE_COMMITMENT])],
@@ -49,7 +34,7 @@ with st.container(horizontal=True):
         st.download_button("下载 PDF", pending_pdf[1], f"业务详情_{detail.id}.pdf", "application/pdf",
                            icon=":material/picture_as_pdf:", on_click="ignore")
 
-ui.application_sections(detail, business, personal, expand=report_mode, agreed_note="本单位已确认以上承诺条款。")
+ui.application_sections(detail, expand=report_mode, agreed_note="本单位已确认以上承诺条款。")
 
 if "report" in detail.actions or "refuse" in detail.actions:
     st.subheader("上报审核")

@@ -29,7 +29,7 @@ if people.total > len(people.rows):
     st.caption(f"共 {people.total} 人符合条件，下拉列表按姓名列出前 {len(people.rows)} 人；"
                "请在上方输入姓名或证件号码缩小范围。")
 
-labels = dict(zip(people.rows["registration_id"], people.rows["label"]))
+labels = dict(zip(people.ids, people.rows["label"]))
 registration_id = st.selectbox("待强制注销人员", list(labels), index=None, placeholder="请选择人员",
                                format_func=labels.get, key="fa_person")
 reason = st.selectbox("注销原因", list(values.FORCED_DEREG_REASONS), index=None, placeholder="请选择注销原因",

@@ -14,20 +14,20 @@ if st.button("返回已注册人员", icon=":material/arrow_back:"):
 found = ui.call(registrations.list_person_history, registration_id=st.query_params.get("id"))
 if found is None:
     st.stop()
-person_name, history = found
-st.header(f"注册记录：{ui.md_escape(person_name)}")
+history = found.applications
+st.header(f"注册记录：{ui.md_escape(found.person_name)}")
 
 if history.empty:
     st.info("没有找到匹配的记录")
     st.stop()
 
-event = st.dataframe(history, column_order=[c for c in history.columns if c != "application_id"], hide_index=True,
-                     width="stretch", key="history_table", on_select="rerun", selection_mode="single-row")
+event = st.dataframe(history.rows, hide_index=True, width="stretch", key="history_table", on_select="rerun",
+                     selection_mode="single-row")
 st.caption(f"显示第 1 到第 {len(history)} 条记录, 总共 {len(history)} 条记录")
 if not event.selection.rows:
     st.caption("选中一条业务，查看其办理步骤。")
 else:
-    app_id = int(history.iloc[event.selection.rows[0]]["application_id"])
+    app_id = history.keys[event.selection.rows[0]].id
     st.subheader("办理步骤")
     ui.steps_table(ui.call(reporting.list_application_steps, application_id=app_id))
     if st.button("详情", icon=":material/description:"):

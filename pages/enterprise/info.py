@@ -86,12 +86,11 @@ with important_tab:
         if changes.empty:
             st.info("没有找到匹配的记录")
         else:
-            event = st.dataframe(changes, column_order=[c for c in changes.columns if c not in ("id", "status_code")],
-                                 hide_index=True, width="stretch", key="changes_table", on_select="rerun",
-                                 selection_mode="single-row")
+            event = st.dataframe(changes.rows, hide_index=True, width="stretch", key="changes_table",
+                                 on_select="rerun", selection_mode="single-row")
             if event.selection.rows:
-                row = changes.iloc[event.selection.rows[0]]
-                ui.steps_table(ui.call(info_change.list_info_change_steps, request_id=int(row["id"])))
-                if "withdraw" in workflow.allowed_actions(workflow.INFO_CHANGE, row["status_code"], actor.role):
+                picked = changes.keys[event.selection.rows[0]]
+                ui.steps_table(ui.call(info_change.list_info_change_steps, request_id=picked.id))
+                if "withdraw" in workflow.allowed_actions(workflow.INFO_CHANGE, picked.status, actor.role):
                     if st.button("撤回该申请", key="withdraw_change"):
-                        ui.act(info_change.withdraw_info_change, request_id=int(row["id"]))
+                        ui.act(info_change.withdraw_info_change, request_id=picked.id)

@@ -32,8 +32,7 @@ if result.total:
     else:
         detail = ui.call(penalties.get_penalty, penalty_id=picked.id)
         if detail:
-            st.subheader("处罚详情")
-            ui.kv_grid(detail.fields)
+            ui.sections(detail.sections)
 
 st.divider()
 ui.export_buttons(lambda: ui.call(penalties.export_penalties, date_from=date_from, date_to=date_to, name=name),

@@ -19,24 +19,8 @@ info = ui.call(review.get_application_review, application_id=detail.id)
 if info is None:
     st.stop()
 
-st.header("业务审批")
+st.header(detail.title)
 st.caption(f"{detail.person_name} · {detail.business_label} · {detail.enterprise_name}")
-
-business = [
-    ("业务类别", detail.business_label), ("申请时间", detail.applied_at),
-    ("申报专业", detail.specialties), ("状态", detail.status_label),
-    ("执业单位", detail.enterprise_name), ("上报时间", detail.reported_at),
-    ("受理时间", info.accepted_at), ("审批时间", info.decided_at),
-    ("退回原因 / 审批意见", detail.return_reason),
-]
-personal = [
-    ("姓名", detail.person_name), ("证件号码", detail.id_number_masked),
-    ("证件类型", detail.id_type), ("性别", detail.gender),
-    ("出生日期", detail.birth_date), ("所在省市", f"{detail.province} {detail.city}"),
-    ("毕业院校", detail.school), ("毕业时间", detail.graduation_date),
-    ("学历", detail.education), ("学位", detail.degree),
-    ("所学专业", detail.major), ("联系电话（当前绑定）", detail.phone_masked),
-]
 
 if info.due_date:
     text = f"办理时限：{info.due_date}（{info.due_state}）"
@@ -47,16 +31,9 @@ if info.due_date:
     else:
         st.info(text, icon=":material/schedule:")
 
-if info.registration:
-    reg = info.registration
-    st.subheader("注册结果")
-    ui.kv_grid([
-        ("注册号", reg.reg_no), ("证书编号", reg.cert_no),
-        ("有效期", f"{reg.valid_from} 至 {reg.valid_to}"), ("注册状态", reg.status_label),
-        ("聘用单位", reg.enterprise_name), ("注册专业", reg.specialties),
-    ])
+ui.sections(info.sections)  # 注册结果, once approved
 
-ui.application_sections(detail, business, personal, expand=bool(detail.attachments),
+ui.application_sections(detail, expand=bool(detail.attachments),
                         agreed_note="聘用单位已确认以上承诺条款。")
 
 st.subheader("进度详情")

@@ -40,8 +40,7 @@ with list_tab:
             if picked is not None:
                 detail = ui.call(penalties.get_penalty, penalty_id=picked.id)
                 if detail:
-                    st.subheader("处罚详情")
-                    ui.kv_grid(detail.fields)
+                    ui.sections(detail.sections)
             st.divider()
             ui.export_buttons(lambda: ui.call(penalties.export_penalties, date_from=date_from, date_to=date_to,
                                               name=name), name="行政处罚", key=KEY)
@@ -51,7 +50,7 @@ with new_tab:
     c1, c2, c3 = st.columns([1, 2, 1])
     query = c1.text_input("查找注册人员", key="pen_query", placeholder="姓名 / 证件号码 / 注册号")
     matches = ui.call(penalties.list_registered_people, query=query) if (query or "").strip() else None
-    labels = {int(k): v for k, v in zip(matches["person_id"], matches["label"])} if matches is not None else {}
+    labels = dict(zip(matches.ids, matches.rows["label"])) if matches is not None else {}
     person_id = c2.selectbox("行政相对人", list(labels), index=None, key="pen_person", format_func=labels.get,
                              placeholder="请先输入姓名、证件号码或注册号查找" if not labels else "请选择")
     if matches is not None and matches.empty:

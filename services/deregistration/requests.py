@@ -11,7 +11,7 @@ from services.files import uploads
 from services import workflow
 from services.kernel.actor import ENTERPRISE, Actor
 from services.audit.record import audit
-from services.kernel.paging import PageResult, keyed, paged, table
+from services.kernel.paging import PageResult, keyed, paged, split_keys, table
 from services.kernel.text import fmt_dt, like_pattern, specialties_text
 from services.kernel.scope import get_scoped, require_role, scope
 from services.kernel.errors import InvalidInput
@@ -58,8 +58,8 @@ SEARCH_FIRST_ABOVE = 200
 def list_deregistrable(session: Session, actor: Actor, *, query: str = "") -> PageResult:
     """Registered staff of this enterprise with no forced deregistration under way, by name:
     the first DEREGISTRABLE_LIMIT of those whose name contains `query` or whose 证件号码 is `query`
-    (rows: registration_id, label; total: how many match in all). Without a query and with more
-    than SEARCH_FIRST_ABOVE staff, no rows: only the total."""
+    (rows: label; keys: the registrations; total: how many match in all). Without a query and with
+    more than SEARCH_FIRST_ABOVE staff, no rows: only the total."""
     require_role(actor, ENTERPRISE)
     pending = select(ForcedDeregistration.registration_id).where(ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES))
     query = (query or "").strip()
@@ -78,7 +78,7 @@ def list_deregistrable(session: Session, actor: Actor, *, query: str = "") -> Pa
     total = session.scalar(select(func.count()).select_from(
         deregistrable(select(Registration.id), person_joined=False).subquery()))
     if not query and total > SEARCH_FIRST_ABOVE:
-        return PageResult(pd.DataFrame(columns=["registration_id", "label"]), total, 1, DEREGISTRABLE_LIMIT)
+        return PageResult(table([], columns=["label"]), total, 1, DEREGISTRABLE_LIMIT)
     rows = session.execute(deregistrable(select(Registration, Person).join(Person, Person.id == Registration.person_id),
                                          person_joined=True)
                            .order_by(Person.name, Registration.id).limit(DEREGISTRABLE_LIMIT)).all()
@@ -86,7 +86,8 @@ def list_deregistrable(session: Session, actor: Actor, *, query: str = "") -> Pa
         "registration_id": reg.id,
         "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}）",
     } for reg, person in rows], columns=["registration_id", "label"])
-    return PageResult(frame, total, 1, DEREGISTRABLE_LIMIT)
+    frame, keys = split_keys(frame, id_column="registration_id", status_column=None)
+    return PageResult(frame, total, 1, DEREGISTRABLE_LIMIT, keys=keys)
 
 
 def request_forced_deregistration(session: Session, actor: Actor, *, registration_id, reason: str,

@@ -12,6 +12,7 @@ from services import workflow
 from services.kernel.actor import MINISTRY, Actor
 from services.registration.reporting import AttachmentInfo, list_attachments
 from services.kernel.paging import PAGE_SIZES, PageResult, in_order, keyed, paged_ids, table
+from services.kernel.detail import Detail, section
 from services.kernel.text import fmt_date, fmt_dt, specialties_text
 from services.kernel.scope import get_scoped, require_role
 from services.kernel.masking import mask_id_number
@@ -51,10 +52,10 @@ def list_forced_queue(session: Session, actor: Actor, *, status: str | None = No
 
 
 @dataclass(frozen=True)
-class ForcedDetail:
+class ForcedDetail(Detail):
+    """申请详情 of a 强制注销 request, and what the reviewer acts on."""
     id: int
     status: str
-    fields: list[tuple[str, str]]  # (label, value) for the detail panel
     attachments: list[AttachmentInfo]
     actions: list[str]
 
@@ -77,7 +78,7 @@ def get_forced_request(session: Session, actor: Actor, *, request_id) -> ForcedD
         ("注销原因", req.reason), ("附件类型", values.ATTACHMENT_TYPES.get(req.attachment_type, req.attachment_type)),
         ("原因说明", req.reason_detail),
     ]
-    return ForcedDetail(id=req.id, status=req.status, fields=fields,
+    return ForcedDetail(title="强制注销审核", sections=(section("申请详情", fields),), id=req.id, status=req.status,
                         attachments=list_attachments(session, workflow.FORCED, req.id),
                         actions=workflow.allowed_actions(workflow.FORCED, req.status, actor.role))
 

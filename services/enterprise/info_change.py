@@ -11,7 +11,8 @@ from db.models import Enterprise, InfoChangeRequest
 from services import workflow
 from services.kernel.actor import MINISTRY, Actor
 from services.audit.record import audit
-from services.kernel.paging import PAGE_SIZES, PageResult, keyed, paged, table
+from services.kernel.paging import PAGE_SIZES, Listing, PageResult, keyed, listed, paged, table
+from services.kernel.detail import Detail, section
 from services.kernel.text import fmt_dt
 from services.kernel.scope import get_scoped, require_role
 from services.kernel.errors import InvalidInput
@@ -46,10 +47,10 @@ def list_info_change_queue(session: Session, actor: Actor, *, status: str | None
 
 
 @dataclass(frozen=True)
-class InfoChangeDetail:
+class InfoChangeDetail(Detail):
+    """申请详情 of an important-info change, and what the reviewer acts on."""
     id: int
     status: str
-    fields: list[tuple[str, str]]
     actions: list[str]
 
 
@@ -66,7 +67,8 @@ def get_info_change(session: Session, actor: Actor, *, request_id) -> InfoChange
         ("状态", workflow.status_label(workflow.INFO_CHANGE, req.status)), ("申请时间", fmt_dt(req.created_at)),
         ("变更原因", req.reason),
     ]
-    return InfoChangeDetail(id=req.id, status=req.status, fields=fields,
+    return InfoChangeDetail(title="企业重要信息审核", sections=(section("申请详情", fields),), id=req.id,
+                            status=req.status,
                             actions=workflow.allowed_actions(workflow.INFO_CHANGE, req.status, actor.role))
 
 
@@ -121,10 +123,10 @@ def request_info_change(session: Session, actor: Actor, *, new_name: str, new_cr
     return req.id
 
 
-def list_info_changes(session: Session, actor: Actor) -> pd.DataFrame:
+def list_info_changes(session: Session, actor: Actor) -> Listing:
     stmt = scope(select(InfoChangeRequest), actor, InfoChangeRequest.enterprise_id)
     rows = session.scalars(stmt.order_by(InfoChangeRequest.created_at.desc())).all()
-    return table([{
+    return listed(table([{
         "id": r.id, "status_code": r.status, "序号": i,
         "原企业名称": r.old_name, "新企业名称": r.new_name,
         "原统一社会信用代码": r.old_credit_code, "新统一社会信用代码": r.new_credit_code,
@@ -132,7 +134,7 @@ def list_info_changes(session: Session, actor: Actor) -> pd.DataFrame:
         "申请时间": fmt_dt(r.created_at),
     } for i, r in enumerate(rows, start=1)], columns=["id", "status_code", "序号", "原企业名称", "新企业名称",
                                                      "原统一社会信用代码", "新统一社会信用代码", "变更原因",
-                                                     "状态", "申请时间"])
+                                                     "状态", "申请时间"]))
 
 
 def withdraw_info_change(session: Session, actor: Actor, *, request_id) -> None:

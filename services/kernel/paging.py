@@ -34,8 +34,33 @@ def sort_order(sort: "Sort | str", descending: bool) -> tuple[str, bool]:
     return (sort.column, sort.descending) if isinstance(sort, Sort) else (sort, descending)
 
 
+class _Keyed:
+    """What a list and a page of a list share: `rows` as shown and, row for row, `keys`."""
+    rows: pd.DataFrame
+    keys: tuple[RowKey, ...]
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(k.id for k in self.keys)
+
+    @property
+    def empty(self) -> bool:
+        return self.rows.empty
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 @dataclass(frozen=True)
-class PageResult:
+class Listing(_Keyed):
+    """A whole (unpaged) list: `rows` as shown (visible columns only, in order) and, row for row,
+    `keys` to act on them. A choice list's rows have one column, `label`."""
+    rows: pd.DataFrame
+    keys: tuple[RowKey, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageResult(_Keyed):
     """One page of a list: `rows` as shown (visible columns only, in order) and, row for row,
     `keys` to act on them."""
     rows: pd.DataFrame
@@ -44,11 +69,6 @@ class PageResult:
     page_size: int
     capped: bool = False  # the list holds more than `total` rows; it counted no further
     keys: tuple[RowKey, ...] = ()
-    hidden: tuple[str, ...] = ()  # columns of `rows` behind the keys, not shown
-
-    @property
-    def visible_columns(self) -> list[str]:
-        return [c for c in self.rows.columns if c not in self.hidden]
 
     @property
     def first(self) -> int:
@@ -63,15 +83,29 @@ class PageResult:
         return max(1, -(-self.total // self.page_size))
 
 
-def keyed(frame: pd.DataFrame, total: int, page: int, page_size: int, *, id_column: str = "id",
-          status_column: str | None = "status_code", drop: tuple[str, ...] = (), capped: bool = False) -> PageResult:
-    """A PageResult whose hidden columns (the id, the status code and `drop`) come as typed keys,
-    one per row, and are marked hidden (pages act on the keys, and show only the rest)."""
+def split_keys(frame: pd.DataFrame, *, id_column: str = "id", status_column: str | None = "status_code",
+               drop: tuple[str, ...] = ()) -> tuple[pd.DataFrame, tuple[RowKey, ...]]:
+    """A frame built with its key columns (the id, the status code and `drop`) as the visible
+    frame without them and, row for row, the typed keys."""
     ids = [int(i) for i in frame[id_column]]
     statuses = [str(x) for x in frame[status_column]] if status_column else [""] * len(ids)
     hidden = [c for c in (id_column, status_column, *drop) if c and c in frame.columns]
-    return PageResult(frame, total, page, page_size, capped=capped, hidden=tuple(hidden),
-                      keys=tuple(RowKey(i, st) for i, st in zip(ids, statuses)))
+    return frame.drop(columns=hidden), tuple(RowKey(i, st) for i, st in zip(ids, statuses))
+
+
+def keyed(frame: pd.DataFrame, total: int, page: int, page_size: int, *, id_column: str = "id",
+          status_column: str | None = "status_code", drop: tuple[str, ...] = (), capped: bool = False) -> PageResult:
+    """A PageResult whose key columns (the id, the status code and `drop`) leave the rows and come
+    as typed keys, one per row: pages act on the keys and show the rows."""
+    rows, keys = split_keys(frame, id_column=id_column, status_column=status_column, drop=drop)
+    return PageResult(rows, total, page, page_size, capped=capped, keys=keys)
+
+
+def listed(frame: pd.DataFrame, *, id_column: str = "id", status_column: str | None = "status_code",
+           drop: tuple[str, ...] = ()) -> Listing:
+    """A Listing (a whole list, unpaged) from a frame built with its key columns; see `keyed`."""
+    rows, keys = split_keys(frame, id_column=id_column, status_column=status_column, drop=drop)
+    return Listing(rows, keys)
 
 
 def table(records, columns: list[str] | None = None) -> pd.DataFrame:

@@ -7,27 +7,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration
-from services import workflow
-from services.audit.record import audit
+from services.registration import deadlines
 from services.files import uploads
 from services.kernel import values
+from services import workflow
 from services.kernel.actor import APPLICANT, Actor
-from services.kernel.clock import now, today
-from services.kernel.errors import InvalidInput
-from services.kernel.paging import table
-from services.kernel.scope import get_scoped, require_role
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.validators import age_on
 from services.registration import business_types as bt_table
-from services.registration import deadlines
-from services.registration.business_types import BusinessType, ChangeKind, business_label
 from services.registration.conflicts import open_application
-from services.registry.registrations import registration_state, suspended_person_ids
+from services.registration.business_types import BusinessType, ChangeKind, business_label
+from services.audit.record import audit
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.scope import get_scoped, require_role
+from services.kernel.paging import Listing, listed, table
+from services.kernel.errors import InvalidInput
+from services.registry.registrations import suspended_person_ids, registration_state
+from services.kernel.validators import age_on
+from services.kernel.clock import now, today
 
 # Continuing-education hours (domain.md §3.3)
 CPD_RENEWAL_HOURS = 96
@@ -63,15 +62,16 @@ class MyRegistration:
     state: str  # registrations.registration_state: 有效 / 即将到期 / 已过期 / 暂停执业
 
 
-def find_employers(session: Session, actor: Actor, *, name: str, limit: int = 20) -> pd.DataFrame:
-    """Enterprises whose name contains `name`, to choose the employing unit from."""
+def find_employers(session: Session, actor: Actor, *, name: str, limit: int = 20) -> Listing:
+    """Enterprises whose name contains `name`, to choose the employing unit from (rows: label)."""
     require_role(actor, APPLICANT)
     if not (name or "").strip():
-        return pd.DataFrame(columns=["id", "label"])
+        return Listing(table([], columns=["label"]))
     rows = session.execute(select(Enterprise.id, Enterprise.name, Enterprise.province)
                            .where(Enterprise.name.like(like_pattern(name), escape="\\"))
                            .order_by(Enterprise.name).limit(limit)).all()
-    return pd.DataFrame([{"id": r.id, "label": f"{r.name}（{r.province}）"} for r in rows], columns=["id", "label"])
+    return listed(table([{"id": r.id, "label": f"{r.name}（{r.province}）"} for r in rows], columns=["id", "label"]),
+                  status_column=None)
 
 
 def _active_registration(session: Session, person_id: int) -> Registration | None:
@@ -94,8 +94,22 @@ def get_my_registration(session: Session, actor: Actor) -> MyRegistration | None
                           registration_state(reg, day, suspended))
 
 
-def get_my_open_application(session: Session, actor: Actor) -> tuple[int, str] | None:
-    """The applicant's application still in progress, as (id, label), or None (one at a time, 第13条(四))."""
+@dataclass(frozen=True)
+class OpenApplication:
+    """The applicant's application still in progress (one at a time, 第13条(四))."""
+    id: int
+    label: str  # 业务类别 · 聘用单位 · 状态
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A filed application and the warnings its check returned, for the applicant to read."""
+    application_id: int
+    warnings: tuple[str, ...] = ()
+
+
+def get_my_open_application(session: Session, actor: Actor) -> OpenApplication | None:
+    """The applicant's application still in progress, or None."""
     require_role(actor, APPLICANT)
     row = session.execute(
         select(Application, Enterprise.name).join(Enterprise, Enterprise.id == Application.enterprise_id)
@@ -105,8 +119,8 @@ def get_my_open_application(session: Session, actor: Actor) -> tuple[int, str] |
     if row is None:
         return None
     app, ent_name = row
-    return app.id, (f"{business_label(app)} · {ent_name} · "
-                    f"{workflow.status_label(workflow.APPLICATION, app.status)}")
+    return OpenApplication(app.id, f"{business_label(app)} · {ent_name} · "
+                                   f"{workflow.status_label(workflow.APPLICATION, app.status)}")
 
 
 def _check_files(files: dict[str, tuple[str, bytes]]) -> tuple[dict[str, uploads.CheckedFile], dict[str, str]]:
@@ -240,7 +254,7 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
     return warnings
 
 
-def file_application(session: Session, actor: Actor, *, filing: Filing) -> tuple[int, list[str]]:
+def file_application(session: Session, actor: Actor, *, filing: Filing) -> Filed:
     """提交申请 to the employing enterprise: the application waits 待上报 there."""
     checked, file_errors = _check_files(filing.files)  # before the write lock: no database needed
     workflow.begin_write(session)
@@ -264,7 +278,7 @@ def file_application(session: Session, actor: Actor, *, filing: Filing) -> tuple
     workflow.record_step(session, actor, workflow.APPLICATION, app.id, "submit", None, app.status, at=app.applied_at)
     _store_files(session, actor, app.id, checked)
     audit(session, actor, "file", "application", app.id, business_type=app.business_type)
-    return app.id, warnings
+    return Filed(app.id, tuple(warnings))
 
 
 def _store_files(session: Session, actor: Actor, app_id: int, checked: dict) -> None:
@@ -304,16 +318,17 @@ def cancel_application(session: Session, actor: Actor, *, application_id) -> Non
     workflow.transition(session, actor, workflow.APPLICATION, app, "cancel", opinion="申请人撤销申请")
 
 
-def list_my_applications(session: Session, actor: Actor) -> pd.DataFrame:
+def list_my_applications(session: Session, actor: Actor) -> Listing:
     require_role(actor, APPLICANT)
     rows = session.execute(select(Application, Enterprise.name)
                            .join(Enterprise, Enterprise.id == Application.enterprise_id)
                            .where(Application.person_id == actor.person_id)
                            .order_by(Application.applied_at.desc())).all()
-    return table([{
+    return listed(table([{
         "id": app.id, "status_code": app.status, "序号": i, "业务类别": business_label(app),
         "申报专业": specialties_text(app.specialty1, app.specialty2), "聘用单位": ent_name,
         "状态": workflow.status_label(workflow.APPLICATION, app.status), "申请时间": fmt_dt(app.applied_at),
         "上报时间": fmt_dt(app.reported_at), "退回原因": app.return_reason or "",
     } for i, (app, ent_name) in enumerate(rows, start=1)],
-        columns=["id", "status_code", "序号", "业务类别", "申报专业", "聘用单位", "状态", "申请时间", "上报时间", "退回原因"])
+        columns=["id", "status_code", "序号", "业务类别", "申报专业", "聘用单位", "状态", "申请时间", "上报时间",
+                 "退回原因"]))

@@ -9,20 +9,21 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, Enterprise, Person, Registration, WorkflowStep
-from services import workflow
-from services.audit.record import audit
 from services.kernel import values
-from services.kernel.actor import ENTERPRISE, Actor
-from services.kernel.clock import today
+from services import workflow
+from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
+from services.audit.record import audit
+from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, sort_order, in_order, keyed, paged_ids, table
 from services.kernel.dates import end_of_day
-from services.kernel.errors import InvalidInput
-from services.kernel.masking import mask_id_number, mask_phone
-from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, in_order, keyed, paged_ids, sort_order, table
-from services.kernel.scope import get_scoped, require_role, scope
+from services.kernel.detail import Detail, section
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.validators import normalize_id_number
+from services.kernel.scope import get_scoped, require_role, scope
 from services.registration.business_types import ChangeKind, business_label
 from services.registration.conflicts import open_application
+from services.kernel.errors import InvalidInput
+from services.kernel.masking import mask_id_number, mask_phone
+from services.kernel.validators import normalize_id_number
+from services.kernel.clock import today
 
 LIST_COLUMNS = ["序号", "证件号码", "姓名", "所在省", "所在城市", "业务类别", "申报专业", "性别",
                 "执业单位名称", "状态", "申请时间", "上报时间"]
@@ -147,32 +148,17 @@ class AttachmentInfo:
 
 
 @dataclass(frozen=True)
-class ApplicationDetail:
+class ApplicationDetail(Detail):
+    """业务详情 as the actor's screen shows it (sections by role), and what the page acts on."""
     id: int
     status: str
     status_label: str
     business_type: str
     business_label: str
-    specialties: str
-    applied_at: str
-    reported_at: str
-    operator: str  # 操作人员: the enterprise that reports
-    report_result: str
-    return_reason: str
-    enterprise_name: str
     person_name: str
-    id_type: str
-    id_number_masked: str
-    gender: str
-    birth_date: str
-    province: str
-    city: str
-    school: str
-    graduation_date: str
-    education: str
-    degree: str
-    major: str
-    phone_masked: str
+    enterprise_name: str
+    return_reason: str
+    returned: bool  # back with the applicant (不予上报 or 需补正): the reason is what they must act on
     enterprise_commitment_agreed: bool
     attachments: list[AttachmentInfo]
     actions: list[str]
@@ -190,34 +176,71 @@ def get_application(session: Session, actor: Actor, *, application_id) -> Applic
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
     person = session.get(Person, app.person_id)
     enterprise = session.get(Enterprise, app.enterprise_id)
-    reported = app.reported_at is not None
+    status_label = workflow.status_label(workflow.APPLICATION, app.status)
+    actions = workflow.allowed_actions(workflow.APPLICATION, app.status, actor.role)
+    returned = "resubmit" in actions
+    reason = app.return_reason or ""
+    specialties = specialties_text(app.specialty1, app.specialty2)
+    personal = [
+        ("姓名", person.name), ("证件号码", mask_id_number(person.id_number)),
+        ("证件类型", person.id_type), ("性别", person.gender),
+        ("出生日期", fmt_date(person.birth_date)), ("所在省市", f"{person.province} {person.city}"),
+        ("毕业院校", person.school), ("毕业时间", fmt_date(person.graduation_date)),
+        ("学历", person.education), ("学位", person.degree),
+        ("所学专业", person.major),
+        ("联系电话" if actor.role == APPLICANT else "联系电话（当前绑定）", mask_phone(person.phone)),
+    ]
+    if actor.role == APPLICANT:
+        title, sections = "申请详情", (
+            section("业务信息", [
+                ("业务类别", business_label(app)), ("状态", status_label),
+                ("申报专业", specialties), ("聘用单位", enterprise.name),
+                ("申请时间", fmt_dt(app.applied_at)), ("上报时间", fmt_dt(app.reported_at) or "未上报"),
+                *([("退回原因", reason)] if reason and not returned else []),
+            ]),
+            section("个人信息", personal))
+    elif actor.role == MINISTRY:
+        title, sections = "业务审批", (
+            section("业务上报信息", [
+                ("业务类别", business_label(app)), ("申请时间", fmt_dt(app.applied_at)),
+                ("申报专业", specialties), ("状态", status_label),
+                ("执业单位", enterprise.name), ("上报时间", fmt_dt(app.reported_at)),
+                ("受理时间", fmt_dt(app.accepted_at)), ("审批时间", fmt_dt(app.decided_at)),
+                ("退回原因 / 审批意见", reason),
+            ]),
+            section("个人基本信息", personal))
+    else:
+        title, sections = "业务详情", (
+            section("业务上报信息", [
+                ("业务类别", business_label(app)), ("申请时间", fmt_dt(app.applied_at)),
+                ("申报专业", specialties), ("状态", status_label),
+                ("操作人员", enterprise.name),  # the enterprise that reports
+                ("上报结果", status_label if app.reported_at is not None else "未上报"),
+                ("上报时间", fmt_dt(app.reported_at)), ("退回原因", reason),
+            ]),
+            section("个人基本信息", personal))
     return ApplicationDetail(
-        id=app.id, status=app.status,
-        status_label=workflow.status_label(workflow.APPLICATION, app.status),
-        business_type=app.business_type, business_label=business_label(app),
-        specialties=specialties_text(app.specialty1, app.specialty2),
-        applied_at=fmt_dt(app.applied_at), reported_at=fmt_dt(app.reported_at),
-        operator=enterprise.name,
-        report_result=workflow.status_label(workflow.APPLICATION, app.status) if reported else "未上报",
-        return_reason=app.return_reason or "",
-        enterprise_name=enterprise.name, person_name=person.name, id_type=person.id_type,
-        id_number_masked=mask_id_number(person.id_number), gender=person.gender,
-        birth_date=fmt_date(person.birth_date), province=person.province, city=person.city,
-        school=person.school, graduation_date=fmt_date(person.graduation_date),
-        education=person.education, degree=person.degree, major=person.major,
-        phone_masked=mask_phone(person.phone),
+        title=title, sections=sections, id=app.id, status=app.status, status_label=status_label,
+        business_type=app.business_type, business_label=business_label(app), person_name=person.name,
+        enterprise_name=enterprise.name, return_reason=reason, returned=returned,
         enterprise_commitment_agreed=app.enterprise_commitment_at is not None,
-        attachments=list_attachments(session, workflow.APPLICATION, app.id),
-        actions=workflow.allowed_actions(workflow.APPLICATION, app.status, actor.role),
+        attachments=list_attachments(session, workflow.APPLICATION, app.id), actions=actions,
     )
 
 
-def reveal_person_numbers(session: Session, actor: Actor, *, application_id) -> tuple[str, str]:
+@dataclass(frozen=True)
+class PersonNumbers:
+    """The whole 证件号码 and 联系电话, revealed on request."""
+    id_number: str
+    phone: str
+
+
+def reveal_person_numbers(session: Session, actor: Actor, *, application_id) -> PersonNumbers:
     """The whole 证件号码 and phone, for a detail view the actor may open; audited."""
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
     person = session.get(Person, app.person_id)
     audit(session, actor, "view_unmasked", "application", app.id)
-    return person.id_number, person.phone
+    return PersonNumbers(person.id_number, person.phone)
 
 
 

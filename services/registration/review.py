@@ -15,29 +15,21 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Enterprise, Person, Registration
+from services.registration import deadlines
 from services import workflow
-from services.audit.record import audit
 from services.kernel.actor import MINISTRY, Actor
-from services.kernel.clock import today
+from services.registration.business_types import business_label
+from services.audit.record import audit
+from services.kernel.paging import (EXPORT_LIMIT, PAGE_SIZES, PageResult, Sort, in_order, keyed, paged_ids,
+                                    sort_order, table)
 from services.kernel.dates import end_of_day
+from services.kernel.detail import Section, section
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.scope import get_scoped, require_role
 from services.kernel.errors import InvalidInput, ServiceError
 from services.kernel.masking import mask_id_number
-from services.kernel.paging import (
-    EXPORT_LIMIT,
-    PAGE_SIZES,
-    PageResult,
-    Sort,
-    in_order,
-    keyed,
-    paged_ids,
-    sort_order,
-    table,
-)
-from services.kernel.scope import get_scoped, require_role
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.clock import today
 from services.kernel.values import CORRECTION_ITEMS, DENIAL_CLAUSES  # noqa: F401 (the page offers them)
-from services.registration import deadlines
-from services.registration.business_types import business_label
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
 QUEUE_STATUSES = [workflow.REPORTED, workflow.ACCEPTED, workflow.UNDER_REVIEW, workflow.CORRECTION,
@@ -264,6 +256,7 @@ class ReviewInfo:
     due_date: str  # 办理时限 of the running stage, "" when nothing runs
     due_state: str  # 已超期 / 即将到期 / 正常 / ""
     registration: RegistrationResult | None
+    sections: tuple[Section, ...] = ()  # 注册结果, once approved
 
 
 def get_application_review(session: Session, actor: Actor, *, application_id) -> ReviewInfo:
@@ -279,6 +272,11 @@ def get_application_review(session: Session, actor: Actor, *, application_id) ->
             reg_no=reg.reg_no, cert_no=reg.cert_no, enterprise_name=ent.name,
             specialties=specialties_text(reg.specialty1, reg.specialty2), valid_from=fmt_date(reg.valid_from),
             valid_to=fmt_date(reg.valid_to), status_label=workflow.REGISTRATION_LABELS.get(reg.status, reg.status))
+    shown = () if result is None else (section("注册结果", [
+        ("注册号", result.reg_no), ("证书编号", result.cert_no),
+        ("有效期", f"{result.valid_from} 至 {result.valid_to}"), ("注册状态", result.status_label),
+        ("聘用单位", result.enterprise_name), ("注册专业", result.specialties),
+    ]),)
     return ReviewInfo(reported_at=fmt_dt(app.reported_at), accepted_at=fmt_dt(app.accepted_at),
                       decided_at=fmt_dt(app.decided_at), due_date=fmt_date(due),
-                      due_state=deadlines.due_state(due, today()), registration=result)
+                      due_state=deadlines.due_state(due, today()), registration=result, sections=shown)

@@ -13,7 +13,7 @@ from services.kernel import values
 from services import workflow
 from services.kernel.actor import Actor
 from services.audit.record import audit
-from services.kernel.paging import EXPORT_LIMIT, PageResult, in_order, keyed, paged_ids, table
+from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, in_order, keyed, listed, paged_ids, table
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.scope import get_scoped, scope
 from services.kernel.masking import mask_id_number
@@ -177,7 +177,14 @@ def export_registered(session: Session, actor: Actor, *, name: str | None = None
     return frame[REGISTERED_COLUMNS]
 
 
-def list_person_history(session: Session, actor: Actor, *, registration_id) -> tuple[str, pd.DataFrame]:
+@dataclass(frozen=True)
+class PersonHistory:
+    """注册记录: whose history it is, and the applications (keys: the applications)."""
+    person_name: str
+    applications: Listing
+
+
+def list_person_history(session: Session, actor: Actor, *, registration_id) -> PersonHistory:
     """注册记录: the person's applications with this actor's enterprise, newest first.
 
     Reached from a registration the actor may see; another enterprise's applications of the
@@ -199,7 +206,7 @@ def list_person_history(session: Session, actor: Actor, *, registration_id) -> t
         "上报时间": fmt_dt(app.reported_at),
     } for i, (app, ent_name) in enumerate(session.execute(stmt).all(), start=1)],
         columns=["application_id", "序号", "业务类别", "申报专业", "执业单位名称", "状态", "申请时间", "上报时间"])
-    return person.name, frame
+    return PersonHistory(person.name, listed(frame, id_column="application_id", status_column=None))
 
 
 

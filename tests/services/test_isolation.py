@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 import services
 from tests import factories
+from tests.keys import ids
 from db.models import Application, Attachment, ForcedDeregistration, InfoChangeRequest, Penalty, Person, Registration, WorkflowStep
 from services.registration import reporting, filing, review, approval
 from services.files import attachments
@@ -99,7 +100,7 @@ def _frame(result) -> pd.DataFrame:
 
 
 def _no_a_apps(result, c: Ctx):
-    assert not set(_frame(result)["id"]) & c.a_app_ids
+    assert not set(ids(result)) & c.a_app_ids
 
 
 def _no_a_regs(result, c: Ctx):
@@ -108,11 +109,11 @@ def _no_a_regs(result, c: Ctx):
 
 
 def _no_a_penalties(result, c: Ctx):
-    assert not set(_frame(result)["id"]) & c.a_penalty_ids
+    assert not set(ids(result)) & c.a_penalty_ids
 
 
 def _no_a_forced(result, c: Ctx):
-    assert not set(_frame(result)["id"]) & c.a_forced_ids
+    assert not set(ids(result)) & c.a_forced_ids
 
 
 def _export_is_own(model_count_col):
@@ -143,12 +144,12 @@ def _own_enterprise(result, c: Ctx):
 
 
 def _no_a_changes(result, c: Ctx):
-    assert c.info_change not in set(result["id"])
+    assert c.info_change not in set(ids(result))
 
 
 def _no_registrations(results, c: Ctx):
     for result in results:
-        assert not set(result.rows["registration_id"]) & {c.registration}
+        assert not set(ids(result)) & {c.registration}
 
 
 def _registration_person(c: Ctx, column):
@@ -369,7 +370,7 @@ def test_an_applicant_gets_nothing_of_another_person(ctx, case):
         expect = NotFound  # the applicant's own role, but someone else's application
     if case.name in ("reporting.list_applications", "penalties.list_penalties"):
         with transaction() as s:
-            frame = _frame(case.call(s, ctx.applicant, ctx))
-        assert ctx.pending not in set(frame["id"]) and ctx.penalty not in set(frame["id"])
+            listed = set(ids(case.call(s, ctx.applicant, ctx)))
+        assert ctx.pending not in listed and ctx.penalty not in listed
         return
     _attempt(Case(case.name, case.call, expect), ctx.applicant, ctx)

@@ -9,12 +9,12 @@ from services.kernel import values
 from services.registration import reporting
 from ui.calls import call, while_on
 from ui.fragments.attachments import attachment_list
-from ui.text import kv_grid
+from ui.text import sections
 
 REVEAL_KEY = "reveal"
 
 
-def revealed_numbers(application_id: int) -> tuple[str, str] | None:
+def revealed_numbers(application_id: int) -> reporting.PersonNumbers | None:
     """【显示完整证件号码和联系电话】: the whole numbers while the switch is on. Each reveal (the
     switch turning on) is read and audited once; the reruns while it stays on read nothing."""
     on = st.toggle("显示完整证件号码和联系电话", key=REVEAL_KEY)
@@ -22,17 +22,13 @@ def revealed_numbers(application_id: int) -> tuple[str, str] | None:
                     load=lambda: call(reporting.reveal_person_numbers, application_id=application_id))
 
 
-def application_sections(detail, business: list[tuple[str, str]], personal: list[tuple[str, str]], *,
-                         expand: bool, agreed_note: str) -> None:
-    """业务上报信息, 个人基本信息 (numbers masked; the whole ones on request, audited), 附件材料
-    (files read only when downloaded or opened), 个人承诺 and 企业承诺."""
-    st.subheader("业务上报信息")
-    kv_grid(business)
-    st.subheader("个人基本信息")
-    kv_grid(personal)
+def application_sections(detail: reporting.ApplicationDetail, *, expand: bool, agreed_note: str) -> None:
+    """The detail's sections (业务上报信息, 个人基本信息: numbers masked; the whole ones on request,
+    audited), 附件材料 (files read only when downloaded or opened), 个人承诺 and 企业承诺."""
+    sections(detail.sections)
     numbers = revealed_numbers(detail.id)
     if numbers:
-        st.text(f"证件号码：{numbers[0]}    联系电话：{numbers[1]}")
+        st.text(f"证件号码：{numbers.id_number}    联系电话：{numbers.phone}")
     with st.expander("附件材料（点击展开查看）", expanded=expand):
         attachment_list(detail.attachments, key="att")
     commitments(agreed=detail.enterprise_commitment_agreed, agreed_note=agreed_note, expand=expand)

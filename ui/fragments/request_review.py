@@ -11,7 +11,7 @@ from services import workflow
 from ui.calls import act, call
 from ui.fragments.attachments import attachment_list
 from ui.tables import page_args, paged_table, reset_page, steps_table
-from ui.text import kv_grid
+from ui.text import sections
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,7 @@ def request_review(spec: RequestReview) -> None:
     detail = call(spec.get_request, request_id=picked.id)
     if detail is None:
         return
-    st.subheader("申请详情")
-    kv_grid(detail.fields)
+    sections(detail.sections)
     if spec.with_attachments:
         st.subheader("附件材料")
         attachment_list(detail.attachments, key="fatt", image_width=480)

@@ -52,8 +52,7 @@ def xue_application() -> int:
     from services.registration import filing
 
     with transaction() as s:
-        frame = filing.list_my_applications(s, get_actor(s, APPLICANT))
-    return int(frame.iloc[0]["id"])
+        return filing.list_my_applications(s, get_actor(s, APPLICANT)).keys[0].id
 
 
 def new_applicant_user() -> str:

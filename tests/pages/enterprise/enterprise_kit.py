@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from services import workflow
-from tests.pages.apptest_kit import ENT, actor, db
+from tests.pages.apptest_kit import ENT, actor, db, table
 
 NO_RECORDS = "没有找到匹配的记录"
 MASKED = re.compile(r"^.{4}\*+.{4}$")
@@ -17,6 +17,17 @@ def applications(username: str, status: str | None = None, **filters):
 
     return db(lambda s: apps.list_applications(
         s, actor(username), filters=apps.ApplicationFilter(status=status, **filters), page_size=100))
+
+
+
+def first_shown_application(at, status: str = workflow.PENDING_ENT) -> int:
+    """The id of the report table's first row: the same list from the service (its keys), checked
+    against the row the page shows."""
+    page = applications(ENT, status)
+    shown, listed = table(at).iloc[0], page.rows.iloc[0]
+    for column in ("姓名", "申请时间", "证件号码"):
+        assert shown[column] == listed[column], column
+    return page.keys[0].id
 
 
 def xue_application_id() -> int:

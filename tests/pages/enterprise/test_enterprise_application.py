@@ -99,8 +99,7 @@ def test_refuse_from_the_detail_needs_a_reason(login):
 def _other_enterprise_application() -> tuple[int, str]:
     page = applications(ENT2)
     assert page.total, "demo data: demo-enterprise-2 has applications"
-    row = page.rows.iloc[0]
-    return int(row["id"]), row["姓名"]
+    return page.keys[0].id, page.rows.iloc[0]["姓名"]
 
 
 def test_another_enterprises_application_is_not_shown(login):

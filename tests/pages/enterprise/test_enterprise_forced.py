@@ -33,8 +33,7 @@ from tests.pages.enterprise.enterprise_kit import MASKED, forced_rows
 def deregistrable_ids() -> list[int]:
     from services.deregistration import requests as forced
 
-    frame = db(lambda s: forced.list_deregistrable(s, actor(ENT)).rows)
-    return [int(x) for x in frame["registration_id"]]
+    return list(db(lambda s: forced.list_deregistrable(s, actor(ENT))).ids)
 
 
 def deregistrable_labels() -> list[str]:
@@ -111,6 +110,8 @@ def test_forced_apply_without_attachment_is_refused(login):
 
 
 def test_forced_apply_with_a_png_creates_a_pending_request(login):
+    from db.models import ForcedDeregistration
+
     before = forced_rows()
     at = login(ENT, FORCED_APPLY)
     reg_id = deregistrable_ids()[0]
@@ -131,7 +132,12 @@ def test_forced_apply_with_a_png_creates_a_pending_request(login):
     new = after.rows.iloc[0]
     assert (new["状态"], new["注销原因"], new["附件类型"]) == ("待审核", "退休", "退休证明")
     frame = table(at)
-    assert frame.iloc[0]["状态"] == "待审核" and int(frame.iloc[0]["id"]) == int(new["id"])
+    assert after.keys[0].status == workflow.SUBMITTED
+    with_reg = db(lambda s: s.get(ForcedDeregistration, after.keys[0].id).registration_id)
+    assert with_reg == reg_id
+    assert list(frame.columns) == list(after.rows.columns)  # no key column shown
+    assert frame.iloc[0]["状态"] == "待审核" and frame.iloc[0]["姓名"] == new["姓名"]
+    assert frame.iloc[0]["申请时间"] == new["申请时间"]
     # the person now has a request under way and is no longer offered
     at2 = login(ENT, FORCED_APPLY)
     assert reg_id not in deregistrable_ids()
@@ -160,7 +166,10 @@ def test_withdraw_a_pending_forced_request(login):
     pending = [i for i, s in enumerate(frame["状态"]) if s == "待审核"]
     assert pending
     idx = pending[0]
-    req_id = int(frame.iloc[idx]["id"])
+    listed = forced_rows()
+    assert (frame.iloc[idx]["姓名"], frame.iloc[idx]["申请时间"]) == (listed.rows.iloc[idx]["姓名"],
+                                                                listed.rows.iloc[idx]["申请时间"])
+    req_id = listed.keys[idx].id
     select_row(at, "forced_table", idx).run()
     assert not at.button(key="fd_withdraw").disabled
     at.button(key="fd_withdraw").click().run()
@@ -172,7 +181,7 @@ def test_withdraw_a_pending_forced_request(login):
     assert flash_ok(at)
     assert db(lambda s: s.get(ForcedDeregistration, req_id).status) == workflow.REQ_WITHDRAWN
     shown = table(at)
-    assert shown[shown["id"] == req_id].iloc[0]["状态"] == "已撤回"
+    assert shown.iloc[forced_rows().ids.index(req_id)]["状态"] == "已撤回"
 
 
 def test_forced_withdraw_disabled_for_accepted_requests(login):

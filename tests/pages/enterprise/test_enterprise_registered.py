@@ -29,8 +29,8 @@ from tests.pages.enterprise.enterprise_kit import MASKED, NO_RECORDS, registered
 
 
 def test_history_renders(login):
-    rows = registered_rows().rows
-    reg_id = int(rows.iloc[0]["registration_id"])
+    listed = registered_rows()
+    rows, reg_id = listed.rows, listed.keys[0].id
     at = no_exception(login(ENT, HISTORY, id=reg_id))
     assert page_title(at).startswith("注册记录")
     assert rows.iloc[0]["姓名"] in page_title(at)
@@ -61,25 +61,30 @@ def test_registered_history_shows_the_persons_applications(login):
     at = login(ENT, REGISTERED)
     assert button(at, "注册记录").disabled
     frame = table(at)
+    listed = registered_rows()
+    assert list(frame["注册号"]) == list(listed.rows["注册号"])[:len(frame)]  # the page shows the service's list
     select_row(at, "registered_table", 0).run()
     assert not button(at, "注册记录").disabled
     button(at, "注册记录").click().run()
     no_exception(at)
     person = frame.iloc[0]["姓名"]
     assert page_title(at) == f"注册记录：{person}"
-    reg_id = frame.iloc[0]["registration_id"]
-    _, history = db(lambda s: registrations.list_person_history(s, actor(ENT), registration_id=reg_id))
-    if history.empty:
+    assert at.query_params["id"] in (str(listed.keys[0].id), [str(listed.keys[0].id)])
+    history = db(lambda s: registrations.list_person_history(s, actor(ENT), registration_id=listed.keys[0].id))
+    assert history.person_name == person
+    if history.applications.empty:
         assert NO_RECORDS in infos(at)
     else:
         shown = table(at)
-        assert list(shown["application_id"]) == list(history["application_id"])
+        assert list(shown.columns) == list(history.applications.rows.columns)  # no key column shown
+        assert list(shown["申请时间"]) == list(history.applications.rows["申请时间"])
         assert set(shown["执业单位名称"]) == {ENT_NAME}
 
 
 def test_history_of_another_enterprises_registration_is_not_found(login):
-    other = registered_rows(ENT2).rows.iloc[0]
-    at = no_exception(login(ENT, HISTORY, id=int(other["registration_id"])))
+    listed = registered_rows(ENT2)
+    other = listed.rows.iloc[0]
+    at = no_exception(login(ENT, HISTORY, id=listed.keys[0].id))
     assert "记录不存在或无权访问" in errors(at)
     assert other["姓名"] not in all_text(at)
 
@@ -88,14 +93,13 @@ def test_history_steps_of_a_selected_application(login):
     # someone with at least one application at this enterprise
     from services.registry import registrations
 
-    for _, row in registered_rows().rows.iterrows():
-        _, history = db(lambda s: registrations.list_person_history(
-            s, actor(ENT), registration_id=row["registration_id"]))
-        if not history.empty:
+    for reg_id in registered_rows().ids:
+        history = db(lambda s: registrations.list_person_history(s, actor(ENT), registration_id=reg_id))
+        if not history.applications.empty:
             break
     else:
         pytest.skip("no registered person with an application in the demo data")
-    at = login(ENT, HISTORY, id=int(row["registration_id"]))
+    at = login(ENT, HISTORY, id=reg_id)
     select_row(at, "history_table", 0).run()
     no_exception(at)
     assert "办理步骤" in [s.value for s in at.subheader]
@@ -105,12 +109,14 @@ def test_history_steps_of_a_selected_application(login):
 
 
 def test_markdown_in_a_name_stays_text_on_registered_and_history(login):
-    row = registered_rows().rows.iloc[0]
-    rename_person(int(row["person_id"]), EVIL)
+    from db.models import Registration
+
+    reg_id = registered_rows().keys[0].id
+    rename_person(db(lambda s: s.get(Registration, reg_id).person_id), EVIL)
     at = no_exception(login(ENT, REGISTERED))
     assert EVIL in list(table(at)["姓名"])
     assert_no_link(at)
-    open_page(at, HISTORY, id=int(row["registration_id"]))
+    open_page(at, HISTORY, id=reg_id)
     no_exception(at)
     assert_no_link(at)
 

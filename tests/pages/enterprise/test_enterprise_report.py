@@ -30,6 +30,7 @@ from tests.pages.apptest_kit import (
     table,
 )
 from tests.pages.enterprise.enterprise_kit import (
+    first_shown_application,
     MASKED,
     NO_RECORDS,
     applications,
@@ -100,7 +101,7 @@ def test_report_buttons_follow_the_selected_row(login):
 def test_withdraw_a_reported_application_through_the_dialog(login):
     at = login(ENT, REPORT)
     _filter_report(at, f_status=workflow.REPORTED)
-    app_id = int(table(at).iloc[0]["id"])
+    app_id = first_shown_application(at, workflow.REPORTED)
     select_row(at, "report_table", 0).run()
     assert not at.button(key="btn_withdraw").disabled
     at.button(key="btn_withdraw").click().run()
@@ -135,7 +136,7 @@ def test_after_an_action_no_row_stays_selected(login):
 def test_withdraw_dialog_cancel_changes_nothing(login):
     at = login(ENT, REPORT)
     _filter_report(at, f_status=workflow.REPORTED)
-    app_id = int(table(at).iloc[0]["id"])
+    app_id = first_shown_application(at, workflow.REPORTED)
     select_row(at, "report_table", 0).run()
     at.button(key="btn_withdraw").click().run()
     at.button(key="dlg_withdraw_cancel").click().run()
@@ -157,7 +158,7 @@ def test_withdraw_is_disabled_once_the_ministry_accepted(login):
 
 def test_refuse_dialog_requires_a_reason_then_refuses(login):
     at = login(ENT, REPORT)
-    app_id = int(table(at).iloc[0]["id"])
+    app_id = first_shown_application(at)
     select_row(at, "report_table", 0).run()
     at.button(key="btn_refuse").click().run()
     [dlg] = dialogs(at)
@@ -178,7 +179,7 @@ def test_refuse_with_a_typed_reason(login):
     from db.models import Application
 
     at = login(ENT, REPORT)
-    app_id = int(table(at).iloc[0]["id"])
+    app_id = first_shown_application(at)
     select_row(at, "report_table", 0).run()
     at.button(key="btn_refuse").click().run()
     at.text_area(key="dlg_refuse_text").input("  社保单位不一致  ")

@@ -375,15 +375,20 @@ def test_penalty_list_and_detail(login):
 
 
 def test_record_a_suspension_from_the_form(login):
+    from db.models import Registration
     from services.registry import registrations
+    from tests.keys import row_of
 
-    rows = db(lambda s: registrations.list_registered(s, actor(ENT), state="有效", page_size=100)).rows
-    target = rows[rows["注册状态"] == "有效"].iloc[0]
+    listed = db(lambda s: registrations.list_registered(s, actor(ENT), state="有效", page_size=100))
+    position = list(listed.rows["注册状态"]).index("有效")
+    reg_id = listed.keys[position].id
+    target = listed.rows.iloc[position]
+    person_id = db(lambda s: s.get(Registration, reg_id).person_id)
     at = login(MIN, PENALTIES)
     at.text_input(key="pen_query").input(target["姓名"]).run()
     options = at.selectbox(key="pen_person").options
     assert options and all(target["证件号码"] in o or "*" in o for o in options)
-    at.selectbox(key="pen_person").set_value(int(target["person_id"]))
+    at.selectbox(key="pen_person").set_value(person_id)
     at.selectbox(key="pen_category").set_value("责令停止执业").run()
     no_exception(at)
     # the form without the required fields is refused, and says why
@@ -400,8 +405,8 @@ def test_record_a_suspension_from_the_form(login):
     no_exception(submit(at, "penalty_new").click().run())
     assert flash_ok(at), errors(at)
     assert at.text_input(key="pen_decision_no").value == ""  # the form is emptied
-    after = db(lambda s: registrations.list_registered(s, actor(ENT), page_size=100)).rows
-    assert after[after["registration_id"] == target["registration_id"]].iloc[0]["注册状态"] == "暂停执业"
+    after = db(lambda s: registrations.list_registered(s, actor(ENT), page_size=100))
+    assert row_of(after, reg_id)["注册状态"] == "暂停执业"
     assert "建督罚字〔2026〕77号" in set(table(at)["处罚决定书文号"])
 
 

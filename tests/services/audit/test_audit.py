@@ -22,8 +22,7 @@ ID_OR_PHONE = re.compile(r"\d{17}[\dXx]|1[3-9]\d{9}")
 def _some_activity(actor_of):
     ent = actor_of("demo-enterprise")
     with transaction() as s:
-        app_id = int(reporting.list_applications(s, ent, filters=ApplicationFilter(status=workflow.PENDING_ENT))
-                     .rows.iloc[0]["id"])
+        app_id = reporting.list_applications(s, ent, filters=ApplicationFilter(status=workflow.PENDING_ENT)).keys[0].id
     with transaction() as s:
         reporting.reveal_person_numbers(s, ent, application_id=app_id)
         reporting.export_applications(s, ent, filters=ApplicationFilter())

@@ -128,9 +128,9 @@ def _operate(ministry: Actor) -> str:
     # a new application filed by an engineer without a registration, then reported
     applicant = factories.engineer(name="林新", birth=dt.date(1990, 1, 1))
     with transaction() as s:
-        new_id, _ = filing.file_application(s, applicant, filing=filing.Filing(
+        new_id = filing.file_application(s, applicant, filing=filing.Filing(
             enterprise_id=main.enterprise_id, business_type="CS", specialty1="01", specialty2="13",
-            commitment_agreed=True, files=factories.files("CS")))
+            commitment_agreed=True, files=factories.files("CS"))).application_id
     factories.report(new_id, main)
     # 强制注销 approved: a registration ends
     _, reg_id = factories.registered_engineer(other, specialties=("02", "13"))

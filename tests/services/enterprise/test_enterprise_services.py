@@ -14,6 +14,7 @@ from services.deregistration import requests as forced
 from services import penalties, transaction, workflow
 from services.registry import registrations
 from tests import factories
+from tests.keys import ids
 from services.kernel.errors import ConcurrentModification, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 
 
@@ -73,7 +74,8 @@ def test_registered_search_and_states(actor_of):
         first_name = everyone.rows.iloc[0]["姓名"]
         by_name = registrations.list_registered(s, ent, name=first_name[1:], page_size=100)
         expired = registrations.list_registered(s, ent, state="已过期", page_size=100)
-        number = s.scalar(select(Person.id_number).where(Person.id == int(everyone.rows.iloc[0]["person_id"])))
+        first_person = s.get(Registration, everyone.keys[0].id).person_id
+        number = s.scalar(select(Person.id_number).where(Person.id == first_person))
         by_id = registrations.list_registered(s, ent, id_number=number)
     assert everyone.total >= 20
     assert 0 < by_name.total <= everyone.total and all(first_name[1:] in n for n in by_name.rows["姓名"])
@@ -84,18 +86,20 @@ def test_registered_search_and_states(actor_of):
 def test_registered_list_is_scoped(actor_of):
     ent1, ent2 = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
     with transaction() as s:
-        ids1 = set(registrations.list_registered(s, ent1, page_size=100).rows["registration_id"])
-        ids2 = set(registrations.list_registered(s, ent2, page_size=100).rows["registration_id"])
-        owners = set(s.scalars(select(Registration.enterprise_id).where(Registration.id.in_([int(i) for i in ids1]))))
+        ids1 = set(ids(registrations.list_registered(s, ent1, page_size=100)))
+        ids2 = set(ids(registrations.list_registered(s, ent2, page_size=100)))
+        owners = set(s.scalars(select(Registration.enterprise_id).where(Registration.id.in_(ids1))))
     assert owners == {ent1.enterprise_id} and ids1.isdisjoint(ids2)
 
 
 def test_history_shows_own_applications_and_refuses_foreign_registration(actor_of):
     ent1, ent2 = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
     with transaction() as s:
-        reg_id = int(registrations.list_registered(s, ent1, page_size=10).rows.iloc[0]["registration_id"])
-        name, history = registrations.list_person_history(s, ent1, registration_id=reg_id)
-    assert name and not history.empty
+        reg_id = registrations.list_registered(s, ent1, page_size=10).keys[0].id
+        history = registrations.list_person_history(s, ent1, registration_id=reg_id)
+    assert history.person_name and not history.applications.empty
+    assert len(history.applications.keys) == len(history.applications.rows)
+    assert "application_id" not in history.applications.rows.columns
     with pytest.raises(NotFound):
         with transaction() as s:
             registrations.list_person_history(s, ent2, registration_id=reg_id)
@@ -123,13 +127,14 @@ def test_deregistrable_people_are_searched_by_name_or_id_number(actor_of):
         labels = list(everyone.rows["label"])
         assert labels == sorted(labels)  # by name
 
-        reg = s.get(Registration, int(everyone.rows.iloc[7]["registration_id"]))
+        assert list(everyone.rows.columns) == ["label"]
+        reg = s.get(Registration, everyone.keys[7].id)
         person = s.get(Person, reg.person_id)
         by_name = forced.list_deregistrable(s, ent, query=person.name[1:])
-        assert reg.id in set(by_name.rows["registration_id"])
+        assert reg.id in set(ids(by_name))
         assert all(person.name[1:] in label.split("（")[0] for label in by_name.rows["label"])
         by_id = forced.list_deregistrable(s, ent, query=f" {person.id_number.lower()} ")
-        assert list(by_id.rows["registration_id"]) == [reg.id] and by_id.total == 1
+        assert ids(by_id) == [reg.id] and by_id.total == 1
         assert person.id_number not in by_id.rows.iloc[0]["label"]  # masked
         nobody = forced.list_deregistrable(s, ent, query="查无此人")
         assert nobody.total == 0 and nobody.rows.empty
@@ -162,7 +167,7 @@ def test_forced_request_then_withdraw(actor_of):
         att = s.scalars(select(Attachment).where(Attachment.request_type == "forced",
                                                  Attachment.request_id == req_id)).one()
         assert att.original_name == "解除合同.png" and att.stored_name != att.original_name
-        assert reg_id not in set(forced.list_deregistrable(s, ent).rows["registration_id"])
+        assert reg_id not in set(ids(forced.list_deregistrable(s, ent)))
     with transaction() as s:
         forced.withdraw_forced(s, ent, request_id=req_id)
     with transaction() as s:
@@ -217,7 +222,7 @@ def test_forced_is_scoped(actor_of):
                 file_name="x.png", file_data=factories.png())
     req_id = factories.forced_request(ent1, registration_id=reg_id)
     with transaction() as s:
-        visible = set(forced.list_forced(s, ent2, page_size=100).rows["id"])
+        visible = set(ids(forced.list_forced(s, ent2, page_size=100)))
     assert req_id not in visible
     for command in (forced.withdraw_forced, forced.list_forced_steps):
         with pytest.raises(NotFound):
@@ -339,7 +344,7 @@ def test_penalties_filter_and_detail(actor_of):
         that_day = penalties.list_penalties(s, ent, date_from=day, date_to=day, page_size=100)
         by_name = penalties.list_penalties(s, ent, name=newest["姓名"], page_size=100)
         future = penalties.list_penalties(s, ent, date_from=china_today() + dt.timedelta(days=1))
-        detail = penalties.get_penalty(s, ent, penalty_id=int(newest["id"]))
+        detail = penalties.get_penalty(s, ent, penalty_id=everything.keys[0].id)
     assert everything.total >= 5
     assert 1 <= that_day.total < everything.total + 1 and set(that_day.rows["处罚决定日期"]) == {newest["处罚决定日期"]}
     assert set(by_name.rows["姓名"]) == {newest["姓名"]}
@@ -351,8 +356,8 @@ def test_penalties_filter_and_detail(actor_of):
 def test_penalties_are_scoped(actor_of):
     ent1, ent2 = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
     with transaction() as s:
-        pid = int(penalties.list_penalties(s, ent1).rows.iloc[0]["id"])
-        assert pid not in set(penalties.list_penalties(s, ent2, page_size=100).rows["id"])
+        pid = penalties.list_penalties(s, ent1).keys[0].id
+        assert pid not in set(ids(penalties.list_penalties(s, ent2, page_size=100)))
     with pytest.raises(NotFound):
         with transaction() as s:
             penalties.get_penalty(s, ent2, penalty_id=pid)

@@ -11,6 +11,7 @@ from db.models import Application, Person
 from services.registration import reporting as apps
 from services import transaction, workflow
 from services.registration.reporting import ApplicationFilter
+from tests.keys import ids, statuses
 from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from services.kernel.clock import today as china_today
 from tests import factories
@@ -30,6 +31,8 @@ def _status(app_id) -> str:
 def test_list_shows_the_manual_example_with_masked_id(actor_of):
     ent = actor_of("demo-enterprise")
     page = _ids(ent, workflow.PENDING_ENT, name="薛")
+    assert list(page.rows.columns) == [*apps.LIST_COLUMNS, "操作"]  # the shown columns, no key columns
+    assert len(page.keys) == len(page.rows)
     row = page.rows[page.rows["姓名"] == "薛琼"].iloc[0]
     assert row["业务类别"] == "初始注册"
     assert row["申报专业"] == "房屋建筑工程、冶炼工程"
@@ -43,12 +46,11 @@ def test_list_shows_the_manual_example_with_masked_id(actor_of):
 def test_list_is_scoped_to_the_enterprise(actor_of):
     ent1, ent2 = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
     with transaction() as s:
-        rows1 = apps.list_applications(s, ent1, filters=ApplicationFilter(), page_size=100).rows
-        rows2 = apps.list_applications(s, ent2, filters=ApplicationFilter(), page_size=100).rows
-        names = {r for r, in s.execute(select(Application.enterprise_id).where(Application.id.in_(
-            [int(i) for i in rows1["id"]])))}
+        ids1 = ids(apps.list_applications(s, ent1, filters=ApplicationFilter(), page_size=100))
+        ids2 = ids(apps.list_applications(s, ent2, filters=ApplicationFilter(), page_size=100))
+        names = {r for r, in s.execute(select(Application.enterprise_id).where(Application.id.in_(ids1)))}
     assert names == {ent1.enterprise_id}
-    assert set(rows1["id"]).isdisjoint(set(rows2["id"]))
+    assert set(ids1).isdisjoint(set(ids2))
 
 
 def test_filters_narrow_the_list(actor_of):
@@ -60,7 +62,7 @@ def test_filters_narrow_the_list(actor_of):
     for status in (workflow.PENDING_ENT, workflow.REPORTED, workflow.ACCEPTED):
         page = _ids(ent, status)
         assert page.total > 0
-        assert set(page.rows["status_code"]) == {status}
+        assert statuses(page) == {status}
     cs = _ids(ent, None, business_type="CS")
     assert cs.total > 0 and all(v.startswith("初始注册") for v in cs.rows["业务类别"])
     metal = _ids(ent, None, specialty="02")
@@ -235,10 +237,13 @@ def test_detail_masks_numbers_and_reveal_is_audited(actor_of):
     app_id = factories.application(workflow.PENDING_ENT, enterprise=ent, name="揭晓")
     with transaction() as s:
         detail = apps.get_application(s, ent, application_id=app_id)
-        number, phone = apps.reveal_person_numbers(s, ent, application_id=app_id)
-    assert detail.person_name == "揭晓" and "*" in detail.id_number_masked
-    assert detail.id_number_masked[:4] == number[:4] and detail.id_number_masked[-4:] == number[-4:]
-    assert "****" in detail.phone_masked and len(phone) == 11
+        revealed = apps.reveal_person_numbers(s, ent, application_id=app_id)
+    number, phone = revealed.id_number, revealed.phone
+    masked, masked_phone = detail.value("证件号码"), detail.value("联系电话（当前绑定）")
+    assert detail.person_name == "揭晓" and detail.value("姓名") == "揭晓" and "*" in masked
+    assert masked[:4] == number[:4] and masked[-4:] == number[-4:] and number not in str(detail.sections)
+    assert "****" in masked_phone and len(phone) == 11 and phone not in str(detail.sections)
+    assert [part.title for part in detail.sections] == ["业务上报信息", "个人基本信息"]
     with transaction() as s:
         assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "view_unmasked")) == 1
         assert number not in "".join(s.scalars(select(AuditLog.detail)))

@@ -15,6 +15,7 @@ from stdnum.cn import ric
 
 from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration
 from tests import factories
+from tests.keys import ids
 from services.registration import reporting, filing, review
 from services.files import attachments
 from services import transaction, workflow
@@ -108,7 +109,7 @@ def refusal(actor: Actor, filing_: Filing) -> dict[str, str]:
     return exc.value.fields
 
 
-def file(actor: Actor, filing_: Filing) -> tuple[int, list[str]]:
+def file(actor: Actor, filing_: Filing) -> filing.Filed:
     with transaction() as s:
         return filing.file_application(s, actor, filing=filing_)
 
@@ -292,7 +293,8 @@ def _setup(business_type: str) -> tuple[Actor, Filing, int | None]:
 @pytest.mark.parametrize("business_type", list(values.BUSINESS_TYPES))
 def test_filing_each_business_type(demo_db, business_type):
     actor, filing_, reg_id = _setup(business_type)
-    app_id, warnings = file(actor, filing_)
+    filed = file(actor, filing_)
+    app_id, warnings = filed.application_id, filed.warnings
     app = app_row(app_id)
     assert (app.person_id, app.enterprise_id, app.business_type) == (actor.person_id, filing_.enterprise_id,
                                                                     business_type)
@@ -322,7 +324,7 @@ def test_filing_each_business_type(demo_db, business_type):
 
 def test_specialty_change_files_the_new_specialties(demo_db):
     actor, _ = registered_applicant(specialties=("01", None))
-    app_id, _ = file(actor, make_filing("BG", change_kind="BG-ZY", specialty1="01", specialty2="13"))
+    app_id = file(actor, make_filing("BG", change_kind="BG-ZY", specialty1="01", specialty2="13")).application_id
     assert (app_row(app_id).specialty1, app_row(app_id).specialty2) == ("01", "13")
 
 
@@ -333,9 +335,10 @@ def test_my_registration_and_open_application(demo_db):
         assert filing.get_my_open_application(s, actor) is None
     assert (mine.id, mine.days_left, mine.state, mine.enterprise_name) == (reg_id, 20, "即将到期", MAIN)
     assert mine.specialties == "房屋建筑工程、市政公用工程"
-    app_id, _ = file(actor, make_filing("BG", change_kind="BG-MC"))
+    app_id = file(actor, make_filing("BG", change_kind="BG-MC")).application_id
     with transaction() as s:
-        assert filing.get_my_open_application(s, actor) == (app_id, f"变更注册（单位更名） · {MAIN} · 待上报")
+        assert filing.get_my_open_application(s, actor) == filing.OpenApplication(
+            app_id, f"变更注册（单位更名） · {MAIN} · 待上报")
         assert filing.get_my_registration(s, new_applicant()) is None
 
 
@@ -343,7 +346,8 @@ def test_find_employers(demo_db):
     actor = new_applicant()
     with transaction() as s:
         found = filing.find_employers(s, actor, name="小厉害")
-        assert list(found["label"]) == ["北京小厉害有限公司（北京市）"]
+        assert list(found.rows["label"]) == ["北京小厉害有限公司（北京市）"] and len(found.keys) == 1
+        assert list(found.rows.columns) == ["label"]
         assert filing.find_employers(s, actor, name="  ").empty
         assert filing.find_employers(s, actor, name="%").empty  # LIKE wildcards are literal
 
@@ -353,7 +357,7 @@ def test_find_employers(demo_db):
 
 def test_resubmit_after_the_enterprise_refused(demo_db):
     actor = new_applicant()
-    app_id, _ = file(actor, make_filing("CS"))
+    app_id = file(actor, make_filing("CS")).application_id
     with transaction() as s:
         reporting.refuse_application(s, factories.enterprise_actor(), application_id=app_id,
                                      reason="劳动合同与申报信息不符")
@@ -374,7 +378,7 @@ def test_resubmit_after_the_enterprise_refused(demo_db):
 
 def test_resubmit_after_a_correction_notice(actor_of):
     actor, _ = registered_applicant(days_left=200)
-    app_id, _ = file(actor, make_filing("YX"))
+    app_id = file(actor, make_filing("YX")).application_id
     with transaction() as s:
         reporting.report_application(s, factories.enterprise_actor(), application_id=app_id, commitment_agreed=True)
     with transaction() as s:
@@ -394,7 +398,7 @@ def test_resubmit_after_a_correction_notice(actor_of):
 
 def test_resubmit_refused_while_pending_and_with_a_bad_file(demo_db):
     actor = new_applicant()
-    app_id, _ = file(actor, make_filing("CS"))
+    app_id = file(actor, make_filing("CS")).application_id
     with pytest.raises(InvalidTransition):
         with transaction() as s:
             filing.resubmit_application(s, actor, application_id=app_id, note="x", files={})
@@ -410,7 +414,7 @@ def test_resubmit_refused_while_pending_and_with_a_bad_file(demo_db):
 
 def test_resubmit_refused_when_another_application_is_open(demo_db):
     actor = new_applicant()
-    first, _ = file(actor, make_filing("CS"))
+    first = file(actor, make_filing("CS")).application_id
     with transaction() as s:
         reporting.refuse_application(s, factories.enterprise_actor(), application_id=first, reason="申请人非本单位人员")
     file(actor, make_filing("CS", SECOND))  # filed again elsewhere instead
@@ -421,7 +425,7 @@ def test_resubmit_refused_when_another_application_is_open(demo_db):
 
 def test_cancel_while_pending(demo_db):
     actor = new_applicant()
-    app_id, _ = file(actor, make_filing("CS"))
+    app_id = file(actor, make_filing("CS")).application_id
     with transaction() as s:
         filing.cancel_application(s, actor, application_id=app_id)
     assert app_row(app_id).status == workflow.CANCELLED
@@ -431,7 +435,7 @@ def test_cancel_while_pending(demo_db):
 
 def test_cancel_refused_after_the_enterprise_reported(demo_db):
     actor = new_applicant()
-    app_id, _ = file(actor, make_filing("CS"))
+    app_id = file(actor, make_filing("CS")).application_id
     with transaction() as s:
         reporting.report_application(s, factories.enterprise_actor(), application_id=app_id, commitment_agreed=True)
     with pytest.raises(InvalidTransition):
@@ -448,7 +452,7 @@ def test_cancel_refused_after_the_enterprise_reported(demo_db):
 def test_an_applicant_cannot_see_or_touch_another_applicants_application(actor_of):
     xue = actor_of("demo-applicant")
     with transaction() as s:
-        [xue_app] = [int(i) for i in filing.list_my_applications(s, xue)["id"]]
+        [xue_app] = ids(filing.list_my_applications(s, xue))
         att_id = s.scalar(select(Attachment.id).where(Attachment.request_type == workflow.APPLICATION,
                                                       Attachment.request_id == xue_app))
     other = new_applicant()
@@ -474,15 +478,16 @@ def test_an_applicant_cannot_see_or_touch_another_applicants_application(actor_o
 def test_my_applications_lists_only_mine_with_the_return_reason(actor_of):
     xue = actor_of("demo-applicant")
     with transaction() as s:
-        rows = filing.list_my_applications(s, xue)
+        rows = filing.list_my_applications(s, xue).rows
     assert list(rows["业务类别"]) == ["初始注册"] and list(rows["状态"]) == ["待上报"]
     assert list(rows["聘用单位"]) == [MAIN]
     actor = new_applicant()
-    app_id, _ = file(actor, make_filing("CS"))
+    app_id = file(actor, make_filing("CS")).application_id
     with transaction() as s:
         reporting.refuse_application(s, factories.enterprise_actor(), application_id=app_id,
                                      reason="申请人非本单位人员")
     with transaction() as s:
-        rows = filing.list_my_applications(s, actor)
-    assert list(rows["id"]) == [app_id]
+        mine = filing.list_my_applications(s, actor)
+    rows = mine.rows
+    assert ids(mine) == [app_id] and "id" not in rows.columns
     assert (rows.iloc[0]["状态"], rows.iloc[0]["退回原因"]) == ("不予上报", "申请人非本单位人员")

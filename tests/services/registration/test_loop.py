@@ -49,9 +49,9 @@ def test_initial_registration_from_filing_to_certificate(demo_db, actor_of):
     ent_id = factories.enterprise_actor().enterprise_id
     applicant = factories.engineer(name="林新", birth=dt.date(1990, 1, 1))
     with transaction() as s:
-        app_id, _ = filing.file_application(s, applicant, filing=filing.Filing(
+        app_id = filing.file_application(s, applicant, filing=filing.Filing(
             enterprise_id=ent_id, business_type="CS", specialty1="01", specialty2="13", commitment_agreed=True,
-            files=factories.files("CS")))
+            files=factories.files("CS"))).application_id
     _carry_to_decision(app_id, ent_id, ministry)
     with transaction() as s:
         app = s.get(Application, app_id)
@@ -76,10 +76,10 @@ def test_registered_person_business_types(demo_db, actor_of, business_type, chan
     if change_kind != "BG-ZY":
         specialties = (reg.specialty1, reg.specialty2)
     with transaction() as s:
-        app_id, _ = filing.file_application(s, applicant, filing=filing.Filing(
+        app_id = filing.file_application(s, applicant, filing=filing.Filing(
             enterprise_id=target, business_type=business_type, change_kind=change_kind,
             specialty1=specialties[0], specialty2=specialties[1], commitment_agreed=True,
-            files=factories.files(business_type)))
+            files=factories.files(business_type))).application_id
     _carry_to_decision(app_id, target, ministry)
     with transaction() as s:
         after = s.get(Registration, reg.id)
@@ -105,9 +105,9 @@ def test_reregistration_after_deregistration(demo_db, actor_of):
         old = s.get(Registration, reg.id)
         old.status, old.ended_at = workflow.DEREGISTERED, dt.datetime(2025, 1, 1)
     with transaction() as s:
-        app_id, _ = filing.file_application(s, applicant, filing=filing.Filing(
+        app_id = filing.file_application(s, applicant, filing=filing.Filing(
             enterprise_id=ent_id, business_type="CX", specialty1="01", commitment_agreed=True,
-            files=factories.files("CX")))
+            files=factories.files("CX"))).application_id
     _carry_to_decision(app_id, ent_id, ministry)
     with transaction() as s:
         new = s.get(Registration, s.get(Application, app_id).registration_id)
@@ -118,9 +118,9 @@ def test_correction_then_resubmission_then_denial(demo_db, actor_of):
     ministry = actor_of("demo-ministry")
     applicant, reg = _registered()
     with transaction() as s:
-        app_id, _ = filing.file_application(s, applicant, filing=filing.Filing(
+        app_id = filing.file_application(s, applicant, filing=filing.Filing(
             enterprise_id=reg.enterprise_id, business_type="YX", specialty1=reg.specialty1,
-            specialty2=reg.specialty2, commitment_agreed=True, files=factories.files("YX")))
+            specialty2=reg.specialty2, commitment_agreed=True, files=factories.files("YX"))).application_id
     ent = factories.enterprise_actor(reg.enterprise_id)
     with transaction() as s:
         reporting.report_application(s, ent, application_id=app_id, commitment_agreed=True)

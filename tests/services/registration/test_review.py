@@ -23,6 +23,7 @@ from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, Pe
 from services.kernel.clock import today
 from services.kernel.dates import anniversary, validity_end
 from tests import factories
+from tests.keys import ids, row_of, statuses
 
 MINISTRY = "demo-ministry"
 ENT = "demo-enterprise"
@@ -88,7 +89,8 @@ def test_queue_lists_reported_applications_of_every_enterprise_masked(actor_of):
     ministry = actor_of(MINISTRY)
     page = _run(review.list_queue, ministry, filters=review.QueueFilter(status=workflow.REPORTED), page_size=100)
     assert page.total >= 5
-    assert set(page.rows["status_code"]) == {workflow.REPORTED}
+    assert statuses(page) == {workflow.REPORTED}
+    assert list(page.rows.columns) == review.QUEUE_COLUMNS  # the shown columns, no key columns
     assert page.rows["执业单位名称"].nunique() >= 2  # all enterprises, not one
     assert all(re.fullmatch(r".{4}\*+.{4}", v) for v in page.rows["证件号码"])
     assert set(page.rows["时限状态"]) <= {deadlines.OVERDUE, deadlines.DUE_SOON, deadlines.ON_TIME}
@@ -101,7 +103,7 @@ def test_queue_without_status_shows_only_reported_on(actor_of):
     ministry = actor_of(MINISTRY)
     page = _run(review.list_queue, ministry, filters=review.QueueFilter(), page_size=100)
     assert page.total > 0
-    assert set(page.rows["status_code"]) <= set(review.QUEUE_STATUSES)
+    assert statuses(page) <= set(review.QUEUE_STATUSES)
 
 
 def test_queue_filters(actor_of):
@@ -360,8 +362,8 @@ def test_approve_deregistration_ends_the_registration(actor_of):
     assert after.id == before.id
     assert after.status == workflow.DEREGISTERED and after.ended_at is not None
     ent = factories.enterprise_actor(before.enterprise_id)
-    listed = _run(registrations.list_registered, ent, page_size=100).rows
-    assert after.id not in set(listed["registration_id"])
+    listed = _run(registrations.list_registered, ent, page_size=100)
+    assert after.id not in set(ids(listed))
 
 
 def test_review_info_shows_the_time_limit(actor_of):
@@ -390,7 +392,8 @@ def test_forced_queue_and_detail(actor_of):
     ministry = actor_of(MINISTRY)
     req_id = factories.forced_request()
     page = _run(forced_review.list_forced_queue, ministry, status=workflow.SUBMITTED, page_size=100)
-    assert req_id in set(page.rows["id"]) and set(page.rows["status_code"]) == {workflow.SUBMITTED}
+    assert req_id in set(ids(page)) and statuses(page) == {workflow.SUBMITTED}
+    assert list(page.rows.columns) == forced_review.FORCED_COLUMNS
     assert all("*" in v for v in page.rows["证件号码"])
     detail = _run(forced_review.get_forced_request, ministry, request_id=req_id)
     assert detail.actions == ["accept", "deny"]
@@ -406,7 +409,7 @@ def test_forced_queue_pages_list_every_request_oldest_first(actor_of):
                              .join(Person, Person.id == ForcedDeregistration.person_id)
                              .order_by(ForcedDeregistration.created_at, ForcedDeregistration.id)).all()
     first = _run(forced_review.list_forced_queue, ministry, page_size=10)
-    listed = list(zip(first.rows["id"].astype(int), first.rows["姓名"], strict=True))
+    listed = list(zip(ids(first), first.rows["姓名"], strict=True))
     assert first.total == len(expected) > 1
     assert listed == [tuple(r) for r in expected]
 
@@ -459,7 +462,7 @@ def test_info_change_approve_changes_the_enterprise_and_keeps_the_old_values(act
     req_id = _run(info_change.request_info_change, ent, new_name="北京小厉害工程咨询有限公司",
                   new_credit_code=new_code, reason="企业名称已核准变更")
     page = _run(info_change.list_info_change_queue, ministry, status=workflow.SUBMITTED)
-    assert req_id in set(page.rows["id"])
+    assert req_id in set(ids(page))
     assert _run(info_change.get_info_change, ministry, request_id=req_id).actions == ["accept", "deny"]
     _run(info_change.decide_info_change, ministry, request_id=req_id, action="accept")
     with transaction() as s:
@@ -555,8 +558,8 @@ def test_find_registered_people_by_name_id_or_registration_number(actor_of):
         name, id_number = person.name, person.id_number
     for query in (name, id_number, reg.reg_no):
         found = _run(penalties.list_registered_people, ministry, query=query)
-        assert person_id in set(found["person_id"]), query
-    label = found[found["person_id"] == person_id].iloc[0]["label"]
+        assert person_id in set(ids(found)), query
+    label = row_of(found, person_id)["label"]
     assert id_number not in label and id_number[:4] + "*" in label and reg.reg_no in label
     assert _run(penalties.list_registered_people, ministry, query="  ").empty
     assert _run(penalties.list_registered_people, ministry, query="查无此人").empty
@@ -607,8 +610,7 @@ def test_record_suspension_suspends_the_registration_while_it_runs(actor_of):
     person_id, reg = _registered_person(ent)
 
     def state():
-        rows = _run(registrations.list_registered, ent, page_size=100).rows
-        return rows[rows["registration_id"] == reg.id].iloc[0]["注册状态"]
+        return row_of(_run(registrations.list_registered, ent, page_size=100), reg.id)["注册状态"]
 
     assert state() != registrations.STATE_SUSPENDED
     penalty_id = _run(penalties.record_penalty, ministry, **_penalty_form(person_id))
@@ -622,8 +624,8 @@ def test_record_suspension_suspends_the_registration_while_it_runs(actor_of):
         assert p.region_code.endswith("0000") and len(p.region_code) == 6
         assert (p.effective_from, p.effective_to) == (today(), today() + dt.timedelta(days=90))
     # the enterprise sees the decision under 行政处罚, with the ID number masked
-    listed = _run(penalties.list_penalties, ent, page_size=100).rows
-    assert penalty_id in set(listed["id"])
+    listed = _run(penalties.list_penalties, ent, page_size=100)
+    assert penalty_id in set(ids(listed))
     detail = _run(penalties.get_penalty, ent, penalty_id=penalty_id)
     assert person.id_number not in dict(detail.fields)["行政相对人代码"]
     # the same decision number twice for one person is refused
@@ -637,8 +639,8 @@ def test_a_future_suspension_does_not_suspend_yet(actor_of):
     later = today() + dt.timedelta(days=10)
     _run(penalties.record_penalty, ministry, **_penalty_form(person_id, effective_from=later,
                                                              effective_to=later + dt.timedelta(days=30)))
-    rows = _run(registrations.list_registered, ent, page_size=100).rows
-    assert rows[rows["registration_id"] == reg.id].iloc[0]["注册状态"] != registrations.STATE_SUSPENDED
+    listed = _run(registrations.list_registered, ent, page_size=100)
+    assert row_of(listed, reg.id)["注册状态"] != registrations.STATE_SUSPENDED
 
 
 def test_a_fine_has_no_period_and_does_not_suspend(actor_of):
@@ -649,8 +651,8 @@ def test_a_fine_has_no_period_and_does_not_suspend(actor_of):
     with transaction() as s:
         p = s.get(Penalty, penalty_id)
         assert (p.effective_from, p.effective_to) == (None, None)
-    rows = _run(registrations.list_registered, ent, page_size=100).rows
-    assert rows[rows["registration_id"] == reg.id].iloc[0]["注册状态"] != registrations.STATE_SUSPENDED
+    listed = _run(registrations.list_registered, ent, page_size=100)
+    assert row_of(listed, reg.id)["注册状态"] != registrations.STATE_SUSPENDED
 
 
 def test_revocation_ends_the_registration(actor_of):
@@ -660,5 +662,5 @@ def test_revocation_ends_the_registration(actor_of):
         person_id, category="吊销注册证书", result="吊销注册执业证书，5年内不予注册", effective_from=None,
         effective_to=None))
     assert _reg(reg.id).status == workflow.REVOKED
-    rows = _run(registrations.list_registered, ent, page_size=100).rows
-    assert reg.id not in set(rows["registration_id"])
+    listed = _run(registrations.list_registered, ent, page_size=100)
+    assert reg.id not in set(ids(listed))
