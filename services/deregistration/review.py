@@ -14,7 +14,7 @@ from services.registration.reporting import AttachmentInfo, list_attachments
 from services.kernel.paging import PAGE_SIZES, PageResult, in_order, keyed, paged_ids, table
 from services.kernel.detail import Detail, section
 from services.kernel.text import fmt_date, fmt_dt, specialties_text
-from services.kernel.scope import get_scoped, require_role
+from services.kernel.scope import load, get_scoped, require_role
 from services.kernel.masking import mask_id_number
 from services.kernel.clock import now
 from services.registry.registrations import end_registration
@@ -29,11 +29,11 @@ def list_forced_queue(session: Session, actor: Actor, *, status: str | None = No
                       page_size: int = 10) -> PageResult:
     """强制注销审核: every enterprise's requests, oldest first."""
     require_role(actor, MINISTRY)
-    ids = select(ForcedDeregistration.id)
+    id_stmt = select(ForcedDeregistration.id)
     if status:
-        ids = ids.where(ForcedDeregistration.status == status)
+        id_stmt = id_stmt.where(ForcedDeregistration.status == status)
     # counted and paged on the requests alone (created_at index), then one page joined
-    ids, total, page = paged_ids(session, ids, page=page, page_size=page_size,
+    ids, total, page = paged_ids(session, id_stmt, page=page, page_size=page_size,
                                  order_by=[ForcedDeregistration.created_at, ForcedDeregistration.id])
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
     rows = in_order(session.execute(
@@ -64,9 +64,9 @@ def get_forced_request(session: Session, actor: Actor, *, request_id) -> ForcedD
     """One 强制注销 request with the person's registration and the enterprise's attachment."""
     require_role(actor, MINISTRY)
     req = get_scoped(session, actor, ForcedDeregistration, request_id)
-    person = session.get(Person, req.person_id)
-    reg = session.get(Registration, req.registration_id)
-    ent = session.get(Enterprise, req.enterprise_id)
+    person = load(session, Person, req.person_id)
+    reg = load(session, Registration, req.registration_id)
+    ent = load(session, Enterprise, req.enterprise_id)
     fields = [
         ("申请单位", ent.name), ("申请时间", fmt_dt(req.created_at)),
         ("姓名", person.name), ("证件号码", mask_id_number(person.id_number)),
@@ -90,5 +90,5 @@ def decide_forced(session: Session, actor: Actor, *, request_id, action: str, op
     req = get_scoped(session, actor, ForcedDeregistration, request_id)
     req = workflow.transition(session, actor, workflow.FORCED, req, action, opinion=opinion, opinion_field="审核意见")
     if req.status == workflow.REQ_APPROVED:
-        reg = session.get(Registration, req.registration_id)
+        reg = load(session, Registration, req.registration_id)
         end_registration(reg, workflow.DEREGISTERED, at=now())

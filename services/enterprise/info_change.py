@@ -14,7 +14,7 @@ from services.audit.record import audit
 from services.kernel.paging import PAGE_SIZES, Listing, PageResult, keyed, listed, paged, table
 from services.kernel.detail import Detail, section
 from services.kernel.text import fmt_dt
-from services.kernel.scope import get_scoped, require_role
+from services.kernel.scope import load, get_scoped, require_role
 from services.kernel.errors import InvalidInput
 from services.enterprise.info import own_enterprise
 from services.kernel.actor import ENTERPRISE
@@ -58,7 +58,7 @@ def get_info_change(session: Session, actor: Actor, *, request_id) -> InfoChange
     """One important-info change: what the enterprise is now, what it asks for and why."""
     require_role(actor, MINISTRY)
     req = get_scoped(session, actor, InfoChangeRequest, request_id)
-    ent = session.get(Enterprise, req.enterprise_id)
+    ent = load(session, Enterprise, req.enterprise_id)
     fields = [
         ("原企业名称", req.old_name), ("新企业名称", req.new_name),
         ("原统一社会信用代码", req.old_credit_code), ("新统一社会信用代码", req.new_credit_code),
@@ -81,7 +81,7 @@ def decide_info_change(session: Session, actor: Actor, *, request_id, action: st
     req = workflow.transition(session, actor, workflow.INFO_CHANGE, req, action, opinion=opinion,
                               opinion_field="审核意见")
     if req.status == workflow.REQ_APPROVED:
-        ent = session.get(Enterprise, req.enterprise_id)
+        ent = load(session, Enterprise, req.enterprise_id)
         if session.scalar(select(Enterprise.id).where(Enterprise.credit_code == req.new_credit_code,
                                                       Enterprise.id != ent.id)):
             raise InvalidInput({"统一社会信用代码": "该统一社会信用代码已被其他企业使用"})

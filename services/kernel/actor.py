@@ -18,6 +18,13 @@ class Actor:
     enterprise_id: int | None = None
     person_id: int | None = None
 
+    @property
+    def own_person_id(self) -> int:
+        """The applicant's own person (an applicant actor always has one)."""
+        if self.person_id is None:
+            raise ValueError("not an applicant")
+        return self.person_id
+
     def __post_init__(self):
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role}")

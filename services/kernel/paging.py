@@ -1,6 +1,7 @@
 """Helpers shared by the query services: tenant scope, paging, fuzzy search."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -170,7 +171,7 @@ def _clamp(session: Session, stmt: Select, page, page_size: int) -> tuple[int, i
     return page_size, total, page
 
 
-def in_order(rows: list, ids: list, key) -> list:
+def in_order(rows: Sequence, ids: Sequence, key) -> list:
     """Rows fetched with `WHERE id IN ids`, put back in the order of `ids`."""
     position = {row_id: i for i, row_id in enumerate(ids)}
     return sorted(rows, key=lambda row: position[key(row)])

@@ -21,7 +21,7 @@ from services.registration.conflicts import open_application
 from services.registration.business_types import BusinessType, ChangeKind, business_label
 from services.audit.record import audit
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import get_scoped, require_role
+from services.kernel.scope import load, get_scoped, require_role
 from services.kernel.paging import Listing, listed, table
 from services.kernel.errors import InvalidInput
 from services.registry.registrations import suspended_person_ids, registration_state
@@ -82,12 +82,12 @@ def _active_registration(session: Session, person_id: int) -> Registration | Non
 
 def get_my_registration(session: Session, actor: Actor) -> MyRegistration | None:
     require_role(actor, APPLICANT)
-    reg = _active_registration(session, actor.person_id)
+    reg = _active_registration(session, actor.own_person_id)
     if reg is None:
         return None
-    ent = session.get(Enterprise, reg.enterprise_id)
+    ent = load(session, Enterprise, reg.enterprise_id)
     day = today()
-    suspended = actor.person_id in suspended_person_ids(session, [actor.person_id], day)
+    suspended = actor.own_person_id in suspended_person_ids(session, [actor.own_person_id], day)
     return MyRegistration(reg.id, reg.reg_no, reg.cert_no, ent.id, ent.name, reg.specialty1, reg.specialty2,
                           specialties_text(reg.specialty1, reg.specialty2), fmt_date(reg.valid_from),
                           fmt_date(reg.valid_to), (reg.valid_to - day).days,
@@ -150,7 +150,7 @@ def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:
 
 def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str, str]) -> list[str]:
     require_role(actor, APPLICANT)
-    person = session.get(Person, actor.person_id)
+    person = load(session, Person, actor.person_id)
     day = today()
     errors: dict[str, str] = {}
     warnings: list[str] = []
@@ -202,7 +202,7 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
     if not rules.acts_on_registration:
         name = rules.label
         if reg is not None and not reg_expired:
-            holder = session.get(Enterprise, reg.enterprise_id)
+            holder = load(session, Enterprise, reg.enterprise_id)
             errors["业务类别"] = (f"您在「{holder.name}」已有有效注册（注册号 {reg.reg_no}），不能申请{name}；"
                                "更换聘用单位请申请变更注册（第十三条第（四）项）")
         elif rules.needs_certificate and not has_certificate:
@@ -226,7 +226,7 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
             if filing.change_kind == ChangeKind.EMPLOYER:
                 if reg.enterprise_id == filing.enterprise_id:
                     employer_errors["聘用单位"] = "变更执业单位须选择新的聘用单位"
-                old_ent = session.get(Enterprise, reg.enterprise_id)
+                old_ent = load(session, Enterprise, reg.enterprise_id)
                 if employer and employer.province != old_ent.province and person.cpd_hours is not None \
                         and person.cpd_hours < CPD_CROSS_PROVINCE_HOURS:
                     errors["继续教育"] = f"跨省变更执业单位须完成新单位所在地区 {CPD_CROSS_PROVINCE_HOURS} 学时继续教育"
@@ -259,12 +259,12 @@ def file_application(session: Session, actor: Actor, *, filing: Filing) -> Filed
     checked, file_errors = _check_files(filing.files)  # before the write lock: no database needed
     workflow.begin_write(session)
     warnings = _check(session, actor, filing, file_errors)
-    reg = _active_registration(session, actor.person_id)
+    reg = _active_registration(session, actor.own_person_id)
     specialties = [s for s in (filing.specialty1, filing.specialty2) if s]
     if bt_table.keeps_registration_specialties(filing.business_type, filing.change_kind) and reg is not None:
         specialties = [s for s in (reg.specialty1, reg.specialty2) if s]
     app = Application(
-        person_id=actor.person_id, person_name=session.get(Person, actor.person_id).name,
+        person_id=actor.person_id, person_name=load(session, Person, actor.person_id).name,
         enterprise_id=filing.enterprise_id,
         registration_id=reg.id if reg is not None and bt_table.rules(filing.business_type).acts_on_registration else None,
         business_type=filing.business_type,

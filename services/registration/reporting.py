@@ -17,7 +17,7 @@ from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, sort_order, i
 from services.kernel.dates import end_of_day
 from services.kernel.detail import Detail, section
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import get_scoped, require_role, scope
+from services.kernel.scope import load, get_scoped, require_role, scope
 from services.registration.business_types import ChangeKind, business_label
 from services.registration.conflicts import open_application
 from services.kernel.errors import InvalidInput
@@ -174,8 +174,8 @@ def list_attachments(session: Session, kind: str, request_id: int) -> list[Attac
 
 def get_application(session: Session, actor: Actor, *, application_id) -> ApplicationDetail:
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
-    person = session.get(Person, app.person_id)
-    enterprise = session.get(Enterprise, app.enterprise_id)
+    person = load(session, Person, app.person_id)
+    enterprise = load(session, Enterprise, app.enterprise_id)
     status_label = workflow.status_label(workflow.APPLICATION, app.status)
     actions = workflow.allowed_actions(workflow.APPLICATION, app.status, actor.role)
     returned = "resubmit" in actions
@@ -238,7 +238,7 @@ class PersonNumbers:
 def reveal_person_numbers(session: Session, actor: Actor, *, application_id) -> PersonNumbers:
     """The whole 证件号码 and phone, for a detail view the actor may open; audited."""
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
-    person = session.get(Person, app.person_id)
+    person = load(session, Person, app.person_id)
     audit(session, actor, "view_unmasked", "application", app.id)
     return PersonNumbers(person.id_number, person.phone)
 

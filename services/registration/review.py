@@ -25,7 +25,7 @@ from services.kernel.paging import (EXPORT_LIMIT, PAGE_SIZES, PageResult, Sort, 
 from services.kernel.dates import end_of_day
 from services.kernel.detail import Section, section
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import get_scoped, require_role
+from services.kernel.scope import load, get_scoped, require_role
 from services.kernel.errors import InvalidInput, ServiceError
 from services.kernel.masking import mask_id_number
 from services.kernel.clock import today
@@ -266,8 +266,8 @@ def get_application_review(session: Session, actor: Actor, *, application_id) ->
     due = deadlines.due_date(app)
     result = None
     if app.status == workflow.APPROVED and app.registration_id:
-        reg = session.get(Registration, app.registration_id)
-        ent = session.get(Enterprise, reg.enterprise_id)
+        reg = load(session, Registration, app.registration_id)
+        ent = load(session, Enterprise, reg.enterprise_id)
         result = RegistrationResult(
             reg_no=reg.reg_no, cert_no=reg.cert_no, enterprise_name=ent.name,
             specialties=specialties_text(reg.specialty1, reg.specialty2), valid_from=fmt_date(reg.valid_from),

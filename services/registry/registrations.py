@@ -15,7 +15,7 @@ from services.kernel.actor import Actor
 from services.audit.record import audit
 from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, in_order, keyed, listed, paged_ids, table
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import get_scoped, scope
+from services.kernel.scope import load, get_scoped, scope
 from services.kernel.masking import mask_id_number
 from services.kernel.validators import normalize_id_number
 from services.kernel.clock import today
@@ -191,7 +191,7 @@ def list_person_history(session: Session, actor: Actor, *, registration_id) -> P
     same person stay invisible.
     """
     reg = get_scoped(session, actor, Registration, registration_id, person_attr="person_id")
-    person = session.get(Person, reg.person_id)
+    person = load(session, Person, reg.person_id)
     stmt = (select(Application, Enterprise.name).join(Enterprise, Enterprise.id == Application.enterprise_id)
             .where(Application.person_id == person.id).order_by(Application.applied_at.desc()))
     stmt = scope(stmt, actor, Application.enterprise_id, Application.person_id)
