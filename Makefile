@@ -6,7 +6,7 @@ PORT ?= 8501
 DATA_DIR ?= data
 export DATA_DIR
 
-.PHONY: run test sweep setup venv screenshots backup restore clean
+.PHONY: run test lint sweep setup venv screenshots backup restore clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,17 @@ setup: venv
 run: setup
 	$(PY) -m ui.server --server.port $(PORT) --server.address 127.0.0.1
 
-# The date sweep first (unit, services and pages at eight moments that break date code, ~5 min on 2 cores),
-# then the whole suite, whose closing line is the run's.
-test: venv
+# Lint and types first (seconds), then the date sweep (unit, services and pages at eight moments that break
+# date code, ~6 min on 2 cores), then the whole suite, whose closing line is the run's.
+test: venv lint
 	$(PY) tools/date_sweep.py
 	$(PY) -m pytest
+
+# ruff (lint and format) over the tree, mypy over services/ and db/ (settings in pyproject.toml)
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 # Just the sweep, or one moment: make sweep MOMENTS=2028-02-29T08:00:00+00:00
 sweep: venv

@@ -1,4 +1,5 @@
 """Entrypoint: page config, login, then st.navigation over the pages of the actor's role."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -6,11 +7,17 @@ import streamlit_authenticator as stauth
 
 import ui
 from services import transaction
-from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
-from services.auth.login import (
-    COOKIE_DAYS, MAX_FAILED_LOGINS, THROTTLE_MINUTES, cookie_revoked, persist_login_attempts, revoke_sessions, users_on_demand,
-)
 from services.auth.cookie import cookie_key
+from services.auth.login import (
+    COOKIE_DAYS,
+    MAX_FAILED_LOGINS,
+    THROTTLE_MINUTES,
+    cookie_revoked,
+    persist_login_attempts,
+    revoke_sessions,
+    users_on_demand,
+)
+from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
 
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
 
@@ -53,8 +60,9 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
 
 def _page(spec: tuple, *, default: bool = False, hidden: bool = False) -> st.Page:
     script, title, icon, url_path = spec
-    return st.Page(script, title=title, icon=icon, url_path=url_path, default=default,
-                   visibility="hidden" if hidden else "visible")
+    return st.Page(
+        script, title=title, icon=icon, url_path=url_path, default=default, visibility="hidden" if hidden else "visible"
+    )
 
 
 def _navigation_for(role: str) -> dict[str, list[st.Page]]:
@@ -68,8 +76,11 @@ def _navigation_for(role: str) -> dict[str, list[st.Page]]:
 
 
 def _build_navigation(role: str) -> dict[str, list[st.Page]]:
-    sections = {name: [_page(spec, default=(name == "" and i == 0)) for i, spec in enumerate(specs)]
-                for name, specs in PAGES[role].items() if name != "hidden"}
+    sections = {
+        name: [_page(spec, default=(name == "" and i == 0)) for i, spec in enumerate(specs)]
+        for name, specs in PAGES[role].items()
+        if name != "hidden"
+    }
     sections[""] += [_page(spec, hidden=True) for spec in PAGES[role].get("hidden", [])]
     return sections
 
@@ -86,8 +97,14 @@ def _logged_out_navigation() -> list[st.Page]:
     return list(pages.values())
 
 
-auth = stauth.Authenticate({"usernames": {}}, cookie_name="jlgcs_auth", cookie_key=cookie_key(),
-                           cookie_expiry_days=COOKIE_DAYS, auto_hash=False, login_sleep_time=0)
+auth = stauth.Authenticate(
+    {"usernames": {}},
+    cookie_name="jlgcs_auth",
+    cookie_key=cookie_key(),
+    cookie_expiry_days=COOKIE_DAYS,
+    auto_hash=False,
+    login_sleep_time=0,
+)
 # The library copies the credentials it is given into a dict of its own; put in ours, which loads
 # a user only when the library looks them up (services.auth.UsersOnDemand).
 users = auth.authentication_controller.authentication_model.credentials["usernames"] = users_on_demand()
@@ -125,8 +142,11 @@ if actor is None:
         ui.show_flash()
         throttled = False
         try:
-            auth.login(max_login_attempts=MAX_FAILED_LOGINS, callback=ui.start_session,
-                       fields={"Form name": "用户登录", "Username": "用户名", "Password": "密码", "Login": "登录"})
+            auth.login(
+                max_login_attempts=MAX_FAILED_LOGINS,
+                callback=ui.start_session,
+                fields={"Form name": "用户登录", "Username": "用户名", "Password": "密码", "Login": "登录"},
+            )
         except stauth.LoginError:
             throttled = True
             st.error(f"登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试。")

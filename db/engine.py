@@ -3,6 +3,7 @@
 SQLite gets WAL, foreign keys and explicit BEGIN so that write transactions can ask for
 BEGIN IMMEDIATE (notes/reliability.md §4); PostgreSQL uses the same code unchanged.
 """
+
 from __future__ import annotations
 
 import functools
@@ -81,4 +82,3 @@ def reset_engines() -> None:
         engine.dispose()
     _engines.clear()
     _factories.clear()
-

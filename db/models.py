@@ -1,11 +1,20 @@
 """SQLAlchemy 2.0 typed models. The schema itself comes from the Alembic migrations;
 a test fails when the two disagree."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import (
-    Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -103,6 +112,7 @@ class User(Base):
 
 class Registration(Base):
     """A person's registration with an enterprise: 注册号, certificate, specialties, validity."""
+
     __tablename__ = "registration"
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
@@ -121,8 +131,14 @@ class Registration(Base):
         # home page "expires within 30 days" and the registered-staff list
         # with the specialties, so that the home page's staff-by-specialty counts come from the index
         # alone: 3.1 -> 0.4 ms for the largest enterprise (migration 0006)
-        Index("ix_registration_ent_status_valid_to_spec", "enterprise_id", "status", "valid_to", "specialty1",
-              "specialty2"),
+        Index(
+            "ix_registration_ent_status_valid_to_spec",
+            "enterprise_id",
+            "status",
+            "valid_to",
+            "specialty1",
+            "specialty2",
+        ),
         # dashboards: active registrations expiring in a few days (this month's remainder, the next
         # 30 days) across all enterprises, the part the monthly aggregate cannot answer (migration 0005)
         Index("ix_registration_status_valid_to", "status", "valid_to"),
@@ -171,6 +187,7 @@ class Application(Base):
 
 class ForcedDeregistration(Base):
     """强制注销: the enterprise asks the ministry to deregister someone who has left."""
+
     __tablename__ = "forced_deregistration"
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
@@ -188,6 +205,7 @@ class ForcedDeregistration(Base):
 
 class InfoChangeRequest(Base):
     """企业重要信息修改: name or 统一社会信用代码, reviewed by the ministry."""
+
     __tablename__ = "info_change_request"
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
@@ -204,6 +222,7 @@ class InfoChangeRequest(Base):
 
 class WorkflowStep(Base):
     """One row per transition of any request type: drives 进度详情."""
+
     __tablename__ = "workflow_step"
     id: Mapped[int] = mapped_column(primary_key=True)
     request_type: Mapped[str] = mapped_column(String(16))  # application | forced | info_change
@@ -236,6 +255,7 @@ class Attachment(Base):
 
 class Penalty(Base):
     """行政处罚 record, in the 双公示 format (domain.md §8)."""
+
     __tablename__ = "penalty"
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
@@ -281,6 +301,7 @@ class Penalty(Base):
 
 class StatApplicationMonth(Base):
     """Applications per month of applied_at, province, specialty slot, business type and status."""
+
     __tablename__ = "stat_application_month"
     specialty: Mapped[str] = mapped_column(String(4), primary_key=True)
     month: Mapped[int] = mapped_column(Integer, primary_key=True)  # yyyymm
@@ -294,6 +315,7 @@ class StatDecision(Base):
     """Decided (APPROVED/DENIED) applications per month of decided_at, province, specialty slot,
     business type, stage (1 = reported->accepted, 2 = accepted->decided) and working days spent
     on the holiday calendar of stat_working_day (-1: a day outside that calendar)."""
+
     __tablename__ = "stat_decision"
     specialty: Mapped[str] = mapped_column(String(4), primary_key=True)
     month: Mapped[int] = mapped_column(Integer, primary_key=True)  # yyyymm
@@ -306,6 +328,7 @@ class StatDecision(Base):
 
 class StatRegistrationMonth(Base):
     """ACTIVE registrations per month of valid_to, province and specialty pair ('' = no second)."""
+
     __tablename__ = "stat_registration_month"
     month: Mapped[int] = mapped_column(Integer, primary_key=True)  # yyyymm
     province: Mapped[str] = mapped_column(String(16), primary_key=True)
@@ -318,6 +341,7 @@ class StatWorkingDay(Base):
     """The holiday calendar for the triggers: working days from the first day of the table up to
     and including `day` (days since 1970-01-01). Its fingerprint is in stat_meta; the dashboards
     use stat_decision only while it matches services.deadlines."""
+
     __tablename__ = "stat_working_day"
     day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     cum: Mapped[int] = mapped_column(Integer)
@@ -331,6 +355,7 @@ class StatMeta(Base):
 
 class AuditLog(Base):
     """Append-only record of changes, exports and unmasked views (no ID or phone numbers)."""
+
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
@@ -343,13 +368,30 @@ class AuditLog(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     # 审计日志 filtered by 操作 or by 操作人, newest first: over the 5.3M rows of the national bench, a rare
     # 操作 took 9.7 s for a page and 9.9 s to count through the time index alone, 0.0 ms with these.
-    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),
-                      Index("ix_audit_log_user_at", "actor_user_id", "at"))
+    __table_args__ = (
+        Index("ix_audit_log_action_at", "action", "at"),
+        Index("ix_audit_log_user_at", "actor_user_id", "at"),
+    )
 
 
 __all__ = [
-    "Base", "Specialty", "Enterprise", "Person", "QualificationCertificate", "User",
-    "Registration", "Application", "ForcedDeregistration", "InfoChangeRequest",
-    "WorkflowStep", "Attachment", "Penalty", "AuditLog",
-    "StatApplicationMonth", "StatDecision", "StatRegistrationMonth", "StatWorkingDay", "StatMeta",
+    "Base",
+    "Specialty",
+    "Enterprise",
+    "Person",
+    "QualificationCertificate",
+    "User",
+    "Registration",
+    "Application",
+    "ForcedDeregistration",
+    "InfoChangeRequest",
+    "WorkflowStep",
+    "Attachment",
+    "Penalty",
+    "AuditLog",
+    "StatApplicationMonth",
+    "StatDecision",
+    "StatRegistrationMonth",
+    "StatWorkingDay",
+    "StatMeta",
 ]

@@ -10,6 +10,7 @@
 The password is asked for on the terminal (or read from the ACCOUNT_PASSWORD environment
 variable in scripts); it is never an argument, so it stays out of the shell history.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Person, User
 from services import transaction
-from services.kernel.actor import APPLICANT, ENTERPRISE, ROLES
 from services.audit.record import audit
 from services.auth.login import revoke_sessions
-from services.kernel.errors import InvalidInput, NotFound
 from services.auth.passwords import hash_password, password_error
+from services.kernel.actor import APPLICANT, ENTERPRISE, ROLES
+from services.kernel.errors import InvalidInput, NotFound
 from services.kernel.validators import normalize_credit_code, normalize_id_number
 
 
@@ -37,8 +38,16 @@ def _user(session: Session, username: str) -> User:
     return user
 
 
-def create_account(session: Session, *, username: str, role: str, password: str, name: str = "",
-                   enterprise_code: str | None = None, id_number: str | None = None) -> int:
+def create_account(
+    session: Session,
+    *,
+    username: str,
+    role: str,
+    password: str,
+    name: str = "",
+    enterprise_code: str | None = None,
+    id_number: str | None = None,
+) -> int:
     username = username.strip().lower()
     if not username or len(username) > 64:
         raise InvalidInput({"用户名": "用户名不能为空，且不超过 64 个字符"})
@@ -51,21 +60,29 @@ def create_account(session: Session, *, username: str, role: str, password: str,
         raise InvalidInput({"密码": error})
     enterprise_id = person_id = None
     if role == ENTERPRISE:
-        ent = session.scalars(select(Enterprise).where(
-            Enterprise.credit_code == normalize_credit_code(enterprise_code or ""))).one_or_none()
+        ent = session.scalars(
+            select(Enterprise).where(Enterprise.credit_code == normalize_credit_code(enterprise_code or ""))
+        ).one_or_none()
         if ent is None:
             raise InvalidInput({"统一社会信用代码": "未找到该企业"})
         enterprise_id, name = ent.id, name or ent.name
     elif role == APPLICANT:
-        person = session.scalars(select(Person).where(
-            Person.id_number == normalize_id_number(id_number or ""))).one_or_none()
+        person = session.scalars(
+            select(Person).where(Person.id_number == normalize_id_number(id_number or ""))
+        ).one_or_none()
         if person is None:
             raise InvalidInput({"证件号码": "未找到该人员"})
         person_id, name = person.id, name or person.name
     if not name:
         raise InvalidInput({"姓名": "请填写显示名称"})
-    user = User(username=username, display_name=name, password_hash=hash_password(password), role=role,
-                enterprise_id=enterprise_id, person_id=person_id)
+    user = User(
+        username=username,
+        display_name=name,
+        password_hash=hash_password(password),
+        role=role,
+        enterprise_id=enterprise_id,
+        person_id=person_id,
+    )
     session.add(user)
     session.flush()
     audit(session, None, "account_create", "user", user.id, role=role)
@@ -115,8 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with transaction() as s:
             if args.command == "create":
-                create_account(s, username=args.username, role=args.role, password=_ask_password(),
-                               name=args.name, enterprise_code=args.enterprise_code, id_number=args.id_number)
+                create_account(
+                    s,
+                    username=args.username,
+                    role=args.role,
+                    password=_ask_password(),
+                    name=args.name,
+                    enterprise_code=args.enterprise_code,
+                    id_number=args.id_number,
+                )
             elif args.command in ("disable", "enable"):
                 set_active(s, username=args.username, active=args.command == "enable")
             else:

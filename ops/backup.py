@@ -7,6 +7,7 @@ SQLite uses the online backup API (safe while the app runs: WAL keeps recent com
 main file, so copying the file would not be); PostgreSQL uses pg_dump -Fc / pg_restore. The
 attachments are copied in the same run, so a restore has every file its rows point to.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,10 +53,16 @@ def backup(target_root: Path | None = None) -> Path:
     attachments = data_dir() / "attachments"
     if attachments.exists():
         shutil.copytree(attachments, target / "attachments")
-    (target / MANIFEST).write_text(json.dumps({
-        "created": stamp, "backend": url.get_backend_name(),
-        "attachments": sum(1 for _ in (target / "attachments").glob("*")) if attachments.exists() else 0,
-    }, ensure_ascii=False))
+    (target / MANIFEST).write_text(
+        json.dumps(
+            {
+                "created": stamp,
+                "backend": url.get_backend_name(),
+                "attachments": sum(1 for _ in (target / "attachments").glob("*")) if attachments.exists() else 0,
+            },
+            ensure_ascii=False,
+        )
+    )
     return target
 
 

@@ -1,8 +1,9 @@
 """Set up a database: migrate to the latest schema, load reference and demo data, keep the cookie key.
 
-    python -m ops.setup            # migrate; load demo data when the database is empty
-    python -m ops.setup --no-demo  # migrate and load reference data only
+python -m ops.setup            # migrate; load demo data when the database is empty
+python -m ops.setup --no-demo  # migrate and load reference data only
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,9 +13,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import func, select
 
-from services.auth.cookie import cookie_key
 from db.engine import database_url
 from db.models import Enterprise
+from services.auth.cookie import cookie_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,14 +39,13 @@ def analyze() -> None:
         conn.exec_driver_sql("ANALYZE")
 
 
-
 def init_database(*, demo: bool = True) -> bool:
     """Migrate, sync the specialty list, and load the demo data into an empty database.
 
     Returns True when demo data was loaded.
     """
-    from services import transaction
     from ops.demo import load_demo_data, sync_specialties
+    from services import transaction
 
     migrate()
     with transaction() as s:

@@ -1,4 +1,5 @@
 """Use cases and rules. No Streamlit here (DESIGN.md rule 1)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

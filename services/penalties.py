@@ -1,4 +1,5 @@
 """行政处罚: penalties of the enterprise's registered engineers (manual 3.1.5)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,18 +10,18 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Penalty, Person, Registration
-from services.kernel import values
 from services import workflow
-from services.kernel.actor import MINISTRY, Actor
 from services.audit.record import audit
-from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, keyed, listed, paged, table
+from services.kernel import values
+from services.kernel.actor import MINISTRY, Actor
+from services.kernel.clock import now, today
 from services.kernel.detail import Detail, section
-from services.kernel.text import fmt_date, fmt_dt, like_pattern
-from services.kernel.scope import load, get_scoped, require_role, scope
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
+from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, keyed, listed, paged, table
+from services.kernel.scope import get_scoped, load, require_role, scope
+from services.kernel.text import fmt_date, fmt_dt, like_pattern
 from services.kernel.validators import normalize_id_number
-from services.kernel.clock import now, today
 from services.kernel.values import REVOKING, SUSPENSION
 from services.registry.registrations import end_registration
 
@@ -40,23 +41,53 @@ def _statement(actor: Actor, date_from: dt.date | None, date_to: dt.date | None,
 
 
 def _frame(rows, offset: int) -> pd.DataFrame:
-    return table([{
-        "id": p.id, "序号": i, "姓名": p.party_name, "注册号": p.reg_no, "处罚决定书文号": p.decision_no,
-        "处罚类别": p.category, "处罚内容": p.result, "处罚决定日期": fmt_date(p.decision_date),
-        "处罚机关": p.authority,
-    } for i, (p,) in enumerate(rows, start=offset + 1)], columns=["id", *LIST_COLUMNS])
+    return table(
+        [
+            {
+                "id": p.id,
+                "序号": i,
+                "姓名": p.party_name,
+                "注册号": p.reg_no,
+                "处罚决定书文号": p.decision_no,
+                "处罚类别": p.category,
+                "处罚内容": p.result,
+                "处罚决定日期": fmt_date(p.decision_date),
+                "处罚机关": p.authority,
+            }
+            for i, (p,) in enumerate(rows, start=offset + 1)
+        ],
+        columns=["id", *LIST_COLUMNS],
+    )
 
 
-def list_penalties(session: Session, actor: Actor, *, date_from: dt.date | None = None,
-                   date_to: dt.date | None = None, name: str | None = None, page: int = 1,
-                   page_size: int = 10) -> PageResult:
-    rows, total, page = paged(session, _statement(actor, date_from, date_to, name), page=page,
-                              page_size=page_size, order_by=[Penalty.decision_date.desc(), Penalty.id.desc()])
+def list_penalties(
+    session: Session,
+    actor: Actor,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    name: str | None = None,
+    page: int = 1,
+    page_size: int = 10,
+) -> PageResult:
+    rows, total, page = paged(
+        session,
+        _statement(actor, date_from, date_to, name),
+        page=page,
+        page_size=page_size,
+        order_by=[Penalty.decision_date.desc(), Penalty.id.desc()],
+    )
     return keyed(_frame(rows, (page - 1) * page_size), total, page, page_size, status_column=None)
 
 
-def export_penalties(session: Session, actor: Actor, *, date_from: dt.date | None = None,
-                     date_to: dt.date | None = None, name: str | None = None) -> pd.DataFrame:
+def export_penalties(
+    session: Session,
+    actor: Actor,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    name: str | None = None,
+) -> pd.DataFrame:
     stmt = _statement(actor, date_from, date_to, name).order_by(Penalty.decision_date.desc(), Penalty.id.desc())
     frame = _frame(session.execute(stmt.limit(EXPORT_LIMIT)).all(), 0)
     audit(session, actor, "export", "penalty", rows=len(frame))
@@ -66,6 +97,7 @@ def export_penalties(session: Session, actor: Actor, *, date_from: dt.date | Non
 @dataclass(frozen=True)
 class PenaltyDetail(Detail):
     """处罚详情: one section, in the 双公示 order."""
+
     party_name: str
 
 
@@ -76,13 +108,25 @@ def get_penalty(session: Session, actor: Actor, *, penalty_id) -> PenaltyDetail:
     if p.effective_from and p.effective_to:
         effective = f"{fmt_date(p.effective_from)} 至 {fmt_date(p.effective_to)}"
     fields = [
-        ("行政处罚决定书文号", p.decision_no), ("处罚名称", p.case_name), ("处罚类别", p.category),
-        ("处罚事由", p.reason), ("处罚依据", p.legal_basis), ("行政相对人名称", p.party_name),
-        ("行政相对人代码", mask_id_number(p.party_code)), ("注册号", p.reg_no),
-        ("执业单位（处罚时）", p.enterprise_at_time), ("项目名称", p.project_name),
-        ("处罚结果", p.result), ("停止执业期间", effective), ("处罚决定日期", fmt_date(p.decision_date)),
-        ("处罚机关", p.authority), ("处罚意见告知书文号", p.notice_no), ("公示截止期", fmt_date(p.publish_until)),
-        ("不良行为代码", p.bad_behaviour_code), ("地方编码", p.region_code), ("数据更新时间", fmt_dt(p.updated_at)),
+        ("行政处罚决定书文号", p.decision_no),
+        ("处罚名称", p.case_name),
+        ("处罚类别", p.category),
+        ("处罚事由", p.reason),
+        ("处罚依据", p.legal_basis),
+        ("行政相对人名称", p.party_name),
+        ("行政相对人代码", mask_id_number(p.party_code)),
+        ("注册号", p.reg_no),
+        ("执业单位（处罚时）", p.enterprise_at_time),
+        ("项目名称", p.project_name),
+        ("处罚结果", p.result),
+        ("停止执业期间", effective),
+        ("处罚决定日期", fmt_date(p.decision_date)),
+        ("处罚机关", p.authority),
+        ("处罚意见告知书文号", p.notice_no),
+        ("公示截止期", fmt_date(p.publish_until)),
+        ("不良行为代码", p.bad_behaviour_code),
+        ("地方编码", p.region_code),
+        ("数据更新时间", fmt_dt(p.updated_at)),
     ]
     return PenaltyDetail(title="处罚详情", sections=(section("处罚详情", fields),), party_name=p.party_name)
 
@@ -110,30 +154,53 @@ def list_registered_people(session: Session, actor: Actor, *, query: str, limit:
     if not text:
         return Listing(table([], columns=["label"]))
     # Each way of matching uses its own index; an OR over the joined tables scanned every registration.
-    matching = union(select(Person.id).where(Person.name.like(like_pattern(text), escape="\\")),
-                     select(Person.id).where(Person.id_number == normalize_id_number(text)),
-                     select(Registration.person_id).where(Registration.reg_no == text))
-    stmt = (select(Person, Registration, Enterprise.name)
-            .join(Registration, Registration.person_id == Person.id)
-            .join(Enterprise, Enterprise.id == Registration.enterprise_id)
-            .where(Registration.status == workflow.ACTIVE, Person.id.in_(matching))
-            .order_by(Person.name, Registration.valid_to.desc()).limit(limit * 2))
+    matching = union(
+        select(Person.id).where(Person.name.like(like_pattern(text), escape="\\")),
+        select(Person.id).where(Person.id_number == normalize_id_number(text)),
+        select(Registration.person_id).where(Registration.reg_no == text),
+    )
+    stmt = (
+        select(Person, Registration, Enterprise.name)
+        .join(Registration, Registration.person_id == Person.id)
+        .join(Enterprise, Enterprise.id == Registration.enterprise_id)
+        .where(Registration.status == workflow.ACTIVE, Person.id.in_(matching))
+        .order_by(Person.name, Registration.valid_to.desc())
+        .limit(limit * 2)
+    )
     seen, records = set(), []
     for person, reg, ent_name in session.execute(stmt).all():
         if person.id in seen:
             continue
         seen.add(person.id)
-        records.append({"person_id": person.id,
-                        "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}，{ent_name}）"})
-    return listed(table(records[:limit], columns=["person_id", "label"]), id_column="person_id",
-                  status_column=None)
+        records.append(
+            {
+                "person_id": person.id,
+                "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}，{ent_name}）",
+            }
+        )
+    return listed(table(records[:limit], columns=["person_id", "label"]), id_column="person_id", status_column=None)
 
 
-def record_penalty(session: Session, actor: Actor, *, person_id, decision_no: str, case_name: str, category: str,
-                   reason: str, legal_basis: str, result: str, decision_date: dt.date | None, authority: str,
-                   publish_until: dt.date | None = None, project_name: str = "", notice_no: str = "",
-                   bad_behaviour_code: str = "", effective_from: dt.date | None = None,
-                   effective_to: dt.date | None = None) -> int:
+def record_penalty(
+    session: Session,
+    actor: Actor,
+    *,
+    person_id,
+    decision_no: str,
+    case_name: str,
+    category: str,
+    reason: str,
+    legal_basis: str,
+    result: str,
+    decision_date: dt.date | None,
+    authority: str,
+    publish_until: dt.date | None = None,
+    project_name: str = "",
+    notice_no: str = "",
+    bad_behaviour_code: str = "",
+    effective_from: dt.date | None = None,
+    effective_to: dt.date | None = None,
+) -> int:
     """【录入处罚】: a decision against a registered engineer, in the 双公示 format.
 
     The party (name, ID number, 注册号, 执业单位) comes from the person's registration, not from
@@ -141,9 +208,17 @@ def record_penalty(session: Session, actor: Actor, *, person_id, decision_no: st
     吊销注册证书 end the registration.
     """
     require_role(actor, MINISTRY)
-    given = {"decision_no": decision_no, "case_name": case_name, "reason": reason, "legal_basis": legal_basis,
-             "result": result, "authority": authority, "project_name": project_name, "notice_no": notice_no,
-             "bad_behaviour_code": bad_behaviour_code}
+    given = {
+        "decision_no": decision_no,
+        "case_name": case_name,
+        "reason": reason,
+        "legal_basis": legal_basis,
+        "result": result,
+        "authority": authority,
+        "project_name": project_name,
+        "notice_no": notice_no,
+        "bad_behaviour_code": bad_behaviour_code,
+    }
     clean = {k: (v or "").strip() for k, v in given.items()}
     errors: dict[str, str] = {}
     if person_id is None or person_id == "":
@@ -180,22 +255,34 @@ def record_penalty(session: Session, actor: Actor, *, person_id, decision_no: st
         person = None
     if person is None:
         raise InvalidInput({"行政相对人": "请选择被处罚的注册人员"})
-    reg = session.scalars(select(Registration).where(
-        Registration.person_id == person.id, Registration.status == workflow.ACTIVE)
-        .order_by(Registration.valid_to.desc())).first()
+    reg = session.scalars(
+        select(Registration)
+        .where(Registration.person_id == person.id, Registration.status == workflow.ACTIVE)
+        .order_by(Registration.valid_to.desc())
+    ).first()
     if reg is None:
         raise InvalidInput({"行政相对人": "该人员没有有效注册，无法录入处罚"})
-    if session.scalar(select(Penalty.id).where(Penalty.person_id == person.id,
-                                               Penalty.decision_no == clean["decision_no"])):
+    if session.scalar(
+        select(Penalty.id).where(Penalty.person_id == person.id, Penalty.decision_no == clean["decision_no"])
+    ):
         raise InvalidInput({"处罚决定书文号": "该人员已有相同文号的处罚记录"})
     ent = load(session, Enterprise, reg.enterprise_id)
     province_code = next((c for c, n in values.PROVINCES.items() if n == ent.province), "")
     penalty = Penalty(
-        person_id=person.id, enterprise_id=ent.id, category=category, party_name=person.name,
-        party_code=person.id_number, decision_date=decision_date, publish_until=publish_until,
-        region_code=f"{province_code}0000" if province_code else "", reg_no=reg.reg_no,
-        enterprise_at_time=ent.name, effective_from=effective_from if category == SUSPENSION else None,
-        effective_to=effective_to if category == SUSPENSION else None, updated_at=now(), **clean,
+        person_id=person.id,
+        enterprise_id=ent.id,
+        category=category,
+        party_name=person.name,
+        party_code=person.id_number,
+        decision_date=decision_date,
+        publish_until=publish_until,
+        region_code=f"{province_code}0000" if province_code else "",
+        reg_no=reg.reg_no,
+        enterprise_at_time=ent.name,
+        effective_from=effective_from if category == SUSPENSION else None,
+        effective_to=effective_to if category == SUSPENSION else None,
+        updated_at=now(),
+        **clean,
     )
     session.add(penalty)
     if category in REVOKING:

@@ -5,6 +5,7 @@ pytest-postgresql; Debian's binaries, run as the `postgres` user when pytest run
 Without PostgreSQL binaries the PostgreSQL cases skip with a reason, except in CI (CI=true),
 where a missing PostgreSQL fails the run.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,6 +47,7 @@ def pytest_unconfigure(config):
 def pytest_report_header(config):
     if TEST_NOW:
         from services.kernel.clock import now
+
         return f"clock moved to {TEST_NOW} (China: {now():%Y-%m-%d %H:%M})"
     return None
 
@@ -85,6 +87,7 @@ def _with_env(env: dict[str, str | None], fn):
 
 def _load_demo():
     from ops.setup import init_database
+
     init_database(demo=True)
 
 
@@ -111,8 +114,8 @@ def _pg_url(proc, dbname: str) -> str:
 
 def _pg_admin(proc, sql: str) -> None:
     import psycopg
-    with psycopg.connect(host=proc.host, port=proc.port, user=proc.user, dbname="postgres",
-                         autocommit=True) as conn:
+
+    with psycopg.connect(host=proc.host, port=proc.port, user=proc.user, dbname="postgres", autocommit=True) as conn:
         conn.execute(sql)
 
 

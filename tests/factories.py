@@ -2,6 +2,7 @@
 
 Timestamps come from the app's clock, so a test moved in time builds rows of its own day. A test that
 needs "an initial registration under review" makes one here instead of hoping the demo has it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,15 +14,14 @@ from sqlalchemy import select
 from stdnum.cn import ric, uscc
 
 from db.models import Enterprise, Person, QualificationCertificate, Registration, User, WorkflowStep
+from services import transaction, workflow
 from services.deregistration import requests as forced
 from services.deregistration import review as forced_review
 from services.enterprise import info_change
-from services.registration import approval, reporting, filing, review
-from services import transaction, workflow
 from services.kernel import values
 from services.kernel.actor import Actor
-from services.registration import business_types
 from services.kernel.clock import now, today
+from services.registration import approval, business_types, filing, reporting, review
 
 MAIN = "北京小厉害有限公司"
 _serial = itertools.count(1)
@@ -73,8 +73,9 @@ def other_enterprise(than: Actor, *, same_province: bool = True) -> Actor:
     with transaction() as s:
         others = select(Enterprise.id).where(Enterprise.id != than.enterprise_id).order_by(Enterprise.id)
         province = s.get(Enterprise, than.enterprise_id).province
-        ent_id = (same_province and s.scalar(others.where(Enterprise.province == province).limit(1))) \
-            or s.scalar(others.limit(1))
+        ent_id = (same_province and s.scalar(others.where(Enterprise.province == province).limit(1))) or s.scalar(
+            others.limit(1)
+        )
     return enterprise_actor(ent_id)
 
 
@@ -84,8 +85,13 @@ def applicant_for(person_id: int) -> Actor:
         row = s.get(Person, person_id)
         user = s.scalars(select(User).where(User.person_id == person_id)).first()
         if user is None:
-            user = User(username=f"p{person_id}", display_name=row.name, password_hash="x", role="applicant",
-                        person_id=person_id)
+            user = User(
+                username=f"p{person_id}",
+                display_name=row.name,
+                password_hash="x",
+                role="applicant",
+                person_id=person_id,
+            )
             s.add(user)
             s.flush()
         return Actor(user_id=user.id, role="applicant", name=row.name, person_id=person_id)
@@ -94,32 +100,65 @@ def applicant_for(person_id: int) -> Actor:
 def steps(kind: str, request_id: int) -> list[WorkflowStep]:
     """The workflow steps of one request, oldest first."""
     with transaction() as s:
-        return s.scalars(select(WorkflowStep).where(WorkflowStep.request_type == kind,
-                                                    WorkflowStep.request_id == request_id)
-                         .order_by(WorkflowStep.id)).all()
+        return s.scalars(
+            select(WorkflowStep)
+            .where(WorkflowStep.request_type == kind, WorkflowStep.request_id == request_id)
+            .order_by(WorkflowStep.id)
+        ).all()
 
 
-def engineer(*, name: str = "测试工程师", birth: dt.date = dt.date(1988, 5, 6), certified_days_ago: int = 300,
-             cpd_hours: int = 120) -> Actor:
+def engineer(
+    *,
+    name: str = "测试工程师",
+    birth: dt.date = dt.date(1988, 5, 6),
+    certified_days_ago: int = 300,
+    cpd_hours: int = 120,
+) -> Actor:
     """A person with a qualification certificate and continuing education done, logged in as 个人版."""
     number = id_number(birth)
     with transaction() as s:
-        row = person(id_number=number, name=name, gender="男" if int(number[16]) % 2 else "女", birth_date=birth,
-                     cpd_hours=cpd_hours, phone=f"139{number[-8:-1]}0")
+        row = person(
+            id_number=number,
+            name=name,
+            gender="男" if int(number[16]) % 2 else "女",
+            birth_date=birth,
+            cpd_hours=cpd_hours,
+            phone=f"139{number[-8:-1]}0",
+        )
         s.add(row)
         s.flush()
-        s.add(QualificationCertificate(person_id=row.id, cert_no=f"ZG-T-{number[-8:]}", exam_category="土木建筑工程",
-                                       issue_date=today() - dt.timedelta(days=certified_days_ago)))
+        s.add(
+            QualificationCertificate(
+                person_id=row.id,
+                cert_no=f"ZG-T-{number[-8:]}",
+                exam_category="土木建筑工程",
+                issue_date=today() - dt.timedelta(days=certified_days_ago),
+            )
+        )
         person_id = row.id
     return applicant_for(person_id)
 
 
-def file_application(applicant: Actor, enterprise: Actor, business_type: str = "CS", *,
-                     specialties: tuple[str, str | None] = ("01", None)) -> int:
+def file_application(
+    applicant: Actor,
+    enterprise: Actor,
+    business_type: str = "CS",
+    *,
+    specialties: tuple[str, str | None] = ("01", None),
+) -> int:
     with transaction() as s:
-        app_id = filing.file_application(s, applicant, filing=filing.Filing(
-            enterprise_id=enterprise.enterprise_id, business_type=business_type, specialty1=specialties[0],
-            specialty2=specialties[1], commitment_agreed=True, files=files(business_type))).application_id
+        app_id = filing.file_application(
+            s,
+            applicant,
+            filing=filing.Filing(
+                enterprise_id=enterprise.enterprise_id,
+                business_type=business_type,
+                specialty1=specialties[0],
+                specialty2=specialties[1],
+                commitment_agreed=True,
+                files=files(business_type),
+            ),
+        ).application_id
     return app_id
 
 
@@ -135,8 +174,13 @@ def accept_and_review(app_id: int, ministry: Actor) -> None:
         review.start_review(s, ministry, application_id=app_id)
 
 
-def registered_engineer(enterprise: Actor | None = None, *, days_left: int = 400,
-                        specialties: tuple[str, str | None] = ("01", None), **engineer_fields) -> tuple[Actor, int]:
+def registered_engineer(
+    enterprise: Actor | None = None,
+    *,
+    days_left: int = 400,
+    specialties: tuple[str, str | None] = ("01", None),
+    **engineer_fields,
+) -> tuple[Actor, int]:
     """An engineer registered with the enterprise (the main one by default) whose registration ends in
     `days_left` days, with nothing open: (the engineer logged in, the registration's id)."""
     enterprise = enterprise or enterprise_actor()
@@ -145,10 +189,17 @@ def registered_engineer(enterprise: Actor | None = None, *, days_left: int = 400
     valid_to = today() + dt.timedelta(days=days_left)
     serial = f"{applicant.person_id:06d}"
     with transaction() as s:
-        reg = Registration(person_id=applicant.person_id, enterprise_id=enterprise.enterprise_id,
-                           reg_no=f"99{serial}", cert_no=f"202499{serial}", specialty1=specialties[0],
-                           specialty2=specialties[1], valid_from=valid_to - dt.timedelta(days=3 * 365),
-                           valid_to=valid_to, status=workflow.ACTIVE)
+        reg = Registration(
+            person_id=applicant.person_id,
+            enterprise_id=enterprise.enterprise_id,
+            reg_no=f"99{serial}",
+            cert_no=f"202499{serial}",
+            specialty1=specialties[0],
+            specialty2=specialties[1],
+            valid_from=valid_to - dt.timedelta(days=3 * 365),
+            valid_to=valid_to,
+            status=workflow.ACTIVE,
+        )
         s.add(reg)
         s.flush()
         return applicant, reg.id
@@ -159,8 +210,15 @@ def registered_until(valid_to: dt.date, enterprise: Actor | None = None) -> tupl
     return registered_engineer(enterprise, days_left=(valid_to - today()).days)
 
 
-def application(status: str = workflow.PENDING_ENT, business_type: str = "CS", *, change_kind: str | None = None,
-                enterprise: Actor | None = None, ministry: Actor | None = None, name: str = "测试工程师") -> int:
+def application(
+    status: str = workflow.PENDING_ENT,
+    business_type: str = "CS",
+    *,
+    change_kind: str | None = None,
+    enterprise: Actor | None = None,
+    ministry: Actor | None = None,
+    name: str = "测试工程师",
+) -> int:
     """An application of a new person, carried through the real use cases to `status`: its id.
 
     CS is a new engineer's 初始注册; YX, BG, ZX and YS are filed by an engineer registered with the
@@ -175,10 +233,19 @@ def application(status: str = workflow.PENDING_ENT, business_type: str = "CS", *
         employer = other_enterprise(enterprise) if change_kind == "BG-DW" else enterprise
         specialties = ("13", None) if change_kind == "BG-ZY" else ("01", None)
     with transaction() as s:
-        app_id = filing.file_application(s, applicant, filing=filing.Filing(
-            enterprise_id=employer.enterprise_id, business_type=business_type, change_kind=change_kind,
-            specialty1=specialties[0], specialty2=specialties[1], commitment_agreed=True,
-            files=files(business_type))).application_id
+        app_id = filing.file_application(
+            s,
+            applicant,
+            filing=filing.Filing(
+                enterprise_id=employer.enterprise_id,
+                business_type=business_type,
+                change_kind=change_kind,
+                specialty1=specialties[0],
+                specialty2=specialties[1],
+                commitment_agreed=True,
+                files=files(business_type),
+            ),
+        ).application_id
     if status == workflow.PENDING_ENT:
         return app_id
     if status == workflow.ENT_REJECTED:
@@ -196,8 +263,9 @@ def application(status: str = workflow.PENDING_ENT, business_type: str = "CS", *
         review.accept_applications(s, ministry, application_ids=[app_id])
     if status == workflow.CORRECTION:
         with transaction() as s:
-            review.request_correction(s, ministry, application_id=app_id, items=review.CORRECTION_ITEMS[:1],
-                                      note="请补正")
+            review.request_correction(
+                s, ministry, application_id=app_id, items=review.CORRECTION_ITEMS[:1], note="请补正"
+            )
     if status in (workflow.ACCEPTED, workflow.CORRECTION):
         return app_id
     with transaction() as s:
@@ -206,15 +274,21 @@ def application(status: str = workflow.PENDING_ENT, business_type: str = "CS", *
         if status == workflow.APPROVED:
             approval.approve_application(s, ministry, application_id=app_id)
         elif status == workflow.DENIED:
-            review.deny_application(s, ministry, application_id=app_id, reason="继续教育学时不足",
-                                    clause=review.DENIAL_CLAUSES[2])
+            review.deny_application(
+                s, ministry, application_id=app_id, reason="继续教育学时不足", clause=review.DENIAL_CLAUSES[2]
+            )
         else:
             assert status == workflow.UNDER_REVIEW, f"factories.application cannot make {status}"
     return app_id
 
 
-def forced_request(enterprise: Actor | None = None, *, status: str = workflow.SUBMITTED,
-                   ministry: Actor | None = None, registration_id: int | None = None) -> int:
+def forced_request(
+    enterprise: Actor | None = None,
+    *,
+    status: str = workflow.SUBMITTED,
+    ministry: Actor | None = None,
+    registration_id: int | None = None,
+) -> int:
     """The enterprise's 强制注销 request for one of its registered engineers (a new one unless given),
     carried to `status` (待审核, or 已受理 by the ministry): its id."""
     enterprise = enterprise or enterprise_actor()
@@ -223,8 +297,15 @@ def forced_request(enterprise: Actor | None = None, *, status: str = workflow.SU
     reason = next(iter(values.FORCED_DEREG_REASONS))
     with transaction() as s:
         req_id = forced.request_forced_deregistration(
-            s, enterprise, registration_id=registration_id, reason=reason, reason_detail="已离职",
-            attachment_type=values.FORCED_DEREG_REASONS[reason][0], file_name="离职证明.png", file_data=png())
+            s,
+            enterprise,
+            registration_id=registration_id,
+            reason=reason,
+            reason_detail="已离职",
+            attachment_type=values.FORCED_DEREG_REASONS[reason][0],
+            file_name="离职证明.png",
+            file_data=png(),
+        )
     if status == workflow.REQ_ACCEPTED:
         assert ministry is not None, "an accepted request needs the ministry"
         with transaction() as s:
@@ -254,8 +335,13 @@ def info_change_request(enterprise: Actor | None = None, *, new_name: str | None
             if key.status == workflow.SUBMITTED:
                 info_change.withdraw_info_change(s, enterprise, request_id=key.id)
     with transaction() as s:
-        return info_change.request_info_change(s, enterprise, new_name=new_name or f"{enterprise.name}（更名）",
-                                               new_credit_code=credit_code(), reason="企业名称已核准变更")
+        return info_change.request_info_change(
+            s,
+            enterprise,
+            new_name=new_name or f"{enterprise.name}（更名）",
+            new_credit_code=credit_code(),
+            reason="企业名称已核准变更",
+        )
 
 
 def initial_under_review(ministry: Actor, enterprise: Actor | None = None) -> int:

@@ -1,4 +1,5 @@
 """Reading a list the way a page does: its rows as shown and, row for row, its typed keys."""
+
 from __future__ import annotations
 
 import pandas as pd

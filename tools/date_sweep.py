@@ -9,6 +9,7 @@ when any moment fails, after printing that moment's failures.
     python tools/date_sweep.py                    # every moment
     python tools/date_sweep.py 2028-02-29T08:00:00+00:00
 """
+
 from __future__ import annotations
 
 import os
@@ -39,9 +40,24 @@ def run(moment: str, workdir: Path) -> tuple[str, bool, str, float]:
     tag = re.sub(r"\W", "", moment)[:12]
     env = dict(os.environ, APP_TEST_NOW=moment)
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", *SUITES, "-k", "not postgresql", "-p", "no:randomly",
-         f"--basetemp={workdir / tag}", "-o", "console_output_style=classic"],
-        cwd=ROOT, env=env, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *SUITES,
+            "-k",
+            "not postgresql",
+            "-p",
+            "no:randomly",
+            f"--basetemp={workdir / tag}",
+            "-o",
+            "console_output_style=classic",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     return moment, proc.returncode == 0, proc.stdout + proc.stderr, time.monotonic() - started
 
 
@@ -52,12 +68,17 @@ def main(argv: list[str]) -> int:
         for moment, ok, output, seconds in pool.map(lambda m: run(m, Path(tmp)), moments):
             summary = next((line.strip("= ") for line in reversed(output.splitlines()) if " in " in line), "?")
             # Not pytest's own closing line: CI reads the main run's, which comes after this.
-            print(f"date sweep at {moment} ({MOMENTS.get(moment, 'asked for')}): "
-                  f"{'green' if ok else 'RED'} — {summary.replace(' passed', ' ok')} — {seconds:.0f} s", flush=True)
+            print(
+                f"date sweep at {moment} ({MOMENTS.get(moment, 'asked for')}): "
+                f"{'green' if ok else 'RED'} — {summary.replace(' passed', ' ok')} — {seconds:.0f} s",
+                flush=True,
+            )
             if not ok:
                 failed.append(moment)
-                print("\n".join(line for line in output.splitlines()
-                                if line.startswith(("FAILED", "ERROR", "E "))), flush=True)
+                print(
+                    "\n".join(line for line in output.splitlines() if line.startswith(("FAILED", "ERROR", "E "))),
+                    flush=True,
+                )
     if failed:
         print(f"date sweep: red at {', '.join(failed)}", flush=True)
         return 1

@@ -7,6 +7,7 @@
 
 `import ui` gives the names pages use; the modules are where they live.
 """
+
 from ui.calls import act, call, on_download, public_call, show_flash, while_on
 from ui.dialogs import confirm_dialog, steps_dialog
 from ui.fragments.application import application_sections
@@ -16,8 +17,32 @@ from ui.text import kv_grid, md_escape, sections
 from ui.widgets import EARLIEST_DATE, date_field, page_style
 
 __all__ = [
-    "EARLIEST_DATE", "act", "application_sections", "call", "confirm_dialog", "current_actor", "date_field",
-    "end_session", "export_buttons", "flash", "header", "kv_grid", "md_escape", "on_download", "page_args",
-    "page_style", "paged_table", "public_call", "record_caption", "require_actor", "reset_page", "sections",
-    "show_flash", "signed_in", "start_session", "steps_dialog", "steps_table", "while_on",
+    "EARLIEST_DATE",
+    "act",
+    "application_sections",
+    "call",
+    "confirm_dialog",
+    "current_actor",
+    "date_field",
+    "end_session",
+    "export_buttons",
+    "flash",
+    "header",
+    "kv_grid",
+    "md_escape",
+    "on_download",
+    "page_args",
+    "page_style",
+    "paged_table",
+    "public_call",
+    "record_caption",
+    "require_actor",
+    "reset_page",
+    "sections",
+    "show_flash",
+    "signed_in",
+    "start_session",
+    "steps_dialog",
+    "steps_table",
+    "while_on",
 ]

@@ -2,6 +2,7 @@
 the pages cache what a service computed. Each entry lives at most CACHE_SECONDS, so a process never
 serves figures older than that, whichever process wrote since (DESIGN.md rule 15).
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -8,6 +8,7 @@
 
 No page opens a transaction, catches a ServiceError or shows a queued message itself.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -55,8 +56,14 @@ def public_call(fn: Callable, *, refused=None, **kwargs):
         return refused
 
 
-def act(fn: Callable, *args, success: str | Callable[[object], str] = "操作成功",
-        then: Callable[[object], None] | None = None, on_error: ErrorHandler | None = None, **kwargs) -> bool:
+def act(
+    fn: Callable,
+    *args,
+    success: str | Callable[[object], str] = "操作成功",
+    then: Callable[[object], None] | None = None,
+    on_error: ErrorHandler | None = None,
+    **kwargs,
+) -> bool:
     """A command, run in one transaction with the current actor, its outcome shown at once.
 
     Refused: the message is shown here (or handed to `on_error`) and False is returned.

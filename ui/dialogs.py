@@ -1,5 +1,6 @@
 """The manual's dialogs: 「信息」 confirmations and 【进度详情】. State-driven (the page opens one by
 setting session_state[pending]) so that they work in AppTest too."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,11 +11,20 @@ import streamlit as st
 from ui.tables import steps_table
 
 
-def confirm_dialog(pending: str, question: str, run: Callable[..., object], *, key: str, title: str = "信息",
-                   ok: str = "确定", fields: Callable[[], object] | None = None) -> None:
+def confirm_dialog(
+    pending: str,
+    question: str,
+    run: Callable[..., object],
+    *,
+    key: str,
+    title: str = "信息",
+    ok: str = "确定",
+    fields: Callable[[], object] | None = None,
+) -> None:
     """The manual's 「信息」 box: `ok` runs `run` (a ui.act: done, it reruns; refused, its message
     shows in the box, which stays open), 取消 closes. With `fields`, the box first draws the
     inputs `fields()` returns a value of (a reason), and `run` takes that value."""
+
     def close():
         st.session_state.pop(pending, None)
 
@@ -37,6 +47,7 @@ def confirm_dialog(pending: str, question: str, run: Callable[..., object], *, k
 
 def steps_dialog(pending: str, load: Callable[[], pd.DataFrame | None], *, key: str) -> None:
     """【进度详情】 in a dialog: every step with time, who, action and opinion."""
+
     def body():
         steps_table(load())
         if st.button("关闭", key=f"dlg_{key}_close"):

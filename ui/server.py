@@ -6,6 +6,7 @@ very first request after a start is routed the legacy way: a deep link such as /
 English "page not found" box over the login form. This app always navigates with st.navigation,
 so legacy mode is switched off before the server starts.
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """The actor gate and the login state of this browser session."""
+
 from __future__ import annotations
 
 import streamlit as st

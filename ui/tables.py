@@ -1,4 +1,5 @@
 """Paged tables with row selection, record captions, exports and the steps table."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -26,8 +27,15 @@ def record_caption(result: PageResult) -> None:
         st.caption(f"显示第 {result.first} 到第 {result.last} 条记录, 总共 {result.total} 条记录")
 
 
-def paged_table(result: PageResult, *, key: str, selectable: bool = True, multi: bool = False,
-                column_order: list[str] | None = None, column_config: dict | None = None):
+def paged_table(
+    result: PageResult,
+    *,
+    key: str,
+    selectable: bool = True,
+    multi: bool = False,
+    column_order: list[str] | None = None,
+    column_config: dict | None = None,
+):
     """One page of a list with row selection, and under it one line of paging controls.
 
     Returns the selected row's key (RowKey: id and status), or None; with `multi` the list of
@@ -42,23 +50,33 @@ def paged_table(result: PageResult, *, key: str, selectable: bool = True, multi:
         return [] if multi else None
     generation = st.session_state.get(LIST_GEN_KEY, 0)
     event = st.dataframe(
-        result.rows, column_order=column_order, column_config=column_config,
-        hide_index=True, width="stretch",
+        result.rows,
+        column_order=column_order,
+        column_config=column_config,
+        hide_index=True,
+        width="stretch",
         key=f"{key}_table_{generation}_{result.page}_{result.page_size}",
-        on_select="rerun" if selectable else "ignore", selection_mode="multi-row" if multi else "single-row",
+        on_select="rerun" if selectable else "ignore",
+        selection_mode="multi-row" if multi else "single-row",
     )
     caption, size, pages = st.columns([3, 1.4, 4], vertical_alignment="center")
     with caption:
         record_caption(result)
-    size.selectbox("每页条数", PAGE_SIZES, key=f"{key}_size", on_change=reset_page, args=(key,),
-                   label_visibility="collapsed", format_func=lambda n: f"每页 {n} 条")
+    size.selectbox(
+        "每页条数",
+        PAGE_SIZES,
+        key=f"{key}_size",
+        on_change=reset_page,
+        args=(key,),
+        label_visibility="collapsed",
+        format_func=lambda n: f"每页 {n} 条",
+    )
     if st.session_state.get(f"{key}_page", 1) > result.pages:
         st.session_state.pop(f"{key}_page")  # the list shrank under the remembered page
     if result.pages > 1:
         with pages:
             st.pagination(result.pages, key=f"{key}_page", default=result.page)
-    picked: list[RowKey] = ([result.keys[r] for r in event.selection.rows if r < len(result.keys)]
-                            if selectable else [])
+    picked: list[RowKey] = [result.keys[r] for r in event.selection.rows if r < len(result.keys)] if selectable else []
     if multi:
         return picked
     return picked[0] if picked else None
@@ -86,11 +104,22 @@ def export_buttons(frame_fn: Callable[[], pd.DataFrame | None], *, name: str, ke
     if frame is not None:
         stamp = clock.stamp()
         c1, c2 = st.columns(2)
-        c1.download_button("下载 Excel", exports.to_xlsx_bytes(frame, sheet_name=name), f"{name}_{stamp}.xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key=f"{key}_xlsx", on_click="ignore")
-        c2.download_button("下载 CSV", exports.to_csv_bytes(frame), f"{name}_{stamp}.csv", "text/csv",
-                           key=f"{key}_csv", on_click="ignore")
+        c1.download_button(
+            "下载 Excel",
+            exports.to_xlsx_bytes(frame, sheet_name=name),
+            f"{name}_{stamp}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}_xlsx",
+            on_click="ignore",
+        )
+        c2.download_button(
+            "下载 CSV",
+            exports.to_csv_bytes(frame),
+            f"{name}_{stamp}.csv",
+            "text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+        )
         st.caption(f"已生成导出文件，共 {len(frame)} 条记录（证件号码已脱敏）")
 
 
@@ -100,6 +129,12 @@ def steps_table(frame: pd.DataFrame | None) -> None:
     if frame.empty:
         st.info("暂无办理记录")
     else:
-        st.dataframe(frame, hide_index=True, width="stretch",
-                     column_config={"序号": st.column_config.Column(width=48),
-                                    "意见": st.column_config.TextColumn("意见", width="large")})
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "序号": st.column_config.Column(width=48),
+                "意见": st.column_config.TextColumn("意见", width="large"),
+            },
+        )

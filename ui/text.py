@@ -3,6 +3,7 @@
 User text is never rendered as Markdown unescaped: tables go through st.dataframe, key/value
 panels through `kv_grid` (HTML-escaped), and anything else through `md_escape`.
 """
+
 from __future__ import annotations
 
 import html
@@ -23,9 +24,9 @@ def kv_grid(pairs: list[tuple[str, str]], columns: int = 2) -> None:
     cells = [(html.escape(k), html.escape(str(v) if v is not None else "")) for k, v in pairs]
     rows = []
     for i in range(0, len(cells), columns):
-        chunk = cells[i:i + columns]
+        chunk = cells[i : i + columns]
         chunk += [("", "")] * (columns - len(chunk))
-        rows.append("<tr>" + "".join(f'<th>{k}</th><td>{v}</td>' for k, v in chunk) + "</tr>")
+        rows.append("<tr>" + "".join(f"<th>{k}</th><td>{v}</td>" for k, v in chunk) + "</tr>")
     st.html(
         "<style>.kv{border-collapse:collapse;width:100%;font-size:14px}"
         ".kv th{background:#f3f6fa;color:#333;font-weight:600;text-align:right;width:14%;"

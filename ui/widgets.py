@@ -1,4 +1,5 @@
 """Small widgets shared by the pages: date fields, the house style."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Alembic environment: the URL comes from db.engine, the target metadata from db.models."""
+
 from alembic import context
 from sqlalchemy import create_engine, pool
 
@@ -10,8 +11,7 @@ target_metadata = Base.metadata
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 

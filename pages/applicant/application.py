@@ -1,4 +1,5 @@
 """申请详情 (个人版, ?id=): my application, its progress, and what I may still do with it."""
+
 import streamlit as st
 
 import ui
@@ -38,8 +39,14 @@ st.subheader("附件材料")
 if not detail.attachments:
     st.info("暂无附件材料")
 else:
-    st.dataframe([{"附件类型": a.type_label, "文件名": a.original_name, "大小": f"{a.size / 1024:.0f} KB"}
-                  for a in detail.attachments], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {"附件类型": a.type_label, "文件名": a.original_name, "大小": f"{a.size / 1024:.0f} KB"}
+            for a in detail.attachments
+        ],
+        hide_index=True,
+        width="stretch",
+    )
     names = {a.id: f"{a.type_label}：{a.original_name}" for a in detail.attachments}
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     picked = c1.selectbox("选择附件", list(names), format_func=names.get, key="att_pick")
@@ -59,20 +66,30 @@ with st.expander("个人承诺"):
 if "resubmit" in detail.actions:
     st.subheader("重新提交")
     with st.container(border=True):  # no st.form: the chosen types add uploaders; nothing is cleared
-        note = st.text_area("补正说明", key="rs_note", max_chars=500,
-                            placeholder="请说明已按退回原因修改或补充的内容")
+        note = st.text_area("补正说明", key="rs_note", max_chars=500, placeholder="请说明已按退回原因修改或补充的内容")
         st.caption("如需补充或替换附件，请在下方上传（选填；PDF、JPG、PNG，单个文件不超过 10 MB）。")
         base = business_types.materials(detail.business_type)
-        extra = st.multiselect("其他类型的附件", [c for c in values.ATTACHMENT_TYPES if c not in (*base, "QT")],
-                               format_func=values.ATTACHMENT_TYPES.get, key="rs_extra",
-                               placeholder="退回原因要求其他材料时，请在此选择附件类型")
+        extra = st.multiselect(
+            "其他类型的附件",
+            [c for c in values.ATTACHMENT_TYPES if c not in (*base, "QT")],
+            format_func=values.ATTACHMENT_TYPES.get,
+            key="rs_extra",
+            placeholder="退回原因要求其他材料时，请在此选择附件类型",
+        )
         cols = st.columns(2)
-        uploads = {code: cols[i % 2].file_uploader(values.ATTACHMENT_TYPES[code], type=FILE_TYPES, key=f"rs_{code}")
-                   for i, code in enumerate([*base, *extra, "QT"])}
+        uploads = {
+            code: cols[i % 2].file_uploader(values.ATTACHMENT_TYPES[code], type=FILE_TYPES, key=f"rs_{code}")
+            for i, code in enumerate([*base, *extra, "QT"])
+        }
         if st.button("重新提交", type="primary", icon=":material/send:", key="rs_submit"):
             files = {code: (u.name, u.getvalue()) for code, u in uploads.items() if u is not None}
-            ui.act(filing.resubmit_application, application_id=detail.id, note=note, files=files,
-                   success="操作成功，已重新提交至聘用单位，等待单位上报")
+            ui.act(
+                filing.resubmit_application,
+                application_id=detail.id,
+                note=note,
+                files=files,
+                success="操作成功，已重新提交至聘用单位，等待单位上报",
+            )
 
 
 if "cancel" in detail.actions:
@@ -80,6 +97,9 @@ if "cancel" in detail.actions:
     if st.button("撤销申请", key="btn_cancel", icon=":material/cancel:"):
         st.session_state["pending_cancel"] = detail.id
 if st.session_state.get("pending_cancel") == detail.id:
-    ui.confirm_dialog("pending_cancel", "确定撤销该条申请? 撤销后如需办理，须重新提交申请。", key="cancel",
-                      run=lambda: ui.act(filing.cancel_application, application_id=detail.id,
-                                         success="操作成功，申请已撤销"))
+    ui.confirm_dialog(
+        "pending_cancel",
+        "确定撤销该条申请? 撤销后如需办理，须重新提交申请。",
+        key="cancel",
+        run=lambda: ui.act(filing.cancel_application, application_id=detail.id, success="操作成功，申请已撤销"),
+    )

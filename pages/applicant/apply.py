@@ -4,6 +4,7 @@ sign the personal commitment, 【检查】 and 【提交申请】 to the employe
 No st.form: the business type decides the other fields. Every widget has a key and nothing is
 cleared, so a refused check or submission keeps what was typed and uploaded.
 """
+
 import streamlit as st
 
 import ui
@@ -35,12 +36,24 @@ if open_app:
 st.subheader("业务类别")
 types = list(values.BUSINESS_TYPES)
 c1, c2 = st.columns(2)
-business_type = c1.selectbox("业务类别", types, index=types.index(BusinessType.RENEWAL if reg else BusinessType.INITIAL),
-                             format_func=values.BUSINESS_TYPES.get, key="ap_type")
+business_type = c1.selectbox(
+    "业务类别",
+    types,
+    index=types.index(BusinessType.RENEWAL if reg else BusinessType.INITIAL),
+    format_func=values.BUSINESS_TYPES.get,
+    key="ap_type",
+)
 change_kind = None
 if business_type == BusinessType.CHANGE:
-    change_kind = c2.selectbox("变更内容", list(values.CHANGE_KINDS), index=None, placeholder="请选择变更内容",
-                               format_func=values.CHANGE_KINDS.get, key="ap_change", persist_state="page")
+    change_kind = c2.selectbox(
+        "变更内容",
+        list(values.CHANGE_KINDS),
+        index=None,
+        placeholder="请选择变更内容",
+        format_func=values.CHANGE_KINDS.get,
+        key="ap_change",
+        persist_state="page",
+    )
 required = business_types.materials(business_type)
 st.caption("须上传的材料：" + "、".join(values.ATTACHMENT_TYPES[t] for t in required))
 slot_business = st.container()
@@ -62,9 +75,15 @@ else:
     chosen = st.session_state.get("ap_ent")
     if chosen in labels and chosen not in options:
         options.insert(0, chosen)  # keep the choice while another name is searched
-    enterprise_id = c2.selectbox("聘用单位", options, index=None, format_func=labels.get, key="ap_ent",
-                                 persist_state="page",
-                                 placeholder="请先输入单位名称查询" if not options else "请选择聘用单位")
+    enterprise_id = c2.selectbox(
+        "聘用单位",
+        options,
+        index=None,
+        format_func=labels.get,
+        key="ap_ent",
+        persist_state="page",
+        placeholder="请先输入单位名称查询" if not options else "请选择聘用单位",
+    )
     if found is not None and found.empty:
         st.caption("没有找到匹配的单位，请换一个关键字。")
 slot_employer = st.container()
@@ -74,20 +93,40 @@ st.subheader("申报专业")
 c1, c2 = st.columns(2)
 if reg and business_types.keeps_registration_specialties(business_type, change_kind):
     specialty1, specialty2 = reg.specialty1, reg.specialty2
-    c1.selectbox("申报专业1", [specialty1], format_func=values.SPECIALTY_NAMES.get, disabled=True,
-                 key="ap_sp1_current")
-    c2.selectbox("申报专业2", [specialty2 or ""], format_func=lambda c: values.SPECIALTY_NAMES.get(c, "无第二专业"),
-                 disabled=True, key="ap_sp2_current")
+    c1.selectbox("申报专业1", [specialty1], format_func=values.SPECIALTY_NAMES.get, disabled=True, key="ap_sp1_current")
+    c2.selectbox(
+        "申报专业2",
+        [specialty2 or ""],
+        format_func=lambda c: values.SPECIALTY_NAMES.get(c, "无第二专业"),
+        disabled=True,
+        key="ap_sp2_current",
+    )
     st.caption("此项业务沿用当前注册专业。")
 else:
     # 变更注册专业 starts from the current ones; 初始/重新注册 from nothing.
     start1 = SPECIALTY_OPTIONS.index(reg.specialty1) if reg and reg.specialty1 in SPECIALTY_OPTIONS else None
     second = ["", *SPECIALTY_OPTIONS]
     start2 = second.index(reg.specialty2) if reg and reg.specialty2 in second else 0
-    specialty1 = c1.selectbox("申报专业1", SPECIALTY_OPTIONS, index=start1, placeholder="请选择申报专业",
-                              format_func=values.SPECIALTY_NAMES.get, key="ap_sp1", persist_state="page")
-    specialty2 = c2.selectbox("申报专业2（选填）", second, index=start2, key="ap_sp2", persist_state="page",
-                              format_func=lambda c: values.SPECIALTY_NAMES.get(c, "不申报第二专业")) or None
+    specialty1 = c1.selectbox(
+        "申报专业1",
+        SPECIALTY_OPTIONS,
+        index=start1,
+        placeholder="请选择申报专业",
+        format_func=values.SPECIALTY_NAMES.get,
+        key="ap_sp1",
+        persist_state="page",
+    )
+    specialty2 = (
+        c2.selectbox(
+            "申报专业2（选填）",
+            second,
+            index=start2,
+            key="ap_sp2",
+            persist_state="page",
+            format_func=lambda c: values.SPECIALTY_NAMES.get(c, "不申报第二专业"),
+        )
+        or None
+    )
     st.caption(f"每人最多可申请 {values.MAX_SPECIALTIES} 个专业注册。")
 slot_specialty = st.container()
 
@@ -120,7 +159,6 @@ if not (check or submit):
     st.stop()
 
 
-
 def show_refusal(exc) -> None:
     """Each refused field's message next to its field, and a summary under the buttons."""
     fields = getattr(exc, "fields", None) or {"": exc.message}
@@ -128,7 +166,9 @@ def show_refusal(exc) -> None:
     for field, message in fields.items():
         slot = slots.get(field) or (slot_files if field.startswith("附件") else slot_business)
         slot.error(ui.md_escape(f"{field}：{message}" if field else message))
-    slot_result.error(f"{'提交未成功' if submit else '检查未通过'}：共 {len(fields)} 项需要修改，请查看上方各栏目的提示。")
+    slot_result.error(
+        f"{'提交未成功' if submit else '检查未通过'}：共 {len(fields)} 项需要修改，请查看上方各栏目的提示。"
+    )
 
 
 def to_detail(filed: filing.Filed) -> None:
@@ -136,8 +176,15 @@ def to_detail(filed: filing.Filed) -> None:
     st.switch_page(DETAIL, query_params={"id": str(filed.application_id)})
 
 
-request = filing.Filing(enterprise_id=enterprise_id, business_type=business_type, change_kind=change_kind,
-                        specialty1=specialty1, specialty2=specialty2, commitment_agreed=agreed, files=files)
+request = filing.Filing(
+    enterprise_id=enterprise_id,
+    business_type=business_type,
+    change_kind=change_kind,
+    specialty1=specialty1,
+    specialty2=specialty2,
+    commitment_agreed=agreed,
+    files=files,
+)
 if submit:
     ui.act(filing.file_application, filing=request, success=SUCCESS, then=to_detail, on_error=show_refusal)
 else:

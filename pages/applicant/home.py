@@ -1,4 +1,5 @@
 """我的注册 (个人版): my current registration and the applications I have filed."""
+
 import streamlit as st
 
 import ui
@@ -17,12 +18,17 @@ if reg is None:
     st.info("您目前没有有效注册")
 else:
     days = f"{reg.days_left} 天" if reg.days_left >= 0 else f"已过期 {-reg.days_left} 天"
-    ui.kv_grid([
-        ("注册号", reg.reg_no), ("证书编号", reg.cert_no),
-        ("执业单位", reg.enterprise_name), ("注册专业", reg.specialties),
-        ("有效期", f"{reg.valid_from} 至 {reg.valid_to}"), ("剩余天数", days),
-        ("注册状态", reg.state),
-    ])
+    ui.kv_grid(
+        [
+            ("注册号", reg.reg_no),
+            ("证书编号", reg.cert_no),
+            ("执业单位", reg.enterprise_name),
+            ("注册专业", reg.specialties),
+            ("有效期", f"{reg.valid_from} 至 {reg.valid_to}"),
+            ("剩余天数", days),
+            ("注册状态", reg.state),
+        ]
+    )
     if reg.days_left < 0:
         st.error("注册有效期已满且未延续，注册已失效；如需继续执业，请申请重新注册。")
     elif reg.days_left <= values.EXPIRY_WARNING_DAYS:
@@ -38,8 +44,9 @@ if apps.empty:
         st.switch_page("pages/applicant/apply.py")
     st.stop()
 
-event = st.dataframe(apps.rows, hide_index=True, width="stretch", key="my_apps", on_select="rerun",
-                     selection_mode="single-row")
+event = st.dataframe(
+    apps.rows, hide_index=True, width="stretch", key="my_apps", on_select="rerun", selection_mode="single-row"
+)
 rows = event.selection.rows
 picked = apps.keys[rows[0]] if rows and rows[0] < len(apps.keys) else None
 st.caption(f"共 {len(apps)} 条申请。选中一条记录后点击【查看】，可查看详情和进度，撤销或重新提交。")

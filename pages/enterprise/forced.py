@@ -1,9 +1,10 @@
 """强制注销 (manual 3.1.3): the enterprise's requests, 【申请】 and 撤回."""
+
 import streamlit as st
 
 import ui
-from services.deregistration import requests as forced
 from services import workflow
+from services.deregistration import requests as forced
 from services.kernel.actor import ENTERPRISE
 
 actor = ui.require_actor(ENTERPRISE)
@@ -13,9 +14,16 @@ st.header("强制注销")
 if st.button("申请", type="primary", icon=":material/add:"):
     st.switch_page("pages/enterprise/forced_apply.py")
 
-status = st.selectbox("状态", list(workflow.STATUS_LABELS[workflow.FORCED]), index=None, placeholder="全部",
-                      format_func=lambda s: workflow.status_label(workflow.FORCED, s), key="fd_status",
-                      on_change=ui.reset_page, args=(KEY,))
+status = st.selectbox(
+    "状态",
+    list(workflow.STATUS_LABELS[workflow.FORCED]),
+    index=None,
+    placeholder="全部",
+    format_func=lambda s: workflow.status_label(workflow.FORCED, s),
+    key="fd_status",
+    on_change=ui.reset_page,
+    args=(KEY,),
+)
 result = ui.call(forced.list_forced, status=status, **ui.page_args(KEY))
 if result is None:
     st.stop()
@@ -34,8 +42,12 @@ if result.total:
 
 if "pending_fd_withdraw" in st.session_state:
     target = st.session_state["pending_fd_withdraw"]
-    ui.confirm_dialog("pending_fd_withdraw", "确定撤回该条申请?", key="fd",
-                      run=lambda: ui.act(forced.withdraw_forced, request_id=target))
+    ui.confirm_dialog(
+        "pending_fd_withdraw",
+        "确定撤回该条申请?",
+        key="fd",
+        run=lambda: ui.act(forced.withdraw_forced, request_id=target),
+    )
 elif "pending_fd_steps" in st.session_state:
     target = st.session_state["pending_fd_steps"]
     ui.steps_dialog("pending_fd_steps", lambda: ui.call(forced.list_forced_steps, request_id=target), key="fd")

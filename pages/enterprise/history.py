@@ -1,10 +1,11 @@
 """注册记录: one person's history of applications with this enterprise, and each one's steps."""
+
 import streamlit as st
 
 import ui
+from services.kernel.actor import ENTERPRISE
 from services.registration import reporting
 from services.registry import registrations
-from services.kernel.actor import ENTERPRISE
 
 actor = ui.require_actor(ENTERPRISE)
 
@@ -21,8 +22,9 @@ if history.empty:
     st.info("没有找到匹配的记录")
     st.stop()
 
-event = st.dataframe(history.rows, hide_index=True, width="stretch", key="history_table", on_select="rerun",
-                     selection_mode="single-row")
+event = st.dataframe(
+    history.rows, hide_index=True, width="stretch", key="history_table", on_select="rerun", selection_mode="single-row"
+)
 st.caption(f"显示第 1 到第 {len(history)} 条记录, 总共 {len(history)} 条记录")
 if not event.selection.rows:
     st.caption("选中一条业务，查看其办理步骤。")

@@ -1,10 +1,11 @@
 """企业首页 (manual 3.1.1): the system's functions and staff whose registration expires within 30 days."""
+
 import streamlit as st
 
 import ui
 from services.dashboards import charts
-from services.registry import registrations
 from services.kernel.actor import ENTERPRISE
+from services.registry import registrations
 
 actor = ui.require_actor(ENTERPRISE)
 
@@ -26,8 +27,12 @@ st.subheader("30 天内即将到期的人员名单")
 if expiring.empty:
     st.info("30 天内没有注册即将到期的人员。")
 else:
-    st.dataframe(expiring, hide_index=True, width="stretch",
-                 column_config={"剩余天数": st.column_config.NumberColumn("剩余天数", format="%d 天")})
+    st.dataframe(
+        expiring,
+        hide_index=True,
+        width="stretch",
+        column_config={"剩余天数": st.column_config.NumberColumn("剩余天数", format="%d 天")},
+    )
     st.caption(f"共 {len(expiring)} 人。注册有效期满 30 日前须申请延续注册，否则注册失效，须重新申请初始注册。")
     ui.export_buttons(lambda: expiring, name="即将到期人员", key="expiring")
 

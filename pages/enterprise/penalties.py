@@ -1,4 +1,5 @@
 """行政处罚 (manual 3.1.5): penalties of the enterprise's registered engineers."""
+
 import streamlit as st
 
 import ui
@@ -35,5 +36,8 @@ if result.total:
             ui.sections(detail.sections)
 
 st.divider()
-ui.export_buttons(lambda: ui.call(penalties.export_penalties, date_from=date_from, date_to=date_to, name=name),
-                  name="行政处罚", key=KEY)
+ui.export_buttons(
+    lambda: ui.call(penalties.export_penalties, date_from=date_from, date_to=date_to, name=name),
+    name="行政处罚",
+    key=KEY,
+)

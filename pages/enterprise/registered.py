@@ -1,9 +1,10 @@
 """已注册人员 (manual 3.1.2): search registered staff; 注册记录 per person."""
+
 import streamlit as st
 
 import ui
-from services.registry import registrations
 from services.kernel.actor import ENTERPRISE
+from services.registry import registrations
 
 actor = ui.require_actor(ENTERPRISE)
 KEY = "registered"
@@ -29,5 +30,8 @@ if result.total:
         st.caption("选中一名人员后点击【注册记录】，查看其历史业务信息。")
 
 st.divider()
-ui.export_buttons(lambda: ui.call(registrations.export_registered, name=name, id_number=id_number, state=state),
-                  name="已注册人员", key=KEY)
+ui.export_buttons(
+    lambda: ui.call(registrations.export_registered, name=name, id_number=id_number, state=state),
+    name="已注册人员",
+    key=KEY,
+)

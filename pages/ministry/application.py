@@ -1,10 +1,11 @@
 """业务审批 (部级版, ?id=): the whole application, its progress and time limit, and the decision."""
+
 import streamlit as st
 
 import ui
-from services.registration import approval, deadlines, reporting, review
 from services import workflow
 from services.kernel.actor import MINISTRY
+from services.registration import approval, deadlines, reporting, review
 
 actor = ui.require_actor(MINISTRY)
 app_id = st.query_params.get("id")
@@ -33,8 +34,7 @@ if info.due_date:
 
 ui.sections(info.sections)  # 注册结果, once approved
 
-ui.application_sections(detail, expand=bool(detail.attachments),
-                        agreed_note="聘用单位已确认以上承诺条款。")
+ui.application_sections(detail, expand=bool(detail.attachments), agreed_note="聘用单位已确认以上承诺条款。")
 
 st.subheader("进度详情")
 ui.steps_table(ui.call(reporting.list_application_steps, application_id=detail.id))
@@ -61,25 +61,38 @@ if actions:
     if "approve" in actions and bar.button(label("approve"), type="primary", key="act_approve"):
         st.session_state["pending_approve"] = detail.id
     if st.session_state.get("pending_approve") == detail.id:
-        ui.confirm_dialog("pending_approve", "确定准予注册?", key="approve",
-                          run=lambda: ui.act(approval.approve_application, application_id=detail.id,
-                                             success=approved))
+        ui.confirm_dialog(
+            "pending_approve",
+            "确定准予注册?",
+            key="approve",
+            run=lambda: ui.act(approval.approve_application, application_id=detail.id, success=approved),
+        )
 
     if "request_correction" in actions:
         with st.expander(label("request_correction"), icon=":material/assignment_return:"):
             with st.form("correction"):
-                items = st.multiselect("需补正的内容", review.CORRECTION_ITEMS, key="corr_items",
-                                       placeholder="请选择需补正的内容（可多选）")
-                note = st.text_area("补正说明", key="corr_note", max_chars=1000,
-                                    placeholder="一次性告知申请人需要补正的全部内容")
+                items = st.multiselect(
+                    "需补正的内容",
+                    review.CORRECTION_ITEMS,
+                    key="corr_items",
+                    placeholder="请选择需补正的内容（可多选）",
+                )
+                note = st.text_area(
+                    "补正说明", key="corr_note", max_chars=1000, placeholder="一次性告知申请人需要补正的全部内容"
+                )
                 if st.form_submit_button("提交", type="primary"):
                     ui.act(review.request_correction, application_id=detail.id, items=items, note=note)
 
     if "deny" in actions:
         with st.expander(label("deny"), icon=":material/block:"):
             with st.form("deny"):
-                clause = st.selectbox("法律依据", review.DENIAL_CLAUSES, index=None, key="deny_clause",
-                                      placeholder="请选择《注册监理工程师管理规定》第十三条的情形")
+                clause = st.selectbox(
+                    "法律依据",
+                    review.DENIAL_CLAUSES,
+                    index=None,
+                    key="deny_clause",
+                    placeholder="请选择《注册监理工程师管理规定》第十三条的情形",
+                )
                 reason = st.text_area("不予注册理由", key="deny_reason", max_chars=1000)
                 if st.form_submit_button("提交", type="primary"):
                     ui.act(review.deny_application, application_id=detail.id, reason=reason, clause=clause or "")

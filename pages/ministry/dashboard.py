@@ -1,4 +1,5 @@
 """统计分析 (部级版 default page): national registrations, expiries, applications, processing time, penalties."""
+
 import streamlit as st
 
 import ui
@@ -19,14 +20,23 @@ default_from, default_to = dashboards.default_range(day)
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns([1.2, 1.2, 1, 1])
     province = c1.selectbox("所在省", [ALL, *values.PROVINCES.values()], key="dash_province")
-    specialty = c2.selectbox("专业", [ALL, *values.SPECIALTY_NAMES], key="dash_specialty",
-                             format_func=lambda code: code if code == ALL else values.SPECIALTY_NAMES[code])
+    specialty = c2.selectbox(
+        "专业",
+        [ALL, *values.SPECIALTY_NAMES],
+        key="dash_specialty",
+        format_func=lambda code: code if code == ALL else values.SPECIALTY_NAMES[code],
+    )
     date_from = ui.date_field(c3, "时间范围：开始日期", value=default_from, max_value=day, key="dash_from")
     date_to = ui.date_field(c4, "时间范围：结束日期", value=default_to, max_value=day, key="dash_to")
 
-board = dashboard_view(dashboards.DashboardFilter(province=None if province == ALL else province,
-                                                  specialty=None if specialty == ALL else specialty,
-                                                  date_from=date_from, date_to=date_to))
+board = dashboard_view(
+    dashboards.DashboardFilter(
+        province=None if province == ALL else province,
+        specialty=None if specialty == ALL else specialty,
+        date_from=date_from,
+        date_to=date_to,
+    )
+)
 if board is None:
     st.stop()
 
@@ -40,14 +50,22 @@ m4.metric("本期处罚", f"{k.penalties:,}", border=True)
 
 stamp = clock.stamp()
 for row in range(0, len(board.panels), PER_ROW):
-    for col, panel in zip(st.columns(PER_ROW), board.panels[row:row + PER_ROW]):
+    for col, panel in zip(st.columns(PER_ROW), board.panels[row : row + PER_ROW]):
         with col.container(border=True):
-            st.plotly_chart(panel.figure, width="stretch", key=f"dash_chart_{panel.field}",
-                            config={"displaylogo": False})
+            st.plotly_chart(
+                panel.figure, width="stretch", key=f"dash_chart_{panel.field}", config={"displaylogo": False}
+            )
             with st.expander("查看数据"):
                 if panel.table is None:
                     st.info("暂无数据")
                 else:
                     st.dataframe(panel.table, hide_index=True, width="stretch")
-                    st.download_button("下载 CSV", panel.csv, f"{panel.name}_{stamp}.csv", "text/csv",
-                                       key=f"dash_csv_{panel.field}", on_click="ignore", icon=":material/download:")
+                    st.download_button(
+                        "下载 CSV",
+                        panel.csv,
+                        f"{panel.name}_{stamp}.csv",
+                        "text/csv",
+                        key=f"dash_csv_{panel.field}",
+                        on_click="ignore",
+                        icon=":material/download:",
+                    )

@@ -1,4 +1,5 @@
 """行政处罚 (部级版): every penalty decision, and 【录入处罚】 against a registered engineer."""
+
 import streamlit as st
 
 import ui
@@ -9,9 +10,24 @@ from services.kernel.clock import today
 
 actor = ui.require_actor(MINISTRY)
 KEY = "mpenalty"
-FORM_KEYS = ("pen_query", "pen_person", "pen_category", "pen_decision_no", "pen_case", "pen_reason", "pen_basis",
-             "pen_result", "pen_date", "pen_authority", "pen_publish", "pen_project", "pen_notice", "pen_code",
-             "pen_from", "pen_to")
+FORM_KEYS = (
+    "pen_query",
+    "pen_person",
+    "pen_category",
+    "pen_decision_no",
+    "pen_case",
+    "pen_reason",
+    "pen_basis",
+    "pen_result",
+    "pen_date",
+    "pen_authority",
+    "pen_publish",
+    "pen_project",
+    "pen_notice",
+    "pen_code",
+    "pen_from",
+    "pen_to",
+)
 
 if st.session_state.pop("pen_saved", False):  # a saved decision empties the form
     for k in FORM_KEYS:
@@ -31,8 +47,7 @@ with list_tab:
     if date_from and date_to and date_from > date_to:
         st.error("开始时间不能晚于结束时间")
     else:
-        result = ui.call(penalties.list_penalties, date_from=date_from, date_to=date_to, name=name,
-                         **ui.page_args(KEY))
+        result = ui.call(penalties.list_penalties, date_from=date_from, date_to=date_to, name=name, **ui.page_args(KEY))
         if result is not None:
             picked = ui.paged_table(result, key=KEY)
             if result.total and picked is None:
@@ -42,8 +57,11 @@ with list_tab:
                 if detail:
                     ui.sections(detail.sections)
             st.divider()
-            ui.export_buttons(lambda: ui.call(penalties.export_penalties, date_from=date_from, date_to=date_to,
-                                              name=name), name="行政处罚", key=KEY)
+            ui.export_buttons(
+                lambda: ui.call(penalties.export_penalties, date_from=date_from, date_to=date_to, name=name),
+                name="行政处罚",
+                key=KEY,
+            )
 
 with new_tab:
     st.caption("按姓名、完整证件号码或注册号查找被处罚的注册人员；行政相对人信息、注册号和执业单位取自其注册信息。")
@@ -51,24 +69,34 @@ with new_tab:
     query = c1.text_input("查找注册人员", key="pen_query", placeholder="姓名 / 证件号码 / 注册号")
     matches = ui.call(penalties.list_registered_people, query=query) if (query or "").strip() else None
     labels = dict(zip(matches.ids, matches.rows["label"])) if matches is not None else {}
-    person_id = c2.selectbox("行政相对人", list(labels), index=None, key="pen_person", format_func=labels.get,
-                             placeholder="请先输入姓名、证件号码或注册号查找" if not labels else "请选择")
+    person_id = c2.selectbox(
+        "行政相对人",
+        list(labels),
+        index=None,
+        key="pen_person",
+        format_func=labels.get,
+        placeholder="请先输入姓名、证件号码或注册号查找" if not labels else "请选择",
+    )
     if matches is not None and matches.empty:
         st.info("没有找到匹配的注册人员")
-    category = c3.selectbox("处罚类别", values.PENALTY_CATEGORIES, index=None, key="pen_category",
-                            placeholder="请选择处罚类别")
+    category = c3.selectbox(
+        "处罚类别", values.PENALTY_CATEGORIES, index=None, key="pen_category", placeholder="请选择处罚类别"
+    )
     suspension = category == penalties.SUSPENSION
 
     with st.form("penalty_new"):
         c1, c2 = st.columns(2)
-        decision_no = c1.text_input("行政处罚决定书文号", key="pen_decision_no", max_chars=64,
-                                    placeholder="例如：建督罚字〔2026〕9号")
+        decision_no = c1.text_input(
+            "行政处罚决定书文号", key="pen_decision_no", max_chars=64, placeholder="例如：建督罚字〔2026〕9号"
+        )
         case_name = c2.text_input("处罚名称", key="pen_case", max_chars=200)
         reason = st.text_area("处罚事由", key="pen_reason", max_chars=2000)
-        legal_basis = st.text_input("处罚依据", key="pen_basis", max_chars=500,
-                                    placeholder="例如：《建设工程安全生产管理条例》第五十八条")
-        result_text = st.text_input("处罚结果", key="pen_result", max_chars=500,
-                                    placeholder="例如：责令停止注册监理工程师执业3个月")
+        legal_basis = st.text_input(
+            "处罚依据", key="pen_basis", max_chars=500, placeholder="例如：《建设工程安全生产管理条例》第五十八条"
+        )
+        result_text = st.text_input(
+            "处罚结果", key="pen_result", max_chars=500, placeholder="例如：责令停止注册监理工程师执业3个月"
+        )
         c3, c4, c5 = st.columns(3)
         decision_date = ui.date_field(c3, "处罚决定日期", value=today(), key="pen_date")
         authority = c4.text_input("处罚机关", value="住房和城乡建设部", key="pen_authority", max_chars=64)
@@ -85,9 +113,22 @@ with new_tab:
         else:
             st.caption("处罚类别为「责令停止执业」时须填写停止执业起止日期。")
         if st.form_submit_button("提交", type="primary"):
-            ui.act(penalties.record_penalty, person_id=person_id, decision_no=decision_no, case_name=case_name,
-                   category=category or "", reason=reason, legal_basis=legal_basis, result=result_text,
-                   decision_date=decision_date, authority=authority, publish_until=publish_until,
-                   project_name=project_name, notice_no=notice_no, bad_behaviour_code=code,
-                   effective_from=effective_from, effective_to=effective_to,
-                   then=lambda _: st.session_state.update(pen_saved=True))
+            ui.act(
+                penalties.record_penalty,
+                person_id=person_id,
+                decision_no=decision_no,
+                case_name=case_name,
+                category=category or "",
+                reason=reason,
+                legal_basis=legal_basis,
+                result=result_text,
+                decision_date=decision_date,
+                authority=authority,
+                publish_until=publish_until,
+                project_name=project_name,
+                notice_no=notice_no,
+                bad_behaviour_code=code,
+                effective_from=effective_from,
+                effective_to=effective_to,
+                then=lambda _: st.session_state.update(pen_saved=True),
+            )

@@ -1,38 +1,58 @@
 """注册审批 (部级版): the queue of reported applications, batch 【受理】 and 【办理】 one."""
+
 import dataclasses
 
 import streamlit as st
 
 import ui
-from services.registration import reporting, deadlines, review
-from services.kernel import values
 from services import workflow
+from services.kernel import values
 from services.kernel.actor import MINISTRY
+from services.registration import deadlines, reporting, review
 
 actor = ui.require_actor(MINISTRY)
 KEY = "queue"
 SPECIALTY_OPTIONS = [code for code, _, active in values.SPECIALTIES if active]
-NARROW = {name: st.column_config.Column(width=w) for name, w in
-          (("序号", 48), ("姓名", 64), ("所在省", 64), ("业务类别", 76), ("状态", 64), ("办理时限", 92))}
+NARROW = {
+    name: st.column_config.Column(width=w)
+    for name, w in (("序号", 48), ("姓名", 64), ("所在省", 64), ("业务类别", 76), ("状态", 64), ("办理时限", 92))
+}
 # 时限状态 as a coloured label, overdue in red. (A pandas Styler did this before at 7 ms a run,
 # more than the rest of the page.)
 NARROW["时限状态"] = st.column_config.MultiselectColumn(
-    width=84, options=[deadlines.OVERDUE, deadlines.DUE_SOON, deadlines.ON_TIME], color=["red", "orange", "green"])
+    width=84, options=[deadlines.OVERDUE, deadlines.DUE_SOON, deadlines.ON_TIME], color=["red", "orange", "green"]
+)
 
 st.header("注册审批")
 
 with st.form("queue_filters"):
     c1, c2, c3, c4 = st.columns(4)
-    status = c1.selectbox("状态", [None, *review.QUEUE_STATUSES], index=1, key="q_status",
-                          format_func=lambda s: workflow.status_label(workflow.APPLICATION, s) if s else "全部")
+    status = c1.selectbox(
+        "状态",
+        [None, *review.QUEUE_STATUSES],
+        index=1,
+        key="q_status",
+        format_func=lambda s: workflow.status_label(workflow.APPLICATION, s) if s else "全部",
+    )
     enterprise = c2.text_input("执业单位", key="q_enterprise", placeholder="支持模糊查询")
-    province = c3.selectbox("所在省", list(values.PROVINCES.values()), index=None, placeholder="全部",
-                            key="q_province")
-    business_type = c4.selectbox("业务类别", list(values.BUSINESS_TYPES), index=None, placeholder="全部",
-                                 key="q_business", format_func=values.BUSINESS_TYPES.get)
+    province = c3.selectbox("所在省", list(values.PROVINCES.values()), index=None, placeholder="全部", key="q_province")
+    business_type = c4.selectbox(
+        "业务类别",
+        list(values.BUSINESS_TYPES),
+        index=None,
+        placeholder="全部",
+        key="q_business",
+        format_func=values.BUSINESS_TYPES.get,
+    )
     c5, c6, c7, c8 = st.columns(4)
-    specialty = c5.selectbox("申报专业", SPECIALTY_OPTIONS, index=None, placeholder="全部", key="q_specialty",
-                             format_func=values.SPECIALTY_NAMES.get)
+    specialty = c5.selectbox(
+        "申报专业",
+        SPECIALTY_OPTIONS,
+        index=None,
+        placeholder="全部",
+        key="q_specialty",
+        format_func=values.SPECIALTY_NAMES.get,
+    )
     name = c6.text_input("姓名", key="q_name", placeholder="支持模糊查询")
     reported_from = ui.date_field(c7, "上报开始日期", key="q_from")
     reported_to = ui.date_field(c8, "上报结束日期", key="q_to")
@@ -47,8 +67,15 @@ if reported_from and reported_to and reported_from > reported_to:
     st.stop()
 
 filters = review.QueueFilter(
-    status=status, enterprise=enterprise, province=province, business_type=business_type, specialty=specialty,
-    name=name, reported_from=reported_from, reported_to=reported_to, overdue_only=overdue_only,
+    status=status,
+    enterprise=enterprise,
+    province=province,
+    business_type=business_type,
+    specialty=specialty,
+    name=name,
+    reported_from=reported_from,
+    reported_to=reported_to,
+    overdue_only=overdue_only,
 )
 result = ui.call(review.list_queue, filters=filters, sort=sort, **ui.page_args(KEY))
 if result is None:
@@ -56,10 +83,23 @@ if result is None:
 
 
 # The time limit right after the status, so it stays in view on a laptop screen.
-VISIBLE = ["序号", "姓名", "证件号码", "执业单位名称", "业务类别", "状态", "时限状态", "办理时限", "所在省", "申报专业",
-           "上报时间", "受理时间"]
-shown = dataclasses.replace(result, rows=result.rows.assign(
-    时限状态=[[state] if state else [] for state in result.rows["时限状态"]]))
+VISIBLE = [
+    "序号",
+    "姓名",
+    "证件号码",
+    "执业单位名称",
+    "业务类别",
+    "状态",
+    "时限状态",
+    "办理时限",
+    "所在省",
+    "申报专业",
+    "上报时间",
+    "受理时间",
+]
+shown = dataclasses.replace(
+    result, rows=result.rows.assign(时限状态=[[state] if state else [] for state in result.rows["时限状态"]])
+)
 picked = ui.paged_table(shown, key=KEY, multi=True, column_order=VISIBLE, column_config=NARROW)
 
 
@@ -79,13 +119,19 @@ if result.total:
 
 if "pending_accept" in st.session_state:
     chosen = st.session_state["pending_accept"]
-    ui.confirm_dialog("pending_accept", f"确定受理选中的 {len(chosen)} 条申请?", key="accept",
-                      run=lambda: ui.act(review.accept_applications, application_ids=chosen,
-                                         success=f"操作成功，已受理 {len(chosen)} 条申请"))
+    ui.confirm_dialog(
+        "pending_accept",
+        f"确定受理选中的 {len(chosen)} 条申请?",
+        key="accept",
+        run=lambda: ui.act(
+            review.accept_applications, application_ids=chosen, success=f"操作成功，已受理 {len(chosen)} 条申请"
+        ),
+    )
 elif "pending_steps" in st.session_state:
     target = st.session_state["pending_steps"]
-    ui.steps_dialog("pending_steps", lambda: ui.call(reporting.list_application_steps, application_id=target),
-                    key="steps")
+    ui.steps_dialog(
+        "pending_steps", lambda: ui.call(reporting.list_application_steps, application_id=target), key="steps"
+    )
 
 st.divider()
 ui.export_buttons(lambda: ui.call(review.export_queue, filters=filters, sort=sort), name="注册审批", key=KEY)

@@ -2,6 +2,7 @@
 
 Only what the certificate shows comes back (services/verify.py); the name must match exactly.
 """
+
 import streamlit as st
 
 import ui

@@ -1,4 +1,5 @@
 """The login cookie's signing key: shared by every app process, never in the repository."""
+
 from __future__ import annotations
 
 import os

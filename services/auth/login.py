@@ -4,6 +4,7 @@ The library keeps its failed-login counter in the credentials dict and would loc
 for ever; we load the count of *recent* failures only, so a throttle expires by itself
 (notes/reliability.md AU-4).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,15 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Person, User
-from services.kernel.actor import ENTERPRISE, Actor
 from services.audit.record import audit
+from services.kernel.actor import ENTERPRISE, Actor
 from services.kernel.clock import from_timestamp, now
 
 MAX_FAILED_LOGINS = 5
 THROTTLE_MINUTES = 15
-COOKIE_DAYS = 0.5          # the re-authentication cookie lives 12 hours
-IDLE_MINUTES = 30          # a session unused this long must log in again
-ABSOLUTE_HOURS = 12        # and none lasts longer than this (ASVS 3.3.2 / 7.3)
+COOKIE_DAYS = 0.5  # the re-authentication cookie lives 12 hours
+IDLE_MINUTES = 30  # a session unused this long must log in again
+ABSOLUTE_HOURS = 12  # and none lasts longer than this (ASVS 3.3.2 / 7.3)
 
 
 def _recent_failures(user: User, at: dt.datetime) -> int:
@@ -32,12 +33,18 @@ def _recent_failures(user: User, at: dt.datetime) -> int:
 
 def credential_entry(session: Session, username: str) -> dict | None:
     """One active user as streamlit-authenticator's credentials hold them, or None."""
-    user = session.scalars(select(User).where(User.username == str(username).strip().lower(),
-                                              User.active.is_(True))).one_or_none()
+    user = session.scalars(
+        select(User).where(User.username == str(username).strip().lower(), User.active.is_(True))
+    ).one_or_none()
     if user is None:
         return None
-    return {"name": user.display_name, "email": f"{user.username}@localhost", "password": user.password_hash,
-            "roles": [user.role], "failed_login_attempts": _recent_failures(user, now())}
+    return {
+        "name": user.display_name,
+        "email": f"{user.username}@localhost",
+        "password": user.password_hash,
+        "roles": [user.role],
+        "failed_login_attempts": _recent_failures(user, now()),
+    }
 
 
 class UsersOnDemand(dict):
@@ -112,15 +119,22 @@ def get_actor(session: Session, username: str | None, *, logged_in_at: dt.dateti
     if not username:
         return None
     # Columns, not the ORM entity: this runs on every script run of every session.
-    user = session.execute(select(User.id, User.role, User.display_name, User.enterprise_id, User.person_id,
-                                  User.sessions_revoked_at)
-                           .where(User.username == username.strip().lower(), User.active.is_(True))).one_or_none()
+    user = session.execute(
+        select(
+            User.id, User.role, User.display_name, User.enterprise_id, User.person_id, User.sessions_revoked_at
+        ).where(User.username == username.strip().lower(), User.active.is_(True))
+    ).one_or_none()
     if user is None:
         return None
     if logged_in_at is not None and user.sessions_revoked_at is not None and logged_in_at < user.sessions_revoked_at:
         return None
-    return Actor(user_id=user.id, role=user.role, name=user.display_name,
-                 enterprise_id=user.enterprise_id, person_id=user.person_id)
+    return Actor(
+        user_id=user.id,
+        role=user.role,
+        name=user.display_name,
+        enterprise_id=user.enterprise_id,
+        person_id=user.person_id,
+    )
 
 
 def cookie_issued_at(token: dict) -> dt.datetime:
@@ -144,8 +158,21 @@ def revoke_sessions(session: Session, username: str, *, reason: str = "logout") 
     if user is None:
         return
     user.sessions_revoked_at = now()
-    audit(session, Actor(user_id=user.id, role=user.role, name=user.display_name, enterprise_id=user.enterprise_id,
-                         person_id=user.person_id) if user.active else None, reason, "user", user.id)
+    audit(
+        session,
+        Actor(
+            user_id=user.id,
+            role=user.role,
+            name=user.display_name,
+            enterprise_id=user.enterprise_id,
+            person_id=user.person_id,
+        )
+        if user.active
+        else None,
+        reason,
+        "user",
+        user.id,
+    )
 
 
 def session_expiry(logged_in_at: dt.datetime, last_seen: dt.datetime, at: dt.datetime) -> str | None:

@@ -15,6 +15,7 @@ grouped on in the outer one, so PostgreSQL never sees the same expression twice 
 bound parameters. Processing time is counted in statutory working days on the holiday calendar,
 which SQL cannot know: see `processing_times`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,18 +29,24 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from db.models import (Application, Enterprise, Penalty, Registration, StatApplicationMonth, StatDecision,
-                       StatMeta, StatRegistrationMonth)
-from services.registration import deadlines
-from services.kernel import values
+from db.models import (
+    Application,
+    Enterprise,
+    Penalty,
+    Registration,
+    StatApplicationMonth,
+    StatDecision,
+    StatMeta,
+    StatRegistrationMonth,
+)
 from services import workflow
+from services.kernel import values
 from services.kernel.actor import MINISTRY, Actor
-from services.kernel.dates import end_of_day
-from services.kernel.scope import require_role
-from services.kernel.errors import InvalidInput
 from services.kernel.clock import today
-from services.kernel.dates import add_months, month_key, round_half_up
-from services.registration import business_types
+from services.kernel.dates import add_months, end_of_day, month_key, round_half_up
+from services.kernel.errors import InvalidInput
+from services.kernel.scope import require_role
+from services.registration import business_types, deadlines
 
 # Application status groups shown on the charts (domain.md §6.2).
 OPEN = "办理中"
@@ -70,8 +77,16 @@ SPECIALTY_COLUMNS = ["注册专业", "人数"]
 EXPIRY_COLUMNS = ["月份", "人数"]
 APPLICATION_MONTH_COLUMNS = ["月份", "业务类别", "办理结果", "件数"]
 APPLICATION_TYPE_COLUMNS = ["业务类别", "办理结果", "件数"]
-PROCESSING_COLUMNS = ["阶段", "业务类别", "件数", "中位数（工作日）", "平均（工作日）", "法定时限（工作日）",
-                      "超期件数", "超期率"]
+PROCESSING_COLUMNS = [
+    "阶段",
+    "业务类别",
+    "件数",
+    "中位数（工作日）",
+    "平均（工作日）",
+    "法定时限（工作日）",
+    "超期件数",
+    "超期率",
+]
 PENALTY_COLUMNS = ["期间", "处罚类别", "件数"]
 ENTERPRISE_COLUMNS = ["排名", "企业名称", "所在省", "人数"]
 
@@ -117,8 +132,7 @@ def default_range(day: dt.date) -> tuple[dt.date, dt.date]:
 
 def resolve_range(filters: DashboardFilter, day: dt.date | None = None) -> tuple[dt.date, dt.date]:
     default_from, default_to = default_range(day or today())
-    start = filters.date_from or (add_months(filters.date_to.replace(day=1), -11) if filters.date_to
-                                  else default_from)
+    start = filters.date_from or (add_months(filters.date_to.replace(day=1), -11) if filters.date_to else default_from)
     end = filters.date_to or default_to
     if start > end:
         raise InvalidInput({"时间范围": "开始日期不能晚于结束日期"})
@@ -158,8 +172,11 @@ def _specialty_match(model, code: str):
 def _active_registrations(filters: DashboardFilter, day: dt.date, *columns, enterprise: bool = False):
     """SELECT columns FROM active, unexpired registrations + filters; joined to the enterprise only
     when a column or the province filter needs it (a national count then scans one table)."""
-    stmt = (select(*columns).select_from(Registration)
-            .where(Registration.status == workflow.ACTIVE, Registration.valid_to >= day))
+    stmt = (
+        select(*columns)
+        .select_from(Registration)
+        .where(Registration.status == workflow.ACTIVE, Registration.valid_to >= day)
+    )
     if enterprise or filters.province:
         stmt = stmt.join(Enterprise, Enterprise.id == Registration.enterprise_id)
     if filters.province:
@@ -173,7 +190,8 @@ def _applications(filters: DashboardFilter, *columns):
     stmt = select(*columns).select_from(Application)
     if filters.province:
         stmt = stmt.join(Enterprise, Enterprise.id == Application.enterprise_id).where(
-            Enterprise.province == filters.province)
+            Enterprise.province == filters.province
+        )
     if filters.specialty:
         stmt = stmt.where(_specialty_match(Application, filters.specialty))
     return stmt
@@ -184,12 +202,16 @@ def _penalties(filters: DashboardFilter, start: dt.date, end: dt.date, *columns)
     if filters.province:
         # a sub-select, not a join: SQLite then walks ix_penalty_ent_date from the province's
         # enterprises instead of the whole period's penalties (8 instead of 39 ms, 江苏省 + 01)
-        stmt = stmt.where(Penalty.enterprise_id.in_(
-            select(Enterprise.id).where(Enterprise.province == filters.province)))
+        stmt = stmt.where(
+            Penalty.enterprise_id.in_(select(Enterprise.id).where(Enterprise.province == filters.province))
+        )
     if filters.specialty:
         # A penalty is about a person: it counts for a specialty the person is (or was) registered in.
-        stmt = stmt.where(exists().where(Registration.person_id == Penalty.person_id,
-                                         _specialty_match(Registration, filters.specialty)))
+        stmt = stmt.where(
+            exists().where(
+                Registration.person_id == Penalty.person_id, _specialty_match(Registration, filters.specialty)
+            )
+        )
     return stmt
 
 
@@ -221,6 +243,7 @@ class _day_number(FunctionElement):
     """Days from 1970-01-01 to the calendar day of a timestamp, as an integer: grouping is on small
     integers and no date string is parsed in Python. PostgreSQL: date - date is integer days;
     SQLite: julianday of the day minus that of 1970-01-01."""
+
     type = Integer()
     name = "day_number"
     inherit_cache = True
@@ -256,39 +279,56 @@ def _weighted_median(counts: dict[int, int]) -> float:
 # when the triggers' working-day calendar is not services.deadlines' (see processing_times).
 
 
-def _direct_application_counts(session: Session, filters: DashboardFilter, lo: dt.datetime,
-                               hi: dt.datetime) -> dict[tuple[int, str, str], int]:
+def _direct_application_counts(
+    session: Session, filters: DashboardFilter, lo: dt.datetime, hi: dt.datetime
+) -> dict[tuple[int, str, str], int]:
     """{(yyyymm, business type, status): n} of the applications with lo <= applied_at < hi."""
-    inner = (_applications(filters, _month_key(Application.applied_at).label("month"),
-                           Application.business_type.label("btype"), Application.status.label("status"))
-             .where(Application.applied_at >= lo, Application.applied_at < hi).subquery())
-    stmt = (select(inner.c.month, inner.c.btype, inner.c.status, func.count())
-            .group_by(inner.c.month, inner.c.btype, inner.c.status))
+    inner = (
+        _applications(
+            filters,
+            _month_key(Application.applied_at).label("month"),
+            Application.business_type.label("btype"),
+            Application.status.label("status"),
+        )
+        .where(Application.applied_at >= lo, Application.applied_at < hi)
+        .subquery()
+    )
+    stmt = select(inner.c.month, inner.c.btype, inner.c.status, func.count()).group_by(
+        inner.c.month, inner.c.btype, inner.c.status
+    )
     return {(int(m), b, st): int(c) for m, b, st, c in session.execute(stmt)}
 
 
-def _direct_durations(session: Session, filters: DashboardFilter, lo: dt.datetime,
-                      hi: dt.datetime) -> dict[tuple[str, str], dict[int, int]]:
+def _direct_durations(
+    session: Session, filters: DashboardFilter, lo: dt.datetime, hi: dt.datetime
+) -> dict[tuple[str, str], dict[int, int]]:
     """{(stage, business type): {working days: n}} of the applications decided in lo <= decided_at < hi.
 
     SQL counts the decided applications per (business type, reported day, accepted day, decided
     day), in one scan: tens of thousands of groups a year however many applications there are.
     Python turns each pair of days into working days with a cumulative working-day index built
     once per year span (two dict look-ups): exact, and O(groups)."""
-    inner = (_applications(filters, Application.business_type.label("btype"),
-                           _day_number(Application.reported_at).label("reported"),
-                           _day_number(Application.accepted_at).label("accepted"),
-                           _day_number(Application.decided_at).label("decided"))
-             .where(Application.status.in_(DECIDED_STATUSES), Application.decided_at >= lo,
-                    Application.decided_at < hi).subquery())
-    stmt = (select(inner.c.btype, inner.c.reported, inner.c.accepted, inner.c.decided, func.count())
-            .group_by(inner.c.btype, inner.c.reported, inner.c.accepted, inner.c.decided))
+    inner = (
+        _applications(
+            filters,
+            Application.business_type.label("btype"),
+            _day_number(Application.reported_at).label("reported"),
+            _day_number(Application.accepted_at).label("accepted"),
+            _day_number(Application.decided_at).label("decided"),
+        )
+        .where(Application.status.in_(DECIDED_STATUSES), Application.decided_at >= lo, Application.decided_at < hi)
+        .subquery()
+    )
+    stmt = select(inner.c.btype, inner.c.reported, inner.c.accepted, inner.c.decided, func.count()).group_by(
+        inner.c.btype, inner.c.reported, inner.c.accepted, inner.c.decided
+    )
     groups = session.execute(stmt).all()
     durations: dict[tuple[str, str], dict[int, int]] = {}
     if groups:
         days = [day for g in groups for day in g[1:4] if day is not None]
-        index = _working_day_index((EPOCH + dt.timedelta(days=min(days))).year,
-                                   (EPOCH + dt.timedelta(days=max(days))).year)
+        index = _working_day_index(
+            (EPOCH + dt.timedelta(days=min(days))).year, (EPOCH + dt.timedelta(days=max(days))).year
+        )
         for btype, reported, accepted, decided, n in groups:
             for stage, first, second in ((STAGE_ACCEPTANCE, reported, accepted), (STAGE_DECISION, accepted, decided)):
                 if first is not None and second is not None:
@@ -324,8 +364,9 @@ def _type_frame(rows) -> pd.DataFrame:
     """(business type, outcome, n) rows in the charts' order: business types as listed, then OUTCOMES."""
     order = {code: i for i, code in enumerate(values.BUSINESS_TYPES)}
     rows = sorted(rows, key=lambda r: (order.get(r[0], 99), OUTCOMES.index(r[1])))
-    return pd.DataFrame([(values.BUSINESS_TYPES.get(b, b), o, int(c)) for b, o, c in rows],
-                        columns=APPLICATION_TYPE_COLUMNS)
+    return pd.DataFrame(
+        [(values.BUSINESS_TYPES.get(b, b), o, int(c)) for b, o, c in rows], columns=APPLICATION_TYPE_COLUMNS
+    )
 
 
 def _processing_frame(durations: dict[tuple[str, str], dict[int, int]]) -> pd.DataFrame:
@@ -338,8 +379,18 @@ def _processing_frame(durations: dict[tuple[str, str], dict[int, int]]) -> pd.Da
         over = sum(n for days, n in counts.items() if days > limit)
         # Rounded half up, exactly, as the screen promises: a mean of 1.75 days shows 1.8, of 1.25 shows 1.3.
         mean = round_half_up(sum(days * n for days, n in counts.items()), total, 1)
-        out.append((stage, values.BUSINESS_TYPES.get(btype, btype), total, float(_weighted_median(counts)),
-                    mean, limit, over, round_half_up(over, total, 3)))
+        out.append(
+            (
+                stage,
+                values.BUSINESS_TYPES.get(btype, btype),
+                total,
+                float(_weighted_median(counts)),
+                mean,
+                limit,
+                over,
+                round_half_up(over, total, 3),
+            )
+        )
     return pd.DataFrame(out, columns=PROCESSING_COLUMNS)
 
 
@@ -362,8 +413,9 @@ _CALENDAR_KEY = "working_day_calendar"
 def _any_between(session: Session, column, lo: dt.datetime, hi: dt.datetime, *conditions) -> bool:
     if lo >= hi:
         return False
-    return session.execute(select(literal(1)).where(column >= lo, column < hi, *conditions).limit(1)).first() \
-        is not None
+    return (
+        session.execute(select(literal(1)).where(column >= lo, column < hi, *conditions).limit(1)).first() is not None
+    )
 
 
 def _split_range(session: Session, start: dt.date, end: dt.date, column, *conditions):
@@ -392,9 +444,11 @@ def _application_counts(session: Session, filters: DashboardFilter) -> dict[tupl
     counts: dict[tuple[int, str, str], int] = {}
     if months:
         t = StatApplicationMonth
-        stmt = (select(t.month, t.business_type, t.status, func.sum(t.n))
-                .where(t.specialty == (filters.specialty or ALL_SPECIALTIES), t.month.between(*months))
-                .group_by(t.month, t.business_type, t.status))
+        stmt = (
+            select(t.month, t.business_type, t.status, func.sum(t.n))
+            .where(t.specialty == (filters.specialty or ALL_SPECIALTIES), t.month.between(*months))
+            .group_by(t.month, t.business_type, t.status)
+        )
         if filters.province:
             stmt = stmt.where(t.province == filters.province)
         counts = {(int(m), b, st): int(c) for m, b, st, c in session.execute(stmt) if c}
@@ -421,8 +475,10 @@ def applications_by_month(session: Session, actor: Actor, *, filters: DashboardF
     for (month, btype, status), n in _application_counts(session, filters).items():
         key = (month, btype, _outcome(status))
         cells[key] = cells.get(key, 0) + n
-    return pd.DataFrame([(_month_label(m), values.BUSINESS_TYPES.get(b, b), o, n)
-                         for (m, b, o), n in sorted(cells.items()) if n], columns=APPLICATION_MONTH_COLUMNS)
+    return pd.DataFrame(
+        [(_month_label(m), values.BUSINESS_TYPES.get(b, b), o, n) for (m, b, o), n in sorted(cells.items()) if n],
+        columns=APPLICATION_MONTH_COLUMNS,
+    )
 
 
 def applications_by_type(session: Session, actor: Actor, *, filters: DashboardFilter) -> pd.DataFrame:
@@ -462,14 +518,15 @@ def _aggregate_durations(session: Session, filters: DashboardFilter):
     if not _calendar_matches(session):
         return None
     start, end = resolve_range(filters)
-    months, direct = _split_range(session, start, end, Application.decided_at,
-                                  Application.status.in_(DECIDED_STATUSES))
+    months, direct = _split_range(session, start, end, Application.decided_at, Application.status.in_(DECIDED_STATUSES))
     durations: dict[tuple[str, str], dict[int, int]] = {}
     if months:
         t = StatDecision
-        stmt = (select(t.stage, t.business_type, t.days, func.sum(t.n))
-                .where(t.specialty == (filters.specialty or ALL_SPECIALTIES), t.month.between(*months))
-                .group_by(t.stage, t.business_type, t.days))
+        stmt = (
+            select(t.stage, t.business_type, t.days, func.sum(t.n))
+            .where(t.specialty == (filters.specialty or ALL_SPECIALTIES), t.month.between(*months))
+            .group_by(t.stage, t.business_type, t.days)
+        )
         if filters.province:
             stmt = stmt.where(t.province == filters.province)
         for stage, btype, days, n in session.execute(stmt):
@@ -502,16 +559,27 @@ def processing_times(session: Session, actor: Actor, *, filters: DashboardFilter
     return _processing_frame({k: v for k, v in durations.items() if sum(v.values())})
 
 
-def _registration_pairs(session: Session, filters: DashboardFilter, day: dt.date, *, months_ahead: int | None = None,
-                        by_month: bool = False, by_province: bool = False, by_pair: bool = False) -> dict[tuple, int]:
+def _registration_pairs(
+    session: Session,
+    filters: DashboardFilter,
+    day: dt.date,
+    *,
+    months_ahead: int | None = None,
+    by_month: bool = False,
+    by_province: bool = False,
+    by_pair: bool = False,
+) -> dict[tuple, int]:
     """Active registrations with valid_to >= day (and before the 1st of the month `months_ahead`
     after this one), counted per the chosen keys: aggregate for the months after this one, rows
     for the rest of this month."""
     first = day.replace(day=1)
     after = add_months(first, 1)
     t = StatRegistrationMonth
-    keys = [c for c, on in ((t.month, by_month), (t.province, by_province), (t.specialty1, by_pair),
-                            (t.specialty2, by_pair)) if on]
+    keys = [
+        c
+        for c, on in ((t.month, by_month), (t.province, by_province), (t.specialty1, by_pair), (t.specialty2, by_pair))
+        if on
+    ]
     stmt = select(*keys, func.sum(t.n)).where(t.month >= month_key(after))
     if months_ahead is not None:
         stmt = stmt.where(t.month < month_key(add_months(first, months_ahead)))
@@ -524,12 +592,28 @@ def _registration_pairs(session: Session, filters: DashboardFilter, day: dt.date
         if n:
             counts[tuple(k)] = int(n)
     r = Registration
-    rkeys = [c for c, on in ((_month_key(r.valid_to), by_month), (Enterprise.province, by_province),
-                             (r.specialty1, by_pair), (func.coalesce(r.specialty2, ""), by_pair)) if on]
+    rkeys = [
+        c
+        for c, on in (
+            (_month_key(r.valid_to), by_month),
+            (Enterprise.province, by_province),
+            (r.specialty1, by_pair),
+            (func.coalesce(r.specialty2, ""), by_pair),
+        )
+        if on
+    ]
     labels = [f"k{i}" for i in range(len(rkeys))]
-    inner = (_active_registrations(filters, day, literal(1).label("one"),
-                                   *[c.label(name) for c, name in zip(rkeys, labels)], enterprise=by_province)
-             .where(r.valid_to < after).subquery())
+    inner = (
+        _active_registrations(
+            filters,
+            day,
+            literal(1).label("one"),
+            *[c.label(name) for c, name in zip(rkeys, labels)],
+            enterprise=by_province,
+        )
+        .where(r.valid_to < after)
+        .subquery()
+    )
     cols = [inner.c[name] for name in labels]
     stmt = select(*cols, func.count()).select_from(inner)
     for *k, n in session.execute(stmt.group_by(*cols) if cols else stmt):
@@ -553,8 +637,10 @@ def registered_by_specialty(session: Session, actor: Actor, *, filters: Dashboar
         for code in (s1, s2):
             if code:
                 slots[code] = slots.get(code, 0) + n
-    return pd.DataFrame([(values.SPECIALTY_NAMES.get(code, code), n)
-                         for code, n in sorted(slots.items(), key=lambda r: (-r[1], r[0]))], columns=SPECIALTY_COLUMNS)
+    return pd.DataFrame(
+        [(values.SPECIALTY_NAMES.get(code, code), n) for code, n in sorted(slots.items(), key=lambda r: (-r[1], r[0]))],
+        columns=SPECIALTY_COLUMNS,
+    )
 
 
 def expiries_by_month(session: Session, actor: Actor, *, filters: DashboardFilter) -> pd.DataFrame:
@@ -579,27 +665,35 @@ def penalties_over_time(session: Session, actor: Actor, *, filters: DashboardFil
     period = _month_key(Penalty.decision_date) if by_month else cast(extract("year", Penalty.decision_date), Integer)
     inner = _penalties(filters, start, end, period.label("period"), Penalty.category.label("category")).subquery()
     n = func.count().label("n")
-    stmt = (select(inner.c.period, inner.c.category, n).group_by(inner.c.period, inner.c.category)
-            .order_by(inner.c.period, n.desc(), inner.c.category))
-    return pd.DataFrame([(_month_label(p) if by_month else str(p), cat, int(c)) for p, cat, c in session.execute(stmt)],
-                        columns=PENALTY_COLUMNS)
+    stmt = (
+        select(inner.c.period, inner.c.category, n)
+        .group_by(inner.c.period, inner.c.category)
+        .order_by(inner.c.period, n.desc(), inner.c.category)
+    )
+    return pd.DataFrame(
+        [(_month_label(p) if by_month else str(p), cat, int(c)) for p, cat, c in session.execute(stmt)],
+        columns=PENALTY_COLUMNS,
+    )
 
 
-def top_enterprises(session: Session, actor: Actor, *, filters: DashboardFilter,
-                    limit: int = TOP_ENTERPRISES) -> pd.DataFrame:
+def top_enterprises(
+    session: Session, actor: Actor, *, filters: DashboardFilter, limit: int = TOP_ENTERPRISES
+) -> pd.DataFrame:
     """Enterprises ranked by active, unexpired registrations (top 20), with their province. Direct:
     per enterprise, a count of its active registrations by ix_registration_ent_status_valid_to
     (enterprise_id, status, valid_to): 26 ms at national scale. As a join grouped by enterprise,
     SQLite read the 277k registrations through ix_registration_status_valid_to instead (745 ms)."""
     _check(actor, filters)
     r = Registration
-    counted = (select(func.count(r.id)).where(r.enterprise_id == Enterprise.id, r.status == workflow.ACTIVE,
-                                              r.valid_to >= today()))
+    counted = select(func.count(r.id)).where(
+        r.enterprise_id == Enterprise.id, r.status == workflow.ACTIVE, r.valid_to >= today()
+    )
     if filters.specialty:
         counted = counted.where(_specialty_match(r, filters.specialty))
     n = counted.scalar_subquery().label("n")
-    stmt = (select(Enterprise.name, Enterprise.province, n)
-            .order_by(n.desc(), Enterprise.name, Enterprise.id).limit(limit))
+    stmt = (
+        select(Enterprise.name, Enterprise.province, n).order_by(n.desc(), Enterprise.name, Enterprise.id).limit(limit)
+    )
     if filters.province:
         stmt = stmt.where(Enterprise.province == filters.province)
     # Enterprises without any come last (count 0, sorted descending): dropped here rather than by
@@ -614,11 +708,13 @@ def get_kpis(session: Session, actor: Actor, *, filters: DashboardFilter) -> Das
     day = today()
     soon = day + dt.timedelta(days=values.EXPIRY_WARNING_DAYS)
     registered = sum(_registration_pairs(session, filters, day).values())
-    expiring = session.execute(_active_registrations(filters, day, func.count(Registration.id))
-                               .where(Registration.valid_to <= soon)).scalar_one()
+    expiring = session.execute(
+        _active_registrations(filters, day, func.count(Registration.id)).where(Registration.valid_to <= soon)
+    ).scalar_one()
     t = StatApplicationMonth
-    stmt = select(func.coalesce(func.sum(t.n), 0)).where(t.specialty == (filters.specialty or ALL_SPECIALTIES),
-                                                         t.status.in_(OUTCOME_STATUSES[OPEN]))
+    stmt = select(func.coalesce(func.sum(t.n), 0)).where(
+        t.specialty == (filters.specialty or ALL_SPECIALTIES), t.status.in_(OUTCOME_STATUSES[OPEN])
+    )
     if filters.province:
         stmt = stmt.where(t.province == filters.province)
     open_apps = session.execute(stmt).scalar_one()
@@ -632,7 +728,8 @@ def get_dashboard(session: Session, actor: Actor, *, filters: DashboardFilter) -
     resolved = DashboardFilter(filters.province, filters.specialty, start, end)
     kw = dict(filters=resolved)
     return Dashboard(
-        date_from=start, date_to=end,
+        date_from=start,
+        date_to=end,
         kpis=get_kpis(session, actor, **kw),
         by_province=registered_by_province(session, actor, **kw),
         by_specialty=registered_by_specialty(session, actor, **kw),

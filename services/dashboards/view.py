@@ -3,6 +3,7 @@ data and its CSV download, and the caption that says what is counted. Pure, like
 the actor was checked when the figures were counted (issue 12: the page only reads its widgets,
 gets this view and renders it).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,10 +50,14 @@ class DashboardView:
 
 
 def caption(filters: panels.DashboardFilter, date_from: dt.date, date_to: dt.date, day: dt.date) -> str:
-    scope = "、".join(x for x in (filters.province, values.SPECIALTY_NAMES.get(filters.specialty or ""))
-                     if x) or "全国、全部专业"
-    return (f"统计范围：{scope}。申请、办理时长与处罚按统计期间 {date_from:%Y-%m-%d} 至 {date_to:%Y-%m-%d}；"
-            f"在册人数与到期情况按今日（{day:%Y-%m-%d}）。")
+    scope = (
+        "、".join(x for x in (filters.province, values.SPECIALTY_NAMES.get(filters.specialty or "")) if x)
+        or "全国、全部专业"
+    )
+    return (
+        f"统计范围：{scope}。申请、办理时长与处罚按统计期间 {date_from:%Y-%m-%d} 至 {date_to:%Y-%m-%d}；"
+        f"在册人数与到期情况按今日（{day:%Y-%m-%d}）。"
+    )
 
 
 def build(data: panels.Dashboard, filters: panels.DashboardFilter, day: dt.date) -> DashboardView:
@@ -64,10 +69,17 @@ def build(data: panels.Dashboard, filters: panels.DashboardFilter, day: dt.date)
         if frame.empty:
             built.append(Panel(field, name, make_figure(frame), None, None))
         else:
-            built.append(Panel(field, name, make_figure(frame), pa.Table.from_pandas(frame, preserve_index=False),
-                               exports.to_csv_bytes(frame)))
+            built.append(
+                Panel(
+                    field,
+                    name,
+                    make_figure(frame),
+                    pa.Table.from_pandas(frame, preserve_index=False),
+                    exports.to_csv_bytes(frame),
+                )
+            )
     for row in range(0, len(built), PER_ROW):  # the cards of a grid row as tall as the taller chart (31 provinces)
-        pair = [panel.figure for panel in built[row:row + PER_ROW]]
+        pair = [panel.figure for panel in built[row : row + PER_ROW]]
         height = max(fig.layout.height or charts.DASHBOARD_HEIGHT for fig in pair)
         for fig in pair:
             fig.update_layout(height=height)

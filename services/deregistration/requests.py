@@ -1,4 +1,5 @@
 """强制注销: the enterprise asks the ministry to deregister someone who has left (147号令 第15条)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -6,46 +7,59 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Attachment, ForcedDeregistration, Person, Registration
-from services.kernel import values
-from services.files import uploads
 from services import workflow
-from services.kernel.actor import ENTERPRISE, Actor
 from services.audit.record import audit
-from services.kernel.paging import PageResult, keyed, paged, split_keys, table
-from services.kernel.text import fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import get_scoped, require_role, scope
-from services.kernel.errors import InvalidInput
+from services.files import uploads
+from services.kernel import values
+from services.kernel.actor import ENTERPRISE, Actor
 from services.kernel.clock import now
+from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
+from services.kernel.paging import PageResult, keyed, paged, split_keys, table
+from services.kernel.scope import get_scoped, require_role, scope
+from services.kernel.text import fmt_dt, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
 
 LIST_COLUMNS = ["序号", "姓名", "证件号码", "注册号", "注册专业", "注销原因", "附件类型", "状态", "申请时间"]
 
 
-def list_forced(session: Session, actor: Actor, *, status: str | None = None, page: int = 1,
-                page_size: int = 10) -> PageResult:
-    stmt = (select(ForcedDeregistration, Person, Registration)
-            .join(Person, Person.id == ForcedDeregistration.person_id)
-            .join(Registration, Registration.id == ForcedDeregistration.registration_id))
+def list_forced(
+    session: Session, actor: Actor, *, status: str | None = None, page: int = 1, page_size: int = 10
+) -> PageResult:
+    stmt = (
+        select(ForcedDeregistration, Person, Registration)
+        .join(Person, Person.id == ForcedDeregistration.person_id)
+        .join(Registration, Registration.id == ForcedDeregistration.registration_id)
+    )
     stmt = scope(stmt, actor, ForcedDeregistration.enterprise_id)
     if status:
         stmt = stmt.where(ForcedDeregistration.status == status)
-    rows, total, page = paged(session, stmt, page=page, page_size=page_size,
-                              order_by=[ForcedDeregistration.created_at.desc(), ForcedDeregistration.id.desc()])
-    frame = table([{
-        "id": req.id,
-        "status_code": req.status,
-        "序号": i,
-        "姓名": person.name,
-        "证件号码": mask_id_number(person.id_number),
-        "注册号": reg.reg_no,
-        "注册专业": specialties_text(reg.specialty1, reg.specialty2),
-        "注销原因": req.reason,
-        "附件类型": values.ATTACHMENT_TYPES.get(req.attachment_type, req.attachment_type),
-        "状态": workflow.status_label(workflow.FORCED, req.status),
-        "申请时间": fmt_dt(req.created_at),
-    } for i, (req, person, reg) in enumerate(rows, start=(page - 1) * page_size + 1)],
-        columns=["id", "status_code", *LIST_COLUMNS])
+    rows, total, page = paged(
+        session,
+        stmt,
+        page=page,
+        page_size=page_size,
+        order_by=[ForcedDeregistration.created_at.desc(), ForcedDeregistration.id.desc()],
+    )
+    frame = table(
+        [
+            {
+                "id": req.id,
+                "status_code": req.status,
+                "序号": i,
+                "姓名": person.name,
+                "证件号码": mask_id_number(person.id_number),
+                "注册号": reg.reg_no,
+                "注册专业": specialties_text(reg.specialty1, reg.specialty2),
+                "注销原因": req.reason,
+                "附件类型": values.ATTACHMENT_TYPES.get(req.attachment_type, req.attachment_type),
+                "状态": workflow.status_label(workflow.FORCED, req.status),
+                "申请时间": fmt_dt(req.created_at),
+            }
+            for i, (req, person, reg) in enumerate(rows, start=(page - 1) * page_size + 1)
+        ],
+        columns=["id", "status_code", *LIST_COLUMNS],
+    )
     return keyed(frame, total, page, page_size)
 
 
@@ -61,38 +75,66 @@ def list_deregistrable(session: Session, actor: Actor, *, query: str = "") -> Pa
     (rows: label; keys: the registrations; total: how many match in all). Without a query and with
     more than SEARCH_FIRST_ABOVE staff, no rows: only the total."""
     require_role(actor, ENTERPRISE)
-    pending = select(ForcedDeregistration.registration_id).where(ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES))
+    pending = select(ForcedDeregistration.registration_id).where(
+        ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES)
+    )
     query = (query or "").strip()
 
     def deregistrable(stmt, *, person_joined: bool):
-        stmt = stmt.where(Registration.enterprise_id == actor.enterprise_id, Registration.status == workflow.ACTIVE,
-                          Registration.id.not_in(pending))
+        stmt = stmt.where(
+            Registration.enterprise_id == actor.enterprise_id,
+            Registration.status == workflow.ACTIVE,
+            Registration.id.not_in(pending),
+        )
         if query:
             if not person_joined:
                 stmt = stmt.join(Person, Person.id == Registration.person_id)
-            stmt = stmt.where(or_(Person.name.like(like_pattern(query), escape="\\"),
-                                  Person.id_number == normalize_id_number(query)))
+            stmt = stmt.where(
+                or_(Person.name.like(like_pattern(query), escape="\\"), Person.id_number == normalize_id_number(query))
+            )
         return stmt
 
     # Counted without reading the people unless the search needs them: 4.4 -> 0.6 ms for 2,000 staff.
-    total = session.scalar(select(func.count()).select_from(
-        deregistrable(select(Registration.id), person_joined=False).subquery())) or 0
+    total = (
+        session.scalar(
+            select(func.count()).select_from(deregistrable(select(Registration.id), person_joined=False).subquery())
+        )
+        or 0
+    )
     if not query and total > SEARCH_FIRST_ABOVE:
         return PageResult(table([], columns=["label"]), total, 1, DEREGISTRABLE_LIMIT)
-    rows = session.execute(deregistrable(select(Registration, Person).join(Person, Person.id == Registration.person_id),
-                                         person_joined=True)
-                           .order_by(Person.name, Registration.id).limit(DEREGISTRABLE_LIMIT)).all()
-    frame = table([{
-        "registration_id": reg.id,
-        "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}）",
-    } for reg, person in rows], columns=["registration_id", "label"])
+    rows = session.execute(
+        deregistrable(
+            select(Registration, Person).join(Person, Person.id == Registration.person_id), person_joined=True
+        )
+        .order_by(Person.name, Registration.id)
+        .limit(DEREGISTRABLE_LIMIT)
+    ).all()
+    frame = table(
+        [
+            {
+                "registration_id": reg.id,
+                "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}）",
+            }
+            for reg, person in rows
+        ],
+        columns=["registration_id", "label"],
+    )
     frame, keys = split_keys(frame, id_column="registration_id", status_column=None)
     return PageResult(frame, total, 1, DEREGISTRABLE_LIMIT, keys=keys)
 
 
-def request_forced_deregistration(session: Session, actor: Actor, *, registration_id, reason: str,
-                                  reason_detail: str, attachment_type: str, file_name: str | None,
-                                  file_data: bytes | None) -> int:
+def request_forced_deregistration(
+    session: Session,
+    actor: Actor,
+    *,
+    registration_id,
+    reason: str,
+    reason_detail: str,
+    attachment_type: str,
+    file_name: str | None,
+    file_data: bytes | None,
+) -> int:
     """【申请】→【提交】: creates a 待审核 request with its attachment."""
     require_role(actor, ENTERPRISE)
     errors = {}
@@ -111,20 +153,39 @@ def request_forced_deregistration(session: Session, actor: Actor, *, registratio
     reg = get_scoped(session, actor, Registration, registration_id)
     if reg.status != workflow.ACTIVE:
         raise InvalidInput({"待强制注销人员": "该人员的注册已不在有效状态"})
-    if session.scalar(select(ForcedDeregistration.id).where(
-            ForcedDeregistration.registration_id == reg.id, ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES))):
+    if session.scalar(
+        select(ForcedDeregistration.id).where(
+            ForcedDeregistration.registration_id == reg.id,
+            ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES),
+        )
+    ):
         raise InvalidInput({"待强制注销人员": "该人员已有办理中的强制注销申请"})
-    req = ForcedDeregistration(enterprise_id=actor.enterprise_id, registration_id=reg.id, person_id=reg.person_id,
-                               reason=reason, reason_detail=(reason_detail or "").strip(),
-                               attachment_type=attachment_type, status=workflow.INITIAL_STATUS[workflow.FORCED],
-                               created_at=now())
+    req = ForcedDeregistration(
+        enterprise_id=actor.enterprise_id,
+        registration_id=reg.id,
+        person_id=reg.person_id,
+        reason=reason,
+        reason_detail=(reason_detail or "").strip(),
+        attachment_type=attachment_type,
+        status=workflow.INITIAL_STATUS[workflow.FORCED],
+        created_at=now(),
+    )
     session.add(req)
     session.flush()
     workflow.record_step(session, actor, workflow.FORCED, req.id, "submit", None, req.status, req.reason)
-    session.add(Attachment(request_type=workflow.FORCED, request_id=req.id, type_code=attachment_type,
-                           original_name=checked.original_name, content_type=checked.content_type,
-                           size=len(checked.data), stored_name=uploads.store_file(checked),
-                           uploaded_at=now(), uploaded_by=actor.user_id))
+    session.add(
+        Attachment(
+            request_type=workflow.FORCED,
+            request_id=req.id,
+            type_code=attachment_type,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=len(checked.data),
+            stored_name=uploads.store_file(checked),
+            uploaded_at=now(),
+            uploaded_by=actor.user_id,
+        )
+    )
     audit(session, actor, "create", "forced", req.id, reason=reason)
     return req.id
 

@@ -1,4 +1,5 @@
 """企业信息: basic info edited directly; important info (name, 统一社会信用代码) by reviewed request."""
+
 from __future__ import annotations
 
 import re
@@ -8,19 +9,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, InfoChangeRequest
-from services.kernel import values
 from services import workflow
-from services.kernel.actor import ENTERPRISE, Actor
 from services.audit.record import audit
-from services.kernel.scope import require_role
+from services.kernel import values
+from services.kernel.actor import ENTERPRISE, Actor
 from services.kernel.errors import ConcurrentModification, InvalidInput, NotFound
+from services.kernel.scope import require_role
 from services.kernel.validators import normalize_phone, phone_error
 
 REGISTRY_CHANGED = "企业名称或统一社会信用代码发生变化，请及时提交企业重要信息修改！"
 # Basic fields the enterprise edits itself, with their labels.
 BASIC_FIELDS = {
-    "province": "所在省", "city": "所在城市", "address": "详细地址", "legal_rep": "法定代表人",
-    "contact_person": "联系人", "contact_phone": "联系电话", "postal_code": "邮政编码", "email": "电子邮箱",
+    "province": "所在省",
+    "city": "所在城市",
+    "address": "详细地址",
+    "legal_rep": "法定代表人",
+    "contact_person": "联系人",
+    "contact_phone": "联系电话",
+    "postal_code": "邮政编码",
+    "email": "电子邮箱",
     "qualification": "企业资质",
 }
 _POSTAL = re.compile(r"^\d{6}$")
@@ -58,15 +65,28 @@ def own_enterprise(session: Session, actor: Actor) -> Enterprise:
 
 def get_enterprise(session: Session, actor: Actor) -> EnterpriseInfo:
     ent = own_enterprise(session, actor)
-    open_req = session.scalars(select(InfoChangeRequest).where(
-        InfoChangeRequest.enterprise_id == ent.id, InfoChangeRequest.status.in_(workflow.OPEN_REQUEST_STATUSES))).first()
+    open_req = session.scalars(
+        select(InfoChangeRequest).where(
+            InfoChangeRequest.enterprise_id == ent.id, InfoChangeRequest.status.in_(workflow.OPEN_REQUEST_STATUSES)
+        )
+    ).first()
     return EnterpriseInfo(
-        id=ent.id, name=ent.name, credit_code=ent.credit_code, province=ent.province, city=ent.city,
-        address=ent.address, legal_rep=ent.legal_rep, contact_person=ent.contact_person,
-        contact_phone=ent.contact_phone, postal_code=ent.postal_code, email=ent.email,
-        qualification=ent.qualification, version_id=ent.version_id,
+        id=ent.id,
+        name=ent.name,
+        credit_code=ent.credit_code,
+        province=ent.province,
+        city=ent.city,
+        address=ent.address,
+        legal_rep=ent.legal_rep,
+        contact_person=ent.contact_person,
+        contact_phone=ent.contact_phone,
+        postal_code=ent.postal_code,
+        email=ent.email,
+        qualification=ent.qualification,
+        version_id=ent.version_id,
         registry_changed=(ent.registry_name, ent.registry_credit_code) != (ent.name, ent.credit_code),
-        registry_name=ent.registry_name, registry_credit_code=ent.registry_credit_code,
+        registry_name=ent.registry_name,
+        registry_credit_code=ent.registry_credit_code,
         open_change_status=workflow.status_label(workflow.INFO_CHANGE, open_req.status) if open_req else None,
     )
 
@@ -109,6 +129,12 @@ def update_enterprise_basic(session: Session, actor: Actor, *, expected_version:
     changed = {k: v for k, v in clean.items() if before[k] != v}
     for key, value in changed.items():
         setattr(ent, key, value)
-    audit(session, actor, "update_basic", "enterprise", ent.id,
-          changed={BASIC_FIELDS[k]: {"before": before[k], "after": v} for k, v in changed.items()
-                   if k != "contact_phone"} | ({"联系电话": "已修改"} if "contact_phone" in changed else {}))
+    audit(
+        session,
+        actor,
+        "update_basic",
+        "enterprise",
+        ent.id,
+        changed={BASIC_FIELDS[k]: {"before": before[k], "after": v} for k, v in changed.items() if k != "contact_phone"}
+        | ({"联系电话": "已修改"} if "contact_phone" in changed else {}),
+    )

@@ -1,4 +1,5 @@
 """企业重要信息修改: the enterprise asks to change its name or 统一社会信用代码; the ministry reviews."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,46 +10,67 @@ from sqlalchemy.orm import Session
 
 from db.models import Enterprise, InfoChangeRequest
 from services import workflow
-from services.kernel.actor import MINISTRY, Actor
 from services.audit.record import audit
-from services.kernel.paging import PAGE_SIZES, Listing, PageResult, keyed, listed, paged, table
-from services.kernel.detail import Detail, section
-from services.kernel.text import fmt_dt
-from services.kernel.scope import load, get_scoped, require_role
-from services.kernel.errors import InvalidInput
 from services.enterprise.info import own_enterprise
-from services.kernel.actor import ENTERPRISE
+from services.kernel.actor import ENTERPRISE, MINISTRY, Actor
 from services.kernel.clock import now
-from services.kernel.scope import scope
+from services.kernel.detail import Detail, section
+from services.kernel.errors import InvalidInput
+from services.kernel.paging import PAGE_SIZES, Listing, PageResult, keyed, listed, paged, table
+from services.kernel.scope import get_scoped, load, require_role, scope
+from services.kernel.text import fmt_dt
 from services.kernel.validators import credit_code_error, normalize_credit_code
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
-INFO_CHANGE_COLUMNS = ["序号", "原企业名称", "新企业名称", "原统一社会信用代码", "新统一社会信用代码", "所在省",
-                       "状态", "申请时间"]
+INFO_CHANGE_COLUMNS = [
+    "序号",
+    "原企业名称",
+    "新企业名称",
+    "原统一社会信用代码",
+    "新统一社会信用代码",
+    "所在省",
+    "状态",
+    "申请时间",
+]
 
 
-def list_info_change_queue(session: Session, actor: Actor, *, status: str | None = None, page: int = 1,
-                           page_size: int = 10) -> PageResult:
+def list_info_change_queue(
+    session: Session, actor: Actor, *, status: str | None = None, page: int = 1, page_size: int = 10
+) -> PageResult:
     """企业重要信息审核: name / 统一社会信用代码 change requests of every enterprise, oldest first."""
     require_role(actor, MINISTRY)
     stmt = select(InfoChangeRequest, Enterprise).join(Enterprise, Enterprise.id == InfoChangeRequest.enterprise_id)
     if status:
         stmt = stmt.where(InfoChangeRequest.status == status)
-    rows, total, page = paged(session, stmt, page=page, page_size=page_size,
-                              order_by=[InfoChangeRequest.created_at, InfoChangeRequest.id])
+    rows, total, page = paged(
+        session, stmt, page=page, page_size=page_size, order_by=[InfoChangeRequest.created_at, InfoChangeRequest.id]
+    )
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
-    frame = table([{
-        "id": r.id, "status_code": r.status, "序号": i, "原企业名称": r.old_name, "新企业名称": r.new_name,
-        "原统一社会信用代码": r.old_credit_code, "新统一社会信用代码": r.new_credit_code, "所在省": ent.province,
-        "状态": workflow.status_label(workflow.INFO_CHANGE, r.status), "申请时间": fmt_dt(r.created_at),
-    } for i, (r, ent) in enumerate(rows, start=(page - 1) * page_size + 1)],
-        columns=["id", "status_code", *INFO_CHANGE_COLUMNS])
+    frame = table(
+        [
+            {
+                "id": r.id,
+                "status_code": r.status,
+                "序号": i,
+                "原企业名称": r.old_name,
+                "新企业名称": r.new_name,
+                "原统一社会信用代码": r.old_credit_code,
+                "新统一社会信用代码": r.new_credit_code,
+                "所在省": ent.province,
+                "状态": workflow.status_label(workflow.INFO_CHANGE, r.status),
+                "申请时间": fmt_dt(r.created_at),
+            }
+            for i, (r, ent) in enumerate(rows, start=(page - 1) * page_size + 1)
+        ],
+        columns=["id", "status_code", *INFO_CHANGE_COLUMNS],
+    )
     return keyed(frame, total, page, page_size)
 
 
 @dataclass(frozen=True)
 class InfoChangeDetail(Detail):
     """申请详情 of an important-info change, and what the reviewer acts on."""
+
     id: int
     status: str
     actions: list[str]
@@ -60,34 +82,42 @@ def get_info_change(session: Session, actor: Actor, *, request_id) -> InfoChange
     req = get_scoped(session, actor, InfoChangeRequest, request_id)
     ent = load(session, Enterprise, req.enterprise_id)
     fields = [
-        ("原企业名称", req.old_name), ("新企业名称", req.new_name),
-        ("原统一社会信用代码", req.old_credit_code), ("新统一社会信用代码", req.new_credit_code),
-        ("当前企业名称", ent.name), ("所在省市", f"{ent.province} {ent.city}"),
-        ("登记机关企业名称", ent.registry_name), ("登记机关统一社会信用代码", ent.registry_credit_code),
-        ("状态", workflow.status_label(workflow.INFO_CHANGE, req.status)), ("申请时间", fmt_dt(req.created_at)),
+        ("原企业名称", req.old_name),
+        ("新企业名称", req.new_name),
+        ("原统一社会信用代码", req.old_credit_code),
+        ("新统一社会信用代码", req.new_credit_code),
+        ("当前企业名称", ent.name),
+        ("所在省市", f"{ent.province} {ent.city}"),
+        ("登记机关企业名称", ent.registry_name),
+        ("登记机关统一社会信用代码", ent.registry_credit_code),
+        ("状态", workflow.status_label(workflow.INFO_CHANGE, req.status)),
+        ("申请时间", fmt_dt(req.created_at)),
         ("变更原因", req.reason),
     ]
-    return InfoChangeDetail(title="企业重要信息审核", sections=(section("申请详情", fields),), id=req.id,
-                            status=req.status,
-                            actions=workflow.allowed_actions(workflow.INFO_CHANGE, req.status, actor.role))
+    return InfoChangeDetail(
+        title="企业重要信息审核",
+        sections=(section("申请详情", fields),),
+        id=req.id,
+        status=req.status,
+        actions=workflow.allowed_actions(workflow.INFO_CHANGE, req.status, actor.role),
+    )
 
 
-def decide_info_change(session: Session, actor: Actor, *, request_id, action: str,
-                       opinion: str | None = None) -> None:
+def decide_info_change(session: Session, actor: Actor, *, request_id, action: str, opinion: str | None = None) -> None:
     """受理 / 审核通过 (the enterprise's name and code change; the request keeps the old ones) / 审核不通过."""
     require_role(actor, MINISTRY)
     workflow.begin_write(session)
     req = get_scoped(session, actor, InfoChangeRequest, request_id)
-    req = workflow.transition(session, actor, workflow.INFO_CHANGE, req, action, opinion=opinion,
-                              opinion_field="审核意见")
+    req = workflow.transition(
+        session, actor, workflow.INFO_CHANGE, req, action, opinion=opinion, opinion_field="审核意见"
+    )
     if req.status == workflow.REQ_APPROVED:
         ent = load(session, Enterprise, req.enterprise_id)
-        if session.scalar(select(Enterprise.id).where(Enterprise.credit_code == req.new_credit_code,
-                                                      Enterprise.id != ent.id)):
+        if session.scalar(
+            select(Enterprise.id).where(Enterprise.credit_code == req.new_credit_code, Enterprise.id != ent.id)
+        ):
             raise InvalidInput({"统一社会信用代码": "该统一社会信用代码已被其他企业使用"})
         ent.name, ent.credit_code = req.new_name, req.new_credit_code
-
-
 
 
 def request_info_change(session: Session, actor: Actor, *, new_name: str, new_credit_code: str, reason: str) -> int:
@@ -108,14 +138,24 @@ def request_info_change(session: Session, actor: Actor, *, new_name: str, new_cr
     ent = own_enterprise(session, actor)
     if (new_name, new_code) == (ent.name, ent.credit_code):
         raise InvalidInput({"企业名称": "企业名称和统一社会信用代码均未变化"})
-    if session.scalar(select(InfoChangeRequest.id).where(InfoChangeRequest.enterprise_id == ent.id,
-                                                         InfoChangeRequest.status.in_(workflow.OPEN_REQUEST_STATUSES))):
+    if session.scalar(
+        select(InfoChangeRequest.id).where(
+            InfoChangeRequest.enterprise_id == ent.id, InfoChangeRequest.status.in_(workflow.OPEN_REQUEST_STATUSES)
+        )
+    ):
         raise InvalidInput("已有待审核的企业重要信息修改申请，请等待审核结果")
     if session.scalar(select(Enterprise.id).where(Enterprise.credit_code == new_code, Enterprise.id != ent.id)):
         raise InvalidInput({"统一社会信用代码": "该统一社会信用代码已被其他企业使用"})
-    req = InfoChangeRequest(enterprise_id=ent.id, old_name=ent.name, old_credit_code=ent.credit_code,
-                            new_name=new_name, new_credit_code=new_code, reason=reason.strip(),
-                            status=workflow.INITIAL_STATUS[workflow.INFO_CHANGE], created_at=now())
+    req = InfoChangeRequest(
+        enterprise_id=ent.id,
+        old_name=ent.name,
+        old_credit_code=ent.credit_code,
+        new_name=new_name,
+        new_credit_code=new_code,
+        reason=reason.strip(),
+        status=workflow.INITIAL_STATUS[workflow.INFO_CHANGE],
+        created_at=now(),
+    )
     session.add(req)
     session.flush()
     workflow.record_step(session, actor, workflow.INFO_CHANGE, req.id, "submit", None, req.status, req.reason)
@@ -126,15 +166,37 @@ def request_info_change(session: Session, actor: Actor, *, new_name: str, new_cr
 def list_info_changes(session: Session, actor: Actor) -> Listing:
     stmt = scope(select(InfoChangeRequest), actor, InfoChangeRequest.enterprise_id)
     rows = session.scalars(stmt.order_by(InfoChangeRequest.created_at.desc())).all()
-    return listed(table([{
-        "id": r.id, "status_code": r.status, "序号": i,
-        "原企业名称": r.old_name, "新企业名称": r.new_name,
-        "原统一社会信用代码": r.old_credit_code, "新统一社会信用代码": r.new_credit_code,
-        "变更原因": r.reason, "状态": workflow.status_label(workflow.INFO_CHANGE, r.status),
-        "申请时间": fmt_dt(r.created_at),
-    } for i, r in enumerate(rows, start=1)], columns=["id", "status_code", "序号", "原企业名称", "新企业名称",
-                                                     "原统一社会信用代码", "新统一社会信用代码", "变更原因",
-                                                     "状态", "申请时间"]))
+    return listed(
+        table(
+            [
+                {
+                    "id": r.id,
+                    "status_code": r.status,
+                    "序号": i,
+                    "原企业名称": r.old_name,
+                    "新企业名称": r.new_name,
+                    "原统一社会信用代码": r.old_credit_code,
+                    "新统一社会信用代码": r.new_credit_code,
+                    "变更原因": r.reason,
+                    "状态": workflow.status_label(workflow.INFO_CHANGE, r.status),
+                    "申请时间": fmt_dt(r.created_at),
+                }
+                for i, r in enumerate(rows, start=1)
+            ],
+            columns=[
+                "id",
+                "status_code",
+                "序号",
+                "原企业名称",
+                "新企业名称",
+                "原统一社会信用代码",
+                "新统一社会信用代码",
+                "变更原因",
+                "状态",
+                "申请时间",
+            ],
+        )
+    )
 
 
 def withdraw_info_change(session: Session, actor: Actor, *, request_id) -> None:

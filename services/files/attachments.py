@@ -1,4 +1,5 @@
 """Attachment downloads: served only after the actor may see the request it belongs to."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,12 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, ForcedDeregistration, InfoChangeRequest
-from services.files import uploads
 from services import workflow
-from services.kernel.actor import Actor
 from services.audit.record import audit
-from services.kernel.scope import get_scoped
+from services.files import uploads
+from services.kernel.actor import Actor
 from services.kernel.errors import NotFound
+from services.kernel.scope import get_scoped
 
 _OWNERS: dict[str, tuple[type, str | None]] = {
     workflow.APPLICATION: (Application, "person_id"),

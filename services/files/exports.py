@@ -1,4 +1,5 @@
 """CSV and XLSX exports that cannot carry spreadsheet formulas (notes/reliability.md §2)."""
+
 from __future__ import annotations
 
 import csv

@@ -3,6 +3,7 @@
 The CJK font ships in the `cvttf-notosanscjk-regular` wheel, so no system font is needed;
 fpdf2 embeds only the glyphs a document uses.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -55,9 +56,7 @@ class _DetailPDF(FPDF):
             return [""]
         width = self.epw * _COL_WIDTHS[1] / sum(_COL_WIDTHS) - 2 * _PADDING[1]
         lines: list[str] = self.multi_cell(width, _LINE_HEIGHT, value, dry_run=True, output="LINES")  # type: ignore[assignment]
-        return [
-            "\n".join(lines[i : i + _MAX_ROW_LINES]) for i in range(0, len(lines), _MAX_ROW_LINES)
-        ]
+        return ["\n".join(lines[i : i + _MAX_ROW_LINES]) for i in range(0, len(lines), _MAX_ROW_LINES)]
 
 
 def detail_pdf(

@@ -3,6 +3,7 @@
 notes/reliability.md §1.3 (UP-1..UP-5, UP-7). The client's file name and MIME type are
 never trusted; the stored file's name and extension come from the detected content.
 """
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """The authenticated actor, built once per run from the database and passed to every service."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ Everything else asks here, so tests move the whole app in time with `time-machin
 (`tests/unit/test_clock.py`) fails on any other read of the wall clock. The app's day is China's:
 from 16:00 UTC China is already a day ahead of a server on UTC.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Calendar arithmetic that the rules share (no clock here: every function takes its dates)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,6 @@
 """The one shape of a detail view: a title, sections of label/value pairs in screen order, and
 (in each service's subclass) the typed fields a page needs to decide its buttons."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

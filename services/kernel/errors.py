@@ -1,4 +1,5 @@
 """One error family (DESIGN.md rule 7). Messages are for the user, in Chinese."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Masking of personal numbers in lists and exports (DESIGN.md rule 10)."""
+
 from __future__ import annotations
 
 

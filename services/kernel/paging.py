@@ -1,4 +1,5 @@
 """Helpers shared by the query services: tenant scope, paging, fuzzy search."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ EXPORT_LIMIT = 50_000  # an export is a list, not a database dump
 @dataclass(frozen=True)
 class RowKey:
     """What a page needs to act on a listed row: its id and (for a request) its status code."""
+
     id: int
     status: str = ""
 
@@ -22,6 +24,7 @@ class RowKey:
 @dataclass(frozen=True)
 class Sort:
     """An order a list offers: a sortable column (by its header) and the direction."""
+
     column: str
     descending: bool = False
 
@@ -30,13 +33,14 @@ class Sort:
         return f"{self.column} {'↓' if self.descending else '↑'}"
 
 
-def sort_order(sort: "Sort | str", descending: bool) -> tuple[str, bool]:
+def sort_order(sort: Sort | str, descending: bool) -> tuple[str, bool]:
     """(column, descending) from a Sort a page offered, or from a column and a direction."""
     return (sort.column, sort.descending) if isinstance(sort, Sort) else (sort, descending)
 
 
 class _Keyed:
     """What a list and a page of a list share: `rows` as shown and, row for row, `keys`."""
+
     rows: pd.DataFrame
     keys: tuple[RowKey, ...]
 
@@ -56,6 +60,7 @@ class _Keyed:
 class Listing(_Keyed):
     """A whole (unpaged) list: `rows` as shown (visible columns only, in order) and, row for row,
     `keys` to act on them. A choice list's rows have one column, `label`."""
+
     rows: pd.DataFrame
     keys: tuple[RowKey, ...] = ()
 
@@ -64,6 +69,7 @@ class Listing(_Keyed):
 class PageResult(_Keyed):
     """One page of a list: `rows` as shown (visible columns only, in order) and, row for row,
     `keys` to act on them."""
+
     rows: pd.DataFrame
     total: int
     page: int
@@ -84,8 +90,9 @@ class PageResult(_Keyed):
         return max(1, -(-self.total // self.page_size))
 
 
-def split_keys(frame: pd.DataFrame, *, id_column: str = "id", status_column: str | None = "status_code",
-               drop: tuple[str, ...] = ()) -> tuple[pd.DataFrame, tuple[RowKey, ...]]:
+def split_keys(
+    frame: pd.DataFrame, *, id_column: str = "id", status_column: str | None = "status_code", drop: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, tuple[RowKey, ...]]:
     """A frame built with its key columns (the id, the status code and `drop`) as the visible
     frame without them and, row for row, the typed keys."""
     ids = [int(i) for i in frame[id_column]]
@@ -94,16 +101,26 @@ def split_keys(frame: pd.DataFrame, *, id_column: str = "id", status_column: str
     return frame.drop(columns=hidden), tuple(RowKey(i, st) for i, st in zip(ids, statuses))
 
 
-def keyed(frame: pd.DataFrame, total: int, page: int, page_size: int, *, id_column: str = "id",
-          status_column: str | None = "status_code", drop: tuple[str, ...] = (), capped: bool = False) -> PageResult:
+def keyed(
+    frame: pd.DataFrame,
+    total: int,
+    page: int,
+    page_size: int,
+    *,
+    id_column: str = "id",
+    status_column: str | None = "status_code",
+    drop: tuple[str, ...] = (),
+    capped: bool = False,
+) -> PageResult:
     """A PageResult whose key columns (the id, the status code and `drop`) leave the rows and come
     as typed keys, one per row: pages act on the keys and show the rows."""
     rows, keys = split_keys(frame, id_column=id_column, status_column=status_column, drop=drop)
     return PageResult(rows, total, page, page_size, capped=capped, keys=keys)
 
 
-def listed(frame: pd.DataFrame, *, id_column: str = "id", status_column: str | None = "status_code",
-           drop: tuple[str, ...] = ()) -> Listing:
+def listed(
+    frame: pd.DataFrame, *, id_column: str = "id", status_column: str | None = "status_code", drop: tuple[str, ...] = ()
+) -> Listing:
     """A Listing (a whole list, unpaged) from a frame built with its key columns; see `keyed`."""
     rows, keys = split_keys(frame, id_column=id_column, status_column=status_column, drop=drop)
     return Listing(rows, keys)
@@ -123,8 +140,9 @@ def paged(session: Session, stmt: Select, *, page: int, page_size: int, order_by
     return list(rows), total, page
 
 
-def paged_ids(session: Session, id_stmt: Select, *, page: int, page_size: int, order_by,
-              count_limit: int | None = None) -> tuple[list, int, int]:
+def paged_ids(
+    session: Session, id_stmt: Select, *, page: int, page_size: int, order_by, count_limit: int | None = None
+) -> tuple[list, int, int]:
     """Like `paged` for large lists: count and page over a statement that selects only ids
     (joining only what its filters and order need, so SQLite answers from an index), then the
     caller fetches the full rows of just this page. Returns (ids in order, total, page).
@@ -141,8 +159,11 @@ def paged_ids(session: Session, id_stmt: Select, *, page: int, page_size: int, o
         page = min(page, max(1, -(-count_limit // page_size)))
 
     def fetch(number: int) -> list:
-        return list(session.execute(id_stmt.add_columns(total).order_by(*order_by)
-                                    .limit(page_size).offset((number - 1) * page_size)).all())
+        return list(
+            session.execute(
+                id_stmt.add_columns(total).order_by(*order_by).limit(page_size).offset((number - 1) * page_size)
+            ).all()
+        )
 
     rows = fetch(page)
     if rows:

@@ -1,4 +1,5 @@
 """Tenant scope: what an actor may read and change; and loading a row that must exist."""
+
 from __future__ import annotations
 
 from typing import Any, TypeVar
@@ -42,8 +43,12 @@ def get_scoped(session: Session, actor: Actor, model, row_id, *, person_attr: st
         row_id = int(row_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    stmt = scope(select(model).where(model.id == row_id), actor, model.enterprise_id,
-                 getattr(model, person_attr) if person_attr else None)
+    stmt = scope(
+        select(model).where(model.id == row_id),
+        actor,
+        model.enterprise_id,
+        getattr(model, person_attr) if person_attr else None,
+    )
     row = session.execute(stmt).scalar_one_or_none()
     if row is None:
         raise NotFound()

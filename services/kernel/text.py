@@ -1,4 +1,5 @@
 """Helpers shared by the query services: tenant scope, paging, fuzzy search."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Identifier checks, with python-stdnum doing the check-digit arithmetic."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,7 +72,7 @@ def normalize_phone(value: str) -> str:
     digits = re.sub(r"[\s\-]", "", value or "")
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
     return digits
 
 

@@ -1,6 +1,7 @@
 """The system's words as typed values (StrEnum: each member's name is the value stored in the database,
 so a status reads the same in code, in SQL and in a backup). Labels for the screens are in
 `services.workflow.table` (statuses) and `services.kernel.values` (value lists)."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -20,6 +21,7 @@ class RequestType(StrEnum):
 
 class ApplicationStatus(StrEnum):
     """domain.md §6.2."""
+
     PENDING_ENT = "PENDING_ENT"  # 待上报
     REPORTED = "REPORTED"  # 已上报
     ENT_REJECTED = "ENT_REJECTED"  # 不予上报
@@ -34,6 +36,7 @@ class ApplicationStatus(StrEnum):
 
 class RequestStatus(StrEnum):
     """强制注销 and 企业重要信息修改 (domain.md §6.2)."""
+
     SUBMITTED = "SUBMITTED"
     REQ_WITHDRAWN = "REQ_WITHDRAWN"
     REQ_ACCEPTED = "REQ_ACCEPTED"
@@ -43,6 +46,7 @@ class RequestStatus(StrEnum):
 
 class RegistrationStatus(StrEnum):
     """domain.md §6.3; expiry is derived from valid_to, not stored."""
+
     ACTIVE = "ACTIVE"  # 有效
     DEREGISTERED = "DEREGISTERED"  # 已注销
     REVOKED = "REVOKED"  # 已撤销
@@ -50,6 +54,7 @@ class RegistrationStatus(StrEnum):
 
 class BusinessType(StrEnum):
     """业务类别 (domain.md §4.1); the rules of each are in services.registration.business_types."""
+
     INITIAL = "CS"  # 初始注册
     RENEWAL = "YX"  # 延续注册
     CHANGE = "BG"  # 变更注册

@@ -5,6 +5,7 @@ Approval has effects on the registration, decided here and nowhere else:
 employer or specialties and keeps the expiry; 注销 ends the registration; 遗失补办 issues a new
 certificate number.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,9 +56,11 @@ def _new_cert_no(session: Session, reg_no: str, day: dt.date) -> str:
 def _current_registration(session: Session, app: Application) -> Registration:
     reg = session.get(Registration, app.registration_id) if app.registration_id else None
     if reg is None:
-        reg = session.scalars(select(Registration).where(
-            Registration.person_id == app.person_id, Registration.status == workflow.ACTIVE)
-            .order_by(Registration.valid_to.desc())).first()
+        reg = session.scalars(
+            select(Registration)
+            .where(Registration.person_id == app.person_id, Registration.status == workflow.ACTIVE)
+            .order_by(Registration.valid_to.desc())
+        ).first()
     if reg is None:
         raise InvalidInput("该人员没有有效注册，无法办理此业务")
     return reg
@@ -70,10 +73,17 @@ def _apply_approval(session: Session, app: Application, decided_at: dt.datetime)
     if effect is Effect.NEW_REGISTRATION:
         ent = load(session, Enterprise, app.enterprise_id)
         reg_no = _next_reg_no(session, _province_code(ent.province))
-        reg = Registration(person_id=app.person_id, enterprise_id=app.enterprise_id, reg_no=reg_no,
-                           cert_no=_new_cert_no(session, reg_no, day), specialty1=app.specialty1,
-                           specialty2=app.specialty2, valid_from=day,
-                           valid_to=validity_end(day, validity), status=workflow.ACTIVE)
+        reg = Registration(
+            person_id=app.person_id,
+            enterprise_id=app.enterprise_id,
+            reg_no=reg_no,
+            cert_no=_new_cert_no(session, reg_no, day),
+            specialty1=app.specialty1,
+            specialty2=app.specialty2,
+            valid_from=day,
+            valid_to=validity_end(day, validity),
+            status=workflow.ACTIVE,
+        )
         session.add(reg)
         session.flush()
         app.registration_id = reg.id

@@ -5,6 +5,7 @@ and the pages read it; adding a business type or changing its materials is one e
 A 变更注册 comes in kinds (变更执业单位, 变更注册专业, 单位更名, 个人信息变更) that differ in who files it
 and what it changes; their rules are in CHANGE_KINDS.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from services.kernel.vocabulary import BusinessType, ChangeKind
 
 class Effect(StrEnum):
     """What 准予注册 does to the registration (services.registration.approval applies it)."""
+
     NEW_REGISTRATION = "new_registration"  # a new 注册号, valid for the validity period
     NEW_PERIOD = "new_period"  # the next period, right after the current one
     CHANGE = "change"  # employer or specialties change; the expiry stays
@@ -38,21 +40,67 @@ class Rules:
     choose_specialties: bool = False  # the applicant chooses the specialties (else the registration's)
 
 
-BUSINESS_TYPES: dict[BusinessType, Rules] = {r.code: r for r in (
-    Rules(BusinessType.INITIAL, values.BUSINESS_TYPES[BusinessType.INITIAL], ("SFZ", "ZGZS", "LDHT", "SBZM", "ZP"), 20, Effect.NEW_REGISTRATION,
-          acts_on_registration=False, needs_certificate=True, through_current_employer=False,
-          choose_specialties=True),
-    Rules(BusinessType.RENEWAL, values.BUSINESS_TYPES[BusinessType.RENEWAL], ("SFZ", "LDHT", "SBZM", "JXJY"), 10, Effect.NEW_PERIOD,
-          acts_on_registration=True),
-    Rules(BusinessType.CHANGE, values.BUSINESS_TYPES[BusinessType.CHANGE], ("SFZ", "LDHT", "SBZM"), 10, Effect.CHANGE, acts_on_registration=True),
-    Rules(BusinessType.DEREGISTRATION, values.BUSINESS_TYPES[BusinessType.DEREGISTRATION], ("SFZ",), 10, Effect.END, acts_on_registration=True,
-          age_limit=False),
-    Rules(BusinessType.REPLACEMENT, values.BUSINESS_TYPES[BusinessType.REPLACEMENT], ("SFZ", "YSSM", "ZP"), 10, Effect.NEW_CERTIFICATE,
-          acts_on_registration=True),
-    Rules(BusinessType.REREGISTRATION, values.BUSINESS_TYPES[BusinessType.REREGISTRATION], ("SFZ", "ZGZS", "LDHT", "SBZM", "JXJY"), 20,
-          Effect.NEW_REGISTRATION, acts_on_registration=False, needs_certificate=True,
-          needs_earlier_registration=True, through_current_employer=False, choose_specialties=True),
-)}
+BUSINESS_TYPES: dict[BusinessType, Rules] = {
+    r.code: r
+    for r in (
+        Rules(
+            BusinessType.INITIAL,
+            values.BUSINESS_TYPES[BusinessType.INITIAL],
+            ("SFZ", "ZGZS", "LDHT", "SBZM", "ZP"),
+            20,
+            Effect.NEW_REGISTRATION,
+            acts_on_registration=False,
+            needs_certificate=True,
+            through_current_employer=False,
+            choose_specialties=True,
+        ),
+        Rules(
+            BusinessType.RENEWAL,
+            values.BUSINESS_TYPES[BusinessType.RENEWAL],
+            ("SFZ", "LDHT", "SBZM", "JXJY"),
+            10,
+            Effect.NEW_PERIOD,
+            acts_on_registration=True,
+        ),
+        Rules(
+            BusinessType.CHANGE,
+            values.BUSINESS_TYPES[BusinessType.CHANGE],
+            ("SFZ", "LDHT", "SBZM"),
+            10,
+            Effect.CHANGE,
+            acts_on_registration=True,
+        ),
+        Rules(
+            BusinessType.DEREGISTRATION,
+            values.BUSINESS_TYPES[BusinessType.DEREGISTRATION],
+            ("SFZ",),
+            10,
+            Effect.END,
+            acts_on_registration=True,
+            age_limit=False,
+        ),
+        Rules(
+            BusinessType.REPLACEMENT,
+            values.BUSINESS_TYPES[BusinessType.REPLACEMENT],
+            ("SFZ", "YSSM", "ZP"),
+            10,
+            Effect.NEW_CERTIFICATE,
+            acts_on_registration=True,
+        ),
+        Rules(
+            BusinessType.REREGISTRATION,
+            values.BUSINESS_TYPES[BusinessType.REREGISTRATION],
+            ("SFZ", "ZGZS", "LDHT", "SBZM", "JXJY"),
+            20,
+            Effect.NEW_REGISTRATION,
+            acts_on_registration=False,
+            needs_certificate=True,
+            needs_earlier_registration=True,
+            through_current_employer=False,
+            choose_specialties=True,
+        ),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -63,12 +111,35 @@ class ChangeRules:
     choose_specialties: bool  # 变更注册专业 chooses new specialties
 
 
-CHANGE_KINDS: dict[ChangeKind, ChangeRules] = {r.code: r for r in (
-    ChangeRules(ChangeKind.EMPLOYER, values.CHANGE_KINDS[ChangeKind.EMPLOYER], through_current_employer=False, choose_specialties=False),
-    ChangeRules(ChangeKind.SPECIALTY, values.CHANGE_KINDS[ChangeKind.SPECIALTY], through_current_employer=True, choose_specialties=True),
-    ChangeRules(ChangeKind.RENAME, values.CHANGE_KINDS[ChangeKind.RENAME], through_current_employer=True, choose_specialties=False),
-    ChangeRules(ChangeKind.PERSONAL, values.CHANGE_KINDS[ChangeKind.PERSONAL], through_current_employer=True, choose_specialties=False),
-)}
+CHANGE_KINDS: dict[ChangeKind, ChangeRules] = {
+    r.code: r
+    for r in (
+        ChangeRules(
+            ChangeKind.EMPLOYER,
+            values.CHANGE_KINDS[ChangeKind.EMPLOYER],
+            through_current_employer=False,
+            choose_specialties=False,
+        ),
+        ChangeRules(
+            ChangeKind.SPECIALTY,
+            values.CHANGE_KINDS[ChangeKind.SPECIALTY],
+            through_current_employer=True,
+            choose_specialties=True,
+        ),
+        ChangeRules(
+            ChangeKind.RENAME,
+            values.CHANGE_KINDS[ChangeKind.RENAME],
+            through_current_employer=True,
+            choose_specialties=False,
+        ),
+        ChangeRules(
+            ChangeKind.PERSONAL,
+            values.CHANGE_KINDS[ChangeKind.PERSONAL],
+            through_current_employer=True,
+            choose_specialties=False,
+        ),
+    )
+}
 
 # The labels are vocabulary (values.BUSINESS_TYPES, values.CHANGE_KINDS); the table covers each code.
 LABELS = values.BUSINESS_TYPES

@@ -1,6 +1,7 @@
 """第十三条(四): a person files in one enterprise at a time — at most one application in progress.
 
 The one query for it; filing, resubmission and 上报 each ask it with their own message."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,9 +21,12 @@ class OpenApplication:
 
 def open_application(session: Session, person_id: int, *, other_than: int | None = None) -> OpenApplication | None:
     """The person's application in progress (in any enterprise), other than `other_than`, or None."""
-    stmt = (select(Application.id, Enterprise.name).join(Enterprise, Enterprise.id == Application.enterprise_id)
-            .where(Application.person_id == person_id, Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))
-            .order_by(Application.id))
+    stmt = (
+        select(Application.id, Enterprise.name)
+        .join(Enterprise, Enterprise.id == Application.enterprise_id)
+        .where(Application.person_id == person_id, Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))
+        .order_by(Application.id)
+    )
     if other_than is not None:
         stmt = stmt.where(Application.id != other_than)
     row = session.execute(stmt.limit(1)).first()

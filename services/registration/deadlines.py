@@ -3,6 +3,7 @@
 The `holidays` package carries both the public holidays and the weekend days that are worked,
 and covers the coming years (chinese-calendar stops at 2026).
 """
+
 from __future__ import annotations
 
 import datetime as dt

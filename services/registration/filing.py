@@ -3,6 +3,7 @@
 Every check names its rule (147号令 and the 2017 procedure, domain.md §4.2, §5.1): a refusal
 raises InvalidInput with the rule in the message; a warning is returned for the user to read.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,22 +12,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration
-from services.registration import deadlines
+from services import workflow
+from services.audit.record import audit
 from services.files import uploads
 from services.kernel import values
-from services import workflow
 from services.kernel.actor import APPLICANT, Actor
-from services.registration import business_types as bt_table
-from services.registration.conflicts import open_application
-from services.registration.business_types import BusinessType, ChangeKind, business_label
-from services.audit.record import audit
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import load, get_scoped, require_role
-from services.kernel.paging import Listing, listed, table
-from services.kernel.errors import InvalidInput
-from services.registry.registrations import suspended_person_ids, registration_state
-from services.kernel.validators import age_on
 from services.kernel.clock import now, today
+from services.kernel.errors import InvalidInput
+from services.kernel.paging import Listing, listed, table
+from services.kernel.scope import get_scoped, load, require_role
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.validators import age_on
+from services.registration import business_types as bt_table
+from services.registration import deadlines
+from services.registration.business_types import BusinessType, ChangeKind, business_label
+from services.registration.conflicts import open_application
+from services.registry.registrations import registration_state, suspended_person_ids
 
 # Continuing-education hours (domain.md §3.3)
 CPD_RENEWAL_HOURS = 96
@@ -37,6 +38,7 @@ CPD_CROSS_PROVINCE_HOURS = 8
 @dataclass(frozen=True)
 class Filing:
     """What the applicant asks for. `files` maps an attachment type to (file name, bytes)."""
+
     enterprise_id: int | None
     business_type: str
     specialty1: str | None
@@ -67,17 +69,24 @@ def find_employers(session: Session, actor: Actor, *, name: str, limit: int = 20
     require_role(actor, APPLICANT)
     if not (name or "").strip():
         return Listing(table([], columns=["label"]))
-    rows = session.execute(select(Enterprise.id, Enterprise.name, Enterprise.province)
-                           .where(Enterprise.name.like(like_pattern(name), escape="\\"))
-                           .order_by(Enterprise.name).limit(limit)).all()
-    return listed(table([{"id": r.id, "label": f"{r.name}（{r.province}）"} for r in rows], columns=["id", "label"]),
-                  status_column=None)
+    rows = session.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.province)
+        .where(Enterprise.name.like(like_pattern(name), escape="\\"))
+        .order_by(Enterprise.name)
+        .limit(limit)
+    ).all()
+    return listed(
+        table([{"id": r.id, "label": f"{r.name}（{r.province}）"} for r in rows], columns=["id", "label"]),
+        status_column=None,
+    )
 
 
 def _active_registration(session: Session, person_id: int) -> Registration | None:
-    return session.scalars(select(Registration).where(
-        Registration.person_id == person_id, Registration.status == workflow.ACTIVE)
-        .order_by(Registration.valid_to.desc())).first()
+    return session.scalars(
+        select(Registration)
+        .where(Registration.person_id == person_id, Registration.status == workflow.ACTIVE)
+        .order_by(Registration.valid_to.desc())
+    ).first()
 
 
 def get_my_registration(session: Session, actor: Actor) -> MyRegistration | None:
@@ -88,15 +97,26 @@ def get_my_registration(session: Session, actor: Actor) -> MyRegistration | None
     ent = load(session, Enterprise, reg.enterprise_id)
     day = today()
     suspended = actor.own_person_id in suspended_person_ids(session, [actor.own_person_id], day)
-    return MyRegistration(reg.id, reg.reg_no, reg.cert_no, ent.id, ent.name, reg.specialty1, reg.specialty2,
-                          specialties_text(reg.specialty1, reg.specialty2), fmt_date(reg.valid_from),
-                          fmt_date(reg.valid_to), (reg.valid_to - day).days,
-                          registration_state(reg, day, suspended))
+    return MyRegistration(
+        reg.id,
+        reg.reg_no,
+        reg.cert_no,
+        ent.id,
+        ent.name,
+        reg.specialty1,
+        reg.specialty2,
+        specialties_text(reg.specialty1, reg.specialty2),
+        fmt_date(reg.valid_from),
+        fmt_date(reg.valid_to),
+        (reg.valid_to - day).days,
+        registration_state(reg, day, suspended),
+    )
 
 
 @dataclass(frozen=True)
 class OpenApplication:
     """The applicant's application still in progress (one at a time, 第13条(四))."""
+
     id: int
     label: str  # 业务类别 · 聘用单位 · 状态
 
@@ -104,6 +124,7 @@ class OpenApplication:
 @dataclass(frozen=True)
 class Filed:
     """A filed application and the warnings its check returned, for the applicant to read."""
+
     application_id: int
     warnings: tuple[str, ...] = ()
 
@@ -112,15 +133,17 @@ def get_my_open_application(session: Session, actor: Actor) -> OpenApplication |
     """The applicant's application still in progress, or None."""
     require_role(actor, APPLICANT)
     row = session.execute(
-        select(Application, Enterprise.name).join(Enterprise, Enterprise.id == Application.enterprise_id)
-        .where(Application.person_id == actor.person_id,
-               Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))
-        .order_by(Application.applied_at.desc())).first()
+        select(Application, Enterprise.name)
+        .join(Enterprise, Enterprise.id == Application.enterprise_id)
+        .where(Application.person_id == actor.person_id, Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))
+        .order_by(Application.applied_at.desc())
+    ).first()
     if row is None:
         return None
     app, ent_name = row
-    return OpenApplication(app.id, f"{business_label(app)} · {ent_name} · "
-                                   f"{workflow.status_label(workflow.APPLICATION, app.status)}")
+    return OpenApplication(
+        app.id, f"{business_label(app)} · {ent_name} · {workflow.status_label(workflow.APPLICATION, app.status)}"
+    )
 
 
 def _check_files(files: dict[str, tuple[str, bytes]]) -> tuple[dict[str, uploads.CheckedFile], dict[str, str]]:
@@ -183,7 +206,9 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
 
     other = open_application(session, person.id)
     if other:
-        errors["重复申请"] = f"您在「{other.enterprise_name}」已有办理中的申请，不能在两个或者两个以上单位申请注册（第十三条第（四）项）"
+        errors["重复申请"] = (
+            f"您在「{other.enterprise_name}」已有办理中的申请，不能在两个或者两个以上单位申请注册（第十三条第（四）项）"
+        )
 
     # 第十三条 applies to registrations; 注销 stays open to everyone (it is even a duty at 65, 第十四条).
     age = age_on(person.birth_date, day)
@@ -197,18 +222,25 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
     reg = _active_registration(session, person.id)
     reg_expired = reg is not None and reg.valid_to < day
     employer_errors: dict[str, str] = {}  # only meaningful once an employer is chosen
-    has_certificate = session.scalar(select(QualificationCertificate.id).where(
-        QualificationCertificate.person_id == person.id).limit(1)) is not None
+    has_certificate = (
+        session.scalar(
+            select(QualificationCertificate.id).where(QualificationCertificate.person_id == person.id).limit(1)
+        )
+        is not None
+    )
     if not rules.acts_on_registration:
         name = rules.label
         if reg is not None and not reg_expired:
             holder = load(session, Enterprise, reg.enterprise_id)
-            errors["业务类别"] = (f"您在「{holder.name}」已有有效注册（注册号 {reg.reg_no}），不能申请{name}；"
-                               "更换聘用单位请申请变更注册（第十三条第（四）项）")
+            errors["业务类别"] = (
+                f"您在「{holder.name}」已有有效注册（注册号 {reg.reg_no}），不能申请{name}；"
+                "更换聘用单位请申请变更注册（第十三条第（四）项）"
+            )
         elif rules.needs_certificate and not has_certificate:
             errors["业务类别"] = f"未查到您的监理工程师资格证书，不能申请{name}（第十条）"
-        elif rules.needs_earlier_registration and not session.scalar(select(Registration.id).where(
-                Registration.person_id == person.id).limit(1)):
+        elif rules.needs_earlier_registration and not session.scalar(
+            select(Registration.id).where(Registration.person_id == person.id).limit(1)
+        ):
             errors["业务类别"] = "您没有已注销或已失效的注册，请申请初始注册"
     else:  # 延续, 变更, 注销, 遗失补办 act on the current registration
         if reg is None or reg_expired:
@@ -216,19 +248,27 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
         elif bt == BusinessType.RENEWAL:
             left = (reg.valid_to - day).days
             if left < values.RENEWAL_LEAD_DAYS:
-                errors["业务类别"] = (f"延续注册应在注册有效期满{values.RENEWAL_LEAD_DAYS}日前申请（距到期仅剩 {left} 天），"
-                                    "逾期注册失效后须重新申请初始注册（第十一条）")
+                errors["业务类别"] = (
+                    f"延续注册应在注册有效期满{values.RENEWAL_LEAD_DAYS}日前申请（距到期仅剩 {left} 天），"
+                    "逾期注册失效后须重新申请初始注册（第十一条）"
+                )
             if reg.enterprise_id != filing.enterprise_id:
                 employer_errors["聘用单位"] = "延续注册须通过当前聘用单位申请；更换单位请申请变更注册"
             if person.cpd_hours is not None and person.cpd_hours < CPD_RENEWAL_HOURS:
-                errors["继续教育"] = f"继续教育学时不足：本周期需 {CPD_RENEWAL_HOURS} 学时，已完成 {person.cpd_hours} 学时（第十三条第（三）项）"
+                errors["继续教育"] = (
+                    f"继续教育学时不足：本周期需 {CPD_RENEWAL_HOURS} 学时，已完成 {person.cpd_hours} 学时（第十三条第（三）项）"
+                )
         elif bt == BusinessType.CHANGE:
             if filing.change_kind == ChangeKind.EMPLOYER:
                 if reg.enterprise_id == filing.enterprise_id:
                     employer_errors["聘用单位"] = "变更执业单位须选择新的聘用单位"
                 old_ent = load(session, Enterprise, reg.enterprise_id)
-                if employer and employer.province != old_ent.province and person.cpd_hours is not None \
-                        and person.cpd_hours < CPD_CROSS_PROVINCE_HOURS:
+                if (
+                    employer
+                    and employer.province != old_ent.province
+                    and person.cpd_hours is not None
+                    and person.cpd_hours < CPD_CROSS_PROVINCE_HOURS
+                ):
                     errors["继续教育"] = f"跨省变更执业单位须完成新单位所在地区 {CPD_CROSS_PROVINCE_HOURS} 学时继续教育"
             elif reg.enterprise_id != filing.enterprise_id:
                 employer_errors["聘用单位"] = "此项变更须通过当前聘用单位申请"
@@ -264,13 +304,18 @@ def file_application(session: Session, actor: Actor, *, filing: Filing) -> Filed
     if bt_table.keeps_registration_specialties(filing.business_type, filing.change_kind) and reg is not None:
         specialties = [s for s in (reg.specialty1, reg.specialty2) if s]
     app = Application(
-        person_id=actor.person_id, person_name=load(session, Person, actor.person_id).name,
+        person_id=actor.person_id,
+        person_name=load(session, Person, actor.person_id).name,
         enterprise_id=filing.enterprise_id,
-        registration_id=reg.id if reg is not None and bt_table.rules(filing.business_type).acts_on_registration else None,
+        registration_id=reg.id
+        if reg is not None and bt_table.rules(filing.business_type).acts_on_registration
+        else None,
         business_type=filing.business_type,
         change_kind=filing.change_kind if filing.business_type == BusinessType.CHANGE else None,
-        specialty1=specialties[0], specialty2=specialties[1] if len(specialties) > 1 else None,
-        status=workflow.INITIAL_STATUS[workflow.APPLICATION], applied_at=now(),
+        specialty1=specialties[0],
+        specialty2=specialties[1] if len(specialties) > 1 else None,
+        status=workflow.INITIAL_STATUS[workflow.APPLICATION],
+        applied_at=now(),
         personal_commitment_version=values.PERSONAL_COMMITMENT_VERSION,
     )
     session.add(app)
@@ -283,14 +328,24 @@ def file_application(session: Session, actor: Actor, *, filing: Filing) -> Filed
 
 def _store_files(session: Session, actor: Actor, app_id: int, checked: dict) -> None:
     for type_code, c in checked.items():
-        session.add(Attachment(request_type=workflow.APPLICATION, request_id=app_id, type_code=type_code,
-                               original_name=c.original_name, content_type=c.content_type, size=len(c.data),
-                               stored_name=uploads.store_file(c), uploaded_at=now(),
-                               uploaded_by=actor.user_id))
+        session.add(
+            Attachment(
+                request_type=workflow.APPLICATION,
+                request_id=app_id,
+                type_code=type_code,
+                original_name=c.original_name,
+                content_type=c.content_type,
+                size=len(c.data),
+                stored_name=uploads.store_file(c),
+                uploaded_at=now(),
+                uploaded_by=actor.user_id,
+            )
+        )
 
 
-def resubmit_application(session: Session, actor: Actor, *, application_id, note: str,
-                         files: dict[str, tuple[str, bytes]]) -> None:
+def resubmit_application(
+    session: Session, actor: Actor, *, application_id, note: str, files: dict[str, tuple[str, bytes]]
+) -> None:
     """After 不予上报 or a correction notice: add the corrected files and send it back to the enterprise."""
     require_role(actor, APPLICANT)
     checked, file_errors = _check_files(files or {})
@@ -300,7 +355,9 @@ def resubmit_application(session: Session, actor: Actor, *, application_id, note
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
     if open_application(session, app.person_id, other_than=app.id):
         raise InvalidInput("您已有其他办理中的申请，不能重新提交此申请")
-    workflow.transition(session, actor, workflow.APPLICATION, app, "resubmit", opinion=(note or "").strip() or "已按要求补正")
+    workflow.transition(
+        session, actor, workflow.APPLICATION, app, "resubmit", opinion=(note or "").strip() or "已按要求补正"
+    )
     app.applied_at = now()
     # A new round: the enterprise reports again and the ministry accepts again; the old reason
     # stays in the steps (进度详情), not on the application.
@@ -320,15 +377,40 @@ def cancel_application(session: Session, actor: Actor, *, application_id) -> Non
 
 def list_my_applications(session: Session, actor: Actor) -> Listing:
     require_role(actor, APPLICANT)
-    rows = session.execute(select(Application, Enterprise.name)
-                           .join(Enterprise, Enterprise.id == Application.enterprise_id)
-                           .where(Application.person_id == actor.person_id)
-                           .order_by(Application.applied_at.desc())).all()
-    return listed(table([{
-        "id": app.id, "status_code": app.status, "序号": i, "业务类别": business_label(app),
-        "申报专业": specialties_text(app.specialty1, app.specialty2), "聘用单位": ent_name,
-        "状态": workflow.status_label(workflow.APPLICATION, app.status), "申请时间": fmt_dt(app.applied_at),
-        "上报时间": fmt_dt(app.reported_at), "退回原因": app.return_reason or "",
-    } for i, (app, ent_name) in enumerate(rows, start=1)],
-        columns=["id", "status_code", "序号", "业务类别", "申报专业", "聘用单位", "状态", "申请时间", "上报时间",
-                 "退回原因"]))
+    rows = session.execute(
+        select(Application, Enterprise.name)
+        .join(Enterprise, Enterprise.id == Application.enterprise_id)
+        .where(Application.person_id == actor.person_id)
+        .order_by(Application.applied_at.desc())
+    ).all()
+    return listed(
+        table(
+            [
+                {
+                    "id": app.id,
+                    "status_code": app.status,
+                    "序号": i,
+                    "业务类别": business_label(app),
+                    "申报专业": specialties_text(app.specialty1, app.specialty2),
+                    "聘用单位": ent_name,
+                    "状态": workflow.status_label(workflow.APPLICATION, app.status),
+                    "申请时间": fmt_dt(app.applied_at),
+                    "上报时间": fmt_dt(app.reported_at),
+                    "退回原因": app.return_reason or "",
+                }
+                for i, (app, ent_name) in enumerate(rows, start=1)
+            ],
+            columns=[
+                "id",
+                "status_code",
+                "序号",
+                "业务类别",
+                "申报专业",
+                "聘用单位",
+                "状态",
+                "申请时间",
+                "上报时间",
+                "退回原因",
+            ],
+        )
+    )

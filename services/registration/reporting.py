@@ -1,4 +1,5 @@
 """注册上报: the enterprise lists, inspects, reports, refuses and withdraws applications."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,24 +10,36 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, Enterprise, Person, Registration, WorkflowStep
-from services.kernel import values
 from services import workflow
-from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
 from services.audit.record import audit
-from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, sort_order, in_order, keyed, paged_ids, table
+from services.kernel import values
+from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
+from services.kernel.clock import today
 from services.kernel.dates import end_of_day
 from services.kernel.detail import Detail, section
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import load, get_scoped, require_role, scope
-from services.registration.business_types import ChangeKind, business_label
-from services.registration.conflicts import open_application
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number, mask_phone
+from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, in_order, keyed, paged_ids, sort_order, table
+from services.kernel.scope import get_scoped, load, require_role, scope
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
-from services.kernel.clock import today
+from services.registration.business_types import ChangeKind, business_label
+from services.registration.conflicts import open_application
 
-LIST_COLUMNS = ["序号", "证件号码", "姓名", "所在省", "所在城市", "业务类别", "申报专业", "性别",
-                "执业单位名称", "状态", "申请时间", "上报时间"]
+LIST_COLUMNS = [
+    "序号",
+    "证件号码",
+    "姓名",
+    "所在省",
+    "所在城市",
+    "业务类别",
+    "申报专业",
+    "性别",
+    "执业单位名称",
+    "状态",
+    "申请时间",
+    "上报时间",
+]
 # Sortable columns of the list, by their header, mapped to SQL.
 SORTS = {
     "申请时间": Application.applied_at,
@@ -36,8 +49,13 @@ SORTS = {
     "状态": Application.status,
 }
 # The orders the 注册上报 list offers, the default first.
-SORT_OPTIONS = (Sort("申请时间", True), Sort("申请时间", False), Sort("上报时间", True), Sort("上报时间", False),
-                Sort("姓名", False))
+SORT_OPTIONS = (
+    Sort("申请时间", True),
+    Sort("申请时间", False),
+    Sort("上报时间", True),
+    Sort("上报时间", False),
+    Sort("姓名", False),
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +67,6 @@ class ApplicationFilter:
     specialty: str | None = None
     name: str | None = None
     id_number: str | None = None
-
 
 
 def _filtered(stmt, actor: Actor, f: ApplicationFilter, *, with_person: bool):
@@ -76,12 +93,26 @@ def _filtered(stmt, actor: Actor, f: ApplicationFilter, *, with_person: bool):
 
 def _list_statement(actor: Actor, f: ApplicationFilter):
     # Columns, not ORM objects: a page is read and shown, never changed (half the cost of a page).
-    stmt = (select(Application.id, Application.status, Application.person_name, Application.business_type,
-                   Application.change_kind, Application.specialty1, Application.specialty2,
-                   Application.applied_at, Application.reported_at, Person.id_number, Person.province,
-                   Person.city, Person.gender, Enterprise.name.label("enterprise_name"))
-            .join(Person, Person.id == Application.person_id)
-            .join(Enterprise, Enterprise.id == Application.enterprise_id))
+    stmt = (
+        select(
+            Application.id,
+            Application.status,
+            Application.person_name,
+            Application.business_type,
+            Application.change_kind,
+            Application.specialty1,
+            Application.specialty2,
+            Application.applied_at,
+            Application.reported_at,
+            Person.id_number,
+            Person.province,
+            Person.city,
+            Person.gender,
+            Enterprise.name.label("enterprise_name"),
+        )
+        .join(Person, Person.id == Application.person_id)
+        .join(Enterprise, Enterprise.id == Application.enterprise_id)
+    )
     return _filtered(stmt, actor, f, with_person=True)
 
 
@@ -90,29 +121,37 @@ def _id_statement(actor: Actor, f: ApplicationFilter):
 
 
 def _operations(status: str, role: str) -> str:
-    actions = [workflow.action_label(workflow.APPLICATION, a)
-               for a in workflow.allowed_actions(workflow.APPLICATION, status, role)]
+    actions = [
+        workflow.action_label(workflow.APPLICATION, a)
+        for a in workflow.allowed_actions(workflow.APPLICATION, status, role)
+    ]
     return " / ".join([*actions, "进度详情", "详情"])
 
 
 def _rows_frame(rows, offset: int, role: str) -> pd.DataFrame:
-    return table([{
-        "id": r.id,
-        "status_code": r.status,
-        "序号": i,
-        "证件号码": mask_id_number(r.id_number),
-        "姓名": r.person_name,
-        "所在省": r.province,
-        "所在城市": r.city,
-        "业务类别": business_label(r),
-        "申报专业": specialties_text(r.specialty1, r.specialty2),
-        "性别": r.gender,
-        "执业单位名称": r.enterprise_name,
-        "状态": workflow.status_label(workflow.APPLICATION, r.status),
-        "申请时间": fmt_dt(r.applied_at),
-        "上报时间": fmt_dt(r.reported_at),
-        "操作": _operations(r.status, role),
-    } for i, r in enumerate(rows, start=offset + 1)], columns=["id", "status_code", *LIST_COLUMNS, "操作"])
+    return table(
+        [
+            {
+                "id": r.id,
+                "status_code": r.status,
+                "序号": i,
+                "证件号码": mask_id_number(r.id_number),
+                "姓名": r.person_name,
+                "所在省": r.province,
+                "所在城市": r.city,
+                "业务类别": business_label(r),
+                "申报专业": specialties_text(r.specialty1, r.specialty2),
+                "性别": r.gender,
+                "执业单位名称": r.enterprise_name,
+                "状态": workflow.status_label(workflow.APPLICATION, r.status),
+                "申请时间": fmt_dt(r.applied_at),
+                "上报时间": fmt_dt(r.reported_at),
+                "操作": _operations(r.status, role),
+            }
+            for i, r in enumerate(rows, start=offset + 1)
+        ],
+        columns=["id", "status_code", *LIST_COLUMNS, "操作"],
+    )
 
 
 def _order(sort: Sort | str, descending: bool):
@@ -121,17 +160,34 @@ def _order(sort: Sort | str, descending: bool):
     return [col.desc() if descending else col.asc(), Application.id.desc() if descending else Application.id.asc()]
 
 
-def list_applications(session: Session, actor: Actor, *, filters: ApplicationFilter, page: int = 1,
-                      page_size: int = 10, sort: Sort | str = "申请时间", descending: bool = True) -> PageResult:
-    ids, total, page = paged_ids(session, _id_statement(actor, filters), page=page, page_size=page_size,
-                                 order_by=_order(sort, descending))
-    rows = session.execute(_list_statement(actor, ApplicationFilter()).where(Application.id.in_(ids))).all() if ids else []
+def list_applications(
+    session: Session,
+    actor: Actor,
+    *,
+    filters: ApplicationFilter,
+    page: int = 1,
+    page_size: int = 10,
+    sort: Sort | str = "申请时间",
+    descending: bool = True,
+) -> PageResult:
+    ids, total, page = paged_ids(
+        session, _id_statement(actor, filters), page=page, page_size=page_size, order_by=_order(sort, descending)
+    )
+    rows = (
+        session.execute(_list_statement(actor, ApplicationFilter()).where(Application.id.in_(ids))).all() if ids else []
+    )
     rows = in_order(rows, ids, key=lambda row: row.id)
     return keyed(_rows_frame(rows, (page - 1) * page_size, actor.role), total, page, page_size)
 
 
-def export_applications(session: Session, actor: Actor, *, filters: ApplicationFilter,
-                        sort: Sort | str = "申请时间", descending: bool = True) -> pd.DataFrame:
+def export_applications(
+    session: Session,
+    actor: Actor,
+    *,
+    filters: ApplicationFilter,
+    sort: Sort | str = "申请时间",
+    descending: bool = True,
+) -> pd.DataFrame:
     stmt = _list_statement(actor, filters).order_by(*_order(sort, descending)).limit(EXPORT_LIMIT)
     frame = _rows_frame(session.execute(stmt).all(), 0, actor.role)
     audit(session, actor, "export", "application", rows=len(frame), status=filters.status)
@@ -150,6 +206,7 @@ class AttachmentInfo:
 @dataclass(frozen=True)
 class ApplicationDetail(Detail):
     """业务详情 as the actor's screen shows it (sections by role), and what the page acts on."""
+
     id: int
     status: str
     status_label: str
@@ -165,11 +222,17 @@ class ApplicationDetail(Detail):
 
 
 def list_attachments(session: Session, kind: str, request_id: int) -> list[AttachmentInfo]:
-    rows = session.scalars(select(Attachment).where(Attachment.request_type == kind,
-                                                    Attachment.request_id == request_id)
-                           .order_by(Attachment.id)).all()
-    return [AttachmentInfo(a.id, values.ATTACHMENT_TYPES.get(a.type_code, a.type_code), a.original_name,
-                           a.content_type, a.size) for a in rows]
+    rows = session.scalars(
+        select(Attachment)
+        .where(Attachment.request_type == kind, Attachment.request_id == request_id)
+        .order_by(Attachment.id)
+    ).all()
+    return [
+        AttachmentInfo(
+            a.id, values.ATTACHMENT_TYPES.get(a.type_code, a.type_code), a.original_name, a.content_type, a.size
+        )
+        for a in rows
+    ]
 
 
 def get_application(session: Session, actor: Actor, *, application_id) -> ApplicationDetail:
@@ -182,55 +245,101 @@ def get_application(session: Session, actor: Actor, *, application_id) -> Applic
     reason = app.return_reason or ""
     specialties = specialties_text(app.specialty1, app.specialty2)
     personal = [
-        ("姓名", person.name), ("证件号码", mask_id_number(person.id_number)),
-        ("证件类型", person.id_type), ("性别", person.gender),
-        ("出生日期", fmt_date(person.birth_date)), ("所在省市", f"{person.province} {person.city}"),
-        ("毕业院校", person.school), ("毕业时间", fmt_date(person.graduation_date)),
-        ("学历", person.education), ("学位", person.degree),
+        ("姓名", person.name),
+        ("证件号码", mask_id_number(person.id_number)),
+        ("证件类型", person.id_type),
+        ("性别", person.gender),
+        ("出生日期", fmt_date(person.birth_date)),
+        ("所在省市", f"{person.province} {person.city}"),
+        ("毕业院校", person.school),
+        ("毕业时间", fmt_date(person.graduation_date)),
+        ("学历", person.education),
+        ("学位", person.degree),
         ("所学专业", person.major),
         ("联系电话" if actor.role == APPLICANT else "联系电话（当前绑定）", mask_phone(person.phone)),
     ]
     if actor.role == APPLICANT:
-        title, sections = "申请详情", (
-            section("业务信息", [
-                ("业务类别", business_label(app)), ("状态", status_label),
-                ("申报专业", specialties), ("聘用单位", enterprise.name),
-                ("申请时间", fmt_dt(app.applied_at)), ("上报时间", fmt_dt(app.reported_at) or "未上报"),
-                *([("退回原因", reason)] if reason and not returned else []),
-            ]),
-            section("个人信息", personal))
+        title, sections = (
+            "申请详情",
+            (
+                section(
+                    "业务信息",
+                    [
+                        ("业务类别", business_label(app)),
+                        ("状态", status_label),
+                        ("申报专业", specialties),
+                        ("聘用单位", enterprise.name),
+                        ("申请时间", fmt_dt(app.applied_at)),
+                        ("上报时间", fmt_dt(app.reported_at) or "未上报"),
+                        *([("退回原因", reason)] if reason and not returned else []),
+                    ],
+                ),
+                section("个人信息", personal),
+            ),
+        )
     elif actor.role == MINISTRY:
-        title, sections = "业务审批", (
-            section("业务上报信息", [
-                ("业务类别", business_label(app)), ("申请时间", fmt_dt(app.applied_at)),
-                ("申报专业", specialties), ("状态", status_label),
-                ("执业单位", enterprise.name), ("上报时间", fmt_dt(app.reported_at)),
-                ("受理时间", fmt_dt(app.accepted_at)), ("审批时间", fmt_dt(app.decided_at)),
-                ("退回原因 / 审批意见", reason),
-            ]),
-            section("个人基本信息", personal))
+        title, sections = (
+            "业务审批",
+            (
+                section(
+                    "业务上报信息",
+                    [
+                        ("业务类别", business_label(app)),
+                        ("申请时间", fmt_dt(app.applied_at)),
+                        ("申报专业", specialties),
+                        ("状态", status_label),
+                        ("执业单位", enterprise.name),
+                        ("上报时间", fmt_dt(app.reported_at)),
+                        ("受理时间", fmt_dt(app.accepted_at)),
+                        ("审批时间", fmt_dt(app.decided_at)),
+                        ("退回原因 / 审批意见", reason),
+                    ],
+                ),
+                section("个人基本信息", personal),
+            ),
+        )
     else:
-        title, sections = "业务详情", (
-            section("业务上报信息", [
-                ("业务类别", business_label(app)), ("申请时间", fmt_dt(app.applied_at)),
-                ("申报专业", specialties), ("状态", status_label),
-                ("操作人员", enterprise.name),  # the enterprise that reports
-                ("上报结果", status_label if app.reported_at is not None else "未上报"),
-                ("上报时间", fmt_dt(app.reported_at)), ("退回原因", reason),
-            ]),
-            section("个人基本信息", personal))
+        title, sections = (
+            "业务详情",
+            (
+                section(
+                    "业务上报信息",
+                    [
+                        ("业务类别", business_label(app)),
+                        ("申请时间", fmt_dt(app.applied_at)),
+                        ("申报专业", specialties),
+                        ("状态", status_label),
+                        ("操作人员", enterprise.name),  # the enterprise that reports
+                        ("上报结果", status_label if app.reported_at is not None else "未上报"),
+                        ("上报时间", fmt_dt(app.reported_at)),
+                        ("退回原因", reason),
+                    ],
+                ),
+                section("个人基本信息", personal),
+            ),
+        )
     return ApplicationDetail(
-        title=title, sections=sections, id=app.id, status=app.status, status_label=status_label,
-        business_type=app.business_type, business_label=business_label(app), person_name=person.name,
-        enterprise_name=enterprise.name, return_reason=reason, returned=returned,
+        title=title,
+        sections=sections,
+        id=app.id,
+        status=app.status,
+        status_label=status_label,
+        business_type=app.business_type,
+        business_label=business_label(app),
+        person_name=person.name,
+        enterprise_name=enterprise.name,
+        return_reason=reason,
+        returned=returned,
         enterprise_commitment_agreed=app.enterprise_commitment_at is not None,
-        attachments=list_attachments(session, workflow.APPLICATION, app.id), actions=actions,
+        attachments=list_attachments(session, workflow.APPLICATION, app.id),
+        actions=actions,
     )
 
 
 @dataclass(frozen=True)
 class PersonNumbers:
     """The whole 证件号码 and 联系电话, revealed on request."""
+
     id_number: str
     phone: str
 
@@ -241,7 +350,6 @@ def reveal_person_numbers(session: Session, actor: Actor, *, application_id) -> 
     person = load(session, Person, app.person_id)
     audit(session, actor, "view_unmasked", "application", app.id)
     return PersonNumbers(person.id_number, person.phone)
-
 
 
 def list_application_steps(session: Session, actor: Actor, *, application_id) -> pd.DataFrame:
@@ -256,9 +364,14 @@ def _check_single_unit(session: Session, app: Application) -> None:
     if app.change_kind == ChangeKind.EMPLOYER:
         return  # a change of employer leaves the old registration in place until approval
     elsewhere = session.execute(
-        select(Enterprise.name).join(Registration, Registration.enterprise_id == Enterprise.id)
-        .where(Registration.person_id == app.person_id, Registration.enterprise_id != app.enterprise_id,
-               Registration.status == workflow.ACTIVE, Registration.valid_to >= today())
+        select(Enterprise.name)
+        .join(Registration, Registration.enterprise_id == Enterprise.id)
+        .where(
+            Registration.person_id == app.person_id,
+            Registration.enterprise_id != app.enterprise_id,
+            Registration.status == workflow.ACTIVE,
+            Registration.valid_to >= today(),
+        )
     ).first()
     if elsewhere:
         raise InvalidInput(f"该人员在「{elsewhere.name}」有有效注册，不能在两个单位申请注册")
@@ -273,16 +386,20 @@ def report_application(session: Session, actor: Actor, *, application_id, commit
         raise InvalidInput({"企业承诺": "请先阅读并确认企业承诺条款"})
     _check_single_unit(session, app)
     app = workflow.transition(session, actor, workflow.APPLICATION, app, "report")
-    stamp = session.execute(select(WorkflowStep.at).where(
-        WorkflowStep.request_type == workflow.APPLICATION, WorkflowStep.request_id == app.id)
-        .order_by(WorkflowStep.id.desc()).limit(1)).scalar_one()
+    stamp = session.execute(
+        select(WorkflowStep.at)
+        .where(WorkflowStep.request_type == workflow.APPLICATION, WorkflowStep.request_id == app.id)
+        .order_by(WorkflowStep.id.desc())
+        .limit(1)
+    ).scalar_one()
     app.reported_at = stamp
     app.enterprise_commitment_version = values.ENTERPRISE_COMMITMENT_VERSION
     app.enterprise_commitment_at = stamp
 
 
-def refuse_application(session: Session, actor: Actor, *, application_id, reason: str = "",
-                       reason_choice: str | None = None) -> None:
+def refuse_application(
+    session: Session, actor: Actor, *, application_id, reason: str = "", reason_choice: str | None = None
+) -> None:
     """【不通过】: back to the applicant with the reason (one of RETURN_REASONS and/or typed text)."""
     require_role(actor, ENTERPRISE)
     reason = "；".join(x for x in (reason_choice, (reason or "").strip()) if x)

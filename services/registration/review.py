@@ -5,6 +5,7 @@ Approval has effects on the registration, decided here and nowhere else:
 employer or specialties and keeps the expiry; 注销 ends the registration; 遗失补办 issues a new
 certificate number.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,25 +16,40 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Enterprise, Person, Registration
-from services.registration import deadlines
 from services import workflow
-from services.kernel.actor import MINISTRY, Actor
-from services.registration.business_types import business_label
 from services.audit.record import audit
-from services.kernel.paging import (EXPORT_LIMIT, PAGE_SIZES, PageResult, Sort, in_order, keyed, paged_ids,
-                                    sort_order, table)
+from services.kernel.actor import MINISTRY, Actor
+from services.kernel.clock import today
 from services.kernel.dates import end_of_day
 from services.kernel.detail import Section, section
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import load, get_scoped, require_role
 from services.kernel.errors import InvalidInput, ServiceError
 from services.kernel.masking import mask_id_number
-from services.kernel.clock import today
+from services.kernel.paging import (
+    EXPORT_LIMIT,
+    PAGE_SIZES,
+    PageResult,
+    Sort,
+    in_order,
+    keyed,
+    paged_ids,
+    sort_order,
+    table,
+)
+from services.kernel.scope import get_scoped, load, require_role
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.values import CORRECTION_ITEMS, DENIAL_CLAUSES  # noqa: F401 (the page offers them)
+from services.registration import deadlines
+from services.registration.business_types import business_label
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
-QUEUE_STATUSES = [workflow.REPORTED, workflow.ACCEPTED, workflow.UNDER_REVIEW, workflow.CORRECTION,
-                  workflow.APPROVED, workflow.DENIED]
+QUEUE_STATUSES = [
+    workflow.REPORTED,
+    workflow.ACCEPTED,
+    workflow.UNDER_REVIEW,
+    workflow.CORRECTION,
+    workflow.APPROVED,
+    workflow.DENIED,
+]
 # Sortable columns of the queue, by their header.
 QUEUE_SORTS = {
     "上报时间": Application.reported_at,
@@ -43,10 +59,29 @@ QUEUE_SORTS = {
     "业务类别": Application.business_type,
 }
 # The orders the queue offers, the default (oldest reported first) first.
-QUEUE_SORT_OPTIONS = (Sort("上报时间", False), Sort("上报时间", True), Sort("受理时间", False), Sort("受理时间", True),
-                      Sort("执业单位名称", False), Sort("姓名", False), Sort("业务类别", False))
-QUEUE_COLUMNS = ["序号", "姓名", "证件号码", "执业单位名称", "所在省", "业务类别", "申报专业", "状态", "上报时间",
-                 "受理时间", "办理时限", "时限状态"]
+QUEUE_SORT_OPTIONS = (
+    Sort("上报时间", False),
+    Sort("上报时间", True),
+    Sort("受理时间", False),
+    Sort("受理时间", True),
+    Sort("执业单位名称", False),
+    Sort("姓名", False),
+    Sort("业务类别", False),
+)
+QUEUE_COLUMNS = [
+    "序号",
+    "姓名",
+    "证件号码",
+    "执业单位名称",
+    "所在省",
+    "业务类别",
+    "申报专业",
+    "状态",
+    "上报时间",
+    "受理时间",
+    "办理时限",
+    "时限状态",
+]
 
 
 @dataclass(frozen=True)
@@ -82,8 +117,9 @@ def _queue_where(stmt, f: QueueFilter):
     if f.specialty:
         stmt = stmt.where(or_(Application.specialty1 == f.specialty, Application.specialty2 == f.specialty))
     if f.name and f.name.strip():
-        stmt = stmt.where(Application.person_id.in_(
-            select(Person.id).where(Person.name.like(like_pattern(f.name), escape="\\"))))
+        stmt = stmt.where(
+            Application.person_id.in_(select(Person.id).where(Person.name.like(like_pattern(f.name), escape="\\")))
+        )
     if f.reported_from:
         stmt = stmt.where(Application.reported_at >= dt.datetime.combine(f.reported_from, dt.time.min))
     if f.reported_to:
@@ -95,9 +131,12 @@ def _queue_where(stmt, f: QueueFilter):
 
 def _queue_statement(f: QueueFilter):
     """Whole rows (application, person, enterprise) of the filtered queue."""
-    return _queue_where(select(Application, Person, Enterprise)
-                        .join(Person, Person.id == Application.person_id)
-                        .join(Enterprise, Enterprise.id == Application.enterprise_id), f)
+    return _queue_where(
+        select(Application, Person, Enterprise)
+        .join(Person, Person.id == Application.person_id)
+        .join(Enterprise, Enterprise.id == Application.enterprise_id),
+        f,
+    )
 
 
 def _queue_id_statement(f: QueueFilter, sort: str):  # sort: the column
@@ -114,14 +153,24 @@ def _queue_frame(rows, offset: int, day: dt.date) -> pd.DataFrame:
     records = []
     for i, (app, person, ent) in enumerate(rows, start=offset + 1):
         due = deadlines.due_date(app)
-        records.append({
-            "id": app.id, "status_code": app.status, "序号": i, "姓名": person.name,
-            "证件号码": mask_id_number(person.id_number), "执业单位名称": ent.name, "所在省": ent.province,
-            "业务类别": business_label(app), "申报专业": specialties_text(app.specialty1, app.specialty2),
-            "状态": workflow.status_label(workflow.APPLICATION, app.status),
-            "上报时间": fmt_dt(app.reported_at), "受理时间": fmt_dt(app.accepted_at),
-            "办理时限": fmt_date(due), "时限状态": deadlines.due_state(due, day),
-        })
+        records.append(
+            {
+                "id": app.id,
+                "status_code": app.status,
+                "序号": i,
+                "姓名": person.name,
+                "证件号码": mask_id_number(person.id_number),
+                "执业单位名称": ent.name,
+                "所在省": ent.province,
+                "业务类别": business_label(app),
+                "申报专业": specialties_text(app.specialty1, app.specialty2),
+                "状态": workflow.status_label(workflow.APPLICATION, app.status),
+                "上报时间": fmt_dt(app.reported_at),
+                "受理时间": fmt_dt(app.accepted_at),
+                "办理时限": fmt_date(due),
+                "时限状态": deadlines.due_state(due, day),
+            }
+        )
     return table(records, columns=["id", "status_code", *QUEUE_COLUMNS])
 
 
@@ -130,8 +179,16 @@ def _queue_order(sort: str, descending: bool) -> list:  # sort: the column
     return [col.desc() if descending else col.asc(), Application.id.desc() if descending else Application.id.asc()]
 
 
-def list_queue(session: Session, actor: Actor, *, filters: QueueFilter, page: int = 1, page_size: int = 10,
-               sort: Sort | str = "上报时间", descending: bool = False) -> PageResult:
+def list_queue(
+    session: Session,
+    actor: Actor,
+    *,
+    filters: QueueFilter,
+    page: int = 1,
+    page_size: int = 10,
+    sort: Sort | str = "上报时间",
+    descending: bool = False,
+) -> PageResult:
     """The ministry's queue of reported applications across all enterprises, oldest first by default."""
     require_role(actor, MINISTRY)
     sort, descending = sort_order(sort, descending)
@@ -139,23 +196,31 @@ def list_queue(session: Session, actor: Actor, *, filters: QueueFilter, page: in
     order = _queue_order(sort, descending)
     if filters.overdue_only:
         # Overdue depends on working days; filter the open items in Python (they are few).
-        rows = [r for r in session.execute(_queue_statement(filters).order_by(*order)).all()
-                if deadlines.due_state(deadlines.due_date(r[0]), day) == deadlines.OVERDUE]
+        rows = [
+            r
+            for r in session.execute(_queue_statement(filters).order_by(*order)).all()
+            if deadlines.due_state(deadlines.due_date(r[0]), day) == deadlines.OVERDUE
+        ]
         total = len(rows)
         page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
         page = min(max(1, int(page)), max(1, -(-total // page_size)))
-        rows = rows[(page - 1) * page_size: page * page_size]
+        rows = rows[(page - 1) * page_size : page * page_size]
     else:
-        ids, total, page = paged_ids(session, _queue_id_statement(filters, sort), page=page, page_size=page_size,
-                                     order_by=order)
+        ids, total, page = paged_ids(
+            session, _queue_id_statement(filters, sort), page=page, page_size=page_size, order_by=order
+        )
         page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
-        rows = in_order(session.execute(_queue_statement(QueueFilter()).where(Application.id.in_(ids))).all()
-                        if ids else [], ids, key=lambda row: row[0].id)
+        rows = in_order(
+            session.execute(_queue_statement(QueueFilter()).where(Application.id.in_(ids))).all() if ids else [],
+            ids,
+            key=lambda row: row[0].id,
+        )
     return keyed(_queue_frame(rows, (page - 1) * page_size, day), total, page, page_size)
 
 
-def export_queue(session: Session, actor: Actor, *, filters: QueueFilter, sort: Sort | str = "上报时间",
-                 descending: bool = False) -> pd.DataFrame:
+def export_queue(
+    session: Session, actor: Actor, *, filters: QueueFilter, sort: Sort | str = "上报时间", descending: bool = False
+) -> pd.DataFrame:
     require_role(actor, MINISTRY)
     sort, descending = sort_order(sort, descending)
     stmt = _queue_statement(filters).order_by(*_queue_order(sort, descending)).limit(EXPORT_LIMIT)
@@ -166,8 +231,9 @@ def export_queue(session: Session, actor: Actor, *, filters: QueueFilter, sort: 
     return frame[QUEUE_COLUMNS]
 
 
-def ministry_action(session: Session, actor: Actor, application_id, action: str,
-                         opinion: str | None = None) -> Application:
+def ministry_action(
+    session: Session, actor: Actor, application_id, action: str, opinion: str | None = None
+) -> Application:
     require_role(actor, MINISTRY)
     app = get_scoped(session, actor, Application, application_id)
     app = workflow.transition(session, actor, workflow.APPLICATION, app, action, opinion=opinion)
@@ -195,8 +261,14 @@ def accept_applications(session: Session, actor: Actor, *, application_ids: list
 
 def _person_name(session: Session, app_id) -> str:
     try:
-        return session.scalar(select(Person.name).join(Application, Application.person_id == Person.id)
-                              .where(Application.id == int(app_id))) or f"编号 {app_id} "
+        return (
+            session.scalar(
+                select(Person.name)
+                .join(Application, Application.person_id == Person.id)
+                .where(Application.id == int(app_id))
+            )
+            or f"编号 {app_id} "
+        )
     except (TypeError, ValueError):
         return f"编号 {app_id} "
 
@@ -238,6 +310,7 @@ def deny_application(session: Session, actor: Actor, *, application_id, reason: 
 @dataclass(frozen=True)
 class RegistrationResult:
     """The registration an approved application created or changed (注册号, 证书编号, 有效期)."""
+
     reg_no: str
     cert_no: str
     enterprise_name: str
@@ -245,7 +318,6 @@ class RegistrationResult:
     valid_from: str
     valid_to: str
     status_label: str
-
 
 
 @dataclass(frozen=True)
@@ -269,14 +341,37 @@ def get_application_review(session: Session, actor: Actor, *, application_id) ->
         reg = load(session, Registration, app.registration_id)
         ent = load(session, Enterprise, reg.enterprise_id)
         result = RegistrationResult(
-            reg_no=reg.reg_no, cert_no=reg.cert_no, enterprise_name=ent.name,
-            specialties=specialties_text(reg.specialty1, reg.specialty2), valid_from=fmt_date(reg.valid_from),
-            valid_to=fmt_date(reg.valid_to), status_label=workflow.REGISTRATION_LABELS.get(reg.status, reg.status))
-    shown = () if result is None else (section("注册结果", [
-        ("注册号", result.reg_no), ("证书编号", result.cert_no),
-        ("有效期", f"{result.valid_from} 至 {result.valid_to}"), ("注册状态", result.status_label),
-        ("聘用单位", result.enterprise_name), ("注册专业", result.specialties),
-    ]),)
-    return ReviewInfo(reported_at=fmt_dt(app.reported_at), accepted_at=fmt_dt(app.accepted_at),
-                      decided_at=fmt_dt(app.decided_at), due_date=fmt_date(due),
-                      due_state=deadlines.due_state(due, today()), registration=result, sections=shown)
+            reg_no=reg.reg_no,
+            cert_no=reg.cert_no,
+            enterprise_name=ent.name,
+            specialties=specialties_text(reg.specialty1, reg.specialty2),
+            valid_from=fmt_date(reg.valid_from),
+            valid_to=fmt_date(reg.valid_to),
+            status_label=workflow.REGISTRATION_LABELS.get(reg.status, reg.status),
+        )
+    shown = (
+        ()
+        if result is None
+        else (
+            section(
+                "注册结果",
+                [
+                    ("注册号", result.reg_no),
+                    ("证书编号", result.cert_no),
+                    ("有效期", f"{result.valid_from} 至 {result.valid_to}"),
+                    ("注册状态", result.status_label),
+                    ("聘用单位", result.enterprise_name),
+                    ("注册专业", result.specialties),
+                ],
+            ),
+        )
+    )
+    return ReviewInfo(
+        reported_at=fmt_dt(app.reported_at),
+        accepted_at=fmt_dt(app.accepted_at),
+        decided_at=fmt_dt(app.decided_at),
+        due_date=fmt_date(due),
+        due_state=deadlines.due_state(due, today()),
+        registration=result,
+        sections=shown,
+    )

@@ -1,4 +1,5 @@
 """Registered staff: the home page expiry list, 已注册人员 and each person's 注册记录."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,22 +10,31 @@ from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Application, Enterprise, Penalty, Person, Registration
-from services.kernel import values
 from services import workflow
-from services.kernel.actor import Actor
 from services.audit.record import audit
-from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, in_order, keyed, listed, paged_ids, table
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.scope import load, get_scoped, scope
-from services.kernel.masking import mask_id_number
-from services.kernel.validators import normalize_id_number
+from services.kernel import values
+from services.kernel.actor import Actor
 from services.kernel.clock import today
-from services.kernel.values import (REGISTERED_STATES, STATE_ACTIVE, STATE_EXPIRED, STATE_EXPIRING,  # noqa: F401
-                                    STATE_SUSPENDED)
 from services.kernel.errors import InvalidInput
+from services.kernel.masking import mask_id_number
+from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, in_order, keyed, listed, paged_ids, table
+from services.kernel.scope import get_scoped, load, scope
+from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.validators import normalize_id_number
+from services.kernel.values import REGISTERED_STATES, STATE_ACTIVE, STATE_EXPIRED, STATE_EXPIRING, STATE_SUSPENDED  # noqa: F401
 
-REGISTERED_COLUMNS = ["序号", "姓名", "证件号码", "性别", "注册号", "证书编号", "注册专业", "有效期起",
-                      "有效期至", "注册状态"]
+REGISTERED_COLUMNS = [
+    "序号",
+    "姓名",
+    "证件号码",
+    "性别",
+    "注册号",
+    "证书编号",
+    "注册专业",
+    "有效期起",
+    "有效期至",
+    "注册状态",
+]
 
 
 def registration_state(reg: Registration, day: dt.date, suspended: bool = False) -> str:
@@ -43,38 +53,64 @@ def suspended_person_ids(session: Session, person_ids: list[int], day: dt.date) 
     """People with a 停止执业 penalty running today."""
     if not person_ids:
         return set()
-    return set(session.scalars(select(Penalty.person_id).where(
-        Penalty.person_id.in_(person_ids), Penalty.effective_from <= day, Penalty.effective_to >= day)))
+    return set(
+        session.scalars(
+            select(Penalty.person_id).where(
+                Penalty.person_id.in_(person_ids), Penalty.effective_from <= day, Penalty.effective_to >= day
+            )
+        )
+    )
 
 
 def list_expiring(session: Session, actor: Actor, *, within_days: int = values.EXPIRY_WARNING_DAYS) -> pd.DataFrame:
     """首页: staff whose registration expires within `within_days` days (domain.md §4.2)."""
     day = today()
-    stmt = (select(Person.name, Person.id_number, Registration.specialty1, Registration.specialty2,
-                   Registration.reg_no, Registration.valid_to)
-            .join(Person, Person.id == Registration.person_id)
-            .where(Registration.status == workflow.ACTIVE,
-                   Registration.valid_to >= day, Registration.valid_to <= day + dt.timedelta(days=within_days))
-            .order_by(Registration.valid_to, Person.name))
+    stmt = (
+        select(
+            Person.name,
+            Person.id_number,
+            Registration.specialty1,
+            Registration.specialty2,
+            Registration.reg_no,
+            Registration.valid_to,
+        )
+        .join(Person, Person.id == Registration.person_id)
+        .where(
+            Registration.status == workflow.ACTIVE,
+            Registration.valid_to >= day,
+            Registration.valid_to <= day + dt.timedelta(days=within_days),
+        )
+        .order_by(Registration.valid_to, Person.name)
+    )
     stmt = scope(stmt, actor, Registration.enterprise_id, Registration.person_id)
-    return table([{
-        "姓名": r.name,
-        "证件号码": mask_id_number(r.id_number),
-        "注册专业": specialties_text(r.specialty1, r.specialty2),
-        "注册号": r.reg_no,
-        "有效期至": fmt_date(r.valid_to),
-        "剩余天数": (r.valid_to - day).days,
-    } for r in session.execute(stmt).all()],
-        columns=["姓名", "证件号码", "注册专业", "注册号", "有效期至", "剩余天数"])
+    return table(
+        [
+            {
+                "姓名": r.name,
+                "证件号码": mask_id_number(r.id_number),
+                "注册专业": specialties_text(r.specialty1, r.specialty2),
+                "注册号": r.reg_no,
+                "有效期至": fmt_date(r.valid_to),
+                "剩余天数": (r.valid_to - day).days,
+            }
+            for r in session.execute(stmt).all()
+        ],
+        columns=["姓名", "证件号码", "注册专业", "注册号", "有效期至", "剩余天数"],
+    )
 
 
 def expiry_counts(session: Session, actor: Actor, *, horizons=(30, 60, 90)) -> dict[int, int]:
     """How many active registrations expire within each horizon (home page dashboard), in one query."""
     day = today()
-    stmt = (select(*[func.count().filter(Registration.valid_to <= day + dt.timedelta(days=days)) for days in horizons])
-            .select_from(Registration)
-            .where(Registration.status == workflow.ACTIVE, Registration.valid_to >= day,
-                   Registration.valid_to <= day + dt.timedelta(days=max(horizons))))
+    stmt = (
+        select(*[func.count().filter(Registration.valid_to <= day + dt.timedelta(days=days)) for days in horizons])
+        .select_from(Registration)
+        .where(
+            Registration.status == workflow.ACTIVE,
+            Registration.valid_to >= day,
+            Registration.valid_to <= day + dt.timedelta(days=max(horizons)),
+        )
+    )
     row = session.execute(scope(stmt, actor, Registration.enterprise_id, Registration.person_id)).one()
     return {days: int(n or 0) for days, n in zip(horizons, row)}
 
@@ -82,16 +118,26 @@ def expiry_counts(session: Session, actor: Actor, *, horizons=(30, 60, 90)) -> d
 def staff_by_specialty(session: Session, actor: Actor) -> pd.DataFrame:
     """Active, unexpired registrations per specialty (a person with two counts in both)."""
     day = today()
-    counted = [scope(select(col.label("code"), func.count().label("n"))
-                     .where(Registration.status == workflow.ACTIVE, Registration.valid_to >= day, col.is_not(None))
-                     .group_by(col), actor, Registration.enterprise_id)
-               for col in (Registration.specialty1, Registration.specialty2)]
+    counted = [
+        scope(
+            select(col.label("code"), func.count().label("n"))
+            .where(Registration.status == workflow.ACTIVE, Registration.valid_to >= day, col.is_not(None))
+            .group_by(col),
+            actor,
+            Registration.enterprise_id,
+        )
+        for col in (Registration.specialty1, Registration.specialty2)
+    ]
     totals: dict[str, int] = {}
     for code, n in session.execute(union_all(*counted)).all():
         totals[code] = totals.get(code, 0) + n
-    return pd.DataFrame([{"注册专业": values.SPECIALTY_NAMES.get(c, c), "人数": n}
-                         for c, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))],  # ties by code
-                        columns=["注册专业", "人数"])
+    return pd.DataFrame(
+        [
+            {"注册专业": values.SPECIALTY_NAMES.get(c, c), "人数": n}
+            for c, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],  # ties by code
+        columns=["注册专业", "人数"],
+    )
 
 
 @dataclass(frozen=True)
@@ -106,11 +152,11 @@ def home_summary(session: Session, actor: Actor) -> HomeSummary:
     return HomeSummary(list_expiring(session, actor), expiry_counts(session, actor), staff_by_specialty(session, actor))
 
 
-def _registered_filter(stmt, actor: Actor, name: str | None, id_number: str | None, state: str | None,
-                       *, joined: bool):
+def _registered_filter(stmt, actor: Actor, name: str | None, id_number: str | None, state: str | None, *, joined: bool):
     day = today()
-    stmt = scope(stmt.where(Registration.status == workflow.ACTIVE), actor, Registration.enterprise_id,
-                 Registration.person_id)
+    stmt = scope(
+        stmt.where(Registration.status == workflow.ACTIVE), actor, Registration.enterprise_id, Registration.person_id
+    )
     wants_person = bool((name and name.strip()) or (id_number and id_number.strip()))
     if wants_person and not joined:
         stmt = stmt.join(Person, Person.id == Registration.person_id)
@@ -121,8 +167,12 @@ def _registered_filter(stmt, actor: Actor, name: str | None, id_number: str | No
     if state == STATE_EXPIRED:
         stmt = stmt.where(Registration.valid_to < day)
     elif state == STATE_EXPIRING:
-        stmt = stmt.where(and_(Registration.valid_to >= day,
-                               Registration.valid_to <= day + dt.timedelta(days=values.EXPIRY_WARNING_DAYS)))
+        stmt = stmt.where(
+            and_(
+                Registration.valid_to >= day,
+                Registration.valid_to <= day + dt.timedelta(days=values.EXPIRY_WARNING_DAYS),
+            )
+        )
     elif state == STATE_ACTIVE:
         stmt = stmt.where(Registration.valid_to > day + dt.timedelta(days=values.EXPIRY_WARNING_DAYS))
     return stmt
@@ -140,37 +190,65 @@ _REGISTERED_ORDER = [Registration.valid_to, Registration.id]
 def _registered_frame(session: Session, rows, offset: int) -> pd.DataFrame:
     day = today()
     suspended = suspended_person_ids(session, [p.id for _, p in rows], day)
-    return table([{
-        "registration_id": reg.id,
-        "person_id": person.id,
-        "序号": i,
-        "姓名": person.name,
-        "证件号码": mask_id_number(person.id_number),
-        "性别": person.gender,
-        "注册号": reg.reg_no,
-        "证书编号": reg.cert_no,
-        "注册专业": specialties_text(reg.specialty1, reg.specialty2),
-        "有效期起": fmt_date(reg.valid_from),
-        "有效期至": fmt_date(reg.valid_to),
-        "注册状态": registration_state(reg, day, person.id in suspended),
-    } for i, (reg, person) in enumerate(rows, start=offset + 1)],
-        columns=["registration_id", "person_id", *REGISTERED_COLUMNS])
+    return table(
+        [
+            {
+                "registration_id": reg.id,
+                "person_id": person.id,
+                "序号": i,
+                "姓名": person.name,
+                "证件号码": mask_id_number(person.id_number),
+                "性别": person.gender,
+                "注册号": reg.reg_no,
+                "证书编号": reg.cert_no,
+                "注册专业": specialties_text(reg.specialty1, reg.specialty2),
+                "有效期起": fmt_date(reg.valid_from),
+                "有效期至": fmt_date(reg.valid_to),
+                "注册状态": registration_state(reg, day, person.id in suspended),
+            }
+            for i, (reg, person) in enumerate(rows, start=offset + 1)
+        ],
+        columns=["registration_id", "person_id", *REGISTERED_COLUMNS],
+    )
 
 
-def list_registered(session: Session, actor: Actor, *, name: str | None = None, id_number: str | None = None,
-                    state: str | None = None, page: int = 1, page_size: int = 10) -> PageResult:
+def list_registered(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str | None = None,
+    id_number: str | None = None,
+    state: str | None = None,
+    page: int = 1,
+    page_size: int = 10,
+) -> PageResult:
     """已注册人员: search by 姓名 (fuzzy) and 证件号码 (exact), paged in SQL."""
     id_stmt = _registered_filter(select(Registration.id), actor, name, id_number, state, joined=False)
     ids, total, page = paged_ids(session, id_stmt, page=page, page_size=page_size, order_by=_REGISTERED_ORDER)
-    rows = session.execute(select(Registration, Person).join(Person, Person.id == Registration.person_id)
-                           .where(Registration.id.in_(ids))).all() if ids else []
+    rows = (
+        session.execute(
+            select(Registration, Person)
+            .join(Person, Person.id == Registration.person_id)
+            .where(Registration.id.in_(ids))
+        ).all()
+        if ids
+        else []
+    )
     rows = in_order(rows, ids, key=lambda row: row[0].id)
-    return keyed(_registered_frame(session, rows, (page - 1) * page_size), total, page, page_size,
-                 id_column="registration_id", status_column=None, drop=("person_id",))
+    return keyed(
+        _registered_frame(session, rows, (page - 1) * page_size),
+        total,
+        page,
+        page_size,
+        id_column="registration_id",
+        status_column=None,
+        drop=("person_id",),
+    )
 
 
-def export_registered(session: Session, actor: Actor, *, name: str | None = None, id_number: str | None = None,
-                      state: str | None = None) -> pd.DataFrame:
+def export_registered(
+    session: Session, actor: Actor, *, name: str | None = None, id_number: str | None = None, state: str | None = None
+) -> pd.DataFrame:
     stmt = _registered_statement(actor, name, id_number, state).order_by(*_REGISTERED_ORDER)
     frame = _registered_frame(session, session.execute(stmt.limit(EXPORT_LIMIT)).all(), 0)
     audit(session, actor, "export", "registration", rows=len(frame))
@@ -180,6 +258,7 @@ def export_registered(session: Session, actor: Actor, *, name: str | None = None
 @dataclass(frozen=True)
 class PersonHistory:
     """注册记录: whose history it is, and the applications (keys: the applications)."""
+
     person_name: str
     applications: Listing
 
@@ -192,22 +271,30 @@ def list_person_history(session: Session, actor: Actor, *, registration_id) -> P
     """
     reg = get_scoped(session, actor, Registration, registration_id, person_attr="person_id")
     person = load(session, Person, reg.person_id)
-    stmt = (select(Application, Enterprise.name).join(Enterprise, Enterprise.id == Application.enterprise_id)
-            .where(Application.person_id == person.id).order_by(Application.applied_at.desc()))
+    stmt = (
+        select(Application, Enterprise.name)
+        .join(Enterprise, Enterprise.id == Application.enterprise_id)
+        .where(Application.person_id == person.id)
+        .order_by(Application.applied_at.desc())
+    )
     stmt = scope(stmt, actor, Application.enterprise_id, Application.person_id)
-    frame = table([{
-        "application_id": app.id,
-        "序号": i,
-        "业务类别": values.BUSINESS_TYPES.get(app.business_type, app.business_type),
-        "申报专业": specialties_text(app.specialty1, app.specialty2),
-        "执业单位名称": ent_name,
-        "状态": workflow.status_label(workflow.APPLICATION, app.status),
-        "申请时间": fmt_dt(app.applied_at),
-        "上报时间": fmt_dt(app.reported_at),
-    } for i, (app, ent_name) in enumerate(session.execute(stmt).all(), start=1)],
-        columns=["application_id", "序号", "业务类别", "申报专业", "执业单位名称", "状态", "申请时间", "上报时间"])
+    frame = table(
+        [
+            {
+                "application_id": app.id,
+                "序号": i,
+                "业务类别": values.BUSINESS_TYPES.get(app.business_type, app.business_type),
+                "申报专业": specialties_text(app.specialty1, app.specialty2),
+                "执业单位名称": ent_name,
+                "状态": workflow.status_label(workflow.APPLICATION, app.status),
+                "申请时间": fmt_dt(app.applied_at),
+                "上报时间": fmt_dt(app.reported_at),
+            }
+            for i, (app, ent_name) in enumerate(session.execute(stmt).all(), start=1)
+        ],
+        columns=["application_id", "序号", "业务类别", "申报专业", "执业单位名称", "状态", "申请时间", "上报时间"],
+    )
     return PersonHistory(person.name, listed(frame, id_column="application_id", status_column=None))
-
 
 
 ENDED_STATUSES = frozenset({workflow.DEREGISTERED, workflow.REVOKED})

@@ -6,6 +6,7 @@ exactly, and a wrong name answers like an unknown number, so the page cannot be 
 the names behind numbers. Nothing is written: an anonymous page must not be able to fill the
 database (rate limiting belongs in front of the app).
 """
+
 from __future__ import annotations
 
 import re
@@ -15,10 +16,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Person, Registration
-from services.kernel.text import fmt_date, specialties_text
-from services.kernel.errors import InvalidInput
 from services.kernel.clock import today
-from services.registry.registrations import STATE_ACTIVE, STATE_EXPIRING, suspended_person_ids, registration_state
+from services.kernel.errors import InvalidInput
+from services.kernel.text import fmt_date, specialties_text
+from services.registry.registrations import STATE_ACTIVE, STATE_EXPIRING, registration_state, suspended_person_ids
 
 REG_NO = re.compile(r"^\d{8}$")
 MAX_NUMBER_LENGTH = 32
@@ -36,9 +37,15 @@ class VerifyResult:
     verdict: str  # 有效 / 已过期 / 已注销 / 暂停执业 / 已撤销
 
     def pairs(self) -> list[tuple[str, str]]:
-        return [("姓名", self.name), ("注册号", self.reg_no), ("证书编号", self.cert_no),
-                ("注册专业", self.specialties), ("执业单位", self.enterprise_name),
-                ("有效期至", self.valid_to), ("注册状态", self.verdict)]
+        return [
+            ("姓名", self.name),
+            ("注册号", self.reg_no),
+            ("证书编号", self.cert_no),
+            ("注册专业", self.specialties),
+            ("执业单位", self.enterprise_name),
+            ("有效期至", self.valid_to),
+            ("注册状态", self.verdict),
+        ]
 
 
 def _clean(value: str | None) -> str:
@@ -75,8 +82,11 @@ def verify_registration(session: Session, *, name: str, number: str) -> VerifyRe
     suspended = reg.person_id in suspended_person_ids(session, [reg.person_id], day)
     state = registration_state(reg, day, suspended)
     return VerifyResult(
-        name=person_name, reg_no=reg.reg_no, cert_no=reg.cert_no,
-        specialties=specialties_text(reg.specialty1, reg.specialty2), enterprise_name=enterprise_name,
+        name=person_name,
+        reg_no=reg.reg_no,
+        cert_no=reg.cert_no,
+        specialties=specialties_text(reg.specialty1, reg.specialty2),
+        enterprise_name=enterprise_name,
         valid_to=fmt_date(reg.valid_to),
         verdict=STATE_ACTIVE if state == STATE_EXPIRING else state,  # the public needs no renewal hint
     )

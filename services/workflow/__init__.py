@@ -1,6 +1,7 @@
 """Request types, their statuses and transitions: `table` is the data, `engine` applies it.
 
 Callers write `from services import workflow` and use `workflow.PENDING_ENT`, `workflow.transition(...)`."""
+
 from services.workflow.engine import (
     STEP_COLUMNS,
     begin_write,
@@ -47,4 +48,46 @@ from services.workflow.table import (
     status_label,
 )
 
-__all__ = ["last_step_at", "ACCEPTED", "APPLICATION", "APPROVED", "CANCELLED", "CORRECTION", "CREATE_ACTION", "DENIED", "ENT_REJECTED", "FORCED", "INFO_CHANGE", "INITIAL_STATUS", "OPEN_APPLICATION_STATUSES", "OPEN_REQUEST_STATUSES", "PENDING_ENT", "REGISTRATION_LABELS", "ACTIVE", "DEREGISTERED", "REVOKED", "REPORTED", "REQ_ACCEPTED", "REQ_APPROVED", "REQ_DENIED", "REQ_WITHDRAWN", "STATUS_LABELS", "STEP_COLUMNS", "SUBMITTED", "TRANSITIONS", "Transition", "UNDER_REVIEW", "WITHDRAWN", "action_label", "allowed_actions", "begin_write", "find_transition", "list_steps", "lock_row", "next_status", "record_step", "status_label", "transition"]
+__all__ = [
+    "last_step_at",
+    "ACCEPTED",
+    "APPLICATION",
+    "APPROVED",
+    "CANCELLED",
+    "CORRECTION",
+    "CREATE_ACTION",
+    "DENIED",
+    "ENT_REJECTED",
+    "FORCED",
+    "INFO_CHANGE",
+    "INITIAL_STATUS",
+    "OPEN_APPLICATION_STATUSES",
+    "OPEN_REQUEST_STATUSES",
+    "PENDING_ENT",
+    "REGISTRATION_LABELS",
+    "ACTIVE",
+    "DEREGISTERED",
+    "REVOKED",
+    "REPORTED",
+    "REQ_ACCEPTED",
+    "REQ_APPROVED",
+    "REQ_DENIED",
+    "REQ_WITHDRAWN",
+    "STATUS_LABELS",
+    "STEP_COLUMNS",
+    "SUBMITTED",
+    "TRANSITIONS",
+    "Transition",
+    "UNDER_REVIEW",
+    "WITHDRAWN",
+    "action_label",
+    "allowed_actions",
+    "begin_write",
+    "find_transition",
+    "list_steps",
+    "lock_row",
+    "next_status",
+    "record_step",
+    "status_label",
+    "transition",
+]

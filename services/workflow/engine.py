@@ -3,6 +3,7 @@
 `transition()` re-reads the row under a write lock, checks the table, sets the status and writes the
 step row and the audit row in the same transaction. `list_steps()` is 进度详情.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -32,7 +33,10 @@ from services.workflow.table import (
 )
 
 _MODELS: dict[str, type[Application] | type[ForcedDeregistration] | type[InfoChangeRequest]] = {
-    APPLICATION: Application, FORCED: ForcedDeregistration, INFO_CHANGE: InfoChangeRequest}
+    APPLICATION: Application,
+    FORCED: ForcedDeregistration,
+    INFO_CHANGE: InfoChangeRequest,
+}
 
 
 def begin_write(session: Session) -> None:
@@ -53,19 +57,43 @@ def lock_row(session: Session, kind: str, request_id: int):
     ).scalar_one_or_none()
 
 
-def record_step(session: Session, actor: Actor, kind: str, request_id: int, action: str,
-                from_status: str | None, to_status: str, opinion: str | None = None, at=None) -> WorkflowStep:
+def record_step(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    request_id: int,
+    action: str,
+    from_status: str | None,
+    to_status: str,
+    opinion: str | None = None,
+    at=None,
+) -> WorkflowStep:
     step = WorkflowStep(
-        request_type=kind, request_id=request_id, at=at or now(), actor_user_id=actor.user_id,
-        actor_name=actor.name, actor_role=actor.role, action=action, from_status=from_status,
-        to_status=to_status, opinion=opinion,
+        request_type=kind,
+        request_id=request_id,
+        at=at or now(),
+        actor_user_id=actor.user_id,
+        actor_name=actor.name,
+        actor_role=actor.role,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        opinion=opinion,
     )
     session.add(step)
     return step
 
 
-def transition(session: Session, actor: Actor, kind: str, row, action: str, opinion: str | None = None,
-               *, opinion_field: str = "理由"):
+def transition(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    row,
+    action: str,
+    opinion: str | None = None,
+    *,
+    opinion_field: str = "理由",
+):
     """Apply `action` to `row` (already scoped to the actor by the caller) and log the step.
 
     The row is re-read under a write lock; if another user changed it since the caller read
@@ -95,9 +123,12 @@ def transition(session: Session, actor: Actor, kind: str, row, action: str, opin
 
 def last_step_at(session: Session, kind: str, request_id: int):
     """When the newest step of a request was taken (a decision's time is its step's)."""
-    return session.execute(select(WorkflowStep.at).where(
-        WorkflowStep.request_type == kind, WorkflowStep.request_id == request_id)
-        .order_by(WorkflowStep.id.desc()).limit(1)).scalar_one()
+    return session.execute(
+        select(WorkflowStep.at)
+        .where(WorkflowStep.request_type == kind, WorkflowStep.request_id == request_id)
+        .order_by(WorkflowStep.id.desc())
+        .limit(1)
+    ).scalar_one()
 
 
 STEP_COLUMNS = ["序号", "办理时间", "办理人", "操作", "办理结果", "意见"]
@@ -107,16 +138,23 @@ def list_steps(session: Session, actor: Actor, *, kind: str, request_id) -> pd.D
     """进度详情: every step of one request the actor may see, with time, actor, action and opinion.
     The request's table follows from `kind`, so the access check and the steps read are of one request."""
     model = _MODELS[kind]
-    request = get_scoped(session, actor, model, request_id,
-                         person_attr="person_id" if kind == APPLICATION else None)
-    steps = session.scalars(select(WorkflowStep).where(WorkflowStep.request_type == kind,
-                                                       WorkflowStep.request_id == request.id)
-                            .order_by(WorkflowStep.at, WorkflowStep.id)).all()
-    return table([{
-        "序号": i,
-        "办理时间": fmt_dt(s.at),
-        "办理人": s.actor_name,
-        "操作": action_label(kind, s.action),
-        "办理结果": status_label(kind, s.to_status),
-        "意见": s.opinion or "",
-    } for i, s in enumerate(steps, start=1)], columns=STEP_COLUMNS)
+    request = get_scoped(session, actor, model, request_id, person_attr="person_id" if kind == APPLICATION else None)
+    steps = session.scalars(
+        select(WorkflowStep)
+        .where(WorkflowStep.request_type == kind, WorkflowStep.request_id == request.id)
+        .order_by(WorkflowStep.at, WorkflowStep.id)
+    ).all()
+    return table(
+        [
+            {
+                "序号": i,
+                "办理时间": fmt_dt(s.at),
+                "办理人": s.actor_name,
+                "操作": action_label(kind, s.action),
+                "办理结果": status_label(kind, s.to_status),
+                "意见": s.opinion or "",
+            }
+            for i, s in enumerate(steps, start=1)
+        ],
+        columns=STEP_COLUMNS,
+    )

@@ -3,6 +3,7 @@
 Pure data and pure checks; `engine.transition` applies them to rows. Screens draw their buttons from
 `allowed_actions(kind, status, role)`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -116,7 +117,12 @@ TRANSITIONS: dict[str, list[Transition]] = {
 
 # The status a new request starts in, and the step name written when it is created.
 INITIAL_STATUS: dict[str, str] = {APPLICATION: PENDING_ENT, FORCED: SUBMITTED, INFO_CHANGE: SUBMITTED}
-CREATE_ACTION: dict[str, tuple[str, str]] = {APPLICATION: ("submit", "个人申报"), FORCED: ("submit", "提交申请"), INFO_CHANGE: ("submit", "提交申请")}
+CREATE_ACTION: dict[str, tuple[str, str]] = {
+    APPLICATION: ("submit", "个人申报"),
+    FORCED: ("submit", "提交申请"),
+    INFO_CHANGE: ("submit", "提交申请"),
+}
+
 
 def status_label(kind: str, status: str | None) -> str:
     return STATUS_LABELS[kind].get(status or "", status or "")
@@ -145,7 +151,5 @@ def next_status(kind: str, status: str, action: str, role: str) -> str:
     if role not in t.roles:
         raise InvalidTransition(f"当前角色不能执行「{t.label}」")
     if status not in t.sources:
-        raise InvalidTransition(
-            f"当前状态为「{status_label(kind, status)}」，不能执行「{t.label}」"
-        )
+        raise InvalidTransition(f"当前状态为「{status_label(kind, status)}」，不能执行「{t.label}」")
     return t.target

@@ -8,6 +8,7 @@ Helpers for the tests (import them with `from tests.e2e.conftest import ...`):
 wait_idle, wait_quiet, click, login, nav, button, grid, grid_rows, row_index, select_row, pick_option,
 fill_date, total, expect_success, full_page_screenshot.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,14 +29,23 @@ expect.set_options(timeout=15_000)  # two cores, a Streamlit server and chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "demo-pass-2026"
-CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROME_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1366, "height": 900}
 ROW_HEIGHT = 35  # st.dataframe header and rows at the default row height
 NO_MATCH = "没有找到匹配的记录"  # what a paged list shows instead of the table when nothing matches
 
 
 # --------------------------------------------------------------------------- environment
+
 
 def _chromium() -> str:
     path = shutil.which("chromium")
@@ -67,10 +77,26 @@ def _server(data_dir: Path):
     log_path = data_dir.parent / f"{data_dir.name}-streamlit.log"
     with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would block the server
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ui.server", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=_env(data_dir), stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "ui.server",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=_env(data_dir),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         url, started = f"http://127.0.0.1:{port}", time.monotonic()
         try:
             while True:
@@ -99,8 +125,9 @@ def demo_data_dir(tmp_path_factory) -> Path:
     _chromium()
     data = tmp_path_factory.mktemp("e2e") / "template"
     data.mkdir()
-    done = subprocess.run([sys.executable, "-m", "ops.setup"], cwd=ROOT, env=_env(data),
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "ops.setup"], cwd=ROOT, env=_env(data), capture_output=True, text=True, timeout=300
+    )
     if done.returncode:
         raise RuntimeError(f"python -m ops.setup failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
     return data
@@ -148,8 +175,9 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def page(browser, request, tmp_path_factory):
     """A fresh browser context (own cookies, own Streamlit session) per test."""
-    ctx = browser.new_context(locale="zh-CN", viewport=dict(VIEWPORT), accept_downloads=True,
-                              timezone_id="Asia/Shanghai")
+    ctx = browser.new_context(
+        locale="zh-CN", viewport=dict(VIEWPORT), accept_downloads=True, timezone_id="Asia/Shanghai"
+    )
     ctx.add_init_script(_TRACK_RUNS)
     pg = ctx.new_page()
     pg.set_default_timeout(20_000)
@@ -208,7 +236,9 @@ def wait_quiet(page, quiet_ms: int = 600) -> None:
         """(ms) => { const app = document.querySelector('[data-testid=stApp]');
                     return app && app.dataset.testScriptState === 'notRunning'
                            && Date.now() - (window.__stLastChange || 0) > ms; }""",
-        arg=quiet_ms, polling=100)
+        arg=quiet_ms,
+        polling=100,
+    )
 
 
 def wait_idle(page, settle_ms: int = 150) -> None:
@@ -255,7 +285,8 @@ def nav(page, title: str) -> None:
 def button(scope, label: str):
     """A Streamlit button by its label; icons (":material/x:") may prefix the accessible name."""
     return scope.get_by_role("button", name=re.compile(rf"(^|\s){re.escape(label)}$")).and_(
-        scope.locator('[data-testid^="stBaseButton-"]'))
+        scope.locator('[data-testid^="stBaseButton-"]')
+    )
 
 
 def grid(page, index: int = 0):

@@ -3,6 +3,7 @@
 All tests share one server (conftest `app_url`) and change its data, so each one picks its rows by
 what the list shows rather than by a fixed position; each has its own browser context.
 """
+
 from __future__ import annotations
 
 import io
@@ -12,25 +13,66 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import (NO_MATCH, _wait_run_after, button, click, expect_success, fill_date, grid,
-                                grid_rows, login, nav, pick_option, row_index, select_row, total, wait_idle,
-                                wait_login_form, wait_quiet)
+from tests.e2e.conftest import (
+    NO_MATCH,
+    _wait_run_after,
+    button,
+    click,
+    expect_success,
+    fill_date,
+    grid,
+    grid_rows,
+    login,
+    nav,
+    pick_option,
+    row_index,
+    select_row,
+    total,
+    wait_idle,
+    wait_login_form,
+    wait_quiet,
+)
 
 pytestmark = pytest.mark.e2e
 
 ENTERPRISE = "demo-enterprise"
 NAV_TITLES = ("首页", "注册上报", "已注册人员", "强制注销", "企业信息", "行政处罚")
 # Every enterprise page, the hidden ones with the query parameters their buttons pass.
-DEEP_LINKS = ("home", "report", "registered", "forced", "info", "penalties", "application?id=1&mode=report",
-              "history?id=1", "forced_apply")
+DEEP_LINKS = (
+    "home",
+    "report",
+    "registered",
+    "forced",
+    "info",
+    "penalties",
+    "application?id=1&mode=report",
+    "history?id=1",
+    "forced_apply",
+)
 # The other roles' pages (app.py PAGES: url_path, or the script's name), hidden ones with their parameters.
-MINISTRY_DEEP_LINKS = ("dashboard", "queue", "review?id=1", "forced_review", "info_changes", "penalty_records",
-                       "audit")
+MINISTRY_DEEP_LINKS = ("dashboard", "queue", "review?id=1", "forced_review", "info_changes", "penalty_records", "audit")
 APPLICANT_DEEP_LINKS = ("my", "apply", "my_application?id=1")
 # The headings of all those pages: none may show without a login.
-PAGE_HEADINGS = ("首页", "注册上报", "已注册人员", "强制注销", "企业信息", "行政处罚", "业务详情", "注册记录", "强制注销申请",
-                 "统计分析", "注册审批", "业务审批", "强制注销审核", "企业重要信息审核", "审计日志",
-                 "我的注册", "注册申请", "申请详情")
+PAGE_HEADINGS = (
+    "首页",
+    "注册上报",
+    "已注册人员",
+    "强制注销",
+    "企业信息",
+    "行政处罚",
+    "业务详情",
+    "注册记录",
+    "强制注销申请",
+    "统计分析",
+    "注册审批",
+    "业务审批",
+    "强制注销审核",
+    "企业重要信息审核",
+    "审计日志",
+    "我的注册",
+    "注册申请",
+    "申请详情",
+)
 
 
 def heading(page, text: str):
@@ -50,6 +92,7 @@ def search_status(page, label: str) -> None:
 
 
 # --------------------------------------------------------------------------- a. login / logout
+
 
 def test_wrong_password_then_login_and_logout(page, app_url):
     page.goto(app_url)
@@ -86,6 +129,7 @@ def test_wrong_password_then_login_and_logout(page, app_url):
 
 
 # --------------------------------------------------------------------------- b. deep links
+
 
 def expect_only_the_login_form(page, app_url, paths) -> None:
     """Open each path in a tab of `page`'s browser (no login cookie) and check that it shows the
@@ -132,6 +176,7 @@ def test_deep_link_login_form_is_usable_and_leads_to_the_page(page, app_url):
 
 
 # --------------------------------------------------------------------------- c. 撤回
+
 
 def test_report_list_filter_and_withdraw(page, app_url):
     login(page, ENTERPRISE, url=app_url)
@@ -184,6 +229,7 @@ def test_new_search_clears_the_row_selection(page, app_url):
 
 # --------------------------------------------------------------------------- d. 上报
 
+
 def test_report_an_application(page, app_url):
     login(page, ENTERPRISE, url=app_url)
     nav(page, "注册上报")
@@ -205,6 +251,7 @@ def test_report_an_application(page, app_url):
 
 
 # --------------------------------------------------------------------------- e. 打印详情
+
 
 def test_print_detail_downloads_a_pdf(page, app_url):
     from pypdf import PdfReader
@@ -235,6 +282,7 @@ def test_print_detail_downloads_a_pdf(page, app_url):
 
 
 # --------------------------------------------------------------------------- f. 强制注销申请
+
 
 def test_forced_deregistration_request(page, app_url, tmp_path):
     from PIL import Image
@@ -280,6 +328,7 @@ def test_forced_deregistration_request(page, app_url, tmp_path):
 
 # --------------------------------------------------------------------------- g. 企业信息
 
+
 def test_edit_enterprise_contact(page, app_url):
     login(page, ENTERPRISE, url=app_url)
     nav(page, "企业信息")
@@ -295,6 +344,7 @@ def test_edit_enterprise_contact(page, app_url):
 
 
 # --------------------------------------------------------------------------- h. 行政处罚
+
 
 def test_penalty_list_and_detail(page, app_url):
     login(page, ENTERPRISE, url=app_url)

@@ -10,6 +10,7 @@ A login costs 4 to 6 s here, so the enterprise scenarios share one logged-in ent
 (`clerk`, one person working through the lists one after another); each starts from the sidebar,
 and a failed one leaves the next a fresh login. The other roles log in in browsers of their own.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,28 @@ import pytest
 from playwright.sync_api import expect
 
 from services.kernel.clock import today as china_today
-from tests.e2e.conftest import (_TRACK_RUNS, NO_MATCH, VIEWPORT, _copy, _server, button, click, expect_success,
-                                fill_date, grid, grid_rows, login, nav, pick_option, row_index, select_row, total,
-                                wait_idle, wait_login_form, wait_quiet)
+from tests.e2e.conftest import (
+    _TRACK_RUNS,
+    NO_MATCH,
+    VIEWPORT,
+    _copy,
+    _server,
+    button,
+    click,
+    expect_success,
+    fill_date,
+    grid,
+    grid_rows,
+    login,
+    nav,
+    pick_option,
+    row_index,
+    select_row,
+    total,
+    wait_idle,
+    wait_login_form,
+    wait_quiet,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,8 +50,8 @@ MAIN_COMPANY, SECOND_COMPANY = "北京小厉害有限公司", "江苏华诚工�
 XUE = "薛琼"
 
 
-
 # --------------------------------------------------------------------------- fixtures
+
 
 @pytest.fixture(scope="module")
 def roles_url(demo_data_dir):
@@ -41,8 +61,9 @@ def roles_url(demo_data_dir):
 
 
 def _new_page(browser):
-    ctx = browser.new_context(locale="zh-CN", viewport=dict(VIEWPORT), accept_downloads=True,
-                              timezone_id="Asia/Shanghai")
+    ctx = browser.new_context(
+        locale="zh-CN", viewport=dict(VIEWPORT), accept_downloads=True, timezone_id="Asia/Shanghai"
+    )
     ctx.add_init_script(_TRACK_RUNS)
     pg = ctx.new_page()
     pg.set_default_timeout(20_000)
@@ -111,6 +132,7 @@ def people(browser, request, tmp_path_factory):
 
 # --------------------------------------------------------------------------- helpers
 
+
 def heading(page, text: str):
     # .first: while a rerun replaces the page, the old and the new element can both be in the DOM
     return page.get_by_role("heading", name=text, exact=True).first
@@ -133,9 +155,18 @@ def start(page, title: str) -> None:
     expect(heading(page, title)).to_be_visible()
 
 
-def search(page, *, status: str | None = None, name: str | None = None, business: str | None = None,
-           specialty: str | None = None, id_number: str | None = None, applied_from: str | None = None,
-           applied_to: str | None = None, sort: str | None = None) -> None:
+def search(
+    page,
+    *,
+    status: str | None = None,
+    name: str | None = None,
+    business: str | None = None,
+    specialty: str | None = None,
+    id_number: str | None = None,
+    applied_from: str | None = None,
+    applied_to: str | None = None,
+    sort: str | None = None,
+) -> None:
     """Fill the filter form of a list page (注册上报, 注册审批, 已注册人员) and press 查询. A filter left
     at None keeps what the form holds; dates are "YYYY-MM-DD" (注册上报's 申请开始日期 / 申请结束日期)."""
     form = page.get_by_test_id("stForm").first
@@ -189,6 +220,7 @@ def logout(page) -> None:
 # --------------------------------------------------------------------------- 2. role barrier
 # It opens pages by URL in new tabs: new sessions that the login cookie logs in.
 
+
 def test_other_roles_pages_are_out_of_reach(clerk, people, roles_url):
     me = people(roles_url)
     tabs = {path: clerk.context.new_page() for path in ("queue", "audit")}  # new sessions, same cookie
@@ -213,6 +245,7 @@ def test_other_roles_pages_are_out_of_reach(clerk, people, roles_url):
 
 
 # --------------------------------------------------------------------------- 1. login per role
+
 
 def test_each_role_lands_on_its_home_and_logs_out(people, roles_url):
     # A browser each: a second login in a tab that has just logged out once lost its cookie write
@@ -261,6 +294,7 @@ def test_login_again_after_logout_survives_a_reload(people, roles_url):
 
 # --------------------------------------------------------------------------- 3. 注册上报 filters
 
+
 def test_report_filters(clerk):
     page = clerk
     start(page, "注册上报")
@@ -304,10 +338,13 @@ def test_report_filter_by_application_date(clerk):
     search(page, applied_from=hi)
     found = shown(page, "姓名", "申请时间")
     assert sorted((r["姓名"], r["申请时间"]) for r in found) == sorted(
-        (r["姓名"], r["申请时间"]) for r in rows if day(r["申请时间"]) >= hi), (hi, found)
+        (r["姓名"], r["申请时间"]) for r in rows if day(r["申请时间"]) >= hi
+    ), (hi, found)
 
     search(page, applied_from=hi, applied_to=lo)  # the wrong way round
-    expect(page.get_by_test_id("stAlertContentError").filter(has_text="申请开始日期不能晚于申请结束日期")).to_be_visible()
+    expect(
+        page.get_by_test_id("stAlertContentError").filter(has_text="申请开始日期不能晚于申请结束日期")
+    ).to_be_visible()
     expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
 
 
@@ -322,7 +359,8 @@ def test_report_filter_by_an_application_date_over_ten_years_ago(clerk):
     everything = total(page)
     oldest = day(shown(page, "申请时间")[0]["申请时间"])
     assert oldest < (china_today() - dt.timedelta(days=3653)).isoformat(), (
-        f"the demo data must hold a 准予注册 application over ten years old (oldest: {oldest})")
+        f"the demo data must hold a 准予注册 application over ten years old (oldest: {oldest})"
+    )
 
     search(page, applied_from=oldest, applied_to=oldest)
     found = shown(page, "申请时间")
@@ -356,12 +394,17 @@ def _person(data_dir, name: str, masked: str) -> tuple[str, int]:
 
     db = sqlite3.connect(f"file:{data_dir / 'app.db'}?mode=ro", uri=True)
     try:
-        people = [(pid, n) for pid, n in db.execute("SELECT id, id_number FROM person WHERE name = ?", (name,))
-                  if len(n) == len(masked) and n[:4] == masked[:4] and n[-4:] == masked[-4:]]
+        people = [
+            (pid, n)
+            for pid, n in db.execute("SELECT id, id_number FROM person WHERE name = ?", (name,))
+            if len(n) == len(masked) and n[:4] == masked[:4] and n[-4:] == masked[-4:]
+        ]
         assert len(people) == 1, (name, masked, people)
-        (approved,), = db.execute(
+        ((approved,),) = db.execute(
             "SELECT count(*) FROM application a JOIN enterprise e ON e.id = a.enterprise_id"
-            " WHERE a.person_id = ? AND a.status = 'APPROVED' AND e.name = ?", (people[0][0], MAIN_COMPANY))
+            " WHERE a.person_id = ? AND a.status = 'APPROVED' AND e.name = ?",
+            (people[0][0], MAIN_COMPANY),
+        )
     finally:
         db.close()
     return people[0][1], approved
@@ -376,8 +419,13 @@ def test_report_filter_by_id_number(clerk, demo_data_dir):
     everything = total(page)
     # Someone with more than one: the search must find all of them, and nobody else's.
     name, masked, full, count = next(
-        ((r["姓名"], r["证件号码"], *who) for r in rows
-         if (who := _person(demo_data_dir, r["姓名"], r["证件号码"]))[1] > 1), (None,) * 4)
+        (
+            (r["姓名"], r["证件号码"], *who)
+            for r in rows
+            if (who := _person(demo_data_dir, r["姓名"], r["证件号码"]))[1] > 1
+        ),
+        (None,) * 4,
+    )
     assert name, f"nobody on the first page of 准予注册 has two of them: {rows}"
 
     search(page, id_number=full)  # 状态 stays 准予注册
@@ -392,6 +440,7 @@ def test_report_filter_by_id_number(clerk, demo_data_dir):
 
 
 # --------------------------------------------------------------------------- 4. 不通过
+
 
 def test_refuse_an_application(clerk):
     page = clerk
@@ -425,6 +474,7 @@ def test_refuse_an_application(clerk):
 
 # --------------------------------------------------------------------------- 5. 已注册人员 and 注册记录
 
+
 def test_registered_search_and_history(clerk):
     page = clerk
     start(page, "已注册人员")
@@ -456,6 +506,7 @@ def test_registered_search_and_history(clerk):
 
 # --------------------------------------------------------------------------- 6. 强制注销 撤回
 
+
 def test_withdraw_forced_deregistration(clerk):
     page = clerk
     start(page, "强制注销")
@@ -479,6 +530,7 @@ def test_withdraw_forced_deregistration(clerk):
 
 
 # --------------------------------------------------------------------------- 7. 企业重要信息修改
+
 
 def test_important_info_change_request(clerk):
     from stdnum.cn import uscc
@@ -515,6 +567,7 @@ def test_important_info_change_request(clerk):
 
 
 # --------------------------------------------------------------------------- 8. the loop
+
 
 def test_report_accept_review_approve_loop(clerk, people, roles_url):
     """Each person at a browser of their own. The ministry keeps its browser from 受理 to 准予注册;

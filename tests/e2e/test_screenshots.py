@@ -3,13 +3,26 @@
 Runs on its own server over untouched demo data (conftest `screenshot_url`) and only reads:
 the two dialogs it opens are cancelled/closed.
 """
+
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import (ROOT, button, click, full_page_screenshot, grid, login, nav, pick_option,
-                                row_index, select_row, wait_idle, wait_login_form)
+from tests.e2e.conftest import (
+    ROOT,
+    button,
+    click,
+    full_page_screenshot,
+    grid,
+    login,
+    nav,
+    pick_option,
+    row_index,
+    select_row,
+    wait_idle,
+    wait_login_form,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.screenshots]
 

@@ -6,6 +6,7 @@ form itself is driven by `form_login` (common/test_login.py, common/test_session
 
 Import it as `tests.pages.apptest_kit` (the page tests live in tests/pages/<role>/, no __init__.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -204,8 +205,19 @@ LINK = re.compile(r"\[[^\]]*\]\([^)]*evil\.example")
 
 def markdown_bodies(at: AppTest) -> list[str]:
     """Every element body that Streamlit renders as Markdown."""
-    kinds = ("markdown", "header", "subheader", "title", "caption", "error", "warning", "info", "success",
-             "toast", "exception")
+    kinds = (
+        "markdown",
+        "header",
+        "subheader",
+        "title",
+        "caption",
+        "error",
+        "warning",
+        "info",
+        "success",
+        "toast",
+        "exception",
+    )
     bodies = []
     for kind in kinds:
         bodies += [e.value if isinstance(e.value, str) else str(e.value) for e in getattr(at, kind)]

@@ -1,5 +1,6 @@
 """Fixtures of the page tests: clean Streamlit caches and `login`. The demo database comes from
 tests/conftest.py (SQLite and PostgreSQL). Helpers to read the page live in apptest_kit.py."""
+
 from __future__ import annotations
 
 import pytest

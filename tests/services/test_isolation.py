@@ -5,38 +5,56 @@ enterprise A's ids, and (where it takes ids of a person's records) as an applica
 person's ids. Every call must be refused or return none of A's data, and change nothing.
 A new entry point that is not listed here fails `test_every_entry_point_is_covered`.
 """
+
 from __future__ import annotations
 
 import importlib
 import inspect
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
 import services
-from tests import factories
-from tests.keys import ids
-from db.models import Application, Attachment, ForcedDeregistration, InfoChangeRequest, Penalty, Person, Registration, WorkflowStep
-from services.registration import reporting, filing, review, approval
-from services.files import attachments
+from db.models import (
+    Application,
+    Attachment,
+    ForcedDeregistration,
+    InfoChangeRequest,
+    Penalty,
+    Person,
+    Registration,
+    WorkflowStep,
+)
+from services import penalties, transaction, workflow
 from services.audit import log as audit_log
 from services.dashboards import panels as dashboards
-from services.enterprise import info as enterprise_info, info_change
-from services.deregistration import requests as forced, review as forced_review
-from services import penalties, transaction, workflow
-from services.registry import registrations
-from services.registration.reporting import ApplicationFilter
-from services.kernel.errors import NotFound, PermissionDenied
+from services.deregistration import requests as forced
+from services.deregistration import review as forced_review
+from services.enterprise import info as enterprise_info
+from services.enterprise import info_change
+from services.files import attachments
 from services.kernel.clock import today as china_today
+from services.kernel.errors import NotFound, PermissionDenied
+from services.registration import approval, filing, reporting, review
+from services.registration.reporting import ApplicationFilter
+from services.registry import registrations
+from tests import factories
+from tests.keys import ids
 
 # Building blocks that take an actor but are not entry points: services call them after their
 # own checks (scope, transition, step and audit writers), pages never do.
-INTERNAL = {"services.audit.record.audit", "enterprise_info.own_enterprise", "services.kernel.scope.get_scoped", "workflow.record_step",
-            "workflow.transition", "services.auth.login.header_name"}
+INTERNAL = {
+    "services.audit.record.audit",
+    "enterprise_info.own_enterprise",
+    "services.kernel.scope.get_scoped",
+    "workflow.record_step",
+    "workflow.transition",
+    "services.auth.login.header_name",
+}
 
 REFUSED = (NotFound, PermissionDenied)
 
@@ -44,6 +62,7 @@ REFUSED = (NotFound, PermissionDenied)
 @dataclass(frozen=True)
 class Ctx:
     """Enterprise A's records, attacked by enterprise B and by an applicant who is someone else."""
+
     a: object
     b: object
     applicant: object
@@ -65,33 +84,53 @@ def ctx(actor_of) -> Ctx:
     a, b, applicant = actor_of("demo-enterprise"), actor_of("demo-enterprise-2"), actor_of("demo-applicant")
     with transaction() as s:
         info_change_id = info_change.request_info_change(
-            s, a, new_name="北京小厉害集团有限公司", new_credit_code="91350100M000100Y43", reason="更名")
+            s, a, new_name="北京小厉害集团有限公司", new_credit_code="91350100M000100Y43", reason="更名"
+        )
     with transaction() as s:
+
         def one(stmt):
             value = s.scalar(stmt)
             assert value is not None, stmt
             return value
+
         ent = a.enterprise_id
         others = Application.person_id != applicant.person_id
-        forced_request = one(select(ForcedDeregistration.id).where(
-            ForcedDeregistration.enterprise_id == ent, ForcedDeregistration.status == workflow.SUBMITTED))
+        forced_request = one(
+            select(ForcedDeregistration.id).where(
+                ForcedDeregistration.enterprise_id == ent, ForcedDeregistration.status == workflow.SUBMITTED
+            )
+        )
         return Ctx(
-            a=a, b=b, applicant=applicant,
-            pending=one(select(Application.id).where(Application.enterprise_id == ent, others,
-                                                     Application.status == workflow.PENDING_ENT)),
-            reported=one(select(Application.id).where(Application.enterprise_id == ent, others,
-                                                      Application.status == workflow.REPORTED)),
-            registration=one(select(Registration.id).where(Registration.enterprise_id == ent,
-                                                           Registration.status == workflow.ACTIVE)),
-            forced_request=forced_request, info_change=info_change_id,
+            a=a,
+            b=b,
+            applicant=applicant,
+            pending=one(
+                select(Application.id).where(
+                    Application.enterprise_id == ent, others, Application.status == workflow.PENDING_ENT
+                )
+            ),
+            reported=one(
+                select(Application.id).where(
+                    Application.enterprise_id == ent, others, Application.status == workflow.REPORTED
+                )
+            ),
+            registration=one(
+                select(Registration.id).where(Registration.enterprise_id == ent, Registration.status == workflow.ACTIVE)
+            ),
+            forced_request=forced_request,
+            info_change=info_change_id,
             penalty=one(select(Penalty.id).where(Penalty.enterprise_id == ent)),
-            attachment=one(select(Attachment.id).where(Attachment.request_type == "forced",
-                                                       Attachment.request_id == forced_request)),
+            attachment=one(
+                select(Attachment.id).where(
+                    Attachment.request_type == "forced", Attachment.request_id == forced_request
+                )
+            ),
             a_app_ids=frozenset(s.scalars(select(Application.id).where(Application.enterprise_id == ent))),
             a_reg_nos=frozenset(s.scalars(select(Registration.reg_no).where(Registration.enterprise_id == ent))),
             a_penalty_ids=frozenset(s.scalars(select(Penalty.id).where(Penalty.enterprise_id == ent))),
-            a_forced_ids=frozenset(s.scalars(select(ForcedDeregistration.id).where(
-                ForcedDeregistration.enterprise_id == ent))),
+            a_forced_ids=frozenset(
+                s.scalars(select(ForcedDeregistration.id).where(ForcedDeregistration.enterprise_id == ent))
+            ),
         )
 
 
@@ -119,16 +158,19 @@ def _no_a_forced(result, c: Ctx):
 def _export_is_own(model_count_col):
     def check(result, c: Ctx):
         with transaction() as s:
-            own = s.scalar(select(func.count()).select_from(model_count_col.class_).where(
-                model_count_col == c.b.enterprise_id))
+            own = s.scalar(
+                select(func.count()).select_from(model_count_col.class_).where(model_count_col == c.b.enterprise_id)
+            )
         assert len(result) <= own
+
     return check
 
 
 def _b_only_counts(result, c: Ctx):
     with transaction() as s:
-        mine = s.scalar(select(func.count()).select_from(Registration).where(
-            Registration.enterprise_id == c.b.enterprise_id))
+        mine = s.scalar(
+            select(func.count()).select_from(Registration).where(Registration.enterprise_id == c.b.enterprise_id)
+        )
     total = sum(result.values()) if isinstance(result, dict) else int(result["人数"].sum())
     assert total <= 2 * mine
 
@@ -154,8 +196,11 @@ def _no_registrations(results, c: Ctx):
 
 def _registration_person(c: Ctx, column):
     with transaction() as s:
-        return s.scalar(select(column).join(Registration, Registration.person_id == Person.id)
-                        .where(Registration.id == c.registration))
+        return s.scalar(
+            select(column)
+            .join(Registration, Registration.person_id == Person.id)
+            .where(Registration.id == c.registration)
+        )
 
 
 # (name, call(session, actor, ctx), expectation for enterprise B): a refusal type, or a check of
@@ -170,137 +215,319 @@ class Case:
 
 CASES = [
     # 注册上报
-    Case("reporting.list_applications",
-         lambda s, x, c: reporting.list_applications(s, x, filters=ApplicationFilter(), page_size=100), _no_a_apps,
-         applicant=True),
-    Case("reporting.export_applications",
-         lambda s, x, c: reporting.export_applications(s, x, filters=ApplicationFilter()),
-         _export_is_own(Application.enterprise_id)),
-    Case("reporting.get_application", lambda s, x, c: reporting.get_application(s, x, application_id=c.pending),
-         NotFound, applicant=True),
-    *[Case(f"workflow.list_steps[{kind}]", (lambda kind: lambda s, x, c: workflow.list_steps(
-        s, x, kind=kind, request_id={workflow.APPLICATION: c.pending, workflow.FORCED: c.forced_request,
-                                     workflow.INFO_CHANGE: c.info_change}[kind]))(kind), NotFound,
-           applicant=kind == workflow.APPLICATION)
-      for kind in (workflow.APPLICATION, workflow.FORCED, workflow.INFO_CHANGE)],
-    Case("review.ministry_action", lambda s, x, c: review.ministry_action(s, x, c.pending, "accept"), PermissionDenied,
-         applicant=True),
-    Case("reporting.list_application_steps",
-         lambda s, x, c: reporting.list_application_steps(s, x, application_id=c.pending), NotFound, applicant=True),
-    Case("reporting.reveal_person_numbers",
-         lambda s, x, c: reporting.reveal_person_numbers(s, x, application_id=c.pending), NotFound, applicant=True),
-    Case("reporting.report_application",
-         lambda s, x, c: reporting.report_application(s, x, application_id=c.pending, commitment_agreed=True),
-         NotFound),
-    Case("reporting.refuse_application",
-         lambda s, x, c: reporting.refuse_application(s, x, application_id=c.pending, reason="x"), NotFound),
-    Case("reporting.withdraw_application",
-         lambda s, x, c: reporting.withdraw_application(s, x, application_id=c.reported), NotFound),
-    Case("attachments.get_attachment_data",
-         lambda s, x, c: attachments.get_attachment_data(s, x, attachment_id=c.attachment), NotFound, applicant=True),
-    Case("attachments.get_attachment_file",
-         lambda s, x, c: attachments.get_attachment_file(s, x, attachment_id=c.attachment), NotFound, applicant=True),
+    Case(
+        "reporting.list_applications",
+        lambda s, x, c: reporting.list_applications(s, x, filters=ApplicationFilter(), page_size=100),
+        _no_a_apps,
+        applicant=True,
+    ),
+    Case(
+        "reporting.export_applications",
+        lambda s, x, c: reporting.export_applications(s, x, filters=ApplicationFilter()),
+        _export_is_own(Application.enterprise_id),
+    ),
+    Case(
+        "reporting.get_application",
+        lambda s, x, c: reporting.get_application(s, x, application_id=c.pending),
+        NotFound,
+        applicant=True,
+    ),
+    *[
+        Case(
+            f"workflow.list_steps[{kind}]",
+            lambda s, x, c, kind=kind: workflow.list_steps(
+                s,
+                x,
+                kind=kind,
+                request_id={
+                    workflow.APPLICATION: c.pending,
+                    workflow.FORCED: c.forced_request,
+                    workflow.INFO_CHANGE: c.info_change,
+                }[kind],
+            ),
+            NotFound,
+            applicant=kind == workflow.APPLICATION,
+        )
+        for kind in (workflow.APPLICATION, workflow.FORCED, workflow.INFO_CHANGE)
+    ],
+    Case(
+        "review.ministry_action",
+        lambda s, x, c: review.ministry_action(s, x, c.pending, "accept"),
+        PermissionDenied,
+        applicant=True,
+    ),
+    Case(
+        "reporting.list_application_steps",
+        lambda s, x, c: reporting.list_application_steps(s, x, application_id=c.pending),
+        NotFound,
+        applicant=True,
+    ),
+    Case(
+        "reporting.reveal_person_numbers",
+        lambda s, x, c: reporting.reveal_person_numbers(s, x, application_id=c.pending),
+        NotFound,
+        applicant=True,
+    ),
+    Case(
+        "reporting.report_application",
+        lambda s, x, c: reporting.report_application(s, x, application_id=c.pending, commitment_agreed=True),
+        NotFound,
+    ),
+    Case(
+        "reporting.refuse_application",
+        lambda s, x, c: reporting.refuse_application(s, x, application_id=c.pending, reason="x"),
+        NotFound,
+    ),
+    Case(
+        "reporting.withdraw_application",
+        lambda s, x, c: reporting.withdraw_application(s, x, application_id=c.reported),
+        NotFound,
+    ),
+    Case(
+        "attachments.get_attachment_data",
+        lambda s, x, c: attachments.get_attachment_data(s, x, attachment_id=c.attachment),
+        NotFound,
+        applicant=True,
+    ),
+    Case(
+        "attachments.get_attachment_file",
+        lambda s, x, c: attachments.get_attachment_file(s, x, attachment_id=c.attachment),
+        NotFound,
+        applicant=True,
+    ),
     # 已注册人员, home page
-    Case("registrations.list_expiring", lambda s, x, c: registrations.list_expiring(s, x, within_days=3650), _no_a_regs),
+    Case(
+        "registrations.list_expiring", lambda s, x, c: registrations.list_expiring(s, x, within_days=3650), _no_a_regs
+    ),
     Case("registrations.expiry_counts", lambda s, x, c: registrations.expiry_counts(s, x), _b_only_counts),
     Case("registrations.staff_by_specialty", lambda s, x, c: registrations.staff_by_specialty(s, x), _b_only_counts),
     Case("registrations.home_summary", lambda s, x, c: registrations.home_summary(s, x), _home_is_own),
-    Case("registrations.list_registered", lambda s, x, c: registrations.list_registered(s, x, page_size=100),
-         _no_a_regs),
+    Case(
+        "registrations.list_registered", lambda s, x, c: registrations.list_registered(s, x, page_size=100), _no_a_regs
+    ),
     Case("registrations.export_registered", lambda s, x, c: registrations.export_registered(s, x), _no_a_regs),
-    Case("registrations.list_person_history",
-         lambda s, x, c: registrations.list_person_history(s, x, registration_id=c.registration), NotFound,
-         applicant=True),
+    Case(
+        "registrations.list_person_history",
+        lambda s, x, c: registrations.list_person_history(s, x, registration_id=c.registration),
+        NotFound,
+        applicant=True,
+    ),
     # 强制注销
     Case("forced.list_forced", lambda s, x, c: forced.list_forced(s, x, page_size=100), _no_a_forced),
-    Case("forced.list_deregistrable",  # unfiltered, and searched for A's person by name and by 证件号码
-         lambda s, x, c: [forced.list_deregistrable(s, x, query=q) for q in (
-             "", _registration_person(c, Person.name), _registration_person(c, Person.id_number))],
-         _no_registrations),
-    Case("forced.list_forced_steps", lambda s, x, c: forced.list_forced_steps(s, x, request_id=c.forced_request),
-         NotFound),
+    Case(
+        "forced.list_deregistrable",  # unfiltered, and searched for A's person by name and by 证件号码
+        lambda s, x, c: [
+            forced.list_deregistrable(s, x, query=q)
+            for q in ("", _registration_person(c, Person.name), _registration_person(c, Person.id_number))
+        ],
+        _no_registrations,
+    ),
+    Case(
+        "forced.list_forced_steps",
+        lambda s, x, c: forced.list_forced_steps(s, x, request_id=c.forced_request),
+        NotFound,
+    ),
     Case("forced.withdraw_forced", lambda s, x, c: forced.withdraw_forced(s, x, request_id=c.forced_request), NotFound),
-    Case("forced.request_forced_deregistration",
-         lambda s, x, c: forced.request_forced_deregistration(
-             s, x, registration_id=c.registration, reason="退休", reason_detail="", attachment_type="TXZM",
-             file_name="x.png", file_data=factories.png()), NotFound),
+    Case(
+        "forced.request_forced_deregistration",
+        lambda s, x, c: forced.request_forced_deregistration(
+            s,
+            x,
+            registration_id=c.registration,
+            reason="退休",
+            reason_detail="",
+            attachment_type="TXZM",
+            file_name="x.png",
+            file_data=factories.png(),
+        ),
+        NotFound,
+    ),
     # 企业信息: always the actor's own enterprise, whatever is passed
     Case("enterprise_info.get_enterprise", lambda s, x, c: enterprise_info.get_enterprise(s, x), _own_enterprise),
-    Case("enterprise_info.update_enterprise_basic",
-         lambda s, x, c: enterprise_info.update_enterprise_basic(s, x, expected_version=-1, enterprise_id=c.a.enterprise_id),
-         Exception),  # refused: enterprise_id is not a field a caller can pass
-    Case("info_change.request_info_change",
-         lambda s, x, c: info_change.request_info_change(s, x, new_name="", new_credit_code="", reason=""),
-         Exception),  # refused input; and it only ever acts on the caller's own enterprise
+    Case(
+        "enterprise_info.update_enterprise_basic",
+        lambda s, x, c: enterprise_info.update_enterprise_basic(
+            s, x, expected_version=-1, enterprise_id=c.a.enterprise_id
+        ),
+        Exception,
+    ),  # refused: enterprise_id is not a field a caller can pass
+    Case(
+        "info_change.request_info_change",
+        lambda s, x, c: info_change.request_info_change(s, x, new_name="", new_credit_code="", reason=""),
+        Exception,
+    ),  # refused input; and it only ever acts on the caller's own enterprise
     Case("info_change.list_info_changes", lambda s, x, c: info_change.list_info_changes(s, x), _no_a_changes),
-    Case("info_change.list_info_change_steps",
-         lambda s, x, c: info_change.list_info_change_steps(s, x, request_id=c.info_change), NotFound),
-    Case("info_change.withdraw_info_change",
-         lambda s, x, c: info_change.withdraw_info_change(s, x, request_id=c.info_change), NotFound),
+    Case(
+        "info_change.list_info_change_steps",
+        lambda s, x, c: info_change.list_info_change_steps(s, x, request_id=c.info_change),
+        NotFound,
+    ),
+    Case(
+        "info_change.withdraw_info_change",
+        lambda s, x, c: info_change.withdraw_info_change(s, x, request_id=c.info_change),
+        NotFound,
+    ),
     # 行政处罚
-    Case("penalties.list_penalties", lambda s, x, c: penalties.list_penalties(s, x, page_size=100), _no_a_penalties,
-         applicant=True),
-    Case("penalties.export_penalties", lambda s, x, c: penalties.export_penalties(s, x), _export_is_own(Penalty.enterprise_id)),
-    Case("penalties.get_penalty", lambda s, x, c: penalties.get_penalty(s, x, penalty_id=c.penalty), NotFound,
-         applicant=True),
-    Case("penalties.list_registered_people", lambda s, x, c: penalties.list_registered_people(s, x, query="1"),
-         PermissionDenied),
-    Case("penalties.record_penalty",
-         lambda s, x, c: penalties.record_penalty(
-             s, x, person_id=1, decision_no="x", case_name="x", category="警告", reason="x", legal_basis="x",
-             result="x", decision_date=china_today(), authority="x", publish_until=None, project_name="",
-             notice_no="", bad_behaviour_code="", effective_from=None, effective_to=None), PermissionDenied),
+    Case(
+        "penalties.list_penalties",
+        lambda s, x, c: penalties.list_penalties(s, x, page_size=100),
+        _no_a_penalties,
+        applicant=True,
+    ),
+    Case(
+        "penalties.export_penalties",
+        lambda s, x, c: penalties.export_penalties(s, x),
+        _export_is_own(Penalty.enterprise_id),
+    ),
+    Case(
+        "penalties.get_penalty",
+        lambda s, x, c: penalties.get_penalty(s, x, penalty_id=c.penalty),
+        NotFound,
+        applicant=True,
+    ),
+    Case(
+        "penalties.list_registered_people",
+        lambda s, x, c: penalties.list_registered_people(s, x, query="1"),
+        PermissionDenied,
+    ),
+    Case(
+        "penalties.record_penalty",
+        lambda s, x, c: penalties.record_penalty(
+            s,
+            x,
+            person_id=1,
+            decision_no="x",
+            case_name="x",
+            category="警告",
+            reason="x",
+            legal_basis="x",
+            result="x",
+            decision_date=china_today(),
+            authority="x",
+            publish_until=None,
+            project_name="",
+            notice_no="",
+            bad_behaviour_code="",
+            effective_from=None,
+            effective_to=None,
+        ),
+        PermissionDenied,
+    ),
     # 个人版: applicant-only; and an applicant cannot act on another person's application
     Case("filing.find_employers", lambda s, x, c: filing.find_employers(s, x, name="北京"), PermissionDenied),
     Case("filing.get_my_registration", lambda s, x, c: filing.get_my_registration(s, x), PermissionDenied),
     Case("filing.get_my_open_application", lambda s, x, c: filing.get_my_open_application(s, x), PermissionDenied),
     Case("filing.list_my_applications", lambda s, x, c: filing.list_my_applications(s, x), PermissionDenied),
-    Case("filing.check_filing",
-         lambda s, x, c: filing.check_filing(s, x, filing.Filing(enterprise_id=c.a.enterprise_id, business_type="CS",
-                                                                 specialty1="01")), PermissionDenied),
-    Case("filing.file_application",
-         lambda s, x, c: filing.file_application(s, x, filing=filing.Filing(
-             enterprise_id=c.a.enterprise_id, business_type="CS", specialty1="01")), PermissionDenied),
-    Case("filing.cancel_application", lambda s, x, c: filing.cancel_application(s, x, application_id=c.pending),
-         PermissionDenied, applicant=True),
-    Case("filing.resubmit_application",
-         lambda s, x, c: filing.resubmit_application(s, x, application_id=c.pending, note="", files={}),
-         PermissionDenied, applicant=True),
+    Case(
+        "filing.check_filing",
+        lambda s, x, c: filing.check_filing(
+            s, x, filing.Filing(enterprise_id=c.a.enterprise_id, business_type="CS", specialty1="01")
+        ),
+        PermissionDenied,
+    ),
+    Case(
+        "filing.file_application",
+        lambda s, x, c: filing.file_application(
+            s, x, filing=filing.Filing(enterprise_id=c.a.enterprise_id, business_type="CS", specialty1="01")
+        ),
+        PermissionDenied,
+    ),
+    Case(
+        "filing.cancel_application",
+        lambda s, x, c: filing.cancel_application(s, x, application_id=c.pending),
+        PermissionDenied,
+        applicant=True,
+    ),
+    Case(
+        "filing.resubmit_application",
+        lambda s, x, c: filing.resubmit_application(s, x, application_id=c.pending, note="", files={}),
+        PermissionDenied,
+        applicant=True,
+    ),
     # 部级版 only
     Case("audit_log.list_audit", lambda s, x, c: audit_log.list_audit(s, x), PermissionDenied, applicant=True),
-    Case("review.list_queue", lambda s, x, c: review.list_queue(s, x, filters=review.QueueFilter()), PermissionDenied,
-         applicant=True),
-    Case("review.export_queue", lambda s, x, c: review.export_queue(s, x, filters=review.QueueFilter()),
-         PermissionDenied),
-    Case("review.get_application_review",
-         lambda s, x, c: review.get_application_review(s, x, application_id=c.reported), PermissionDenied),
-    Case("forced_review.get_forced_request", lambda s, x, c: forced_review.get_forced_request(s, x, request_id=c.forced_request),
-         PermissionDenied),
-    Case("info_change.get_info_change", lambda s, x, c: info_change.get_info_change(s, x, request_id=c.info_change),
-         PermissionDenied),
-    Case("review.accept_applications",
-         lambda s, x, c: review.accept_applications(s, x, application_ids=[c.reported]), PermissionDenied,
-         applicant=True),
-    Case("review.request_correction",
-         lambda s, x, c: review.request_correction(s, x, application_id=c.reported, items=["x"], note=""),
-         PermissionDenied),
+    Case(
+        "review.list_queue",
+        lambda s, x, c: review.list_queue(s, x, filters=review.QueueFilter()),
+        PermissionDenied,
+        applicant=True,
+    ),
+    Case(
+        "review.export_queue", lambda s, x, c: review.export_queue(s, x, filters=review.QueueFilter()), PermissionDenied
+    ),
+    Case(
+        "review.get_application_review",
+        lambda s, x, c: review.get_application_review(s, x, application_id=c.reported),
+        PermissionDenied,
+    ),
+    Case(
+        "forced_review.get_forced_request",
+        lambda s, x, c: forced_review.get_forced_request(s, x, request_id=c.forced_request),
+        PermissionDenied,
+    ),
+    Case(
+        "info_change.get_info_change",
+        lambda s, x, c: info_change.get_info_change(s, x, request_id=c.info_change),
+        PermissionDenied,
+    ),
+    Case(
+        "review.accept_applications",
+        lambda s, x, c: review.accept_applications(s, x, application_ids=[c.reported]),
+        PermissionDenied,
+        applicant=True,
+    ),
+    Case(
+        "review.request_correction",
+        lambda s, x, c: review.request_correction(s, x, application_id=c.reported, items=["x"], note=""),
+        PermissionDenied,
+    ),
     Case("review.start_review", lambda s, x, c: review.start_review(s, x, application_id=c.reported), PermissionDenied),
-    Case("approval.approve_application", lambda s, x, c: approval.approve_application(s, x, application_id=c.reported),
-         PermissionDenied),
-    Case("review.deny_application",
-         lambda s, x, c: review.deny_application(s, x, application_id=c.reported, reason="x",
-                                                 clause=review.DENIAL_CLAUSES[0]), PermissionDenied),
+    Case(
+        "approval.approve_application",
+        lambda s, x, c: approval.approve_application(s, x, application_id=c.reported),
+        PermissionDenied,
+    ),
+    Case(
+        "review.deny_application",
+        lambda s, x, c: review.deny_application(
+            s, x, application_id=c.reported, reason="x", clause=review.DENIAL_CLAUSES[0]
+        ),
+        PermissionDenied,
+    ),
     Case("forced_review.list_forced_queue", lambda s, x, c: forced_review.list_forced_queue(s, x), PermissionDenied),
-    Case("forced_review.decide_forced",
-         lambda s, x, c: forced_review.decide_forced(s, x, request_id=c.forced_request, action="accept"), PermissionDenied),
-    Case("info_change.list_info_change_queue", lambda s, x, c: info_change.list_info_change_queue(s, x), PermissionDenied),
-    Case("info_change.decide_info_change",
-         lambda s, x, c: info_change.decide_info_change(s, x, request_id=c.info_change, action="accept"), PermissionDenied),
-    *[Case(f"dashboards.{name}", (lambda fn: lambda s, x, c: fn(s, x, filters=dashboards.DashboardFilter()))(
-        getattr(dashboards, name)), PermissionDenied, applicant=True)
-      for name in ("applications_by_month", "applications_by_type", "expiries_by_month", "get_dashboard",
-                   "get_kpis", "penalties_over_time", "processing_times", "registered_by_province",
-                   "registered_by_specialty", "top_enterprises")],
+    Case(
+        "forced_review.decide_forced",
+        lambda s, x, c: forced_review.decide_forced(s, x, request_id=c.forced_request, action="accept"),
+        PermissionDenied,
+    ),
+    Case(
+        "info_change.list_info_change_queue", lambda s, x, c: info_change.list_info_change_queue(s, x), PermissionDenied
+    ),
+    Case(
+        "info_change.decide_info_change",
+        lambda s, x, c: info_change.decide_info_change(s, x, request_id=c.info_change, action="accept"),
+        PermissionDenied,
+    ),
+    *[
+        Case(
+            f"dashboards.{name}",
+            (lambda fn: lambda s, x, c: fn(s, x, filters=dashboards.DashboardFilter()))(getattr(dashboards, name)),
+            PermissionDenied,
+            applicant=True,
+        )
+        for name in (
+            "applications_by_month",
+            "applications_by_type",
+            "expiries_by_month",
+            "get_dashboard",
+            "get_kpis",
+            "penalties_over_time",
+            "processing_times",
+            "registered_by_province",
+            "registered_by_specialty",
+            "top_enterprises",
+        )
+    ],
 ]
 
 
@@ -308,9 +535,12 @@ def _entry_points() -> set[str]:
     """Every public function of every services module that takes (session, actor), named as this file
     imports its module (a module this file does not import is named by its full path: add it)."""
     local = {module.__name__: name for name, module in globals().items() if inspect.ismodule(module)}
-    exported = {fn: f"{name}.{attr}" for name, module in globals().items()
-                if inspect.ismodule(module) and hasattr(module, "__path__")
-                for attr, fn in inspect.getmembers(module, inspect.isfunction)}  # workflow.list_steps
+    exported = {
+        fn: f"{name}.{attr}"
+        for name, module in globals().items()
+        if inspect.ismodule(module) and hasattr(module, "__path__")
+        for attr, fn in inspect.getmembers(module, inspect.isfunction)
+    }  # workflow.list_steps
     found = set()
     for info in pkgutil.walk_packages(services.__path__, "services."):
         module = importlib.import_module(info.name)
@@ -331,12 +561,19 @@ def _fingerprint() -> tuple:
     """What a refused call must leave untouched."""
     with transaction() as s:
         return (
-            tuple(s.execute(select(Application.id, Application.status, Application.version_id)
-                            .order_by(Application.id)).all()),
-            tuple(s.execute(select(ForcedDeregistration.id, ForcedDeregistration.status)
-                            .order_by(ForcedDeregistration.id)).all()),
-            tuple(s.execute(select(InfoChangeRequest.id, InfoChangeRequest.status)
-                            .order_by(InfoChangeRequest.id)).all()),
+            tuple(
+                s.execute(
+                    select(Application.id, Application.status, Application.version_id).order_by(Application.id)
+                ).all()
+            ),
+            tuple(
+                s.execute(
+                    select(ForcedDeregistration.id, ForcedDeregistration.status).order_by(ForcedDeregistration.id)
+                ).all()
+            ),
+            tuple(
+                s.execute(select(InfoChangeRequest.id, InfoChangeRequest.status).order_by(InfoChangeRequest.id)).all()
+            ),
             s.scalar(select(func.count()).select_from(WorkflowStep)),
             s.scalar(select(func.count()).select_from(Registration)),
             s.scalar(select(func.count()).select_from(Penalty)),

@@ -1,5 +1,6 @@
 """Two people, one record (DESIGN.md rule 6): exactly one wins, the others get a clear refusal,
 and no step is lost or doubled. Runs on SQLite (BEGIN IMMEDIATE) and PostgreSQL (FOR UPDATE)."""
+
 from __future__ import annotations
 
 import threading
@@ -7,11 +8,12 @@ import threading
 import pytest
 
 from db.models import Application, ForcedDeregistration
-from tests import factories
-from services.registration import reporting, approval, review
-from services.deregistration import requests as forced, review as forced_review
 from services import transaction, workflow
+from services.deregistration import requests as forced
+from services.deregistration import review as forced_review
 from services.kernel.errors import ConcurrentModification, InvalidTransition, ServiceError
+from services.registration import approval, reporting, review
+from tests import factories
 
 
 def _race(calls: list) -> tuple[list, list]:
@@ -67,8 +69,9 @@ def test_double_report(actor_of, threads):
     ent = actor_of("demo-enterprise")
     app_id = factories.application(workflow.PENDING_ENT, enterprise=ent)
     before = len(factories.steps("application", app_id))
-    wins, losses = _race([lambda s: reporting.report_application(s, ent, application_id=app_id,
-                                                                     commitment_agreed=True)] * threads)
+    wins, losses = _race(
+        [lambda s: reporting.report_application(s, ent, application_id=app_id, commitment_agreed=True)] * threads
+    )
     assert len(wins) == 1 and len(losses) == threads - 1
     assert _status(Application, app_id) == workflow.REPORTED
     assert len(factories.steps("application", app_id)) == before + 1
@@ -91,11 +94,16 @@ def test_forced_withdraw_against_accept(actor_of, threads):
     ent, ministry = actor_of("demo-enterprise"), actor_of("demo-ministry")
     req_id = factories.forced_request(ent)
     before = len(factories.steps("forced", req_id))
-    calls = [(lambda s: forced.withdraw_forced(s, ent, request_id=req_id) or "withdraw") if i % 2 else
-             (lambda s: forced_review.decide_forced(s, ministry, request_id=req_id, action="accept") or "accept")
-             for i in range(threads)]
+    calls = [
+        (lambda s: forced.withdraw_forced(s, ent, request_id=req_id) or "withdraw")
+        if i % 2
+        else (lambda s: forced_review.decide_forced(s, ministry, request_id=req_id, action="accept") or "accept")
+        for i in range(threads)
+    ]
     wins, losses = _race(calls)
     assert len(wins) == 1 and len(losses) == threads - 1
-    assert _status(ForcedDeregistration, req_id) == {"withdraw": workflow.REQ_WITHDRAWN,
-                                                     "accept": workflow.REQ_ACCEPTED}[wins[0]]
+    assert (
+        _status(ForcedDeregistration, req_id)
+        == {"withdraw": workflow.REQ_WITHDRAWN, "accept": workflow.REQ_ACCEPTED}[wins[0]]
+    )
     assert len(factories.steps("forced", req_id)) == before + 1

@@ -1,5 +1,6 @@
 """House rules that are cheap to check (DESIGN.md): import direction, the pages/ layout, and what only ui/ and
 app.py do: open a transaction (ui.call / ui.act), escape Markdown (ui.md_escape), show the flash (app.py)."""
+
 import ast
 from pathlib import Path
 
@@ -122,8 +123,10 @@ def _flash_key() -> str:
 def _touches_the_flash(tree: ast.AST) -> list[int]:
     """Shows the flash (`ui.show_flash`) or reads its session key (FLASH_KEY, or the key itself)."""
     key = _flash_key()
-    return sorted({line for line, name in _names(tree) if name in ("show_flash", "FLASH_KEY")}
-                  | {line for line, text in _strings(tree) if text == key})
+    return sorted(
+        {line for line, name in _names(tree) if name in ("show_flash", "FLASH_KEY")}
+        | {line for line, text in _strings(tree) if text == key}
+    )
 
 
 def test_no_page_shows_or_reads_the_flash():

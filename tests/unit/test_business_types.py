@@ -1,5 +1,6 @@
 """The business-type table: every type has its rules, and the questions the code asks of it answer as the
 rules of 建设部令第147号 and the 2017 procedure say (domain.md §4)."""
+
 import pytest
 
 from services.kernel import values
@@ -17,10 +18,17 @@ def test_every_business_type_and_change_kind_has_rules():
         assert rules.decision_days in (10, 20)
 
 
-@pytest.mark.parametrize("code, effect, days", [
-    ("CS", Effect.NEW_REGISTRATION, 20), ("CX", Effect.NEW_REGISTRATION, 20), ("YX", Effect.NEW_PERIOD, 10),
-    ("BG", Effect.CHANGE, 10), ("ZX", Effect.END, 10), ("YS", Effect.NEW_CERTIFICATE, 10),
-])
+@pytest.mark.parametrize(
+    "code, effect, days",
+    [
+        ("CS", Effect.NEW_REGISTRATION, 20),
+        ("CX", Effect.NEW_REGISTRATION, 20),
+        ("YX", Effect.NEW_PERIOD, 10),
+        ("BG", Effect.CHANGE, 10),
+        ("ZX", Effect.END, 10),
+        ("YS", Effect.NEW_CERTIFICATE, 10),
+    ],
+)
 def test_effect_and_decision_days(code, effect, days):
     assert (bt.rules(code).effect, bt.decision_days(code)) == (effect, days)
 
@@ -35,19 +43,22 @@ def test_the_age_limit_does_not_bar_deregistration():
     assert {c for c, r in bt.BUSINESS_TYPES.items() if not r.age_limit} == {BusinessType.DEREGISTRATION}
 
 
-@pytest.mark.parametrize("code, kind, current_employer, keeps_specialties", [
-    ("CS", None, False, False),
-    ("CX", None, False, False),
-    ("YX", None, True, True),
-    ("ZX", None, True, True),
-    ("YS", None, True, True),
-    ("BG", None, True, True),  # kind not chosen yet
-    ("BG", ChangeKind.EMPLOYER, False, True),  # the new employer files; the specialties stay
-    ("BG", ChangeKind.SPECIALTY, True, False),  # the current employer files new specialties
-    ("BG", ChangeKind.RENAME, True, True),
-    ("BG", ChangeKind.PERSONAL, True, True),
-    (None, None, False, False),  # nothing chosen
-])
+@pytest.mark.parametrize(
+    "code, kind, current_employer, keeps_specialties",
+    [
+        ("CS", None, False, False),
+        ("CX", None, False, False),
+        ("YX", None, True, True),
+        ("ZX", None, True, True),
+        ("YS", None, True, True),
+        ("BG", None, True, True),  # kind not chosen yet
+        ("BG", ChangeKind.EMPLOYER, False, True),  # the new employer files; the specialties stay
+        ("BG", ChangeKind.SPECIALTY, True, False),  # the current employer files new specialties
+        ("BG", ChangeKind.RENAME, True, True),
+        ("BG", ChangeKind.PERSONAL, True, True),
+        (None, None, False, False),  # nothing chosen
+    ],
+)
 def test_who_files_and_whose_specialties(code, kind, current_employer, keeps_specialties):
     assert bt.through_current_employer(code, kind) is current_employer
     assert bt.keeps_registration_specialties(code, kind) is keeps_specialties
@@ -56,6 +67,7 @@ def test_who_files_and_whose_specialties(code, kind, current_employer, keeps_spe
 def test_business_label_names_the_change_kind():
     class Row:
         business_type, change_kind = "BG", "BG-DW"
+
     assert bt.business_label(Row) == "变更注册（变更执业单位）"
     Row.business_type, Row.change_kind = "YX", None
     assert bt.business_label(Row) == "延续注册"

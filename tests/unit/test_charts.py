@@ -1,4 +1,5 @@
 """Chart builders: pure DataFrame -> plotly Figure functions, checked without Streamlit or a database."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -20,24 +21,40 @@ def _annotations(fig: go.Figure) -> list[str]:
 PROVINCES = pd.DataFrame([("广东省", 136), ("北京市", 61), ("江苏省", 38)], columns=d.PROVINCE_COLUMNS)
 SPECIALTIES = pd.DataFrame([("房屋建筑工程", 265), ("市政公用工程", 48)], columns=d.SPECIALTY_COLUMNS)
 EXPIRIES = pd.DataFrame([("2026-11", 3), ("2026-12", 20), ("2027-01", 0)], columns=d.EXPIRY_COLUMNS)
-APPS_BY_MONTH = pd.DataFrame([
-    ("2026-09", "初始注册", "准予注册", 2), ("2026-09", "延续注册", "准予注册", 5),
-    ("2026-09", "初始注册", "办理中", 1), ("2026-10", "变更注册", "不予上报", 1),
-], columns=d.APPLICATION_MONTH_COLUMNS)
-APPS_BY_TYPE = pd.DataFrame([
-    ("初始注册", "办理中", 27), ("初始注册", "准予注册", 21), ("延续注册", "准予注册", 60),
-    ("延续注册", "已撤回·撤销", 3),
-], columns=d.APPLICATION_TYPE_COLUMNS)
-PROCESSING = pd.DataFrame([
-    (d.STAGE_ACCEPTANCE, "初始注册", 23, 2.0, 2.0, 5, 0, 0.0),
-    (d.STAGE_ACCEPTANCE, "延续注册", 65, 2.0, 2.3, 5, 0, 0.0),
-    (d.STAGE_DECISION, "初始注册", 23, 8.0, 7.4, 20, 0, 0.0),
-    (d.STAGE_DECISION, "延续注册", 65, 8.0, 7.6, 10, 8, 0.123),
-], columns=d.PROCESSING_COLUMNS)
-PENALTIES = pd.DataFrame([("2026-01", "罚款", 1), ("2026-01", "警告", 2), ("2026-03", "罚款", 3)],
-                         columns=d.PENALTY_COLUMNS)
-ENTERPRISES = pd.DataFrame([(1, "广东华粤工程咨询有限公司", "广东省", 136), (2, "北京小厉害有限公司", "北京市", 55)],
-                           columns=d.ENTERPRISE_COLUMNS)
+APPS_BY_MONTH = pd.DataFrame(
+    [
+        ("2026-09", "初始注册", "准予注册", 2),
+        ("2026-09", "延续注册", "准予注册", 5),
+        ("2026-09", "初始注册", "办理中", 1),
+        ("2026-10", "变更注册", "不予上报", 1),
+    ],
+    columns=d.APPLICATION_MONTH_COLUMNS,
+)
+APPS_BY_TYPE = pd.DataFrame(
+    [
+        ("初始注册", "办理中", 27),
+        ("初始注册", "准予注册", 21),
+        ("延续注册", "准予注册", 60),
+        ("延续注册", "已撤回·撤销", 3),
+    ],
+    columns=d.APPLICATION_TYPE_COLUMNS,
+)
+PROCESSING = pd.DataFrame(
+    [
+        (d.STAGE_ACCEPTANCE, "初始注册", 23, 2.0, 2.0, 5, 0, 0.0),
+        (d.STAGE_ACCEPTANCE, "延续注册", 65, 2.0, 2.3, 5, 0, 0.0),
+        (d.STAGE_DECISION, "初始注册", 23, 8.0, 7.4, 20, 0, 0.0),
+        (d.STAGE_DECISION, "延续注册", 65, 8.0, 7.6, 10, 8, 0.123),
+    ],
+    columns=d.PROCESSING_COLUMNS,
+)
+PENALTIES = pd.DataFrame(
+    [("2026-01", "罚款", 1), ("2026-01", "警告", 2), ("2026-03", "罚款", 3)], columns=d.PENALTY_COLUMNS
+)
+ENTERPRISES = pd.DataFrame(
+    [(1, "广东华粤工程咨询有限公司", "广东省", 136), (2, "北京小厉害有限公司", "北京市", 55)],
+    columns=d.ENTERPRISE_COLUMNS,
+)
 
 BUILDERS = [
     (charts.registered_by_province, PROVINCES, "在册注册人员地区分布"),
@@ -180,7 +197,8 @@ def test_home_page_charts():
 def test_provinces_get_room_for_every_name():
     """31 provinces at national scale: the chart grows so that each bar keeps its label."""
     few = charts.registered_by_province(pd.DataFrame([("北京市", 5), ("广东省", 9)], columns=d.PROVINCE_COLUMNS))
-    all_31 = charts.registered_by_province(pd.DataFrame([(f"省{i}", 100 - i) for i in range(31)],
-                                                        columns=d.PROVINCE_COLUMNS))
+    all_31 = charts.registered_by_province(
+        pd.DataFrame([(f"省{i}", 100 - i) for i in range(31)], columns=d.PROVINCE_COLUMNS)
+    )
     assert few.layout.height == charts.DASHBOARD_HEIGHT
     assert all_31.layout.height >= 31 * 18

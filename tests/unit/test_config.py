@@ -1,4 +1,5 @@
 """The shipped Streamlit configuration of an internal tool (notes/reliability.md ST-1)."""
+
 import tomllib
 from pathlib import Path
 

@@ -13,7 +13,7 @@ BOM = b"\xef\xbb\xbf"
 def csv_body(df: pd.DataFrame) -> bytes:
     data = to_csv_bytes(df)
     assert data.startswith(BOM)
-    return data[len(BOM):]
+    return data[len(BOM) :]
 
 
 def xlsx_cells(data: bytes) -> list[list]:

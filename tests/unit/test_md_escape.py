@@ -1,11 +1,13 @@
 """User text shown where Streamlit renders Markdown is escaped first."""
+
 from streamlit.testing.v1 import AppTest
 
 
 def _render(text: str) -> AppTest:
     at = AppTest.from_string(
         "import streamlit as st\nimport ui\nst.header(ui.md_escape(st.session_state['t']))\n"
-        "st.caption(ui.md_escape(st.session_state['t']))")
+        "st.caption(ui.md_escape(st.session_state['t']))"
+    )
     at.session_state["t"] = text
     return at.run()
 

@@ -21,9 +21,7 @@ def pdf_text(data: bytes) -> str:
     # fpdf2 encodes CFF CJK fonts with an embedded CMap, which pypdf reads as one-byte
     # codes (py-pdf/pypdf#2295): each 2-byte code comes out as NUL + character. That is
     # right as long as a document uses fewer than 256 distinct glyphs, as these do.
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace(
-        "\x00", ""
-    )
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace("\x00", "")
 
 
 def test_detail_pdf_holds_title_and_values():

@@ -1,5 +1,6 @@
 """Property tests (hypothesis): validators against generated valid and broken numbers, and the
 workflow table against random sequences of actions by random roles."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,11 @@ def id_numbers(draw) -> str:
 
 @st.composite
 def credit_codes(draw) -> str:
-    body = "91" + draw(st.sampled_from(["110105", "320102", "440303"])) + "".join(
-        draw(st.lists(st.sampled_from(USCC_ALPHABET), min_size=9, max_size=9)))
+    body = (
+        "91"
+        + draw(st.sampled_from(["110105", "320102", "440303"]))
+        + "".join(draw(st.lists(st.sampled_from(USCC_ALPHABET), min_size=9, max_size=9)))
+    )
     return body + uscc.calc_check_digit(body)
 
 
@@ -41,7 +45,7 @@ def test_generated_id_numbers_are_valid(number):
 
 @given(id_numbers(), st.integers(0, 17), st.sampled_from("0123456789X"))
 def test_one_changed_character_is_caught(number, position, char):
-    broken = number[:position] + char + number[position + 1:]
+    broken = number[:position] + char + number[position + 1 :]
     if broken != number:
         # MOD 11-2 catches every single substitution, unless it yields an impossible date first
         assert id_number_error(broken) is not None
@@ -54,7 +58,7 @@ def test_generated_credit_codes_are_valid(code):
 
 @given(credit_codes(), st.integers(0, 17), st.sampled_from(USCC_ALPHABET))
 def test_one_changed_credit_code_character_is_caught(code, position, char):
-    broken = code[:position] + char + code[position + 1:]
+    broken = code[:position] + char + code[position + 1 :]
     if broken != code:
         assert credit_code_error(broken) is not None
 
@@ -97,7 +101,7 @@ def test_random_actions_never_leave_the_table(kind, data):
         history.append((status, action, role, new))
         status = new
     replay = wf.INITIAL_STATUS[kind]
-    for before, action, role, after in history:
+    for before, action, role, _after in history:
         assert before == replay
         replay = wf.next_status(kind, replay, action, role)
     assert replay == status

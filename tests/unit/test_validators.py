@@ -4,22 +4,32 @@ import pytest
 
 from services.kernel.masking import mask_id_number, mask_phone
 from services.kernel.validators import (
-    age_on, birth_date_from_id, credit_code_error, gender_from_id, id_number_error, normalize_phone, phone_error,
+    age_on,
+    birth_date_from_id,
+    credit_code_error,
+    gender_from_id,
+    id_number_error,
+    normalize_phone,
+    phone_error,
 )
 
 
-@pytest.mark.parametrize("number", ["11010519491231002X", "11010519491231002x", "440524188001010014",
-                                    "34052419800101001X"])
+@pytest.mark.parametrize(
+    "number", ["11010519491231002X", "11010519491231002x", "440524188001010014", "34052419800101001X"]
+)
 def test_valid_id_numbers(number):
     assert id_number_error(number) is None
 
 
-@pytest.mark.parametrize("number,message", [
-    ("110105194912310021", "校验位"),         # wrong check digit
-    ("110105190002290017", "出生日期"),         # 1900-02-29 does not exist
-    ("11010519491231002", "18 位"),
-    ("", "请填写"),
-])
+@pytest.mark.parametrize(
+    "number,message",
+    [
+        ("110105194912310021", "校验位"),  # wrong check digit
+        ("110105190002290017", "出生日期"),  # 1900-02-29 does not exist
+        ("11010519491231002", "18 位"),
+        ("", "请填写"),
+    ],
+)
 def test_invalid_id_numbers(number, message):
     assert message in id_number_error(number)
 
@@ -37,14 +47,16 @@ def test_birth_date_gender_and_age_from_id():
     assert age_on(dt.date(1961, 6, 1), dt.date(2026, 6, 1)) == 65
 
 
-@pytest.mark.parametrize("code", ["91350100M000100Y43", "91320100MA1X2Y3W3Q", "9131000063159284XQ",
-                                  " 91350100m000100y43 "])
+@pytest.mark.parametrize(
+    "code", ["91350100M000100Y43", "91320100MA1X2Y3W3Q", "9131000063159284XQ", " 91350100m000100y43 "]
+)
 def test_valid_credit_codes(code):
     assert credit_code_error(code) is None
 
 
-@pytest.mark.parametrize("code", ["91350100M000100Y4Z", "91350100M000100Y44", "91350100M00010", "",
-                                  "91350100O000100Y43"])
+@pytest.mark.parametrize(
+    "code", ["91350100M000100Y4Z", "91350100M000100Y44", "91350100M00010", "", "91350100O000100Y43"]
+)
 def test_invalid_credit_codes(code):
     assert credit_code_error(code) is not None
 

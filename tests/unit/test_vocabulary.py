@@ -1,5 +1,6 @@
 """The vocabulary is typed and says what it stores: each status's name is its database value, and the
 workflow's tables use nothing else."""
+
 import pytest
 
 from services import workflow
@@ -13,8 +14,11 @@ def test_a_status_is_named_as_it_is_stored(enum):
 
 
 def test_the_workflow_tables_use_the_vocabulary():
-    kinds = {RequestType.application: ApplicationStatus, RequestType.forced: RequestStatus,
-             RequestType.info_change: RequestStatus}
+    kinds = {
+        RequestType.application: ApplicationStatus,
+        RequestType.forced: RequestStatus,
+        RequestType.info_change: RequestStatus,
+    }
     assert set(workflow.STATUS_LABELS) == set(RequestType)
     for kind, statuses in kinds.items():
         assert set(workflow.STATUS_LABELS[kind]) == set(statuses), kind

@@ -1,4 +1,5 @@
 """The workflow tables, pinned: every (status, action, role) triple and nothing else."""
+
 import itertools
 
 import pytest
@@ -77,9 +78,10 @@ def test_every_target_and_source_is_a_known_status():
 
 def test_manual_wording():
     labels = wf.STATUS_LABELS[wf.APPLICATION]
-    assert [labels[s] for s in (wf.PENDING_ENT, wf.REPORTED, wf.ENT_REJECTED, wf.WITHDRAWN, wf.ACCEPTED,
-                                wf.APPROVED, wf.DENIED)] == [
-        "待上报", "已上报", "不予上报", "已撤回", "部级已受理", "准予注册", "不予注册"]
+    assert [
+        labels[s]
+        for s in (wf.PENDING_ENT, wf.REPORTED, wf.ENT_REJECTED, wf.WITHDRAWN, wf.ACCEPTED, wf.APPROVED, wf.DENIED)
+    ] == ["待上报", "已上报", "不予上报", "已撤回", "部级已受理", "准予注册", "不予注册"]
     assert wf.action_label(wf.APPLICATION, "refuse") == "不通过"
     assert wf.action_label(wf.APPLICATION, "withdraw") == "撤回"
 

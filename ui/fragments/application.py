@@ -1,4 +1,5 @@
 """The manual's 业务详情 body, shared by the enterprise and the ministry."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,8 +19,11 @@ def revealed_numbers(application_id: int) -> reporting.PersonNumbers | None:
     """【显示完整证件号码和联系电话】: the whole numbers while the switch is on. Each reveal (the
     switch turning on) is read and audited once; the reruns while it stays on read nothing."""
     on = st.toggle("显示完整证件号码和联系电话", key=REVEAL_KEY)
-    return while_on(on, key=f"_revealed_{application_id}",
-                    load=lambda: call(reporting.reveal_person_numbers, application_id=application_id))
+    return while_on(
+        on,
+        key=f"_revealed_{application_id}",
+        load=lambda: call(reporting.reveal_person_numbers, application_id=application_id),
+    )
 
 
 def application_sections(detail: reporting.ApplicationDetail, *, expand: bool, agreed_note: str) -> None:

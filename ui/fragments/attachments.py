@@ -1,4 +1,5 @@
 """附件材料: a request's files, read (and audited) only when a person downloads or opens one."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -14,9 +15,15 @@ def _label(att) -> str:
 
 def download_button(att, *, key: str, label: str | None = None, where=st, icon: str = ":material/attach_file:"):
     """One attachment's 下载: the file is read and the download audited when it is clicked."""
-    where.download_button(md_escape(label or _label(att)),
-                          on_download(attachment_files.get_attachment_data, attachment_id=att.id),
-                          att.original_name, att.content_type, key=key, on_click="ignore", icon=icon)
+    where.download_button(
+        md_escape(label or _label(att)),
+        on_download(attachment_files.get_attachment_data, attachment_id=att.id),
+        att.original_name,
+        att.content_type,
+        key=key,
+        on_click="ignore",
+        icon=icon,
+    )
 
 
 def attachment_list(items, *, key: str, image_width: int | None = None) -> None:
@@ -32,8 +39,11 @@ def attachment_list(items, *, key: str, image_width: int | None = None) -> None:
         for i, att in enumerate(images):
             with cols[i % 3]:
                 shown = st.toggle(md_escape(f"查看 {_label(att)}"), key=f"{key}_show_{att.id}")
-                file = while_on(shown, key=f"{key}_image_{att.id}",
-                                load=lambda att=att: call(attachment_files.get_attachment_file, attachment_id=att.id))
+                file = while_on(
+                    shown,
+                    key=f"{key}_image_{att.id}",
+                    load=lambda att=att: call(attachment_files.get_attachment_file, attachment_id=att.id),
+                )
                 if file:
                     st.image(file.data, caption=md_escape(_label(att)), width=image_width or "content")
     for att in items:

@@ -1,5 +1,6 @@
 """The ministry's review of an enterprise's request (强制注销, 企业重要信息修改): one page, drawn
 for each kind of request from its own services."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -33,9 +34,14 @@ def request_review(spec: RequestReview) -> None:
     st.header(spec.title)
     statuses = [None, *workflow.STATUS_LABELS[spec.kind]]
     status = st.columns(4)[0].selectbox(
-        "状态", statuses, index=1, key=f"{spec.prefix}_status",
+        "状态",
+        statuses,
+        index=1,
+        key=f"{spec.prefix}_status",
         format_func=lambda s: workflow.status_label(spec.kind, s) if s else "全部",
-        on_change=reset_page, args=(spec.key,))
+        on_change=reset_page,
+        args=(spec.key,),
+    )
     result = call(spec.list_requests, status=status, **page_args(spec.key))
     if result is None:
         return
@@ -60,9 +66,9 @@ def request_review(spec: RequestReview) -> None:
         opinion = st.text_area("审核意见", key=f"{spec.prefix}_opinion", max_chars=1000, placeholder=spec.opinion_hint)
         clicked = None
         for col, action in zip(st.columns(len(detail.actions) + 3), detail.actions):
-            if col.form_submit_button(workflow.action_label(spec.kind, action),
-                                      type="secondary" if action == "deny" else "primary"):
+            if col.form_submit_button(
+                workflow.action_label(spec.kind, action), type="secondary" if action == "deny" else "primary"
+            ):
                 clicked = action
     if clicked:
-        act(spec.decide, request_id=detail.id, action=clicked, opinion=opinion,
-            then=lambda _: reset_page(spec.key))
+        act(spec.decide, request_id=detail.id, action=clicked, opinion=opinion, then=lambda _: reset_page(spec.key))

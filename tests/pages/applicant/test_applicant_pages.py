@@ -1,4 +1,5 @@
 """个人版 screens under AppTest, on the demo data."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,14 +66,31 @@ def new_applicant_user() -> str:
     number = body + ric.calc_check_digit(body + "0")
 
     def _make(s):
-        person = factories.person(id_number=number, name="柳新", gender="男", birth_date=dt.date(1990, 3, 7),
-                        province="北京市", city="北京市", phone="13900000001", cpd_hours=120)
+        person = factories.person(
+            id_number=number,
+            name="柳新",
+            gender="男",
+            birth_date=dt.date(1990, 3, 7),
+            province="北京市",
+            city="北京市",
+            phone="13900000001",
+            cpd_hours=120,
+        )
         s.add(person)
         s.flush()
-        s.add(QualificationCertificate(person_id=person.id, cert_no="ZG-PAGE-1", exam_category="土木建筑工程",
-                                       issue_date=china_today() - dt.timedelta(days=200)))
-        s.add(User(username="page-applicant", display_name="柳新", password_hash="x", role="applicant",
-                   person_id=person.id))
+        s.add(
+            QualificationCertificate(
+                person_id=person.id,
+                cert_no="ZG-PAGE-1",
+                exam_category="土木建筑工程",
+                issue_date=china_today() - dt.timedelta(days=200),
+            )
+        )
+        s.add(
+            User(
+                username="page-applicant", display_name="柳新", password_hash="x", role="applicant", person_id=person.id
+            )
+        )
 
     db(_make)
     return "page-applicant"
@@ -102,9 +120,19 @@ def test_home_shows_the_registration_and_the_renewal_warning(login):
     def _register(s):
         user = s.scalars(select(User).where(User.username == APPLICANT)).one()
         ent = s.scalars(select(Enterprise).where(Enterprise.name == ENT_NAME)).one()
-        s.add(Registration(person_id=user.person_id, enterprise_id=ent.id, reg_no="11998877", cert_no="T-11998877",
-                           specialty1="01", specialty2=None, valid_from=china_today() - dt.timedelta(days=1000),
-                           valid_to=china_today() + dt.timedelta(days=12), status=workflow.ACTIVE))
+        s.add(
+            Registration(
+                person_id=user.person_id,
+                enterprise_id=ent.id,
+                reg_no="11998877",
+                cert_no="T-11998877",
+                specialty1="01",
+                specialty2=None,
+                valid_from=china_today() - dt.timedelta(days=1000),
+                valid_to=china_today() + dt.timedelta(days=12),
+                status=workflow.ACTIVE,
+            )
+        )
 
     db(_register)
     at = no_exception(login(APPLICANT))
@@ -170,9 +198,14 @@ def test_refused_application_shows_the_reason_and_can_be_resubmitted(login):
 def test_detail_of_another_persons_application_shows_nothing(login):
     from db.models import Application, Person
 
-    other_id, other_name = db(lambda s: s.execute(
-        select(Application.id, Person.name).join(Person, Person.id == Application.person_id)
-        .where(Person.name != "薛琼").order_by(Application.id)).first())
+    other_id, other_name = db(
+        lambda s: s.execute(
+            select(Application.id, Person.name)
+            .join(Person, Person.id == Application.person_id)
+            .where(Person.name != "薛琼")
+            .order_by(Application.id)
+        ).first()
+    )
     at = no_exception(login(APPLICANT, DETAIL, id=other_id))
     assert errors(at) == ["记录不存在或无权访问"]
     assert other_name not in all_text(at)
@@ -192,8 +225,9 @@ def test_apply_renders_and_refuses_a_filing_without_attachments(login):
     assert page_title(at) == "注册申请"
     assert not errors(at)
     assert at.selectbox(key="ap_type").value == "CS"  # no registration: 初始注册
-    assert sorted(u.key for u in at.file_uploader) == sorted(f"ap_file_{c}" for c in ("SFZ", "ZGZS", "LDHT", "SBZM",
-                                                                                        "ZP", "QT"))
+    assert sorted(u.key for u in at.file_uploader) == sorted(
+        f"ap_file_{c}" for c in ("SFZ", "ZGZS", "LDHT", "SBZM", "ZP", "QT")
+    )
     assert any("办理中的申请" in w for w in warnings_of(at))  # her 初始注册 is still open
     at.selectbox(key="ap_sp1").select("01")
     at.file_uploader(key="ap_file_SFZ").upload("身份证.png", png_bytes(), "image/png")
@@ -248,9 +282,19 @@ def test_apply_for_a_registered_person_renews_through_the_current_employer(login
     def _register(s):
         user = s.scalars(select(User).where(User.username == username)).one()
         ent = s.scalars(select(Enterprise).where(Enterprise.name == ENT_NAME)).one()
-        s.add(Registration(person_id=user.person_id, enterprise_id=ent.id, reg_no="11997766", cert_no="T-11997766",
-                           specialty1="01", specialty2="13", valid_from=china_today() - dt.timedelta(days=900),
-                           valid_to=china_today() + dt.timedelta(days=200), status=workflow.ACTIVE))
+        s.add(
+            Registration(
+                person_id=user.person_id,
+                enterprise_id=ent.id,
+                reg_no="11997766",
+                cert_no="T-11997766",
+                specialty1="01",
+                specialty2="13",
+                valid_from=china_today() - dt.timedelta(days=900),
+                valid_to=china_today() + dt.timedelta(days=200),
+                status=workflow.ACTIVE,
+            )
+        )
         return user.person_id, ent.id
 
     person_id, ent_id = db(_register)

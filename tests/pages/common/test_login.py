@@ -1,4 +1,5 @@
 """Login through the real form, the login throttle, and role-based navigation."""
+
 from __future__ import annotations
 
 import pytest
@@ -118,8 +119,9 @@ def test_ministry_user_cannot_open_enterprise_pages(demo_db, nav_log):
 
 
 def other_role_pages() -> list[str]:
-    pages = sorted(f"pages/{role}/{p.name}" for role in ("ministry", "applicant")
-                   for p in (ROOT / "pages" / role).glob("*.py"))
+    pages = sorted(
+        f"pages/{role}/{p.name}" for role in ("ministry", "applicant") for p in (ROOT / "pages" / role).glob("*.py")
+    )
     assert pages
     return pages
 

@@ -1,4 +1,5 @@
 """注册信息公开查询 (?view=verify) under AppTest: no login, and only what a certificate shows."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,11 +14,16 @@ from tests.pages.apptest_kit import all_text, db, html_text, infos, new_app, no_
 def test_public_verification_without_login(demo_db):
     from db.models import Person, Registration
 
-    name, reg_no = db(lambda s: s.execute(
-        select(Person.name, Registration.reg_no).join(Person, Person.id == Registration.person_id)
-        .where(Registration.status == workflow.ACTIVE,
-               Registration.valid_to > china_today() + dt.timedelta(days=60))
-        .order_by(Registration.id)).first())
+    name, reg_no = db(
+        lambda s: s.execute(
+            select(Person.name, Registration.reg_no)
+            .join(Person, Person.id == Registration.person_id)
+            .where(
+                Registration.status == workflow.ACTIVE, Registration.valid_to > china_today() + dt.timedelta(days=60)
+            )
+            .order_by(Registration.id)
+        ).first()
+    )
     at = new_app()
     at.query_params["view"] = "verify"
     no_exception(at.run())

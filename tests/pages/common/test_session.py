@@ -1,4 +1,5 @@
 """Server-side logout and timeouts as the app enforces them on every run."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,11 @@ def cookie(monkeypatch):
 
     jar = {}
     # Like the real get_cookie: no cookie once the session has logged out.
-    monkeypatch.setattr(cookie_model.CookieModel, "get_cookie",
-                        lambda self: False if st.session_state.get("logout") else jar.get("token"))
+    monkeypatch.setattr(
+        cookie_model.CookieModel,
+        "get_cookie",
+        lambda self: False if st.session_state.get("logout") else jar.get("token"),
+    )
     monkeypatch.setattr(cookie_model.CookieModel, "set_cookie", lambda self: None)
     monkeypatch.setattr(cookie_model.CookieModel, "delete_cookie", lambda self: None)
     return jar

@@ -1,4 +1,5 @@
 """What the 企业版 page tests look up in the demo data, and what they expect of a masked number."""
+
 from __future__ import annotations
 
 import re
@@ -15,9 +16,11 @@ MASKED = re.compile(r"^.{4}\*+.{4}$")
 def applications(username: str, status: str | None = None, **filters):
     from services.registration import reporting as apps
 
-    return db(lambda s: apps.list_applications(
-        s, actor(username), filters=apps.ApplicationFilter(status=status, **filters), page_size=100))
-
+    return db(
+        lambda s: apps.list_applications(
+            s, actor(username), filters=apps.ApplicationFilter(status=status, **filters), page_size=100
+        )
+    )
 
 
 def first_shown_application(at, status: str = workflow.PENDING_ENT) -> int:
@@ -64,5 +67,10 @@ def rename_person(person_id: int, name: str) -> None:
 def person_of_application(app_id: int) -> tuple[int, str]:
     from db.models import Application, Person
 
-    return db(lambda s: s.execute(select(Person.id, Person.name).join(Application, Application.person_id == Person.id)
-                                  .where(Application.id == app_id)).one())
+    return db(
+        lambda s: s.execute(
+            select(Person.id, Person.name)
+            .join(Application, Application.person_id == Person.id)
+            .where(Application.id == app_id)
+        ).one()
+    )

@@ -1,5 +1,6 @@
 """企业版 业务详情 under AppTest: the detail, 上报 and 不予上报 from it, printing, attachments, the audited
 reveal and download, foreign and bad ids."""
+
 from __future__ import annotations
 
 import pytest
@@ -212,8 +213,10 @@ def test_reveal_shows_the_full_numbers_and_is_audited(login):
     at.toggle(key="reveal").set_value(True).run()
     no_exception(at)
     assert any(number in t.value for t in at.text)
-    assert db(lambda s: s.scalar(select(func.count()).select_from(AuditLog)
-                                 .where(AuditLog.action == "view_unmasked"))) == 1
+    assert (
+        db(lambda s: s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "view_unmasked")))
+        == 1
+    )
 
 
 def test_detail_back_button_returns_to_report(login):
@@ -239,8 +242,9 @@ def test_markdown_in_an_attachment_name_stays_text(login):
     app_id = xue_application_id()
 
     def _rename(s):
-        for att in s.scalars(select(Attachment).where(Attachment.request_type == workflow.APPLICATION,
-                                                      Attachment.request_id == app_id)):
+        for att in s.scalars(
+            select(Attachment).where(Attachment.request_type == workflow.APPLICATION, Attachment.request_id == app_id)
+        ):
             att.original_name = EVIL + "." + att.original_name.rpartition(".")[2]
 
     db(_rename)

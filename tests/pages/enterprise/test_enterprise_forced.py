@@ -1,4 +1,5 @@
 """企业版 强制注销 and 强制注销申请 under AppTest: the list, applying with an attachment, withdrawing."""
+
 from __future__ import annotations
 
 import re
@@ -167,8 +168,10 @@ def test_withdraw_a_pending_forced_request(login):
     assert pending
     idx = pending[0]
     listed = forced_rows()
-    assert (frame.iloc[idx]["姓名"], frame.iloc[idx]["申请时间"]) == (listed.rows.iloc[idx]["姓名"],
-                                                                listed.rows.iloc[idx]["申请时间"])
+    assert (frame.iloc[idx]["姓名"], frame.iloc[idx]["申请时间"]) == (
+        listed.rows.iloc[idx]["姓名"],
+        listed.rows.iloc[idx]["申请时间"],
+    )
     req_id = listed.keys[idx].id
     select_row(at, "forced_table", idx).run()
     assert not at.button(key="fd_withdraw").disabled

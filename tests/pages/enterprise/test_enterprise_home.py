@@ -1,4 +1,5 @@
 """企业版 首页 under AppTest: the registrations that expire within 30 days."""
+
 from __future__ import annotations
 
 from tests.pages.apptest_kit import ENT, HOME, no_exception, table

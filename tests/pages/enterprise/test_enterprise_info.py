@@ -1,5 +1,6 @@
 """企业版 企业信息 under AppTest: the basic information, its edit form, the important change for review,
 the 市场监管 registry prompt."""
+
 from __future__ import annotations
 
 import pytest
@@ -88,8 +89,11 @@ def _change_count(username=ENT) -> int:
     from db.models import InfoChangeRequest
 
     ent_id = actor(username).enterprise_id
-    return db(lambda s: s.scalar(select(func.count()).select_from(InfoChangeRequest)
-                                 .where(InfoChangeRequest.enterprise_id == ent_id)))
+    return db(
+        lambda s: s.scalar(
+            select(func.count()).select_from(InfoChangeRequest).where(InfoChangeRequest.enterprise_id == ent_id)
+        )
+    )
 
 
 def test_important_change_needs_a_reason(login):
@@ -138,14 +142,22 @@ def _registry_changed_user() -> str:
     from services.kernel.actor import ENTERPRISE
 
     def _find(s):
-        ent = s.scalars(select(Enterprise).where(
-            (Enterprise.registry_name != Enterprise.name)
-            | (Enterprise.registry_credit_code != Enterprise.credit_code))).first()
+        ent = s.scalars(
+            select(Enterprise).where(
+                (Enterprise.registry_name != Enterprise.name)
+                | (Enterprise.registry_credit_code != Enterprise.credit_code)
+            )
+        ).first()
         assert ent is not None, "demo data: one enterprise's registry record differs"
         user = s.scalars(select(User).where(User.enterprise_id == ent.id, User.active.is_(True))).first()
         if user is None:
-            user = User(username="registry-changed-ent", display_name=ent.name, role=ENTERPRISE,
-                        password_hash=hash_password("test-pass-2026"), enterprise_id=ent.id)
+            user = User(
+                username="registry-changed-ent",
+                display_name=ent.name,
+                role=ENTERPRISE,
+                password_hash=hash_password("test-pass-2026"),
+                enterprise_id=ent.id,
+            )
             s.add(user)
             s.flush()
         return user.username

@@ -1,4 +1,5 @@
 """企业版 行政处罚 under AppTest: the list, a decision's detail, the date filter."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """企业版 已注册人员 and 注册记录 under AppTest: search, paging, a person's history and its steps."""
+
 from __future__ import annotations
 
 import pytest
@@ -62,7 +63,7 @@ def test_registered_history_shows_the_persons_applications(login):
     assert button(at, "注册记录").disabled
     frame = table(at)
     listed = registered_rows()
-    assert list(frame["注册号"]) == list(listed.rows["注册号"])[:len(frame)]  # the page shows the service's list
+    assert list(frame["注册号"]) == list(listed.rows["注册号"])[: len(frame)]  # the page shows the service's list
     select_row(at, "registered_table", 0).run()
     assert not button(at, "注册记录").disabled
     button(at, "注册记录").click().run()
@@ -94,7 +95,7 @@ def test_history_steps_of_a_selected_application(login):
     from services.registry import registrations
 
     for reg_id in registered_rows().ids:
-        history = db(lambda s: registrations.list_person_history(s, actor(ENT), registration_id=reg_id))
+        history = db(lambda s, reg_id=reg_id: registrations.list_person_history(s, actor(ENT), registration_id=reg_id))
         if not history.applications.empty:
             break
     else:

@@ -1,5 +1,6 @@
 """企业版 注册上报 under AppTest: the list, its filters, and the actions on a selected row
 (上报, 不予上报, 撤回, 进度详情)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,10 +31,10 @@ from tests.pages.apptest_kit import (
     table,
 )
 from tests.pages.enterprise.enterprise_kit import (
-    first_shown_application,
     MASKED,
     NO_RECORDS,
     applications,
+    first_shown_application,
     person_of_application,
     rename_person,
     xue_application_id,

@@ -1,5 +1,6 @@
 """企业版 as a whole under AppTest on the demo data: every screen renders for both demo enterprises,
 the lists export, user text in names stays text, logout."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,10 +30,18 @@ from tests.pages.apptest_kit import (
 from tests.pages.enterprise.enterprise_kit import rename_person
 
 
-@pytest.mark.parametrize("page,title", [
-    (HOME, "首页"), (REPORT, "注册上报"), (REGISTERED, "已注册人员"), (FORCED, "强制注销"),
-    (FORCED_APPLY, "强制注销申请"), (INFO, "企业信息"), (PENALTIES, "行政处罚"),
-])
+@pytest.mark.parametrize(
+    "page,title",
+    [
+        (HOME, "首页"),
+        (REPORT, "注册上报"),
+        (REGISTERED, "已注册人员"),
+        (FORCED, "强制注销"),
+        (FORCED_APPLY, "强制注销申请"),
+        (INFO, "企业信息"),
+        (PENALTIES, "行政处罚"),
+    ],
+)
 def test_every_enterprise_page_renders(login, page, title):
     at = no_exception(login(ENT, page))
     assert page_title(at) == title
@@ -48,8 +57,9 @@ def test_every_page_renders_for_both_demo_enterprises(login, username):
         assert not errors(at), (page, errors(at))
 
 
-@pytest.mark.parametrize("page,key", [(REPORT, "report"), (REGISTERED, "registered"), (PENALTIES, "penalty"),
-                                      (HOME, "expiring")])
+@pytest.mark.parametrize(
+    "page,key", [(REPORT, "report"), (REGISTERED, "registered"), (PENALTIES, "penalty"), (HOME, "expiring")]
+)
 def test_export_offers_excel_and_csv(login, page, key):
     at = login(ENT, page)
     assert not at.get("download_button")

@@ -1,4 +1,5 @@
 """统计分析 (部级版 default page) under AppTest: renders, shows the national figures, filters re-render."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,8 +56,11 @@ def test_charts_reach_the_browser_whole(dashboard):
 
     specs = [json.loads(chart.proto.spec) for chart in charts(dashboard)]
     titles = [spec["layout"]["title"]["text"] for spec in specs]
-    assert titles[0] == builders.registered_by_province(pd.DataFrame(columns=dashboards.PROVINCE_COLUMNS)) \
-        .layout.title.text == "在册注册人员地区分布"
+    assert (
+        titles[0]
+        == builders.registered_by_province(pd.DataFrame(columns=dashboards.PROVINCE_COLUMNS)).layout.title.text
+        == "在册注册人员地区分布"
+    )
     assert len(set(titles)) == 8
     assert all(spec["data"] and spec["data"][0]["type"] in ("bar", "scatter") for spec in specs)
     assert all(spec["layout"]["template"]["layout"] for spec in specs)
@@ -123,8 +127,11 @@ def test_the_two_charts_of_a_row_are_equally_tall(dashboard, monkeypatch):
 
     from services.dashboards import panels as service
 
-    monkeypatch.setattr(service, "registered_by_province", lambda s, a, **kw: pd.DataFrame(
-        [(f"省{i}", 1000 - i) for i in range(31)], columns=service.PROVINCE_COLUMNS))
+    monkeypatch.setattr(
+        service,
+        "registered_by_province",
+        lambda s, a, **kw: pd.DataFrame([(f"省{i}", 1000 - i) for i in range(31)], columns=service.PROVINCE_COLUMNS),
+    )
     st.cache_resource.clear()  # ui.cached keeps the page's panels for 5 minutes
     at = no_exception(dashboard.run())
     heights = [json.loads(chart.proto.spec)["layout"]["height"] for chart in charts(at)]

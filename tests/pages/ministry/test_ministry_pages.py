@@ -1,4 +1,5 @@
 """部级版 screens under AppTest on the demo data: each renders, and its main actions work."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,17 +74,32 @@ def first_app(status: str, business_type: str | None = None) -> int:
 # ---------------------------------------------------------------- every page renders
 
 
-@pytest.mark.parametrize("page,title", [
-    (QUEUE, "注册审批"), (FORCED, "强制注销审核"), (INFO_CHANGES, "企业重要信息审核"), (PENALTIES, "行政处罚"),
-])
+@pytest.mark.parametrize(
+    "page,title",
+    [
+        (QUEUE, "注册审批"),
+        (FORCED, "强制注销审核"),
+        (INFO_CHANGES, "企业重要信息审核"),
+        (PENALTIES, "行政处罚"),
+    ],
+)
 def test_every_ministry_page_renders(login, page, title):
     at = no_exception(login(MIN, page))
     assert page_title(at) == title
     assert not errors(at)
 
 
-@pytest.mark.parametrize("status", [workflow.REPORTED, workflow.ACCEPTED, workflow.UNDER_REVIEW, workflow.APPROVED,
-                                    workflow.DENIED, workflow.CORRECTION])
+@pytest.mark.parametrize(
+    "status",
+    [
+        workflow.REPORTED,
+        workflow.ACCEPTED,
+        workflow.UNDER_REVIEW,
+        workflow.APPROVED,
+        workflow.DENIED,
+        workflow.CORRECTION,
+    ],
+)
 def test_review_page_renders_in_every_status(login, status):
     at = no_exception(login(MIN, REVIEW, id=first_app(status)))
     assert page_title(at) == "业务审批"
@@ -321,8 +337,11 @@ def test_forced_review_accept_then_deny_needs_an_opinion(login):
     assert {"申请详情", "附件材料", "进度详情", "审核"} <= {s.value for s in at.subheader}
     assert len(at.get("imgs")) or any(d.proto.label.startswith(("解除", "劳动")) for d in at.get("download_button"))
     name = frame.iloc[0]["姓名"]
-    req_id = db(lambda s: s.scalars(select(ForcedDeregistration.id).where(
-        ForcedDeregistration.status == workflow.SUBMITTED)).first())
+    req_id = db(
+        lambda s: s.scalars(
+            select(ForcedDeregistration.id).where(ForcedDeregistration.status == workflow.SUBMITTED)
+        ).first()
+    )
     no_exception(submit(at, "forced_decide", "受理").click().run())
     assert flash_ok(at)
     assert "申请详情" not in {s.value for s in at.subheader}  # no stale selection on the next request
@@ -441,6 +460,7 @@ def test_audit_log_newest_first_filtered_by_action_and_by_user(login, monkeypatc
 
     # a name that matches too many accounts: a message, and the search text stays for the user to refine
     from services.audit import log as audit_log
+
     monkeypatch.setattr(audit_log, "USER_MATCH_LIMIT", 1)
     at.selectbox(key="a_action").set_value(None)
     at.text_input(key="a_user").input("demo")

@@ -1,4 +1,5 @@
 """The audit trail: append-only in the database, searchable by the ministry, free of personal numbers."""
+
 from __future__ import annotations
 
 import re
@@ -9,12 +10,13 @@ from sqlalchemy.exc import DBAPIError
 
 from db.engine import database_url, engine_for
 from db.models import AuditLog, Person
-from services.registration import reporting
-from services.audit import log as audit_log, record as audit_record
-from services.enterprise import info as enterprise_info
 from services import transaction, workflow
-from services.registration.reporting import ApplicationFilter
+from services.audit import log as audit_log
+from services.audit import record as audit_record
+from services.enterprise import info as enterprise_info
 from services.kernel.errors import InvalidInput, PermissionDenied
+from services.registration import reporting
+from services.registration.reporting import ApplicationFilter
 
 ID_OR_PHONE = re.compile(r"\d{17}[\dXx]|1[3-9]\d{9}")
 
@@ -30,8 +32,10 @@ def _some_activity(actor_of):
         reporting.report_application(s, ent, application_id=app_id, commitment_agreed=True)
     with transaction() as s:
         info = enterprise_info.get_enterprise(s, ent)
-    fields = {k: getattr(info, k) for k in enterprise_info.BASIC_FIELDS} | {"contact_phone": "13911112222",
-                                                                     "contact_person": "王审计"}
+    fields = {k: getattr(info, k) for k in enterprise_info.BASIC_FIELDS} | {
+        "contact_phone": "13911112222",
+        "contact_person": "王审计",
+    }
     with transaction() as s:
         enterprise_info.update_enterprise_basic(s, ent, expected_version=info.version_id, **fields)
 
@@ -91,8 +95,10 @@ def test_a_long_trail_counts_to_the_limit_and_says_more(actor_of, monkeypatch):
             audit_record.audit(s, ministry, "login_ok", "user", ministry.user_id)
     with transaction() as s:
         n = s.scalar(select(func.count()).select_from(AuditLog))
-        newest = [f"{at:%Y-%m-%d %H:%M:%S}" for at in
-                  s.scalars(select(AuditLog.at).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(10))]
+        newest = [
+            f"{at:%Y-%m-%d %H:%M:%S}"
+            for at in s.scalars(select(AuditLog.at).order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(10))
+        ]
     assert n > 12
     monkeypatch.setattr(audit_log, "COUNT_LIMIT", 10)
     with transaction() as s:
@@ -128,5 +134,7 @@ from services.kernel.paging import PageResult
 ui.record_caption(PageResult(pd.DataFrame({"x": range(20)}), 10000, 1, 20, capped=True))
 ui.record_caption(PageResult(pd.DataFrame({"x": range(20)}), 37, 1, 20))
 """).run()
-    assert [c.value for c in at.caption] == ["显示第 1 到第 20 条记录, 总共超过 10,000 条记录，请缩小查询范围",
-                                             "显示第 1 到第 20 条记录, 总共 37 条记录"]
+    assert [c.value for c in at.caption] == [
+        "显示第 1 到第 20 条记录, 总共超过 10,000 条记录，请缩小查询范围",
+        "显示第 1 到第 20 条记录, 总共 37 条记录",
+    ]

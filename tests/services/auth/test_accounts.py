@@ -1,4 +1,5 @@
 """python -m ops.accounts: create, disable and reset password from the command line."""
+
 from __future__ import annotations
 
 import subprocess
@@ -12,18 +13,20 @@ from db.models import Enterprise, User
 from ops import accounts
 from services import transaction
 from services.auth.login import get_actor
-from services.kernel.errors import InvalidInput
 from services.auth.passwords import check_password
 from services.kernel.clock import now
+from services.kernel.errors import InvalidInput
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def _run(*args, password="a-good-password-1", env_extra=None):
     import os
+
     env = {**os.environ, "ACCOUNT_PASSWORD": password, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "ops.accounts", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "ops.accounts", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
 
 
 def test_create_enterprise_account_via_the_command(demo_db):
@@ -63,8 +66,7 @@ def test_disable_ends_sessions_and_reset_changes_the_password(demo_db):
 def test_duplicate_username_and_long_password_refused(demo_db):
     with pytest.raises(InvalidInput, match="已存在"):
         with transaction() as s:
-            accounts.create_account(s, username="DEMO-MINISTRY", role="ministry", password="long-enough-1",
-                                    name="x")
+            accounts.create_account(s, username="DEMO-MINISTRY", role="ministry", password="long-enough-1", name="x")
     with pytest.raises(InvalidInput, match="72 字节"):
         with transaction() as s:
             accounts.reset_password(s, username="demo-ministry", password="密" * 25)

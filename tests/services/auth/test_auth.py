@@ -1,4 +1,5 @@
 """Login rules: a throttle that expires, server-side revocation, idle and absolute timeouts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,18 @@ from sqlalchemy import select
 from db.models import User
 from services import transaction
 from services.auth.login import (
-    ABSOLUTE_HOURS, COOKIE_DAYS, IDLE_MINUTES, MAX_FAILED_LOGINS, cookie_revoked, get_actor, UsersOnDemand, credential_entry, persist_login_attempts, revoke_sessions, session_expiry, users_on_demand,
+    ABSOLUTE_HOURS,
+    COOKIE_DAYS,
+    IDLE_MINUTES,
+    MAX_FAILED_LOGINS,
+    UsersOnDemand,
+    cookie_revoked,
+    credential_entry,
+    get_actor,
+    persist_login_attempts,
+    revoke_sessions,
+    session_expiry,
+    users_on_demand,
 )
 from services.auth.passwords import check_password, hash_password, password_error
 from services.kernel.clock import now, timestamp
@@ -69,8 +81,8 @@ def test_logout_revokes_sessions_and_cookies_issued_before(demo_db):
         revoke_sessions(s, "demo-enterprise")
     later = now() + dt.timedelta(seconds=1)
     with transaction() as s:
-        assert get_actor(s, "demo-enterprise", logged_in_at=before) is None      # this session ends
-        assert cookie_revoked(s, _token(before))                                # a copied cookie stops working
+        assert get_actor(s, "demo-enterprise", logged_in_at=before) is None  # this session ends
+        assert cookie_revoked(s, _token(before))  # a copied cookie stops working
         assert get_actor(s, "demo-enterprise", logged_in_at=later) is not None  # a new login works
         assert not cookie_revoked(s, _token(later))
         assert get_actor(s, "demo-enterprise-2", logged_in_at=before) is not None  # others unaffected
@@ -113,8 +125,8 @@ def test_idle_and_absolute_timeouts():
 
 def test_password_rules_and_the_bcrypt_limit():
     assert password_error("short") == "密码至少 8 位"
-    assert "72 字节" in password_error("密" * 25)          # 75 bytes
-    assert password_error("密" * 24) is None                 # exactly 72 bytes
+    assert "72 字节" in password_error("密" * 25)  # 75 bytes
+    assert password_error("密" * 24) is None  # exactly 72 bytes
     hashed = hash_password("demo-pass-2026")
     assert check_password("demo-pass-2026", hashed) and not check_password("wrong-pass", hashed)
-    assert check_password("密" * 30, hashed) is False        # over the limit: no exception, no match
+    assert check_password("密" * 30, hashed) is False  # over the limit: no exception, no match

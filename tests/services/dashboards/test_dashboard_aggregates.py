@@ -4,6 +4,7 @@ enterprise's province, after plain SQL writes (as the bulk generator makes), aft
 backfill, and on a generated bench database. A wrong count anywhere fails the comparison (the last
 tests prove that the comparison and the fallbacks really look).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,23 +13,37 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, func, insert, select, text, update
 
-from db.models import (Application, Enterprise, Registration, StatApplicationMonth,
-                       StatDecision, StatMeta, StatRegistrationMonth)
-from tests import factories
-from services.registration import reporting, filing, review, approval
+from db.models import (
+    Application,
+    Enterprise,
+    Registration,
+    StatApplicationMonth,
+    StatDecision,
+    StatMeta,
+    StatRegistrationMonth,
+)
+from services import penalties, transaction, workflow
 from services.dashboards import panels as d
-from services.enterprise import info as enterprise_info
-from services.deregistration import review as forced_review
-from services import penalties, transaction
-from services import workflow
-from services.kernel.actor import Actor
 from services.dashboards.panels import DashboardFilter
-from tests.services.dashboards_reference import direct_dashboard
+from services.deregistration import review as forced_review
+from services.enterprise import info as enterprise_info
+from services.kernel.actor import Actor
 from services.kernel.clock import today
 from services.kernel.dates import add_months, month_key
+from services.registration import approval, filing, reporting, review
+from tests import factories
+from tests.services.dashboards_reference import direct_dashboard
 
-FIELDS = ("by_province", "by_specialty", "expiries", "applications_by_month", "applications_by_type", "processing",
-          "penalties", "enterprises")
+FIELDS = (
+    "by_province",
+    "by_specialty",
+    "expiries",
+    "applications_by_month",
+    "applications_by_type",
+    "processing",
+    "penalties",
+    "enterprises",
+)
 
 
 def _mid(months_back: int, day: int) -> dt.date:
@@ -61,8 +76,9 @@ def assert_same(actor: Actor, filters: DashboardFilter, label: str = "") -> None
         ref = direct_dashboard(s, actor, filters=filters)
     assert fast.kpis == ref.kpis, label
     for field in FIELDS:
-        pd.testing.assert_frame_equal(_normal(field, getattr(fast, field)), _normal(field, getattr(ref, field)),
-                                      obj=f"{label}: {field}")
+        pd.testing.assert_frame_equal(
+            _normal(field, getattr(fast, field)), _normal(field, getattr(ref, field)), obj=f"{label}: {field}"
+        )
 
 
 def assert_all_same(actor: Actor, provinces=("北京市",)) -> None:
@@ -119,8 +135,9 @@ def _operate(ministry: Actor) -> str:
     # 不予注册 and 准予注册 (which creates or changes a registration)
     app_id = factories.application(workflow.ACCEPTED, "BG", change_kind="BG-ZY", ministry=ministry)
     with transaction() as s:
-        review.deny_application(s, ministry, application_id=app_id, reason="继续教育证明不符合要求",
-                                clause=review.DENIAL_CLAUSES[0])
+        review.deny_application(
+            s, ministry, application_id=app_id, reason="继续教育证明不符合要求", clause=review.DENIAL_CLAUSES[0]
+        )
     for business_type in ("CS", "YX"):
         app_id = factories.application(workflow.UNDER_REVIEW, business_type, enterprise=other, ministry=ministry)
         with transaction() as s:
@@ -128,9 +145,18 @@ def _operate(ministry: Actor) -> str:
     # a new application filed by an engineer without a registration, then reported
     applicant = factories.engineer(name="林新", birth=dt.date(1990, 1, 1))
     with transaction() as s:
-        new_id = filing.file_application(s, applicant, filing=filing.Filing(
-            enterprise_id=main.enterprise_id, business_type="CS", specialty1="01", specialty2="13",
-            commitment_agreed=True, files=factories.files("CS"))).application_id
+        new_id = filing.file_application(
+            s,
+            applicant,
+            filing=filing.Filing(
+                enterprise_id=main.enterprise_id,
+                business_type="CS",
+                specialty1="01",
+                specialty2="13",
+                commitment_agreed=True,
+                files=factories.files("CS"),
+            ),
+        ).application_id
     factories.report(new_id, main)
     # 强制注销 approved: a registration ends
     _, reg_id = factories.registered_engineer(other, specialties=("02", "13"))
@@ -144,15 +170,29 @@ def _operate(ministry: Actor) -> str:
     applicant, reg_id = factories.registered_engineer(main, days_left=900)
     with transaction() as s:
         penalties.record_penalty(
-            s, ministry, person_id=applicant.person_id, decision_no="建罚字〔2026〕99号", case_name="违规执业案",
-            category="撤销注册", reason="以欺骗手段取得注册", legal_basis="《注册监理工程师管理规定》",
-            result="撤销注册", decision_date=today(), authority="住房和城乡建设部")
+            s,
+            ministry,
+            person_id=applicant.person_id,
+            decision_no="建罚字〔2026〕99号",
+            case_name="违规执业案",
+            category="撤销注册",
+            reason="以欺骗手段取得注册",
+            legal_basis="《注册监理工程师管理规定》",
+            result="撤销注册",
+            decision_date=today(),
+            authority="住房和城乡建设部",
+        )
     with transaction() as s:
         assert s.get(Registration, reg_id).status == workflow.REVOKED
     # the enterprise with the most registrations moves to another province (企业信息, saved at once)
     with transaction() as s:
-        ent_id = s.scalar(select(Registration.enterprise_id).where(Registration.status == workflow.ACTIVE)
-                          .group_by(Registration.enterprise_id).order_by(text("count(*) DESC")).limit(1))
+        ent_id = s.scalar(
+            select(Registration.enterprise_id)
+            .where(Registration.status == workflow.ACTIVE)
+            .group_by(Registration.enterprise_id)
+            .order_by(text("count(*) DESC"))
+            .limit(1)
+        )
     ent = factories.enterprise_actor(ent_id)
     with transaction() as s:
         info = enterprise_info.get_enterprise(s, ent)
@@ -166,8 +206,11 @@ def _operate(ministry: Actor) -> str:
 def test_aggregates_follow_the_services(ministry):
     moved_to = _operate(ministry)
     with transaction() as s:
-        assert s.scalar(select(StatApplicationMonth.n).where(StatApplicationMonth.province == moved_to,
-                                                             StatApplicationMonth.n > 0).limit(1))
+        assert s.scalar(
+            select(StatApplicationMonth.n)
+            .where(StatApplicationMonth.province == moved_to, StatApplicationMonth.n > 0)
+            .limit(1)
+        )
     assert_all_same(ministry, provinces=("北京市", moved_to))
 
 
@@ -182,24 +225,55 @@ def test_aggregates_follow_plain_sql(ministry):
     factories.registered_engineer()
     with transaction() as s:
         ent_ids = s.scalars(select(Enterprise.id).order_by(Enterprise.id)).all()
-        s.execute(insert(Application), [
-            dict(person_id=person_id, enterprise_id=ent_ids[0], business_type="YX", specialty1="01",
-                 specialty2="02", status=workflow.APPROVED, applied_at=stamp, reported_at=stamp + dt.timedelta(days=1),
-                 accepted_at=stamp + dt.timedelta(days=6), decided_at=stamp + dt.timedelta(days=30),
-                 personal_commitment_version="2021-12"),
-            dict(person_id=person_id, enterprise_id=ent_ids[1], business_type="BG", specialty1="13",
-                 status=workflow.DENIED, applied_at=stamp, reported_at=None, accepted_at=stamp,
-                 decided_at=stamp + dt.timedelta(days=3), personal_commitment_version="2021-12"),
-        ])
-        s.execute(update(Application).where(Application.status == workflow.PENDING_ENT)
-                  .values(status=workflow.CANCELLED))
-        s.execute(update(Application).where(Application.status == workflow.ACCEPTED)
-                  .values(status=workflow.DENIED, decided_at=stamp, specialty2=None))
-        s.execute(delete(Application).where(Application.id == s.scalar(
-            select(Application.id).where(Application.status == workflow.WITHDRAWN).limit(1))))
-        s.execute(update(Registration).where(Registration.id.in_(
-            select(Registration.id).where(Registration.status == workflow.ACTIVE).limit(5)))
-            .values(valid_to=today() + dt.timedelta(days=3), specialty2="14"))
+        s.execute(
+            insert(Application),
+            [
+                dict(
+                    person_id=person_id,
+                    enterprise_id=ent_ids[0],
+                    business_type="YX",
+                    specialty1="01",
+                    specialty2="02",
+                    status=workflow.APPROVED,
+                    applied_at=stamp,
+                    reported_at=stamp + dt.timedelta(days=1),
+                    accepted_at=stamp + dt.timedelta(days=6),
+                    decided_at=stamp + dt.timedelta(days=30),
+                    personal_commitment_version="2021-12",
+                ),
+                dict(
+                    person_id=person_id,
+                    enterprise_id=ent_ids[1],
+                    business_type="BG",
+                    specialty1="13",
+                    status=workflow.DENIED,
+                    applied_at=stamp,
+                    reported_at=None,
+                    accepted_at=stamp,
+                    decided_at=stamp + dt.timedelta(days=3),
+                    personal_commitment_version="2021-12",
+                ),
+            ],
+        )
+        s.execute(
+            update(Application).where(Application.status == workflow.PENDING_ENT).values(status=workflow.CANCELLED)
+        )
+        s.execute(
+            update(Application)
+            .where(Application.status == workflow.ACCEPTED)
+            .values(status=workflow.DENIED, decided_at=stamp, specialty2=None)
+        )
+        s.execute(
+            delete(Application).where(
+                Application.id
+                == s.scalar(select(Application.id).where(Application.status == workflow.WITHDRAWN).limit(1))
+            )
+        )
+        s.execute(
+            update(Registration)
+            .where(Registration.id.in_(select(Registration.id).where(Registration.status == workflow.ACTIVE).limit(5)))
+            .values(valid_to=today() + dt.timedelta(days=3), specialty2="14")
+        )
         s.execute(update(Enterprise).where(Enterprise.id.in_(ent_ids[:3])).values(province="西藏自治区"))
         s.execute(update(Enterprise).where(Enterprise.id == ent_ids[3]).values(city="别的城市"))  # not the province
     assert_all_same(ministry, provinces=("北京市", "西藏自治区"))
@@ -228,6 +302,7 @@ def test_backfill_gives_what_the_triggers_kept(ministry):
     assert all(kept.values())
     reset_engines()
     from alembic.config import Config
+
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "db" / "migrations"))
     command.downgrade(cfg, "0004")
@@ -245,8 +320,9 @@ def _month_read_from(table) -> int:
     default range, before the current one (which is partial and counted directly). Whatever today is."""
     first, last = d.default_range(today())
     with transaction() as s:
-        month = s.scalar(select(func.max(table.month)).where(table.month >= month_key(first),
-                                                             table.month < month_key(last)))
+        month = s.scalar(
+            select(func.max(table.month)).where(table.month >= month_key(first), table.month < month_key(last))
+        )
     assert month is not None, "the demo data has no decided application in the last 11 whole months"
     return month
 
@@ -254,16 +330,21 @@ def _month_read_from(table) -> int:
 def test_a_wrong_count_is_caught(ministry):
     month = _month_read_from(StatApplicationMonth)
     with transaction() as s:
-        s.execute(update(StatApplicationMonth).where(StatApplicationMonth.month == month)
-                  .values(n=StatApplicationMonth.n + 1))
+        s.execute(
+            update(StatApplicationMonth).where(StatApplicationMonth.month == month).values(n=StatApplicationMonth.n + 1)
+        )
     with pytest.raises(AssertionError):
         assert_same(ministry, DashboardFilter())
 
 
 def _corrupt_one_duration(s, month: int) -> None:
     """Add 1,000 working days to the longest duration of `month` (one row: the days are in the key)."""
-    row = s.execute(select(StatDecision).where(StatDecision.month == month, StatDecision.n > 0)
-                    .order_by(StatDecision.days.desc()).limit(1)).scalar_one()
+    row = s.execute(
+        select(StatDecision)
+        .where(StatDecision.month == month, StatDecision.n > 0)
+        .order_by(StatDecision.days.desc())
+        .limit(1)
+    ).scalar_one()
     row.days += 1000
 
 

@@ -3,6 +3,7 @@
 Each SQL aggregate is compared with the same figure computed here the plain way: load the rows
 with simple SELECTs and count them with pandas/Python. Filters narrow; only the ministry may look.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,16 +14,16 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Application, Enterprise, Penalty, Registration
-from services.dashboards import panels as d, view
-from services.registration import deadlines
 from services import transaction, workflow
-from services.kernel import values
+from services.dashboards import panels as d
+from services.dashboards import view
 from services.dashboards.panels import DashboardFilter
-from tests import factories
-from services.kernel.errors import InvalidInput, PermissionDenied
+from services.kernel import values
 from services.kernel.clock import today
 from services.kernel.dates import round_half_up
-from services.registration import business_types
+from services.kernel.errors import InvalidInput, PermissionDenied
+from services.registration import business_types, deadlines
+from tests import factories
 
 MINISTRY = "demo-ministry"
 FILTERS = {
@@ -58,10 +59,18 @@ def frame(stmt) -> pd.DataFrame:
 
 def registrations(filters: DashboardFilter) -> pd.DataFrame:
     """Active, unexpired registrations with their enterprise, filtered in pandas."""
-    rows = frame(select(Registration.id, Registration.status, Registration.valid_to, Registration.specialty1,
-                        Registration.specialty2, Enterprise.id.label("ent_id"), Enterprise.name.label("ent_name"),
-                        Enterprise.province)
-                 .join(Enterprise, Enterprise.id == Registration.enterprise_id))
+    rows = frame(
+        select(
+            Registration.id,
+            Registration.status,
+            Registration.valid_to,
+            Registration.specialty1,
+            Registration.specialty2,
+            Enterprise.id.label("ent_id"),
+            Enterprise.name.label("ent_name"),
+            Enterprise.province,
+        ).join(Enterprise, Enterprise.id == Registration.enterprise_id)
+    )
     keep = (rows["status"] == workflow.ACTIVE) & (rows["valid_to"] >= today())
     if filters.province:
         keep &= rows["province"] == filters.province
@@ -71,10 +80,20 @@ def registrations(filters: DashboardFilter) -> pd.DataFrame:
 
 
 def applications(filters: DashboardFilter) -> pd.DataFrame:
-    rows = frame(select(Application.id, Application.business_type, Application.status, Application.applied_at,
-                        Application.reported_at, Application.accepted_at, Application.decided_at,
-                        Application.specialty1, Application.specialty2, Enterprise.province)
-                 .join(Enterprise, Enterprise.id == Application.enterprise_id))
+    rows = frame(
+        select(
+            Application.id,
+            Application.business_type,
+            Application.status,
+            Application.applied_at,
+            Application.reported_at,
+            Application.accepted_at,
+            Application.decided_at,
+            Application.specialty1,
+            Application.specialty2,
+            Enterprise.province,
+        ).join(Enterprise, Enterprise.id == Application.enterprise_id)
+    )
     keep = pd.Series(True, index=rows.index)
     if filters.province:
         keep &= rows["province"] == filters.province
@@ -94,16 +113,20 @@ def outcome(status: str) -> str:
 
 
 def penalties(filters: DashboardFilter) -> pd.DataFrame:
-    rows = frame(select(Penalty.id, Penalty.category, Penalty.decision_date, Penalty.person_id,
-                        Enterprise.province).outerjoin(Enterprise, Enterprise.id == Penalty.enterprise_id))
+    rows = frame(
+        select(Penalty.id, Penalty.category, Penalty.decision_date, Penalty.person_id, Enterprise.province).outerjoin(
+            Enterprise, Enterprise.id == Penalty.enterprise_id
+        )
+    )
     start, end = d.resolve_range(filters)
     keep = rows["decision_date"].map(lambda x: start <= x <= end).astype(bool)
     if filters.province:
         keep &= rows["province"] == filters.province
     if filters.specialty:
         regs = frame(select(Registration.person_id, Registration.specialty1, Registration.specialty2))
-        people = set(regs[(regs["specialty1"] == filters.specialty) | (regs["specialty2"] == filters.specialty)]
-                     ["person_id"])
+        people = set(
+            regs[(regs["specialty1"] == filters.specialty) | (regs["specialty2"] == filters.specialty)]["person_id"]
+        )
         keep &= rows["person_id"].isin(people)
     return rows[keep]
 
@@ -156,8 +179,15 @@ def test_applications_by_month_type_and_outcome(ministry, key):
     filters = FILTERS[key]
     apps = applications(filters)
     apps = apps[in_range(apps["applied_at"], filters)]
-    expected = counts(apps.apply(lambda r: (f"{r.applied_at:%Y-%m}", values.BUSINESS_TYPES[r.business_type],
-                                            outcome(r.status)), axis=1)) if len(apps) else {}
+    expected = (
+        counts(
+            apps.apply(
+                lambda r: (f"{r.applied_at:%Y-%m}", values.BUSINESS_TYPES[r.business_type], outcome(r.status)), axis=1
+            )
+        )
+        if len(apps)
+        else {}
+    )
     got = run(d.applications_by_month, ministry, filters)
     assert list(got.columns) == d.APPLICATION_MONTH_COLUMNS
     assert {(m, t, o): n for m, t, o, n in got.itertuples(index=False)} == expected
@@ -169,8 +199,11 @@ def test_applications_by_type_and_outcome(ministry, key):
     filters = FILTERS[key]
     apps = applications(filters)
     apps = apps[in_range(apps["applied_at"], filters)]
-    expected = counts(apps.apply(lambda r: (values.BUSINESS_TYPES[r.business_type], outcome(r.status)), axis=1)) \
-        if len(apps) else {}
+    expected = (
+        counts(apps.apply(lambda r: (values.BUSINESS_TYPES[r.business_type], outcome(r.status)), axis=1))
+        if len(apps)
+        else {}
+    )
     got = run(d.applications_by_type, ministry, filters)
     assert {(t, o): n for t, o, n in got.itertuples(index=False)} == expected
     # the totals agree with the monthly chart of the same period
@@ -192,9 +225,11 @@ def test_processing_times_in_working_days(ministry, key):
         name = values.BUSINESS_TYPES[r.business_type]
         # the slow, day-by-day reference of services.deadlines
         durations.setdefault((d.STAGE_ACCEPTANCE, name), []).append(
-            deadlines.working_days_between(r.reported_at.date(), r.accepted_at.date()))
+            deadlines.working_days_between(r.reported_at.date(), r.accepted_at.date())
+        )
         durations.setdefault((d.STAGE_DECISION, name), []).append(
-            deadlines.working_days_between(r.accepted_at.date(), r.decided_at.date()))
+            deadlines.working_days_between(r.accepted_at.date(), r.decided_at.date())
+        )
     got = run(d.processing_times, ministry, filters)
     assert list(got.columns) == d.PROCESSING_COLUMNS
     assert set(zip(got["阶段"], got["业务类别"])) == set(durations)
@@ -245,8 +280,9 @@ def test_top_enterprises(ministry, key):
     got = run(d.top_enterprises, ministry, filters)
     assert list(got.columns) == d.ENTERPRISE_COLUMNS
     assert list(got["排名"]) == list(range(1, len(per) + 1))
-    assert list(zip(got["企业名称"], got["所在省"], got["人数"])) == \
-        list(zip(per["ent_name"], per["province"], per["n"].astype(int)))
+    assert list(zip(got["企业名称"], got["所在省"], got["人数"])) == list(
+        zip(per["ent_name"], per["province"], per["n"].astype(int))
+    )
 
 
 def test_top_enterprises_is_limited(ministry):
@@ -272,10 +308,16 @@ def test_dashboard_bundles_the_aggregates(ministry):
     board = run(d.get_dashboard, ministry, filters)
     assert (board.date_from, board.date_to) == d.resolve_range(filters)
     assert board.kpis == run(d.get_kpis, ministry, filters)
-    for field, fn in [("by_province", d.registered_by_province), ("by_specialty", d.registered_by_specialty),
-                      ("expiries", d.expiries_by_month), ("applications_by_month", d.applications_by_month),
-                      ("applications_by_type", d.applications_by_type), ("processing", d.processing_times),
-                      ("penalties", d.penalties_over_time), ("enterprises", d.top_enterprises)]:
+    for field, fn in [
+        ("by_province", d.registered_by_province),
+        ("by_specialty", d.registered_by_specialty),
+        ("expiries", d.expiries_by_month),
+        ("applications_by_month", d.applications_by_month),
+        ("applications_by_type", d.applications_by_type),
+        ("processing", d.processing_times),
+        ("penalties", d.penalties_over_time),
+        ("enterprises", d.top_enterprises),
+    ]:
         pd.testing.assert_frame_equal(getattr(board, field), run(fn, ministry, filters), obj=field)
 
 
@@ -296,13 +338,17 @@ def test_the_page_view_carries_each_panel_with_its_figure_data_and_csv(ministry)
     heights = [p.figure.layout.height for p in got.panels]
     assert all(heights[i] == heights[i + 1] for i in range(0, len(heights), view.PER_ROW)), heights
     start, end = d.resolve_range(filters)
-    assert got.caption == (f"统计范围：北京市。申请、办理时长与处罚按统计期间 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}；"
-                           f"在册人数与到期情况按今日（{today():%Y-%m-%d}）。")
+    assert got.caption == (
+        f"统计范围：北京市。申请、办理时长与处罚按统计期间 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}；"
+        f"在册人数与到期情况按今日（{today():%Y-%m-%d}）。"
+    )
     day = today()
     assert view.caption(DashboardFilter(specialty="13"), start, end, day).startswith(
-        f"统计范围：{values.SPECIALTY_NAMES['13']}。")
+        f"统计范围：{values.SPECIALTY_NAMES['13']}。"
+    )
     assert view.caption(DashboardFilter(province="北京市", specialty="13"), start, end, day).startswith(
-        f"统计范围：北京市、{values.SPECIALTY_NAMES['13']}。")
+        f"统计范围：北京市、{values.SPECIALTY_NAMES['13']}。"
+    )
     assert view.caption(DashboardFilter(), start, end, day).startswith("统计范围：全国、全部专业。")
 
 
@@ -335,22 +381,40 @@ def test_specialty_filter_keeps_only_registrations_with_it(ministry):
 def test_empty_filter_gives_empty_frames(ministry):
     board = run(d.get_dashboard, ministry, DashboardFilter(province="西藏自治区"))
     assert board.kpis == d.DashboardKpis(0, 0, 0, 0)
-    for field in ("by_province", "by_specialty", "applications_by_month", "applications_by_type", "processing",
-                  "penalties", "enterprises"):
+    for field in (
+        "by_province",
+        "by_specialty",
+        "applications_by_month",
+        "applications_by_type",
+        "processing",
+        "penalties",
+        "enterprises",
+    ):
         assert getattr(board, field).empty, field
     assert len(board.expiries) == 12 and board.expiries["人数"].sum() == 0
 
 
 def test_month_buckets_and_inclusive_end_day(ministry, demo_db):
     """Boundary stamps land in the right month; the last day of the range counts to its end."""
-    stamps = [dt.datetime(2025, 1, 31, 23, 59, 59), dt.datetime(2025, 2, 1, 0, 0, 0),
-              dt.datetime(2025, 2, 28, 23, 59, 59)]
+    stamps = [
+        dt.datetime(2025, 1, 31, 23, 59, 59),
+        dt.datetime(2025, 2, 1, 0, 0, 0),
+        dt.datetime(2025, 2, 28, 23, 59, 59),
+    ]
     person_id, enterprise_id = factories.engineer().person_id, factories.enterprise_actor().enterprise_id
     with transaction() as s:
         for stamp in stamps:
-            s.add(Application(person_id=person_id, enterprise_id=enterprise_id,
-                              business_type="YS", specialty1="11", status=workflow.ENT_REJECTED, applied_at=stamp,
-                              personal_commitment_version="2021-12"))
+            s.add(
+                Application(
+                    person_id=person_id,
+                    enterprise_id=enterprise_id,
+                    business_type="YS",
+                    specialty1="11",
+                    status=workflow.ENT_REJECTED,
+                    applied_at=stamp,
+                    personal_commitment_version="2021-12",
+                )
+            )
     filters = DashboardFilter(specialty="11", date_from=dt.date(2025, 1, 31), date_to=dt.date(2025, 2, 28))
     got = run(d.applications_by_month, ministry, filters)
     mine = got[(got["业务类别"] == "遗失补办") & (got["办理结果"] == d.NOT_REPORTED)]
@@ -364,10 +428,11 @@ def test_month_buckets_and_inclusive_end_day(ministry, demo_db):
 def test_default_range_is_the_last_twelve_months():
     assert d.default_range(dt.date(2026, 11, 24)) == (dt.date(2025, 12, 1), dt.date(2026, 11, 24))
     assert d.default_range(dt.date(2026, 1, 5)) == (dt.date(2025, 2, 1), dt.date(2026, 1, 5))
-    assert d.resolve_range(DashboardFilter(date_to=dt.date(2024, 6, 30))) == (dt.date(2023, 7, 1),
-                                                                            dt.date(2024, 6, 30))
-    assert d.resolve_range(DashboardFilter(date_from=dt.date(2024, 6, 1)), dt.date(2026, 1, 1)) == \
-        (dt.date(2024, 6, 1), dt.date(2026, 1, 1))
+    assert d.resolve_range(DashboardFilter(date_to=dt.date(2024, 6, 30))) == (dt.date(2023, 7, 1), dt.date(2024, 6, 30))
+    assert d.resolve_range(DashboardFilter(date_from=dt.date(2024, 6, 1)), dt.date(2026, 1, 1)) == (
+        dt.date(2024, 6, 1),
+        dt.date(2026, 1, 1),
+    )
 
 
 def test_working_day_index_matches_the_calendar():
@@ -375,18 +440,27 @@ def test_working_day_index_matches_the_calendar():
     rng = random.Random(7)
     days = [dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(5 * 365)) for _ in range(300)]
     # around the 2024 and 2025 Spring Festival and National Day, with their 调休 working weekends
-    days += [dt.date(2024, 2, 4), dt.date(2024, 2, 18), dt.date(2024, 9, 29), dt.date(2024, 10, 12),
-             dt.date(2025, 1, 26), dt.date(2025, 2, 8)]
+    days += [
+        dt.date(2024, 2, 4),
+        dt.date(2024, 2, 18),
+        dt.date(2024, 9, 29),
+        dt.date(2024, 10, 12),
+        dt.date(2025, 1, 26),
+        dt.date(2025, 2, 8),
+    ]
     for a, b in zip(days, days[1:] + days[:1]):
         got = d._working_days(index, (a - d.EPOCH).days, (b - d.EPOCH).days)
         assert got == deadlines.working_days_between(a, b), (a, b)
 
 
-@pytest.mark.parametrize("bad, field", [
-    (DashboardFilter(date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 1, 1)), "时间范围"),
-    (DashboardFilter(province="火星省"), "所在省"),
-    (DashboardFilter(specialty="99"), "专业"),
-])
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        (DashboardFilter(date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 1, 1)), "时间范围"),
+        (DashboardFilter(province="火星省"), "所在省"),
+        (DashboardFilter(specialty="99"), "专业"),
+    ],
+)
 def test_invalid_filters(ministry, bad, field):
     for fn in (d.get_dashboard, d.registered_by_province, d.applications_by_month):
         with pytest.raises(InvalidInput) as err:
@@ -394,9 +468,18 @@ def test_invalid_filters(ministry, bad, field):
         assert field in err.value.fields
 
 
-ALL_FUNCTIONS = [d.registered_by_province, d.registered_by_specialty, d.expiries_by_month, d.applications_by_month,
-                 d.applications_by_type, d.processing_times, d.penalties_over_time, d.top_enterprises, d.get_kpis,
-                 d.get_dashboard]
+ALL_FUNCTIONS = [
+    d.registered_by_province,
+    d.registered_by_specialty,
+    d.expiries_by_month,
+    d.applications_by_month,
+    d.applications_by_type,
+    d.processing_times,
+    d.penalties_over_time,
+    d.top_enterprises,
+    d.get_kpis,
+    d.get_dashboard,
+]
 
 
 @pytest.mark.parametrize("username", ["demo-enterprise", "demo-applicant"])

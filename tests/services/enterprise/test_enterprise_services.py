@@ -1,4 +1,5 @@
 """已注册人员, 强制注销, 企业信息, 行政处罚, attachments: happy paths, refusals and isolation."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,15 +8,16 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Attachment, Enterprise, ForcedDeregistration, InfoChangeRequest, Person, Registration
-from services.kernel.clock import today as china_today
-from services.files import attachments
-from services.enterprise import info as enterprise_info, info_change
-from services.deregistration import requests as forced
 from services import penalties, transaction, workflow
+from services.deregistration import requests as forced
+from services.enterprise import info as enterprise_info
+from services.enterprise import info_change
+from services.files import attachments
+from services.kernel.clock import today as china_today
+from services.kernel.errors import ConcurrentModification, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from services.registry import registrations
 from tests import factories
 from tests.keys import ids
-from services.kernel.errors import ConcurrentModification, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 
 
 def _count(model, *where) -> int:
@@ -24,6 +26,7 @@ def _count(model, *where) -> int:
 
 
 # --- 已注册人员 and the home page ------------------------------------------------------------
+
 
 def test_expiring_within_30_days(actor_of):
     ent = actor_of("demo-enterprise")
@@ -48,8 +51,11 @@ def test_expiry_counts_and_specialties_match_a_direct_count(actor_of):
     ent = actor_of("demo-enterprise")
     day = today()
     with transaction() as s:
-        regs = s.scalars(select(Registration).where(Registration.enterprise_id == ent.enterprise_id,
-                                                    Registration.status == workflow.ACTIVE)).all()
+        regs = s.scalars(
+            select(Registration).where(
+                Registration.enterprise_id == ent.enterprise_id, Registration.status == workflow.ACTIVE
+            )
+        ).all()
         summary = registrations.home_summary(s, ent)
         counts = registrations.expiry_counts(s, ent, horizons=(7, 30, 365))
     live = [r for r in regs if r.valid_to >= day]
@@ -107,6 +113,7 @@ def test_history_shows_own_applications_and_refuses_foreign_registration(actor_o
 
 # --- 强制注销 -----------------------------------------------------------------------------
 
+
 def _deregistrable(actor) -> int:
     """A new engineer registered with the enterprise: the registration's id."""
     return factories.registered_engineer(actor)[1]
@@ -116,11 +123,19 @@ def test_deregistrable_people_are_searched_by_name_or_id_number(actor_of):
     ent = actor_of("demo-enterprise")
     with transaction() as s:
         everyone = forced.list_deregistrable(s, ent)
-        active = s.scalar(select(func.count()).select_from(Registration).where(
-            Registration.enterprise_id == ent.enterprise_id, Registration.status == workflow.ACTIVE))
-        open_requests = s.scalar(select(func.count()).select_from(ForcedDeregistration).where(
-            ForcedDeregistration.enterprise_id == ent.enterprise_id,
-            ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES)))
+        active = s.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(Registration.enterprise_id == ent.enterprise_id, Registration.status == workflow.ACTIVE)
+        )
+        open_requests = s.scalar(
+            select(func.count())
+            .select_from(ForcedDeregistration)
+            .where(
+                ForcedDeregistration.enterprise_id == ent.enterprise_id,
+                ForcedDeregistration.status.in_(workflow.OPEN_REQUEST_STATUSES),
+            )
+        )
         # the demo enterprise has more staff than the list shows: the choice is capped, the total is not
         assert everyone.total == active - open_requests > forced.DEREGISTRABLE_LIMIT
         assert len(everyone.rows) == forced.DEREGISTRABLE_LIMIT
@@ -146,9 +161,11 @@ def test_a_large_enterprise_searches_before_it_chooses(actor_of, monkeypatch):
     with transaction() as s:
         waiting = forced.list_deregistrable(s, ent)
         assert waiting.total > 20 and waiting.rows.empty  # the total, and no list to scroll
-        someone = s.scalar(select(Person.name).join(Registration, Registration.person_id == Person.id)
-                           .where(Registration.enterprise_id == ent.enterprise_id,
-                                  Registration.status == workflow.ACTIVE))
+        someone = s.scalar(
+            select(Person.name)
+            .join(Registration, Registration.person_id == Person.id)
+            .where(Registration.enterprise_id == ent.enterprise_id, Registration.status == workflow.ACTIVE)
+        )
         found = forced.list_deregistrable(s, ent, query=someone)
     assert len(found.rows) == found.total >= 1
     assert all(someone in label for label in found.rows["label"])
@@ -159,13 +176,21 @@ def test_forced_request_then_withdraw(actor_of):
     reg_id = _deregistrable(ent)
     with transaction() as s:
         req_id = forced.request_forced_deregistration(
-            s, ent, registration_id=reg_id, reason="已与聘用单位解除劳动关系", reason_detail="",
-            attachment_type="JCHT", file_name="解除合同.png", file_data=factories.png())
+            s,
+            ent,
+            registration_id=reg_id,
+            reason="已与聘用单位解除劳动关系",
+            reason_detail="",
+            attachment_type="JCHT",
+            file_name="解除合同.png",
+            file_data=factories.png(),
+        )
     with transaction() as s:
         req = s.get(ForcedDeregistration, req_id)
         assert req.status == workflow.SUBMITTED
-        att = s.scalars(select(Attachment).where(Attachment.request_type == "forced",
-                                                 Attachment.request_id == req_id)).one()
+        att = s.scalars(
+            select(Attachment).where(Attachment.request_type == "forced", Attachment.request_id == req_id)
+        ).one()
         assert att.original_name == "解除合同.png" and att.stored_name != att.original_name
         assert reg_id not in set(ids(forced.list_deregistrable(s, ent)))
     with transaction() as s:
@@ -184,16 +209,28 @@ def test_forced_withdraw_refused_after_acceptance(actor_of):
             forced.withdraw_forced(s, ent, request_id=req_id)
 
 
-@pytest.mark.parametrize("change,field", [
-    ({"reason": ""}, "注销原因"),
-    ({"attachment_type": "NOPE"}, "附件类型"),
-    ({"file_data": None}, "附件"),
-    ({"reason": "其他", "reason_detail": " "}, "原因说明"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"reason": ""}, "注销原因"),
+        ({"attachment_type": "NOPE"}, "附件类型"),
+        ({"file_data": None}, "附件"),
+        ({"reason": "其他", "reason_detail": " "}, "原因说明"),
+    ],
+)
 def test_forced_request_rejects_missing_input(actor_of, change, field):
     ent = actor_of("demo-enterprise")
-    args = dict(registration_id=_deregistrable(ent), reason="退休", reason_detail="", attachment_type="TXZM",
-                file_name="x.png", file_data=factories.png()) | change
+    args = (
+        dict(
+            registration_id=_deregistrable(ent),
+            reason="退休",
+            reason_detail="",
+            attachment_type="TXZM",
+            file_name="x.png",
+            file_data=factories.png(),
+        )
+        | change
+    )
     before = _count(ForcedDeregistration)
     with pytest.raises(InvalidInput) as err:
         with transaction() as s:
@@ -207,8 +244,15 @@ def test_forced_request_rejects_a_fake_file(actor_of):
     with pytest.raises(InvalidInput):
         with transaction() as s:
             forced.request_forced_deregistration(
-                s, ent, registration_id=_deregistrable(ent), reason="退休", reason_detail="",
-                attachment_type="TXZM", file_name="证明.pdf", file_data=b"MZ\x90\x00 not a pdf")
+                s,
+                ent,
+                registration_id=_deregistrable(ent),
+                reason="退休",
+                reason_detail="",
+                attachment_type="TXZM",
+                file_name="证明.pdf",
+                file_data=b"MZ\x90\x00 not a pdf",
+            )
     assert _count(ForcedDeregistration) == before
 
 
@@ -218,8 +262,15 @@ def test_forced_is_scoped(actor_of):
     with pytest.raises(NotFound):
         with transaction() as s:
             forced.request_forced_deregistration(
-                s, ent2, registration_id=reg_id, reason="退休", reason_detail="", attachment_type="TXZM",
-                file_name="x.png", file_data=factories.png())
+                s,
+                ent2,
+                registration_id=reg_id,
+                reason="退休",
+                reason_detail="",
+                attachment_type="TXZM",
+                file_name="x.png",
+                file_data=factories.png(),
+            )
     req_id = factories.forced_request(ent1, registration_id=reg_id)
     with transaction() as s:
         visible = set(ids(forced.list_forced(s, ent2, page_size=100)))
@@ -235,6 +286,7 @@ def test_forced_is_scoped(actor_of):
 
 # --- 企业信息 -----------------------------------------------------------------------------
 
+
 def _basic(info, **change):
     fields = {k: getattr(info, k) for k in enterprise_info.BASIC_FIELDS}
     return fields | change
@@ -245,22 +297,27 @@ def test_basic_info_saved_and_stale_form_refused(actor_of):
     with transaction() as s:
         info = enterprise_info.get_enterprise(s, ent)
     with transaction() as s:
-        enterprise_info.update_enterprise_basic(s, ent, expected_version=info.version_id,
-                                            **_basic(info, contact_person="王小明"))
+        enterprise_info.update_enterprise_basic(
+            s, ent, expected_version=info.version_id, **_basic(info, contact_person="王小明")
+        )
     with transaction() as s:
         assert enterprise_info.get_enterprise(s, ent).contact_person == "王小明"
     with pytest.raises(ConcurrentModification):
         with transaction() as s:  # the form was loaded before the save above
-            enterprise_info.update_enterprise_basic(s, ent, expected_version=info.version_id,
-                                                **_basic(info, contact_person="李四"))
+            enterprise_info.update_enterprise_basic(
+                s, ent, expected_version=info.version_id, **_basic(info, contact_person="李四")
+            )
 
 
-@pytest.mark.parametrize("change,field", [
-    ({"contact_phone": "12345"}, "联系电话"),
-    ({"postal_code": "10000"}, "邮政编码"),
-    ({"email": "not-an-email"}, "电子邮箱"),
-    ({"address": ""}, "详细地址"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"contact_phone": "12345"}, "联系电话"),
+        ({"postal_code": "10000"}, "邮政编码"),
+        ({"email": "not-an-email"}, "电子邮箱"),
+        ({"address": ""}, "详细地址"),
+    ],
+)
 def test_basic_info_rejects_bad_values(actor_of, change, field):
     ent = actor_of("demo-enterprise")
     with transaction() as s:
@@ -277,16 +334,18 @@ def test_basic_info_cannot_change_name_or_code(actor_of):
         info = enterprise_info.get_enterprise(s, ent)
     with pytest.raises(InvalidInput):
         with transaction() as s:
-            enterprise_info.update_enterprise_basic(s, ent, expected_version=info.version_id,
-                                                **_basic(info), name="别的公司")
+            enterprise_info.update_enterprise_basic(
+                s, ent, expected_version=info.version_id, **_basic(info), name="别的公司"
+            )
 
 
 def test_important_change_request(actor_of):
     ent = actor_of("demo-enterprise")
     code = factories.credit_code()
     with transaction() as s:
-        req_id = info_change.request_info_change(s, ent, new_name="北京小厉害集团有限公司", new_credit_code=code,
-                                                 reason="企业名称已核准变更")
+        req_id = info_change.request_info_change(
+            s, ent, new_name="北京小厉害集团有限公司", new_credit_code=code, reason="企业名称已核准变更"
+        )
     with transaction() as s:
         info = enterprise_info.get_enterprise(s, ent)
         assert info.name == "北京小厉害有限公司"  # unchanged until the ministry approves
@@ -301,22 +360,27 @@ def test_important_change_request(actor_of):
         assert enterprise_info.get_enterprise(s, ent).open_change_status is None
 
 
-@pytest.mark.parametrize("name,code,reason,field", [
-    ("新名称有限公司", "91350100M000100Y4Z", "原因", "统一社会信用代码"),
-    ("新名称有限公司", "", "原因", "统一社会信用代码"),
-    ("", "91350100M000100Y43", "原因", "企业名称"),
-    ("新名称有限公司", "91350100M000100Y43", " ", "变更原因"),
-])
+@pytest.mark.parametrize(
+    "name,code,reason,field",
+    [
+        ("新名称有限公司", "91350100M000100Y4Z", "原因", "统一社会信用代码"),
+        ("新名称有限公司", "", "原因", "统一社会信用代码"),
+        ("", "91350100M000100Y43", "原因", "企业名称"),
+        ("新名称有限公司", "91350100M000100Y43", " ", "变更原因"),
+    ],
+)
 def test_important_change_validation(actor_of, name, code, reason, field):
     with pytest.raises(InvalidInput) as err:
         with transaction() as s:
-            info_change.request_info_change(s, actor_of("demo-enterprise"), new_name=name, new_credit_code=code,
-                                            reason=reason)
+            info_change.request_info_change(
+                s, actor_of("demo-enterprise"), new_name=name, new_credit_code=code, reason=reason
+            )
     assert field in err.value.fields
 
 
 def test_registry_prompt_only_where_the_registry_differs(actor_of):
     from services.kernel.actor import Actor
+
     with transaction() as s:
         ents = s.scalars(select(Enterprise)).all()
     differing = [e for e in ents if (e.registry_name, e.registry_credit_code) != (e.name, e.credit_code)]
@@ -334,6 +398,7 @@ def test_enterprise_info_needs_the_enterprise_role(actor_of):
 
 
 # --- 行政处罚 -----------------------------------------------------------------------------
+
 
 def test_penalties_filter_and_detail(actor_of):
     ent = actor_of("demo-enterprise")
@@ -365,12 +430,14 @@ def test_penalties_are_scoped(actor_of):
 
 # --- attachments ---------------------------------------------------------------------------
 
+
 def test_attachment_download_checks_the_actor(actor_of):
     ent1, ent2 = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
     req_id = factories.forced_request(ent1)
     with transaction() as s:
-        att = s.scalars(select(Attachment).where(Attachment.request_type == "forced",
-                                                 Attachment.request_id == req_id)).one()
+        att = s.scalars(
+            select(Attachment).where(Attachment.request_type == "forced", Attachment.request_id == req_id)
+        ).one()
         file = attachments.get_attachment_file(s, ent1, attachment_id=att.id)
     assert len(file.data) == att.size and file.content_type == att.content_type
     for bad in (att.id, "x", 10**9):

@@ -1,4 +1,5 @@
 """make backup / make restore: a restore into a fresh database has every row and every file."""
+
 from __future__ import annotations
 
 import uuid
@@ -25,6 +26,7 @@ def test_backup_then_restore_into_a_fresh_database(demo_db, tmp_path, monkeypatc
     monkeypatch.setenv("DATA_DIR", str(fresh))
     if database_url().startswith("postgresql"):
         from tests.conftest import _pg_admin, _pg_url
+
         proc = request.getfixturevalue("pg_server")
         name = f"r_{uuid.uuid4().hex[:12]}"
         _pg_admin(proc, f"CREATE DATABASE {name}")

@@ -2,6 +2,7 @@
 
 No time is asserted here: benchmarks print figures, tests check integrity.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -66,8 +67,11 @@ def test_counts_roughly_as_requested(tiny):
     assert set(gen.USERS) <= users
     # and an account for every other enterprise and every other person, as in the real system
     assert len(users) == len(gen.USERS) + (scale.enterprises - 1) + (scale.persons - 1)
-    orphans = rows(engine, "SELECT count(*) FROM app_user u WHERE (u.role = 'enterprise' AND u.enterprise_id IS NULL)"
-                           " OR (u.role = 'applicant' AND u.person_id IS NULL)")
+    orphans = rows(
+        engine,
+        "SELECT count(*) FROM app_user u WHERE (u.role = 'enterprise' AND u.enterprise_id IS NULL)"
+        " OR (u.role = 'applicant' AND u.person_id IS NULL)",
+    )
     assert orphans == [(0,)]
 
 
@@ -120,11 +124,16 @@ def test_every_request_history_replays_to_its_status(tiny):
     engine, _ = tiny
     steps = defaultdict(list)
     for kind, request_id, action, role, before, after in rows(
-            engine, "SELECT request_type, request_id, action, actor_role, from_status, to_status "
-                    "FROM workflow_step ORDER BY request_type, request_id, at, id"):
+        engine,
+        "SELECT request_type, request_id, action, actor_role, from_status, to_status "
+        "FROM workflow_step ORDER BY request_type, request_id, at, id",
+    ):
         steps[(kind, request_id)].append((action, role, before, after))
-    for kind, table in ((workflow.APPLICATION, "application"), (workflow.FORCED, "forced_deregistration"),
-                        (workflow.INFO_CHANGE, "info_change_request")):
+    for kind, table in (
+        (workflow.APPLICATION, "application"),
+        (workflow.FORCED, "forced_deregistration"),
+        (workflow.INFO_CHANGE, "info_change_request"),
+    ):
         requests = rows(engine, f"SELECT id, status FROM {table}")
         assert requests, table
         for request_id, status in requests:
@@ -143,8 +152,9 @@ def test_every_request_history_replays_to_its_status(tiny):
 def test_step_times_increase_and_are_not_in_the_future(tiny):
     engine, _ = tiny
     last: dict = {}
-    for kind, request_id, at in rows(engine, "SELECT request_type, request_id, at FROM workflow_step "
-                                             "ORDER BY request_type, request_id, id"):
+    for kind, request_id, at in rows(
+        engine, "SELECT request_type, request_id, at FROM workflow_step ORDER BY request_type, request_id, id"
+    ):
         at = dt.datetime.fromisoformat(str(at))
         assert at.date() < TODAY
         key = (kind, request_id)
@@ -156,8 +166,11 @@ def test_step_times_increase_and_are_not_in_the_future(tiny):
 def test_at_most_one_open_application_per_person(tiny):
     engine, _ = tiny
     open_statuses = ",".join(f"'{s}'" for s in workflow.OPEN_APPLICATION_STATUSES)
-    per_person = rows(engine, f"SELECT person_id, count(*) FROM application WHERE status IN ({open_statuses}) "
-                              "GROUP BY person_id HAVING count(*) > 1")
+    per_person = rows(
+        engine,
+        f"SELECT person_id, count(*) FROM application WHERE status IN ({open_statuses}) "
+        "GROUP BY person_id HAVING count(*) > 1",
+    )
     assert per_person == []
     assert rows(engine, f"SELECT count(*) FROM application WHERE status IN ({open_statuses})")[0][0] > 0
 
@@ -171,8 +184,10 @@ def test_registration_numbers_unique_eight_digits(tiny):
 
 def test_expiries_spread_over_three_years_some_expired(tiny):
     engine, _ = tiny
-    ends = [dt.date.fromisoformat(str(d)) for (d,) in rows(
-        engine, f"SELECT valid_to FROM registration WHERE status = '{workflow.ACTIVE}'")]
+    ends = [
+        dt.date.fromisoformat(str(d))
+        for (d,) in rows(engine, f"SELECT valid_to FROM registration WHERE status = '{workflow.ACTIVE}'")
+    ]
     assert min(ends) < TODAY  # some already expired
     assert max(ends) > TODAY + dt.timedelta(days=2 * 365)
     assert any(TODAY <= d <= TODAY + dt.timedelta(days=30) for d in ends)
@@ -204,21 +219,28 @@ def test_audit_trail_has_a_row_per_application_step_by_its_account(tiny):
     steps = rows(engine, "SELECT count(*) FROM workflow_step WHERE request_type = 'application'")[0][0]
     assert summary["counts"]["audit_log"] == steps > 0
     # each row by an account of the enterprise or person of its application, or the ministry's
-    wrong = rows(engine, """
+    wrong = rows(
+        engine,
+        """
         SELECT count(*) FROM audit_log l JOIN application a ON a.id = l.object_id
         LEFT JOIN app_user u ON u.id = l.actor_user_id
         WHERE NOT ((l.actor_role = 'enterprise' AND u.role = 'enterprise' AND u.enterprise_id = a.enterprise_id
                     AND l.actor_enterprise_id = a.enterprise_id)
                 OR (l.actor_role = 'applicant' AND u.role = 'applicant' AND u.person_id = a.person_id)
-                OR (l.actor_role = 'ministry' AND u.username = 'bench-ministry'))""")
+                OR (l.actor_role = 'ministry' AND u.username = 'bench-ministry'))""",
+    )
     assert wrong == [(0,)]
     # the detail a real transition writes
     (detail,) = rows(engine, "SELECT detail FROM audit_log WHERE action = 'report' LIMIT 1")[0]
     assert json.loads(detail) == {"before": workflow.PENDING_ENT, "after": workflow.REPORTED}
     # an application's creation is 个人申报 ("file"), with its business type, as services.filing writes it
     assert rows(engine, "SELECT count(*) FROM audit_log WHERE action = 'submit'") == [(0,)]
-    assert rows(engine, "SELECT count(*) FROM audit_log WHERE action = 'file'") == \
-        rows(engine, "SELECT count(*) FROM application")
-    mismatched = rows(engine, "SELECT count(*) FROM audit_log l JOIN application a ON a.id = l.object_id "
-                              "WHERE l.action = 'file' AND l.detail != '{\"business_type\": \"' || a.business_type || '\"}'")
+    assert rows(engine, "SELECT count(*) FROM audit_log WHERE action = 'file'") == rows(
+        engine, "SELECT count(*) FROM application"
+    )
+    mismatched = rows(
+        engine,
+        "SELECT count(*) FROM audit_log l JOIN application a ON a.id = l.object_id "
+        "WHERE l.action = 'file' AND l.detail != '{\"business_type\": \"' || a.business_type || '\"}'",
+    )
     assert mismatched == [(0,)]

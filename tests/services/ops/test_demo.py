@@ -1,4 +1,5 @@
 """Demo data integrity: valid identifiers, workflow histories that replay, the manual's scenarios."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,16 +12,33 @@ from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
 
 from db.engine import make_engine
-from db.models import Application, Attachment, Base, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person, QualificationCertificate, Registration, Specialty, User, WorkflowStep
-from services.kernel import values
-from services import workflow
+from db.models import (
+    Application,
+    Attachment,
+    Base,
+    Enterprise,
+    ForcedDeregistration,
+    InfoChangeRequest,
+    Penalty,
+    Person,
+    QualificationCertificate,
+    Registration,
+    Specialty,
+    User,
+    WorkflowStep,
+)
 from ops.demo import load_demo_data, sync_specialties
+from services import workflow
+from services.kernel import values
 from services.kernel.validators import age_on
 from services.registration import business_types
 
 MAIN = "北京小厉害有限公司"
-KINDS = {workflow.APPLICATION: Application, workflow.FORCED: ForcedDeregistration,
-         workflow.INFO_CHANGE: InfoChangeRequest}
+KINDS = {
+    workflow.APPLICATION: Application,
+    workflow.FORCED: ForcedDeregistration,
+    workflow.INFO_CHANGE: InfoChangeRequest,
+}
 
 
 def _load(folder: Path, today: dt.date | None = None) -> Session:
@@ -54,6 +72,7 @@ def _main(s: Session) -> Enterprise:
 
 def _today() -> dt.date:
     from services.kernel.clock import now
+
     return now().date()
 
 
@@ -98,14 +117,20 @@ def test_sync_specialties_is_idempotent(s):
 
 
 def test_at_most_one_open_application_per_person(s):
-    counts = Counter(s.scalars(select(Application.person_id).where(
-        Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))))
+    counts = Counter(
+        s.scalars(select(Application.person_id).where(Application.status.in_(workflow.OPEN_APPLICATION_STATUSES)))
+    )
     assert counts and max(counts.values()) == 1
 
 
 def test_no_person_ever_had_two_applications_running_at_once(s):
-    ends = dict(s.execute(select(WorkflowStep.request_id, func.max(WorkflowStep.at))
-                          .where(WorkflowStep.request_type == "application").group_by(WorkflowStep.request_id)).all())
+    ends = dict(
+        s.execute(
+            select(WorkflowStep.request_id, func.max(WorkflowStep.at))
+            .where(WorkflowStep.request_type == "application")
+            .group_by(WorkflowStep.request_id)
+        ).all()
+    )
     by_person = defaultdict(list)
     for app in s.scalars(select(Application).order_by(Application.applied_at)):
         by_person[app.person_id].append(app)
@@ -118,8 +143,9 @@ def test_no_person_ever_had_two_applications_running_at_once(s):
 def test_steps_replay_through_the_workflow_to_the_current_status(s, kind):
     model = KINDS[kind]
     steps = defaultdict(list)
-    for step in s.scalars(select(WorkflowStep).where(WorkflowStep.request_type == kind)
-                          .order_by(WorkflowStep.at, WorkflowStep.id)):
+    for step in s.scalars(
+        select(WorkflowStep).where(WorkflowStep.request_type == kind).order_by(WorkflowStep.at, WorkflowStep.id)
+    ):
         steps[step.request_id].append(step)
     rows = s.scalars(select(model)).all()
     assert rows and sorted(steps) == sorted(r.id for r in rows)
@@ -148,13 +174,16 @@ def test_step_actors_are_named(s):
 
 def test_application_fields_agree_with_their_steps(s):
     steps = defaultdict(list)
-    for step in s.scalars(select(WorkflowStep).where(WorkflowStep.request_type == "application")
-                          .order_by(WorkflowStep.at, WorkflowStep.id)):
+    for step in s.scalars(
+        select(WorkflowStep)
+        .where(WorkflowStep.request_type == "application")
+        .order_by(WorkflowStep.at, WorkflowStep.id)
+    ):
         steps[step.request_id].append(step)
     for app in s.scalars(select(Application)):
         history = steps[app.id]
 
-        def last(action):
+        def last(action, history=history):
             return next((st.at for st in reversed(history) if st.action == action), None)
 
         assert app.applied_at == history[0].at
@@ -184,8 +213,13 @@ def test_the_manual_example(s):
     assert (app.status, app.business_type, app.specialty1, app.specialty2) == (workflow.PENDING_ENT, "CS", "01", "02")
     assert s.get(Enterprise, app.enterprise_id).name == MAIN
     assert s.scalar(select(func.count()).select_from(Registration).where(Registration.person_id == xue.id)) == 0
-    types = set(s.scalars(select(Attachment.type_code).where(Attachment.request_type == "application",
-                                                              Attachment.request_id == app.id)))
+    types = set(
+        s.scalars(
+            select(Attachment.type_code).where(
+                Attachment.request_type == "application", Attachment.request_id == app.id
+            )
+        )
+    )
     assert types == set(business_types.materials("CS"))
 
 
@@ -197,14 +231,17 @@ def test_main_enterprise_has_the_statuses_the_manual_shows(s):
         assert counts[status] >= 1, status
     forced = set(s.scalars(select(ForcedDeregistration.status).where(ForcedDeregistration.enterprise_id == main.id)))
     assert forced == {workflow.SUBMITTED, workflow.REQ_ACCEPTED, workflow.REQ_APPROVED, workflow.REQ_WITHDRAWN}
-    assert s.scalar(select(func.count()).select_from(InfoChangeRequest)
-                    .where(InfoChangeRequest.enterprise_id == main.id)) == 0
+    assert (
+        s.scalar(select(func.count()).select_from(InfoChangeRequest).where(InfoChangeRequest.enterprise_id == main.id))
+        == 0
+    )
 
 
 def test_main_enterprise_has_expiring_and_expired_staff(s):
     main, today = _main(s), _today()
-    active = s.scalars(select(Registration).where(Registration.enterprise_id == main.id,
-                                                  Registration.status == workflow.ACTIVE)).all()
+    active = s.scalars(
+        select(Registration).where(Registration.enterprise_id == main.id, Registration.status == workflow.ACTIVE)
+    ).all()
     assert 50 <= len(active) <= 70
     left = [(r.valid_to - today).days for r in active]
     assert sum(0 <= d <= 30 for d in left) >= 5
@@ -235,8 +272,11 @@ def test_forced_deregistrations_are_consistent(s):
         assert reg.person_id == req.person_id and reg.enterprise_id == req.enterprise_id
         if req.status == workflow.REQ_APPROVED:
             assert reg.status == workflow.DEREGISTERED
-        types = list(s.scalars(select(Attachment.type_code).where(Attachment.request_type == "forced",
-                                                                   Attachment.request_id == req.id)))
+        types = list(
+            s.scalars(
+                select(Attachment.type_code).where(Attachment.request_type == "forced", Attachment.request_id == req.id)
+            )
+        )
         assert types == [req.attachment_type]
 
 
@@ -292,8 +332,9 @@ def test_same_seed_gives_the_same_data_on_any_day(tmp_path, monkeypatch, today):
     for folder in (first, second):
         with _load(folder, today) as s:
             numbers.append(list(s.scalars(select(Person.id_number).order_by(Person.id))))
-            regs = s.scalars(select(Registration).where(Registration.enterprise_id == 1,
-                                                        Registration.status == workflow.ACTIVE)).all()
+            regs = s.scalars(
+                select(Registration).where(Registration.enterprise_id == 1, Registration.status == workflow.ACTIVE)
+            ).all()
             assert sum(0 <= (r.valid_to - today).days <= 30 for r in regs) >= 5
     assert numbers[0] == numbers[1] and len(numbers[0]) > 300
 

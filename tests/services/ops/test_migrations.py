@@ -1,5 +1,6 @@
 """The Alembic migrations build, from an empty database, the schema the models describe —
 on SQLite and on PostgreSQL."""
+
 import uuid
 
 import pytest
@@ -18,6 +19,7 @@ def test_migrations_match_the_models(backend, tmp_path, monkeypatch, request):
         monkeypatch.delenv("DATABASE_URL", raising=False)
     else:
         from tests.conftest import _pg_admin, _pg_url
+
         proc = request.getfixturevalue("pg_server")
         name = f"m_{uuid.uuid4().hex[:12]}"
         _pg_admin(proc, f"CREATE DATABASE {name}")
@@ -53,8 +55,8 @@ def test_applications_get_their_applicant_name_from_the_migration(demo_db):
     from sqlalchemy import func, select
 
     from db.models import Application, Person
-    from services import transaction
     from ops.setup import ROOT
+    from services import transaction
 
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "db" / "migrations"))
@@ -64,6 +66,10 @@ def test_applications_get_their_applicant_name_from_the_migration(demo_db):
     reset_engines()
     with transaction() as s:
         total = s.scalar(select(func.count()).select_from(Application))
-        wrong = s.scalar(select(func.count()).select_from(Application).join(Person, Person.id == Application.person_id)
-                         .where(Application.person_name != Person.name))
+        wrong = s.scalar(
+            select(func.count())
+            .select_from(Application)
+            .join(Person, Person.id == Application.person_id)
+            .where(Application.person_name != Person.name)
+        )
     assert total > 100 and wrong == 0

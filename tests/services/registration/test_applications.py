@@ -1,5 +1,6 @@
 """注册上报 use cases: list, filters, report, refuse, withdraw, isolation. The list tests read the demo's
 applications (the manual's example among them); the commands act on applications the tests file themselves."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,13 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Application, Person
-from services.registration import reporting as apps
 from services import transaction, workflow
-from services.registration.reporting import ApplicationFilter
-from tests.keys import ids, statuses
-from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from services.kernel.clock import today as china_today
+from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from services.registration import reporting as apps
+from services.registration.reporting import ApplicationFilter
 from tests import factories
+from tests.keys import ids, statuses
 
 
 def _ids(actor, status, **filters):
@@ -48,7 +49,7 @@ def test_list_is_scoped_to_the_enterprise(actor_of):
     with transaction() as s:
         ids1 = ids(apps.list_applications(s, ent1, filters=ApplicationFilter(), page_size=100))
         ids2 = ids(apps.list_applications(s, ent2, filters=ApplicationFilter(), page_size=100))
-        names = {r for r, in s.execute(select(Application.enterprise_id).where(Application.id.in_(ids1)))}
+        names = {r for (r,) in s.execute(select(Application.enterprise_id).where(Application.id.in_(ids1)))}
     assert names == {ent1.enterprise_id}
     assert set(ids1).isdisjoint(set(ids2))
 
@@ -85,14 +86,23 @@ def test_sort_by_name_and_name_search_over_every_page(actor_of):
     name search finds exactly the applications whose applicant's name contains the text."""
     ent = actor_of("demo-enterprise")
     with transaction() as s:
-        expected = s.execute(select(Person.name).join(Application, Application.person_id == Person.id)
-                             .where(Application.enterprise_id == ent.enterprise_id)).scalars().all()
-        first = apps.list_applications(s, ent, filters=ApplicationFilter(), sort="姓名", descending=False,
-                                       page_size=20)
+        expected = (
+            s.execute(
+                select(Person.name)
+                .join(Application, Application.person_id == Person.id)
+                .where(Application.enterprise_id == ent.enterprise_id)
+            )
+            .scalars()
+            .all()
+        )
+        first = apps.list_applications(s, ent, filters=ApplicationFilter(), sort="姓名", descending=False, page_size=20)
         names = []
         for number in range(1, first.pages + 1):
-            names += list(apps.list_applications(s, ent, filters=ApplicationFilter(), sort="姓名", descending=False,
-                                                 page=number, page_size=20).rows["姓名"])
+            names += list(
+                apps.list_applications(
+                    s, ent, filters=ApplicationFilter(), sort="姓名", descending=False, page=number, page_size=20
+                ).rows["姓名"]
+            )
         surname = expected[0][0]
         found = apps.list_applications(s, ent, filters=ApplicationFilter(name=surname), page_size=100)
     assert first.total == len(expected) > 20
@@ -128,7 +138,11 @@ def test_report_stamps_time_and_writes_a_step(actor_of):
         assert app.reported_at is not None and app.enterprise_commitment_at == app.reported_at
     last = factories.steps(workflow.APPLICATION, app_id)[-1]
     assert (last.action, last.from_status, last.to_status, last.actor_role) == (
-        "report", workflow.PENDING_ENT, workflow.REPORTED, "enterprise")
+        "report",
+        workflow.PENDING_ENT,
+        workflow.REPORTED,
+        "enterprise",
+    )
 
 
 def test_report_requires_the_enterprise_commitment(actor_of):
@@ -145,9 +159,17 @@ def test_report_refused_when_the_person_has_another_open_application(actor_of):
     app_id = factories.application(workflow.PENDING_ENT, enterprise=ent)
     with transaction() as s:
         app = s.get(Application, app_id)
-        s.add(Application(person_id=app.person_id, enterprise_id=app.enterprise_id + 1, business_type="CS",
-                          specialty1="01", status=workflow.PENDING_ENT, applied_at=app.applied_at,
-                          personal_commitment_version="2021-12"))
+        s.add(
+            Application(
+                person_id=app.person_id,
+                enterprise_id=app.enterprise_id + 1,
+                business_type="CS",
+                specialty1="01",
+                status=workflow.PENDING_ENT,
+                applied_at=app.applied_at,
+                personal_commitment_version="2021-12",
+            )
+        )
     with pytest.raises(InvalidInput, match="办理中的申请"):
         with transaction() as s:
             apps.report_application(s, ent, application_id=app_id, commitment_agreed=True)
@@ -192,14 +214,17 @@ def test_withdraw_refused_once_the_ministry_accepted(actor_of):
         assert "withdraw" not in apps.get_application(s, ent, application_id=app_id).actions
 
 
-@pytest.mark.parametrize("command,kwargs", [
-    (apps.report_application, {"commitment_agreed": True}),
-    (apps.refuse_application, {"reason": "x"}),
-    (apps.withdraw_application, {}),
-    (apps.get_application, {}),
-    (apps.list_application_steps, {}),
-    (apps.reveal_person_numbers, {}),
-])
+@pytest.mark.parametrize(
+    "command,kwargs",
+    [
+        (apps.report_application, {"commitment_agreed": True}),
+        (apps.refuse_application, {"reason": "x"}),
+        (apps.withdraw_application, {}),
+        (apps.get_application, {}),
+        (apps.list_application_steps, {}),
+        (apps.reveal_person_numbers, {}),
+    ],
+)
 def test_another_enterprise_gets_not_found_and_changes_nothing(actor_of, command, kwargs):
     owner, other = actor_of("demo-enterprise"), actor_of("demo-enterprise-2")
     for status in (workflow.PENDING_ENT, workflow.REPORTED):
@@ -215,9 +240,11 @@ def test_another_enterprise_gets_not_found_and_changes_nothing(actor_of, command
 def test_other_roles_cannot_report_refuse_or_withdraw(actor_of, username):
     actor = actor_of(username)
     app_id = factories.application(workflow.PENDING_ENT, enterprise=actor_of("demo-enterprise"))
-    for command, kwargs in ((apps.report_application, {"commitment_agreed": True}),
-                            (apps.refuse_application, {"reason": "x"}),
-                            (apps.withdraw_application, {})):
+    for command, kwargs in (
+        (apps.report_application, {"commitment_agreed": True}),
+        (apps.refuse_application, {"reason": "x"}),
+        (apps.withdraw_application, {}),
+    ):
         with pytest.raises(PermissionDenied):
             with transaction() as s:
                 command(s, actor, application_id=app_id, **kwargs)
@@ -233,6 +260,7 @@ def test_bad_ids_are_not_found(actor_of, bad_id):
 
 def test_detail_masks_numbers_and_reveal_is_audited(actor_of):
     from db.models import AuditLog
+
     ent = actor_of("demo-enterprise")
     app_id = factories.application(workflow.PENDING_ENT, enterprise=ent, name="揭晓")
     with transaction() as s:
@@ -261,6 +289,7 @@ def test_steps_list_every_transition_in_order(actor_of):
 
 def test_export_is_masked_scoped_and_audited(actor_of):
     from db.models import AuditLog
+
     ent = actor_of("demo-enterprise")
     with transaction() as s:
         frame = apps.export_applications(s, ent, filters=ApplicationFilter())

@@ -1,6 +1,7 @@
 """The app on the dates that break date code: a leap day, a renewal window across a year end, a time
 limit across 春节 with its 调休 working Saturday, China's day starting at 16:00 UTC. Each test sets the
 clock (time-machine) and builds the people it needs."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,13 +9,13 @@ import datetime as dt
 import pytest
 
 from db.models import Application, Registration
-from services.registration import approval, review
 from services import transaction, workflow
 from services.kernel.actor import Actor
 from services.kernel.errors import InvalidInput
+from services.registration import approval, review
 from tests import factories
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _decide(app_id: int, ministry: Actor) -> None:

@@ -4,6 +4,7 @@ resubmission, cancellation and isolation between applicants.
 People are created for the test in the private copy of the demo database, so each test states
 exactly the situation it checks.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,17 +15,16 @@ from sqlalchemy import func, select
 from stdnum.cn import ric
 
 from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration
-from tests import factories
-from tests.keys import ids
-from services.registration import reporting, filing, review
-from services.files import attachments
 from services import transaction, workflow
+from services.files import attachments
 from services.kernel import values
 from services.kernel.actor import Actor
-from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from services.registration.filing import Filing
-from services.registration import business_types
 from services.kernel.clock import today
+from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from services.registration import business_types, filing, reporting, review
+from services.registration.filing import Filing
+from tests import factories
+from tests.keys import ids
 
 MAIN = "北京小厉害有限公司"
 SECOND = "江苏华诚工程监理有限公司"
@@ -47,8 +47,9 @@ def ent_id(name: str = MAIN) -> int:
         return s.scalar(select(Enterprise.id).where(Enterprise.name == name))
 
 
-def new_person(*, birth: dt.date | None = None, cpd: int | None = 120, certificate: bool = True,
-               name: str | None = None) -> int:
+def new_person(
+    *, birth: dt.date | None = None, cpd: int | None = 120, certificate: bool = True, name: str | None = None
+) -> int:
     birth = birth or _years_ago(40)
     with transaction() as s:
         while True:
@@ -57,24 +58,46 @@ def new_person(*, birth: dt.date | None = None, cpd: int | None = 120, certifica
             number = body + ric.calc_check_digit(body + "0")
             if not s.scalar(select(Person.id).where(Person.id_number == number)):
                 break
-        person = factories.person(id_number=number, name=name or f"测试{n:03d}", gender="男" if n % 2 else "女",
-                        birth_date=birth, province="北京市", city="北京市", phone=f"139{n:08d}", cpd_hours=cpd)
+        person = factories.person(
+            id_number=number,
+            name=name or f"测试{n:03d}",
+            gender="男" if n % 2 else "女",
+            birth_date=birth,
+            province="北京市",
+            city="北京市",
+            phone=f"139{n:08d}",
+            cpd_hours=cpd,
+        )
         s.add(person)
         s.flush()
         if certificate:
-            s.add(QualificationCertificate(person_id=person.id, cert_no=f"ZG-T-{n:05d}", exam_category="土木建筑工程",
-                                           issue_date=today() - dt.timedelta(days=300)))
+            s.add(
+                QualificationCertificate(
+                    person_id=person.id,
+                    cert_no=f"ZG-T-{n:05d}",
+                    exam_category="土木建筑工程",
+                    issue_date=today() - dt.timedelta(days=300),
+                )
+            )
         return person.id
 
 
-def register(person_id: int, enterprise: int, *, days_left: int = 400, specialties=("01", None),
-             status: str = workflow.ACTIVE) -> int:
+def register(
+    person_id: int, enterprise: int, *, days_left: int = 400, specialties=("01", None), status: str = workflow.ACTIVE
+) -> int:
     with transaction() as s:
         n = next(_serial)
-        reg = Registration(person_id=person_id, enterprise_id=enterprise, reg_no=f"99{n:06d}",
-                           cert_no=f"T2024-99{n:06d}", specialty1=specialties[0], specialty2=specialties[1],
-                           valid_from=today() + dt.timedelta(days=days_left) - dt.timedelta(days=3 * 365),
-                           valid_to=today() + dt.timedelta(days=days_left), status=status)
+        reg = Registration(
+            person_id=person_id,
+            enterprise_id=enterprise,
+            reg_no=f"99{n:06d}",
+            cert_no=f"T2024-99{n:06d}",
+            specialty1=specialties[0],
+            specialty2=specialties[1],
+            valid_from=today() + dt.timedelta(days=days_left) - dt.timedelta(days=3 * 365),
+            valid_to=today() + dt.timedelta(days=days_left),
+            status=status,
+        )
         s.add(reg)
         s.flush()
         return reg.id
@@ -84,16 +107,22 @@ def new_applicant(**kwargs) -> Actor:
     return factories.applicant_for(new_person(**kwargs))
 
 
-def registered_applicant(*, enterprise: str = MAIN, days_left: int = 400, specialties=("01", None),
-                         **person) -> tuple[Actor, int]:
+def registered_applicant(
+    *, enterprise: str = MAIN, days_left: int = 400, specialties=("01", None), **person
+) -> tuple[Actor, int]:
     person_id = new_person(**person)
     reg_id = register(person_id, ent_id(enterprise), days_left=days_left, specialties=specialties)
     return factories.applicant_for(person_id), reg_id
 
 
 def make_filing(business_type: str = "CS", enterprise: str = MAIN, **kwargs) -> Filing:
-    args = dict(enterprise_id=ent_id(enterprise), business_type=business_type, specialty1="01",
-                commitment_agreed=True, files=factories.files(business_type))
+    args = dict(
+        enterprise_id=ent_id(enterprise),
+        business_type=business_type,
+        specialty1="01",
+        commitment_agreed=True,
+        files=factories.files(business_type),
+    )
     args.update(kwargs)
     return Filing(**args)
 
@@ -251,8 +280,9 @@ def test_no_employer_chosen_refused(demo_db):
 
 def test_all_refusals_come_together_and_nothing_is_saved(demo_db):
     before = application_count()
-    fields = refusal(new_applicant(certificate=False),
-                     make_filing("CS", specialty1=None, files={}, commitment_agreed=False))
+    fields = refusal(
+        new_applicant(certificate=False), make_filing("CS", specialty1=None, files={}, commitment_agreed=False)
+    )
     assert {"业务类别", "申报专业", "附件材料", "个人承诺"} <= set(fields)
     with pytest.raises(InvalidInput):
         file(new_applicant(certificate=False), make_filing("CS", files={}))
@@ -296,8 +326,11 @@ def test_filing_each_business_type(demo_db, business_type):
     filed = file(actor, filing_)
     app_id, warnings = filed.application_id, filed.warnings
     app = app_row(app_id)
-    assert (app.person_id, app.enterprise_id, app.business_type) == (actor.person_id, filing_.enterprise_id,
-                                                                    business_type)
+    assert (app.person_id, app.enterprise_id, app.business_type) == (
+        actor.person_id,
+        filing_.enterprise_id,
+        business_type,
+    )
     assert app.status == workflow.PENDING_ENT and app.applied_at is not None and app.reported_at is None
     assert app.registration_id == reg_id
     assert app.personal_commitment_version == values.PERSONAL_COMMITMENT_VERSION
@@ -311,10 +344,15 @@ def test_filing_each_business_type(demo_db, business_type):
         assert app.change_kind == "BG-DW" and any("原注册有效期" in w for w in warnings)
     [step] = factories.steps(workflow.APPLICATION, app_id)
     assert (step.action, step.from_status, step.to_status, step.actor_user_id) == (
-        "submit", None, workflow.PENDING_ENT, actor.user_id)
+        "submit",
+        None,
+        workflow.PENDING_ENT,
+        actor.user_id,
+    )
     with transaction() as s:
-        stored = s.scalars(select(Attachment).where(Attachment.request_type == workflow.APPLICATION,
-                                                    Attachment.request_id == app_id)).all()
+        stored = s.scalars(
+            select(Attachment).where(Attachment.request_type == workflow.APPLICATION, Attachment.request_id == app_id)
+        ).all()
         assert sorted(a.type_code for a in stored) == sorted(business_types.materials(business_type))
     # the enterprise now sees it waiting for 上报
     with transaction() as s:
@@ -338,7 +376,8 @@ def test_my_registration_and_open_application(demo_db):
     app_id = file(actor, make_filing("BG", change_kind="BG-MC")).application_id
     with transaction() as s:
         assert filing.get_my_open_application(s, actor) == filing.OpenApplication(
-            app_id, f"变更注册（单位更名） · {MAIN} · 待上报")
+            app_id, f"变更注册（单位更名） · {MAIN} · 待上报"
+        )
         assert filing.get_my_registration(s, new_applicant()) is None
 
 
@@ -359,17 +398,23 @@ def test_resubmit_after_the_enterprise_refused(demo_db):
     actor = new_applicant()
     app_id = file(actor, make_filing("CS")).application_id
     with transaction() as s:
-        reporting.refuse_application(s, factories.enterprise_actor(), application_id=app_id,
-                                     reason="劳动合同与申报信息不符")
+        reporting.refuse_application(
+            s, factories.enterprise_actor(), application_id=app_id, reason="劳动合同与申报信息不符"
+        )
     assert app_row(app_id).return_reason == "劳动合同与申报信息不符"
     with transaction() as s:
-        filing.resubmit_application(s, actor, application_id=app_id, note="已更换劳动合同",
-                                    files={"LDHT": ("合同.png", factories.png("blue"))})
+        filing.resubmit_application(
+            s, actor, application_id=app_id, note="已更换劳动合同", files={"LDHT": ("合同.png", factories.png("blue"))}
+        )
     app = app_row(app_id)
     assert app.status == workflow.PENDING_ENT and app.return_reason is None
     last = factories.steps(workflow.APPLICATION, app_id)[-1]
     assert (last.action, last.from_status, last.to_status, last.opinion) == (
-        "resubmit", workflow.ENT_REJECTED, workflow.PENDING_ENT, "已更换劳动合同")
+        "resubmit",
+        workflow.ENT_REJECTED,
+        workflow.PENDING_ENT,
+        "已更换劳动合同",
+    )
     with transaction() as s:
         detail = reporting.get_application(s, actor, application_id=app_id)
     assert [a.original_name for a in detail.attachments].count("合同.png") == 1
@@ -384,8 +429,13 @@ def test_resubmit_after_a_correction_notice(actor_of):
     with transaction() as s:
         review.accept_applications(s, actor_of("demo-ministry"), application_ids=[app_id])
     with transaction() as s:
-        review.request_correction(s, actor_of("demo-ministry"), application_id=app_id,
-                                  items=["社会保险缴纳证明不符合要求"], note="请补充近一个月社保证明")
+        review.request_correction(
+            s,
+            actor_of("demo-ministry"),
+            application_id=app_id,
+            items=["社会保险缴纳证明不符合要求"],
+            note="请补充近一个月社保证明",
+        )
     assert app_row(app_id).status == workflow.CORRECTION
     with transaction() as s:
         assert "resubmit" in reporting.get_application(s, actor, application_id=app_id).actions
@@ -403,12 +453,14 @@ def test_resubmit_refused_while_pending_and_with_a_bad_file(demo_db):
         with transaction() as s:
             filing.resubmit_application(s, actor, application_id=app_id, note="x", files={})
     with transaction() as s:
-        reporting.refuse_application(s, factories.enterprise_actor(), application_id=app_id,
-                                     reason="附件材料不清晰或不完整")
+        reporting.refuse_application(
+            s, factories.enterprise_actor(), application_id=app_id, reason="附件材料不清晰或不完整"
+        )
     with pytest.raises(InvalidInput):
         with transaction() as s:
-            filing.resubmit_application(s, actor, application_id=app_id, note="x",
-                                        files={"SFZ": ("id.jpg", b"not an image")})
+            filing.resubmit_application(
+                s, actor, application_id=app_id, note="x", files={"SFZ": ("id.jpg", b"not an image")}
+            )
     assert app_row(app_id).status == workflow.ENT_REJECTED
 
 
@@ -453,8 +505,11 @@ def test_an_applicant_cannot_see_or_touch_another_applicants_application(actor_o
     xue = actor_of("demo-applicant")
     with transaction() as s:
         [xue_app] = ids(filing.list_my_applications(s, xue))
-        att_id = s.scalar(select(Attachment.id).where(Attachment.request_type == workflow.APPLICATION,
-                                                      Attachment.request_id == xue_app))
+        att_id = s.scalar(
+            select(Attachment.id).where(
+                Attachment.request_type == workflow.APPLICATION, Attachment.request_id == xue_app
+            )
+        )
     other = new_applicant()
     calls = [
         lambda s: reporting.get_application(s, other, application_id=xue_app),
@@ -484,8 +539,9 @@ def test_my_applications_lists_only_mine_with_the_return_reason(actor_of):
     actor = new_applicant()
     app_id = file(actor, make_filing("CS")).application_id
     with transaction() as s:
-        reporting.refuse_application(s, factories.enterprise_actor(), application_id=app_id,
-                                     reason="申请人非本单位人员")
+        reporting.refuse_application(
+            s, factories.enterprise_actor(), application_id=app_id, reason="申请人非本单位人员"
+        )
     with transaction() as s:
         mine = filing.list_my_applications(s, actor)
     rows = mine.rows

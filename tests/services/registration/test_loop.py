@@ -1,5 +1,6 @@
 """The whole workflow inside the product: each business type from the engineer's filing to its
 final state, through the enterprise's 上报 and the ministry's 受理, 审查 and 准予注册."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,12 +8,12 @@ import datetime as dt
 import pytest
 
 from db.models import Application, Registration
-from tests import factories
-from services.registration import reporting, filing, review, approval
 from services import transaction, workflow
 from services.kernel.actor import Actor
-from services.kernel.errors import InvalidTransition
 from services.kernel.dates import validity_end
+from services.kernel.errors import InvalidTransition
+from services.registration import approval, filing, reporting, review
+from tests import factories
 
 
 def _registered(days_left: int = 400) -> tuple[Actor, Registration]:
@@ -49,9 +50,18 @@ def test_initial_registration_from_filing_to_certificate(demo_db, actor_of):
     ent_id = factories.enterprise_actor().enterprise_id
     applicant = factories.engineer(name="林新", birth=dt.date(1990, 1, 1))
     with transaction() as s:
-        app_id = filing.file_application(s, applicant, filing=filing.Filing(
-            enterprise_id=ent_id, business_type="CS", specialty1="01", specialty2="13", commitment_agreed=True,
-            files=factories.files("CS"))).application_id
+        app_id = filing.file_application(
+            s,
+            applicant,
+            filing=filing.Filing(
+                enterprise_id=ent_id,
+                business_type="CS",
+                specialty1="01",
+                specialty2="13",
+                commitment_agreed=True,
+                files=factories.files("CS"),
+            ),
+        ).application_id
     _carry_to_decision(app_id, ent_id, ministry)
     with transaction() as s:
         app = s.get(Application, app_id)
@@ -63,9 +73,16 @@ def test_initial_registration_from_filing_to_certificate(demo_db, actor_of):
     assert _step_labels(app_id, applicant) == ["个人申报", "上报", "受理", "审查", "准予注册"]
 
 
-@pytest.mark.parametrize("business_type,change_kind", [
-    ("YX", None), ("BG", "BG-ZY"), ("BG", "BG-DW"), ("ZX", None), ("YS", None),
-])
+@pytest.mark.parametrize(
+    "business_type,change_kind",
+    [
+        ("YX", None),
+        ("BG", "BG-ZY"),
+        ("BG", "BG-DW"),
+        ("ZX", None),
+        ("YS", None),
+    ],
+)
 def test_registered_person_business_types(demo_db, actor_of, business_type, change_kind):
     ministry = actor_of("demo-ministry")
     applicant, reg = _registered(days_left=60)
@@ -76,10 +93,19 @@ def test_registered_person_business_types(demo_db, actor_of, business_type, chan
     if change_kind != "BG-ZY":
         specialties = (reg.specialty1, reg.specialty2)
     with transaction() as s:
-        app_id = filing.file_application(s, applicant, filing=filing.Filing(
-            enterprise_id=target, business_type=business_type, change_kind=change_kind,
-            specialty1=specialties[0], specialty2=specialties[1], commitment_agreed=True,
-            files=factories.files(business_type))).application_id
+        app_id = filing.file_application(
+            s,
+            applicant,
+            filing=filing.Filing(
+                enterprise_id=target,
+                business_type=business_type,
+                change_kind=change_kind,
+                specialty1=specialties[0],
+                specialty2=specialties[1],
+                commitment_agreed=True,
+                files=factories.files(business_type),
+            ),
+        ).application_id
     _carry_to_decision(app_id, target, ministry)
     with transaction() as s:
         after = s.get(Registration, reg.id)
@@ -105,9 +131,17 @@ def test_reregistration_after_deregistration(demo_db, actor_of):
         old = s.get(Registration, reg.id)
         old.status, old.ended_at = workflow.DEREGISTERED, dt.datetime(2025, 1, 1)
     with transaction() as s:
-        app_id = filing.file_application(s, applicant, filing=filing.Filing(
-            enterprise_id=ent_id, business_type="CX", specialty1="01", commitment_agreed=True,
-            files=factories.files("CX"))).application_id
+        app_id = filing.file_application(
+            s,
+            applicant,
+            filing=filing.Filing(
+                enterprise_id=ent_id,
+                business_type="CX",
+                specialty1="01",
+                commitment_agreed=True,
+                files=factories.files("CX"),
+            ),
+        ).application_id
     _carry_to_decision(app_id, ent_id, ministry)
     with transaction() as s:
         new = s.get(Registration, s.get(Application, app_id).registration_id)
@@ -118,31 +152,51 @@ def test_correction_then_resubmission_then_denial(demo_db, actor_of):
     ministry = actor_of("demo-ministry")
     applicant, reg = _registered()
     with transaction() as s:
-        app_id = filing.file_application(s, applicant, filing=filing.Filing(
-            enterprise_id=reg.enterprise_id, business_type="YX", specialty1=reg.specialty1,
-            specialty2=reg.specialty2, commitment_agreed=True, files=factories.files("YX"))).application_id
+        app_id = filing.file_application(
+            s,
+            applicant,
+            filing=filing.Filing(
+                enterprise_id=reg.enterprise_id,
+                business_type="YX",
+                specialty1=reg.specialty1,
+                specialty2=reg.specialty2,
+                commitment_agreed=True,
+                files=factories.files("YX"),
+            ),
+        ).application_id
     ent = factories.enterprise_actor(reg.enterprise_id)
     with transaction() as s:
         reporting.report_application(s, ent, application_id=app_id, commitment_agreed=True)
     with transaction() as s:
         review.accept_applications(s, ministry, application_ids=[app_id])
     with transaction() as s:
-        review.request_correction(s, ministry, application_id=app_id, items=["社会保险缴纳证明不符合要求"],
-                                  note="请补充近一个月社保证明")
+        review.request_correction(
+            s, ministry, application_id=app_id, items=["社会保险缴纳证明不符合要求"], note="请补充近一个月社保证明"
+        )
     with transaction() as s:
         assert "社会保险缴纳证明不符合要求" in s.get(Application, app_id).return_reason
     with transaction() as s:
-        filing.resubmit_application(s, applicant, application_id=app_id, note="已补充",
-                                    files={"SBZM": ("社保.png", factories.png())})
+        filing.resubmit_application(
+            s, applicant, application_id=app_id, note="已补充", files={"SBZM": ("社保.png", factories.png())}
+        )
     with transaction() as s:
         reporting.report_application(s, ent, application_id=app_id, commitment_agreed=True)
     with transaction() as s:
         review.accept_applications(s, ministry, application_ids=[app_id])
     with transaction() as s:
-        review.deny_application(s, ministry, application_id=app_id, reason="继续教育证明不符合要求",
-                                clause=review.DENIAL_CLAUSES[2])
+        review.deny_application(
+            s, ministry, application_id=app_id, reason="继续教育证明不符合要求", clause=review.DENIAL_CLAUSES[2]
+        )
     with transaction() as s:
         assert s.get(Application, app_id).status == workflow.DENIED
         assert s.get(Registration, reg.id).valid_to == reg.valid_to  # nothing renewed
-    assert _step_labels(app_id, ent) == ["个人申报", "上报", "受理", "一次性告知补正", "重新提交", "上报", "受理",
-                                   "不予注册"]
+    assert _step_labels(app_id, ent) == [
+        "个人申报",
+        "上报",
+        "受理",
+        "一次性告知补正",
+        "重新提交",
+        "上报",
+        "受理",
+        "不予注册",
+    ]

@@ -1,6 +1,7 @@
 """部级版 use cases: the queue, accept / correct / review / decide with their effects on the registration,
 forced deregistration and important-info reviews, penalties. The demo database gives the enterprises and
 accounts; each test builds the applications, registrations and requests it acts on (tests/factories.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,17 +12,16 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Application, Enterprise, ForcedDeregistration, InfoChangeRequest, Penalty, Person, Registration
-from services.registration import reporting, deadlines, review, approval
-from services.enterprise import info_change
-from services import penalties, transaction
-from services.registry import registrations
+from services import penalties, transaction, workflow
 from services.deregistration import review as forced_review
+from services.enterprise import info_change
 from services.kernel import values
-from services import workflow
 from services.kernel.actor import Actor
-from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from services.kernel.clock import today
 from services.kernel.dates import anniversary, validity_end
+from services.kernel.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from services.registration import approval, deadlines, reporting, review
+from services.registry import registrations
 from tests import factories
 from tests.keys import ids, row_of, statuses
 
@@ -49,8 +49,9 @@ def _reg(reg_id: int) -> Registration:
 
 def _active_reg_of(person_id: int) -> Registration:
     with transaction() as s:
-        reg = s.scalars(select(Registration).where(Registration.person_id == person_id,
-                                                   Registration.status == workflow.ACTIVE)).one()
+        reg = s.scalars(
+            select(Registration).where(Registration.person_id == person_id, Registration.status == workflow.ACTIVE)
+        ).one()
         s.expunge(reg)
         return reg
 
@@ -127,21 +128,30 @@ def test_queue_filters(actor_of):
     assert list(by_name["姓名"]) == sorted(by_name["姓名"])
 
 
-@pytest.mark.parametrize("sort, descending", [("上报时间", False), ("受理时间", True), ("姓名", False),
-                                              ("执业单位名称", True), ("业务类别", False)])
+@pytest.mark.parametrize(
+    "sort, descending",
+    [("上报时间", False), ("受理时间", True), ("姓名", False), ("执业单位名称", True), ("业务类别", False)],
+)
 def test_queue_pages_match_the_whole_filtered_list(actor_of, sort, descending):
     """The queue pages over ids and fetches one page of rows; page by page it must list exactly
     what the whole-row query (the export) lists, in the same order, for every sort and filter."""
     ministry = actor_of(MINISTRY)
     surname = _run(review.export_queue, ministry, filters=review.QueueFilter()).iloc[0]["姓名"][0]
-    for f in (review.QueueFilter(), review.QueueFilter(enterprise="有限公司", province="北京市"),
-              review.QueueFilter(name=surname), review.QueueFilter(status=workflow.APPROVED, specialty="01")):
+    for f in (
+        review.QueueFilter(),
+        review.QueueFilter(enterprise="有限公司", province="北京市"),
+        review.QueueFilter(name=surname),
+        review.QueueFilter(status=workflow.APPROVED, specialty="01"),
+    ):
         whole = _run(review.export_queue, ministry, filters=f, sort=sort, descending=descending)
         first = _run(review.list_queue, ministry, filters=f, page=1, page_size=10, sort=sort, descending=descending)
         paged = [first.rows]
         for number in range(2, first.pages + 1):
-            paged.append(_run(review.list_queue, ministry, filters=f, page=number, page_size=10, sort=sort,
-                              descending=descending).rows)
+            paged.append(
+                _run(
+                    review.list_queue, ministry, filters=f, page=number, page_size=10, sort=sort, descending=descending
+                ).rows
+            )
         listed = pd.concat(paged)[review.QUEUE_COLUMNS] if first.total else whole.iloc[0:0]
         assert first.total == len(whole), f
         assert whole.shape[0] > (10 if f == review.QueueFilter() else 0), f  # more than one page, or at least a row
@@ -169,7 +179,11 @@ def test_accept_one(actor_of):
     assert app.accepted_at is not None
     step = factories.steps(workflow.APPLICATION, app_id)[-1]
     assert (step.action, step.from_status, step.to_status, step.actor_role) == (
-        "accept", workflow.REPORTED, workflow.ACCEPTED, "ministry")
+        "accept",
+        workflow.REPORTED,
+        workflow.ACCEPTED,
+        "ministry",
+    )
     assert step.at == app.accepted_at
 
 
@@ -266,8 +280,13 @@ def test_deny_needs_reason_and_clause(actor_of):
         _run(review.deny_application, ministry, application_id=app_id, reason=" ", clause=review.DENIAL_CLAUSES[2])
     assert "理由" in err.value.fields
     assert _app(app_id).status == workflow.UNDER_REVIEW
-    _run(review.deny_application, ministry, application_id=app_id, reason="继续教育学时不足",
-         clause=review.DENIAL_CLAUSES[2])
+    _run(
+        review.deny_application,
+        ministry,
+        application_id=app_id,
+        reason="继续教育学时不足",
+        clause=review.DENIAL_CLAUSES[2],
+    )
     app = _app(app_id)
     assert app.status == workflow.DENIED and app.decided_at is not None
     assert "继续教育学时不足" in app.return_reason and "第十三条第（三）项" in app.return_reason
@@ -350,7 +369,10 @@ def test_approve_change_of_specialties_keeps_the_expiry(actor_of):
     after = _reg(_run(approval.approve_application, ministry, application_id=app_id))
     assert (after.specialty1, after.specialty2) == (app.specialty1, app.specialty2)
     assert (after.valid_from, after.valid_to, after.enterprise_id) == (
-        before.valid_from, before.valid_to, before.enterprise_id)
+        before.valid_from,
+        before.valid_to,
+        before.enterprise_id,
+    )
 
 
 def test_approve_deregistration_ends_the_registration(actor_of):
@@ -405,9 +427,11 @@ def test_forced_queue_pages_list_every_request_oldest_first(actor_of):
     ministry = actor_of(MINISTRY)
     factories.forced_request(), factories.forced_request(factories.enterprise_actor(actor_of(ENT2).enterprise_id))
     with transaction() as s:
-        expected = s.execute(select(ForcedDeregistration.id, Person.name)
-                             .join(Person, Person.id == ForcedDeregistration.person_id)
-                             .order_by(ForcedDeregistration.created_at, ForcedDeregistration.id)).all()
+        expected = s.execute(
+            select(ForcedDeregistration.id, Person.name)
+            .join(Person, Person.id == ForcedDeregistration.person_id)
+            .order_by(ForcedDeregistration.created_at, ForcedDeregistration.id)
+        ).all()
     first = _run(forced_review.list_forced_queue, ministry, page_size=10)
     listed = list(zip(ids(first), first.rows["姓名"], strict=True))
     assert first.total == len(expected) > 1
@@ -422,6 +446,7 @@ def test_forced_accept_then_approve_deregisters(actor_of):
     assert _run(forced_review.get_forced_request, ministry, request_id=req.id).actions == ["approve", "deny"]
     # accepted: the enterprise can no longer withdraw
     from services.deregistration import requests as forced
+
     with pytest.raises(InvalidTransition):
         _run(forced.withdraw_forced, factories.enterprise_actor(req.enterprise_id), request_id=req.id)
     _run(forced_review.decide_forced, ministry, request_id=req.id, action="approve", opinion="情况属实")
@@ -459,8 +484,13 @@ def test_info_change_approve_changes_the_enterprise_and_keeps_the_old_values(act
         old = s.get(Enterprise, ent.enterprise_id)
         old_name, old_code = old.name, old.credit_code
     new_code = factories.credit_code()
-    req_id = _run(info_change.request_info_change, ent, new_name="北京小厉害工程咨询有限公司",
-                  new_credit_code=new_code, reason="企业名称已核准变更")
+    req_id = _run(
+        info_change.request_info_change,
+        ent,
+        new_name="北京小厉害工程咨询有限公司",
+        new_credit_code=new_code,
+        reason="企业名称已核准变更",
+    )
     page = _run(info_change.list_info_change_queue, ministry, status=workflow.SUBMITTED)
     assert req_id in set(ids(page))
     assert _run(info_change.get_info_change, ministry, request_id=req_id).actions == ["accept", "deny"]
@@ -509,9 +539,20 @@ def _ministry_calls():
         (info_change.get_info_change, {"request_id": 1}),
         (info_change.decide_info_change, {"request_id": 1, "action": "accept"}),
         (penalties.list_registered_people, {"query": "王"}),
-        (penalties.record_penalty, {"person_id": 1, "decision_no": "", "case_name": "", "category": "",
-                                    "reason": "", "legal_basis": "", "result": "", "decision_date": someday,
-                                    "authority": ""}),
+        (
+            penalties.record_penalty,
+            {
+                "person_id": 1,
+                "decision_no": "",
+                "case_name": "",
+                "category": "",
+                "reason": "",
+                "legal_basis": "",
+                "result": "",
+                "decision_date": someday,
+                "authority": "",
+            },
+        ),
     ]
 
 
@@ -540,12 +581,23 @@ def _registered_person(enterprise: Actor) -> tuple[int, Registration]:
 
 
 def _penalty_form(pid, **changes):
-    form = dict(person_id=pid, decision_no="建督罚字〔2026〕99号", case_name="未执行工程建设强制性标准案",
-                category="责令停止执业", reason="未按规定审查专项施工方案。",
-                legal_basis="《建设工程安全生产管理条例》第五十八条", result="责令停止注册监理工程师执业3个月",
-                decision_date=today(), authority="住房和城乡建设部",
-                publish_until=anniversary(today(), 3), project_name="某某项目", notice_no="建督罚告字〔2026〕41号",
-                bad_behaviour_code="Q1-2-01", effective_from=today(), effective_to=today() + dt.timedelta(days=90))
+    form = dict(
+        person_id=pid,
+        decision_no="建督罚字〔2026〕99号",
+        case_name="未执行工程建设强制性标准案",
+        category="责令停止执业",
+        reason="未按规定审查专项施工方案。",
+        legal_basis="《建设工程安全生产管理条例》第五十八条",
+        result="责令停止注册监理工程师执业3个月",
+        decision_date=today(),
+        authority="住房和城乡建设部",
+        publish_until=anniversary(today(), 3),
+        project_name="某某项目",
+        notice_no="建督罚告字〔2026〕41号",
+        bad_behaviour_code="Q1-2-01",
+        effective_from=today(),
+        effective_to=today() + dt.timedelta(days=90),
+    )
     form.update(changes)
     return form
 
@@ -565,24 +617,27 @@ def test_find_registered_people_by_name_id_or_registration_number(actor_of):
     assert _run(penalties.list_registered_people, ministry, query="查无此人").empty
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"decision_no": " "}, "处罚决定书文号"),
-    ({"case_name": ""}, "处罚名称"),
-    ({"reason": ""}, "处罚事由"),
-    ({"legal_basis": ""}, "处罚依据"),
-    ({"result": ""}, "处罚结果"),
-    ({"authority": ""}, "处罚机关"),
-    ({"category": "打板子"}, "处罚类别"),
-    ({"decision_date": None}, "处罚决定日期"),
-    ({"decision_date": today() + dt.timedelta(days=400)}, "处罚决定日期"),
-    ({"publish_until": dt.date(2000, 1, 1)}, "公示截止期"),
-    ({"effective_from": None}, "停止执业期间"),
-    ({"effective_to": dt.date(2000, 1, 1)}, "停止执业期间"),
-    ({"effective_from": dt.date(2000, 1, 1)}, "停止执业期间"),
-    ({"category": "罚款"}, "停止执业期间"),  # a period only for 责令停止执业
-    ({"decision_no": "文" * 65}, "处罚决定书文号"),
-    ({"person_id": None}, "行政相对人"),
-])
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"decision_no": " "}, "处罚决定书文号"),
+        ({"case_name": ""}, "处罚名称"),
+        ({"reason": ""}, "处罚事由"),
+        ({"legal_basis": ""}, "处罚依据"),
+        ({"result": ""}, "处罚结果"),
+        ({"authority": ""}, "处罚机关"),
+        ({"category": "打板子"}, "处罚类别"),
+        ({"decision_date": None}, "处罚决定日期"),
+        ({"decision_date": today() + dt.timedelta(days=400)}, "处罚决定日期"),
+        ({"publish_until": dt.date(2000, 1, 1)}, "公示截止期"),
+        ({"effective_from": None}, "停止执业期间"),
+        ({"effective_to": dt.date(2000, 1, 1)}, "停止执业期间"),
+        ({"effective_from": dt.date(2000, 1, 1)}, "停止执业期间"),
+        ({"category": "罚款"}, "停止执业期间"),  # a period only for 责令停止执业
+        ({"decision_no": "文" * 65}, "处罚决定书文号"),
+        ({"person_id": None}, "行政相对人"),
+    ],
+)
 def test_record_penalty_validates(actor_of, changes, field):
     ministry = actor_of(MINISTRY)
     person_id, _ = _registered_person(actor_of(ENT))
@@ -637,8 +692,11 @@ def test_a_future_suspension_does_not_suspend_yet(actor_of):
     ministry, ent = actor_of(MINISTRY), actor_of(ENT)
     person_id, reg = _registered_person(ent)
     later = today() + dt.timedelta(days=10)
-    _run(penalties.record_penalty, ministry, **_penalty_form(person_id, effective_from=later,
-                                                             effective_to=later + dt.timedelta(days=30)))
+    _run(
+        penalties.record_penalty,
+        ministry,
+        **_penalty_form(person_id, effective_from=later, effective_to=later + dt.timedelta(days=30)),
+    )
     listed = _run(registrations.list_registered, ent, page_size=100)
     assert row_of(listed, reg.id)["注册状态"] != registrations.STATE_SUSPENDED
 
@@ -646,8 +704,11 @@ def test_a_future_suspension_does_not_suspend_yet(actor_of):
 def test_a_fine_has_no_period_and_does_not_suspend(actor_of):
     ministry, ent = actor_of(MINISTRY), actor_of(ENT)
     person_id, reg = _registered_person(ent)
-    penalty_id = _run(penalties.record_penalty, ministry, **_penalty_form(
-        person_id, category="罚款", result="罚款人民币10000元", effective_from=None, effective_to=None))
+    penalty_id = _run(
+        penalties.record_penalty,
+        ministry,
+        **_penalty_form(person_id, category="罚款", result="罚款人民币10000元", effective_from=None, effective_to=None),
+    )
     with transaction() as s:
         p = s.get(Penalty, penalty_id)
         assert (p.effective_from, p.effective_to) == (None, None)
@@ -658,9 +719,17 @@ def test_a_fine_has_no_period_and_does_not_suspend(actor_of):
 def test_revocation_ends_the_registration(actor_of):
     ministry, ent = actor_of(MINISTRY), actor_of(ENT)
     person_id, reg = _registered_person(ent)
-    _run(penalties.record_penalty, ministry, **_penalty_form(
-        person_id, category="吊销注册证书", result="吊销注册执业证书，5年内不予注册", effective_from=None,
-        effective_to=None))
+    _run(
+        penalties.record_penalty,
+        ministry,
+        **_penalty_form(
+            person_id,
+            category="吊销注册证书",
+            result="吊销注册执业证书，5年内不予注册",
+            effective_from=None,
+            effective_to=None,
+        ),
+    )
     assert _reg(reg.id).status == workflow.REVOKED
     listed = _run(registrations.list_registered, ent, page_size=100)
     assert reg.id not in set(ids(listed))

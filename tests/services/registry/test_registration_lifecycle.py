@@ -2,6 +2,7 @@
 注销注册 or 强制注销 deregisters it, a revoking penalty revokes it, and a registration that has already
 ended cannot end again (the decision is refused and nothing changes). And one person, one application in
 progress (第十三条(四)), asked through one query."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,9 +34,12 @@ def test_end_registration_ends_an_active_one_once():
 def test_a_forced_deregistration_of_an_ended_registration_is_refused(demo_db, actor_of):
     ministry, ent = actor_of("demo-ministry"), actor_of("demo-enterprise")
     with transaction() as s:
-        req = s.scalars(select(ForcedDeregistration).where(
-            ForcedDeregistration.enterprise_id == ent.enterprise_id,
-            ForcedDeregistration.status == workflow.SUBMITTED)).first()
+        req = s.scalars(
+            select(ForcedDeregistration).where(
+                ForcedDeregistration.enterprise_id == ent.enterprise_id,
+                ForcedDeregistration.status == workflow.SUBMITTED,
+            )
+        ).first()
         assert req is not None
         req_id, reg_id = req.id, req.registration_id
     with transaction() as s:

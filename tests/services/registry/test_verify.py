@@ -1,5 +1,6 @@
 """注册信息公开查询 (services/verify.py): found by 注册号 or 证书编号 with the exact name, nothing
 personal in the answer, and the verdict for valid, expired, deregistered and suspended registrations."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,28 +11,49 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Enterprise, Penalty, Person, Registration
-from tests import factories
 from services import transaction, workflow
-from services.registry import verify
-from services.kernel.errors import InvalidInput
 from services.kernel.clock import now, today
+from services.kernel.errors import InvalidInput
+from services.registry import verify
+from tests import factories
 
 MAIN = "北京小厉害有限公司"
 ID_NUMBER = "110105198503070417"  # a valid 居民身份证 number (check digit 7)
 PHONE = "13912345678"
 
 
-def _make(*, days_left: int = 400, status: str = workflow.ACTIVE, name: str = "柏青松",
-          reg_no: str = "11990001", cert_no: str = "2024-11990001") -> tuple[int, int]:
+def _make(
+    *,
+    days_left: int = 400,
+    status: str = workflow.ACTIVE,
+    name: str = "柏青松",
+    reg_no: str = "11990001",
+    cert_no: str = "2024-11990001",
+) -> tuple[int, int]:
     with transaction() as s:
         ent = s.scalar(select(Enterprise.id).where(Enterprise.name == MAIN))
-        person = factories.person(id_number=ID_NUMBER, name=name, gender="男", birth_date=dt.date(1985, 3, 7),
-                        province="北京市", city="北京市", phone=PHONE)
+        person = factories.person(
+            id_number=ID_NUMBER,
+            name=name,
+            gender="男",
+            birth_date=dt.date(1985, 3, 7),
+            province="北京市",
+            city="北京市",
+            phone=PHONE,
+        )
         s.add(person)
         s.flush()
-        reg = Registration(person_id=person.id, enterprise_id=ent, reg_no=reg_no, cert_no=cert_no,
-                           specialty1="01", specialty2="13", valid_from=today() - dt.timedelta(days=300),
-                           valid_to=today() + dt.timedelta(days=days_left), status=status)
+        reg = Registration(
+            person_id=person.id,
+            enterprise_id=ent,
+            reg_no=reg_no,
+            cert_no=cert_no,
+            specialty1="01",
+            specialty2="13",
+            valid_from=today() - dt.timedelta(days=300),
+            valid_to=today() + dt.timedelta(days=days_left),
+            status=status,
+        )
         s.add(reg)
         s.flush()
         return person.id, reg.id
@@ -48,11 +70,23 @@ def test_found_by_registration_number_and_by_certificate_number(demo_db):
     by_cert = _verify("柏青松", " 2024-11990001 ")
     assert by_reg == by_cert
     assert dataclasses.asdict(by_reg) == {
-        "name": "柏青松", "reg_no": "11990001", "cert_no": "2024-11990001",
-        "specialties": "房屋建筑工程、市政公用工程", "enterprise_name": MAIN,
-        "valid_to": (today() + dt.timedelta(days=400)).isoformat(), "verdict": "有效",
+        "name": "柏青松",
+        "reg_no": "11990001",
+        "cert_no": "2024-11990001",
+        "specialties": "房屋建筑工程、市政公用工程",
+        "enterprise_name": MAIN,
+        "valid_to": (today() + dt.timedelta(days=400)).isoformat(),
+        "verdict": "有效",
     }
-    assert [k for k, _ in by_reg.pairs()] == ["姓名", "注册号", "证书编号", "注册专业", "执业单位", "有效期至", "注册状态"]
+    assert [k for k, _ in by_reg.pairs()] == [
+        "姓名",
+        "注册号",
+        "证书编号",
+        "注册专业",
+        "执业单位",
+        "有效期至",
+        "注册状态",
+    ]
     assert _verify("柏青松", "1199 0001") == by_reg  # spaces pasted into the number
 
 
@@ -78,8 +112,9 @@ def test_expiring_is_still_valid_expired_is_expired(demo_db):
     _make(days_left=10)
     assert _verify("柏青松", "11990001").verdict == "有效"
     with transaction() as s:
-        s.scalars(select(Registration).where(Registration.reg_no == "11990001")).one().valid_to = \
+        s.scalars(select(Registration).where(Registration.reg_no == "11990001")).one().valid_to = (
             today() - dt.timedelta(days=1)
+        )
     assert _verify("柏青松", "11990001").verdict == "已过期"
 
 
@@ -91,11 +126,24 @@ def test_deregistered_verdict(demo_db):
 def test_suspended_verdict(demo_db):
     person_id, _ = _make()
     with transaction() as s:
-        s.add(Penalty(person_id=person_id, decision_no="建监罚〔2026〕1号", case_name="测试案件", category="责令停止执业",
-                      reason="x", legal_basis="x", party_name="柏青松", party_code="x", result="责令停止执业6个月",
-                      decision_date=today() - dt.timedelta(days=10), authority="测试机关",
-                      effective_from=today() - dt.timedelta(days=10), effective_to=today() + dt.timedelta(days=170),
-                      updated_at=now()))
+        s.add(
+            Penalty(
+                person_id=person_id,
+                decision_no="建监罚〔2026〕1号",
+                case_name="测试案件",
+                category="责令停止执业",
+                reason="x",
+                legal_basis="x",
+                party_name="柏青松",
+                party_code="x",
+                result="责令停止执业6个月",
+                decision_date=today() - dt.timedelta(days=10),
+                authority="测试机关",
+                effective_from=today() - dt.timedelta(days=10),
+                effective_to=today() + dt.timedelta(days=170),
+                updated_at=now(),
+            )
+        )
     assert _verify("柏青松", "11990001").verdict == "暂停执业"
 
 
@@ -108,10 +156,12 @@ def test_blank_input_is_refused(demo_db):
 
 def test_a_demo_registration_is_found(demo_db):
     with transaction() as s:
-        reg, name = s.execute(select(Registration, Person.name).join(Person, Person.id == Registration.person_id)
-                              .where(Registration.status == workflow.ACTIVE,
-                                     Registration.valid_to > today() + dt.timedelta(days=60))
-                              .order_by(Registration.id)).first()
+        reg, name = s.execute(
+            select(Registration, Person.name)
+            .join(Person, Person.id == Registration.person_id)
+            .where(Registration.status == workflow.ACTIVE, Registration.valid_to > today() + dt.timedelta(days=60))
+            .order_by(Registration.id)
+        ).first()
         reg_no, cert_no = reg.reg_no, reg.cert_no
     assert re.fullmatch(r"\d{8}", reg_no)
     result = _verify(name, reg_no)
