@@ -19,7 +19,7 @@ from services.kernel.detail import Detail, section
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, keyed, listed, paged, table
-from services.kernel.scope import get_scoped, load, require_role, scope
+from services.kernel.scope import RowId, get_scoped, load, require_role, scope
 from services.kernel.text import fmt_date, fmt_dt, like_pattern
 from services.kernel.validators import normalize_id_number
 from services.kernel.values import REVOKING, SUSPENSION
@@ -101,7 +101,7 @@ class PenaltyDetail(Detail):
     party_name: str
 
 
-def get_penalty(session: Session, actor: Actor, *, penalty_id) -> PenaltyDetail:
+def get_penalty(session: Session, actor: Actor, *, penalty_id: RowId) -> PenaltyDetail:
     """The whole decision, with the party's ID number masked."""
     p = get_scoped(session, actor, Penalty, penalty_id, person_attr="person_id")
     effective = ""
@@ -185,7 +185,7 @@ def record_penalty(
     session: Session,
     actor: Actor,
     *,
-    person_id,
+    person_id: RowId,
     decision_no: str,
     case_name: str,
     category: str,

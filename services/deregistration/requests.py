@@ -16,7 +16,7 @@ from services.kernel.clock import now
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import PageResult, keyed, paged, split_keys, table
-from services.kernel.scope import get_scoped, require_role, scope
+from services.kernel.scope import RowId, get_scoped, require_role, scope
 from services.kernel.text import fmt_dt, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
 
@@ -128,7 +128,7 @@ def request_forced_deregistration(
     session: Session,
     actor: Actor,
     *,
-    registration_id,
+    registration_id: RowId,
     reason: str,
     reason_detail: str,
     attachment_type: str,
@@ -190,7 +190,7 @@ def request_forced_deregistration(
     return req.id
 
 
-def withdraw_forced(session: Session, actor: Actor, *, request_id) -> None:
+def withdraw_forced(session: Session, actor: Actor, *, request_id: RowId) -> None:
     """撤回: only while the ministry has not accepted."""
     require_role(actor, ENTERPRISE)
     workflow.begin_write(session)
@@ -198,5 +198,5 @@ def withdraw_forced(session: Session, actor: Actor, *, request_id) -> None:
     workflow.transition(session, actor, workflow.FORCED, req, "withdraw", opinion="企业撤回申请")
 
 
-def list_forced_steps(session: Session, actor: Actor, *, request_id) -> pd.DataFrame:
+def list_forced_steps(session: Session, actor: Actor, *, request_id: RowId) -> pd.DataFrame:
     return workflow.list_steps(session, actor, kind=workflow.FORCED, request_id=request_id)

@@ -15,7 +15,7 @@ from services.kernel.clock import now
 from services.kernel.detail import Detail, section
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import PAGE_SIZES, PageResult, in_order, keyed, paged_ids, table
-from services.kernel.scope import get_scoped, load, require_role
+from services.kernel.scope import RowId, get_scoped, load, require_role
 from services.kernel.text import fmt_date, fmt_dt, specialties_text
 from services.registration.reporting import AttachmentInfo, list_attachments
 from services.registry.registrations import end_registration
@@ -87,7 +87,7 @@ class ForcedDetail(Detail):
     actions: list[str]
 
 
-def get_forced_request(session: Session, actor: Actor, *, request_id) -> ForcedDetail:
+def get_forced_request(session: Session, actor: Actor, *, request_id: RowId) -> ForcedDetail:
     """One 强制注销 request with the person's registration and the enterprise's attachment."""
     require_role(actor, MINISTRY)
     req = get_scoped(session, actor, ForcedDeregistration, request_id)
@@ -119,7 +119,9 @@ def get_forced_request(session: Session, actor: Actor, *, request_id) -> ForcedD
     )
 
 
-def decide_forced(session: Session, actor: Actor, *, request_id, action: str, opinion: str | None = None) -> None:
+def decide_forced(
+    session: Session, actor: Actor, *, request_id: RowId, action: str, opinion: str | None = None
+) -> None:
     """受理 / 准予注销 (the registration becomes 已注销) / 不予注销 (opinion required)."""
     require_role(actor, MINISTRY)
     workflow.begin_write(session)

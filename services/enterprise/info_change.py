@@ -17,7 +17,7 @@ from services.kernel.clock import now
 from services.kernel.detail import Detail, section
 from services.kernel.errors import InvalidInput
 from services.kernel.paging import PAGE_SIZES, Listing, PageResult, keyed, listed, paged, table
-from services.kernel.scope import get_scoped, load, require_role, scope
+from services.kernel.scope import RowId, get_scoped, load, require_role, scope
 from services.kernel.text import fmt_dt
 from services.kernel.validators import credit_code_error, normalize_credit_code
 
@@ -76,7 +76,7 @@ class InfoChangeDetail(Detail):
     actions: list[str]
 
 
-def get_info_change(session: Session, actor: Actor, *, request_id) -> InfoChangeDetail:
+def get_info_change(session: Session, actor: Actor, *, request_id: RowId) -> InfoChangeDetail:
     """One important-info change: what the enterprise is now, what it asks for and why."""
     require_role(actor, MINISTRY)
     req = get_scoped(session, actor, InfoChangeRequest, request_id)
@@ -103,7 +103,9 @@ def get_info_change(session: Session, actor: Actor, *, request_id) -> InfoChange
     )
 
 
-def decide_info_change(session: Session, actor: Actor, *, request_id, action: str, opinion: str | None = None) -> None:
+def decide_info_change(
+    session: Session, actor: Actor, *, request_id: RowId, action: str, opinion: str | None = None
+) -> None:
     """受理 / 审核通过 (the enterprise's name and code change; the request keeps the old ones) / 审核不通过."""
     require_role(actor, MINISTRY)
     workflow.begin_write(session)
@@ -199,12 +201,12 @@ def list_info_changes(session: Session, actor: Actor) -> Listing:
     )
 
 
-def withdraw_info_change(session: Session, actor: Actor, *, request_id) -> None:
+def withdraw_info_change(session: Session, actor: Actor, *, request_id: RowId) -> None:
     require_role(actor, ENTERPRISE)
     workflow.begin_write(session)
     req = get_scoped(session, actor, InfoChangeRequest, request_id)
     workflow.transition(session, actor, workflow.INFO_CHANGE, req, "withdraw", opinion="企业撤回申请")
 
 
-def list_info_change_steps(session: Session, actor: Actor, *, request_id) -> pd.DataFrame:
+def list_info_change_steps(session: Session, actor: Actor, *, request_id: RowId) -> pd.DataFrame:
     return workflow.list_steps(session, actor, kind=workflow.INFO_CHANGE, request_id=request_id)

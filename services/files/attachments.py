@@ -12,7 +12,7 @@ from services.audit.record import audit
 from services.files import uploads
 from services.kernel.actor import Actor
 from services.kernel.errors import NotFound
-from services.kernel.scope import get_scoped
+from services.kernel.scope import RowId, get_scoped
 
 _OWNERS: dict[str, tuple[type, str | None]] = {
     workflow.APPLICATION: (Application, "person_id"),
@@ -28,7 +28,7 @@ class AttachmentFile:
     data: bytes
 
 
-def get_attachment_file(session: Session, actor: Actor, *, attachment_id) -> AttachmentFile:
+def get_attachment_file(session: Session, actor: Actor, *, attachment_id: RowId) -> AttachmentFile:
     """One attachment's file, for a person who downloads or opens it: each call is one audited
     download, so screens call it only on that person's click (never to draw a page)."""
     try:
@@ -43,6 +43,6 @@ def get_attachment_file(session: Session, actor: Actor, *, attachment_id) -> Att
     return AttachmentFile(att.original_name, att.content_type, uploads.read_file(att.stored_name))
 
 
-def get_attachment_data(session: Session, actor: Actor, *, attachment_id) -> bytes:
+def get_attachment_data(session: Session, actor: Actor, *, attachment_id: RowId) -> bytes:
     """The bytes of one download (the `data` of a download button, run when it is clicked); audited."""
     return get_attachment_file(session, actor, attachment_id=attachment_id).data

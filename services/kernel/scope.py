@@ -11,6 +11,8 @@ from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
 from services.kernel.errors import NotFound, PermissionDenied
 
 T = TypeVar("T")
+# An id as a page or a URL gives it (?id=…): get_scoped turns it into an int, or NotFound.
+RowId = int | str
 
 
 def load(session: Session, model: type[T], row_id: Any) -> T:
@@ -37,7 +39,7 @@ def scope(stmt: Select, actor: Actor, enterprise_col, person_col=None) -> Select
     raise PermissionDenied()
 
 
-def get_scoped(session: Session, actor: Actor, model, row_id, *, person_attr: str | None = None):
+def get_scoped(session: Session, actor: Actor, model, row_id: RowId, *, person_attr: str | None = None):
     """Load one row the actor may see, or NotFound: the same answer for missing and foreign ids."""
     try:
         row_id = int(row_id)

@@ -19,7 +19,7 @@ from services.kernel import values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.dates import validity_end
 from services.kernel.errors import InvalidInput
-from services.kernel.scope import load, require_role
+from services.kernel.scope import RowId, load, require_role
 from services.registration import business_types
 from services.registration.business_types import ChangeKind, Effect
 from services.registration.review import ministry_action
@@ -27,7 +27,7 @@ from services.registry.registrations import end_registration
 
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
-def approve_application(session: Session, actor: Actor, *, application_id) -> int | None:
+def approve_application(session: Session, actor: Actor, *, application_id: RowId) -> int | None:
     """准予注册, and its effect on the registration. Returns the registration id."""
     require_role(actor, MINISTRY)
     workflow.begin_write(session)

@@ -20,7 +20,7 @@ from services.kernel.actor import APPLICANT, Actor
 from services.kernel.clock import now, today
 from services.kernel.errors import InvalidInput
 from services.kernel.paging import Listing, listed, table
-from services.kernel.scope import get_scoped, load, require_role
+from services.kernel.scope import RowId, get_scoped, load, require_role
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.validators import age_on
 from services.registration import business_types as bt_table
@@ -344,7 +344,7 @@ def _store_files(session: Session, actor: Actor, app_id: int, checked: dict) -> 
 
 
 def resubmit_application(
-    session: Session, actor: Actor, *, application_id, note: str, files: dict[str, tuple[str, bytes]]
+    session: Session, actor: Actor, *, application_id: RowId, note: str, files: dict[str, tuple[str, bytes]]
 ) -> None:
     """After 不予上报 or a correction notice: add the corrected files and send it back to the enterprise."""
     require_role(actor, APPLICANT)
@@ -367,7 +367,7 @@ def resubmit_application(
     _store_files(session, actor, app.id, checked)
 
 
-def cancel_application(session: Session, actor: Actor, *, application_id) -> None:
+def cancel_application(session: Session, actor: Actor, *, application_id: RowId) -> None:
     """撤销申请: while the enterprise has not reported it (or it came back for correction)."""
     require_role(actor, APPLICANT)
     workflow.begin_write(session)

@@ -20,7 +20,7 @@ from services.kernel.detail import Detail, section
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number, mask_phone
 from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, in_order, keyed, paged_ids, sort_order, table
-from services.kernel.scope import get_scoped, load, require_role, scope
+from services.kernel.scope import RowId, get_scoped, load, require_role, scope
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
 from services.registration.business_types import ChangeKind, business_label
@@ -235,7 +235,7 @@ def list_attachments(session: Session, kind: str, request_id: int) -> list[Attac
     ]
 
 
-def get_application(session: Session, actor: Actor, *, application_id) -> ApplicationDetail:
+def get_application(session: Session, actor: Actor, *, application_id: RowId) -> ApplicationDetail:
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
     person = load(session, Person, app.person_id)
     enterprise = load(session, Enterprise, app.enterprise_id)
@@ -344,7 +344,7 @@ class PersonNumbers:
     phone: str
 
 
-def reveal_person_numbers(session: Session, actor: Actor, *, application_id) -> PersonNumbers:
+def reveal_person_numbers(session: Session, actor: Actor, *, application_id: RowId) -> PersonNumbers:
     """The whole 证件号码 and phone, for a detail view the actor may open; audited."""
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
     person = load(session, Person, app.person_id)
@@ -352,7 +352,7 @@ def reveal_person_numbers(session: Session, actor: Actor, *, application_id) -> 
     return PersonNumbers(person.id_number, person.phone)
 
 
-def list_application_steps(session: Session, actor: Actor, *, application_id) -> pd.DataFrame:
+def list_application_steps(session: Session, actor: Actor, *, application_id: RowId) -> pd.DataFrame:
     return workflow.list_steps(session, actor, kind=workflow.APPLICATION, request_id=application_id)
 
 
@@ -377,7 +377,7 @@ def _check_single_unit(session: Session, app: Application) -> None:
         raise InvalidInput(f"该人员在「{elsewhere.name}」有有效注册，不能在两个单位申请注册")
 
 
-def report_application(session: Session, actor: Actor, *, application_id, commitment_agreed: bool) -> None:
+def report_application(session: Session, actor: Actor, *, application_id: RowId, commitment_agreed: bool) -> None:
     """【上报】: the enterprise confirms its commitments and reports up to the ministry."""
     require_role(actor, ENTERPRISE)
     workflow.begin_write(session)
@@ -398,7 +398,7 @@ def report_application(session: Session, actor: Actor, *, application_id, commit
 
 
 def refuse_application(
-    session: Session, actor: Actor, *, application_id, reason: str = "", reason_choice: str | None = None
+    session: Session, actor: Actor, *, application_id: RowId, reason: str = "", reason_choice: str | None = None
 ) -> None:
     """【不通过】: back to the applicant with the reason (one of RETURN_REASONS and/or typed text)."""
     require_role(actor, ENTERPRISE)
@@ -411,7 +411,7 @@ def refuse_application(
     app.return_reason = reason.strip()
 
 
-def withdraw_application(session: Session, actor: Actor, *, application_id) -> None:
+def withdraw_application(session: Session, actor: Actor, *, application_id: RowId) -> None:
     """【撤回】: only while the ministry has not accepted (the workflow table says so)."""
     require_role(actor, ENTERPRISE)
     workflow.begin_write(session)

@@ -35,7 +35,7 @@ from services.kernel.paging import (
     sort_order,
     table,
 )
-from services.kernel.scope import get_scoped, load, require_role
+from services.kernel.scope import RowId, get_scoped, load, require_role
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.values import CORRECTION_ITEMS, DENIAL_CLAUSES  # noqa: F401 (the page offers them)
 from services.registration import deadlines
@@ -232,7 +232,7 @@ def export_queue(
 
 
 def ministry_action(
-    session: Session, actor: Actor, application_id, action: str, opinion: str | None = None
+    session: Session, actor: Actor, application_id: RowId, action: str, opinion: str | None = None
 ) -> Application:
     require_role(actor, MINISTRY)
     app = get_scoped(session, actor, Application, application_id)
@@ -259,7 +259,7 @@ def accept_applications(session: Session, actor: Actor, *, application_ids: list
     return len(ids)
 
 
-def _person_name(session: Session, app_id) -> str:
+def _person_name(session: Session, app_id: RowId) -> str:
     try:
         return (
             session.scalar(
@@ -273,7 +273,7 @@ def _person_name(session: Session, app_id) -> str:
         return f"编号 {app_id} "
 
 
-def request_correction(session: Session, actor: Actor, *, application_id, items: list[str], note: str) -> None:
+def request_correction(session: Session, actor: Actor, *, application_id: RowId, items: list[str], note: str) -> None:
     """一次性告知补正: every needed correction in one notice, as a checklist plus text."""
     require_role(actor, MINISTRY)
     lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
@@ -286,14 +286,14 @@ def request_correction(session: Session, actor: Actor, *, application_id, items:
     app.return_reason = "\n".join(lines)
 
 
-def start_review(session: Session, actor: Actor, *, application_id) -> None:
+def start_review(session: Session, actor: Actor, *, application_id: RowId) -> None:
     """审查."""
     require_role(actor, MINISTRY)
     workflow.begin_write(session)
     ministry_action(session, actor, application_id, "review")
 
 
-def deny_application(session: Session, actor: Actor, *, application_id, reason: str, clause: str) -> None:
+def deny_application(session: Session, actor: Actor, *, application_id: RowId, reason: str, clause: str) -> None:
     """不予注册, with the reason and the legal clause."""
     require_role(actor, MINISTRY)
     if clause not in DENIAL_CLAUSES:
@@ -331,7 +331,7 @@ class ReviewInfo:
     sections: tuple[Section, ...] = ()  # 注册结果, once approved
 
 
-def get_application_review(session: Session, actor: Actor, *, application_id) -> ReviewInfo:
+def get_application_review(session: Session, actor: Actor, *, application_id: RowId) -> ReviewInfo:
     """办理时限 and, once approved, the resulting registration."""
     require_role(actor, MINISTRY)
     app = get_scoped(session, actor, Application, application_id)

@@ -18,7 +18,7 @@ from services.kernel.clock import today
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, in_order, keyed, listed, paged_ids, table
-from services.kernel.scope import get_scoped, load, scope
+from services.kernel.scope import RowId, get_scoped, load, scope
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
 from services.kernel.values import REGISTERED_STATES, STATE_ACTIVE, STATE_EXPIRED, STATE_EXPIRING, STATE_SUSPENDED  # noqa: F401
@@ -263,7 +263,7 @@ class PersonHistory:
     applications: Listing
 
 
-def list_person_history(session: Session, actor: Actor, *, registration_id) -> PersonHistory:
+def list_person_history(session: Session, actor: Actor, *, registration_id: RowId) -> PersonHistory:
     """注册记录: the person's applications with this actor's enterprise, newest first.
 
     Reached from a registration the actor may see; another enterprise's applications of the

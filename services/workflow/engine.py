@@ -20,7 +20,7 @@ from services.kernel.errors import (
     InvalidTransition,
 )
 from services.kernel.paging import table
-from services.kernel.scope import get_scoped
+from services.kernel.scope import RowId, get_scoped
 from services.kernel.text import fmt_dt
 from services.workflow.table import (
     APPLICATION,
@@ -134,7 +134,7 @@ def last_step_at(session: Session, kind: str, request_id: int):
 STEP_COLUMNS = ["序号", "办理时间", "办理人", "操作", "办理结果", "意见"]
 
 
-def list_steps(session: Session, actor: Actor, *, kind: str, request_id) -> pd.DataFrame:
+def list_steps(session: Session, actor: Actor, *, kind: str, request_id: RowId) -> pd.DataFrame:
     """进度详情: every step of one request the actor may see, with time, actor, action and opinion.
     The request's table follows from `kind`, so the access check and the steps read are of one request."""
     model = _MODELS[kind]
