@@ -101,7 +101,7 @@ SCREENS = {
         ("强制注销审核", "pages/ministry/forced.py", None),
         ("企业重要信息审核", "pages/ministry/info_changes.py", None),
         ("行政处罚(部)", "pages/ministry/penalties.py", None),
-        ("审计日志", "pages/ministry/audit_log.py", None),
+        ("审计日志", "pages/ministry/audit.py", None),
         ("业务审批", "pages/ministry/application.py", "reported_application"),
     ],
     "applicant": [

@@ -1,6 +1,6 @@
 """注册信息公开查询 (/?view=verify, no login): is this engineer's registration valid?
 
-Only what the certificate shows comes back (services/verify.py); the name must match exactly.
+Only what the certificate shows comes back (services/registry/verify.py); the name must match exactly.
 """
 
 import streamlit as st
