@@ -17,11 +17,13 @@ from db.models import Application, Enterprise, Registration
 from services import workflow
 from services.kernel import values
 from services.kernel.actor import MINISTRY, Actor
+from services.kernel.clock import today
 from services.kernel.dates import validity_end
 from services.kernel.errors import InvalidInput
 from services.kernel.scope import RowId, load, require_role
 from services.registration import business_types
 from services.registration.business_types import ChangeKind, Effect
+from services.registration.eligibility import check_age_at
 from services.registration.review import ministry_action
 from services.registry.registrations import end_registration
 
@@ -32,6 +34,7 @@ def approve_application(session: Session, actor: Actor, *, application_id: RowId
     require_role(actor, MINISTRY)
     workflow.begin_write(session)
     app = ministry_action(session, actor, application_id, "approve")
+    check_age_at(session, app, today(), "该人员")  # 第十三条(六) at the decision: 不予注册 is the way
     app.decided_at = decided_at = workflow.last_step_at(session, workflow.APPLICATION, app.id)
     return _apply_approval(session, app, decided_at)
 

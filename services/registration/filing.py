@@ -22,11 +22,11 @@ from services.kernel.errors import InvalidInput
 from services.kernel.paging import Listing, listed, table
 from services.kernel.scope import RowId, get_scoped, load, require_role
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.validators import age_on
 from services.registration import business_types as bt_table
 from services.registration import deadlines
 from services.registration.business_types import BusinessType, ChangeKind, business_label
 from services.registration.conflicts import open_application
+from services.registration.eligibility import AGE_CLAUSE, age_refusal, over_age_limit
 from services.registry.registrations import registration_state, suspended_person_ids
 
 # Continuing-education hours (domain.md §3.3)
@@ -211,13 +211,12 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
         )
 
     # 第十三条 applies to registrations; 注销 stays open to everyone (it is even a duty at 65, 第十四条).
-    age = age_on(person.birth_date, day)
-    if rules.age_limit and age >= values.MAX_AGE:
-        errors["年龄"] = f"年龄超过{values.MAX_AGE}周岁，不予注册（第十三条第（六）项）"
+    if rules.age_limit and over_age_limit(person.birth_date, day):
+        errors["年龄"] = age_refusal("您")
     elif rules.age_limit:
         decision = deadlines.add_working_days(day, values.ACCEPTANCE_DAYS + rules.decision_days + 10)
-        if age_on(person.birth_date, decision) >= values.MAX_AGE:
-            warnings.append(f"您将在预计审批完成前年满{values.MAX_AGE}周岁，届时将不予注册（第十三条第（六）项）。")
+        if over_age_limit(person.birth_date, decision):
+            warnings.append(f"您将在预计审批完成前超过{values.MAX_AGE}周岁，届时将不予注册（{AGE_CLAUSE}）。")
 
     reg = _active_registration(session, person.id)
     reg_expired = reg is not None and reg.valid_to < day

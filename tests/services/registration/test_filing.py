@@ -192,8 +192,9 @@ def test_missing_specialty_refused(demo_db):
     assert refusal(new_applicant(), make_filing("CS", specialty1=None))["申报专业"] == "请选择申报专业"
 
 
-def test_age_65_refused_and_64_accepted(demo_db):
-    assert "年龄超过65周岁" in refusal(new_applicant(birth=_years_ago(65)), make_filing("CS"))["年龄"]
+def test_over_65_refused_and_64_accepted(demo_db):
+    # 65 years and a day: over 65 (第十三条(六)); the birthday itself is pinned in test_age_limit.py
+    assert "年龄已超过65周岁" in refusal(new_applicant(birth=_years_ago(65, days=-1)), make_filing("CS"))["年龄"]
     check(new_applicant(birth=_years_ago(65, days=200)), make_filing("CS"))  # 64, far from the birthday
 
 
@@ -205,7 +206,7 @@ def test_deregistration_stays_open_at_65(demo_db):
 def test_warning_when_65_falls_before_the_expected_decision(demo_db):
     soon = new_applicant(birth=_years_ago(65, days=10))  # turns 65 in 10 days
     warnings = check(soon, make_filing("CS"))
-    assert any("预计审批完成前年满65周岁" in w for w in warnings)
+    assert any("预计审批完成前超过65周岁" in w for w in warnings)
     assert check(new_applicant(birth=_years_ago(40)), make_filing("CS")) == []
 
 
