@@ -316,3 +316,10 @@ REGISTERED_STATES = (STATE_ACTIVE, STATE_EXPIRING, STATE_EXPIRED)
 # 行政处罚 categories with an effect on the registration
 SUSPENSION = "责令停止执业"  # the only category with a 停止执业 period (domain.md §8.1)
 REVOKING = ("撤销注册", "吊销注册证书")  # categories that end the registration (domain.md §6.3)
+
+# 建设部令第147号 第八条: a 不予注册 decision states its reasons and tells of the right to reconsideration
+# or suit; the time limits are those of 行政复议法 (60 days) and 行政诉讼法 第四十六条 (6 months).
+DENIAL_REMEDY = (
+    "申请人如对本决定不服，可以自收到本决定之日起六十日内依法申请行政复议，"
+    "或者自知道或者应当知道作出本决定之日起六个月内依法向人民法院提起行政诉讼。"
+)

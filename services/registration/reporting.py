@@ -16,7 +16,7 @@ from services.kernel import values
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
 from services.kernel.clock import today
 from services.kernel.dates import end_of_day
-from services.kernel.detail import Detail, section
+from services.kernel.detail import Detail, Section, section
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number, mask_phone
 from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, in_order, keyed, paged_ids, sort_order, table
@@ -259,6 +259,7 @@ def get_application(session: Session, actor: Actor, *, application_id: RowId) ->
         ("所学专业", person.major),
         ("联系电话" if actor.role == APPLICANT else "联系电话（当前绑定）", mask_phone(person.phone)),
     ]
+    sections: tuple[Section, ...]
     if actor.role == APPLICANT:
         title, sections = (
             "申请详情",
@@ -317,6 +318,19 @@ def get_application(session: Session, actor: Actor, *, application_id: RowId) ->
                     ],
                 ),
                 section("个人基本信息", personal),
+            ),
+        )
+    if app.status == workflow.DENIED:  # 第八条: the reasons and the right to 行政复议 or 行政诉讼, wherever it is read
+        sections = (
+            *sections,
+            section(
+                "不予注册决定",
+                [
+                    ("决定", status_label),
+                    ("决定时间", fmt_dt(app.decided_at)),
+                    ("理由", reason),
+                    ("救济途径", values.DENIAL_REMEDY),
+                ],
             ),
         )
     return ApplicationDetail(

@@ -252,3 +252,25 @@ def test_markdown_in_an_attachment_name_stays_text(login):
     [att] = [e for e in at.expander if e.label.startswith("附件材料")]
     assert att.image or att.download_button, "demo data: 薛琼's application has attachments"
     assert_no_link(at)
+
+
+def test_a_denied_application_shows_the_reasons_and_the_right_to_appeal(login):
+    """第八条: the enterprise reads the 不予注册 decision with its reasons and the 行政复议 / 行政诉讼 notice."""
+    from services.registration import review
+    from tests import factories
+
+    ministry = actor("demo-ministry")
+    enterprise = factories.enterprise_actor()
+    app_id = factories.file_application(factories.engineer(), enterprise, "CS")
+    factories.report(app_id, enterprise)
+    factories.accept_and_review(app_id, ministry)
+    db(
+        lambda s: review.deny_application(
+            s, ministry, application_id=app_id, reason="社保缴纳单位与聘用单位不一致", clause=review.DENIAL_CLAUSES[6]
+        )
+    )
+    at = no_exception(login(ENT, APPLICATION, id=app_id))
+    assert "不予注册决定" in [s.value for s in at.subheader]
+    text = all_text(at)
+    assert "社保缴纳单位与聘用单位不一致" in text
+    assert "行政复议" in text and "行政诉讼" in text

@@ -99,3 +99,26 @@ def test_the_ministry_approves_on_the_65th_birthday(demo_db, actor_of, time_mach
     with transaction() as s:
         assert approval.approve_application(s, ministry, application_id=app_id)
     assert _status(app_id) == workflow.APPROVED
+
+
+def test_a_denial_states_its_reasons_and_the_right_to_reconsideration_or_suit(demo_db, actor_of):
+    """第八条: wherever the applicant, the enterprise or the ministry reads a 不予注册 decision."""
+    from services.registration import review
+
+    ministry = actor_of("demo-ministry")
+    enterprise = factories.enterprise_actor()
+    engineer = factories.engineer()
+    app_id = factories.file_application(engineer, enterprise, "CS")
+    factories.report(app_id, enterprise)
+    factories.accept_and_review(app_id, ministry)
+    with transaction() as s:
+        review.deny_application(
+            s, ministry, application_id=app_id, reason="资格证书信息与系统不一致", clause=review.DENIAL_CLAUSES[6]
+        )
+    for reader in (engineer, enterprise, ministry):
+        with transaction() as s:
+            detail = reporting.get_application(s, reader, application_id=app_id)
+        [decision] = [sec for sec in detail.sections if sec.title == "不予注册决定"]
+        fields = dict(decision.fields)
+        assert "资格证书信息与系统不一致" in fields["理由"] and "第十三条第（七）项" in fields["理由"]
+        assert "行政复议" in fields["救济途径"] and "行政诉讼" in fields["救济途径"], reader.role
