@@ -54,8 +54,18 @@ def due_date(app) -> dt.date | None:
     if app.status == workflow.REPORTED and app.reported_at:
         return add_working_days(app.reported_at.date(), values.ACCEPTANCE_DAYS)
     if app.status in (workflow.ACCEPTED, workflow.UNDER_REVIEW) and app.accepted_at:
-        return add_working_days(app.accepted_at.date(), business_types.decision_days(app.business_type))
+        return add_working_days(decision_clock_start(app), business_types.decision_days(app.business_type))
     return None
+
+
+def decision_clock_start(app) -> dt.date:
+    """The day the decision's working days count from: 受理, or the day the materials were received
+    when 受理 came after its own limit (第八条: 逾期不告知的，自收到申请材料之日起即为受理)."""
+    accepted = app.accepted_at.date()
+    if app.reported_at is None:
+        return accepted
+    received = app.reported_at.date()
+    return received if accepted > add_working_days(received, values.ACCEPTANCE_DAYS) else accepted
 
 
 def due_state(due: dt.date | None, day: dt.date) -> str:

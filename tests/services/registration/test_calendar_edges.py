@@ -96,3 +96,32 @@ def test_acceptance_limit_across_the_spring_festival(demo_db, actor_of, time_mac
     assert state() == ("2026-02-26", "即将到期")
     time_machine.move_to(dt.datetime(2026, 2, 26, 16, 1, tzinfo=UTC))  # the 27th in China
     assert state() == ("2026-02-26", "已超期")
+
+
+def test_a_late_acceptance_does_not_stretch_the_decision_deadline(demo_db, actor_of, time_machine):
+    """第八条: 逾期不告知的，自收到申请材料之日起即为受理. Reported Monday 2027-03-01, the 受理 limit (5 working
+    days) ends 2027-03-08; accepted late on 2027-03-15, the 20 working days of a 初始注册 count from the
+    receipt: due 2027-03-29, not 2027-04-13 as they would from the late 受理."""
+    ministry, enterprise = actor_of("demo-ministry"), factories.enterprise_actor()
+    time_machine.move_to(dt.datetime(2027, 2, 26, 2, 0, tzinfo=UTC))
+    app_id = factories.file_application(factories.engineer(), enterprise, "CS")
+    time_machine.move_to(dt.datetime(2027, 3, 1, 2, 0, tzinfo=UTC))
+    factories.report(app_id, enterprise)
+    time_machine.move_to(dt.datetime(2027, 3, 15, 2, 0, tzinfo=UTC))
+    factories.accept_and_review(app_id, ministry)
+    with transaction() as s:
+        info = review.get_application_review(s, ministry, application_id=app_id)
+    assert info.due_date == "2027-03-29"
+
+
+def test_an_acceptance_in_time_starts_the_decision_clock(demo_db, actor_of, time_machine):
+    ministry, enterprise = actor_of("demo-ministry"), factories.enterprise_actor()
+    time_machine.move_to(dt.datetime(2027, 2, 26, 2, 0, tzinfo=UTC))
+    app_id = factories.file_application(factories.engineer(), enterprise, "CS")
+    time_machine.move_to(dt.datetime(2027, 3, 1, 2, 0, tzinfo=UTC))
+    factories.report(app_id, enterprise)
+    time_machine.move_to(dt.datetime(2027, 3, 5, 2, 0, tzinfo=UTC))  # within the 5 working days
+    factories.accept_and_review(app_id, ministry)
+    with transaction() as s:
+        info = review.get_application_review(s, ministry, application_id=app_id)
+    assert info.due_date == "2027-04-02"  # 20 working days after Friday 2027-03-05
