@@ -21,7 +21,7 @@ if info is None:
     st.stop()
 
 st.header(detail.title)
-st.caption(f"{detail.person_name} · {detail.business_label} · {detail.enterprise_name}")
+st.caption(ui.md_escape(f"{detail.person_name} · {detail.business_label} · {detail.enterprise_name}"))
 
 if info.due_date:
     text = f"办理时限：{info.due_date}（{info.due_state}）"

@@ -133,3 +133,89 @@ def test_no_page_shows_or_reads_the_flash():
     # app.py shows the message a command left, once, at the top of the next run.
     assert _touches_the_flash(_tree(ROOT / "app.py")), "the check must see app.py's ui.show_flash()"
     assert _offences(_touches_the_flash) == {}
+
+
+# Streamlit calls whose first argument is rendered as Markdown (labels included).
+_MARKDOWN_CALLS = {
+    "markdown",
+    "caption",
+    "info",
+    "error",
+    "warning",
+    "success",
+    "toast",
+    "title",
+    "header",
+    "subheader",
+    "write",
+    "button",
+    "download_button",
+    "form_submit_button",
+    "link_button",
+    "page_link",
+    "expander",
+    "popover",
+    "checkbox",
+    "toggle",
+    "radio",
+    "selectbox",
+    "multiselect",
+    "text_input",
+    "text_area",
+    "metric",
+}
+# What an f-string given to such a call may interpolate unescaped: numbers, configuration and the
+# system's own words (status labels, role names). Anything else is user text and goes through md_escape.
+_SAFE_IN_MARKDOWN = {
+    "ROLE_LABELS[actor.role]",
+    "THROTTLE_MINUTES",
+    "detail.status_label",
+    "values.MAX_SPECIALTIES",
+    "values.RENEWAL_LEAD_DAYS",
+    "reg.days_left",
+    "people.total",
+    "days",
+    "info.open_change_status",
+    "result.first",
+    "result.last",
+    "result.total",
+    "'提交未成功' if submit else '检查未通过'",
+}
+
+
+def _unescaped_in_markdown(source: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MARKDOWN_CALLS
+            and node.args
+        ):
+            continue
+        first = node.args[0]
+        if not isinstance(first, ast.JoinedStr):
+            continue  # a constant, a variable, or md_escape(...) of the whole text
+        for part in first.values:
+            if not isinstance(part, ast.FormattedValue):
+                continue
+            expr = part.value
+            if isinstance(expr, ast.Call) and ast.unparse(expr.func).split(".")[-1] in ("md_escape", "len"):
+                continue
+            if ast.unparse(expr) not in _SAFE_IN_MARKDOWN:
+                found.append(f"{node.lineno}: {ast.unparse(expr)}")
+    return found
+
+
+def test_user_text_in_an_f_string_is_escaped_before_markdown():
+    """DESIGN.md rule 16: a name, a reason or a file name put into a Markdown-rendering call goes through
+    ui.md_escape (a company name with ![p](http://…) made the reviewer's browser fetch an image)."""
+    files = [*_files("pages"), *_files("ui"), ROOT / "app.py"]
+    bad = {str(p.relative_to(ROOT)): _unescaped_in_markdown(p.read_text(encoding="utf-8")) for p in files}
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_the_markdown_check_finds_unescaped_user_text():
+    assert _unescaped_in_markdown('st.caption(f"{detail.person_name} · {n}")') == ["1: detail.person_name", "1: n"]
+    assert _unescaped_in_markdown('st.caption(f"{ui.md_escape(detail.person_name)} 共 {len(rows)} 条")') == []
+    assert _unescaped_in_markdown('st.caption(ui.md_escape(f"{detail.person_name}"))') == []

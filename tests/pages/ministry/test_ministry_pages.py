@@ -467,3 +467,22 @@ def test_audit_log_newest_first_filtered_by_action_and_by_user(login, monkeypatc
     no_exception(submit(at, "audit_filters", "查询").click().run())
     assert any("操作人超过 1 个，请输入更完整的用户名或名称" in e for e in errors(at)), errors(at)
     assert at.text_input(key="a_user").value == "demo"
+
+
+def test_markdown_in_names_stays_text_on_the_review_page(login):
+    """A person and an enterprise whose names carry Markdown (an enterprise name like
+    「北京小厉害有限公司![p](http://…)」 made the reviewer's browser fetch an image): shown as text."""
+    from db.models import Application, Enterprise, Person
+    from tests.pages.apptest_kit import EVIL, assert_no_link
+
+    app_id = first_app(workflow.REPORTED)
+
+    def _rename(s):
+        app = s.get(Application, app_id)
+        s.get(Person, app.person_id).name = EVIL
+        s.get(Enterprise, app.enterprise_id).name = EVIL
+
+    db(_rename)
+    at = no_exception(login(MIN, REVIEW, id=app_id))
+    assert EVIL in all_text(at)
+    assert_no_link(at)
