@@ -264,7 +264,7 @@ def application(
     if status == workflow.CORRECTION:
         with transaction() as s:
             review.request_correction(
-                s, ministry, application_id=app_id, items=review.CORRECTION_ITEMS[:1], note="请补正"
+                s, ministry, application_id=app_id, items=values.CORRECTION_ITEMS[:1], note="请补正"
             )
     if status in (workflow.ACCEPTED, workflow.CORRECTION):
         return app_id
@@ -275,7 +275,7 @@ def application(
             approval.approve_application(s, ministry, application_id=app_id)
         elif status == workflow.DENIED:
             review.deny_application(
-                s, ministry, application_id=app_id, reason="继续教育学时不足", clause=review.DENIAL_CLAUSES[2]
+                s, ministry, application_id=app_id, reason="继续教育学时不足", clause=values.DENIAL_CLAUSES[2]
             )
         else:
             assert status == workflow.UNDER_REVIEW, f"factories.application cannot make {status}"

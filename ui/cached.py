@@ -14,8 +14,8 @@ from services.dashboards import panels, view
 from services.dashboards.panels import DashboardFilter
 from services.kernel.clock import today
 from services.kernel.errors import ServiceError
+from ui.calls import refused
 from ui.session import signed_in
-from ui.text import md_escape
 
 CACHE_SECONDS = 300
 
@@ -41,5 +41,5 @@ def dashboard_view(filters: DashboardFilter) -> view.DashboardView | None:
     try:
         return _dashboard_view(filters, today(), actor.role, actor)
     except ServiceError as exc:
-        st.error(md_escape(exc.message))
+        refused(exc)
         return None

@@ -24,7 +24,8 @@ from ui.text import md_escape
 ErrorHandler = Callable[[ServiceError], None]
 
 
-def _refused(exc: ServiceError, on_error: ErrorHandler | None) -> None:
+def refused(exc: ServiceError, on_error: ErrorHandler | None = None) -> None:
+    """Show a service's refusal (escaped), or hand it to `on_error`, which places it."""
     if on_error is None:
         st.error(md_escape(exc.message))
     else:
@@ -41,7 +42,7 @@ def call(fn: Callable, *args, on_error: ErrorHandler | None = None, **kwargs):
         with transaction() as s:
             return fn(s, signed_in(), *args, **kwargs)
     except ServiceError as exc:
-        _refused(exc, on_error)
+        refused(exc, on_error)
         return None
 
 
@@ -52,7 +53,7 @@ def public_call(fn: Callable, *, refused=None, **kwargs):
         with transaction() as s:
             return fn(s, **kwargs)
     except ServiceError as exc:
-        _refused(exc, None)
+        refused(exc, None)
         return refused
 
 
@@ -75,7 +76,7 @@ def act(
         with transaction() as s:
             result = fn(s, signed_in(), *args, **kwargs)
     except ServiceError as exc:
-        _refused(exc, on_error)
+        refused(exc, on_error)
         return False
     flash("success", success(result) if callable(success) else success)
     new_list_generation()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from services.kernel import values
 from services.kernel.actor import ENTERPRISE
 from services.registry import registrations
 
@@ -14,7 +15,7 @@ with st.form("registered_filters"):
     c1, c2, c3 = st.columns(3)
     name = c1.text_input("姓名", key="r_name", placeholder="支持模糊查询")
     id_number = c2.text_input("证件号码", key="r_id", placeholder="完整证件号码")
-    state = c3.selectbox("注册状态", registrations.REGISTERED_STATES, index=None, placeholder="全部", key="r_state")
+    state = c3.selectbox("注册状态", values.REGISTERED_STATES, index=None, placeholder="全部", key="r_state")
     if st.form_submit_button("查询", type="primary", icon=":material/search:"):
         ui.reset_page(KEY)
 

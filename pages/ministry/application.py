@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from services import workflow
+from services.kernel import values
 from services.kernel.actor import MINISTRY
 from services.registration import approval, deadlines, reporting, review
 
@@ -73,7 +74,7 @@ if actions:
             with st.form("correction"):
                 items = st.multiselect(
                     "需补正的内容",
-                    review.CORRECTION_ITEMS,
+                    values.CORRECTION_ITEMS,
                     key="corr_items",
                     placeholder="请选择需补正的内容（可多选）",
                 )
@@ -88,7 +89,7 @@ if actions:
             with st.form("deny"):
                 clause = st.selectbox(
                     "法律依据",
-                    review.DENIAL_CLAUSES,
+                    values.DENIAL_CLAUSES,
                     index=None,
                     key="deny_clause",
                     placeholder="请选择《注册监理工程师管理规定》第十三条的情形",

@@ -28,7 +28,6 @@ class Effect(StrEnum):
 @dataclass(frozen=True)
 class Rules:
     code: BusinessType
-    label: str
     materials: tuple[str, ...]  # attachment types (values.ATTACHMENT_TYPES) the applicant must give
     decision_days: int  # statutory working days from 受理 to the decision (domain.md §4.4)
     effect: Effect
@@ -39,13 +38,16 @@ class Rules:
     through_current_employer: bool = True  # filed through the employer that holds the registration
     choose_specialties: bool = False  # the applicant chooses the specialties (else the registration's)
 
+    @property
+    def label(self) -> str:
+        return values.BUSINESS_TYPES[self.code]
+
 
 BUSINESS_TYPES: dict[BusinessType, Rules] = {
     r.code: r
     for r in (
         Rules(
             BusinessType.INITIAL,
-            values.BUSINESS_TYPES[BusinessType.INITIAL],
             ("SFZ", "ZGZS", "LDHT", "SBZM", "ZP"),
             20,
             Effect.NEW_REGISTRATION,
@@ -56,7 +58,6 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
         ),
         Rules(
             BusinessType.RENEWAL,
-            values.BUSINESS_TYPES[BusinessType.RENEWAL],
             ("SFZ", "LDHT", "SBZM", "JXJY"),
             10,
             Effect.NEW_PERIOD,
@@ -64,7 +65,6 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
         ),
         Rules(
             BusinessType.CHANGE,
-            values.BUSINESS_TYPES[BusinessType.CHANGE],
             ("SFZ", "LDHT", "SBZM"),
             10,
             Effect.CHANGE,
@@ -72,7 +72,6 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
         ),
         Rules(
             BusinessType.DEREGISTRATION,
-            values.BUSINESS_TYPES[BusinessType.DEREGISTRATION],
             ("SFZ",),
             10,
             Effect.END,
@@ -81,7 +80,6 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
         ),
         Rules(
             BusinessType.REPLACEMENT,
-            values.BUSINESS_TYPES[BusinessType.REPLACEMENT],
             ("SFZ", "YSSM", "ZP"),
             10,
             Effect.NEW_CERTIFICATE,
@@ -89,7 +87,6 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
         ),
         Rules(
             BusinessType.REREGISTRATION,
-            values.BUSINESS_TYPES[BusinessType.REREGISTRATION],
             ("SFZ", "ZGZS", "LDHT", "SBZM", "JXJY"),
             20,
             Effect.NEW_REGISTRATION,
@@ -106,9 +103,12 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
 @dataclass(frozen=True)
 class ChangeRules:
     code: ChangeKind
-    label: str
     through_current_employer: bool  # 变更执业单位 is filed through the new employer
     choose_specialties: bool  # 变更注册专业 chooses new specialties
+
+    @property
+    def label(self) -> str:
+        return values.CHANGE_KINDS[self.code]
 
 
 CHANGE_KINDS: dict[ChangeKind, ChangeRules] = {
@@ -116,25 +116,21 @@ CHANGE_KINDS: dict[ChangeKind, ChangeRules] = {
     for r in (
         ChangeRules(
             ChangeKind.EMPLOYER,
-            values.CHANGE_KINDS[ChangeKind.EMPLOYER],
             through_current_employer=False,
             choose_specialties=False,
         ),
         ChangeRules(
             ChangeKind.SPECIALTY,
-            values.CHANGE_KINDS[ChangeKind.SPECIALTY],
             through_current_employer=True,
             choose_specialties=True,
         ),
         ChangeRules(
             ChangeKind.RENAME,
-            values.CHANGE_KINDS[ChangeKind.RENAME],
             through_current_employer=True,
             choose_specialties=False,
         ),
         ChangeRules(
             ChangeKind.PERSONAL,
-            values.CHANGE_KINDS[ChangeKind.PERSONAL],
             through_current_employer=True,
             choose_specialties=False,
         ),
@@ -160,15 +156,20 @@ def decision_days(business_type: str) -> int:
     return rules(business_type).decision_days
 
 
+def _change(business_type: str, change_kind: str | None) -> ChangeRules | None:
+    """The rules of the chosen kind of a 变更注册; None for other types or no kind chosen yet."""
+    if business_type == BusinessType.CHANGE and change_kind in CHANGE_LABELS:
+        return CHANGE_KINDS[ChangeKind(change_kind)]
+    return None
+
+
 def through_current_employer(business_type: str, change_kind: str | None = None) -> bool:
     """Filed through the employer that holds the registration (everything on a registration but a change
     of employer, which the new employer files)."""
     if business_type not in LABELS:
         return False
-    r = rules(business_type)
-    if r.code is BusinessType.CHANGE and change_kind in CHANGE_LABELS:
-        return CHANGE_KINDS[ChangeKind(change_kind)].through_current_employer
-    return r.through_current_employer and r.acts_on_registration
+    r, kind = rules(business_type), _change(business_type, change_kind)
+    return kind.through_current_employer if kind else r.through_current_employer and r.acts_on_registration
 
 
 def keeps_registration_specialties(business_type: str, change_kind: str | None = None) -> bool:
@@ -176,10 +177,8 @@ def keeps_registration_specialties(business_type: str, change_kind: str | None =
     变更注册专业 choose them."""
     if business_type not in LABELS:
         return False
-    r = rules(business_type)
-    if r.code is BusinessType.CHANGE and change_kind in CHANGE_LABELS:
-        return not CHANGE_KINDS[ChangeKind(change_kind)].choose_specialties
-    return not r.choose_specialties
+    kind = _change(business_type, change_kind)
+    return not (kind or rules(business_type)).choose_specialties
 
 
 def business_label(app) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Application, Attachment, Enterprise, Person, Registration, WorkflowStep
+from db.models import Application, Attachment, Enterprise, Person, Registration
 from services import workflow
 from services.audit.record import audit
 from services.kernel import values
@@ -402,15 +402,8 @@ def report_application(session: Session, actor: Actor, *, application_id: RowId,
     _check_single_unit(session, app)
     check_age_at(session, app, today(), "该人员")
     app = workflow.transition(session, actor, workflow.APPLICATION, app, "report")
-    stamp = session.execute(
-        select(WorkflowStep.at)
-        .where(WorkflowStep.request_type == workflow.APPLICATION, WorkflowStep.request_id == app.id)
-        .order_by(WorkflowStep.id.desc())
-        .limit(1)
-    ).scalar_one()
-    app.reported_at = stamp
+    app.reported_at = app.enterprise_commitment_at = workflow.last_step_at(session, workflow.APPLICATION, app.id)
     app.enterprise_commitment_version = values.ENTERPRISE_COMMITMENT_VERSION
-    app.enterprise_commitment_at = stamp
 
 
 def refuse_application(

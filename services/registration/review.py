@@ -37,7 +37,7 @@ from services.kernel.paging import (
 )
 from services.kernel.scope import RowId, get_scoped, load, require_role
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
-from services.kernel.values import CORRECTION_ITEMS, DENIAL_CLAUSES  # noqa: F401 (the page offers them)
+from services.kernel.values import DENIAL_CLAUSES
 from services.registration import deadlines
 from services.registration.business_types import business_label
 

@@ -21,7 +21,7 @@ from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, in_order, 
 from services.kernel.scope import RowId, get_scoped, load, scope
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
-from services.kernel.values import REGISTERED_STATES, STATE_ACTIVE, STATE_EXPIRED, STATE_EXPIRING, STATE_SUSPENDED  # noqa: F401
+from services.kernel.values import STATE_ACTIVE, STATE_EXPIRED, STATE_EXPIRING, STATE_SUSPENDED
 
 REGISTERED_COLUMNS = [
     "序号",

@@ -19,7 +19,8 @@ from db.models import Enterprise, Person, Registration
 from services.kernel.clock import today
 from services.kernel.errors import InvalidInput
 from services.kernel.text import fmt_date, specialties_text
-from services.registry.registrations import STATE_ACTIVE, STATE_EXPIRING, registration_state, suspended_person_ids
+from services.kernel.values import STATE_ACTIVE, STATE_EXPIRING
+from services.registry.registrations import registration_state, suspended_person_ids
 
 REG_NO = re.compile(r"^\d{8}$")
 MAX_NUMBER_LENGTH = 32

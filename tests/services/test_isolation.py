@@ -37,6 +37,7 @@ from services.deregistration import review as forced_review
 from services.enterprise import info as enterprise_info
 from services.enterprise import info_change
 from services.files import attachments
+from services.kernel import values
 from services.kernel.clock import today as china_today
 from services.kernel.errors import NotFound, PermissionDenied
 from services.registration import approval, filing, reporting, review
@@ -490,7 +491,7 @@ CASES = [
     Case(
         "review.deny_application",
         lambda s, x, c: review.deny_application(
-            s, x, application_id=c.reported, reason="x", clause=review.DENIAL_CLAUSES[0]
+            s, x, application_id=c.reported, reason="x", clause=values.DENIAL_CLAUSES[0]
         ),
         PermissionDenied,
     ),

@@ -256,6 +256,7 @@ def test_markdown_in_an_attachment_name_stays_text(login):
 
 def test_a_denied_application_shows_the_reasons_and_the_right_to_appeal(login):
     """第八条: the enterprise reads the 不予注册 decision with its reasons and the 行政复议 / 行政诉讼 notice."""
+    from services.kernel import values
     from services.registration import review
     from tests import factories
 
@@ -266,7 +267,7 @@ def test_a_denied_application_shows_the_reasons_and_the_right_to_appeal(login):
     factories.accept_and_review(app_id, ministry)
     db(
         lambda s: review.deny_application(
-            s, ministry, application_id=app_id, reason="社保缴纳单位与聘用单位不一致", clause=review.DENIAL_CLAUSES[6]
+            s, ministry, application_id=app_id, reason="社保缴纳单位与聘用单位不一致", clause=values.DENIAL_CLAUSES[6]
         )
     )
     at = no_exception(login(ENT, APPLICATION, id=app_id))

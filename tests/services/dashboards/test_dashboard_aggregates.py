@@ -27,6 +27,7 @@ from services.dashboards import panels as d
 from services.dashboards.panels import DashboardFilter
 from services.deregistration import review as forced_review
 from services.enterprise import info as enterprise_info
+from services.kernel import values
 from services.kernel.actor import Actor
 from services.kernel.clock import today
 from services.kernel.dates import add_months, month_key
@@ -136,7 +137,7 @@ def _operate(ministry: Actor) -> str:
     app_id = factories.application(workflow.ACCEPTED, "BG", change_kind="BG-ZY", ministry=ministry)
     with transaction() as s:
         review.deny_application(
-            s, ministry, application_id=app_id, reason="继续教育证明不符合要求", clause=review.DENIAL_CLAUSES[0]
+            s, ministry, application_id=app_id, reason="继续教育证明不符合要求", clause=values.DENIAL_CLAUSES[0]
         )
     for business_type in ("CS", "YX"):
         app_id = factories.application(workflow.UNDER_REVIEW, business_type, enterprise=other, ministry=ministry)

@@ -10,6 +10,7 @@ import pytest
 
 from db.models import Application
 from services import transaction, workflow
+from services.kernel import values
 from services.kernel.errors import InvalidInput
 from services.registration import approval, eligibility, reporting
 from tests import factories
@@ -113,7 +114,7 @@ def test_a_denial_states_its_reasons_and_the_right_to_reconsideration_or_suit(de
     factories.accept_and_review(app_id, ministry)
     with transaction() as s:
         review.deny_application(
-            s, ministry, application_id=app_id, reason="资格证书信息与系统不一致", clause=review.DENIAL_CLAUSES[6]
+            s, ministry, application_id=app_id, reason="资格证书信息与系统不一致", clause=values.DENIAL_CLAUSES[6]
         )
     for reader in (engineer, enterprise, ministry):
         with transaction() as s:

@@ -9,6 +9,7 @@ import pytest
 
 from db.models import Application, Registration
 from services import transaction, workflow
+from services.kernel import values
 from services.kernel.actor import Actor
 from services.kernel.dates import validity_end
 from services.kernel.errors import InvalidTransition
@@ -185,7 +186,7 @@ def test_correction_then_resubmission_then_denial(demo_db, actor_of):
         review.accept_applications(s, ministry, application_ids=[app_id])
     with transaction() as s:
         review.deny_application(
-            s, ministry, application_id=app_id, reason="继续教育证明不符合要求", clause=review.DENIAL_CLAUSES[2]
+            s, ministry, application_id=app_id, reason="继续教育证明不符合要求", clause=values.DENIAL_CLAUSES[2]
         )
     with transaction() as s:
         assert s.get(Application, app_id).status == workflow.DENIED

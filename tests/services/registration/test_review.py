@@ -251,7 +251,7 @@ def test_correction_requires_items(actor_of):
 def test_correction_notice_lists_every_item(actor_of):
     ministry = actor_of(MINISTRY)
     app_id = factories.application(workflow.ACCEPTED, ministry=ministry)
-    items = review.CORRECTION_ITEMS[:2]
+    items = values.CORRECTION_ITEMS[:2]
     _run(review.request_correction, ministry, application_id=app_id, items=items, note="请于10个工作日内补正")
     app = _app(app_id)
     assert app.status == workflow.CORRECTION
@@ -277,7 +277,7 @@ def test_deny_needs_reason_and_clause(actor_of):
         _run(review.deny_application, ministry, application_id=app_id, reason="继续教育学时不足", clause="")
     assert "法律依据" in err.value.fields
     with pytest.raises(InvalidInput) as err:
-        _run(review.deny_application, ministry, application_id=app_id, reason=" ", clause=review.DENIAL_CLAUSES[2])
+        _run(review.deny_application, ministry, application_id=app_id, reason=" ", clause=values.DENIAL_CLAUSES[2])
     assert "理由" in err.value.fields
     assert _app(app_id).status == workflow.UNDER_REVIEW
     _run(
@@ -285,7 +285,7 @@ def test_deny_needs_reason_and_clause(actor_of):
         ministry,
         application_id=app_id,
         reason="继续教育学时不足",
-        clause=review.DENIAL_CLAUSES[2],
+        clause=values.DENIAL_CLAUSES[2],
     )
     app = _app(app_id)
     assert app.status == workflow.DENIED and app.decided_at is not None
@@ -667,9 +667,9 @@ def test_record_suspension_suspends_the_registration_while_it_runs(actor_of):
     def state():
         return row_of(_run(registrations.list_registered, ent, page_size=100), reg.id)["注册状态"]
 
-    assert state() != registrations.STATE_SUSPENDED
+    assert state() != values.STATE_SUSPENDED
     penalty_id = _run(penalties.record_penalty, ministry, **_penalty_form(person_id))
-    assert state() == registrations.STATE_SUSPENDED
+    assert state() == values.STATE_SUSPENDED
     with transaction() as s:
         p = s.get(Penalty, penalty_id)
         person = s.get(Person, person_id)
@@ -698,7 +698,7 @@ def test_a_future_suspension_does_not_suspend_yet(actor_of):
         **_penalty_form(person_id, effective_from=later, effective_to=later + dt.timedelta(days=30)),
     )
     listed = _run(registrations.list_registered, ent, page_size=100)
-    assert row_of(listed, reg.id)["注册状态"] != registrations.STATE_SUSPENDED
+    assert row_of(listed, reg.id)["注册状态"] != values.STATE_SUSPENDED
 
 
 def test_a_fine_has_no_period_and_does_not_suspend(actor_of):
@@ -713,7 +713,7 @@ def test_a_fine_has_no_period_and_does_not_suspend(actor_of):
         p = s.get(Penalty, penalty_id)
         assert (p.effective_from, p.effective_to) == (None, None)
     listed = _run(registrations.list_registered, ent, page_size=100)
-    assert row_of(listed, reg.id)["注册状态"] != registrations.STATE_SUSPENDED
+    assert row_of(listed, reg.id)["注册状态"] != values.STATE_SUSPENDED
 
 
 def test_revocation_ends_the_registration(actor_of):
