@@ -46,15 +46,15 @@ def call(fn: Callable, *args, on_error: ErrorHandler | None = None, **kwargs):
         return None
 
 
-def public_call(fn: Callable, *, refused=None, **kwargs):
-    """`call` for a service that takes no actor (the public registration check); `refused` is
+def public_call(fn: Callable, *, when_refused=None, **kwargs):
+    """`call` for a service that takes no actor (the public registration check); `when_refused` is
     what comes back after a refusal (its message shown), when None is an answer of the service."""
     try:
         with transaction() as s:
             return fn(s, **kwargs)
     except ServiceError as exc:
-        refused(exc, None)
-        return refused
+        refused(exc)
+        return when_refused
 
 
 def act(

@@ -21,7 +21,7 @@ with st.form("verify"):
 
 if "verify_query" in st.session_state:
     asked_name, asked_number = st.session_state["verify_query"]
-    result = ui.public_call(verify.verify_registration, name=asked_name, number=asked_number, refused=False)
+    result = ui.public_call(verify.verify_registration, name=asked_name, number=asked_number, when_refused=False)
     if result is None:
         st.info("未查询到匹配的注册信息")
     elif result is not False:

@@ -1,4 +1,4 @@
-"""Helpers shared by the query services: tenant scope, paging, fuzzy search."""
+"""Lists and pages of lists: rows as shown, typed keys to act on them, paging in SQL, sort orders."""
 
 from __future__ import annotations
 

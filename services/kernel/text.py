@@ -1,4 +1,4 @@
-"""Helpers shared by the query services: tenant scope, paging, fuzzy search."""
+"""Text the services show: dates and times, specialty names, LIKE patterns for fuzzy search."""
 
 from __future__ import annotations
 

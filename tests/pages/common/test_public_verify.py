@@ -40,3 +40,17 @@ def test_public_verification_without_login(demo_db):
     no_exception(at.button(key="FormSubmitter:verify-查询").click().run())
     assert "未查询到匹配的注册信息" in infos(at)
     assert reg_no not in html_text(at)
+
+
+def test_public_verification_refuses_an_empty_query_in_chinese(demo_db):
+    """A refused check shows the service's message (it once crashed: the refusal helper was shadowed)."""
+    from tests.pages.apptest_kit import errors
+
+    at = new_app()
+    at.query_params["view"] = "verify"
+    no_exception(at.run())
+    at.text_input(key="v_name").input("")
+    at.text_input(key="v_number").input("")
+    no_exception(at.button(key="FormSubmitter:verify-查询").click().run())
+    assert errors(at), "a refusal message"
+    assert "未查询到匹配的注册信息" not in infos(at)
