@@ -74,10 +74,11 @@ def test_filters_narrow_the_list(actor_of):
 
 def test_id_number_filter_is_exact(actor_of):
     ent = actor_of("demo-enterprise")
+    app_id = factories.application(name="编号查询人", enterprise=factories.enterprise_actor(ent.enterprise_id))
     with transaction() as s:
-        number = s.scalar(select(Person.id_number).where(Person.name == "薛琼"))
+        number = s.get(Person, s.get(Application, app_id).person_id).id_number
     page = _ids(ent, None, id_number=number.lower())
-    assert page.total >= 1 and set(page.rows["姓名"]) == {"薛琼"}
+    assert ids(page) == [app_id] and set(page.rows["姓名"]) == {"编号查询人"}
     assert _ids(ent, None, id_number=number[:-1]).total == 0
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
 
 from db.models import ForcedDeregistration, Registration
 from services import transaction, workflow
@@ -32,16 +31,10 @@ def test_end_registration_ends_an_active_one_once():
 
 
 def test_a_forced_deregistration_of_an_ended_registration_is_refused(demo_db, actor_of):
-    ministry, ent = actor_of("demo-ministry"), actor_of("demo-enterprise")
+    ministry = actor_of("demo-ministry")
+    req_id = factories.forced_request()
     with transaction() as s:
-        req = s.scalars(
-            select(ForcedDeregistration).where(
-                ForcedDeregistration.enterprise_id == ent.enterprise_id,
-                ForcedDeregistration.status == workflow.SUBMITTED,
-            )
-        ).first()
-        assert req is not None
-        req_id, reg_id = req.id, req.registration_id
+        reg_id = s.get(ForcedDeregistration, req_id).registration_id
     with transaction() as s:
         forced_review.decide_forced(s, ministry, request_id=req_id, action="accept")
     with transaction() as s:  # meanwhile the registration ended another way

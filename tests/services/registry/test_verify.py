@@ -10,7 +10,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from db.models import Enterprise, Penalty, Person, Registration
+from db.models import Application, Enterprise, Penalty, Registration
 from services import transaction, workflow
 from services.kernel.clock import now, today
 from services.kernel.errors import InvalidInput
@@ -154,16 +154,12 @@ def test_blank_input_is_refused(demo_db):
     assert _verify("柏青松", "1" * 200) is None
 
 
-def test_a_demo_registration_is_found(demo_db):
+def test_a_registration_made_by_approval_is_found_by_either_number(demo_db, actor_of):
+    app_id = factories.application(workflow.APPROVED, ministry=actor_of("demo-ministry"), name="查询工程师")
     with transaction() as s:
-        reg, name = s.execute(
-            select(Registration, Person.name)
-            .join(Person, Person.id == Registration.person_id)
-            .where(Registration.status == workflow.ACTIVE, Registration.valid_to > today() + dt.timedelta(days=60))
-            .order_by(Registration.id)
-        ).first()
+        reg = s.get(Registration, s.get(Application, app_id).registration_id)
         reg_no, cert_no = reg.reg_no, reg.cert_no
     assert re.fullmatch(r"\d{8}", reg_no)
-    result = _verify(name, reg_no)
-    assert (result.name, result.reg_no, result.cert_no) == (name, reg_no, cert_no)
-    assert result.verdict in ("有效", "暂停执业")
+    for number in (reg_no, cert_no):
+        result = _verify("查询工程师", number)
+        assert (result.name, result.reg_no, result.cert_no, result.verdict) == ("查询工程师", reg_no, cert_no, "有效")
