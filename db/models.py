@@ -280,6 +280,10 @@ class Penalty(Base):
     bad_behaviour_code: Mapped[str] = mapped_column(String(16), default="")
     effective_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     effective_to: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # 不予注册 period (values.PENALTY_BAN_TERMS; NULL: none) and its last day, counted from decision_date
+    # and stored when recorded (NULL for 终身). Filing, 上报 and the decision refuse a registration then.
+    ban_term: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    ban_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     __table_args__ = (
         Index("ix_penalty_ent_date", "enterprise_id", "decision_date"),

@@ -44,6 +44,7 @@ from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
 from services.kernel.clock import now
 from services.kernel.dates import anniversary
 from services.registration import business_types
+from services.registration.eligibility import ban_last_day
 
 DEMO_PASSWORD = "demo-pass-2026"
 MINISTRY_NAME = "住房和城乡建设部执业资格注册中心"
@@ -400,6 +401,7 @@ class _PenaltyKind:
     behaviour_code: str
     ministry: bool  # decided by 住房和城乡建设部, else by the provincial department
     weight: int
+    ban_term: str | None = None  # the 不予注册 period it carries (values.PENALTY_BAN_TERMS)
 
 
 _SAFETY = _PenaltyKind("责令停止执业", "《建设工程安全生产管理条例》第五十八条", "Q1-2-01", True, 9)
@@ -408,7 +410,9 @@ _DOUBLE_JOB = _PenaltyKind("罚款", "《注册监理工程师管理规定》第
 _LENT_SEAL = _PenaltyKind("罚款", "《注册监理工程师管理规定》第三十一条", "Q1-3-02", False, 6)
 _NO_CHANGE = _PenaltyKind("警告", "《注册监理工程师管理规定》第三十条", "Q1-1-03", False, 6)
 _OUT_OF_SCOPE = _PenaltyKind("警告", "《注册监理工程师管理规定》第三十一条", "Q1-3-04", False, 6)
-_REVOKE = _PenaltyKind("吊销注册证书", "《建设工程质量管理条例》第七十二条", "Q1-2-03", True, 0)
+_REVOKE = _PenaltyKind("吊销注册证书", "《建设工程质量管理条例》第七十二条", "Q1-2-03", True, 0, "5年")
+# false materials in an application: 不予注册, a warning and one year before applying again
+_FALSE_MATERIALS = _PenaltyKind("不予注册", "《中华人民共和国行政许可法》第七十八条", "Q1-1-01", True, 0, "1年")
 _PENALTY_KINDS = [_SAFETY, _QUALITY, _DOUBLE_JOB, _LENT_SEAL, _NO_CHANGE, _OUT_OF_SCOPE]
 
 
@@ -1500,6 +1504,16 @@ class _Demo:
             rows.append(self._penalty(st, kind, day, months, numbers))
             if kind is _REVOKE:
                 st.reg.status, st.reg.ended_at = workflow.REVOKED, dt.datetime.combine(day, dt.time(10))
+        # Last, so that the draws above stay as they were: a 1-year 不予注册 at the main enterprise, for
+        # someone whose registration runs on and who has nothing open (the 处罚信息 page shows the period).
+        open_statuses = workflow.OPEN_APPLICATION_STATUSES | workflow.OPEN_REQUEST_STATUSES
+        requested = {r.person for r in self.requests if r.row.status in open_statuses}
+        barred = next(
+            st
+            for st in main[6:]
+            if not st.busy and st.person not in requested and st.reg.valid_to > self.today + dt.timedelta(days=400)
+        )
+        rows.append(self._penalty(barred, _FALSE_MATERIALS, self.today - dt.timedelta(days=100), None, numbers))
         return rows
 
     def _doc_no(self, numbers: dict[str, int], prefix: str, year: int) -> str:
@@ -1560,6 +1574,13 @@ class _Demo:
             result = "给予警告，责令改正"
             case = f"{name}超出执业范围从事执业活动案"
             reason = f"经查，{name}超出本人注册专业范围，担任{project}项目总监理工程师。"
+        elif kind is _FALSE_MATERIALS:
+            result = "不予注册，给予警告，1年内不得再次申请注册"
+            case = f"{name}提供虚假材料申请变更注册案"
+            reason = (
+                f"经查，{name}申请变更注册专业时提交的继续教育学时证明系伪造，属于提供虚假材料申请注册，"
+                "对其变更注册申请不予注册。"
+            )
         else:
             result = "吊销注册监理工程师注册执业证书，5年内不予注册"
             case = f"{name}因过错造成重大质量事故案"
@@ -1598,5 +1619,7 @@ class _Demo:
             bad_behaviour_code=kind.behaviour_code,
             effective_from=effective_from,
             effective_to=effective_to,
+            ban_term=kind.ban_term,
+            ban_until=ban_last_day(day, kind.ban_term) if kind.ban_term else None,
             updated_at=dt.datetime.combine(day + dt.timedelta(days=2), dt.time(9, 30)),
         )

@@ -22,10 +22,21 @@ from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, keyed, lis
 from services.kernel.scope import RowId, get_scoped, load, require_role, scope
 from services.kernel.text import fmt_date, fmt_dt, like_pattern
 from services.kernel.validators import normalize_id_number
-from services.kernel.values import REVOKING, SUSPENSION
+from services.kernel.values import BAN_ALLOWED, BAN_REQUIRED, PENALTY_BAN_TERMS, REVOKING, SUSPENSION
+from services.registration.eligibility import ban_last_day, ban_text
 from services.registry.registrations import end_registration
 
-LIST_COLUMNS = ["序号", "姓名", "注册号", "处罚决定书文号", "处罚类别", "处罚内容", "处罚决定日期", "处罚机关"]
+LIST_COLUMNS = [
+    "序号",
+    "姓名",
+    "注册号",
+    "处罚决定书文号",
+    "处罚类别",
+    "处罚内容",
+    "不予注册期限",
+    "处罚决定日期",
+    "处罚机关",
+]
 
 
 def _statement(actor: Actor, date_from: dt.date | None, date_to: dt.date | None, name: str | None):
@@ -51,6 +62,7 @@ def _frame(rows, offset: int) -> pd.DataFrame:
                 "处罚决定书文号": p.decision_no,
                 "处罚类别": p.category,
                 "处罚内容": p.result,
+                "不予注册期限": ban_text(p.ban_term, p.ban_until),
                 "处罚决定日期": fmt_date(p.decision_date),
                 "处罚机关": p.authority,
             }
@@ -120,6 +132,7 @@ def get_penalty(session: Session, actor: Actor, *, penalty_id: RowId) -> Penalty
         ("项目名称", p.project_name),
         ("处罚结果", p.result),
         ("停止执业期间", effective),
+        ("不予注册期限", ban_text(p.ban_term, p.ban_until)),
         ("处罚决定日期", fmt_date(p.decision_date)),
         ("处罚机关", p.authority),
         ("处罚意见告知书文号", p.notice_no),
@@ -200,12 +213,14 @@ def record_penalty(
     bad_behaviour_code: str = "",
     effective_from: dt.date | None = None,
     effective_to: dt.date | None = None,
+    ban_term: str | None = None,
 ) -> int:
     """【录入处罚】: a decision against a registered engineer, in the 双公示 format.
 
     The party (name, ID number, 注册号, 执业单位) comes from the person's registration, not from
     the form. A 责令停止执业 period running today shows the registration as 暂停执业; 撤销注册 and
-    吊销注册证书 end the registration.
+    吊销注册证书 end the registration. 吊销 and 不予注册 carry a 不予注册 period (撤销注册 may), from
+    values.PENALTY_BAN_TERMS; its last day is stored with the penalty.
     """
     require_role(actor, MINISTRY)
     given = {
@@ -245,6 +260,12 @@ def record_penalty(
             errors["停止执业期间"] = "停止执业开始日期不能早于处罚决定日期"
     elif effective_from or effective_to:
         errors["停止执业期间"] = f"仅「{SUSPENSION}」可填写停止执业期间"
+    if ban_term and ban_term not in PENALTY_BAN_TERMS:
+        errors["不予注册期限"] = "请从列表中选择不予注册期限"
+    elif ban_term and category not in BAN_ALLOWED:
+        errors["不予注册期限"] = f"仅「{'」「'.join(BAN_ALLOWED)}」可填写不予注册期限"
+    elif not ban_term and category in BAN_REQUIRED:
+        errors["不予注册期限"] = f"「{category}」须选择不予注册期限（{'、'.join(PENALTY_BAN_TERMS)}）"
     if errors:
         raise InvalidInput(errors)
 
@@ -281,6 +302,8 @@ def record_penalty(
         enterprise_at_time=ent.name,
         effective_from=effective_from if category == SUSPENSION else None,
         effective_to=effective_to if category == SUSPENSION else None,
+        ban_term=ban_term or None,
+        ban_until=ban_last_day(decision_date, ban_term) if ban_term and decision_date else None,
         updated_at=now(),
         **clean,
     )

@@ -351,3 +351,37 @@ def initial_under_review(ministry: Actor, enterprise: Actor | None = None) -> in
     report(app_id, enterprise)
     accept_and_review(app_id, ministry)
     return app_id
+
+
+# --- penalty bans (不予注册 periods) -----------------------------------------------------------
+
+_decision_serial = itertools.count(1)
+
+
+def penalty(
+    person_id: int,
+    ministry: Actor,
+    *,
+    category: str = "吊销注册证书",
+    ban_term: str | None = "5年",
+    decision_date: dt.date | None = None,
+) -> int:
+    """A penalty decision against a registered engineer, recorded by the ministry (【录入处罚】): its id.
+    The decision is dated today unless given; 撤销/吊销 end the registration."""
+    from services import penalties
+
+    with transaction() as s:
+        return penalties.record_penalty(
+            s,
+            ministry,
+            person_id=person_id,
+            decision_no=f"建督罚字〔{(decision_date or today()).year}〕{900 + next(_decision_serial)}号",
+            case_name="因过错造成重大质量事故案",
+            category=category,
+            reason="对施工单位偷工减料的行为未予制止，因过错造成重大质量事故。",
+            legal_basis="《建设工程质量管理条例》第七十二条",
+            result="吊销注册监理工程师注册执业证书，5年内不予注册",
+            decision_date=decision_date or today(),
+            authority="住房和城乡建设部",
+            ban_term=ban_term,
+        )

@@ -27,6 +27,7 @@ FORM_KEYS = (
     "pen_code",
     "pen_from",
     "pen_to",
+    "pen_ban",
 )
 
 if st.session_state.pop("pen_saved", False):  # a saved decision empties the form
@@ -83,6 +84,7 @@ with new_tab:
         "处罚类别", values.PENALTY_CATEGORIES, index=None, key="pen_category", placeholder="请选择处罚类别"
     )
     suspension = category == penalties.SUSPENSION
+    barring = category in values.BAN_ALLOWED
 
     with st.form("penalty_new"):
         c1, c2 = st.columns(2)
@@ -112,6 +114,18 @@ with new_tab:
             effective_to = ui.date_field(c10, "停止执业结束日期", key="pen_to")
         else:
             st.caption("处罚类别为「责令停止执业」时须填写停止执业起止日期。")
+        ban_term = None
+        if barring:
+            ban_term = st.selectbox(
+                "不予注册期限",
+                list(values.PENALTY_BAN_TERMS),
+                index=None,
+                key="pen_ban",
+                placeholder="请选择不予注册期限" if category in values.BAN_REQUIRED else "无（可不选）",
+            )
+            st.caption(
+                "不予注册期限自处罚决定之日起计算；期限内该人员的初始、延续、变更和重新注册申请不予注册（第十三条第（七）项）。"
+            )
         if st.form_submit_button("提交", type="primary"):
             ui.act(
                 penalties.record_penalty,
@@ -130,5 +144,6 @@ with new_tab:
                 bad_behaviour_code=code,
                 effective_from=effective_from,
                 effective_to=effective_to,
+                ban_term=ban_term,
                 then=lambda _: st.session_state.update(pen_saved=True),
             )

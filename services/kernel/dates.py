@@ -23,6 +23,14 @@ def validity_end(start: dt.date, years: int) -> dt.date:
     return anniversary(start, years) - dt.timedelta(days=1)
 
 
+def period_last_day(start: dt.date, years: int) -> dt.date:
+    """The last day of a period of `years` years counted from `start`, the start day not counted
+    (民法典 第二百零一条): the same calendar day `years` later, or the month's last day when there is
+    none (第二百零二条). 2026-03-10 → 2031-03-10 (5 years); 2024-02-29 → 2025-02-28 (1 year)."""
+    end = anniversary(start, years)
+    return end if end.day == start.day else end - dt.timedelta(days=1)
+
+
 def add_months(first: dt.date, months: int) -> dt.date:
     """The first day of the month `months` after the month of `first`."""
     index = first.year * 12 + first.month - 1 + months

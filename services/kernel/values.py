@@ -316,6 +316,13 @@ REGISTERED_STATES = (STATE_ACTIVE, STATE_EXPIRING, STATE_EXPIRED)
 # 行政处罚 categories with an effect on the registration
 SUSPENSION = "责令停止执业"  # the only category with a 停止执业 period (domain.md §8.1)
 REVOKING = ("撤销注册", "吊销注册证书")  # categories that end the registration (domain.md §6.3)
+# 不予注册 periods a penalty can carry (domain.md §5.5, §8.3): label -> years, None for life.
+BAN_LIFE = "终身"
+PENALTY_BAN_TERMS: dict[str, int | None] = {"1年": 1, "3年": 3, "5年": 5, BAN_LIFE: None}
+# 吊销 (条例 第五十八条, 第七十二条: 5年 or 终身) and a 不予注册 decision always carry a period;
+# 撤销注册 may (3年 after a registration obtained by deceit); no other category does.
+BAN_REQUIRED = ("吊销注册证书", "不予注册")
+BAN_ALLOWED = (*BAN_REQUIRED, "撤销注册")
 
 # 建设部令第147号 第八条: a 不予注册 decision states its reasons and tells of the right to reconsideration
 # or suit; the time limits are those of 行政复议法 (60 days) and 行政诉讼法 第四十六条 (6 months).

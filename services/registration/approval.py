@@ -23,7 +23,7 @@ from services.kernel.errors import InvalidInput
 from services.kernel.scope import RowId, load, require_role
 from services.registration import business_types
 from services.registration.business_types import ChangeKind, Effect
-from services.registration.eligibility import check_age_at
+from services.registration.eligibility import check_age_at, check_ban_at
 from services.registration.review import ministry_action
 from services.registry.registrations import end_registration
 
@@ -35,6 +35,7 @@ def approve_application(session: Session, actor: Actor, *, application_id: RowId
     workflow.begin_write(session)
     app = ministry_action(session, actor, application_id, "approve")
     check_age_at(session, app, today(), "该人员")  # 第十三条(六) at the decision: 不予注册 is the way
+    check_ban_at(session, app, today(), "该人员")  # 第十三条(七): a penalty's 不予注册 period
     app.decided_at = decided_at = workflow.last_step_at(session, workflow.APPLICATION, app.id)
     return _apply_approval(session, app, decided_at)
 

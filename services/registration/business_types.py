@@ -35,6 +35,7 @@ class Rules:
     needs_certificate: bool = False  # a 资格证书 (第十条)
     needs_earlier_registration: bool = False  # 重新注册: a deregistered or lapsed one
     age_limit: bool = True  # 第十三条(六) refuses registration over the age limit; 注销 stays open
+    barred_by_penalty: bool = True  # a penalty's 不予注册 period refuses it (第十三条(七)); 注销, 补办 stay open
     through_current_employer: bool = True  # filed through the employer that holds the registration
     choose_specialties: bool = False  # the applicant chooses the specialties (else the registration's)
 
@@ -77,6 +78,7 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
             Effect.END,
             acts_on_registration=True,
             age_limit=False,
+            barred_by_penalty=False,
         ),
         Rules(
             BusinessType.REPLACEMENT,
@@ -84,6 +86,7 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
             10,
             Effect.NEW_CERTIFICATE,
             acts_on_registration=True,
+            barred_by_penalty=False,  # a new certificate for a registration held: registers nothing
         ),
         Rules(
             BusinessType.REREGISTRATION,

@@ -26,7 +26,7 @@ from services.registration import business_types as bt_table
 from services.registration import deadlines
 from services.registration.business_types import BusinessType, ChangeKind, business_label
 from services.registration.conflicts import open_application
-from services.registration.eligibility import AGE_CLAUSE, age_refusal, over_age_limit
+from services.registration.eligibility import AGE_CLAUSE, age_refusal, ban_refusal_on, over_age_limit
 from services.registry.registrations import registration_state, suspended_person_ids
 
 # Continuing-education hours (domain.md §3.3)
@@ -217,6 +217,8 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
         decision = deadlines.add_working_days(day, values.ACCEPTANCE_DAYS + rules.decision_days + 10)
         if over_age_limit(person.birth_date, decision):
             warnings.append(f"您将在预计审批完成前超过{values.MAX_AGE}周岁，届时将不予注册（{AGE_CLAUSE}）。")
+    if refusal := ban_refusal_on(session, person.id, bt, day, "您"):
+        errors["行政处罚"] = refusal
 
     reg = _active_registration(session, person.id)
     reg_expired = reg is not None and reg.valid_to < day

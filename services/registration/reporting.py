@@ -25,7 +25,7 @@ from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_tex
 from services.kernel.validators import normalize_id_number
 from services.registration.business_types import ChangeKind, business_label
 from services.registration.conflicts import open_application
-from services.registration.eligibility import check_age_at
+from services.registration.eligibility import check_age_at, check_ban_at
 
 LIST_COLUMNS = [
     "序号",
@@ -401,6 +401,7 @@ def report_application(session: Session, actor: Actor, *, application_id: RowId,
         raise InvalidInput({"企业承诺": "请先阅读并确认企业承诺条款"})
     _check_single_unit(session, app)
     check_age_at(session, app, today(), "该人员")
+    check_ban_at(session, app, today(), "该人员")
     app = workflow.transition(session, actor, workflow.APPLICATION, app, "report")
     app.reported_at = app.enterprise_commitment_at = workflow.last_step_at(session, workflow.APPLICATION, app.id)
     app.enterprise_commitment_version = values.ENTERPRISE_COMMITMENT_VERSION

@@ -728,6 +728,7 @@ def test_revocation_ends_the_registration(actor_of):
             result="吊销注册执业证书，5年内不予注册",
             effective_from=None,
             effective_to=None,
+            ban_term="5年",  # 吊销 carries a 不予注册 period (tests/services/test_penalty_bans.py)
         ),
     )
     assert _reg(reg.id).status == workflow.REVOKED
