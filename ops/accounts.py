@@ -28,7 +28,7 @@ from services.auth.login import revoke_sessions
 from services.auth.passwords import hash_password, password_error
 from services.kernel.actor import APPLICANT, ENTERPRISE, ROLES
 from services.kernel.errors import InvalidInput, NotFound
-from services.kernel.validators import normalize_credit_code, normalize_id_number
+from services.kernel.validators import id_number_error, normalize_credit_code, normalize_id_number
 
 
 def _user(session: Session, username: str) -> User:
@@ -67,11 +67,11 @@ def create_account(
             raise InvalidInput({"统一社会信用代码": "未找到该企业"})
         enterprise_id, name = ent.id, name or ent.name
     elif role == APPLICANT:
-        person = session.scalars(
-            select(Person).where(Person.id_number == normalize_id_number(id_number or ""))
-        ).one_or_none()
+        number = normalize_id_number(id_number)  # a legacy 15-digit number finds its 18-digit form
+        person = session.scalars(select(Person).where(Person.id_number == number)).one_or_none()
         if person is None:
-            raise InvalidInput({"证件号码": "未找到该人员"})
+            problem = id_number_error(number) if len(number) == 18 else None  # 18 once a 15-digit one is converted
+            raise InvalidInput({"证件号码": f"未找到该人员：{problem}" if problem else "未找到该人员"})
         person_id, name = person.id, name or person.name
     if not name:
         raise InvalidInput({"姓名": "请填写显示名称"})

@@ -45,6 +45,7 @@ from services.kernel.clock import now
 from services.kernel.dates import anniversary
 from services.registration import business_types
 from services.registration.eligibility import ban_last_day
+from services.registry import persons
 
 DEMO_PASSWORD = "demo-pass-2026"
 MINISTRY_NAME = "住房和城乡建设部执业资格注册中心"
@@ -714,7 +715,7 @@ class _Demo:
             title = rng.choices(["中级", "副高级", "正高级"], [45, 47, 8])[0]
         # 96 学时 per cycle (domain.md §3.3); some fall short.
         cpd = rng.randint(0, 60) if cpd_low else rng.randint(40, 95) if rng.random() < 0.22 else rng.randint(96, 140)
-        return Person(
+        return persons.new_person(  # the registry's one gate: the number checked as any import's would be
             id_number=self._id_number(home[2], birth, gender),
             name=name,
             gender=gender,

@@ -20,20 +20,19 @@ from services.deregistration import review as forced_review
 from services.enterprise import info_change
 from services.kernel import values
 from services.kernel.actor import Actor
-from services.kernel.clock import now, today
+from services.kernel.clock import today
 from services.registration import approval, business_types, filing, reporting, review
+from services.registry import persons
 
 MAIN = "北京小厉害有限公司"
 _serial = itertools.count(1)
 
 
 def person(**fields) -> Person:
-    """A Person as the registry would hold it; `fields` must name at least the identity columns."""
-    fields.setdefault("id_type", "居民身份证")
+    """An unsaved Person through the registry's one gate (persons.new_person: the identity checked)."""
     fields.setdefault("province", "北京市")
     fields.setdefault("city", "北京市")
-    fields.setdefault("created_at", now())
-    return Person(**fields)
+    return persons.new_person(**fields)
 
 
 def id_number(birth: dt.date, *, division: str = "110105") -> str:

@@ -90,8 +90,9 @@ FORCED_DEREG_REASONS: dict[str, list[str]] = {
     "其他": ["QT"],
 }
 
+RESIDENT_ID = "居民身份证"  # the only 证件类型 with a structure to check (GB 11643-1999)
 ID_TYPES: list[str] = [
-    "居民身份证",
+    RESIDENT_ID,
     "军官证",
     "警官证",
     "护照",
@@ -153,6 +154,9 @@ PROVINCES: dict[str, str] = {
     "64": "宁夏回族自治区",
     "65": "新疆维吾尔自治区",
 }
+# First two digits of a 居民身份证 address code (GB 11643-1999 地址码): every GB/T 2260 province-level
+# division, with 71 台湾, 81 香港, 82 澳门. 83 (Taiwan residents' residence permits) is no division.
+ID_PROVINCE_CODES = frozenset(PROVINCES) | {"71", "81", "82"}
 # (province code, city name, 6-digit division code used as an ID-number address prefix)
 CITIES: list[tuple[str, str, str]] = [
     ("11", "北京市", "110105"),
@@ -304,6 +308,7 @@ OBJECT_LABELS = {
     "penalty": "行政处罚",
     "attachment": "附件",
     "user": "账户",
+    "person": "人员",
 }
 
 # Derived registration states (domain.md §6.3) shown on 已注册人员.

@@ -42,7 +42,7 @@ from services.kernel.clock import today as china_today
 from services.kernel.errors import NotFound, PermissionDenied
 from services.registration import approval, filing, reporting, review
 from services.registration.reporting import ApplicationFilter
-from services.registry import registrations
+from services.registry import persons, registrations
 from tests import factories
 from tests.keys import ids
 
@@ -447,6 +447,12 @@ CASES = [
     ),
     # 部级版 only
     Case("audit_log.list_audit", lambda s, x, c: audit_log.list_audit(s, x), PermissionDenied, applicant=True),
+    Case(
+        "persons.add_person",
+        lambda s, x, c: persons.add_person(s, x, id_number="11010519491231002X", name="x", province="北京市", city="x"),
+        PermissionDenied,
+        applicant=True,
+    ),
     Case(
         "review.list_queue",
         lambda s, x, c: review.list_queue(s, x, filters=review.QueueFilter()),

@@ -24,7 +24,7 @@ def test_valid_id_numbers(number):
 @pytest.mark.parametrize(
     "number,message",
     [
-        ("110105194912310021", "校验位"),  # wrong check digit
+        ("110105194912310021", "校验码"),  # wrong check digit
         ("110105190002290017", "出生日期"),  # 1900-02-29 does not exist
         ("11010519491231002", "18 位"),
         ("", "请填写"),

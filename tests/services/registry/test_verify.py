@@ -18,7 +18,7 @@ from services.registry import verify
 from tests import factories
 
 MAIN = "北京小厉害有限公司"
-ID_NUMBER = "110105198503070417"  # a valid 居民身份证 number (check digit 7)
+ID_NUMBER = "110105198503070414"  # a valid 居民身份证 number (check digit 4)
 PHONE = "13912345678"
 
 
