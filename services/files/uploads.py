@@ -17,6 +17,7 @@ from uuid import uuid4
 
 from PIL import Image, ImageOps
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -96,14 +97,76 @@ def _rewrite_image(data: bytes, ext: str) -> bytes:
         raise _reject("图片文件无法解析") from exc
 
 
+# Active content (issue 14 item 9): scripts, actions that run or fetch something, embedded files,
+# multimedia and XFA forms. Keys refused wherever they appear; values refused under /S, /Type, /Subtype.
+_ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EmbeddedFile", "/EF", "/RichMediaContent", "/XFA"}
+_ACTIVE_NAMES = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/SubmitForm",
+    "/GoToE",
+    "/GoToR",
+    "/Rendition",
+    "/RichMedia",
+    "/RichMediaExecute",
+    "/EmbeddedFile",
+    "/FileAttachment",
+    "/Movie",
+    "/Sound",
+}
+_KIND_KEYS = ("/S", "/Type", "/Subtype")
+_ACTIVE_CONTENT = "PDF 文件含有脚本、自动执行的动作或嵌入文件，请另存为普通 PDF 后上传"
+_DATA_AFTER_END = "PDF 文件结束标记之后还有其他数据，请另存为普通 PDF 后上传"
+# PDF white-space (ISO 32000-1 §7.2.2): allowed after the last %%EOF, nothing else.
+_PDF_WHITESPACE = b"\x00\t\n\x0c\r "
+
+
+def _name(obj: DictionaryObject, key: str) -> str | None:
+    value = obj[key] if key in obj else None  # [] follows an indirect reference, .get() does not
+    return value if isinstance(value, NameObject) else None
+
+
+def _has_active_content(reader: PdfReader) -> bool:
+    """Walk every object the parser knows (the trailer's tree and every cross-reference entry).
+    Names come out of the parser decoded, so /#4AavaScript is /JavaScript here."""
+    stack: list = [reader.trailer]
+    stack += [IndirectObject(num, gen, reader) for gen, entries in reader.xref.items() for num in entries]
+    stack += [IndirectObject(num, 0, reader) for num in reader.xref_objStm]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if (obj.idnum, obj.generation) in seen:
+                continue
+            seen.add((obj.idnum, obj.generation))
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):  # streams too
+            if _ACTIVE_KEYS & set(obj) or any(_name(obj, k) in _ACTIVE_NAMES for k in _KIND_KEYS):
+                return True
+            action = obj["/OpenAction"] if "/OpenAction" in obj else None
+            if isinstance(action, DictionaryObject) and _name(action, "/S") != "/GoTo":
+                return True  # on opening, only "show this page" (an array or a GoTo) is allowed
+            stack += dict.values(obj)
+        elif isinstance(obj, ArrayObject):
+            stack += list(obj)
+    return False
+
+
 def _check_pdf(data: bytes) -> None:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         usable = not reader.is_encrypted and len(reader.pages) >= 1
+        active = usable and _has_active_content(reader)
     except Exception as exc:  # a parser fed untrusted bytes fails in many ways
         raise _reject("PDF 文件无法解析") from exc
     if not usable:
         raise _reject("PDF 文件无法解析")
+    if active:
+        raise _reject(_ACTIVE_CONTENT)
+    # Anything after the end (an HTML page, an archive) makes the file a polyglot.
+    if not data.rstrip(_PDF_WHITESPACE).endswith(b"%%EOF"):
+        raise _reject(_DATA_AFTER_END)
 
 
 def check_upload(original_name: str, data: bytes) -> CheckedFile:
