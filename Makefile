@@ -6,7 +6,7 @@ PORT ?= 8501
 DATA_DIR ?= data
 export DATA_DIR
 
-.PHONY: run test lint sweep setup venv screenshots backup restore clean
+.PHONY: run test lint sweep setup venv screenshots backup restore check-files clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ backup: venv
 # make restore FROM=data/backups/20261124-120000  (into an empty database)
 restore: venv
 	$(PY) -m ops.backup restore $(FROM)
+
+# Attachment files no row names (orphans) and rows whose file is missing; exits 1 when there is any.
+check-files: venv
+	$(PY) -m ops.check_files
 
 clean:
 	rm -rf $(VENV) .pytest_cache

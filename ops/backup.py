@@ -5,7 +5,8 @@
 
 SQLite uses the online backup API (safe while the app runs: WAL keeps recent commits outside the
 main file, so copying the file would not be); PostgreSQL uses pg_dump -Fc / pg_restore. The
-attachments are copied in the same run, so a restore has every file its rows point to.
+attachments are copied in the same run, so a restore has every file its rows point to; files that
+no row names (orphans, `make check-files`) are left out and listed in the manifest.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from db.engine import data_dir, database_url
+from ops.check_files import check_files
+from services import transaction
+from services.files import uploads
 from services.kernel import clock
 
 DB_FILE = "database.sqlite"
@@ -50,15 +54,23 @@ def backup(target_root: Path | None = None) -> Path:
     else:
         args, env = _pg_args(url)
         _run(["pg_dump", "-Fc", "-f", str(target / DUMP_FILE), *args, url.database], env)
-    attachments = data_dir() / "attachments"
-    if attachments.exists():
-        shutil.copytree(attachments, target / "attachments")
+    # Read after the database copy, so every row in it names a file that is already written
+    # (files are written before their rows commit). Orphans are left out and reported.
+    with transaction() as s:
+        files = check_files(s)
+    folder = target / "attachments"
+    folder.mkdir(mode=0o700)
+    source = uploads.attachments_dir()
+    for name in files.present:
+        shutil.copy2(source / name, folder / name)
     (target / MANIFEST).write_text(
         json.dumps(
             {
                 "created": stamp,
                 "backend": url.get_backend_name(),
-                "attachments": sum(1 for _ in (target / "attachments").glob("*")) if attachments.exists() else 0,
+                "attachments": sum(1 for _ in folder.iterdir()),
+                "orphans_left_out": list(files.orphans),
+                "missing": [name for _, name in files.missing],
             },
             ensure_ascii=False,
         )
@@ -94,7 +106,13 @@ def main() -> None:
     r.add_argument("source", type=Path)
     args = parser.parse_args()
     if args.command == "backup":
-        print(f"备份完成：{backup(args.to)}")
+        target = backup(args.to)
+        manifest = json.loads((target / MANIFEST).read_text())
+        for name in manifest["orphans_left_out"]:
+            print(f"未备份孤立文件（没有附件记录）：{name}")
+        for name in manifest["missing"]:
+            print(f"缺失文件（附件记录指向的文件不存在）：{name}")
+        print(f"备份完成：{target}")
     else:
         restore(args.source)
         print("恢复完成")

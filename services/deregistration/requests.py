@@ -181,7 +181,7 @@ def request_forced_deregistration(
             original_name=checked.original_name,
             content_type=checked.content_type,
             size=len(checked.data),
-            stored_name=uploads.store_file(checked),
+            stored_name=uploads.store_file(session, checked),
             uploaded_at=now(),
             uploaded_by=actor.user_id,
         )

@@ -6,6 +6,7 @@ never trusted; the stored file's name and extension come from the detected conte
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -16,6 +17,9 @@ from uuid import uuid4
 
 from PIL import Image, ImageOps
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from db.engine import data_dir
 from services.kernel.errors import InvalidInput, NotFound
@@ -93,14 +97,76 @@ def _rewrite_image(data: bytes, ext: str) -> bytes:
         raise _reject("图片文件无法解析") from exc
 
 
+# Active content (issue 14 item 9): scripts, actions that run or fetch something, embedded files,
+# multimedia and XFA forms. Keys refused wherever they appear; values refused under /S, /Type, /Subtype.
+_ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EmbeddedFile", "/EF", "/RichMediaContent", "/XFA"}
+_ACTIVE_NAMES = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/SubmitForm",
+    "/GoToE",
+    "/GoToR",
+    "/Rendition",
+    "/RichMedia",
+    "/RichMediaExecute",
+    "/EmbeddedFile",
+    "/FileAttachment",
+    "/Movie",
+    "/Sound",
+}
+_KIND_KEYS = ("/S", "/Type", "/Subtype")
+_ACTIVE_CONTENT = "PDF 文件含有脚本、自动执行的动作或嵌入文件，请另存为普通 PDF 后上传"
+_DATA_AFTER_END = "PDF 文件结束标记之后还有其他数据，请另存为普通 PDF 后上传"
+# PDF white-space (ISO 32000-1 §7.2.2): allowed after the last %%EOF, nothing else.
+_PDF_WHITESPACE = b"\x00\t\n\x0c\r "
+
+
+def _name(obj: DictionaryObject, key: str) -> str | None:
+    value = obj[key] if key in obj else None  # [] follows an indirect reference, .get() does not
+    return value if isinstance(value, NameObject) else None
+
+
+def _has_active_content(reader: PdfReader) -> bool:
+    """Walk every object the parser knows (the trailer's tree and every cross-reference entry).
+    Names come out of the parser decoded, so /#4AavaScript is /JavaScript here."""
+    stack: list = [reader.trailer]
+    stack += [IndirectObject(num, gen, reader) for gen, entries in reader.xref.items() for num in entries]
+    stack += [IndirectObject(num, 0, reader) for num in reader.xref_objStm]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if (obj.idnum, obj.generation) in seen:
+                continue
+            seen.add((obj.idnum, obj.generation))
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):  # streams too
+            if _ACTIVE_KEYS & set(obj) or any(_name(obj, k) in _ACTIVE_NAMES for k in _KIND_KEYS):
+                return True
+            action = obj["/OpenAction"] if "/OpenAction" in obj else None
+            if isinstance(action, DictionaryObject) and _name(action, "/S") != "/GoTo":
+                return True  # on opening, only "show this page" (an array or a GoTo) is allowed
+            stack += dict.values(obj)
+        elif isinstance(obj, ArrayObject):
+            stack += list(obj)
+    return False
+
+
 def _check_pdf(data: bytes) -> None:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         usable = not reader.is_encrypted and len(reader.pages) >= 1
+        active = usable and _has_active_content(reader)
     except Exception as exc:  # a parser fed untrusted bytes fails in many ways
         raise _reject("PDF 文件无法解析") from exc
     if not usable:
         raise _reject("PDF 文件无法解析")
+    if active:
+        raise _reject(_ACTIVE_CONTENT)
+    # Anything after the end (an HTML page, an archive) makes the file a polyglot.
+    if not data.rstrip(_PDF_WHITESPACE).endswith(b"%%EOF"):
+        raise _reject(_DATA_AFTER_END)
 
 
 def check_upload(original_name: str, data: bytes) -> CheckedFile:
@@ -120,16 +186,20 @@ def check_upload(original_name: str, data: bytes) -> CheckedFile:
     return CheckedFile(data, detected, ALLOWED[detected], name)
 
 
-def _attachments_dir() -> Path:
+def attachments_dir() -> Path:
     path = data_dir() / "attachments"
     path.mkdir(mode=0o700, exist_ok=True)
     return path
 
 
-def store_file(checked: CheckedFile) -> str:
-    """Write the file under a generated name and return that name."""
+# session.info[_PENDING]: files written in a transaction that has not committed yet, each with the
+# (root or savepoint) transaction it belongs to.
+_PENDING = "uploads.pending_files"
+
+
+def _write(checked: CheckedFile) -> str:
     stored_name = f"{uuid4().hex}.{checked.ext}"
-    path = _attachments_dir() / stored_name
+    path = attachments_dir() / stored_name
     # O_EXCL: never follow or overwrite an existing entry; 0600: owner only, no execute.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -141,10 +211,53 @@ def store_file(checked: CheckedFile) -> str:
     return stored_name
 
 
+def store_file(session: Session, checked: CheckedFile) -> str:
+    """Write the file under a generated name, as part of the session's transaction, and return
+    that name. The file is written before the commit (a committed row always has its file) and
+    removed again if the transaction rolls back, so a failed upload leaves no file behind."""
+    tx = session.get_nested_transaction() or session.get_transaction()
+    if tx is None:
+        raise RuntimeError("store_file runs inside the transaction that records the file")
+    stored_name = _write(checked)
+    session.info.setdefault(_PENDING, []).append((attachments_dir() / stored_name, tx))
+    return stored_name
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed_files(session: Session) -> None:
+    pending = session.info.get(_PENDING)
+    if not pending:
+        return
+    committed = session.get_nested_transaction() or session.get_transaction()
+    if committed is None or committed.parent is None:  # the root: the rows are in the database
+        pending.clear()
+        return
+    # A released savepoint: its files now stand or fall with the enclosing transaction.
+    session.info[_PENDING] = [(path, committed.parent if tx is committed else tx) for path, tx in pending]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session: Session, transaction: SessionTransaction) -> None:
+    pending = session.info.get(_PENDING)
+    if not pending:
+        return
+    # Still pending when its transaction ends: rolled back (or closed without a commit).
+    session.info[_PENDING] = [(path, tx) for path, tx in pending if tx is not transaction]
+    for path, tx in pending:
+        if tx is transaction:
+            with contextlib.suppress(OSError):  # if it stays, `make check-files` reports it
+                path.unlink(missing_ok=True)
+
+
+def stored_names() -> set[str]:
+    """The names of the files in the attachment folder (whatever their names)."""
+    return {p.name for p in attachments_dir().iterdir() if p.is_file()}
+
+
 def read_file(stored_name: str) -> bytes:
     if not isinstance(stored_name, str) or not _STORED_NAME.fullmatch(stored_name):
         raise NotFound()
-    root = _attachments_dir().resolve()
+    root = attachments_dir().resolve()
     path = (root / stored_name).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise NotFound()

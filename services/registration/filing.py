@@ -337,7 +337,7 @@ def _store_files(session: Session, actor: Actor, app_id: int, checked: dict) -> 
                 original_name=c.original_name,
                 content_type=c.content_type,
                 size=len(c.data),
-                stored_name=uploads.store_file(c),
+                stored_name=uploads.store_file(session, c),
                 uploaded_at=now(),
                 uploaded_by=actor.user_id,
             )

@@ -6,6 +6,7 @@ import pytest
 from fpdf import FPDF
 from PIL import ExifTags, Image
 from pypdf import PdfReader, PdfWriter
+from sqlalchemy.orm import Session
 
 from services.files import uploads
 from services.kernel.errors import InvalidInput, NotFound
@@ -32,6 +33,12 @@ def pdf_bytes() -> bytes:
     pdf.set_font("helvetica", size=12)
     pdf.cell(text="hello")
     return bytes(pdf.output())
+
+
+def store(checked: uploads.CheckedFile) -> str:
+    """Store a file in a committed transaction (no database needed: nothing else is written)."""
+    with Session() as session, session.begin():
+        return uploads.store_file(session, checked)
 
 
 def rejected(name: str, data: bytes) -> str:
@@ -111,7 +118,7 @@ def test_exif_is_stripped_from_jpeg():
     original = image_bytes("JPEG", exif=exif)
     assert Image.open(io.BytesIO(original)).getexif()[ExifTags.Base.Make] == "PhoneMaker"
 
-    stored_name = uploads.store_file(uploads.check_upload("id.jpg", original))
+    stored_name = store(uploads.check_upload("id.jpg", original))
     stored = uploads.read_file(stored_name)
     assert b"Exif" not in stored and b"PhoneMaker" not in stored
     assert not Image.open(io.BytesIO(stored)).getexif()
@@ -130,7 +137,7 @@ def test_hostile_names_store_under_a_generated_name(data_dir):
         checked = uploads.check_upload(name, image_bytes("PNG"))
         assert "/" not in checked.original_name and "\\" not in checked.original_name
         assert len(checked.original_name) <= 100 and checked.original_name.endswith(".png")
-        stored_name = uploads.store_file(checked)
+        stored_name = store(checked)
         assert STORED.fullmatch(stored_name)
         path = (root / stored_name).resolve()
         assert path.is_relative_to(root.resolve()) and path.is_file()
@@ -144,7 +151,7 @@ def test_display_name_drops_control_and_bidi_characters():
 
 def test_stored_file_permissions_and_round_trip(data_dir):
     checked = uploads.check_upload("合同.pdf", pdf_bytes())
-    stored_name = uploads.store_file(checked)
+    stored_name = store(checked)
     root = data_dir / "attachments"
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
     assert stat.S_IMODE((root / stored_name).stat().st_mode) == 0o600
