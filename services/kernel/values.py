@@ -79,7 +79,7 @@ RETURN_REASONS: list[str] = [
     "个人信息有误，请核实后重新申报",
 ]
 
-# 强制注销 reasons and the attachment they call for (domain.md §5.4)
+# 强制注销 reasons and the attachment types that prove them (domain.md §5.4)
 FORCED_DEREG_REASONS: dict[str, list[str]] = {
     "已与聘用单位解除劳动关系": ["JCHT", "LDZC"],
     "聘用合同到期未续签": ["JCHT", "LDHT"],
@@ -88,6 +88,17 @@ FORCED_DEREG_REASONS: dict[str, list[str]] = {
     "丧失民事行为能力": ["SWZM"],
     "受到刑事处罚": ["LDZC"],
     "其他": ["QT"],
+}
+# The case of 建设部令第147号 each reason is (第十五条: the employer must apply for 注销 in these cases).
+# Retirement ends the labour contract (劳动合同法 第四十四条), so it is a 第十四条第（四）项 case.
+FORCED_DEREG_CLAUSES: dict[str, str] = {
+    "已与聘用单位解除劳动关系": "第十四条第（四）项",
+    "聘用合同到期未续签": "第十四条第（四）项",
+    "退休": "第十四条第（四）项",
+    "死亡": "第十四条第（七）项",
+    "丧失民事行为能力": "第十四条第（七）项",
+    "受到刑事处罚": "第十五条第（六）项",
+    "其他": "第十五条第（七）项",
 }
 
 ID_TYPES: list[str] = [
