@@ -42,7 +42,7 @@ from services.auth.passwords import hash_password
 from services.kernel import values
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
 from services.kernel.clock import now
-from services.kernel.dates import anniversary
+from services.kernel.dates import anniversary, period_last_day
 from services.registration import business_types
 from services.registration.eligibility import ban_last_day
 from services.registry import persons
@@ -1039,7 +1039,10 @@ class _Demo:
         request = _Request(workflow.APPLICATION, app, steps, ent, person)
         self.requests.append(request)
         if attachments:
-            self.attachments.append((request, business_types.materials(business_type), APPLICANT))
+            # 第十条: an 初始注册 filed more than 3 years after the certificate also proves continuing education
+            overdue = steps[0].at.date() > period_last_day(self.cert_issue[person], values.INITIAL_WITHIN_YEARS)
+            needed = business_types.materials(business_type, change_kind, overdue=overdue)
+            self.attachments.append((request, list(needed), APPLICANT))
         self.last_event[person] = max(self.last_event.get(person, steps[-1].at), steps[-1].at)
         return app
 
@@ -1121,9 +1124,9 @@ class _Demo:
         self._staff_app(
             m[18], "BG", workflow.PENDING_ENT, specialties=("01", "13"), change_kind="BG-ZY", attachments=True
         )
-        self._staff_app(m[19], "YS", workflow.REPORTED)
+        self._staff_app(m[19], "YS", workflow.REPORTED, change_kind="YS-YS")
         self._staff_app(m[20], "BG", workflow.APPROVED, change_kind="BG-XX")
-        self._staff_app(m[21], "YS", workflow.APPROVED)
+        self._staff_app(m[21], "YS", workflow.APPROVED, change_kind="YS-PS")
         self._staff_app(
             m[22],
             "BG",

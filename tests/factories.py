@@ -52,9 +52,9 @@ def png(color: str = "white") -> bytes:
     return buf.getvalue()
 
 
-def files(business_type: str) -> dict[str, tuple[str, bytes]]:
-    """Every attachment the business type requires, as small PNGs."""
-    return {t: (f"{t}.png", png()) for t in business_types.materials(business_type)}
+def files(business_type: str, kind: str | None = None) -> dict[str, tuple[str, bytes]]:
+    """Every attachment the business type (of that kind) usually requires, as small PNGs."""
+    return {t: (f"{t}.png", png()) for t in business_types.materials(business_type, kind)}
 
 
 def enterprise_actor(enterprise: str | int = MAIN) -> Actor:
@@ -222,7 +222,8 @@ def application(
 
     CS is a new engineer's 初始注册; YX, BG, ZX and YS are filed by an engineer registered with the
     enterprise (a BG-DW moves them to another enterprise of the same province, which then reports it;
-    a BG-ZY asks for 13 instead of the registered 01). Statuses past 已上报 need the ministry's actor."""
+    a BG-ZY asks for 13 instead of the registered 01; a YS is a lost certificate unless `change_kind` says
+    otherwise). Statuses past 已上报 need the ministry's actor."""
     enterprise = enterprise or enterprise_actor()
     if business_type in ("CS", "CX"):
         applicant, employer = engineer(name=name), enterprise
@@ -231,6 +232,8 @@ def application(
         applicant, _ = registered_engineer(enterprise, days_left=400 if business_type != "YX" else 60, name=name)
         employer = other_enterprise(enterprise) if change_kind == "BG-DW" else enterprise
         specialties = ("13", None) if change_kind == "BG-ZY" else ("01", None)
+    if business_type == "YS":
+        change_kind = change_kind or "YS-YS"
     with transaction() as s:
         app_id = filing.file_application(
             s,
@@ -242,7 +245,7 @@ def application(
                 specialty1=specialties[0],
                 specialty2=specialties[1],
                 commitment_agreed=True,
-                files=files(business_type),
+                files=files(business_type, change_kind),
             ),
         ).application_id
     if status == workflow.PENDING_ENT:

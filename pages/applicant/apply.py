@@ -44,18 +44,24 @@ business_type = c1.selectbox(
     key="ap_type",
 )
 change_kind = None
-if business_type == BusinessType.CHANGE:
+kinds = business_types.kind_labels(business_type)  # 变更内容 of a 变更注册, 补办原因 of a 补办
+if kinds:
+    kind_field = values.KIND_FIELDS[business_type]
     change_kind = c2.selectbox(
-        "变更内容",
-        list(values.CHANGE_KINDS),
+        kind_field,
+        list(kinds),
         index=None,
-        placeholder="请选择变更内容",
-        format_func=values.CHANGE_KINDS.get,
-        key="ap_change",
+        placeholder=f"请选择{kind_field}",
+        format_func=kinds.get,
+        key="ap_change" if business_type == BusinessType.CHANGE else f"ap_kind_{business_type}",
         persist_state="page",
     )
-required = business_types.materials(business_type)
-st.caption("须上传的材料：" + "、".join(values.ATTACHMENT_TYPES[t] for t in required))
+materials = ui.call(filing.get_required_materials, business_type=business_type, change_kind=change_kind)
+if materials is None:
+    st.stop()
+st.caption("须上传的材料：" + ui.md_escape("、".join(n.label for n in materials.needs)))
+for note in materials.notes:
+    st.info(ui.md_escape(note))
 slot_business = st.container()
 
 # ---- 聘用单位 ------------------------------------------------------------------------------
@@ -135,8 +141,9 @@ st.subheader("附件材料")
 st.caption("支持 PDF、JPG、PNG 格式，单个文件不超过 10 MB。")
 files: dict[str, tuple[str, bytes]] = {}
 cols = st.columns(2)
-for i, code in enumerate([*required, "QT"]):
-    label = values.ATTACHMENT_TYPES[code] + ("（必传）" if code in required else "（选填）")
+slots = dict(materials.uploads)
+slots.setdefault("QT", values.ATTACHMENT_TYPES["QT"] + "（选填）")
+for i, (code, label) in enumerate(slots.items()):
     upload = cols[i % 2].file_uploader(label, type=FILE_TYPES, key=f"ap_file_{code}")
     if upload is not None:
         files[code] = (upload.name, upload.getvalue())

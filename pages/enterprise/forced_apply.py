@@ -39,9 +39,10 @@ registration_id = st.selectbox(
 reason = st.selectbox(
     "注销原因", list(values.FORCED_DEREG_REASONS), index=None, placeholder="请选择注销原因", key="fa_reason"
 )
-# The reason decides which documents prove it (domain.md §5.4); 其他 is always possible.
-suggested = values.FORCED_DEREG_REASONS.get(reason, [])
-type_options = suggested + [c for c in ("QT",) if c not in suggested] if reason else list(values.ATTACHMENT_TYPES)
+# The reason decides which documents prove it (domain.md §5.4); the service refuses any other.
+type_options = values.FORCED_DEREG_REASONS[reason] if reason else list(values.ATTACHMENT_TYPES)
+if reason:
+    st.caption(ui.md_escape(forced.attachment_rule(reason)))
 with st.form("forced_apply", clear_on_submit=False):
     detail = st.text_area(
         "原因说明", max_chars=500, key="fa_detail", placeholder="请简要说明情况（注销原因为「其他」时必填）"

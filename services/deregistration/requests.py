@@ -124,6 +124,13 @@ def list_deregistrable(session: Session, actor: Actor, *, query: str = "") -> Pa
     return PageResult(frame, total, 1, DEREGISTRABLE_LIMIT, keys=keys)
 
 
+def attachment_rule(reason: str) -> str:
+    """What proves a reason (domain.md §5.4), naming the case of 147号令 it is: the page shows it, and a
+    request whose attachment does not fit is refused with it."""
+    fits = "或".join(f"「{values.ATTACHMENT_TYPES[t]}」" for t in values.FORCED_DEREG_REASONS[reason])
+    return f"注销原因为「{reason}」的，附件类型须为{fits}（{values.FORCED_DEREG_CLAUSES[reason]}）"
+
+
 def request_forced_deregistration(
     session: Session,
     actor: Actor,
@@ -142,6 +149,8 @@ def request_forced_deregistration(
         errors["注销原因"] = "请选择注销原因"
     if attachment_type not in values.ATTACHMENT_TYPES:
         errors["附件类型"] = "请选择附件类型"
+    elif reason in values.FORCED_DEREG_REASONS and attachment_type not in values.FORCED_DEREG_REASONS[reason]:
+        errors["附件类型"] = attachment_rule(reason)
     if reason == "其他" and not (reason_detail or "").strip():
         errors["原因说明"] = "注销原因为「其他」时请填写原因说明"
     if not file_data:

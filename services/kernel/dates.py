@@ -16,6 +16,15 @@ def anniversary(day: dt.date, years: int) -> dt.date:
         return dt.date(day.year + years, 3, 1)
 
 
+def period_last_day(event: dt.date, years: int) -> dt.date:
+    """The last day of a period of `years` years counted from an event (a certificate issued, ...):
+    the event's day does not count (民法典 第二百零一条) and the period ends on the corresponding day,
+    or on the last day of that month when there is none (第二百零二条). 2021-06-10 → 2024-06-10;
+    2024-02-29 → 2027-02-28; 2025-02-28 → 2028-02-28."""
+    end = anniversary(event, years)
+    return end if end.day == event.day else end - dt.timedelta(days=1)
+
+
 def validity_end(start: dt.date, years: int) -> dt.date:
     """The last day of a validity of `years` years that begins on `start` (the start day counts):
     the day before its anniversary. 2026-12-05 → 2029-12-04; 2028-02-29 → 2031-02-28;

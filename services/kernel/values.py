@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from services.kernel.vocabulary import BusinessType, ChangeKind
+from services.kernel.vocabulary import BusinessType, ChangeKind, ReplacementKind
 
 # 14 registration specialties (domain.md §3.1). `active` lets a retired category keep
 # displaying on old registrations while it can no longer be chosen.
@@ -37,7 +37,7 @@ BUSINESS_TYPES: dict[str, str] = {  # in the order the screens offer them
     BusinessType.RENEWAL: "延续注册",
     BusinessType.CHANGE: "变更注册",
     BusinessType.DEREGISTRATION: "注销注册",
-    BusinessType.REPLACEMENT: "遗失补办",
+    BusinessType.REPLACEMENT: "遗失、破损补办",  # 注册执业证书、执业印章遗失破损补办 (2006 procedure, form 5)
     BusinessType.REREGISTRATION: "重新注册",
 }
 CHANGE_KINDS: dict[str, str] = {
@@ -45,6 +45,19 @@ CHANGE_KINDS: dict[str, str] = {
     ChangeKind.SPECIALTY: "变更注册专业",
     ChangeKind.RENAME: "单位更名",
     ChangeKind.PERSONAL: "个人信息变更",
+}
+REPLACEMENT_KINDS: dict[str, str] = {
+    ReplacementKind.LOST: "遗失",
+    ReplacementKind.DAMAGED: "破损",
+}
+# The kinds of a business type that has them, and the word for the choice (Application.change_kind).
+KINDS: dict[str, dict[str, str]] = {
+    BusinessType.CHANGE: CHANGE_KINDS,
+    BusinessType.REPLACEMENT: REPLACEMENT_KINDS,
+}
+KIND_FIELDS: dict[str, str] = {
+    BusinessType.CHANGE: "变更内容",
+    BusinessType.REPLACEMENT: "补办原因",
 }
 
 # 附件类型 (domain.md §4.3)
@@ -79,7 +92,7 @@ RETURN_REASONS: list[str] = [
     "个人信息有误，请核实后重新申报",
 ]
 
-# 强制注销 reasons and the attachment they call for (domain.md §5.4)
+# 强制注销 reasons and the attachment types that prove them (domain.md §5.4)
 FORCED_DEREG_REASONS: dict[str, list[str]] = {
     "已与聘用单位解除劳动关系": ["JCHT", "LDZC"],
     "聘用合同到期未续签": ["JCHT", "LDHT"],
@@ -88,6 +101,17 @@ FORCED_DEREG_REASONS: dict[str, list[str]] = {
     "丧失民事行为能力": ["SWZM"],
     "受到刑事处罚": ["LDZC"],
     "其他": ["QT"],
+}
+# The case of 建设部令第147号 each reason is (第十五条: the employer must apply for 注销 in these cases).
+# Retirement ends the labour contract (劳动合同法 第四十四条), so it is a 第十四条第（四）项 case.
+FORCED_DEREG_CLAUSES: dict[str, str] = {
+    "已与聘用单位解除劳动关系": "第十四条第（四）项",
+    "聘用合同到期未续签": "第十四条第（四）项",
+    "退休": "第十四条第（四）项",
+    "死亡": "第十四条第（七）项",
+    "丧失民事行为能力": "第十四条第（七）项",
+    "受到刑事处罚": "第十五条第（六）项",
+    "其他": "第十五条第（七）项",
 }
 
 RESIDENT_ID = "居民身份证"  # the only 证件类型 with a structure to check (GB 11643-1999)
@@ -242,6 +266,16 @@ RENEWAL_LEAD_DAYS = _int_env("RULE_RENEWAL_LEAD_DAYS", 30)
 MAX_SPECIALTIES = _int_env("RULE_MAX_SPECIALTIES", 2)
 MAX_AGE = _int_env("RULE_MAX_AGE", 65)
 EXPIRY_WARNING_DAYS = 30
+# 第十条: 初始注册 within this many years of the 资格证书's issue; later needs continuing education first.
+INITIAL_WITHIN_YEARS = _int_env("RULE_INITIAL_WITHIN_YEARS", 3)
+# Continuing-education hours (domain.md §3.3; 注册监理工程师继续教育暂行办法): 96 per 3-year cycle
+# (48 必修 + 48 选修), asked before 延续注册 and, as "近3年继续教育要求" (2006 procedure), before a
+# late 初始注册; 24 选修 in the new specialty before 变更注册专业; 8 of the new region before a
+# cross-province change of employer.
+CPD_CYCLE_HOURS = _int_env("RULE_CPD_CYCLE_HOURS", 96)
+CPD_OVERDUE_INITIAL_HOURS = _int_env("RULE_CPD_OVERDUE_INITIAL_HOURS", CPD_CYCLE_HOURS)
+CPD_SPECIALTY_CHANGE_HOURS = _int_env("RULE_CPD_SPECIALTY_CHANGE_HOURS", 24)
+CPD_CROSS_PROVINCE_HOURS = _int_env("RULE_CPD_CROSS_PROVINCE_HOURS", 8)
 UPLOAD_MAX_BYTES = _int_env("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 # Statutory working days per stage (domain.md §4.4), counted on the Chinese holiday calendar.

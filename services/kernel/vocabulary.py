@@ -59,7 +59,7 @@ class BusinessType(StrEnum):
     RENEWAL = "YX"  # 延续注册
     CHANGE = "BG"  # 变更注册
     DEREGISTRATION = "ZX"  # 注销注册
-    REPLACEMENT = "YS"  # 遗失补办
+    REPLACEMENT = "YS"  # 遗失、破损补办
     REREGISTRATION = "CX"  # 重新注册
 
 
@@ -68,3 +68,10 @@ class ChangeKind(StrEnum):
     SPECIALTY = "BG-ZY"  # 变更注册专业
     RENAME = "BG-MC"  # 单位更名
     PERSONAL = "BG-XX"  # 个人信息变更
+
+
+class ReplacementKind(StrEnum):
+    """Why a 补办 is asked for; stored in Application.change_kind, the kind of its business type."""
+
+    LOST = "YS-YS"  # 遗失
+    DAMAGED = "YS-PS"  # 破损

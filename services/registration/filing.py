@@ -6,9 +6,10 @@ raises InvalidInput with the rule in the message; a warning is returned for the 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration
@@ -18,21 +19,17 @@ from services.files import uploads
 from services.kernel import values
 from services.kernel.actor import APPLICANT, Actor
 from services.kernel.clock import now, today
+from services.kernel.dates import period_last_day
 from services.kernel.errors import InvalidInput
 from services.kernel.paging import Listing, listed, table
 from services.kernel.scope import RowId, get_scoped, load, require_role
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.registration import business_types as bt_table
 from services.registration import deadlines
-from services.registration.business_types import BusinessType, ChangeKind, business_label
+from services.registration.business_types import BusinessType, ChangeKind, Need, business_label
 from services.registration.conflicts import open_application
 from services.registration.eligibility import AGE_CLAUSE, age_refusal, ban_refusal_on, over_age_limit
 from services.registry.registrations import registration_state, suspended_person_ids
-
-# Continuing-education hours (domain.md §3.3)
-CPD_RENEWAL_HOURS = 96
-CPD_SPECIALTY_CHANGE_HOURS = 24
-CPD_CROSS_PROVINCE_HOURS = 8
 
 
 @dataclass(frozen=True)
@@ -162,6 +159,56 @@ def _check_files(files: dict[str, tuple[str, bytes]]) -> tuple[dict[str, uploads
     return checked, errors
 
 
+@dataclass(frozen=True)
+class RequiredMaterials:
+    """What the filing form asks the applicant to attach, and why beyond the business type's list."""
+
+    needs: tuple[Need, ...]
+    uploads: tuple[tuple[str, str], ...]  # (attachment type, the uploader's label), one per type
+    notes: tuple[str, ...] = ()
+
+
+def _certificate_issued(session: Session, person_id: int) -> dt.date | None:
+    """The newest 资格证书's issue date: a later one restarts the three years of 第十条."""
+    return session.scalar(
+        select(func.max(QualificationCertificate.issue_date)).where(QualificationCertificate.person_id == person_id)
+    )
+
+
+def _overdue(rules: bt_table.Rules, issued: dt.date | None, day: dt.date) -> bool:
+    """第十条: an 初始注册 filed after the last day of the years after the 资格证书 was issued."""
+    return (
+        bool(rules.overdue_materials)
+        and issued is not None
+        and day > period_last_day(issued, values.INITIAL_WITHIN_YEARS)
+    )
+
+
+def _since_issue(issued: dt.date) -> str:
+    return f"您的资格证书于 {fmt_date(issued)} 签发，申请初始注册已超过{values.INITIAL_WITHIN_YEARS}年"
+
+
+def _overdue_note(issued: dt.date) -> str:
+    return (
+        f"{_since_issue(issued)}：须先达到继续教育要求（{values.CPD_OVERDUE_INITIAL_HOURS} 学时），"
+        "并上传继续教育证明（第十条）。"
+    )
+
+
+def get_required_materials(
+    session: Session, actor: Actor, *, business_type: str, change_kind: str | None = None
+) -> RequiredMaterials:
+    """The materials the chosen business (and kind) asks of this applicant (第十条: more if the 初始注册 is late)."""
+    require_role(actor, APPLICANT)
+    if business_type not in bt_table.LABELS:
+        return RequiredMaterials((), ())
+    issued = _certificate_issued(session, actor.own_person_id)
+    overdue = _overdue(bt_table.rules(business_type), issued, today())
+    needs = bt_table.needs(business_type, change_kind, overdue=overdue)
+    notes = (_overdue_note(issued),) if overdue and issued is not None else ()
+    return RequiredMaterials(needs, bt_table.upload_slots(needs), notes)
+
+
 def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:
     """【检查】: refuse (InvalidInput) what the rules forbid; return the warnings the applicant should read.
 
@@ -181,8 +228,10 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
     if bt not in bt_table.LABELS:
         raise InvalidInput({"业务类别": "请选择业务类别"})
     rules = bt_table.rules(bt)
-    if bt == BusinessType.CHANGE and filing.change_kind not in bt_table.CHANGE_LABELS:
-        errors["变更内容"] = "变更注册请选择变更内容"
+    kinds = bt_table.kind_labels(bt)
+    if kinds and filing.change_kind not in kinds:
+        field_name = values.KIND_FIELDS[bt]
+        errors[field_name] = f"{rules.label}请选择{field_name}（{'或'.join(kinds.values())}）"
     employer = session.get(Enterprise, filing.enterprise_id) if filing.enterprise_id is not None else None
     if employer is None:
         errors["聘用单位"] = "请选择聘用单位"
@@ -223,12 +272,8 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
     reg = _active_registration(session, person.id)
     reg_expired = reg is not None and reg.valid_to < day
     employer_errors: dict[str, str] = {}  # only meaningful once an employer is chosen
-    has_certificate = (
-        session.scalar(
-            select(QualificationCertificate.id).where(QualificationCertificate.person_id == person.id).limit(1)
-        )
-        is not None
-    )
+    issued = _certificate_issued(session, person.id)
+    overdue = _overdue(rules, issued, day)
     if not rules.acts_on_registration:
         name = rules.label
         if reg is not None and not reg_expired:
@@ -237,8 +282,18 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
                 f"您在「{holder.name}」已有有效注册（注册号 {reg.reg_no}），不能申请{name}；"
                 "更换聘用单位请申请变更注册（第十三条第（四）项）"
             )
-        elif rules.needs_certificate and not has_certificate:
+        elif rules.needs_certificate and issued is None:
             errors["业务类别"] = f"未查到您的监理工程师资格证书，不能申请{name}（第十条）"
+        elif (
+            overdue
+            and issued is not None
+            and person.cpd_hours is not None
+            and person.cpd_hours < values.CPD_OVERDUE_INITIAL_HOURS
+        ):
+            errors["继续教育"] = (
+                f"{_since_issue(issued)}，须先完成继续教育 {values.CPD_OVERDUE_INITIAL_HOURS} 学时方可申请，"
+                f"您已完成 {person.cpd_hours} 学时（第十条）"
+            )
         elif rules.needs_earlier_registration and not session.scalar(
             select(Registration.id).where(Registration.person_id == person.id).limit(1)
         ):
@@ -255,9 +310,9 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
                 )
             if reg.enterprise_id != filing.enterprise_id:
                 employer_errors["聘用单位"] = "延续注册须通过当前聘用单位申请；更换单位请申请变更注册"
-            if person.cpd_hours is not None and person.cpd_hours < CPD_RENEWAL_HOURS:
+            if person.cpd_hours is not None and person.cpd_hours < values.CPD_CYCLE_HOURS:
                 errors["继续教育"] = (
-                    f"继续教育学时不足：本周期需 {CPD_RENEWAL_HOURS} 学时，已完成 {person.cpd_hours} 学时（第十三条第（三）项）"
+                    f"继续教育学时不足：本周期需 {values.CPD_CYCLE_HOURS} 学时，已完成 {person.cpd_hours} 学时（第十三条第（三）项）"
                 )
         elif bt == BusinessType.CHANGE:
             if filing.change_kind == ChangeKind.EMPLOYER:
@@ -268,25 +323,27 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
                     employer
                     and employer.province != old_ent.province
                     and person.cpd_hours is not None
-                    and person.cpd_hours < CPD_CROSS_PROVINCE_HOURS
+                    and person.cpd_hours < values.CPD_CROSS_PROVINCE_HOURS
                 ):
-                    errors["继续教育"] = f"跨省变更执业单位须完成新单位所在地区 {CPD_CROSS_PROVINCE_HOURS} 学时继续教育"
+                    errors["继续教育"] = (
+                        f"跨省变更执业单位须完成新单位所在地区 {values.CPD_CROSS_PROVINCE_HOURS} 学时继续教育"
+                    )
             elif reg.enterprise_id != filing.enterprise_id:
                 employer_errors["聘用单位"] = "此项变更须通过当前聘用单位申请"
             if filing.change_kind == ChangeKind.SPECIALTY:
                 if set(chosen) == {reg.specialty1, reg.specialty2} - {None}:
                     errors["申报专业"] = "变更注册专业须选择与当前不同的专业"
-                if person.cpd_hours is not None and person.cpd_hours < CPD_SPECIALTY_CHANGE_HOURS:
-                    errors["继续教育"] = f"变更注册专业须完成新专业 {CPD_SPECIALTY_CHANGE_HOURS} 学时继续教育"
+                if person.cpd_hours is not None and person.cpd_hours < values.CPD_SPECIALTY_CHANGE_HOURS:
+                    errors["继续教育"] = f"变更注册专业须完成新专业 {values.CPD_SPECIALTY_CHANGE_HOURS} 学时继续教育"
             warnings.append(f"变更注册后，原注册有效期（至 {fmt_date(reg.valid_to)}）保持不变。")
         elif reg.enterprise_id != filing.enterprise_id:
             employer_errors["聘用单位"] = "此项业务须通过当前聘用单位申请"
     if employer is not None:
         errors.update(employer_errors)
 
-    missing = [values.ATTACHMENT_TYPES[t] for t in rules.materials if t not in filing.files]
+    missing = bt_table.missing(bt, filing.change_kind, filing.files, overdue=overdue)
     if missing:
-        errors["附件材料"] = "请上传：" + "、".join(missing)
+        errors["附件材料"] = "请上传：" + bt_table.describe(missing)
     errors.update(file_errors)
     if not filing.commitment_agreed:
         errors["个人承诺"] = "请阅读并勾选个人承诺"
@@ -312,7 +369,7 @@ def file_application(session: Session, actor: Actor, *, filing: Filing) -> Filed
         if reg is not None and bt_table.rules(filing.business_type).acts_on_registration
         else None,
         business_type=filing.business_type,
-        change_kind=filing.change_kind if filing.business_type == BusinessType.CHANGE else None,
+        change_kind=filing.change_kind if bt_table.kind_labels(filing.business_type) else None,
         specialty1=specialties[0],
         specialty2=specialties[1] if len(specialties) > 1 else None,
         status=workflow.INITIAL_STATUS[workflow.APPLICATION],

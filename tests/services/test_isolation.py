@@ -420,6 +420,11 @@ CASES = [
     Case("filing.get_my_open_application", lambda s, x, c: filing.get_my_open_application(s, x), PermissionDenied),
     Case("filing.list_my_applications", lambda s, x, c: filing.list_my_applications(s, x), PermissionDenied),
     Case(
+        "filing.get_required_materials",
+        lambda s, x, c: filing.get_required_materials(s, x, business_type="CS"),
+        PermissionDenied,
+    ),
+    Case(
         "filing.check_filing",
         lambda s, x, c: filing.check_filing(
             s, x, filing.Filing(enterprise_id=c.a.enterprise_id, business_type="CS", specialty1="01")

@@ -226,7 +226,8 @@ def test_apply_renders_and_refuses_a_filing_without_attachments(login):
     assert not errors(at)
     assert at.selectbox(key="ap_type").value == "CS"  # no registration: 初始注册
     assert sorted(u.key for u in at.file_uploader) == sorted(
-        f"ap_file_{c}" for c in ("SFZ", "ZGZS", "LDHT", "SBZM", "ZP", "QT")
+        f"ap_file_{c}"
+        for c in ("SFZ", "ZGZS", "LDHT", "SBZM", "TXZM", "ZP", "QT")  # TXZM: a retiree's, for SBZM
     )
     assert any("办理中的申请" in w for w in warnings_of(at))  # her 初始注册 is still open
     at.selectbox(key="ap_sp1").select("01")

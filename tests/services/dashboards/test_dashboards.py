@@ -417,11 +417,11 @@ def test_month_buckets_and_inclusive_end_day(ministry, demo_db):
             )
     filters = DashboardFilter(specialty="11", date_from=dt.date(2025, 1, 31), date_to=dt.date(2025, 2, 28))
     got = run(d.applications_by_month, ministry, filters)
-    mine = got[(got["业务类别"] == "遗失补办") & (got["办理结果"] == d.NOT_REPORTED)]
+    mine = got[(got["业务类别"] == "遗失、破损补办") & (got["办理结果"] == d.NOT_REPORTED)]
     assert dict(zip(mine["月份"], mine["件数"])) == {"2025-01": 1, "2025-02": 2}
     shorter = DashboardFilter(specialty="11", date_from=dt.date(2025, 2, 1), date_to=dt.date(2025, 2, 27))
     got = run(d.applications_by_month, ministry, shorter)
-    mine = got[(got["业务类别"] == "遗失补办") & (got["办理结果"] == d.NOT_REPORTED)]
+    mine = got[(got["业务类别"] == "遗失、破损补办") & (got["办理结果"] == d.NOT_REPORTED)]
     assert dict(zip(mine["月份"], mine["件数"])) == {"2025-02": 1}
 
 

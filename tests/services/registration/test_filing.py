@@ -121,7 +121,7 @@ def make_filing(business_type: str = "CS", enterprise: str = MAIN, **kwargs) -> 
         business_type=business_type,
         specialty1="01",
         commitment_agreed=True,
-        files=factories.files(business_type),
+        files=factories.files(business_type, kwargs.get("change_kind")),
     )
     args.update(kwargs)
     return Filing(**args)
@@ -318,7 +318,8 @@ def _setup(business_type: str) -> tuple[Actor, Filing, int | None]:
     if business_type == "BG":
         return actor, make_filing("BG", SECOND, change_kind="BG-DW", specialty1="01", specialty2="13"), reg_id
     # 延续/注销/补办 keep the registration's specialties, whatever is sent
-    return actor, make_filing(business_type, specialty1="05", specialty2=None), reg_id
+    kind = "YS-YS" if business_type == "YS" else None
+    return actor, make_filing(business_type, specialty1="05", specialty2=None, change_kind=kind), reg_id
 
 
 @pytest.mark.parametrize("business_type", list(values.BUSINESS_TYPES))
@@ -354,7 +355,7 @@ def test_filing_each_business_type(demo_db, business_type):
         stored = s.scalars(
             select(Attachment).where(Attachment.request_type == workflow.APPLICATION, Attachment.request_id == app_id)
         ).all()
-        assert sorted(a.type_code for a in stored) == sorted(business_types.materials(business_type))
+        assert sorted(a.type_code for a in stored) == sorted(business_types.materials(business_type, app.change_kind))
     # the enterprise now sees it waiting for 上报
     with transaction() as s:
         ent = Actor(user_id=None, role="enterprise", name="x", enterprise_id=filing_.enterprise_id)

@@ -81,7 +81,8 @@ def test_initial_registration_from_filing_to_certificate(demo_db, actor_of):
         ("BG", "BG-ZY"),
         ("BG", "BG-DW"),
         ("ZX", None),
-        ("YS", None),
+        ("YS", "YS-YS"),
+        ("YS", "YS-PS"),
     ],
 )
 def test_registered_person_business_types(demo_db, actor_of, business_type, change_kind):
@@ -104,7 +105,7 @@ def test_registered_person_business_types(demo_db, actor_of, business_type, chan
                 specialty1=specialties[0],
                 specialty2=specialties[1],
                 commitment_agreed=True,
-                files=factories.files(business_type),
+                files=factories.files(business_type, change_kind),
             ),
         ).application_id
     _carry_to_decision(app_id, target, ministry)
