@@ -20,7 +20,7 @@ def period_last_day(event: dt.date, years: int) -> dt.date:
     """The last day of a period of `years` years counted from an event (a certificate issued, ...):
     the event's day does not count (民法典 第二百零一条) and the period ends on the corresponding day,
     or on the last day of that month when there is none (第二百零二条). 2021-06-10 → 2024-06-10;
-    2024-02-29 → 2027-02-28; 2025-02-28 → 2028-02-28."""
+    2024-02-29 → 2027-02-28; 2025-02-28 → 2028-02-28. Used by 第十条's 3 years and by penalty bans."""
     end = anniversary(event, years)
     return end if end.day == event.day else end - dt.timedelta(days=1)
 
@@ -30,14 +30,6 @@ def validity_end(start: dt.date, years: int) -> dt.date:
     the day before its anniversary. 2026-12-05 → 2029-12-04; 2028-02-29 → 2031-02-28;
     2029-03-01 → 2032-02-29."""
     return anniversary(start, years) - dt.timedelta(days=1)
-
-
-def period_last_day(start: dt.date, years: int) -> dt.date:
-    """The last day of a period of `years` years counted from `start`, the start day not counted
-    (民法典 第二百零一条): the same calendar day `years` later, or the month's last day when there is
-    none (第二百零二条). 2026-03-10 → 2031-03-10 (5 years); 2024-02-29 → 2025-02-28 (1 year)."""
-    end = anniversary(start, years)
-    return end if end.day == start.day else end - dt.timedelta(days=1)
 
 
 def add_months(first: dt.date, months: int) -> dt.date:
