@@ -29,7 +29,7 @@ class Effect(StrEnum):
 class Rules:
     code: BusinessType
     materials: tuple[str, ...]  # attachment types (values.ATTACHMENT_TYPES) the applicant must give
-    decision_days: int  # statutory working days from 受理 to the decision (domain.md §4.4)
+    decision_days: int  # statutory working days from 受理 to the decision (values.DECISION_DAYS, domain.md §4.4)
     effect: Effect
     acts_on_registration: bool  # needs a current registration (延续, 变更, 注销, 补办) or creates one
     needs_certificate: bool = False  # a 资格证书 (第十条)
@@ -37,6 +37,7 @@ class Rules:
     age_limit: bool = True  # 第十三条(六) refuses registration over the age limit; 注销 stays open
     through_current_employer: bool = True  # filed through the employer that holds the registration
     choose_specialties: bool = False  # the applicant chooses the specialties (else the registration's)
+    announced: bool = False  # 第八条: 准予 is announced (公告) within values.ANNOUNCEMENT_DAYS of the decision
 
     @property
     def label(self) -> str:
@@ -49,31 +50,32 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
         Rules(
             BusinessType.INITIAL,
             ("SFZ", "ZGZS", "LDHT", "SBZM", "ZP"),
-            20,
+            values.DECISION_DAYS[BusinessType.INITIAL],
             Effect.NEW_REGISTRATION,
             acts_on_registration=False,
             needs_certificate=True,
             through_current_employer=False,
             choose_specialties=True,
+            announced=True,
         ),
         Rules(
             BusinessType.RENEWAL,
             ("SFZ", "LDHT", "SBZM", "JXJY"),
-            10,
+            values.DECISION_DAYS[BusinessType.RENEWAL],
             Effect.NEW_PERIOD,
             acts_on_registration=True,
         ),
         Rules(
             BusinessType.CHANGE,
             ("SFZ", "LDHT", "SBZM"),
-            10,
+            values.DECISION_DAYS[BusinessType.CHANGE],
             Effect.CHANGE,
             acts_on_registration=True,
         ),
         Rules(
             BusinessType.DEREGISTRATION,
             ("SFZ",),
-            10,
+            values.DECISION_DAYS[BusinessType.DEREGISTRATION],
             Effect.END,
             acts_on_registration=True,
             age_limit=False,
@@ -81,20 +83,21 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
         Rules(
             BusinessType.REPLACEMENT,
             ("SFZ", "YSSM", "ZP"),
-            10,
+            values.DECISION_DAYS[BusinessType.REPLACEMENT],
             Effect.NEW_CERTIFICATE,
             acts_on_registration=True,
         ),
         Rules(
             BusinessType.REREGISTRATION,
             ("SFZ", "ZGZS", "LDHT", "SBZM", "JXJY"),
-            20,
+            values.DECISION_DAYS[BusinessType.REREGISTRATION],
             Effect.NEW_REGISTRATION,
             acts_on_registration=False,
             needs_certificate=True,
             needs_earlier_registration=True,
             through_current_employer=False,
             choose_specialties=True,
+            announced=True,  # 第十六条: re-registered on 初始注册's conditions and procedure (see announced())
         ),
     )
 }
@@ -154,6 +157,15 @@ def materials(business_type: str) -> tuple[str, ...]:
 
 def decision_days(business_type: str) -> int:
     return rules(business_type).decision_days
+
+
+def announced(business_type: str) -> bool:
+    """Is a 准予 of this type announced (公告)? 第八条 names 初始注册; a 重新注册 is one too: 第十六条 sends it
+    through 初始注册's conditions, and the 2006 procedure has no form of its own for it (domain.md §1)."""
+    return business_type in LABELS and rules(business_type).announced
+
+
+ANNOUNCED_TYPES = tuple(code for code, r in BUSINESS_TYPES.items() if r.announced)
 
 
 def _change(business_type: str, change_kind: str | None) -> ChangeRules | None:
