@@ -351,3 +351,26 @@ def initial_under_review(ministry: Actor, enterprise: Actor | None = None) -> in
     report(app_id, enterprise)
     accept_and_review(app_id, ministry)
     return app_id
+
+
+# ---------------------------------------------------------------- 公告 (announcement of 初始/重新注册)
+
+
+def deregistered_engineer(enterprise: Actor | None = None) -> Actor:
+    """An engineer whose registration with the enterprise ended by 注销 yesterday: free to 重新注册."""
+    applicant, reg_id = registered_engineer(enterprise, days_left=200)
+    with transaction() as s:
+        reg = s.get(Registration, reg_id)
+        reg.status, reg.ended_at = workflow.DEREGISTERED, now() - dt.timedelta(days=1)
+    return applicant
+
+
+def approved_reregistration(ministry: Actor, enterprise: Actor | None = None) -> int:
+    """A 重新注册 filed, reported, accepted, reviewed and approved: its id."""
+    enterprise = enterprise or enterprise_actor()
+    app_id = file_application(deregistered_engineer(enterprise), enterprise, "CX")
+    report(app_id, enterprise)
+    accept_and_review(app_id, ministry)
+    with transaction() as s:
+        approval.approve_application(s, ministry, application_id=app_id)
+    return app_id
