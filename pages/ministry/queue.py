@@ -157,7 +157,7 @@ st.divider()
 with st.expander("工作日历（办理时限按工作日计算）", icon=":material/calendar_month:"):
     years = ui.call(review.list_calendar_years)
     if years is not None:
-        st.dataframe(years, hide_index=True, width="stretch")
+        st.table(years.set_index("年度"))  # three rows, nothing to select
         st.caption(
             "「推定」年度尚无国务院办公厅节假日安排通知，按法定节假日推算、未含调休；"
             "通知发布后由系统管理员录入（python -m ops.calendar），办理时限随之更正。"

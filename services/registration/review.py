@@ -202,8 +202,8 @@ def _queue_frame(rows, offset: int, day: dt.date, announced: dict[int, dt.dateti
                 "所在省": ent.province,
                 "业务类别": business_label(app),
                 "申报专业": specialties_text(app.specialty1, app.specialty2),
-                "状态": workflow.status_label(workflow.APPLICATION, app.status)
-                + (f"（{announcement.AWAITING}）" if awaiting else ""),
+                # an approved one whose 公告 is still to come reads 待公告: its 办理时限 is the 公告's
+                "状态": announcement.AWAITING if awaiting else workflow.status_label(workflow.APPLICATION, app.status),
                 "上报时间": fmt_dt(app.reported_at),
                 "受理时间": fmt_dt(app.accepted_at),
                 "办理时限": fmt_date(due),

@@ -76,11 +76,8 @@ class Corrections:
         if year in self.confirmed:
             return STATUS_CONFIRMED, self.confirmed[year]
         if year <= OFFICIAL_THROUGH:
-            return (
-                STATUS_OFFICIAL,
-                f"国务院办公厅关于{year}年部分节假日安排的通知（holidays {holidays.__version__} 收录）",
-            )
-        return STATUS_ESTIMATED, "国务院办公厅通知尚未录入：按法定节假日推算，未含调休"
+            return STATUS_OFFICIAL, f"国务院办公厅节假日安排通知（holidays {holidays.__version__} 收录）"
+        return STATUS_ESTIMATED, "通知尚未录入：按法定节假日推算，未含调休"
 
 
 EMPTY = Corrections()

@@ -82,7 +82,7 @@ def test_queue_lists_the_awaited_announcements_and_announces_a_batch(login):
     no_exception(submit(at, "queue_filters", "查询").click().run())
     assert any("第八条" in c for c in captions(at))
     frame = table(at)
-    assert list(frame["状态"]) == ["准予注册（待公告）"]
+    assert list(frame["状态"]) == ["待公告"]
     assert frame.iloc[0]["办理时限"] and frame.iloc[0]["时限状态"] == ["正常"]
     assert at.button(key="btn_announce").disabled
     at.session_state[table_widget_key(at, "queue")] = {"selection": {"rows": [0], "columns": [], "cells": []}}
@@ -97,7 +97,7 @@ def test_queue_lists_the_awaited_announcements_and_announces_a_batch(login):
 
 def test_queue_shows_which_calendars_are_official(login):
     at = no_exception(login(MIN, QUEUE))
-    years = next(d.value for d in at.dataframe if "日历" in d.value.columns)
+    [years] = [t.value for t in at.table if "日历" in t.value.columns]
     assert len(years) == 3 and set(years["日历"]) <= {"官方", "已按通知核对", "推定"}
     assert any("python -m ops.calendar" in c for c in captions(at))
 

@@ -226,7 +226,7 @@ def test_the_queue_lists_awaited_announcements_with_their_limit_and_marks_the_ov
     awaiting = _queue(ministry, status=review.AWAITING_ANNOUNCEMENT)
     assert app_id in ids(awaiting) and made not in ids(awaiting)
     row = row_of(awaiting, app_id)
-    assert (row["状态"], row["办理时限"], row["时限状态"]) == ("准予注册（待公告）", DUE, "正常")
+    assert (row["状态"], row["办理时限"], row["时限状态"]) == ("待公告", DUE, "正常")
     made_row = row_of(_queue(ministry, status=workflow.APPROVED, name="测试工程师"), made)
     assert (made_row["状态"], made_row["办理时限"], made_row["时限状态"]) == ("准予注册", "", "")
 
