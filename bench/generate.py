@@ -41,7 +41,8 @@ from services.kernel.dates import anniversary
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-2026"
 # Bumped whenever the generator builds something new: `make bench` rebuilds a cached database of an older one.
-VERSION = 3  # 2: the audit log; 3: applications created as 个人申报 (file) in it, as the app writes them
+VERSION = 4  # 2: the audit log; 3: applications created as 个人申报 (file) in it, as the app writes them;
+# 4: the 公告 step of approved 初始/重新注册
 USERS = ("bench-ministry", "bench-largest", "bench-median", "bench-applicant")
 BATCH = 20_000
 
@@ -407,6 +408,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.paths = _Paths()
         self.wf = self.paths.wf
+        self.announce_days: dict[dt.date, dt.date] = {}
         self.progress = progress
         self.ids = Counter()
         self.buffers: dict = {}
@@ -571,6 +573,21 @@ class Generator:
                 },
             )
 
+    def announce(self, app_id: int, business_type: str, status: str, decided: dt.datetime, names) -> None:
+        """The 公告 (第八条) of an approved 初始/重新注册, 3 working days after the decision, when that is past."""
+        from services.registration import business_types, deadlines
+
+        if status != self.wf.APPROVED or not business_types.announced(business_type):
+            return
+        day = self.announce_days.get(decided.date())
+        if day is None:
+            day = self.announce_days[decided.date()] = deadlines.add_working_days(decided.date(), 3)
+        if day >= self.today:
+            return
+        at = dt.datetime.combine(day, dt.time(10)) + dt.timedelta(minutes=decided.minute)
+        step = ("announce", "ministry", status, status)
+        self.emit_steps(self.wf.APPLICATION, app_id, [step], [at], names, {"announce": "已在公众媒体上公告审批结果。"})
+
     def application(
         self,
         person: dict,
@@ -623,6 +640,7 @@ class Generator:
         )
         names = {"applicant": person["name"], "enterprise": ent["name"], "ministry": self.ministry_name}
         self.emit_steps(self.wf.APPLICATION, app_id, steps, times, names, _OPINIONS)
+        self.announce(app_id, business_type, status, times[-1], names)
         return status
 
     # ---- the run ----

@@ -43,7 +43,7 @@ from services.kernel import values
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
 from services.kernel.clock import now
 from services.kernel.dates import anniversary, period_last_day
-from services.registration import business_types
+from services.registration import business_types, deadlines
 from services.registration.eligibility import ban_last_day
 from services.registry import persons
 
@@ -178,6 +178,11 @@ _PROVINCE_ABBR = {"11": "京", "32": "苏", "37": "鲁", "44": "粤", "33": "浙
 _MAIN_OFFSETS = [2, 6, 11, 15, 19, 24, 28, 35, 42, 49, 57, 64, 71, 79, 86, -9, -37, -75]
 _SECOND_OFFSETS = [5, 13, 22, 40, 66, 400]
 _MAIN_SCRIPTED = 36  # main-enterprise staff below this index take part in fixed scenarios
+# Main-enterprise staff first registered a few days ago (days since the 初始注册 was approved): the 公告
+# (第八条) of the first is still to come in time, of the second is overdue, of the third was made.
+_MAIN_NEW_REGISTRANTS = {36: 2, 37: 26, 38: 9}
+_MAIN_NOT_ANNOUNCED = {37}
+_ANNOUNCE_AFTER = 3  # working days from an approved 初始注册 to its 公告, in the demo's history
 
 # domain.md §9: skew toward the provinces with the most supervision firms
 _BUSY_PROVINCES = {"32", "37", "44", "33", "13"}
@@ -526,6 +531,7 @@ class _Staff:
     origin: Enterprise | None = None  # employer before an approved BG-DW in the current window
     added_specialty: bool = False  # specialty2 came through an approved BG-ZY in the current window
     busy: bool = False  # taken by a fixed scenario; the random noise leaves it alone
+    announced: bool = True  # the 公告 of the 初始注册 was made, when its day has come
 
 
 class _Demo:
@@ -773,6 +779,10 @@ class _Demo:
             for i in range(spec.staff):
                 if i < len(fixed):
                     offset = fixed[i]
+                elif index == 0 and i in _MAIN_NEW_REGISTRANTS:
+                    new = self._new_registrant(i)
+                    self.staff[index].append(new)
+                    continue
                 elif index == 0 and i < _MAIN_SCRIPTED:
                     offset = self.rng.randint(200, 900)  # registered long enough for recent requests
                 else:
@@ -803,6 +813,14 @@ class _Demo:
         if i in (18, 22, 23, 24):  # will ask for a second specialty
             overrides["specialties"] = ("01", None)
         return overrides
+
+    def _new_registrant(self, i: int) -> _Staff:
+        """Main-enterprise staff whose 初始注册 was approved _MAIN_NEW_REGISTRANTS[i] days ago (no renewal)."""
+        valid_from = self.today - dt.timedelta(days=_MAIN_NEW_REGISTRANTS[i])
+        valid_to = anniversary(valid_from, values.VALIDITY_YEARS) - dt.timedelta(days=1)
+        st = self._registered(0, (valid_to - self.today).days, extras=False, renewals=0)
+        st.announced = i not in _MAIN_NOT_ANNOUNCED
+        return st
 
     def _random_offset(self) -> int:
         r = self.rng.random()
@@ -848,6 +866,7 @@ class _Demo:
         birth: dt.date | None = None,
         specialties: tuple[str, str | None] | None = None,
         extras: bool = True,
+        renewals: int | None = None,
     ) -> _Staff:
         """Someone with an ACTIVE registration at enterprise `index` that ends `offset` days from today."""
         rng = self.rng
@@ -866,7 +885,7 @@ class _Demo:
         most = 0
         while most < 4 and anniversary(valid_from, -values.VALIDITY_YEARS * (most + 1)) >= earliest:
             most += 1
-        renewals = rng.randint(0, most)
+        renewals = rng.randint(0, most) if renewals is None else min(renewals, most)
         initial = anniversary(valid_from, -values.VALIDITY_YEARS * renewals)
         s1, s2 = specialties or self._specialties()
         person = self._person(b, education, home=self._home_city(self.ent_province[ent]), major_for=s1)
@@ -989,6 +1008,22 @@ class _Demo:
             "cancel": "本人申请撤销该注册申请。",
         }
 
+    def _with_announcement(
+        self, business_type: str, actions: list[str], times: list[dt.datetime], opinions: dict[str, str]
+    ) -> tuple[list[str], list[dt.datetime], dict[str, str]]:
+        """An approved 初始/重新注册 announced (公告, 第八条) _ANNOUNCE_AFTER working days after the decision,
+        when that day is before today; else it still waits."""
+        if actions[-1] != "approve" or not business_types.announced(business_type):
+            return actions, times, opinions
+        decided = times[-1].date()
+        day = deadlines.add_working_days(decided, _ANNOUNCE_AFTER)
+        if day > self.last_day:
+            return actions, times, opinions
+        due = deadlines.add_working_days(decided, values.ANNOUNCEMENT_DAYS)
+        at = dt.datetime.combine(day, dt.time(10)) + dt.timedelta(minutes=times[-1].minute)
+        opinion = f"已在公众媒体上公告准予注册的审批结果（公告时限 {due.isoformat()}）"
+        return [*actions, "announce"], [*times, at], opinions | {"announce": opinion}
+
     def _application(
         self,
         person: Person,
@@ -1002,9 +1037,13 @@ class _Demo:
         change_kind: str | None = None,
         opinions: dict[str, str] | None = None,
         attachments: bool = False,
+        announce: bool = True,
     ) -> Application:
         s1, s2 = specialties or (reg.specialty1, reg.specialty2)
-        steps = self._walk(workflow.APPLICATION, actions, times, self._app_opinions(business_type) | (opinions or {}))
+        opinions = self._app_opinions(business_type) | (opinions or {})
+        if announce:
+            actions, times, opinions = self._with_announcement(business_type, actions, times, opinions)
+        steps = self._walk(workflow.APPLICATION, actions, times, opinions)
         status = steps[-1].to_status
         if status in workflow.OPEN_APPLICATION_STATUSES:
             if person in self.open_people:
@@ -1076,7 +1115,14 @@ class _Demo:
         before = (reg.specialty1, None) if st.added_specialty else (reg.specialty1, reg.specialty2)
         path = _CORRECTED_APPROVAL if self.rng.random() < 0.1 else _PATHS[workflow.APPROVED]
         self._application(
-            person, first_ent, "CS", path, self._timeline(path, end_day=st.initial), reg=reg, specialties=before
+            person,
+            first_ent,
+            "CS",
+            path,
+            self._timeline(path, end_day=st.initial),
+            reg=reg,
+            specialties=before,
+            announce=st.announced,
         )
         path = _PATHS[workflow.APPROVED]
         for k in range(1, st.renewals + 1):

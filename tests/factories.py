@@ -20,7 +20,7 @@ from services.deregistration import review as forced_review
 from services.enterprise import info_change
 from services.kernel import values
 from services.kernel.actor import Actor
-from services.kernel.clock import today
+from services.kernel.clock import now, today
 from services.registration import approval, business_types, filing, reporting, review
 from services.registry import persons
 
@@ -387,3 +387,26 @@ def penalty(
             authority="住房和城乡建设部",
             ban_term=ban_term,
         )
+
+
+# ---------------------------------------------------------------- 公告 (announcement of 初始/重新注册)
+
+
+def deregistered_engineer(enterprise: Actor | None = None) -> Actor:
+    """An engineer whose registration with the enterprise ended by 注销 yesterday: free to 重新注册."""
+    applicant, reg_id = registered_engineer(enterprise, days_left=200)
+    with transaction() as s:
+        reg = s.get(Registration, reg_id)
+        reg.status, reg.ended_at = workflow.DEREGISTERED, now() - dt.timedelta(days=1)
+    return applicant
+
+
+def approved_reregistration(ministry: Actor, enterprise: Actor | None = None) -> int:
+    """A 重新注册 filed, reported, accepted, reviewed and approved: its id."""
+    enterprise = enterprise or enterprise_actor()
+    app_id = file_application(deregistered_engineer(enterprise), enterprise, "CX")
+    report(app_id, enterprise)
+    accept_and_review(app_id, ministry)
+    with transaction() as s:
+        approval.approve_application(s, ministry, application_id=app_id)
+    return app_id

@@ -6,7 +6,7 @@ import ui
 from services import workflow
 from services.kernel import values
 from services.kernel.actor import MINISTRY
-from services.registration import approval, deadlines, reporting, review
+from services.registration import announcement, approval, deadlines, reporting, review
 
 actor = ui.require_actor(MINISTRY)
 app_id = st.query_params.get("id")
@@ -24,14 +24,42 @@ if info is None:
 st.header(detail.title)
 st.caption(ui.md_escape(f"{detail.person_name} · {detail.business_label} · {detail.enterprise_name}"))
 
-if info.due_date:
-    text = f"办理时限：{info.due_date}（{info.due_state}）"
-    if info.due_state == deadlines.OVERDUE:
+
+def time_limit(text: str, state: str) -> None:
+    if info.estimated_year:
+        text += f"；{info.estimated_year}年节假日安排尚未公布，按推定日历计算"
+    if state == deadlines.OVERDUE:
         st.error(text, icon=":material/warning:")
-    elif info.due_state == deadlines.DUE_SOON:
+    elif state == deadlines.DUE_SOON:
         st.warning(text, icon=":material/schedule:")
     else:
         st.info(text, icon=":material/schedule:")
+
+
+if info.due_date:
+    time_limit(f"办理时限：{info.due_date}（{info.due_state}）", info.due_state)
+if info.announced_at:
+    st.success(f"已于 {info.announced_at} 公告审批结果（公告时限 {info.announcement_due}）", icon=":material/campaign:")
+elif info.announcement_due:
+    time_limit(
+        f"公告时限：{info.announcement_due}（{info.announcement_state}）。准予注册决定应自作出之日起"
+        f"{values.ANNOUNCEMENT_DAYS}个工作日内在公众媒体上公告（《注册监理工程师管理规定》第八条）",
+        info.announcement_state,
+    )
+# 公告 comes after the decision (审批操作 is over): its button stands by its time limit.
+if "announce" in detail.actions and st.button(
+    "公告", type="primary", key="act_announce", icon=":material/campaign:", help="登记已在公众媒体上公告审批结果"
+):
+    st.session_state["pending_announce"] = detail.id
+if st.session_state.get("pending_announce") == detail.id:
+    ui.confirm_dialog(
+        "pending_announce",
+        "确定已在公众媒体上公告该准予注册决定?",
+        key="announce",
+        run=lambda: ui.act(
+            announcement.announce_applications, application_ids=[detail.id], success="操作成功，已登记公告"
+        ),
+    )
 
 ui.sections(info.sections)  # 注册结果, once approved
 
@@ -50,7 +78,7 @@ def approved(_registration_id) -> str:
     return f"操作成功，已准予注册。注册号：{r.reg_no}，证书编号：{r.cert_no}，有效期：{r.valid_from} 至 {r.valid_to}"
 
 
-actions = detail.actions
+actions = [a for a in detail.actions if a != "announce"]
 if actions:
     st.subheader("审批操作")
     label = lambda a: workflow.action_label(workflow.APPLICATION, a)  # noqa: E731

@@ -5,10 +5,9 @@ import dataclasses
 import streamlit as st
 
 import ui
-from services import workflow
 from services.kernel import values
 from services.kernel.actor import MINISTRY
-from services.registration import deadlines, reporting, review
+from services.registration import announcement, deadlines, reporting, review
 
 actor = ui.require_actor(MINISTRY)
 KEY = "queue"
@@ -29,10 +28,10 @@ with st.form("queue_filters"):
     c1, c2, c3, c4 = st.columns(4)
     status = c1.selectbox(
         "状态",
-        [None, *review.QUEUE_STATUSES],
+        [None, *review.QUEUE_STATUS_OPTIONS],
         index=1,
         key="q_status",
-        format_func=lambda s: workflow.status_label(workflow.APPLICATION, s) if s else "全部",
+        format_func=review.queue_status_label,
     )
     enterprise = c2.text_input("执业单位", key="q_enterprise", placeholder="支持模糊查询")
     province = c3.selectbox("所在省", list(values.PROVINCES.values()), index=None, placeholder="全部", key="q_province")
@@ -104,6 +103,11 @@ picked = ui.paged_table(shown, key=KEY, multi=True, column_order=VISIBLE, column
 
 
 if result.total:
+    if status == review.AWAITING_ANNOUNCEMENT:
+        st.caption(
+            f"准予初始注册、重新注册的决定，应自作出决定之日起 {values.ANNOUNCEMENT_DAYS} 个工作日内在公众媒体上"
+            "公告审批结果（《注册监理工程师管理规定》第八条）。办理时限为公告时限；勾选后点击【公告】批量登记。"
+        )
     if not picked:
         st.caption("勾选一条或多条记录后点击【受理】批量受理；勾选一条记录后点击【办理】进入业务审批。")
     else:
@@ -111,6 +115,10 @@ if result.total:
     bar = st.container(horizontal=True)
     if bar.button("受理", type="primary", disabled=not picked, key="btn_accept", icon=":material/done_all:"):
         st.session_state["pending_accept"] = [k.id for k in picked]
+    if status == review.AWAITING_ANNOUNCEMENT and bar.button(
+        "公告", type="primary", disabled=not picked, key="btn_announce", icon=":material/campaign:"
+    ):
+        st.session_state["pending_announce"] = [k.id for k in picked]
     if bar.button("办理", disabled=len(picked) != 1, key="btn_handle", icon=":material/edit_note:"):
         st.switch_page("pages/ministry/application.py", query_params={"id": str(picked[0].id)})
     if bar.button("进度详情", disabled=len(picked) != 1, key="btn_steps"):
@@ -127,6 +135,18 @@ if "pending_accept" in st.session_state:
             review.accept_applications, application_ids=chosen, success=f"操作成功，已受理 {len(chosen)} 条申请"
         ),
     )
+elif "pending_announce" in st.session_state:
+    chosen = st.session_state["pending_announce"]
+    ui.confirm_dialog(
+        "pending_announce",
+        f"确定已在公众媒体上公告选中的 {len(chosen)} 条准予注册决定?",
+        key="announce",
+        run=lambda: ui.act(
+            announcement.announce_applications,
+            application_ids=chosen,
+            success=f"操作成功，已登记公告 {len(chosen)} 条",
+        ),
+    )
 elif "pending_steps" in st.session_state:
     target = st.session_state["pending_steps"]
     ui.steps_dialog(
@@ -134,4 +154,12 @@ elif "pending_steps" in st.session_state:
     )
 
 st.divider()
+with st.expander("工作日历（办理时限按工作日计算）", icon=":material/calendar_month:"):
+    years = ui.call(review.list_calendar_years)
+    if years is not None:
+        st.table(years.set_index("年度"))  # three rows, nothing to select
+        st.caption(
+            "「推定」年度尚无国务院办公厅节假日安排通知，按法定节假日推算、未含调休；"
+            "通知发布后由系统管理员录入（python -m ops.calendar），办理时限随之更正。"
+        )
 ui.export_buttons(lambda: ui.call(review.export_queue, filters=filters, sort=sort), name="注册审批", key=KEY)

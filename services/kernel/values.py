@@ -253,21 +253,30 @@ PERSONAL_COMMITMENT: list[str] = [
 ]
 
 
-def _int_env(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
+def _int_env(name: str, default: int, *, least: int = 0) -> int:
+    """A whole number from the environment, else the default. A value that is not a whole number of at
+    least `least` stops the start with the variable's name: a statutory limit must not silently revert."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
         return default
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: expected a whole number") from None
+    if number < least:
+        raise ValueError(f"{name}={raw!r}: expected a whole number of at least {least}")
+    return number
 
 
-# Rule numbers (domain.md §11), configurable with the statutory defaults.
-VALIDITY_YEARS = _int_env("RULE_VALIDITY_YEARS", 3)
-RENEWAL_LEAD_DAYS = _int_env("RULE_RENEWAL_LEAD_DAYS", 30)
-MAX_SPECIALTIES = _int_env("RULE_MAX_SPECIALTIES", 2)
-MAX_AGE = _int_env("RULE_MAX_AGE", 65)
-EXPIRY_WARNING_DAYS = 30
+# Rule numbers (domain.md §11 "decisions developers should make configurable"): environment variables with
+# the statutory defaults of 建设部令第147号 (README: Configuration). The sources are named beside each.
+VALIDITY_YEARS = _int_env("RULE_VALIDITY_YEARS", 3, least=1)  # 第十一条: 每一注册有效期为3年 (domain.md §1.1)
+RENEWAL_LEAD_DAYS = _int_env("RULE_RENEWAL_LEAD_DAYS", 30)  # 第十一条: 注册有效期满30日前 申请延续
+MAX_SPECIALTIES = _int_env("RULE_MAX_SPECIALTIES", 2, least=1)  # 第六条: 每人最多可以申请两个专业注册
+MAX_AGE = _int_env("RULE_MAX_AGE", 65, least=1)  # 第十三条第（六）项: 年龄超过65周岁 不予注册
+EXPIRY_WARNING_DAYS = 30  # the manual's 首页 list (30 天内到期), not a statutory number
 # 第十条: 初始注册 within this many years of the 资格证书's issue; later needs continuing education first.
-INITIAL_WITHIN_YEARS = _int_env("RULE_INITIAL_WITHIN_YEARS", 3)
+INITIAL_WITHIN_YEARS = _int_env("RULE_INITIAL_WITHIN_YEARS", 3, least=1)
 # Continuing-education hours (domain.md §3.3; 注册监理工程师继续教育暂行办法): 96 per 3-year cycle
 # (48 必修 + 48 选修), asked before 延续注册 and, as "近3年继续教育要求" (2006 procedure), before a
 # late 初始注册; 24 选修 in the new specialty before 变更注册专业; 8 of the new region before a
@@ -276,11 +285,27 @@ CPD_CYCLE_HOURS = _int_env("RULE_CPD_CYCLE_HOURS", 96)
 CPD_OVERDUE_INITIAL_HOURS = _int_env("RULE_CPD_OVERDUE_INITIAL_HOURS", CPD_CYCLE_HOURS)
 CPD_SPECIALTY_CHANGE_HOURS = _int_env("RULE_CPD_SPECIALTY_CHANGE_HOURS", 24)
 CPD_CROSS_PROVINCE_HOURS = _int_env("RULE_CPD_CROSS_PROVINCE_HOURS", 8)
-UPLOAD_MAX_BYTES = _int_env("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_MAX_BYTES = _int_env("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, least=1)
 
-# Statutory working days per stage (domain.md §4.4), counted on the Chinese holiday calendar.
-ACCEPTANCE_DAYS = _int_env("RULE_ACCEPTANCE_DAYS", 5)
-# The decision days of each business type: services.registration.business_types.
+# Statutory time limits per stage (domain.md §4.4), in working days on the Chinese holiday calendar with its
+# 调休 workdays (services.registration.deadlines): 147号令 counts them in 日, and 行政许可法 第八十二条 counts an
+# authority's 期限 in working days, without the statutory holidays.
+ACCEPTANCE_DAYS = _int_env("RULE_ACCEPTANCE_DAYS", 5, least=1)  # 第八条: 5日内一次性告知补正, else 即为受理
+# From 受理 to the written decision, per business type (read by services.registration.business_types):
+DECISION_DAYS: dict[str, int] = {
+    # 第八条: 初始注册 审批 within 20日
+    BusinessType.INITIAL: _int_env("RULE_DECISION_DAYS_INITIAL", 20, least=1),
+    # 第八条: 变更注册、延续注册 within 10日
+    BusinessType.RENEWAL: _int_env("RULE_DECISION_DAYS_RENEWAL", 10, least=1),
+    BusinessType.CHANGE: _int_env("RULE_DECISION_DAYS_CHANGE", 10, least=1),
+    # not named in 第八条; the 10日 of 变更/延续 (domain.md §4.4 [I])
+    BusinessType.DEREGISTRATION: _int_env("RULE_DECISION_DAYS_DEREGISTRATION", 10, least=1),
+    BusinessType.REPLACEMENT: _int_env("RULE_DECISION_DAYS_REPLACEMENT", 10, least=1),
+    # 第十六条: 重新申请注册 meets 初始注册's conditions, and is filed as one: its 20日
+    BusinessType.REREGISTRATION: _int_env("RULE_DECISION_DAYS_REREGISTRATION", 20, least=1),
+}
+# 第八条: 自作出决定之日起10日内，在公众媒体上公告审批结果 (初始注册; the business types: business_types.announced)
+ANNOUNCEMENT_DAYS = _int_env("RULE_ANNOUNCEMENT_DAYS", 10, least=1)
 
 # The legal clause a 不予注册 cites (147号令 第13条).
 DENIAL_CLAUSES = [
@@ -314,6 +339,7 @@ ACTION_LABELS = {
     "approve": "准予",
     "deny": "不予",
     "request_correction": "一次性告知补正",
+    "announce": "公告",
     "file": "个人申报",
     "resubmit": "重新提交",
     "cancel": "撤销申请",

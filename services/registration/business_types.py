@@ -33,7 +33,7 @@ class Effect(StrEnum):
 class Rules:
     code: BusinessType
     materials: tuple[str, ...]  # attachment types (values.ATTACHMENT_TYPES) the applicant must give
-    decision_days: int  # statutory working days from 受理 to the decision (domain.md §4.4)
+    decision_days: int  # statutory working days from 受理 to the decision (values.DECISION_DAYS, domain.md §4.4)
     effect: Effect
     acts_on_registration: bool  # needs a current registration (延续, 变更, 注销, 补办) or creates one
     needs_certificate: bool = False  # a 资格证书 (第十条)
@@ -45,6 +45,7 @@ class Rules:
     # 第十条: filed more than values.INITIAL_WITHIN_YEARS after the 资格证书 was issued, these materials too
     # (and the hours values.CPD_OVERDUE_INITIAL_HOURS): "逾期初始注册的，应当提供达到继续教育要求的证明材料"
     overdue_materials: tuple[str, ...] = ()
+    announced: bool = False  # 第八条: 准予 is announced (公告) within values.ANNOUNCEMENT_DAYS of the decision
 
     @property
     def label(self) -> str:
@@ -57,32 +58,33 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
         Rules(
             BusinessType.INITIAL,
             ("SFZ", "ZGZS", "LDHT", "SBZM", "ZP"),
-            20,
+            values.DECISION_DAYS[BusinessType.INITIAL],
             Effect.NEW_REGISTRATION,
             acts_on_registration=False,
             needs_certificate=True,
             through_current_employer=False,
             choose_specialties=True,
             overdue_materials=("JXJY",),
+            announced=True,
         ),
         Rules(
             BusinessType.RENEWAL,
             ("SFZ", "LDHT", "SBZM", "JXJY"),
-            10,
+            values.DECISION_DAYS[BusinessType.RENEWAL],
             Effect.NEW_PERIOD,
             acts_on_registration=True,
         ),
         Rules(
             BusinessType.CHANGE,
             ("SFZ", "LDHT", "SBZM"),
-            10,
+            values.DECISION_DAYS[BusinessType.CHANGE],
             Effect.CHANGE,
             acts_on_registration=True,
         ),
         Rules(
             BusinessType.DEREGISTRATION,
             ("SFZ",),
-            10,
+            values.DECISION_DAYS[BusinessType.DEREGISTRATION],
             Effect.END,
             acts_on_registration=True,
             age_limit=False,
@@ -91,7 +93,7 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
         Rules(
             BusinessType.REPLACEMENT,
             ("SFZ", "ZP"),  # the 遗失声明 only when lost: REPLACEMENT_KINDS
-            10,
+            values.DECISION_DAYS[BusinessType.REPLACEMENT],
             Effect.NEW_CERTIFICATE,
             acts_on_registration=True,
             barred_by_penalty=False,  # a new certificate for a registration held: registers nothing
@@ -99,13 +101,14 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
         Rules(
             BusinessType.REREGISTRATION,
             ("SFZ", "ZGZS", "LDHT", "SBZM", "JXJY"),
-            20,
+            values.DECISION_DAYS[BusinessType.REREGISTRATION],
             Effect.NEW_REGISTRATION,
             acts_on_registration=False,
             needs_certificate=True,
             needs_earlier_registration=True,
             through_current_employer=False,
             choose_specialties=True,
+            announced=True,  # 第十六条: re-registered on 初始注册's conditions and procedure (see announced())
         ),
     )
 }
@@ -281,6 +284,15 @@ def upload_slots(needs_: tuple[Need, ...]) -> tuple[tuple[str, str], ...]:
 
 def decision_days(business_type: str) -> int:
     return rules(business_type).decision_days
+
+
+def announced(business_type: str) -> bool:
+    """Is a 准予 of this type announced (公告)? 第八条 names 初始注册; a 重新注册 is one too: 第十六条 sends it
+    through 初始注册's conditions, and the 2006 procedure has no form of its own for it (domain.md §1)."""
+    return business_type in LABELS and rules(business_type).announced
+
+
+ANNOUNCED_TYPES = tuple(code for code, r in BUSINESS_TYPES.items() if r.announced)
 
 
 def _kind(business_type: str, kind: str | None) -> KindRules | None:

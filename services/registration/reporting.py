@@ -23,6 +23,7 @@ from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, in_order, key
 from services.kernel.scope import RowId, get_scoped, load, require_role, scope
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
+from services.registration import announcement
 from services.registration.business_types import ChangeKind, business_label
 from services.registration.conflicts import open_application
 from services.registration.eligibility import check_age_at, check_ban_at
@@ -242,6 +243,10 @@ def get_application(session: Session, actor: Actor, *, application_id: RowId) ->
     enterprise = load(session, Enterprise, app.enterprise_id)
     status_label = workflow.status_label(workflow.APPLICATION, app.status)
     actions = workflow.allowed_actions(workflow.APPLICATION, app.status, actor.role)
+    if announcement.ANNOUNCE in actions:  # 公告: only an announced type's, and once (第八条)
+        waiting = announcement.get_announcement(session, app)
+        if waiting is None or not waiting.awaiting:
+            actions.remove(announcement.ANNOUNCE)
     returned = "resubmit" in actions
     reason = app.return_reason or ""
     specialties = specialties_text(app.specialty1, app.specialty2)
@@ -368,7 +373,13 @@ def reveal_person_numbers(session: Session, actor: Actor, *, application_id: Row
 
 
 def list_application_steps(session: Session, actor: Actor, *, application_id: RowId) -> pd.DataFrame:
-    return workflow.list_steps(session, actor, kind=workflow.APPLICATION, request_id=application_id)
+    """进度详情: the steps taken, then the 公告 still to come with its time limit (第八条), if one is."""
+    steps = workflow.list_steps(session, actor, kind=workflow.APPLICATION, request_id=application_id)
+    app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
+    pending = announcement.pending_step(announcement.get_announcement(session, app), len(steps) + 1)
+    if pending is None:
+        return steps
+    return table([*steps.to_dict("records"), pending], columns=list(steps.columns))
 
 
 def _check_single_unit(session: Session, app: Application) -> None:

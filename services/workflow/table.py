@@ -98,6 +98,9 @@ TRANSITIONS: dict[str, list[Transition]] = {
         _t("review", "审查", {ACCEPTED}, UNDER_REVIEW, {MINISTRY}),
         _t("approve", "准予注册", {UNDER_REVIEW}, APPROVED, {MINISTRY}),
         _t("deny", "不予注册", {ACCEPTED, UNDER_REVIEW}, DENIED, {MINISTRY}, True),
+        # 第八条: a 准予 of 初始注册 is announced; the status stays (services.registration.announcement checks
+        # the business type and that it is announced once).
+        _t("announce", "公告", {APPROVED}, APPROVED, {MINISTRY}),
         _t("resubmit", "重新提交", {CORRECTION, ENT_REJECTED}, PENDING_ENT, {APPLICANT}),
         _t("cancel", "撤销申请", {PENDING_ENT, WITHDRAWN, CORRECTION}, CANCELLED, {APPLICANT}),
     ],

@@ -40,7 +40,7 @@ from services.files import attachments
 from services.kernel import values
 from services.kernel.clock import today as china_today
 from services.kernel.errors import NotFound, PermissionDenied
-from services.registration import approval, filing, reporting, review
+from services.registration import announcement, approval, filing, reporting, review
 from services.registration.reporting import ApplicationFilter
 from services.registry import persons, registrations
 from tests import factories
@@ -487,6 +487,15 @@ CASES = [
         lambda s, x, c: review.accept_applications(s, x, application_ids=[c.reported]),
         PermissionDenied,
         applicant=True,
+    ),
+    Case(
+        "announcement.announce_applications",
+        lambda s, x, c: announcement.announce_applications(s, x, application_ids=[c.reported]),
+        PermissionDenied,
+        applicant=True,
+    ),
+    Case(
+        "review.list_calendar_years", lambda s, x, c: review.list_calendar_years(s, x), PermissionDenied, applicant=True
     ),
     Case(
         "review.request_correction",

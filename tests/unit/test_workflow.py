@@ -26,6 +26,7 @@ EXPECTED = {
     (wf.APPLICATION, wf.UNDER_REVIEW, "approve", M): wf.APPROVED,
     (wf.APPLICATION, wf.ACCEPTED, "deny", M): wf.DENIED,
     (wf.APPLICATION, wf.UNDER_REVIEW, "deny", M): wf.DENIED,
+    (wf.APPLICATION, wf.APPROVED, "announce", M): wf.APPROVED,
     (wf.APPLICATION, wf.CORRECTION, "resubmit", A): wf.PENDING_ENT,
     (wf.APPLICATION, wf.ENT_REJECTED, "resubmit", A): wf.PENDING_ENT,
     (wf.APPLICATION, wf.PENDING_ENT, "cancel", A): wf.CANCELLED,

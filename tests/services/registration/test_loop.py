@@ -71,7 +71,8 @@ def test_initial_registration_from_filing_to_certificate(demo_db, actor_of):
         assert reg.reg_no.startswith("11") and len(reg.reg_no) == 8 and reg.reg_no.isdigit()
         assert (reg.enterprise_id, reg.specialty1, reg.specialty2) == (ent_id, "01", "13")
         assert reg.valid_to == validity_end(reg.valid_from, 3)  # pinned at its edges in tests/unit/test_dates.py
-    assert _step_labels(app_id, applicant) == ["个人申报", "上报", "受理", "审查", "准予注册"]
+    # then the 公告 still to come (第八条), with its time limit
+    assert _step_labels(app_id, applicant) == ["个人申报", "上报", "受理", "审查", "准予注册", "公告"]
 
 
 @pytest.mark.parametrize(
