@@ -143,8 +143,10 @@ def file_application(
     enterprise: Actor,
     business_type: str = "CS",
     *,
+    kind: str | None = None,
     specialties: tuple[str, str | None] = ("01", None),
 ) -> int:
+    """The applicant's filing of a business type (of a kind: a 变更 or a 补办 needs one) with its materials."""
     with transaction() as s:
         app_id = filing.file_application(
             s,
@@ -152,10 +154,11 @@ def file_application(
             filing=filing.Filing(
                 enterprise_id=enterprise.enterprise_id,
                 business_type=business_type,
+                change_kind=kind,
                 specialty1=specialties[0],
                 specialty2=specialties[1],
                 commitment_agreed=True,
-                files=files(business_type),
+                files=files(business_type, kind),
             ),
         ).application_id
     return app_id

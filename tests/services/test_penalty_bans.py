@@ -182,11 +182,11 @@ def test_a_ban_refuses_renewal_and_change(demo_db, actor_of, business_type):
     assert "1年内不予注册" in err.value.fields["行政处罚"] and CLAUSE in err.value.fields["行政处罚"]
 
 
-@pytest.mark.parametrize("business_type", ["ZX", "YS"])
-def test_deregistration_and_replacement_stay_open_during_a_ban(demo_db, actor_of, business_type):
+@pytest.mark.parametrize(("business_type", "kind"), [("ZX", None), ("YS", "YS-YS"), ("YS", "YS-PS")])
+def test_deregistration_and_replacement_stay_open_during_a_ban(demo_db, actor_of, business_type, kind):
     engineer = _barred_for_a_year(actor_of)
     enterprise = factories.enterprise_actor()
-    app_id = factories.file_application(engineer, enterprise, business_type)
+    app_id = factories.file_application(engineer, enterprise, business_type, kind=kind)
     factories.report(app_id, enterprise)
     assert _status(app_id) == workflow.REPORTED
 
