@@ -37,6 +37,9 @@ class Rules:
     age_limit: bool = True  # 第十三条(六) refuses registration over the age limit; 注销 stays open
     through_current_employer: bool = True  # filed through the employer that holds the registration
     choose_specialties: bool = False  # the applicant chooses the specialties (else the registration's)
+    # Decided only while the registration is valid: 变更 (第十二条: 在注册有效期内) and 补办 (the certificate
+    # lapses at the end of its validity, 第十四条第（五）项). 延续 filed in time and 注销 are decided after it too.
+    within_validity: bool = False
 
     @property
     def label(self) -> str:
@@ -69,6 +72,7 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
             10,
             Effect.CHANGE,
             acts_on_registration=True,
+            within_validity=True,
         ),
         Rules(
             BusinessType.DEREGISTRATION,
@@ -84,6 +88,7 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
             10,
             Effect.NEW_CERTIFICATE,
             acts_on_registration=True,
+            within_validity=True,
         ),
         Rules(
             BusinessType.REREGISTRATION,

@@ -49,6 +49,7 @@ QUEUE_STATUSES = [
     workflow.CORRECTION,
     workflow.APPROVED,
     workflow.DENIED,
+    workflow.TERMINATED,
 ]
 # Sortable columns of the queue, by their header.
 QUEUE_SORTS = {
