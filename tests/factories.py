@@ -14,7 +14,7 @@ from sqlalchemy import select
 from stdnum.cn import ric, uscc
 
 from db.models import Enterprise, Person, QualificationCertificate, Registration, User, WorkflowStep
-from services import transaction, workflow
+from services import penalties, transaction, workflow
 from services.deregistration import requests as forced
 from services.deregistration import review as forced_review
 from services.enterprise import info_change
@@ -351,3 +351,91 @@ def initial_under_review(ministry: Actor, enterprise: Actor | None = None) -> in
     report(app_id, enterprise)
     accept_and_review(app_id, ministry)
     return app_id
+
+
+# --- conflicts between requests on one registration (services.registration.conflicts) ----------------
+
+
+def application_on(
+    applicant: Actor,
+    employer: Actor,
+    business_type: str,
+    *,
+    ministry: Actor,
+    change_kind: str | None = None,
+    status: str = workflow.UNDER_REVIEW,
+) -> int:
+    """An application of `applicant` filed through `employer` (the holder of the registration, the new employer
+    of a BG-DW, the chosen one of a CS/CX), carried to `status` (待上报, 不予上报 or 审查中): its id."""
+    specialties = {"BG-ZY": ("01", "13")}.get(change_kind or "", ("01", None))
+    with transaction() as s:
+        app_id = filing.file_application(
+            s,
+            applicant,
+            filing=filing.Filing(
+                enterprise_id=employer.enterprise_id,
+                business_type=business_type,
+                change_kind=change_kind,
+                specialty1=specialties[0],
+                specialty2=specialties[1],
+                commitment_agreed=True,
+                files=files(business_type),
+            ),
+        ).application_id
+    if status == workflow.ENT_REJECTED:
+        with transaction() as s:
+            reporting.refuse_application(s, employer, application_id=app_id, reason="材料不全")
+    elif status == workflow.UNDER_REVIEW:
+        report(app_id, employer)
+        accept_and_review(app_id, ministry)
+    else:
+        assert status == workflow.PENDING_ENT, f"factories.application_on cannot make {status}"
+    return app_id
+
+
+def approve(app_id: int, ministry: Actor) -> int:
+    """准予注册 of an application under review: the registration's id."""
+    with transaction() as s:
+        reg_id = approval.approve_application(s, ministry, application_id=app_id)
+    assert reg_id is not None
+    return reg_id
+
+
+def approve_forced(req_id: int, ministry: Actor) -> None:
+    """准予注销 of a 强制注销 the ministry has accepted."""
+    with transaction() as s:
+        forced_review.decide_forced(s, ministry, request_id=req_id, action="approve")
+
+
+def penalty(person_id: int, ministry: Actor, category: str) -> int:
+    """A 行政处罚 decided today against the person; 责令停止执业 runs from today for 90 days: its id."""
+    suspension = category == values.SUSPENSION
+    with transaction() as s:
+        return penalties.record_penalty(
+            s,
+            ministry,
+            person_id=person_id,
+            decision_no=f"建督罚字〔{today().year}〕{next(_serial)}号",
+            case_name="违反工程建设强制性标准案",
+            category=category,
+            reason="未按照工程建设强制性标准实施监理",
+            legal_basis="《建设工程安全生产管理条例》第五十八条",
+            result=category,
+            decision_date=today(),
+            authority="住房和城乡建设部",
+            effective_from=today() if suspension else None,
+            effective_to=today() + dt.timedelta(days=90) if suspension else None,
+        )
+
+
+def accepted_info_change(enterprise: Actor, ministry: Actor) -> int:
+    """The enterprise's 企业重要信息修改, accepted by the ministry (审核中): its id."""
+    req_id = info_change_request(enterprise)
+    with transaction() as s:
+        info_change.decide_info_change(s, ministry, request_id=req_id, action="accept")
+    return req_id
+
+
+def approve_info_change(req_id: int, ministry: Actor) -> None:
+    with transaction() as s:
+        info_change.decide_info_change(s, ministry, request_id=req_id, action="approve")
