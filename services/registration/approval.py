@@ -37,19 +37,21 @@ def approve_application(session: Session, actor: Actor, *, application_id: RowId
     require_role(actor, MINISTRY)
     workflow.begin_write(session)
     seen = get_scoped(session, actor, Application, application_id)
-    # What the decision acts on is locked before the application itself: decisions on one registration wait
-    # for each other in one order, and each re-checks what the one before it did.
-    acts_on_registration = business_types.rules(seen.business_type).acts_on_registration
-    reg = conflicts.lock_registration(session, seen.registration_id) if acts_on_registration else None
-    current = [] if acts_on_registration else conflicts.lock_person_registrations(session, seen.person_id)
+    # The person's registrations are locked before the application itself: decisions on one registration
+    # wait for each other in one order, and each re-checks what the one before it did.
+    registrations = conflicts.lock_person_registrations(session, seen.person_id)
     app = ministry_action(session, actor, seen.id, "approve")
-    if acts_on_registration and reg is None:  # the registration it was filed on, and no other
-        raise InvalidInput("该申请未关联注册，无法办理此业务")
-    refusal = (
-        conflicts.application_refusal(session, app, reg) or conflicts.lapse_refusal(app, reg, today())
-        if reg is not None
-        else conflicts.new_registration_refusal(session, app, current, today())
-    )
+    reg = None
+    if business_types.rules(app.business_type).acts_on_registration:
+        # the registration it was filed on, and no other
+        reg = next((r for r in registrations if r.id == app.registration_id), None)
+        if reg is None:
+            raise InvalidInput("该申请未关联注册，无法办理此业务")
+    refusal = conflicts.valid_elsewhere_refusal(session, app, registrations, today())
+    if reg is not None:
+        refusal = (
+            conflicts.application_refusal(session, app, reg) or conflicts.lapse_refusal(app, reg, today()) or refusal
+        )
     if refusal:
         raise InvalidInput(refusal)
     check_age_at(session, app, today(), "该人员")  # 第十三条(六) at the decision: 不予注册 is the way

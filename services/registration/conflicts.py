@@ -6,7 +6,7 @@
 On one registration (README, 业务规则: the conflict matrix): every decision that acts on a registration
 locks it first — before the request's own row, so two decisions racing wait for each other in one order
 and the second sees what the first did — and re-checks it (`application_refusal`, `forced_refusal`,
-`lapse_refusal`, `new_registration_refusal`). A decision that ends the registration or moves it to
+`lapse_refusal`, `valid_elsewhere_refusal`). A decision that ends the registration or moves it to
 another employer closes (系统终止) every other request on it that can no longer be approved
 (`close_stale_requests`); the reason is the step's opinion, which 进度详情 shows to the requester.
 """
@@ -114,11 +114,12 @@ def lapse_refusal(app: Application, reg: Registration, day: dt.date) -> str | No
 
 
 def lock_person_registrations(session: Session, person_id: int) -> list[Registration]:
-    """The person's active registrations, locked (before a 初始/重新注册 decision, which makes another)."""
+    """Every registration of the person, locked in one statement in the order of their ids (before an
+    application's decision: one order for every decision that locks more than one)."""
     return list(
         session.scalars(
             select(Registration)
-            .where(Registration.person_id == person_id, Registration.status == workflow.ACTIVE)
+            .where(Registration.person_id == person_id)
             .order_by(Registration.id)
             .with_for_update()
             .execution_options(populate_existing=True)
@@ -126,12 +127,15 @@ def lock_person_registrations(session: Session, person_id: int) -> list[Registra
     )
 
 
-def new_registration_refusal(
-    session: Session, app: Application, current: list[Registration], day: dt.date
+def valid_elsewhere_refusal(
+    session: Session, app: Application, registrations: list[Registration], day: dt.date
 ) -> str | None:
-    """初始/重新注册 at the decision: the person holds no valid registration (第十三条第（四）项); `current`:
-    lock_person_registrations."""
-    valid = next((r for r in current if r.status == workflow.ACTIVE and r.valid_to >= day), None)
+    """第十三条第（四）项 at the decision: the person holds no valid registration besides the one `app` acts on
+    (none at all for 初始/重新注册, which make one). `registrations`: lock_person_registrations."""
+    valid = next(
+        (r for r in registrations if r.id != app.registration_id and r.status == workflow.ACTIVE and r.valid_to >= day),
+        None,
+    )
     if valid is None:
         return None
     return (

@@ -153,6 +153,30 @@ def test_a_new_registration_while_one_is_valid_is_refused(demo_db, actor_of, eve
         assert new_id != reg_id
 
 
+def test_a_returned_renewal_of_a_lapsed_registration_is_refused_once_a_new_one_is_valid(
+    demo_db, actor_of, time_machine
+):
+    """A 延续 returned (不予上报) before the expiry, resubmitted after the person registered anew: the person
+    would hold two valid registrations (第十三条第（四）项)."""
+    _at(dt.date(2027, 3, 1), time_machine)
+    ministry, holder = actor_of("demo-ministry"), factories.enterprise_actor()
+    applicant, reg_id = factories.registered_engineer(holder, days_left=40)
+    renewal = factories.application_on(applicant, holder, "YX", ministry=ministry, status=workflow.ENT_REJECTED)
+    _at(dt.date(2027, 4, 20), time_machine)  # lapsed on 2027-04-10: 初始注册 again, with the same employer
+    new_id = factories.approve(factories.application_on(applicant, holder, "CS", ministry=ministry), ministry)
+    with transaction() as s:
+        filing.resubmit_application(s, applicant, application_id=renewal, note="已补充材料", files={})
+        new_reg_no = s.get(Registration, new_id).reg_no
+    factories.report(renewal, holder)
+    factories.accept_and_review(renewal, ministry)
+    _approve_refused(
+        renewal,
+        ministry,
+        f"该人员在「{holder.name}」已有有效注册（注册号 {new_reg_no}），不能准予延续注册（第十三条第（四）项）",
+    )
+    assert _status(Registration, reg_id) == workflow.ACTIVE  # the lapsed one: no new period
+
+
 # --- 变更 and 补办 are decided only while the registration is valid (第十二条, 第十四条第（五）项) ------------
 
 
