@@ -105,11 +105,7 @@ def lapse_refusal(app: Application, reg: Registration, day: dt.date) -> str | No
     return (
         f"该人员的注册有效期已于{fmt_date(reg.valid_to)}届满，注册证书和执业印章已失效（第十四条第（五）项），"
         f"不能准予{business_label(app)}"
-        + (
-            "（第十二条：在注册有效期内变更执业单位）"
-            if app.business_type == business_types.BusinessType.CHANGE
-            else ""
-        )
+        + ("（第十二条：在注册有效期内变更执业单位）" if app.change_kind == business_types.ChangeKind.EMPLOYER else "")
     )
 
 

@@ -207,7 +207,11 @@ def test_change_and_replacement_only_while_the_registration_is_valid(
             with transaction() as s:
                 assert s.get(Registration, reg_id).valid_from == valid_to + dt.timedelta(days=1)
     else:
-        clause = "（第十二条：在注册有效期内变更执业单位）" if event.startswith("BG") else "不能准予遗失补办"
+        clause = {
+            "BG-ZY": "不能准予变更注册（变更注册专业）",
+            "BG-DW": "不能准予变更注册（变更执业单位）（第十二条：在注册有效期内变更执业单位）",
+            "YS": "不能准予遗失补办",
+        }[event]
         _approve_refused(app_id, ministry, f"注册有效期已于{valid_to:%Y-%m-%d}届满", "第十四条第（五）项", clause)
 
 
