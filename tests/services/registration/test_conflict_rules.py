@@ -11,7 +11,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from db.models import Application, ForcedDeregistration, Penalty, Registration
+from db.models import Application, Enterprise, ForcedDeregistration, Penalty, Registration
 from services import penalties, transaction, workflow
 from services.deregistration import requests as forced
 from services.deregistration import review as forced_review
@@ -231,6 +231,29 @@ def test_an_application_not_yet_reported_or_returned_is_closed_too(demo_db, acto
     with pytest.raises(InvalidTransition, match="已终止"):
         with transaction() as s:
             filing.resubmit_application(s, applicant, application_id=app_id, note="", files={})
+
+
+def test_a_returned_change_of_employer_is_closed_when_another_one_moves_the_registration(demo_db, actor_of):
+    """Returned by B (不予上报), then the engineer moved to C: B's 变更 spoke of leaving A, which is done."""
+    ministry, holder = actor_of("demo-ministry"), factories.enterprise_actor()
+    applicant, reg_id = factories.registered_engineer(holder)
+    first = factories.other_enterprise(holder)
+    with transaction() as s:
+        third_id = s.scalar(
+            select(Enterprise.id).where(Enterprise.id.not_in([holder.enterprise_id, first.enterprise_id])).limit(1)
+        )
+    third = factories.enterprise_actor(third_id)
+    returned = factories.application_on(
+        applicant, first, "BG", change_kind="BG-DW", ministry=ministry, status=workflow.ENT_REJECTED
+    )
+    factories.approve(
+        factories.application_on(applicant, third, "BG", change_kind="BG-DW", ministry=ministry), ministry
+    )
+    assert _status(Application, returned) == workflow.TERMINATED
+    assert factories.steps(workflow.APPLICATION, returned)[-1].opinion == (
+        f"因准予变更注册（变更执业单位），本申请已终止办理：该人员的注册已变更至「{third.name}」，"
+        f"「{holder.name}」已不是其聘用单位，不能再准予本次变更执业单位（第十二条）"
+    )
 
 
 def test_other_registrations_and_finished_requests_are_left_alone(demo_db, actor_of):
