@@ -43,7 +43,7 @@ from services.kernel import values
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
 from services.kernel.clock import now
 from services.kernel.dates import anniversary, period_last_day
-from services.registration import business_types, deadlines
+from services.registration import business_types, conflicts, deadlines
 from services.registration.eligibility import ban_last_day
 from services.registry import persons
 
@@ -550,6 +550,7 @@ class _Demo:
         self.cert_issue: dict[Person, dt.date] = {}
         self.requests: list[_Request] = []
         self.attachments: list[tuple[_Request, list[str], str]] = []  # request, type codes, uploader role
+        self.fixed_attachments: list[tuple[_Request, str]] = []  # (request, type code) named without random draws
         self.open_people: set[Person] = set()
         self.last_event: dict[Person, dt.datetime] = {}
         self.used_ids: set[str] = set()
@@ -1038,9 +1039,10 @@ class _Demo:
         opinions: dict[str, str] | None = None,
         attachments: bool = False,
         announce: bool = True,
+        draw_opinions: bool = True,  # False: only `opinions`, no random draws (the data drawn after stays)
     ) -> Application:
         s1, s2 = specialties or (reg.specialty1, reg.specialty2)
-        opinions = self._app_opinions(business_type) | (opinions or {})
+        opinions = (self._app_opinions(business_type) if draw_opinions else {}) | (opinions or {})
         if announce:
             actions, times, opinions = self._with_announcement(business_type, actions, times, opinions)
         steps = self._walk(workflow.APPLICATION, actions, times, opinions)
@@ -1069,7 +1071,7 @@ class _Demo:
             accepted_at=last("accept"),
             decided_at=last("approve") or last("deny"),
             return_reason=steps[-1].opinion
-            if status in (workflow.ENT_REJECTED, workflow.CORRECTION, workflow.DENIED)
+            if status in (workflow.ENT_REJECTED, workflow.CORRECTION, workflow.DENIED, workflow.TERMINATED)
             else None,
             personal_commitment_version=values.PERSONAL_COMMITMENT_VERSION,
             enterprise_commitment_version=values.ENTERPRISE_COMMITMENT_VERSION if reported else None,
@@ -1294,6 +1296,7 @@ class _Demo:
         forced_out, zx1, zx2, zx3, revoked = self.extra
         revoked.busy = True  # revoked by a penalty
         self._forced(forced_out, workflow.REQ_APPROVED, "聘用合同到期未续签", "LDHT", within=400)
+        self._change_closed_by_forced(forced_out, self.requests[-1], self.enterprises[2])
         for st in (zx1, zx2, zx3):
             st.busy = True
             path = _PATHS[workflow.APPROVED]
@@ -1304,6 +1307,8 @@ class _Demo:
             )
             self._application(st.person, st.enterprise, "ZX", path, times, reg=st.reg)
             st.reg.status, st.reg.ended_at = workflow.DEREGISTERED, times[-1]
+            if st is zx1:
+                self._forced_closed_by_deregistration(st, times)
         # Re-registration after a voluntary 注销, with a new employer.
         self._recent(zx2.person, self.enterprises[4], "CX", workflow.REPORTED, within=60, reg=zx2.reg)
 
@@ -1473,6 +1478,47 @@ class _Demo:
         )
         self.requests.append(_Request(workflow.INFO_CHANGE, row, steps, ent))
 
+    # ---- requests the system closed (services.registration.conflicts), without random draws ----
+
+    def _change_closed_by_forced(self, st: _Staff, forced: _Request, target: Enterprise) -> None:
+        """A 变更执业单位 to `target`, filed while the enterprise's 强制注销 of `st` waited, closed when that was
+        approved."""
+        submit, accept, approve = (step.at for step in forced.steps)
+        probe = Application(business_type="BG", change_kind="BG-DW", enterprise_id=target.id)
+        opinion = conflicts.closing_opinion("准予强制注销", conflicts.application_refusal(self.session, probe, st.reg))
+        times = [submit + dt.timedelta(hours=1), accept + dt.timedelta(hours=1), approve]
+        self._application(
+            st.person,
+            target,
+            "BG",
+            ["submit", "report", "terminate"],
+            times,
+            reg=st.reg,
+            change_kind="BG-DW",
+            opinions={"terminate": opinion},
+            draw_opinions=False,
+        )
+
+    def _forced_closed_by_deregistration(self, st: _Staff, zx_times: list[dt.datetime]) -> None:
+        """The enterprise's 强制注销 of `st`, filed the day before the person's own 注销注册 and closed when that
+        was approved."""
+        times = [zx_times[0] - dt.timedelta(days=1), zx_times[-1]]
+        row = ForcedDeregistration(
+            enterprise_id=st.enterprise.id,
+            registration_id=st.reg.id,
+            person_id=st.person.id,
+            reason="已与聘用单位解除劳动关系",
+            reason_detail=f"{st.person.name}已与我单位解除劳动合同，本人未办理变更或注销注册手续。",
+            attachment_type="JCHT",
+            created_at=times[0],
+        )
+        opinion = conflicts.closing_opinion("准予注销注册", conflicts.forced_refusal(self.session, row, st.reg) or "")
+        steps = self._walk(workflow.FORCED, ["submit", "terminate"], times, {"terminate": opinion})
+        row.status = steps[-1].to_status
+        request = _Request(workflow.FORCED, row, steps, st.enterprise, st.person)
+        self.requests.append(request)
+        self.fixed_attachments.append((request, "JCHT"))
+
     # ---- rows that need the request ids ----
 
     def _step_rows(self) -> list[WorkflowStep]:
@@ -1501,25 +1547,32 @@ class _Demo:
         return rows
 
     def _attachment_rows(self) -> list[Attachment]:
+        named = [
+            (req, code, uploader_role, uuid.UUID(int=self.rng.getrandbits(128)).hex)
+            for req, type_codes, uploader_role in self.attachments
+            for code in type_codes
+        ]
+        named += [
+            (req, code, ENTERPRISE, uuid.uuid5(uuid.NAMESPACE_OID, f"{req.kind}-{req.row.id}-{code}").hex)
+            for req, code in self.fixed_attachments
+        ]
         rows = []
-        for req, type_codes, uploader_role in self.attachments:
-            for code in type_codes:
-                stem = uuid.UUID(int=self.rng.getrandbits(128)).hex
-                stored_name, content_type, size = _write_demo_file(code, stem)
-                label = _FILE_NAMES.get(code) or values.ATTACHMENT_TYPES[code].split("/")[0]
-                rows.append(
-                    Attachment(
-                        request_type=req.kind,
-                        request_id=req.row.id,
-                        type_code=code,
-                        original_name=f"{label}.{stored_name.rpartition('.')[2]}",
-                        content_type=content_type,
-                        size=size,
-                        stored_name=stored_name,
-                        uploaded_at=req.steps[0].at,
-                        uploaded_by=self._user_id(uploader_role, req.enterprise, req.person),
-                    )
+        for req, code, uploader_role, stem in named:
+            stored_name, content_type, size = _write_demo_file(code, stem)
+            label = _FILE_NAMES.get(code) or values.ATTACHMENT_TYPES[code].split("/")[0]
+            rows.append(
+                Attachment(
+                    request_type=req.kind,
+                    request_id=req.row.id,
+                    type_code=code,
+                    original_name=f"{label}.{stored_name.rpartition('.')[2]}",
+                    content_type=content_type,
+                    size=size,
+                    stored_name=stored_name,
+                    uploaded_at=req.steps[0].at,
+                    uploaded_by=self._user_id(uploader_role, req.enterprise, req.person),
                 )
+            )
         return rows
 
     # ---- penalties ----

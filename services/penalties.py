@@ -23,6 +23,7 @@ from services.kernel.scope import RowId, get_scoped, load, require_role, scope
 from services.kernel.text import fmt_date, fmt_dt, like_pattern
 from services.kernel.validators import normalize_id_number
 from services.kernel.values import BAN_ALLOWED, BAN_REQUIRED, PENALTY_BAN_TERMS, REVOKING, SUSPENSION
+from services.registration import conflicts
 from services.registration.eligibility import ban_last_day, ban_text
 from services.registry.registrations import end_registration
 
@@ -276,10 +277,12 @@ def record_penalty(
         person = None
     if person is None:
         raise InvalidInput({"行政相对人": "请选择被处罚的注册人员"})
-    reg = session.scalars(
+    reg = session.scalars(  # locked: a decision on the same registration waits (conflicts)
         select(Registration)
         .where(Registration.person_id == person.id, Registration.status == workflow.ACTIVE)
         .order_by(Registration.valid_to.desc())
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
     if reg is None:
         raise InvalidInput({"行政相对人": "该人员没有有效注册，无法录入处罚"})
@@ -310,6 +313,13 @@ def record_penalty(
     session.add(penalty)
     if category in REVOKING:
         end_registration(reg, workflow.REVOKED, at=now())
+        conflicts.close_stale_requests(
+            session,
+            actor,
+            reg,
+            previous_holder=reg.enterprise_id,
+            cause=f"行政处罚（{category}，{clean['decision_no']}）",
+        )
     session.flush()
     audit(session, actor, "create", "penalty", penalty.id, category=category)
     return penalty.id

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from stdnum.cn import ric, uscc
 
 from db.models import Enterprise, Person, QualificationCertificate, Registration, User, WorkflowStep
-from services import transaction, workflow
+from services import penalties, transaction, workflow
 from services.deregistration import requests as forced
 from services.deregistration import review as forced_review
 from services.enterprise import info_change
@@ -358,36 +358,93 @@ def initial_under_review(ministry: Actor, enterprise: Actor | None = None) -> in
     return app_id
 
 
-# --- penalty bans (不予注册 periods) -----------------------------------------------------------
+# --- conflicts between requests on one registration (services.registration.conflicts) ----------------
 
-_decision_serial = itertools.count(1)
+
+def application_on(
+    applicant: Actor,
+    employer: Actor,
+    business_type: str,
+    *,
+    ministry: Actor,
+    change_kind: str | None = None,
+    status: str = workflow.UNDER_REVIEW,
+) -> int:
+    """An application of `applicant` filed through `employer` (the holder of the registration, the new employer
+    of a BG-DW, the chosen one of a CS/CX), carried to `status` (待上报, 不予上报 or 审查中): its id."""
+    specialties = {"BG-ZY": ("01", "13")}.get(change_kind or "", ("01", None))
+    with transaction() as s:
+        app_id = filing.file_application(
+            s,
+            applicant,
+            filing=filing.Filing(
+                enterprise_id=employer.enterprise_id,
+                business_type=business_type,
+                change_kind=change_kind,
+                specialty1=specialties[0],
+                specialty2=specialties[1],
+                commitment_agreed=True,
+                files=files(business_type),
+            ),
+        ).application_id
+    if status == workflow.ENT_REJECTED:
+        with transaction() as s:
+            reporting.refuse_application(s, employer, application_id=app_id, reason="材料不全")
+    elif status == workflow.UNDER_REVIEW:
+        report(app_id, employer)
+        accept_and_review(app_id, ministry)
+    else:
+        assert status == workflow.PENDING_ENT, f"factories.application_on cannot make {status}"
+    return app_id
+
+
+def approve(app_id: int, ministry: Actor) -> int:
+    """准予注册 of an application under review: the registration's id."""
+    with transaction() as s:
+        reg_id = approval.approve_application(s, ministry, application_id=app_id)
+    assert reg_id is not None
+    return reg_id
+
+
+def approve_forced(req_id: int, ministry: Actor) -> None:
+    """准予注销 of a 强制注销 the ministry has accepted."""
+    with transaction() as s:
+        forced_review.decide_forced(s, ministry, request_id=req_id, action="approve")
+
+
+_STATUTORY_BAN = "5年 where the category requires a ban"
 
 
 def penalty(
     person_id: int,
     ministry: Actor,
-    *,
     category: str = "吊销注册证书",
-    ban_term: str | None = "5年",
+    *,
+    ban_term: str | None = _STATUTORY_BAN,
     decision_date: dt.date | None = None,
 ) -> int:
-    """A penalty decision against a registered engineer, recorded by the ministry (【录入处罚】): its id.
-    The decision is dated today unless given; 撤销/吊销 end the registration."""
-    from services import penalties
-
+    """A 行政处罚 against the person, recorded by the ministry (【录入处罚】), decided today unless given: its id.
+    撤销/吊销 end the registration; 责令停止执业 runs 90 days from the decision. The ban period defaults to
+    5年 for the categories that must carry one (values.BAN_REQUIRED) and none for the others."""
+    day = decision_date or today()
+    suspension = category == values.SUSPENSION
+    if ban_term == _STATUTORY_BAN:
+        ban_term = "5年" if category in values.BAN_REQUIRED else None
     with transaction() as s:
         return penalties.record_penalty(
             s,
             ministry,
             person_id=person_id,
-            decision_no=f"建督罚字〔{(decision_date or today()).year}〕{900 + next(_decision_serial)}号",
-            case_name="因过错造成重大质量事故案",
+            decision_no=f"建督罚字〔{day.year}〕{next(_serial)}号",
+            case_name="违反工程建设强制性标准案",
             category=category,
-            reason="对施工单位偷工减料的行为未予制止，因过错造成重大质量事故。",
-            legal_basis="《建设工程质量管理条例》第七十二条",
-            result="吊销注册监理工程师注册执业证书，5年内不予注册",
-            decision_date=decision_date or today(),
+            reason="未按照工程建设强制性标准实施监理",
+            legal_basis="《建设工程安全生产管理条例》第五十八条",
+            result=f"{category}，{ban_text}" if (ban_text := ban_term and (ban_term == "终身" and "终身不予注册" or f"{ban_term}内不予注册")) else category,
+            decision_date=day,
             authority="住房和城乡建设部",
+            effective_from=day if suspension else None,
+            effective_to=day + dt.timedelta(days=90) if suspension else None,
             ban_term=ban_term,
         )
 
@@ -413,3 +470,16 @@ def approved_reregistration(ministry: Actor, enterprise: Actor | None = None) ->
     with transaction() as s:
         approval.approve_application(s, ministry, application_id=app_id)
     return app_id
+
+
+def accepted_info_change(enterprise: Actor, ministry: Actor) -> int:
+    """The enterprise's 企业重要信息修改, accepted by the ministry (审核中): its id."""
+    req_id = info_change_request(enterprise)
+    with transaction() as s:
+        info_change.decide_info_change(s, ministry, request_id=req_id, action="accept")
+    return req_id
+
+
+def approve_info_change(req_id: int, ministry: Actor) -> None:
+    with transaction() as s:
+        info_change.decide_info_change(s, ministry, request_id=req_id, action="approve")

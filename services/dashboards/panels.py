@@ -60,7 +60,7 @@ OUTCOME_STATUSES: dict[str, tuple[str, ...]] = {
     GRANTED: (workflow.APPROVED,),
     REFUSED: (workflow.DENIED,),
     NOT_REPORTED: (workflow.ENT_REJECTED,),
-    WITHDRAWN: (workflow.WITHDRAWN, workflow.CANCELLED),
+    WITHDRAWN: (workflow.WITHDRAWN, workflow.CANCELLED, workflow.TERMINATED),  # closed without a decision
 }
 DECIDED_STATUSES = (workflow.APPROVED, workflow.DENIED)
 

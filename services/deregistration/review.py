@@ -11,12 +11,13 @@ from db.models import Enterprise, ForcedDeregistration, Person, Registration
 from services import workflow
 from services.kernel import values
 from services.kernel.actor import MINISTRY, Actor
-from services.kernel.clock import now
 from services.kernel.detail import Detail, section
+from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import PAGE_SIZES, PageResult, in_order, keyed, paged_ids, table
 from services.kernel.scope import RowId, get_scoped, load, require_role
 from services.kernel.text import fmt_date, fmt_dt, specialties_text
+from services.registration import conflicts
 from services.registration.reporting import AttachmentInfo, list_attachments
 from services.registry.registrations import end_registration
 
@@ -122,11 +123,19 @@ def get_forced_request(session: Session, actor: Actor, *, request_id: RowId) -> 
 def decide_forced(
     session: Session, actor: Actor, *, request_id: RowId, action: str, opinion: str | None = None
 ) -> None:
-    """受理 / 准予注销 (the registration becomes 已注销) / 不予注销 (opinion required)."""
+    """受理 / 准予注销 (the registration becomes 已注销) / 不予注销 (opinion required).
+
+    准予注销 locks the registration first and re-checks it: it must still be active and held by the
+    requesting enterprise (第十五条). The other requests on it are then closed (conflicts)."""
     require_role(actor, MINISTRY)
     workflow.begin_write(session)
     req = get_scoped(session, actor, ForcedDeregistration, request_id)
+    # locked before the request: decisions on one registration wait for each other in one order
+    reg = conflicts.lock_registration(session, req.registration_id) if action == "approve" else None
     req = workflow.transition(session, actor, workflow.FORCED, req, action, opinion=opinion, opinion_field="审核意见")
-    if req.status == workflow.REQ_APPROVED:
-        reg = load(session, Registration, req.registration_id)
-        end_registration(reg, workflow.DEREGISTERED, at=now())
+    if req.status == workflow.REQ_APPROVED and reg is not None:
+        refusal = conflicts.forced_refusal(session, req, reg)
+        if refusal:
+            raise InvalidInput(refusal)
+        end_registration(reg, workflow.DEREGISTERED, at=workflow.last_step_at(session, workflow.FORCED, req.id))
+        conflicts.close_stale_requests(session, actor, reg, previous_holder=req.enterprise_id, cause="准予强制注销")

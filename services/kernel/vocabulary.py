@@ -32,6 +32,7 @@ class ApplicationStatus(StrEnum):
     APPROVED = "APPROVED"  # 准予注册
     DENIED = "DENIED"  # 不予注册
     CANCELLED = "CANCELLED"  # 申请人已撤销
+    TERMINATED = "TERMINATED"  # 已终止: closed by the system when its registration ended or changed employer
 
 
 class RequestStatus(StrEnum):
@@ -42,6 +43,7 @@ class RequestStatus(StrEnum):
     REQ_ACCEPTED = "REQ_ACCEPTED"
     REQ_APPROVED = "REQ_APPROVED"
     REQ_DENIED = "REQ_DENIED"
+    REQ_TERMINATED = "REQ_TERMINATED"  # 已终止, 强制注销 only (no registration event ends an info change)
 
 
 class RegistrationStatus(StrEnum):

@@ -46,6 +46,9 @@ class Rules:
     # (and the hours values.CPD_OVERDUE_INITIAL_HOURS): "逾期初始注册的，应当提供达到继续教育要求的证明材料"
     overdue_materials: tuple[str, ...] = ()
     announced: bool = False  # 第八条: 准予 is announced (公告) within values.ANNOUNCEMENT_DAYS of the decision
+    # Decided only while the registration is valid: 变更 (第十二条: 在注册有效期内) and 补办 (the certificate
+    # lapses at the end of its validity, 第十四条第（五）项). 延续 filed in time and 注销 are decided after it too.
+    within_validity: bool = False
 
     @property
     def label(self) -> str:
@@ -80,6 +83,7 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
             values.DECISION_DAYS[BusinessType.CHANGE],
             Effect.CHANGE,
             acts_on_registration=True,
+            within_validity=True,
         ),
         Rules(
             BusinessType.DEREGISTRATION,
@@ -97,6 +101,7 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
             Effect.NEW_CERTIFICATE,
             acts_on_registration=True,
             barred_by_penalty=False,  # a new certificate for a registration held: registers nothing
+            within_validity=True,
         ),
         Rules(
             BusinessType.REREGISTRATION,

@@ -338,6 +338,8 @@ def get_application(session: Session, actor: Actor, *, application_id: RowId) ->
                 ],
             ),
         )
+    if app.status == workflow.TERMINATED:  # closed by the system: why, for everyone who reads it (conflicts)
+        sections = (*sections, section("终止办理", [("状态", status_label), ("终止原因", reason)]))
     return ApplicationDetail(
         title=title,
         sections=sections,

@@ -49,6 +49,7 @@ QUEUE_STATUSES = [
     workflow.CORRECTION,
     workflow.APPROVED,
     workflow.DENIED,
+    workflow.TERMINATED,
 ]
 # 待公告: approved 初始/重新注册 whose 公告 (第八条) is still to be made; a choice of the queue's 状态 filter.
 AWAITING_ANNOUNCEMENT = "AWAITING_ANNOUNCE"

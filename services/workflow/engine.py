@@ -93,6 +93,7 @@ def transition(
     opinion: str | None = None,
     *,
     opinion_field: str = "理由",
+    system: bool = False,
 ):
     """Apply `action` to `row` (already scoped to the actor by the caller) and log the step.
 
@@ -100,6 +101,8 @@ def transition(
     it, the caller's view was stale and ConcurrentModification tells the user to reload.
     """
     t = find_transition(kind, action)
+    if t.system and not system:  # e.g. an action name sent from a page
+        raise InvalidTransition(f"「{t.label}」只能由系统执行")
     opinion = (opinion or "").strip() or None
     if t.reason_required and not opinion:
         raise InvalidInput({opinion_field: f"请填写{t.label}的理由"})

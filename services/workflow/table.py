@@ -26,12 +26,14 @@ UNDER_REVIEW = ApplicationStatus.UNDER_REVIEW
 APPROVED = ApplicationStatus.APPROVED
 DENIED = ApplicationStatus.DENIED
 CANCELLED = ApplicationStatus.CANCELLED
+TERMINATED = ApplicationStatus.TERMINATED
 
 SUBMITTED = RequestStatus.SUBMITTED
 REQ_WITHDRAWN = RequestStatus.REQ_WITHDRAWN
 REQ_ACCEPTED = RequestStatus.REQ_ACCEPTED
 REQ_APPROVED = RequestStatus.REQ_APPROVED
 REQ_DENIED = RequestStatus.REQ_DENIED
+REQ_TERMINATED = RequestStatus.REQ_TERMINATED
 
 ACTIVE = RegistrationStatus.ACTIVE
 DEREGISTERED = RegistrationStatus.DEREGISTERED
@@ -49,6 +51,7 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
         APPROVED: "准予注册",
         DENIED: "不予注册",
         CANCELLED: "申请人已撤销",
+        TERMINATED: "已终止",
     },
     FORCED: {
         SUBMITTED: "待审核",
@@ -56,6 +59,7 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
         REQ_ACCEPTED: "部级已受理",
         REQ_APPROVED: "已注销",
         REQ_DENIED: "不予注销",
+        REQ_TERMINATED: "已终止",
     },
     INFO_CHANGE: {
         SUBMITTED: "待审核",
@@ -81,10 +85,12 @@ class Transition:
     target: str
     roles: frozenset[str]
     reason_required: bool = False
+    # Taken by the system inside another decision (services.registration.conflicts), never offered as a button.
+    system: bool = False
 
 
-def _t(action, label, sources, target, roles, reason_required=False) -> Transition:
-    return Transition(action, label, frozenset(sources), target, frozenset(roles), reason_required)
+def _t(action, label, sources, target, roles, reason_required=False, system=False) -> Transition:
+    return Transition(action, label, frozenset(sources), target, frozenset(roles), reason_required, system)
 
 
 TRANSITIONS: dict[str, list[Transition]] = {
@@ -103,12 +109,15 @@ TRANSITIONS: dict[str, list[Transition]] = {
         _t("announce", "公告", {APPROVED}, APPROVED, {MINISTRY}),
         _t("resubmit", "重新提交", {CORRECTION, ENT_REJECTED}, PENDING_ENT, {APPLICANT}),
         _t("cancel", "撤销申请", {PENDING_ENT, WITHDRAWN, CORRECTION}, CANCELLED, {APPLICANT}),
+        # The registration it acts on ended or changed employer (a 不予上报 one could still be resubmitted).
+        _t("terminate", "系统终止", {*OPEN_APPLICATION_STATUSES, ENT_REJECTED}, TERMINATED, {MINISTRY}, True, True),
     ],
     FORCED: [
         _t("withdraw", "撤回", {SUBMITTED}, REQ_WITHDRAWN, {ENTERPRISE}),
         _t("accept", "受理", {SUBMITTED}, REQ_ACCEPTED, {MINISTRY}),
         _t("approve", "准予注销", {REQ_ACCEPTED}, REQ_APPROVED, {MINISTRY}),
         _t("deny", "不予注销", {SUBMITTED, REQ_ACCEPTED}, REQ_DENIED, {MINISTRY}, True),
+        _t("terminate", "系统终止", OPEN_REQUEST_STATUSES, REQ_TERMINATED, {MINISTRY}, True, True),
     ],
     INFO_CHANGE: [
         _t("withdraw", "撤回", {SUBMITTED}, REQ_WITHDRAWN, {ENTERPRISE}),
@@ -145,7 +154,7 @@ def find_transition(kind: str, action: str) -> Transition:
 
 
 def allowed_actions(kind: str, status: str, role: str) -> list[str]:
-    return [t.action for t in TRANSITIONS[kind] if status in t.sources and role in t.roles]
+    return [t.action for t in TRANSITIONS[kind] if status in t.sources and role in t.roles and not t.system]
 
 
 def next_status(kind: str, status: str, action: str, role: str) -> str:

@@ -55,6 +55,7 @@ INTERNAL = {
     "workflow.record_step",
     "workflow.transition",
     "services.auth.login.header_name",
+    "services.registration.conflicts.close_stale_requests",  # inside a ministry decision, never on its own
 }
 
 REFUSED = (NotFound, PermissionDenied)

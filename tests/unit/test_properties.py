@@ -97,7 +97,8 @@ def test_random_actions_never_leave_the_table(kind, data):
         except InvalidTransition:
             assert not allowed
             continue
-        assert allowed and new in wf.STATUS_LABELS[kind]
+        # a 系统终止 is no button: allowed_actions never offers it (services.registration.conflicts takes it)
+        assert allowed != wf.find_transition(kind, action).system and new in wf.STATUS_LABELS[kind]
         history.append((status, action, role, new))
         status = new
     replay = wf.INITIAL_STATUS[kind]

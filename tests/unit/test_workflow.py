@@ -42,7 +42,23 @@ EXPECTED = {
     (wf.INFO_CHANGE, wf.REQ_ACCEPTED, "approve", M): wf.REQ_APPROVED,
     (wf.INFO_CHANGE, wf.SUBMITTED, "deny", M): wf.REQ_DENIED,
     (wf.INFO_CHANGE, wf.REQ_ACCEPTED, "deny", M): wf.REQ_DENIED,
+    # 系统终止: taken by the system inside a ministry decision (services.registration.conflicts), no button
+    **{
+        (wf.APPLICATION, s, "terminate", M): wf.TERMINATED
+        for s in (
+            wf.PENDING_ENT,
+            wf.REPORTED,
+            wf.ENT_REJECTED,
+            wf.WITHDRAWN,
+            wf.ACCEPTED,
+            wf.CORRECTION,
+            wf.UNDER_REVIEW,
+        )
+    },
+    (wf.FORCED, wf.SUBMITTED, "terminate", M): wf.REQ_TERMINATED,
+    (wf.FORCED, wf.REQ_ACCEPTED, "terminate", M): wf.REQ_TERMINATED,
 }
+SYSTEM_ACTIONS = {"terminate"}
 
 
 def _all_cases():
@@ -61,7 +77,7 @@ def test_every_status_action_role_triple(kind, status, action, role):
         assert action not in wf.allowed_actions(kind, status, role)
     else:
         assert wf.next_status(kind, status, action, role) == expected
-        assert action in wf.allowed_actions(kind, status, role)
+        assert (action in wf.allowed_actions(kind, status, role)) == (action not in SYSTEM_ACTIONS)
 
 
 def test_withdraw_only_before_the_ministry_accepts():

@@ -191,7 +191,7 @@ def test_application_fields_agree_with_their_steps(s):
         assert (app.enterprise_commitment_version is not None) == (app.reported_at is not None)
         assert app.accepted_at == last("accept")
         assert app.decided_at == (last("approve") or last("deny"))
-        needs_reason = app.status in (workflow.ENT_REJECTED, workflow.CORRECTION, workflow.DENIED)
+        needs_reason = app.status in (workflow.ENT_REJECTED, workflow.CORRECTION, workflow.DENIED, workflow.TERMINATED)
         assert bool(app.return_reason) == needs_reason
         kinds = business_types.kind_labels(app.business_type)  # 变更内容, 补办原因
         assert (app.change_kind is not None) == bool(kinds)
