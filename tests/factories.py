@@ -430,6 +430,9 @@ def penalty(
     suspension = category == values.SUSPENSION
     if ban_term == _STATUTORY_BAN:
         ban_term = "5年" if category in values.BAN_REQUIRED else None
+    result = category
+    if ban_term:
+        result += "，终身不予注册" if ban_term == "终身" else f"，{ban_term}内不予注册"
     with transaction() as s:
         return penalties.record_penalty(
             s,
@@ -440,7 +443,7 @@ def penalty(
             category=category,
             reason="未按照工程建设强制性标准实施监理",
             legal_basis="《建设工程安全生产管理条例》第五十八条",
-            result=f"{category}，{ban_text}" if (ban_text := ban_term and (ban_term == "终身" and "终身不予注册" or f"{ban_term}内不予注册")) else category,
+            result=result,
             decision_date=day,
             authority="住房和城乡建设部",
             effective_from=day if suspension else None,
