@@ -52,9 +52,9 @@ def png(color: str = "white") -> bytes:
     return buf.getvalue()
 
 
-def files(business_type: str, kind: str | None = None) -> dict[str, tuple[str, bytes]]:
-    """Every attachment the business type (of that kind) usually requires, as small PNGs."""
-    return {t: (f"{t}.png", png()) for t in business_types.materials(business_type, kind)}
+def files(business_type: str, kind: str | None = None, *, overdue: bool = False) -> dict[str, tuple[str, bytes]]:
+    """Every attachment the business type (of that kind; an 初始注册 filed late: 第十条) requires, as small PNGs."""
+    return {t: (f"{t}.png", png()) for t in business_types.materials(business_type, kind, overdue=overdue)}
 
 
 def enterprise_actor(enterprise: str | int = MAIN) -> Actor:
@@ -384,7 +384,7 @@ def application_on(
                 specialty1=specialties[0],
                 specialty2=specialties[1],
                 commitment_agreed=True,
-                files=files(business_type),
+                files=files(business_type, change_kind, overdue=True),  # registered_engineer's certificate is old
             ),
         ).application_id
     if status == workflow.ENT_REJECTED:
@@ -439,10 +439,10 @@ def penalty(
             ministry,
             person_id=person_id,
             decision_no=f"建督罚字〔{day.year}〕{next(_serial)}号",
-            case_name="违反工程建设强制性标准案",
+            case_name="因过错造成重大质量事故案",
             category=category,
-            reason="未按照工程建设强制性标准实施监理",
-            legal_basis="《建设工程安全生产管理条例》第五十八条",
+            reason="对施工单位偷工减料的行为未予制止，因过错造成重大质量事故。",
+            legal_basis="《建设工程质量管理条例》第七十二条",
             result=result,
             decision_date=day,
             authority="住房和城乡建设部",

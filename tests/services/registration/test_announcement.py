@@ -126,7 +126,12 @@ def test_a_reregistration_is_announced_too(demo_db, actor_of, time_machine):
 
 @pytest.mark.parametrize(
     "business_type, change_kind, label",
-    [("YX", None, "延续注册"), ("BG", "BG-XX", "变更注册"), ("ZX", None, "注销注册"), ("YS", None, "遗失补办")],
+    [
+        ("YX", None, "延续注册"),
+        ("BG", "BG-XX", "变更注册"),
+        ("ZX", None, "注销注册"),
+        ("YS", "YS-PS", "遗失、破损补办"),
+    ],
 )
 def test_other_business_types_are_not_announced(demo_db, actor_of, time_machine, business_type, change_kind, label):
     ministry = actor_of("demo-ministry")

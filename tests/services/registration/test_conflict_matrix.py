@@ -18,7 +18,7 @@ from services.kernel.values import SUSPENSION
 from tests import factories
 
 # The applications, by 业务类别 (and 变更内容): the first seven act on the registration, 初始/重新注册 make one.
-ON_REGISTRATION = ["YX", "BG-DW", "BG-ZY", "BG-MC", "BG-XX", "ZX", "YS"]
+ON_REGISTRATION = ["YX", "BG-DW", "BG-ZY", "BG-MC", "BG-XX", "ZX", "YS-PS"]
 NEW_REGISTRATION = ["CS", "CX"]
 FORCED, REVOKE, SUSPEND, INFO = "强制注销", "撤销注册", SUSPENSION, "企业重要信息修改"
 OTHERS = [FORCED, REVOKE, SUSPEND, INFO]

@@ -73,7 +73,7 @@ def _move_directly(reg_id: int, enterprise_id: int) -> None:
         s.get(Registration, reg_id).enterprise_id = enterprise_id
 
 
-@pytest.mark.parametrize("event", ["YX", "BG-DW", "BG-ZY", "BG-MC", "BG-XX", "YS"])
+@pytest.mark.parametrize("event", ["YX", "BG-DW", "BG-ZY", "BG-MC", "BG-XX", "YS-PS"])
 def test_nothing_but_a_new_registration_is_approved_on_an_ended_one(demo_db, actor_of, event):
     ministry = actor_of("demo-ministry")
     _, reg_id, app_id, holder, _ = _under_review(event, ministry, days_left=60 if event == "YX" else 400)
@@ -91,7 +91,7 @@ def test_a_deregistration_of_a_revoked_registration_is_not_needed(demo_db, actor
     _approve_refused(app_id, ministry, "该人员的注册已撤销", "无需再办理注销注册（第十五条）")
 
 
-@pytest.mark.parametrize("event", ["YX", "BG-ZY", "BG-MC", "BG-XX", "ZX", "YS"])
+@pytest.mark.parametrize("event", ["YX", "BG-ZY", "BG-MC", "BG-XX", "ZX", "YS-PS"])
 def test_an_application_through_an_employer_that_no_longer_holds_the_registration_is_refused(demo_db, actor_of, event):
     ministry = actor_of("demo-ministry")
     _, reg_id, app_id, holder, newcomer = _under_review(event, ministry, days_left=60 if event == "YX" else 400)
@@ -127,7 +127,7 @@ def test_an_application_without_its_registration_is_not_moved_to_another_one(dem
     """The old fallback picked 'an active registration of the person': a decision acts on the registration
     the application was filed on, or on none."""
     ministry = actor_of("demo-ministry")
-    _, reg_id, app_id, _, _ = _under_review("YS", ministry)
+    _, reg_id, app_id, _, _ = _under_review("YS-PS", ministry)
     with transaction() as s:
         s.get(Application, app_id).registration_id = None
     _approve_refused(app_id, ministry, "该申请未关联注册")
@@ -186,8 +186,8 @@ def test_a_returned_renewal_of_a_lapsed_registration_is_refused_once_a_new_one_i
         ("BG-ZY", 0, True),  # the last day of the validity
         ("BG-ZY", 1, False),  # the day after: lapsed
         ("BG-DW", 1, False),
-        ("YS", 0, True),
-        ("YS", 1, False),
+        ("YS-PS", 0, True),
+        ("YS-PS", 1, False),
         ("YX", 1, True),  # 延续 filed in time is decided after the expiry too (the new period follows on)
         ("ZX", 1, True),  # 注销 of a lapsed registration is what 第十五条第（三）项 asks for
     ],
@@ -210,7 +210,7 @@ def test_change_and_replacement_only_while_the_registration_is_valid(
         clause = {
             "BG-ZY": "不能准予变更注册（变更注册专业）",
             "BG-DW": "不能准予变更注册（变更执业单位）（第十二条：在注册有效期内变更执业单位）",
-            "YS": "不能准予遗失补办",
+            "YS-PS": "不能准予遗失、破损补办",
         }[event]
         _approve_refused(app_id, ministry, f"注册有效期已于{valid_to:%Y-%m-%d}届满", "第十四条第（五）项", clause)
 
@@ -261,7 +261,7 @@ def test_other_registrations_and_finished_requests_are_left_alone(demo_db, actor
     holder = factories.enterprise_actor()
     applicant, reg_id = factories.registered_engineer(holder)
     other_person, other_reg = factories.registered_engineer(holder)
-    other_app = factories.application_on(other_person, holder, "YS", ministry=ministry)
+    other_app = factories.application_on(other_person, holder, "YS", change_kind="YS-PS", ministry=ministry)
     denied = factories.forced_request(holder, registration_id=reg_id)
     with transaction() as s:
         forced_review.decide_forced(s, ministry, request_id=denied, action="deny", opinion="材料不全")
