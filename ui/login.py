@@ -22,7 +22,8 @@ from services.auth.login import audit_cookie_login
 from services.auth.throttle import DEVICE_COOKIE, DEVICE_DAYS, THROTTLE_MINUTES, attempt_login
 from services.kernel.clock import now
 from services.kernel.errors import ServiceError
-from ui.session import start_session
+from ui.session import NOTICE_KEY, start_session
+from ui.text import md_escape
 
 SOURCE_KEY = "_login_source"
 DEVICE_KEY = "_device_token"  # a device cookie still to be written
@@ -59,13 +60,17 @@ def login_box(auth: stauth.Authenticate) -> None:
                 audit_cookie_login(s, st.session_state["username"], source=_source())
         return
 
+    notice = st.empty()  # why the last session ended: shown above the form until the next attempt
     with st.form("Login"):
         st.subheader("用户登录")
         username = st.text_input("用户名", autocomplete="off")
         password = st.text_input("密码", type="password", autocomplete="off")
         submitted = st.form_submit_button("登录")
     if not submitted:
+        if st.session_state.get(NOTICE_KEY):  # every run, not once: the cookie component reruns
+            notice.error(md_escape(st.session_state[NOTICE_KEY]))
         return
+    st.session_state.pop(NOTICE_KEY, None)
     st.session_state["authentication_status"] = False
     if not username.strip() or not password:
         st.error("请输入用户名和密码。")

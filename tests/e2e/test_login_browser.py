@@ -1,4 +1,5 @@
-"""The login's defences in a real browser (issue 14): the throttle holds against parallel attempts.
+"""The login's defences in a real browser (issue 14): the throttle holds against parallel attempts,
+and a session ended by a password reset or a disabled account says so on the login form.
 
 This module has its own server on its own copy of the demo data; each test uses a user of its own.
 """
@@ -20,13 +21,15 @@ from tests.e2e.conftest import (
     _copy,
     _env,
     _server,
+    login,
+    nav,
     wait_login_form,
     wait_quiet,
 )
 
 pytestmark = pytest.mark.e2e
 
-WRONG, THROTTLED = "用户名或密码错误", "登录失败次数过多"
+WRONG, THROTTLED, REVOKED = "用户名或密码错误", "登录失败次数过多", "登录已失效，请重新登录。"
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +124,17 @@ def test_parallel_wrong_passwords_cannot_get_past_the_throttle(browsers, login_u
     expect(late.get_by_text(THROTTLED)).to_be_visible()
     wait_quiet(late, 700)
     expect(late.get_by_test_id("stSidebar").get_by_role("button", name="退出登录")).to_have_count(0)
+
+
+@pytest.mark.parametrize(("user", "command"), [("demo-applicant", "reset-password"), ("demo-enterprise-2", "disable")])
+def test_a_revoked_session_says_so_on_the_login_form(browsers, login_url, login_data, user, command):
+    """After a password reset or with the account disabled, the next click lands on the login form with
+    「登录已失效，请重新登录。」, and the message stays there once the page has settled."""
+    [pg] = browsers(1)
+    login(pg, user, url=login_url)
+    _accounts(login_data, command, user)
+    nav(pg, "注册申请" if user == "demo-applicant" else "注册上报")
+    wait_login_form(pg)
+    wait_quiet(pg, 1500)  # the cookie component's runs after the logout are over
+    expect(pg.get_by_text(REVOKED)).to_be_visible()
+    expect(pg.get_by_test_id("stSidebar").get_by_role("button", name="退出登录")).to_have_count(0)

@@ -1,7 +1,9 @@
-"""Issue 14 item 2 on the login page: what a person sees.
+"""Issue 14 items 2 and 10(b) on the login page: what a person sees.
 
 - An unknown username gets the same messages as a known one, the throttle's included.
 - A browser that has logged in before logs in while someone keeps the account throttled.
+- Why a session ended stays on the login form through the reruns that follow (in the browser, the
+  logout's cookie component reruns the script at once: a message that lasted one run was gone).
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ import pytest
 
 import ui.login
 from services.auth.throttle import MAX_FAILED_LOGINS
-from tests.pages.apptest_kit import ENT, PASSWORD, errors, form_login, new_app
+from tests.pages.apptest_kit import ENT, PASSWORD, errors, form_login, new_app, seed_login
 
 WRONG, THROTTLED = "用户名或密码错误", "登录失败次数过多，请 15 分钟后再试。"
+REVOKED = "登录已失效，请重新登录。"
 
 
 def _logged_in(at) -> bool:
@@ -48,3 +51,25 @@ def test_the_users_own_browser_logs_in_while_the_account_is_throttled(demo_db, m
     monkeypatch.setattr(ui.login, "_device_cookie", lambda: cookie)  # the user's browser, next morning
     at = form_login(new_app().run(), ENT, PASSWORD).run()
     assert not at.exception and _logged_in(at)
+
+
+@pytest.mark.parametrize("ending", ["password_reset", "account_disable"])
+def test_why_the_session_ended_stays_on_the_login_form(demo_db, ending):
+    from ops.accounts import reset_password, set_active
+    from services import transaction
+
+    at = seed_login(new_app(), ENT).run()
+    assert _logged_in(at)
+    with transaction() as s:
+        if ending == "password_reset":
+            reset_password(s, username=ENT, password="a-new-pass-2026")
+        else:
+            set_active(s, username=ENT, active=False)
+    at.run()  # the person's next click
+    assert not _logged_in(at)
+    assert errors(at) == [REVOKED]
+    at.run()  # what the browser does at once: the cookie component's rerun
+    at.run()
+    assert errors(at) == [REVOKED]
+    # the next attempt replaces it with its own outcome
+    assert errors(form_login(at, ENT, PASSWORD)) == [WRONG]
