@@ -100,3 +100,16 @@ def test_an_unknown_name_is_audited_without_the_name(demo_db):
         [row] = s.scalars(select(AuditLog).where(AuditLog.action == "login_fail")).all()
     assert row.object_id is None and "nobody-here" not in row.detail and "wrong-password" not in row.detail
 
+
+def test_disabling_an_account_is_audited_once(demo_db):
+    from db.models import AuditLog
+    from ops.accounts import set_active
+    from services import transaction
+
+    with transaction() as s:
+        set_active(s, username=ENT, active=False)
+    with transaction() as s:
+        set_active(s, username=ENT, active=True)
+    with transaction() as s:
+        rows = s.scalars(select(AuditLog.action).where(AuditLog.action.like("account_%")).order_by(AuditLog.id)).all()
+    assert rows == ["account_disable", "account_enable"]
