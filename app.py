@@ -8,16 +8,9 @@ import streamlit_authenticator as stauth
 import ui
 from services import transaction
 from services.auth.cookie import cookie_key
-from services.auth.login import (
-    COOKIE_DAYS,
-    MAX_FAILED_LOGINS,
-    THROTTLE_MINUTES,
-    cookie_revoked,
-    persist_login_attempts,
-    revoke_sessions,
-    users_on_demand,
-)
+from services.auth.login import COOKIE_DAYS, cookie_revoked, revoke_sessions, users_on_demand
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
+from ui.login import device_cookie, login_box
 
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
 
@@ -106,8 +99,9 @@ auth = stauth.Authenticate(
     login_sleep_time=0,
 )
 # The library copies the credentials it is given into a dict of its own; put in ours, which loads
-# a user only when the library looks them up (services.auth.UsersOnDemand).
-users = auth.authentication_controller.authentication_model.credentials["usernames"] = users_on_demand()
+# a user only when the library looks them up (services.auth.UsersOnDemand). The library only
+# re-authenticates from its cookie and logs out: the login form is ours (ui.login).
+auth.authentication_controller.authentication_model.credentials["usernames"] = users_on_demand()
 
 
 def _revoke_on_logout(info: dict) -> None:
@@ -140,20 +134,7 @@ if actor is None:
         st.title("注册监理工程师管理系统")
         st.caption("个人版 · 企业版 · 部级版")
         ui.show_flash()
-        throttled = False
-        try:
-            auth.login(
-                max_login_attempts=MAX_FAILED_LOGINS,
-                callback=ui.start_session,
-                fields={"Form name": "用户登录", "Username": "用户名", "Password": "密码", "Login": "登录"},
-            )
-        except stauth.LoginError:
-            throttled = True
-            st.error(f"登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试。")
-        with transaction() as s:
-            persist_login_attempts(s, users)
-        if st.session_state.get("authentication_status") is False and not throttled:
-            st.error("用户名或密码错误")
+        login_box(auth)
         if st.session_state.get("authentication_status"):
             actor = ui.current_actor()
         if actor is None:
@@ -166,6 +147,7 @@ with st.sidebar:
     st.caption(f"注册监理工程师管理系统（{ROLE_LABELS[actor.role]}）")
     auth.logout("退出登录", location="sidebar", key="logout_btn", callback=_revoke_on_logout)
     st.caption("咨询热线：010-88361866")
+    device_cookie(auth)
 
 page = st.navigation(_navigation_for(actor.role))
 ui.page_style()

@@ -93,9 +93,10 @@ def set_active(session: Session, *, username: str, active: bool) -> None:
     """Disabling takes effect at the user's next click: every run re-reads the account."""
     user = _user(session, username)
     user.active = active
-    if not active:
+    if active:
+        audit(session, None, "account_enable", "user", user.id)
+    else:  # ends every session, and writes the one account_disable row
         revoke_sessions(session, user.username, reason="account_disable")
-    audit(session, None, "account_enable" if active else "account_disable", "user", user.id)
 
 
 def reset_password(session: Session, *, username: str, password: str) -> None:

@@ -12,6 +12,7 @@ from services.kernel.clock import now
 ACTOR_KEY = "_actor"
 HEADER_KEY = "_header"  # the enterprise's (or person's) current name, read with the actor
 FLASH_KEY = "_flash"
+NOTICE_KEY = "_login_notice"  # why the session ended, shown on the login form until the next attempt
 LOGIN_AT_KEY = "_login_at"
 LAST_SEEN_KEY = "_last_seen"
 
@@ -34,8 +35,9 @@ def flash(kind: str, message: str) -> None:
 def current_actor() -> Actor | None:
     """The logged-in actor, re-read from the database on every run.
 
-    None (and the reason flashed) when the session is idle or old beyond the limits, or when the
-    user was disabled or logged out elsewhere since this session logged in.
+    None (and the reason left for the login form) when the session is idle or old beyond the limits,
+    or when the user was disabled or logged out elsewhere since this session logged in. Not a flash:
+    the logout's cookie component reruns the script, and a flash lasts one run only.
     """
     username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
     if not username:
@@ -47,7 +49,7 @@ def current_actor() -> Actor | None:
         actor = None if expired else get_actor(s, username, logged_in_at=logged_in_at)
         header = header_name(s, actor) if actor else None
     if actor is None:
-        flash("error", expired or "登录已失效，请重新登录。")
+        st.session_state[NOTICE_KEY] = expired or "登录已失效，请重新登录。"
         end_session()
         return None
     st.session_state[LAST_SEEN_KEY] = at

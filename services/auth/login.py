@@ -1,8 +1,8 @@
-"""Users for streamlit-authenticator, the actor of a session, and the login throttle.
+"""Users for streamlit-authenticator, the actor of a session, sessions' ends and timeouts.
 
-The library keeps its failed-login counter in the credentials dict and would lock an account
-for ever; we load the count of *recent* failures only, so a throttle expires by itself
-(notes/reliability.md AU-4).
+The login form and its throttle are ours (services.auth.throttle): the library's counter lives in
+its credentials dict, is read and written back without a lock and would lock an account for ever.
+The library still re-authenticates from its cookie and logs out, so it gets the users on demand.
 """
 
 from __future__ import annotations
@@ -18,17 +18,9 @@ from services.audit.record import audit
 from services.kernel.actor import ENTERPRISE, Actor
 from services.kernel.clock import from_timestamp, now
 
-MAX_FAILED_LOGINS = 5
-THROTTLE_MINUTES = 15
 COOKIE_DAYS = 0.5  # the re-authentication cookie lives 12 hours
 IDLE_MINUTES = 30  # a session unused this long must log in again
 ABSOLUTE_HOURS = 12  # and none lasts longer than this (ASVS 3.3.2 / 7.3)
-
-
-def _recent_failures(user: User, at: dt.datetime) -> int:
-    if user.last_failed_at is None or at - user.last_failed_at > dt.timedelta(minutes=THROTTLE_MINUTES):
-        return 0
-    return user.failed_attempts
 
 
 def credential_entry(session: Session, username: str) -> dict | None:
@@ -43,7 +35,6 @@ def credential_entry(session: Session, username: str) -> dict | None:
         "email": f"{user.username}@localhost",
         "password": user.password_hash,
         "roles": [user.role],
-        "failed_login_attempts": _recent_failures(user, now()),
     }
 
 
@@ -52,14 +43,12 @@ class UsersOnDemand(dict):
 
     The library wants every account in a dict on every run; at national scale that is 300k rows
     per click. This dict loads a user from the database the first time the library asks for them
-    (by `in`, `[]` or `get`: a login, a cookie, a logout, all it does with our options), and
-    remembers the failure counter it loaded, for `persist_login_attempts`.
+    (by `in`, `[]` or `get`: a cookie or a logout, all it does with our options).
     """
 
     def __init__(self, load: Callable[[str], dict | None]):
         super().__init__()
         self._load = load
-        self.loaded_counts: dict[str, int] = {}
 
     def _has(self, username) -> bool:
         if not isinstance(username, str):
@@ -69,7 +58,6 @@ class UsersOnDemand(dict):
             if entry is None:
                 return False
             dict.__setitem__(self, username, entry)
-            self.loaded_counts[username] = entry["failed_login_attempts"]
         return True
 
     def __contains__(self, username) -> bool:
@@ -92,22 +80,6 @@ def users_on_demand() -> UsersOnDemand:
             return credential_entry(s, username)
 
     return UsersOnDemand(load)
-
-
-def persist_login_attempts(session: Session, users: UsersOnDemand) -> None:
-    """Write back the counters the library changed during this run (failure +1, success reset)."""
-    at = now()
-    for username, entry in dict.items(users):
-        before = users.loaded_counts.get(username)
-        after = entry.get("failed_login_attempts", 0)
-        if before is None or before == after:
-            continue
-        user = session.scalars(select(User).where(User.username == username)).one_or_none()
-        if user is None:
-            continue
-        user.failed_attempts = after
-        user.last_failed_at = at if after else None
-        audit(session, None, "login_fail" if after else "login_ok", "user", user.id)
 
 
 def get_actor(session: Session, username: str | None, *, logged_in_at: dt.datetime | None = None) -> Actor | None:
@@ -191,3 +163,10 @@ def header_name(session: Session, actor: Actor) -> str:
     if actor.person_id:
         return session.scalar(select(Person.name).where(Person.id == actor.person_id)) or actor.name
     return actor.name
+
+
+def audit_cookie_login(session: Session, username: str, *, source: str) -> None:
+    """A session that the re-authentication cookie logged in is a login too (ASVS 4.0.3 7.2.1)."""
+    actor = get_actor(session, username)
+    if actor is not None:
+        audit(session, actor, "login_ok", "user", actor.user_id, via="cookie", source=source)

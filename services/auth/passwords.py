@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import bcrypt
@@ -32,3 +33,15 @@ def check_password(password: str, hashed: str) -> bool:
         return bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii"))
     except ValueError:  # over 72 bytes, or a malformed hash: never a match
         return False
+
+
+@functools.cache
+def _nothing(rounds: int) -> str:
+    return bcrypt.hashpw(b"a hash no password is checked against", bcrypt.gensalt(rounds)).decode("ascii")
+
+
+def check_nothing(password: str) -> bool:
+    """False, as slowly as check_password on a real hash: for usernames that are not accounts, so
+    that the time of the answer does not tell which names exist (ASVS 5.0 6.3.8)."""
+    check_password(password, _nothing(_rounds()))
+    return False

@@ -350,6 +350,7 @@ ACTION_LABELS = {
     "view_unmasked": "查看完整证件号码",
     "login_ok": "登录成功",
     "login_fail": "登录失败",
+    "login_throttled": "登录受限",
     "logout": "退出登录",
     "password_reset": "重置密码",
     "account_create": "创建账户",

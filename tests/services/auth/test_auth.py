@@ -1,4 +1,4 @@
-"""Login rules: a throttle that expires, server-side revocation, idle and absolute timeouts."""
+"""Login rules: server-side revocation, idle and absolute timeouts (the throttle: test_login_policy.py)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ from services.auth.login import (
     ABSOLUTE_HOURS,
     COOKIE_DAYS,
     IDLE_MINUTES,
-    MAX_FAILED_LOGINS,
     UsersOnDemand,
     cookie_revoked,
     credential_entry,
     get_actor,
-    persist_login_attempts,
     revoke_sessions,
     session_expiry,
     users_on_demand,
@@ -33,18 +31,6 @@ def _user(name="demo-enterprise") -> User:
 
 def _token(issued: dt.datetime, username="demo-enterprise") -> dict:
     return {"username": username, "exp_date": timestamp(issued + dt.timedelta(days=COOKIE_DAYS))}
-
-
-def test_failed_logins_count_only_within_the_window(demo_db):
-    users = users_on_demand()
-    users["demo-enterprise"]["failed_login_attempts"] = MAX_FAILED_LOGINS  # what the library does on failures
-    with transaction() as s:
-        persist_login_attempts(s, users)
-    assert users_on_demand()["demo-enterprise"]["failed_login_attempts"] == MAX_FAILED_LOGINS
-    with transaction() as s:
-        user = s.scalars(select(User).where(User.username == "demo-enterprise")).one()
-        user.last_failed_at = now() - dt.timedelta(minutes=16)  # the throttle window has passed
-    assert users_on_demand()["demo-enterprise"]["failed_login_attempts"] == 0
 
 
 def test_credentials_load_only_the_users_the_library_looks_up(demo_db):
@@ -67,10 +53,6 @@ def test_credentials_load_only_the_users_the_library_looks_up(demo_db):
         pass
     assert set(dict.keys(users)) == {"demo-enterprise"}
     assert asked.count("demo-enterprise") == 1  # loaded once per run, then kept
-    # persisting untouched counters writes nothing
-    with transaction() as s:
-        persist_login_attempts(s, users)
-        assert s.scalars(select(User).where(User.username == "demo-enterprise")).one().failed_attempts == 0
 
 
 def test_logout_revokes_sessions_and_cookies_issued_before(demo_db):

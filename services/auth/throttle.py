@@ -1,0 +1,234 @@
+"""A login attempt: the throttle, the password check and its audit row (README "Security").
+
+Policy (ASVS 4.0.3 2.2.1, 5.0 6.1.1 / 6.3.1 / 6.3.8):
+
+- Account: MAX_FAILED_LOGINS wrong passwords within THROTTLE_MINUTES of each other throttle the
+  account until THROTTLE_MINUTES after the last one; a throttled attempt is refused without checking
+  the password. The counter lives in the user's row and is taken with one conditional
+  `UPDATE ... RETURNING` *before* the check, so parallel attempts cannot all slip under it.
+- A browser the user has logged in from before carries a signed device cookie (DEVICE_DAYS) and is
+  not subject to the account's throttle, only to its own allowance of MAX_FAILED_LOGINS per window:
+  someone who only knows the username can keep the account throttled for new browsers, never for
+  the browsers its user works in (OWASP's "device cookies" against malicious lockout).
+- Source: SOURCE_MAX_FAILURES failed attempts from one address (or one browser session when the
+  address is unknown) within the window, whatever the usernames, throttle that source (password
+  spraying, probing for names). Device-cookie browsers are exempt, so a proxy hiding the addresses
+  cannot turn this into a lockout of everyone.
+- Unknown (or disabled) usernames answer exactly as known ones: the same messages, a bcrypt check
+  against a dummy hash of the same cost, an audit row, and a throttle after the same number of
+  failures, counted in this process (no rows for names that are not accounts).
+
+The bcrypt check runs outside any transaction: a write lock held for it would queue every other
+login behind it. So this use case opens its own short transactions instead of taking the caller's.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import case, or_, select, update
+from sqlalchemy.orm import Session
+
+from db.models import User
+from services import transaction
+from services.audit.record import audit
+from services.auth.cookie import cookie_key
+from services.auth.passwords import check_nothing, check_password
+from services.kernel.actor import Actor
+from services.kernel.clock import from_timestamp, now, timestamp
+from services.workflow.engine import begin_write
+
+MAX_FAILED_LOGINS = 5
+THROTTLE_MINUTES = 15
+SOURCE_MAX_FAILURES = 20
+DEVICE_COOKIE = "jlgcs_device"
+DEVICE_DAYS = 30
+WINDOW = dt.timedelta(minutes=THROTTLE_MINUTES)
+
+Status = Literal["ok", "wrong", "throttled"]
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    status: Status
+    username: str
+    actor: Actor | None = None  # the user, when status == "ok"
+    device_token: str | None = None  # a fresh device cookie for this browser, when status == "ok"
+
+
+class Counters:
+    """Failure counters kept in this process, with the same window rule as the account's row.
+
+    Bounded (the least recently counted key goes first) and thread-safe: Streamlit runs every
+    session's script in a thread of its own.
+    """
+
+    def __init__(self, limit: int, max_keys: int = 10_000):
+        self.limit, self.max_keys = limit, max_keys
+        self._seen: OrderedDict[str, tuple[int, dt.datetime]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, key: str, at: dt.datetime) -> bool:
+        """Count one attempt; False (and nothing counted) when the key is throttled."""
+        with self._lock:
+            count, last = self._seen.get(key, (0, at))
+            if at - last > WINDOW:
+                count = 0
+            if count >= self.limit:
+                return False
+            self._seen[key] = (count + 1, at)
+            self._seen.move_to_end(key)
+            while len(self._seen) > self.max_keys:
+                self._seen.popitem(last=False)
+            return True
+
+    def give_back(self, key: str) -> None:
+        """Uncount one attempt (it succeeded)."""
+        with self._lock:
+            if key in self._seen:
+                count, last = self._seen[key]
+                self._seen[key] = (max(count - 1, 0), last)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._seen.clear()
+
+
+_names = Counters(MAX_FAILED_LOGINS)  # usernames that are not (active) accounts
+_devices = Counters(MAX_FAILED_LOGINS)  # device-cookie browsers, each with its own allowance
+_sources = Counters(SOURCE_MAX_FAILURES)
+
+
+def reset_counters() -> None:
+    """Forget the in-process counters (tests; a restart does the same)."""
+    for counters in (_names, _devices, _sources):
+        counters.clear()
+
+
+# ---------------------------------------------------------------- device cookies
+
+
+def _signature(username: str, issued: int, nonce: str) -> str:
+    message = f"device|{issued}|{nonce}|{username}".encode()
+    return hmac.new(cookie_key().encode(), message, hashlib.sha256).hexdigest()
+
+
+def device_token(username: str, at: dt.datetime) -> str:
+    """A device cookie for a browser that has just logged in as `username` (a new one each time)."""
+    issued, nonce = int(timestamp(at)), secrets.token_hex(8)
+    name = base64.urlsafe_b64encode(username.encode()).decode().rstrip("=")
+    return f"{issued}.{nonce}.{name}.{_signature(username, issued, nonce)}"
+
+
+def trusted_device(token: object, username: str, at: dt.datetime) -> str | None:
+    """The device's id when `token` is a valid, unexpired device cookie of `username`, else None."""
+    if not isinstance(token, str) or token.count(".") != 3:
+        return None
+    issued, nonce, name, signature = token.split(".")
+    try:
+        issued_at = from_timestamp(int(issued))
+        owner = base64.urlsafe_b64decode(name + "=" * (-len(name) % 4)).decode()
+    except (ValueError, OverflowError, OSError):
+        return None
+    if owner != username or not hmac.compare_digest(signature, _signature(owner, int(issued), nonce)):
+        return None
+    if not at - dt.timedelta(days=DEVICE_DAYS) <= issued_at <= at + dt.timedelta(minutes=5):
+        return None
+    return nonce
+
+
+# ---------------------------------------------------------------- the attempt
+
+
+def _take_account(session: Session, user_id: int, at: dt.datetime) -> bool:
+    """Count one attempt against the account in one statement; False when it is throttled.
+
+    The WHERE clause is the throttle: PostgreSQL re-checks it on the locked row after a concurrent
+    update, SQLite has one writer at a time (BEGIN IMMEDIATE), so the count cannot be overtaken.
+    """
+    expired = or_(User.last_failed_at.is_(None), User.last_failed_at < at - WINDOW)
+    taken = session.execute(
+        update(User)
+        .where(User.id == user_id, or_(expired, User.failed_attempts < MAX_FAILED_LOGINS))
+        .values(failed_attempts=case((expired, 1), else_=User.failed_attempts + 1), last_failed_at=at)
+        .returning(User.failed_attempts)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    return taken is not None
+
+
+def _actor(user) -> Actor:
+    return Actor(
+        user_id=user.id,
+        role=user.role,
+        name=user.display_name,
+        enterprise_id=user.enterprise_id,
+        person_id=user.person_id,
+    )
+
+
+def _admit(name: str, user_id: int | None, device_id: str | None, source: str, at: dt.datetime) -> str | None:
+    """Count this attempt where it counts; the throttle that refuses it ("device", "source",
+    "account" or "name"), or None: go on and check the password."""
+    if device_id is not None:
+        return None if _devices.take(device_id, at) else "device"
+    if not _sources.take(source, at):
+        return "source"
+    if user_id is None:
+        return None if _names.take(name, at) else "name"
+    with transaction() as s:
+        begin_write(s)
+        return None if _take_account(s, user_id, at) else "account"
+
+
+_ACTIONS = {"ok": "login_ok", "wrong": "login_fail", "throttled": "login_throttled"}
+
+
+def attempt_login(username: str, password: str, *, source: str, device: object = None) -> LoginOutcome:
+    """One press of 登录: throttled, wrong, or ok; audited once as login_throttled, login_fail or login_ok.
+
+    `source` is the client's address (or its session when unknown), `device` the device cookie the
+    browser sent, if any. The password is checked exactly as typed (ASVS 5.0 6.2.8).
+    """
+    name = str(username).strip().lower()
+    at = now()
+    with transaction() as s:
+        user = s.execute(
+            select(User.id, User.password_hash, User.role, User.display_name, User.enterprise_id, User.person_id).where(
+                User.username == name, User.active.is_(True)
+            )
+        ).one_or_none()
+    user_id = user.id if user is not None else None
+    device_id = trusted_device(device, name, at) if user is not None else None
+
+    throttle = _admit(name, user_id, device_id, source, at)
+    status: Status = "throttled"
+    if throttle is None:  # the check: against the user's hash, or as slowly against nothing
+        matches = check_password(password, user.password_hash) if user is not None else check_nothing(password)
+        status = "ok" if matches else "wrong"
+    actor = _actor(user) if user is not None and status == "ok" else None
+
+    detail = {"via": "device" if device_id else "form", "source": source}
+    if throttle:
+        detail["throttle"] = throttle
+    with transaction() as s:
+        begin_write(s)
+        if actor is not None and device_id is None:  # the account's count starts again
+            s.execute(update(User).where(User.id == actor.user_id).values(failed_attempts=0, last_failed_at=None))
+        audit(s, actor, _ACTIONS[status], "user", user_id, **detail)
+    if actor is None:
+        return LoginOutcome(status, name)
+    # A success gives back what it took from the source's or the device's allowance.
+    if device_id is not None:
+        _devices.give_back(device_id)
+    else:
+        _sources.give_back(source)
+    return LoginOutcome("ok", name, actor=actor, device_token=device_token(name, at))

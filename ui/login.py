@@ -1,0 +1,114 @@
+"""The login box: re-authentication by the library's cookie, else our form and its throttle.
+
+The form is ours, not streamlit-authenticator's: the library checks the password before anything
+is counted, keeps its failure counter in a dict and would lock an account for ever. Ours asks
+services.auth.throttle, which counts first, atomically, and audits each attempt once.
+
+Imported by app.py only, not by `ui/__init__`: `python -m ui.server` imports `ui` before Streamlit's
+runtime exists, and the auth cookie's component, declared when streamlit_authenticator is first
+imported, would then never be registered with the server (its iframe gets a 404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from services import transaction
+from services.auth.login import audit_cookie_login
+from services.auth.throttle import DEVICE_COOKIE, DEVICE_DAYS, THROTTLE_MINUTES, attempt_login
+from services.kernel.clock import now
+from services.kernel.errors import ServiceError
+from ui.session import NOTICE_KEY, start_session
+from ui.text import md_escape
+
+SOURCE_KEY = "_login_source"
+DEVICE_KEY = "_device_token"  # a device cookie still to be written
+WRONG = "用户名或密码错误"
+THROTTLED = f"登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试。"
+BUSY = "系统繁忙，请稍后再试。"
+
+
+def _source() -> str:
+    """Where the attempt comes from: the client's address, or this browser session when Streamlit
+    does not know it (localhost)."""
+    ip = st.context.ip_address
+    if isinstance(ip, str) and ip:
+        return f"ip:{ip}"
+    return "session:" + st.session_state.setdefault(SOURCE_KEY, secrets.token_hex(8))
+
+
+def _device_cookie() -> str | None:
+    value = st.context.cookies.get(DEVICE_COOKIE)
+    return value if isinstance(value, str) else None
+
+
+def login_box(auth: stauth.Authenticate) -> None:
+    """Log the session in from the re-authentication cookie, or show the form and handle a press of
+    登录. Afterwards session_state["authentication_status"] says whether the session is logged in."""
+    was_in = bool(st.session_state.get("authentication_status"))
+    try:
+        auth.login(location="unrendered")  # the cookie only: it draws nothing
+    except stauth.LoginError:  # a cookie of a user who is no longer there
+        pass
+    if st.session_state.get("authentication_status"):
+        if not was_in:  # once: the next runs are logged in and do not come here
+            with transaction() as s:
+                audit_cookie_login(s, st.session_state["username"], source=_source())
+        return
+
+    notice = st.empty()  # why the last session ended: shown above the form until the next attempt
+    with st.form("Login"):
+        st.subheader("用户登录")
+        username = st.text_input("用户名", autocomplete="off")
+        password = st.text_input("密码", type="password", autocomplete="off")
+        submitted = st.form_submit_button("登录")
+    if not submitted:
+        if st.session_state.get(NOTICE_KEY):  # every run, not once: the cookie component reruns
+            notice.error(md_escape(st.session_state[NOTICE_KEY]))
+        return
+    st.session_state.pop(NOTICE_KEY, None)
+    st.session_state["authentication_status"] = False
+    if not username.strip() or not password:
+        st.error("请输入用户名和密码。")
+        return
+    try:
+        outcome = attempt_login(username, password, source=_source(), device=_device_cookie())
+    except ServiceError:  # the database stayed busy beyond its timeout
+        st.error(BUSY)
+        return
+    if outcome.status != "ok" or outcome.actor is None or outcome.device_token is None:
+        st.error(THROTTLED if outcome.status == "throttled" else WRONG)
+        return
+    actor = outcome.actor
+    st.session_state.update(
+        authentication_status=True,
+        username=outcome.username,
+        name=actor.name,
+        email=f"{outcome.username}@localhost",
+        roles=[actor.role],
+    )
+    start_session()
+    st.session_state[DEVICE_KEY] = outcome.device_token  # written by device_cookie() from the sidebar
+    auth.cookie_controller.set_cookie()  # the library's re-authentication cookie, read on reloads
+
+
+def device_cookie(auth: stauth.Authenticate) -> None:
+    """Write the device cookie a login left for this browser (services.auth.throttle).
+
+    Drawn in the sidebar, which stays on screen run after run: drawn in the login box, the cookie
+    component was unmounted by the rerun that the library's own cookie causes before it had loaded.
+    """
+    token = st.session_state.get(DEVICE_KEY)
+    if not token:
+        return
+    key = f"device-{token[-12:]}"
+    if st.session_state.get(key) is True:  # the component has written it and said so
+        del st.session_state[DEVICE_KEY]
+        return
+    auth.cookie_controller.cookie_model.cookie_manager.set(
+        DEVICE_COOKIE, token, key=key, expires_at=now() + dt.timedelta(days=DEVICE_DAYS), max_age=DEVICE_DAYS * 86400
+    )
