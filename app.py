@@ -19,6 +19,7 @@ from services.auth.login import (
 )
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
 
+ui.install_error_boundary()  # anything unexpected from here on: a Chinese message, details in the log
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
 
 # Per role: sections of (script, title, icon, url path); the first page is the default one.

@@ -1,6 +1,7 @@
 """Streamlit helpers shared by the pages (DESIGN.md "Layout"), imported only by app.py and pages/.
 
     session   the actor gate and login state          calls    the one way to run a use case
+    errors    the error boundary: anything unexpected ends the run with a Chinese message
     tables    paged lists, exports, steps            dialogs  「信息」 confirmations, 进度详情
     text      escaped user text, key/value grids     widgets  date fields, action buttons, house style
     fragments what several pages draw (application detail, attachments, request review)
@@ -10,6 +11,7 @@
 
 from ui.calls import act, call, on_download, public_call, show_flash, while_on
 from ui.dialogs import confirm_dialog, steps_dialog
+from ui.errors import install_error_boundary
 from ui.fragments.application import application_sections
 from ui.session import current_actor, end_session, flash, header, require_actor, signed_in, start_session
 from ui.tables import export_buttons, page_args, paged_table, record_caption, reset_page, steps_table
@@ -29,6 +31,7 @@ __all__ = [
     "export_buttons",
     "flash",
     "header",
+    "install_error_boundary",
     "kv_grid",
     "md_escape",
     "on_download",
