@@ -106,6 +106,7 @@ auth = stauth.Authenticate(
     auto_hash=False,
     login_sleep_time=0,
 )
+ui.guard_login_cookie(auth)  # a forged or foreign cookie counts as none (and is deleted), never an error
 # The library copies the credentials it is given into a dict of its own; put in ours, which loads
 # a user only when the library looks them up (services.auth.UsersOnDemand).
 users = auth.authentication_controller.authentication_model.credentials["usernames"] = users_on_demand()

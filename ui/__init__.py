@@ -13,7 +13,16 @@ from ui.calls import act, call, on_download, public_call, show_flash, while_on
 from ui.dialogs import confirm_dialog, steps_dialog
 from ui.errors import install_error_boundary
 from ui.fragments.application import application_sections
-from ui.session import current_actor, end_session, flash, header, require_actor, signed_in, start_session
+from ui.session import (
+    current_actor,
+    end_session,
+    flash,
+    guard_login_cookie,
+    header,
+    require_actor,
+    signed_in,
+    start_session,
+)
 from ui.tables import export_buttons, page_args, paged_table, record_caption, reset_page, steps_table
 from ui.text import kv_grid, md_escape, sections
 from ui.widgets import EARLIEST_DATE, action_button, date_field, page_style
@@ -30,6 +39,7 @@ __all__ = [
     "end_session",
     "export_buttons",
     "flash",
+    "guard_login_cookie",
     "header",
     "install_error_boundary",
     "kv_grid",
