@@ -16,6 +16,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from services.kernel.clock import now
 from tests.e2e.conftest import (
     ROOT,
     _copy,
@@ -114,7 +115,9 @@ def test_an_id_beyond_any_integer_shows_not_found_in_chinese(page, url):
 
 def test_a_cookie_forged_with_alg_none_shows_the_login_form_and_is_deleted(page, url):
     part = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()  # noqa: E731
-    forged = f"{part({'alg': 'none', 'typ': 'JWT'})}.{part({'username': MINISTRY, 'exp_date': time.time() + 3600})}."
+    forged = (
+        f"{part({'alg': 'none', 'typ': 'JWT'})}.{part({'username': MINISTRY, 'exp_date': now().timestamp() + 3600})}."
+    )
     page.context.add_cookies([{"name": COOKIE, "value": forged, "url": url}])
     for _ in range(2):  # this load, and the next one: before, every load failed until cookies were cleared
         page.goto(url)
