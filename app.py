@@ -12,6 +12,7 @@ from services.auth.login import COOKIE_DAYS, cookie_revoked, revoke_sessions, us
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
 from ui.login import device_cookie, login_box
 
+ui.install_error_boundary()  # anything unexpected from here on: a Chinese message, details in the log
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
 
 # Per role: sections of (script, title, icon, url path); the first page is the default one.
@@ -98,6 +99,7 @@ auth = stauth.Authenticate(
     auto_hash=False,
     login_sleep_time=0,
 )
+ui.guard_login_cookie(auth)  # a forged or foreign cookie counts as none (and is deleted), never an error
 # The library copies the credentials it is given into a dict of its own; put in ours, which loads
 # a user only when the library looks them up (services.auth.UsersOnDemand). The library only
 # re-authenticates from its cookie and logs out: the login form is ours (ui.login).

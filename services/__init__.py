@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,3 +32,22 @@ def transaction() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def causes(exc: BaseException | None) -> Iterator[BaseException]:
+    """`exc` and the exceptions it was raised from or during, newest first."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def database_down(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached (server down, connection lost, pool
+    exhausted), rather than a bug: the app says so, and the next run connects afresh."""
+    return any(
+        isinstance(e, (OperationalError, InterfaceError, DisconnectionError, PoolTimeout))
+        or (isinstance(e, DBAPIError) and e.connection_invalidated)
+        for e in causes(exc)
+    )

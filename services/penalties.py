@@ -16,10 +16,10 @@ from services.kernel import values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import now, today
 from services.kernel.detail import Detail, section
-from services.kernel.errors import InvalidInput
+from services.kernel.errors import InvalidInput, NotFound
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, keyed, listed, paged, table
-from services.kernel.scope import RowId, get_scoped, load, require_role, scope
+from services.kernel.scope import RowId, get_scoped, load, require_role, row_id, scope
 from services.kernel.text import fmt_date, fmt_dt, like_pattern
 from services.kernel.validators import normalize_id_number
 from services.kernel.values import BAN_ALLOWED, BAN_REQUIRED, PENALTY_BAN_TERMS, REVOKING, SUSPENSION
@@ -272,8 +272,8 @@ def record_penalty(
 
     workflow.begin_write(session)
     try:
-        person = session.get(Person, int(person_id))
-    except (TypeError, ValueError):
+        person = session.get(Person, row_id(person_id))
+    except NotFound:
         person = None
     if person is None:
         raise InvalidInput({"行政相对人": "请选择被处罚的注册人员"})

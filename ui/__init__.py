@@ -1,8 +1,9 @@
 """Streamlit helpers shared by the pages (DESIGN.md "Layout"), imported only by app.py and pages/.
 
     session   the actor gate and login state          calls    the one way to run a use case
+    errors    the error boundary: anything unexpected ends the run with a Chinese message
     tables    paged lists, exports, steps            dialogs  「信息」 confirmations, 进度详情
-    text      escaped user text, key/value grids     widgets  date fields, house style
+    text      escaped user text, key/value grids     widgets  date fields, action buttons, house style
     fragments what several pages draw (application detail, attachments, request review)
 
 `import ui` gives the names pages use; the modules are where they live.
@@ -10,15 +11,26 @@
 
 from ui.calls import act, call, on_download, public_call, show_flash, while_on
 from ui.dialogs import confirm_dialog, steps_dialog
+from ui.errors import install_error_boundary
 from ui.fragments.application import application_sections
-from ui.session import current_actor, end_session, flash, header, require_actor, signed_in, start_session
+from ui.session import (
+    current_actor,
+    end_session,
+    flash,
+    guard_login_cookie,
+    header,
+    require_actor,
+    signed_in,
+    start_session,
+)
 from ui.tables import export_buttons, page_args, paged_table, record_caption, reset_page, steps_table
 from ui.text import kv_grid, md_escape, sections
-from ui.widgets import EARLIEST_DATE, date_field, page_style
+from ui.widgets import EARLIEST_DATE, action_button, date_field, page_style
 
 __all__ = [
     "EARLIEST_DATE",
     "act",
+    "action_button",
     "application_sections",
     "call",
     "confirm_dialog",
@@ -27,7 +39,9 @@ __all__ = [
     "end_session",
     "export_buttons",
     "flash",
+    "guard_login_cookie",
     "header",
+    "install_error_boundary",
     "kv_grid",
     "md_escape",
     "on_download",

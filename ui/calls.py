@@ -6,7 +6,10 @@
   back (the page keeps what was typed); done, the success message is left for the top of the
   next run, lists forget their selection, and the script reruns (or `then` switches page).
 
-No page opens a transaction, catches a ServiceError or shows a queued message itself.
+No page opens a transaction, catches a ServiceError or shows a queued message itself. What pages
+pass is cleaned here of control characters (services.kernel.text.clean_input): the one edge where
+typed text and URL parameters enter the services. Anything but a ServiceError goes on to the app's
+error boundary (ui.errors).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import streamlit as st
 
 from services import transaction
 from services.kernel.errors import ServiceError
+from services.kernel.text import clean_input
 from ui.session import FLASH_KEY, flash, signed_in
 from ui.tables import new_list_generation
 from ui.text import md_escape
@@ -40,7 +44,7 @@ def call(fn: Callable, *args, on_error: ErrorHandler | None = None, **kwargs):
     """
     try:
         with transaction() as s:
-            return fn(s, signed_in(), *args, **kwargs)
+            return fn(s, signed_in(), *clean_input(args), **clean_input(kwargs))
     except ServiceError as exc:
         refused(exc, on_error)
         return None
@@ -51,7 +55,7 @@ def public_call(fn: Callable, *, when_refused=None, **kwargs):
     what comes back after a refusal (its message shown), when None is an answer of the service."""
     try:
         with transaction() as s:
-            return fn(s, **kwargs)
+            return fn(s, **clean_input(kwargs))
     except ServiceError as exc:
         refused(exc)
         return when_refused
@@ -74,7 +78,7 @@ def act(
     """
     try:
         with transaction() as s:
-            result = fn(s, signed_in(), *args, **kwargs)
+            result = fn(s, signed_in(), *clean_input(args), **clean_input(kwargs))
     except ServiceError as exc:
         refused(exc, on_error)
         return False
@@ -101,7 +105,7 @@ def show_flash() -> None:
 def on_download(fn: Callable, **kwargs) -> Callable[[], bytes]:
     """The `data` of an st.download_button: the service runs (and audits) when the person clicks,
     not when the page is drawn. Streamlit calls it outside the script run, so the actor is taken now."""
-    actor = signed_in()
+    actor, kwargs = signed_in(), clean_input(kwargs)
 
     def fetch() -> bytes:
         with transaction() as s:

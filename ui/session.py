@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from services import transaction
+from services.auth.cookie import read_token
 from services.auth.login import get_actor, header_name, session_expiry
 from services.kernel.actor import Actor
 from services.kernel.clock import now
@@ -25,6 +26,30 @@ def start_session(_info: dict | None = None) -> None:
 def end_session() -> None:
     for key in (ACTOR_KEY, HEADER_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY):
         st.session_state.pop(key, None)
+
+
+def guard_login_cookie(auth) -> None:
+    """Let services.auth.cookie.read_token judge the login cookie for streamlit-authenticator.
+
+    The library catches only a bad signature: a cookie forged with alg=none (InvalidAlgorithmError) or
+    signed without "exp_date" (KeyError) failed every run of that browser until its cookies were
+    cleared. Now a cookie that is not ours counts as no cookie, and the browser is told to delete it
+    (once a run: the component's key may appear once)."""
+    model = auth.cookie_controller.cookie_model
+
+    def decode():
+        claims = read_token(model.token, model.cookie_key)
+        if claims is not None:
+            return claims
+        if isinstance(model.token, str) and not getattr(model, "_forged_deleted", False):
+            model._forged_deleted = True
+            try:
+                model.cookie_manager.delete(model.cookie_name, key="delete_forged_cookie")
+            except KeyError:  # the browser had not reported its cookies yet; the delete is sent anyway
+                pass
+        return False  # what the library's own decoder answers for a bad cookie
+
+    model._token_decode = decode
 
 
 def flash(kind: str, message: str) -> None:

@@ -41,7 +41,8 @@ def paged_table(
     Returns the selected row's key (RowKey: id and status), or None; with `multi` the list of
     keys. Only the result's visible columns are shown; the keys come with the result. The browser keeps a
     selection by row position while the table's key is the same, so the key changes with every
-    action, query, page and page size: a selection never lands on another record. The paging
+    action, query, page and page size, and a selection is read through the rows the browser showed:
+    it never lands on another record, even when someone else's action changed the list. The paging
     widgets keep their values in session_state (`<key>_size`, `<key>_page`), which the page reads
     before it queries, so a run makes one query.
     """
@@ -49,13 +50,20 @@ def paged_table(
         record_caption(result)
         return [] if multi else None
     generation = st.session_state.get(LIST_GEN_KEY, 0)
+    table_key = f"{key}_table_{generation}_{result.page}_{result.page_size}"
+    # A selection is rows of the table the browser shows: the previous run's, which may hold other
+    # rows than this run read (someone withdrew a listed request meanwhile). Read it through the keys
+    # shown then, so that it names the record the person chose, not the one that moved into its place.
+    shown_table, shown_keys = st.session_state.get(f"_{key}_shown", (None, ()))
+    keys = shown_keys if shown_table == table_key else result.keys
+    st.session_state[f"_{key}_shown"] = (table_key, result.keys)
     event = st.dataframe(
         result.rows,
         column_order=column_order,
         column_config=column_config,
         hide_index=True,
         width="stretch",
-        key=f"{key}_table_{generation}_{result.page}_{result.page_size}",
+        key=table_key,
         on_select="rerun" if selectable else "ignore",
         selection_mode="multi-row" if multi else "single-row",
     )
@@ -76,7 +84,7 @@ def paged_table(
     if result.pages > 1:
         with pages:
             st.pagination(result.pages, key=f"{key}_page", default=result.page)
-    picked: list[RowKey] = [result.keys[r] for r in event.selection.rows if r < len(result.keys)] if selectable else []
+    picked: list[RowKey] = [keys[r] for r in event.selection.rows if r < len(keys)] if selectable else []
     if multi:
         return picked
     return picked[0] if picked else None

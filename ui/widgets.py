@@ -1,4 +1,4 @@
-"""Small widgets shared by the pages: date fields, the house style."""
+"""Small widgets shared by the pages: date fields, workflow action buttons, the house style."""
 
 from __future__ import annotations
 
@@ -15,6 +15,24 @@ def date_field(where, label: str, *, key: str, value: dt.date | None = None, **k
     """A YYYY-MM-DD date input (a filter when `value` is None) that takes every date since EARLIEST_DATE."""
     kwargs.setdefault("min_value", EARLIEST_DATE)
     return where.date_input(label, value=value, key=key, format="YYYY-MM-DD", **kwargs)
+
+
+def action_button(where, label: str, *, allowed: bool, key: str, **kwargs) -> bool:
+    """A button for a workflow action on one record, drawn while the record's status allows it.
+
+    Someone else may change the status between the run that drew the button and the click (the
+    enterprise withdraws while the ministry reads): the click's run then no longer draws it, and
+    Streamlit would drop the click without a word. Its value is still in session_state for that
+    run, so the click comes back True and the service says why it refuses."""
+    if allowed:
+        return where.button(label, key=key, **kwargs)
+    return clicked_undrawn(key)
+
+
+def clicked_undrawn(key: str) -> bool:
+    """Whether the button (or form submit button) `key`, drawn by the previous run but not by this one,
+    was clicked: this run has its value although it does not draw it."""
+    return bool(st.session_state.get(key))
 
 
 def page_style() -> None:

@@ -79,49 +79,51 @@ def approved(_registration_id) -> str:
 
 
 actions = [a for a in detail.actions if a != "announce"]
+label = lambda a: workflow.action_label(workflow.APPLICATION, a)  # noqa: E731
 if actions:
     st.subheader("审批操作")
-    label = lambda a: workflow.action_label(workflow.APPLICATION, a)  # noqa: E731
-    bar = st.container(horizontal=True)
-    if "accept" in actions and bar.button(label("accept"), type="primary", key="act_accept"):
-        ui.act(review.accept_applications, application_ids=[detail.id])
-    if "review" in actions and bar.button(label("review"), type="primary", key="act_review"):
-        ui.act(review.start_review, application_id=detail.id)
-    if "approve" in actions and bar.button(label("approve"), type="primary", key="act_approve"):
-        st.session_state["pending_approve"] = detail.id
-    if st.session_state.get("pending_approve") == detail.id:
-        ui.confirm_dialog(
-            "pending_approve",
-            "确定准予注册?",
-            key="approve",
-            run=lambda: ui.act(approval.approve_application, application_id=detail.id, success=approved),
-        )
+# Drawn while the status allows them; a click on one drawn before the status changed (the enterprise
+# withdrew meanwhile) still runs, and the service says why it refuses.
+bar = st.container(horizontal=True)
+if ui.action_button(bar, label("accept"), allowed="accept" in actions, type="primary", key="act_accept"):
+    ui.act(review.accept_applications, application_ids=[detail.id])
+if ui.action_button(bar, label("review"), allowed="review" in actions, type="primary", key="act_review"):
+    ui.act(review.start_review, application_id=detail.id)
+if ui.action_button(bar, label("approve"), allowed="approve" in actions, type="primary", key="act_approve"):
+    st.session_state["pending_approve"] = detail.id
+if st.session_state.get("pending_approve") == detail.id:
+    ui.confirm_dialog(
+        "pending_approve",
+        "确定准予注册?",
+        key="approve",
+        run=lambda: ui.act(approval.approve_application, application_id=detail.id, success=approved),
+    )
 
-    if "request_correction" in actions:
-        with st.expander(label("request_correction"), icon=":material/assignment_return:"):
-            with st.form("correction"):
-                items = st.multiselect(
-                    "需补正的内容",
-                    values.CORRECTION_ITEMS,
-                    key="corr_items",
-                    placeholder="请选择需补正的内容（可多选）",
-                )
-                note = st.text_area(
-                    "补正说明", key="corr_note", max_chars=1000, placeholder="一次性告知申请人需要补正的全部内容"
-                )
-                if st.form_submit_button("提交", type="primary"):
-                    ui.act(review.request_correction, application_id=detail.id, items=items, note=note)
+if "request_correction" in actions:
+    with st.expander(label("request_correction"), icon=":material/assignment_return:"):
+        with st.form("correction"):
+            items = st.multiselect(
+                "需补正的内容",
+                values.CORRECTION_ITEMS,
+                key="corr_items",
+                placeholder="请选择需补正的内容（可多选）",
+            )
+            note = st.text_area(
+                "补正说明", key="corr_note", max_chars=1000, placeholder="一次性告知申请人需要补正的全部内容"
+            )
+            if st.form_submit_button("提交", type="primary"):
+                ui.act(review.request_correction, application_id=detail.id, items=items, note=note)
 
-    if "deny" in actions:
-        with st.expander(label("deny"), icon=":material/block:"):
-            with st.form("deny"):
-                clause = st.selectbox(
-                    "法律依据",
-                    values.DENIAL_CLAUSES,
-                    index=None,
-                    key="deny_clause",
-                    placeholder="请选择《注册监理工程师管理规定》第十三条的情形",
-                )
-                reason = st.text_area("不予注册理由", key="deny_reason", max_chars=1000)
-                if st.form_submit_button("提交", type="primary"):
-                    ui.act(review.deny_application, application_id=detail.id, reason=reason, clause=clause or "")
+if "deny" in actions:
+    with st.expander(label("deny"), icon=":material/block:"):
+        with st.form("deny"):
+            clause = st.selectbox(
+                "法律依据",
+                values.DENIAL_CLAUSES,
+                index=None,
+                key="deny_clause",
+                placeholder="请选择《注册监理工程师管理规定》第十三条的情形",
+            )
+            reason = st.text_area("不予注册理由", key="deny_reason", max_chars=1000)
+            if st.form_submit_button("提交", type="primary"):
+                ui.act(review.deny_application, application_id=detail.id, reason=reason, clause=clause or "")

@@ -12,7 +12,7 @@ from services.audit.record import audit
 from services.files import uploads
 from services.kernel.actor import Actor
 from services.kernel.errors import NotFound
-from services.kernel.scope import RowId, get_scoped
+from services.kernel.scope import RowId, get_scoped, row_id
 
 _OWNERS: dict[str, tuple[type, str | None]] = {
     workflow.APPLICATION: (Application, "person_id"),
@@ -31,10 +31,7 @@ class AttachmentFile:
 def get_attachment_file(session: Session, actor: Actor, *, attachment_id: RowId) -> AttachmentFile:
     """One attachment's file, for a person who downloads or opens it: each call is one audited
     download, so screens call it only on that person's click (never to draw a page)."""
-    try:
-        att = session.get(Attachment, int(attachment_id))
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    att = session.get(Attachment, row_id(attachment_id))
     if att is None or att.request_type not in _OWNERS:
         raise NotFound()
     model, person_attr = _OWNERS[att.request_type]

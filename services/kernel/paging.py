@@ -9,6 +9,8 @@ import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from services.kernel.scope import MAX_ROW_ID
+
 PAGE_SIZES = (10, 20, 50, 100)
 EXPORT_LIMIT = 50_000  # an export is a list, not a database dump
 
@@ -182,9 +184,10 @@ def paged_ids(
 
 
 def _page_number(page) -> int:
+    # No list has more pages than rows: the cap keeps the OFFSET within the database's integers.
     try:
-        return max(1, int(page))
-    except (TypeError, ValueError):
+        return min(max(1, int(page)), MAX_ROW_ID)
+    except (TypeError, ValueError, OverflowError):
         return 1
 
 
@@ -194,7 +197,7 @@ def _clamp(session: Session, stmt: Select, page, page_size: int) -> tuple[int, i
     last_page = max(1, -(-total // page_size))
     try:
         page = min(max(1, int(page)), last_page)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         page = 1
     return page_size, total, page
 

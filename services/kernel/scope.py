@@ -11,8 +11,21 @@ from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
 from services.kernel.errors import NotFound, PermissionDenied
 
 T = TypeVar("T")
-# An id as a page or a URL gives it (?id=…): get_scoped turns it into an int, or NotFound.
+# An id as a page or a URL gives it (?id=…): row_id turns it into an int, or NotFound.
 RowId = int | str
+# The ids' column type is INTEGER: PostgreSQL's holds up to 2**31 - 1. A larger int would make
+# SQLite raise OverflowError (beyond 2**63) and can never name a row on either database.
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(value: Any) -> int:
+    """The one check of an id from the edge: an int (or ASCII digits) from 1 to MAX_ROW_ID, else NotFound,
+    the same answer as for a row that does not exist."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if type(value) is not int or not 1 <= value <= MAX_ROW_ID:  # not bool, float or anything else
+        raise NotFound()
+    return value
 
 
 def load(session: Session, model: type[T], row_id: Any) -> T:
@@ -39,14 +52,10 @@ def scope(stmt: Select, actor: Actor, enterprise_col, person_col=None) -> Select
     raise PermissionDenied()
 
 
-def get_scoped(session: Session, actor: Actor, model, row_id: RowId, *, person_attr: str | None = None):
+def get_scoped(session: Session, actor: Actor, model, given: RowId, *, person_attr: str | None = None):
     """Load one row the actor may see, or NotFound: the same answer for missing and foreign ids."""
-    try:
-        row_id = int(row_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
     stmt = scope(
-        select(model).where(model.id == row_id),
+        select(model).where(model.id == row_id(given)),
         actor,
         model.enterprise_id,
         getattr(model, person_attr) if person_attr else None,

@@ -20,9 +20,9 @@ from services.kernel import values
 from services.kernel.actor import APPLICANT, Actor
 from services.kernel.clock import now, today
 from services.kernel.dates import period_last_day
-from services.kernel.errors import InvalidInput
+from services.kernel.errors import InvalidInput, NotFound
 from services.kernel.paging import Listing, listed, table
-from services.kernel.scope import RowId, get_scoped, load, require_role
+from services.kernel.scope import RowId, get_scoped, load, require_role, row_id
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.registration import business_types as bt_table
 from services.registration import deadlines
@@ -218,6 +218,13 @@ def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:
     return _check(session, actor, filing, file_errors)
 
 
+def _employer(session: Session, enterprise_id) -> Enterprise | None:
+    try:
+        return session.get(Enterprise, row_id(enterprise_id))
+    except NotFound:  # none chosen, or an id no enterprise can have
+        return None
+
+
 def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str, str]) -> list[str]:
     require_role(actor, APPLICANT)
     person = load(session, Person, actor.person_id)
@@ -232,7 +239,7 @@ def _check(session: Session, actor: Actor, filing: Filing, file_errors: dict[str
     if kinds and filing.change_kind not in kinds:
         field_name = values.KIND_FIELDS[bt]
         errors[field_name] = f"{rules.label}请选择{field_name}（{'或'.join(kinds.values())}）"
-    employer = session.get(Enterprise, filing.enterprise_id) if filing.enterprise_id is not None else None
+    employer = _employer(session, filing.enterprise_id)
     if employer is None:
         errors["聘用单位"] = "请选择聘用单位"
 

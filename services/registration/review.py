@@ -22,7 +22,7 @@ from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import today
 from services.kernel.dates import end_of_day
 from services.kernel.detail import Section, section
-from services.kernel.errors import InvalidInput, ServiceError
+from services.kernel.errors import InvalidInput, NotFound, ServiceError
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import (
     EXPORT_LIMIT,
@@ -35,7 +35,7 @@ from services.kernel.paging import (
     sort_order,
     table,
 )
-from services.kernel.scope import RowId, get_scoped, load, require_role
+from services.kernel.scope import RowId, get_scoped, load, require_role, row_id
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
 from services.kernel.values import DENIAL_CLAUSES
 from services.registration import announcement, deadlines
@@ -307,11 +307,11 @@ def _person_name(session: Session, app_id: RowId) -> str:
             session.scalar(
                 select(Person.name)
                 .join(Application, Application.person_id == Person.id)
-                .where(Application.id == int(app_id))
+                .where(Application.id == row_id(app_id))
             )
             or f"编号 {app_id} "
         )
-    except (TypeError, ValueError):
+    except NotFound:
         return f"编号 {app_id} "
 
 

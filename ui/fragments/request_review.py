@@ -9,10 +9,12 @@ from dataclasses import dataclass
 import streamlit as st
 
 from services import workflow
+from services.kernel.actor import MINISTRY
 from ui.calls import act, call
 from ui.fragments.attachments import attachment_list
 from ui.tables import page_args, paged_table, reset_page, steps_table
 from ui.text import sections
+from ui.widgets import clicked_undrawn
 
 
 @dataclass(frozen=True)
@@ -59,16 +61,27 @@ def request_review(spec: RequestReview) -> None:
         attachment_list(detail.attachments, key="fatt", image_width=480)
     st.subheader("进度详情")
     steps_table(call(spec.list_steps, request_id=detail.id))
-    if not detail.actions:
-        return
-    st.subheader("审核")
-    with st.form(spec.form):
-        opinion = st.text_area("审核意见", key=f"{spec.prefix}_opinion", max_chars=1000, placeholder=spec.opinion_hint)
-        clicked = None
-        for col, action in zip(st.columns(len(detail.actions) + 3), detail.actions):
-            if col.form_submit_button(
-                workflow.action_label(spec.kind, action), type="secondary" if action == "deny" else "primary"
-            ):
-                clicked = action
+    opinion_key, clicked = f"{spec.prefix}_opinion", None
+    if detail.actions:
+        st.subheader("审核")
+        with st.form(spec.form):
+            st.text_area("审核意见", key=opinion_key, max_chars=1000, placeholder=spec.opinion_hint)
+            for col, action in zip(st.columns(len(detail.actions) + 3), detail.actions):
+                if col.form_submit_button(
+                    workflow.action_label(spec.kind, action), type="secondary" if action == "deny" else "primary"
+                ):
+                    clicked = action
+    if clicked is None:
+        # A decision clicked on the form as the previous run drew it, which this run no longer offers:
+        # the enterprise withdrew (or another reviewer decided) meanwhile. It runs, so that the service
+        # says why it refuses, instead of the click vanishing.
+        undrawn = [t.action for t in workflow.TRANSITIONS[spec.kind] if MINISTRY in t.roles]
+        clicked = next((a for a in undrawn if a not in detail.actions and clicked_undrawn(_submit_key(spec, a))), None)
     if clicked:
+        opinion = st.session_state.get(opinion_key) or ""
         act(spec.decide, request_id=detail.id, action=clicked, opinion=opinion, then=lambda _: reset_page(spec.key))
+
+
+def _submit_key(spec: RequestReview, action: str) -> str:
+    """Streamlit's key of the form's submit button for `action` (st.form_submit_button without a key)."""
+    return f"FormSubmitter:{spec.form}-{workflow.action_label(spec.kind, action)}"
