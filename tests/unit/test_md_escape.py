@@ -49,3 +49,14 @@ def test_plain_chinese_is_unchanged():
     assert _render("薛琼").header[0].value == "薛琼"
     plain = "北京小厉害有限公司（第十三条第（六）项）：请先阅读"
     assert ui.md_escape(plain) == plain
+
+
+def test_a_flashed_message_is_escaped_too():
+    """ui.act's success message is flashed for the next run: shown escaped, whatever a page puts in it."""
+    at = AppTest.from_string(
+        "import ui\nui.flash('success', '操作成功，已提交 **粗** http://x.io/p')\nui.show_flash()"
+    ).run()
+    assert not at.exception
+    for shown in (at.success[0].value, at.toast[0].value):
+        assert "**" not in shown and "://" not in shown.replace("\\", "")
+        assert _as_read(shown) == "操作成功，已提交 **粗** http://x.io/p"
