@@ -95,11 +95,12 @@ def show_flash() -> None:
     if not item:
         return
     kind, message = item
-    if kind == "success":  # the page's own words, not user text
+    message = md_escape(message)  # a page's own words, but they may quote a name
+    if kind == "success":
         st.success(message)
         st.toast(message)
     else:
-        st.error(md_escape(message))
+        st.error(message)
 
 
 def on_download(fn: Callable, **kwargs) -> Callable[[], bytes]:

@@ -7,16 +7,31 @@ panels through `kv_grid` (HTML-escaped), and anything else through `md_escape`.
 from __future__ import annotations
 
 import html
+import re
 
 import streamlit as st
 
 _MD_SPECIALS = set("\\`*_{}[]()#+-.!|~<>:$=")
+# Escapes do not stop these: GFM links a bare URL, www. address or e-mail address, and Streamlit draws
+# :material/name: as an icon, from the text left after escapes are undone. An invisible word joiner
+# (U+2060) breaks each pattern and leaves the text as it reads.
+_LIVE_WITHOUT_MARKUP = re.compile(r"(?<=:)(?=//|material/)|(?i:(?<=www)(?=\.))|(?<=@)")
+WORD_JOINER = "\u2060"
 
 
 def md_escape(text: str) -> str:
-    """User text for a place Streamlit renders as Markdown (headers, captions, button labels, alerts):
-    every Markdown, directive (:red[], :material/...:) and LaTeX ($) character is escaped."""
-    return "".join("\\" + ch if ch in _MD_SPECIALS else ch for ch in str(text))
+    """User text for a place Streamlit renders as Markdown: every Markdown, directive (:red[],
+    :material/...:) and LaTeX ($) character is escaped, and bare URLs and e-mail addresses are broken
+    by an invisible word joiner.
+
+    Markdown is rendered in: st.markdown, st.caption, st.write (str), titles and headers, alerts,
+    st.toast, every widget label and help tooltip, radio, pills, segmented control and select slider
+    options, tab, expander, popover, status and dialog titles, st.metric label, value and delta, image
+    captions, progress text and st.table cells (tests/pages/common/test_user_text_walk.py). Plain text:
+    st.text, st.code, st.json, st.dataframe, selectbox and multiselect options, input values.
+    """
+    text = _LIVE_WITHOUT_MARKUP.sub(WORD_JOINER, str(text))
+    return "".join("\\" + ch if ch in _MD_SPECIALS else ch for ch in text)
 
 
 def kv_grid(pairs: list[tuple[str, str]], columns: int = 2) -> None:

@@ -19,7 +19,9 @@ st.header("企业信息")
 if info.registry_changed:
     st.warning(enterprise_info.REGISTRY_CHANGED, icon=":material/warning:")
 
-basic_tab, important_tab = st.tabs(["企业基本信息", "企业重要信息修改"])
+# A keyed tab bar that reruns keeps its tab through the runs that follow (a submit, a selected row);
+# without a key the browser falls back to the first tab whenever the elements above it change.
+basic_tab, important_tab = st.tabs(["企业基本信息", "企业重要信息修改"], key="info_tab", on_change="rerun")
 
 with basic_tab:
     editing = st.session_state.get("editing_basic", False)

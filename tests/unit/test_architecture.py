@@ -163,7 +163,19 @@ _MARKDOWN_CALLS = {
     "text_input",
     "text_area",
     "metric",
+    "number_input",
+    "date_input",
+    "file_uploader",
+    "pills",
+    "segmented_control",
+    "select_slider",
+    "dialog",
+    "status",
+    "progress",
+    "image",
 }
+# Keyword arguments rendered as Markdown too (a tooltip, an image caption, a dialog title).
+_MARKDOWN_KEYWORDS = {"help", "caption", "label", "title"}
 # What an f-string given to such a call may interpolate unescaped: numbers, configuration and the
 # system's own words (status labels, role names). Anything else is user text and goes through md_escape.
 _SAFE_IN_MARKDOWN = {
@@ -190,16 +202,11 @@ def _unescaped_in_markdown(source: str) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(source)):
         if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _MARKDOWN_CALLS
-            and node.args
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MARKDOWN_CALLS
         ):
             continue
-        first = node.args[0]
-        if not isinstance(first, ast.JoinedStr):
-            continue  # a constant, a variable, or md_escape(...) of the whole text
-        for part in first.values:
+        texts = node.args[:1] + [k.value for k in node.keywords if k.arg in _MARKDOWN_KEYWORDS]
+        for part in (p for text in texts if isinstance(text, ast.JoinedStr) for p in text.values):
             if not isinstance(part, ast.FormattedValue):
                 continue
             expr = part.value
@@ -222,3 +229,7 @@ def test_the_markdown_check_finds_unescaped_user_text():
     assert _unescaped_in_markdown('st.caption(f"{detail.person_name} · {n}")') == ["1: detail.person_name", "1: n"]
     assert _unescaped_in_markdown('st.caption(f"{ui.md_escape(detail.person_name)} 共 {len(rows)} 条")') == []
     assert _unescaped_in_markdown('st.caption(ui.md_escape(f"{detail.person_name}"))') == []
+    # a tooltip and an image caption are Markdown too (constants and md_escape(...) of the whole text pass)
+    assert _unescaped_in_markdown('st.button("下载", help=f"{att.original_name}")') == ["1: att.original_name"]
+    assert _unescaped_in_markdown('st.image(b, caption=f"{name}", width="stretch")') == ["1: name"]
+    assert _unescaped_in_markdown("st.image(b, caption=md_escape(name))") == []

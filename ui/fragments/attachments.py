@@ -44,7 +44,8 @@ def attachment_list(items, *, key: str, image_width: int | None = None) -> None:
                     key=f"{key}_image_{att.id}",
                     load=lambda att=att: call(attachment_files.get_attachment_file, attachment_id=att.id),
                 )
-                if file:
-                    st.image(file.data, caption=md_escape(_label(att)), width=image_width or "content")
+                if file:  # stretched: Streamlit's enlarge then fits it to the screen, not to its own size
+                    with st.container(width=image_width or "stretch"):
+                        st.image(file.data, caption=md_escape(_label(att)), width="stretch")
     for att in items:
         download_button(att, key=f"{key}_{att.id}")
