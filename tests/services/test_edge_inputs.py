@@ -29,7 +29,7 @@ from services.kernel import values
 from services.kernel.clock import today
 from services.kernel.errors import InvalidInput, NotFound, ServiceError
 from services.kernel.scope import MAX_ROW_ID, row_id
-from services.registration import approval, filing, reporting, review
+from services.registration import announcement, approval, filing, reporting, review
 from services.registration.reporting import ApplicationFilter
 from services.registry import registrations
 from tests import factories
@@ -139,6 +139,11 @@ ID_CASES = [
         "services.registration.review.accept_applications",
         MOF,
         lambda s, x, b: review.accept_applications(s, x, application_ids=[b, "abc"]),
+    ),
+    IdCase(
+        "services.registration.announcement.announce_applications",
+        MOF,
+        lambda s, x, b: announcement.announce_applications(s, x, application_ids=[b]),
     ),
     IdCase(
         "services.registration.review.request_correction",
