@@ -154,12 +154,12 @@ elif "pending_steps" in st.session_state:
     )
 
 st.divider()
-with st.expander("工作日历（办理时限按工作日计算）", icon=":material/calendar_month:"):
-    years = ui.call(review.list_calendar_years)
-    if years is not None:
-        st.table(years.set_index("年度"))  # three rows, nothing to select
-        st.caption(
-            "「推定」年度尚无国务院办公厅节假日安排通知，按法定节假日推算、未含调休；"
-            "通知发布后由系统管理员录入（python -m ops.calendar），办理时限随之更正。"
-        )
+years = ui.call(review.list_calendar_years)
+if years is not None:  # one line: a table here cost more than the queue's own list (make bench)
+    st.caption(
+        "工作日历（办理时限按工作日计算）："
+        + "；".join(f"{row.年度} {row.日历}" for row in years.itertuples())
+        + "。「推定」年度尚无国务院办公厅节假日安排通知，按法定节假日推算、未含调休；"
+        "通知发布后由系统管理员录入（python -m ops.calendar），办理时限随之更正。"
+    )
 ui.export_buttons(lambda: ui.call(review.export_queue, filters=filters, sort=sort), name="注册审批", key=KEY)
