@@ -10,10 +10,12 @@ from services import transaction
 from services.auth.cookie import cookie_key
 from services.auth.login import COOKIE_DAYS, cookie_revoked, revoke_sessions, users_on_demand
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
+from ui.locale import chinese_interface
 from ui.login import device_cookie, login_box
 
 ui.install_error_boundary()  # anything unexpected from here on: a Chinese message, details in the log
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
+chinese_interface()
 
 # Per role: sections of (script, title, icon, url path); the first page is the default one.
 # Section "hidden" pages are reachable by switch_page and links, never listed in the menu.
@@ -76,18 +78,42 @@ def _build_navigation(role: str) -> dict[str, list[st.Page]]:
         if name != "hidden"
     }
     sections[""] += [_page(spec, hidden=True) for spec in PAGES[role].get("hidden", [])]
+    # The other roles' URLs say so in Chinese (Streamlit would show its "Page not found" and run the home page).
+    own = {_url_path(spec) for specs in PAGES[role].values() for spec in specs}
+    foreign = {_url_path(spec) for specs in _all_specs() for spec in specs} - own
+    sections[""] += [
+        st.Page(_other_roles_page, title="无权访问", url_path=path, visibility="hidden") for path in sorted(foreign)
+    ]
     return sections
+
+
+def _url_path(spec: tuple) -> str:
+    return spec[3] or spec[0].rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def _all_specs() -> list[list[tuple]]:
+    return [specs for sections in PAGES.values() for specs in sections.values()]
+
+
+def _other_roles_page() -> None:
+    """Another role's URL, opened as a link: say so. Or the page a user of another role was on when
+    they logged out in this session (a menu of theirs is still cached): just this role's home."""
+    actor = ui.signed_in()  # set: this page is only in a logged-in navigation
+    home = _navigation_for(actor.role)[""][0]
+    if any(f"_navigation_{role}" in st.session_state for role in PAGES if role != actor.role):
+        st.switch_page(home)
+    st.title("无权访问")
+    st.error("您无权访问该页面，请从左侧菜单选择要办理的业务。")
+    st.page_link(home, label="返回首页", icon=":material/home:")
 
 
 def _logged_out_navigation() -> list[st.Page]:
     """The login page, plus every page's URL (hidden, never run while logged out): a deep link
     then shows the login form instead of "page not found", and after login lands where it pointed."""
     pages = {"": st.Page("pages/public/login.py", title="登录", default=True)}
-    for sections in PAGES.values():
-        for specs in sections.values():
-            for spec in specs:
-                path = spec[3] or spec[0].rsplit("/", 1)[-1].removesuffix(".py")
-                pages.setdefault(path, _page(spec, hidden=True))
+    for specs in _all_specs():
+        for spec in specs:
+            pages.setdefault(_url_path(spec), _page(spec, hidden=True))
     return list(pages.values())
 
 

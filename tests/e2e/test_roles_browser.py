@@ -229,7 +229,7 @@ def test_other_roles_pages_are_out_of_reach(clerk, people, roles_url):
     for path, tab in tabs.items():
         expect(sidebar(tab).get_by_role("button", name="退出登录").first, path).to_be_visible()
         wait_reauthenticated(tab)
-        expect(heading(tab, "首页"), path).to_be_visible()
+        expect(heading(tab, "无权访问"), path).to_be_visible()  # app.py: another role's URL says so
         expect(tab.get_by_role("heading", name="注册审批", exact=True), path).to_have_count(0)
         expect(tab.get_by_role("heading", name="审计日志", exact=True), path).to_have_count(0)
         expect(tab.get_by_test_id("stSidebarNav").get_by_role("link", name="注册审批"), path).to_have_count(0)
@@ -239,7 +239,7 @@ def test_other_roles_pages_are_out_of_reach(clerk, people, roles_url):
     me.goto(f"{roles_url}/report")
     expect(sidebar(me).get_by_role("button", name="退出登录").first).to_be_visible()
     wait_reauthenticated(me)
-    expect(heading(me, "我的注册")).to_be_visible()
+    expect(heading(me, "无权访问")).to_be_visible()
     expect(me.get_by_role("heading", name="注册上报", exact=True)).to_have_count(0)
     expect(me.get_by_test_id("stMain").get_by_role("button", name="上报", exact=True)).to_have_count(0)
 
