@@ -102,7 +102,9 @@ def node_text(node) -> str:
 
 
 def all_text(at: AppTest) -> str:
-    return "\n".join(node_text(n) for n in walk(at._tree))
+    """What the page carries for a reader: every node's text but the hidden script of ui.locale (its table of
+    Streamlit's English words is not on screen)."""
+    return "\n".join(text for text in map(node_text, walk(at._tree)) if "data-zh-locale" not in text)
 
 
 def no_exception(at: AppTest) -> AppTest:
