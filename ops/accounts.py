@@ -28,6 +28,7 @@ from services.auth.login import revoke_sessions
 from services.auth.passwords import hash_password, password_error
 from services.kernel.actor import APPLICANT, ENTERPRISE, ROLES
 from services.kernel.errors import InvalidInput, NotFound
+from services.kernel.limits import check_lengths
 from services.kernel.validators import id_number_error, normalize_credit_code, normalize_id_number
 
 
@@ -75,6 +76,7 @@ def create_account(
         person_id, name = person.id, name or person.name
     if not name:
         raise InvalidInput({"姓名": "请填写显示名称"})
+    check_lengths({"姓名": (name, User.display_name)})
     user = User(
         username=username,
         display_name=name,

@@ -17,6 +17,7 @@ from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import now, today
 from services.kernel.detail import Detail, section
 from services.kernel.errors import InvalidInput, NotFound
+from services.kernel.limits import length_errors
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, keyed, listed, paged, table
 from services.kernel.scope import RowId, get_scoped, load, require_role, row_id, scope
@@ -147,16 +148,16 @@ def get_penalty(session: Session, actor: Actor, *, penalty_id: RowId) -> Penalty
 
 # --- 部级版: recording a decision ------------------------------------------------------------
 
-_TEXT_LIMITS = {  # field -> (label, max length, required)
-    "decision_no": ("处罚决定书文号", 64, True),
-    "case_name": ("处罚名称", 200, True),
-    "reason": ("处罚事由", 2000, True),
-    "legal_basis": ("处罚依据", 500, True),
-    "result": ("处罚结果", 500, True),
-    "authority": ("处罚机关", 64, True),
-    "project_name": ("项目名称", 200, False),
-    "notice_no": ("处罚意见告知书文号", 64, False),
-    "bad_behaviour_code": ("不良行为代码", 16, False),
+_TEXT_FIELDS = {  # field -> (label, required); the limit is the column's (kernel/limits.py)
+    "decision_no": ("处罚决定书文号", True),
+    "case_name": ("处罚名称", True),
+    "reason": ("处罚事由", True),
+    "legal_basis": ("处罚依据", True),
+    "result": ("处罚结果", True),
+    "authority": ("处罚机关", True),
+    "project_name": ("项目名称", False),
+    "notice_no": ("处罚意见告知书文号", False),
+    "bad_behaviour_code": ("不良行为代码", False),
 }
 
 
@@ -239,11 +240,10 @@ def record_penalty(
     errors: dict[str, str] = {}
     if person_id is None or person_id == "":
         errors["行政相对人"] = "请选择被处罚的注册人员"
-    for key, (label, limit, required) in _TEXT_LIMITS.items():
+    for key, (label, required) in _TEXT_FIELDS.items():
         if required and not clean[key]:
             errors[label] = f"请填写{label}"
-        elif len(clean[key]) > limit:
-            errors[label] = f"{label}不能超过 {limit} 个字"
+    errors |= length_errors({label: (clean[key], getattr(Penalty, key)) for key, (label, _) in _TEXT_FIELDS.items()})
     if category not in values.PENALTY_CATEGORIES:
         errors["处罚类别"] = "请选择处罚类别"
     if decision_date is None:

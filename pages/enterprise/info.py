@@ -62,8 +62,7 @@ with basic_tab:
                 cities,
                 index=cities.index(info.city) if info.city in cities else None,
                 key="e_city",
-                accept_new_options=True,
-                placeholder="请选择或输入城市",
+                placeholder="请选择城市",
             )
             address = st.text_input("详细地址", info.address, max_chars=200, key="e_address")
             c1, c2 = st.columns(2)

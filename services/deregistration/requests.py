@@ -14,6 +14,7 @@ from services.kernel import values
 from services.kernel.actor import ENTERPRISE, Actor
 from services.kernel.clock import now
 from services.kernel.errors import InvalidInput
+from services.kernel.limits import length_errors
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import PageResult, keyed, paged, split_keys, table
 from services.kernel.scope import RowId, get_scoped, require_role, scope
@@ -153,6 +154,7 @@ def request_forced_deregistration(
         errors["附件类型"] = attachment_rule(reason)
     if reason == "其他" and not (reason_detail or "").strip():
         errors["原因说明"] = "注销原因为「其他」时请填写原因说明"
+    errors |= length_errors({"原因说明": ((reason_detail or "").strip(), ForcedDeregistration.reason_detail)})
     if not file_data:
         errors["附件"] = "请上传附件材料"
     if errors:

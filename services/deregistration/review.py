@@ -13,6 +13,7 @@ from services.kernel import values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.detail import Detail, section
 from services.kernel.errors import InvalidInput
+from services.kernel.limits import check_lengths
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import PAGE_SIZES, PageResult, in_order, keyed, paged_ids, table
 from services.kernel.scope import RowId, get_scoped, load, require_role
@@ -128,6 +129,7 @@ def decide_forced(
     准予注销 locks the registration first and re-checks it: it must still be active and held by the
     requesting enterprise (第十五条). The other requests on it are then closed (conflicts)."""
     require_role(actor, MINISTRY)
+    check_lengths({"审核意见": ((opinion or "").strip(), values.OPINION_LIMIT)})
     workflow.begin_write(session)
     req = get_scoped(session, actor, ForcedDeregistration, request_id)
     # locked before the request: decisions on one registration wait for each other in one order

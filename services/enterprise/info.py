@@ -14,6 +14,7 @@ from services.audit.record import audit
 from services.kernel import values
 from services.kernel.actor import ENTERPRISE, Actor
 from services.kernel.errors import ConcurrentModification, InvalidInput, NotFound
+from services.kernel.limits import length_errors
 from services.kernel.scope import require_role
 from services.kernel.validators import normalize_phone, phone_error
 
@@ -91,12 +92,16 @@ def get_enterprise(session: Session, actor: Actor) -> EnterpriseInfo:
     )
 
 
-def _basic_errors(fields: dict[str, str]) -> dict[str, str]:
+def _basic_errors(fields: dict[str, str], before: dict[str, str]) -> dict[str, str]:
     errors = {}
     if fields["province"] not in values.PROVINCES.values():
         errors["所在省"] = "请选择所在省"
+    # A city from the province's list; an enterprise keeps a stored city the list lacks until it moves.
+    kept = (fields["province"], fields["city"]) == (before["province"], before["city"])
     if not fields["city"]:
         errors["所在城市"] = "请选择所在城市"
+    elif not kept and fields["city"] not in values.cities_of(fields["province"]):
+        errors["所在城市"] = f"请从{fields['province'] or '所在省'}的城市列表中选择所在城市"
     if not fields["address"]:
         errors["详细地址"] = "请填写详细地址"
     if not fields["contact_person"]:
@@ -108,7 +113,7 @@ def _basic_errors(fields: dict[str, str]) -> dict[str, str]:
         errors["邮政编码"] = "邮政编码应为 6 位数字"
     if fields["email"] and not _EMAIL.match(fields["email"]):
         errors["电子邮箱"] = "电子邮箱格式不正确"
-    return errors
+    return errors | length_errors({BASIC_FIELDS[k]: (v, getattr(Enterprise, k)) for k, v in fields.items()})
 
 
 def update_enterprise_basic(session: Session, actor: Actor, *, expected_version: int, **fields) -> None:
@@ -118,14 +123,14 @@ def update_enterprise_basic(session: Session, actor: Actor, *, expected_version:
         raise InvalidInput(f"不能修改的字段：{', '.join(sorted(unknown))}")
     clean = {k: (fields.get(k) or "").strip() for k in BASIC_FIELDS}
     clean["contact_phone"] = normalize_phone(clean["contact_phone"])
-    errors = _basic_errors(clean)
-    if errors:
-        raise InvalidInput(errors)
     workflow.begin_write(session)
     ent = own_enterprise(session, actor)
+    before = {k: getattr(ent, k) for k in BASIC_FIELDS}
+    errors = _basic_errors(clean, before)
+    if errors:
+        raise InvalidInput(errors)
     if ent.version_id != expected_version:
         raise ConcurrentModification()
-    before = {k: getattr(ent, k) for k in BASIC_FIELDS}
     changed = {k: v for k, v in clean.items() if before[k] != v}
     for key, value in changed.items():
         setattr(ent, key, value)

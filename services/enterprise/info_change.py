@@ -12,10 +12,12 @@ from db.models import Enterprise, InfoChangeRequest
 from services import workflow
 from services.audit.record import audit
 from services.enterprise.info import own_enterprise
+from services.kernel import values
 from services.kernel.actor import ENTERPRISE, MINISTRY, Actor
 from services.kernel.clock import now
 from services.kernel.detail import Detail, section
 from services.kernel.errors import InvalidInput
+from services.kernel.limits import check_lengths, length_errors
 from services.kernel.paging import PAGE_SIZES, Listing, PageResult, keyed, listed, paged, table
 from services.kernel.scope import RowId, get_scoped, load, require_role, scope
 from services.kernel.text import fmt_dt
@@ -108,6 +110,7 @@ def decide_info_change(
 ) -> None:
     """受理 / 审核通过 (the enterprise's name and code change; the request keeps the old ones) / 审核不通过."""
     require_role(actor, MINISTRY)
+    check_lengths({"审核意见": ((opinion or "").strip(), values.OPINION_LIMIT)})
     workflow.begin_write(session)
     req = get_scoped(session, actor, InfoChangeRequest, request_id)
     req = workflow.transition(
@@ -134,6 +137,12 @@ def request_info_change(session: Session, actor: Actor, *, new_name: str, new_cr
         errors["统一社会信用代码"] = code_error
     if not (reason or "").strip():
         errors["变更原因"] = "请填写变更原因"
+    errors |= length_errors(
+        {
+            "企业名称": (new_name, InfoChangeRequest.new_name),
+            "变更原因": ((reason or "").strip(), InfoChangeRequest.reason),
+        }
+    )
     if errors:
         raise InvalidInput(errors)
     workflow.begin_write(session)

@@ -396,3 +396,16 @@ DENIAL_REMEDY = (
     "申请人如对本决定不服，可以自收到本决定之日起六十日内依法申请行政复议，"
     "或者自知道或者应当知道作出本决定之日起六个月内依法向人民法院提起行政诉讼。"
 )
+
+# Longest text a user may store in a Text column (a String(n) column's own n is its limit: kernel/limits.py).
+TEXT_LIMITS: dict[str, int] = {
+    "workflow_step.opinion": 2000,  # a correction notice: its checklist plus a note of OPINION_LIMIT
+    "application.return_reason": 2000,
+    "info_change_request.reason": 500,
+    "forced_deregistration.reason_detail": 500,
+    "penalty.reason": 2000,
+    "penalty.legal_basis": 500,
+    "penalty.result": 500,
+}
+OPINION_LIMIT = 1000  # 审核意见, 补正说明, 不予注册理由 typed by the ministry (the pages' max_chars)
+RETURN_REASON_LIMIT = 500  # 退回理由 typed by an enterprise, 补正说明 by an applicant

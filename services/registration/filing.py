@@ -21,6 +21,7 @@ from services.kernel.actor import APPLICANT, Actor
 from services.kernel.clock import now, today
 from services.kernel.dates import period_last_day
 from services.kernel.errors import InvalidInput, NotFound
+from services.kernel.limits import check_lengths
 from services.kernel.paging import Listing, listed, table
 from services.kernel.scope import RowId, get_scoped, load, require_role, row_id
 from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
@@ -413,6 +414,7 @@ def resubmit_application(
 ) -> None:
     """After 不予上报 or a correction notice: add the corrected files and send it back to the enterprise."""
     require_role(actor, APPLICANT)
+    check_lengths({"补正说明": ((note or "").strip(), values.RETURN_REASON_LIMIT)})
     checked, file_errors = _check_files(files or {})
     if file_errors:
         raise InvalidInput(file_errors)

@@ -18,6 +18,7 @@ from services.kernel.clock import today
 from services.kernel.dates import end_of_day
 from services.kernel.detail import Detail, Section, section
 from services.kernel.errors import InvalidInput
+from services.kernel.limits import check_lengths
 from services.kernel.masking import mask_id_number, mask_phone
 from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, in_order, keyed, paged_ids, sort_order, table
 from services.kernel.scope import RowId, get_scoped, load, require_role, scope
@@ -425,6 +426,7 @@ def refuse_application(
 ) -> None:
     """【不通过】: back to the applicant with the reason (one of RETURN_REASONS and/or typed text)."""
     require_role(actor, ENTERPRISE)
+    check_lengths({"退回理由": ((reason or "").strip(), values.RETURN_REASON_LIMIT)})
     reason = "；".join(x for x in (reason_choice, (reason or "").strip()) if x)
     if not reason:
         raise InvalidInput("请选择或输入退回理由")

@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 from db.models import Application, Enterprise, Person, Registration
 from services import workflow
 from services.audit.record import audit
+from services.kernel import values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import today
 from services.kernel.dates import end_of_day
 from services.kernel.detail import Section, section
 from services.kernel.errors import InvalidInput, NotFound, ServiceError
+from services.kernel.limits import check_lengths
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import (
     EXPORT_LIMIT,
@@ -318,6 +320,7 @@ def _person_name(session: Session, app_id: RowId) -> str:
 def request_correction(session: Session, actor: Actor, *, application_id: RowId, items: list[str], note: str) -> None:
     """一次性告知补正: every needed correction in one notice, as a checklist plus text."""
     require_role(actor, MINISTRY)
+    check_lengths({"补正说明": ((note or "").strip(), values.OPINION_LIMIT)})
     lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
     if (note or "").strip():
         lines.append(f"说明：{note.strip()}")
@@ -342,6 +345,7 @@ def deny_application(session: Session, actor: Actor, *, application_id: RowId, r
         raise InvalidInput({"法律依据": "请选择不予注册的法律依据"})
     if not (reason or "").strip():
         raise InvalidInput({"理由": "请填写不予注册的理由"})
+    check_lengths({"理由": (reason.strip(), values.OPINION_LIMIT)})
     workflow.begin_write(session)
     text = f"{reason.strip()}（依据《注册监理工程师管理规定》{clause}）"
     app = ministry_action(session, actor, application_id, "deny", text)

@@ -18,10 +18,18 @@ from services.kernel import values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import now, today
 from services.kernel.errors import InvalidInput
+from services.kernel.limits import length_errors
 from services.kernel.scope import require_role
 from services.kernel.validators import GB_RIC, birth_date_from_id, gender_from_id, id_number_error, normalize_id_number
 
-MAX_NAME_LENGTH = 32  # Person.name
+PROFILE_LABELS = {
+    "school": "毕业院校",
+    "education": "学历",
+    "degree": "学位",
+    "major": "所学专业",
+    "title": "职称",
+    "phone": "手机号码",
+}
 
 
 @dataclass(frozen=True)
@@ -82,12 +90,15 @@ def new_person(
     errors = {}
     if not name:
         errors["姓名"] = "请填写姓名"
-    elif len(name) > MAX_NAME_LENGTH:
-        errors["姓名"] = f"姓名不超过 {MAX_NAME_LENGTH} 个字符"
     if province not in values.PROVINCES.values():
         errors["所在省"] = "请选择所在省"
-    if not city or len(city) > 32:
+    if not city:
         errors["所在城市"] = "请选择所在城市"
+    texts = {k: v for k, v in profile.items() if isinstance(v, str) and k in PROFILE_LABELS}
+    errors |= length_errors(
+        {"姓名": (name, Person.name), "所在城市": (city, Person.city)}
+        | {PROFILE_LABELS[k]: (v, getattr(Person, k)) for k, v in texts.items()}
+    )
     if errors:
         raise InvalidInput(errors)
     return Person(

@@ -19,6 +19,7 @@ from services.kernel.errors import (
     InvalidInput,
     InvalidTransition,
 )
+from services.kernel.limits import check_lengths
 from services.kernel.paging import table
 from services.kernel.scope import RowId, get_scoped
 from services.kernel.text import fmt_dt
@@ -106,6 +107,7 @@ def transition(
     opinion = (opinion or "").strip() or None
     if t.reason_required and not opinion:
         raise InvalidInput({opinion_field: f"请填写{t.label}的理由"})
+    check_lengths({opinion_field: (opinion, WorkflowStep.opinion)})
     seen_version = row.version_id
     fresh = lock_row(session, kind, row.id)
     if fresh is None:

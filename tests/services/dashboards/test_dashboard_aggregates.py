@@ -198,7 +198,10 @@ def _operate(ministry: Actor) -> str:
     with transaction() as s:
         info = enterprise_info.get_enterprise(s, ent)
     moved_to = "海南省" if info.province != "海南省" else "青海省"
-    fields = {k: getattr(info, k) for k in enterprise_info.BASIC_FIELDS} | {"province": moved_to, "city": "海口市"}
+    fields = {k: getattr(info, k) for k in enterprise_info.BASIC_FIELDS} | {
+        "province": moved_to,
+        "city": values.cities_of(moved_to)[0],
+    }
     with transaction() as s:
         enterprise_info.update_enterprise_basic(s, ent, expected_version=info.version_id, **fields)
     return moved_to
