@@ -160,6 +160,6 @@ if years is not None:  # one line: a table here cost more than the queue's own l
         "工作日历（办理时限按工作日计算）："
         + "；".join(f"{row.年度} {row.日历}" for row in years.itertuples())
         + "。「推定」年度尚无国务院办公厅节假日安排通知，按法定节假日推算、未含调休；"
-        "通知发布后由系统管理员录入（python -m ops.calendar），办理时限随之更正。"
+        "通知发布后由系统管理员录入，办理时限随之更正。"
     )
 ui.export_buttons(lambda: ui.call(review.export_queue, filters=filters, sort=sort), name="注册审批", key=KEY)
