@@ -20,6 +20,7 @@ from services.auth.login import (
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
 
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
+ui.apply_layout()
 
 # Per role: sections of (script, title, icon, url path); the first page is the default one.
 # Section "hidden" pages are reachable by switch_page and links, never listed in the menu.

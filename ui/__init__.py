@@ -11,8 +11,19 @@
 from ui.calls import act, call, on_download, public_call, show_flash, while_on
 from ui.dialogs import confirm_dialog, steps_dialog
 from ui.fragments.application import application_sections
+from ui.layout import apply_layout
 from ui.session import current_actor, end_session, flash, header, require_actor, signed_in, start_session
-from ui.tables import export_buttons, page_args, paged_table, record_caption, reset_page, steps_table
+from ui.tables import (
+    export_buttons,
+    list_table,
+    page_args,
+    paged_table,
+    picked_row,
+    record_caption,
+    reset_page,
+    steps_table,
+    take_operation,
+)
 from ui.text import kv_grid, md_escape, sections
 from ui.widgets import EARLIEST_DATE, date_field, page_style
 
@@ -20,6 +31,7 @@ __all__ = [
     "EARLIEST_DATE",
     "act",
     "application_sections",
+    "apply_layout",
     "call",
     "confirm_dialog",
     "current_actor",
@@ -29,11 +41,13 @@ __all__ = [
     "flash",
     "header",
     "kv_grid",
+    "list_table",
     "md_escape",
     "on_download",
     "page_args",
     "page_style",
     "paged_table",
+    "picked_row",
     "public_call",
     "record_caption",
     "require_actor",
@@ -44,5 +58,6 @@ __all__ = [
     "start_session",
     "steps_dialog",
     "steps_table",
+    "take_operation",
     "while_on",
 ]

@@ -36,7 +36,7 @@ from services.kernel.paging import (
     table,
 )
 from services.kernel.scope import RowId, get_scoped, load, require_role
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.text import fmt_date, fmt_dt, fmt_minute, like_pattern, specialties_text
 from services.kernel.values import DENIAL_CLAUSES
 from services.registration import deadlines
 from services.registration.business_types import business_label
@@ -165,8 +165,8 @@ def _queue_frame(rows, offset: int, day: dt.date) -> pd.DataFrame:
                 "业务类别": business_label(app),
                 "申报专业": specialties_text(app.specialty1, app.specialty2),
                 "状态": workflow.status_label(workflow.APPLICATION, app.status),
-                "上报时间": fmt_dt(app.reported_at),
-                "受理时间": fmt_dt(app.accepted_at),
+                "上报时间": fmt_minute(app.reported_at),
+                "受理时间": fmt_minute(app.accepted_at),
                 "办理时限": fmt_date(due),
                 "时限状态": deadlines.due_state(due, day),
             }

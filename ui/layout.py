@@ -1,0 +1,36 @@
+"""The app's frame at the manual's minimum screen, 1024×768 (issue 14, item 12): a narrower sidebar
+and less padding leave a list the width its columns need (ui.tables sizes them to LIST_WIDTH).
+
+apply_layout() runs once per run from app.py, before anything is drawn: the sidebar takes its width
+when it first appears.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+SIDEBAR_WIDTH = 200  # px, the narrowest set_page_config accepts (Streamlit's default is 300)
+NARROW_SCREEN = 1100  # px: at or below, the sidebar and the padding shrink further (CSS below)
+NARROW_SIDEBAR = 184
+NARROW_PADDING = 12  # each side of the main area
+MIN_SCREEN = 1024  # the manual's minimum screen width
+# What a page's main area holds at MIN_SCREEN: the width every list must fit in.
+LIST_WIDTH = MIN_SCREEN - NARROW_SIDEBAR - 2 * NARROW_PADDING
+
+_CSS = f"""<style>
+@media (max-width: 1400px) {{
+  [data-testid=stMainBlockContainer] {{ padding-left: 1rem; padding-right: 1rem; }}
+}}
+@media (max-width: {NARROW_SCREEN}px) {{
+  [data-testid=stMainBlockContainer] {{ padding-left: {NARROW_PADDING}px; padding-right: {NARROW_PADDING}px; }}
+  [data-testid=stSidebar][data-collapsed=false] {{
+    width: {NARROW_SIDEBAR}px !important; min-width: {NARROW_SIDEBAR}px !important;
+  }}
+  [data-testid=stSidebarContent] {{ padding-left: 0; padding-right: 0; scrollbar-width: thin; }}
+}}
+</style>"""
+
+
+def apply_layout() -> None:
+    st.set_page_config(initial_sidebar_state=SIDEBAR_WIDTH)
+    st.html(_CSS)
