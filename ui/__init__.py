@@ -2,6 +2,7 @@
 
     session   the actor gate and login state          calls    the one way to run a use case
     tables    paged lists, exports, steps            dialogs  「信息」 confirmations, 进度详情
+    layout    sidebar and padding at 1024×768
     text      escaped user text, key/value grids     widgets  date fields, house style
     fragments what several pages draw (application detail, attachments, request review)
 

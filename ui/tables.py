@@ -55,8 +55,8 @@ WIDTHS: dict[str, tuple[int, int]] = {
     "时限状态": (84, 84),  # a coloured label
     "有效期起": (DATE_WIDTH, DATE_WIDTH),
     "有效期至": (DATE_WIDTH, DATE_WIDTH),
-    "注册号": (50, 110),
-    "证书编号": (64, 110),
+    "注册号": (50, 72),
+    "证书编号": (64, 100),
     "注销原因": (64, 130),
     "附件类型": (64, 110),
     "处罚决定书文号": (106, 170),
@@ -70,10 +70,10 @@ WIDTHS: dict[str, tuple[int, int]] = {
     "操作人": (64, 150),
     "企业": (36, 150),
     "详情": (36, 200),
-    OPERATION: (36, 36),
+    OPERATION: (36, 110),  # 注册上报: one action (上报); 审计日志: what was done
 }
-# Who gets the width left over at 1024 first (then the columns from left to right).
-FIRST = ("申请时间", "上报时间", "受理时间", "姓名", "状态", PLACE, "证件号码", "业务类别")
+# Who gets the width left over at 1024 first (then the others, in equal shares).
+FIRST = ("申请时间", "上报时间", "受理时间", "姓名")
 
 
 def header_width(label: str) -> int:
@@ -82,16 +82,24 @@ def header_width(label: str) -> int:
 
 
 def column_widths(columns: list[str], *, selectable: bool, fixed: dict[str, int] | None = None) -> dict[str, int]:
-    """Widths that fit `columns` in LIST_WIDTH: each its least, then the rest of the width to the
-    columns in FIRST and then from left to right, each up to its full width. `fixed`: widths a page chose."""
+    """Widths that fit `columns` in LIST_WIDTH: each its least; then what is left, to the columns
+    in FIRST one after another and then to the others in equal shares, each up to its full width.
+    `fixed`: widths a page chose."""
     fixed = fixed or {}
-    bounds = {c: (fixed[c], fixed[c]) if c in fixed else WIDTHS.get(c, (header_width(c),) * 2) for c in columns}
-    widths = {c: max(least, header_width(c)) for c, (least, _) in bounds.items()}
+    full = {c: fixed[c] if c in fixed else WIDTHS.get(c, (0, header_width(c)))[1] for c in columns}
+    widths = {c: max(fixed.get(c, WIDTHS.get(c, (0, 0))[0]), header_width(c)) for c in columns}
     spare = LIST_WIDTH - GRID_EDGES - (ROW_MARKERS if selectable else 0) - sum(widths.values())
-    for c in [*(c for c in FIRST if c in widths), *(c for c in columns if c not in FIRST)]:
-        grow = max(0, min(spare, bounds[c][1] - widths[c]))
-        widths[c] += grow
-        spare -= grow
+    for c in (c for c in FIRST if c in widths):
+        grow = max(0, min(spare, full[c] - widths[c]))
+        widths[c], spare = widths[c] + grow, spare - grow
+    while spare > 0:
+        wanting = [c for c in columns if widths[c] < full[c]]
+        share = spare // len(wanting) if wanting else 0
+        if not share:
+            break
+        for c in wanting:
+            grow = min(share, full[c] - widths[c])
+            widths[c], spare = widths[c] + grow, spare - grow
     return widths
 
 
