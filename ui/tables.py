@@ -22,7 +22,7 @@ from ui.text import md_escape
 LIST_GEN_KEY = "_list_gen"  # bumped by every action and new query: tables forget their selection
 
 ROW_MARKERS = 32  # px: the checkbox column of a table whose rows can be selected
-GRID_EDGES = 4  # px: the grid's border and a little slack
+GRID_EDGES = 2  # px: the grid's border
 OPERATION = "操作"  # in a list (注册上报), the column naming what a click on it does to the row
 DATE_WIDTH = 74  # px: 2026-11-26
 PLACE = "所在省市"  # 所在省 and 所在城市 in one column: two headers are 50 px more than 1024 px allows

@@ -26,7 +26,9 @@ from services.penalties import LIST_COLUMNS as PENALTY_COLUMNS
 from services.registry.registrations import REGISTERED_COLUMNS
 from tests.e2e.conftest import (
     _TRACK_RUNS,
+    CHROME_ARGS,
     ROW_HEIGHT,
+    _chromium,
     _copy,
     _server,
     button,
@@ -87,11 +89,25 @@ def layout_url(demo_data_dir):
         yield url
 
 
+@pytest.fixture(scope="module")
+def browser_with_scrollbars(browser):
+    """Chromium as people see it: Playwright hides scrollbars by default, and the main area's
+    vertical scrollbar takes width from the lists. (Launched by the session's Playwright: a second
+    sync_playwright in one process is refused.)"""
+    b = browser.browser_type.launch(
+        executable_path=_chromium(), args=CHROME_ARGS, headless=True, ignore_default_args=["--hide-scrollbars"]
+    )
+    yield b
+    b.close()
+
+
 @pytest.fixture
-def screen(browser, request, tmp_path_factory):
+def screen(browser_with_scrollbars, request, tmp_path_factory):
     """A browser page of the size the test asks for (its `size` parameter)."""
     width, height = request.node.callspec.params["size"]
-    ctx = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height}, timezone_id="Asia/Shanghai")
+    ctx = browser_with_scrollbars.new_context(
+        locale="zh-CN", viewport={"width": width, "height": height}, timezone_id="Asia/Shanghai"
+    )
     ctx.add_init_script(_TRACK_RUNS)
     pg = ctx.new_page()
     pg.set_default_timeout(20_000)
