@@ -16,6 +16,7 @@ from ui.login import device_cookie, login_box
 ui.install_error_boundary()  # anything unexpected from here on: a Chinese message, details in the log
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
 chinese_interface()
+ui.apply_layout()
 
 # Per role: sections of (script, title, icon, url path); the first page is the default one.
 # Section "hidden" pages are reachable by switch_page and links, never listed in the menu.

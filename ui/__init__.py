@@ -3,6 +3,7 @@
     session   the actor gate and login state          calls    the one way to run a use case
     errors    the error boundary: anything unexpected ends the run with a Chinese message
     tables    paged lists, exports, steps            dialogs  「信息」 confirmations, 进度详情
+    layout    sidebar and padding at 1024×768
     text      escaped user text, key/value grids     widgets  date fields, action buttons, house style
     fragments what several pages draw (application detail, attachments, request review)
 
@@ -13,6 +14,7 @@ from ui.calls import act, call, on_download, public_call, show_flash, while_on
 from ui.dialogs import confirm_dialog, steps_dialog
 from ui.errors import install_error_boundary
 from ui.fragments.application import application_sections
+from ui.layout import apply_layout
 from ui.session import (
     current_actor,
     end_session,
@@ -23,7 +25,17 @@ from ui.session import (
     signed_in,
     start_session,
 )
-from ui.tables import export_buttons, page_args, paged_table, record_caption, reset_page, steps_table
+from ui.tables import (
+    export_buttons,
+    list_table,
+    page_args,
+    paged_table,
+    picked_row,
+    record_caption,
+    reset_page,
+    steps_table,
+    take_operation,
+)
 from ui.text import kv_grid, md_escape, sections
 from ui.widgets import EARLIEST_DATE, action_button, date_field, page_style
 
@@ -32,6 +44,7 @@ __all__ = [
     "act",
     "action_button",
     "application_sections",
+    "apply_layout",
     "call",
     "confirm_dialog",
     "current_actor",
@@ -43,11 +56,13 @@ __all__ = [
     "header",
     "install_error_boundary",
     "kv_grid",
+    "list_table",
     "md_escape",
     "on_download",
     "page_args",
     "page_style",
     "paged_table",
+    "picked_row",
     "public_call",
     "record_caption",
     "require_actor",
@@ -58,5 +73,6 @@ __all__ = [
     "start_session",
     "steps_dialog",
     "steps_table",
+    "take_operation",
     "while_on",
 ]

@@ -1,8 +1,14 @@
-"""Paged tables with row selection, record captions, exports and the steps table."""
+"""Paged tables with row selection, record captions, exports and the steps table.
+
+Every list is drawn by list_table: compact (所在省市 in one column; the services give times to the
+minute) and column widths fitted to ui.layout.LIST_WIDTH, so that all of a list's columns show without
+horizontal scroll at 1024×768; on a wider screen the grid widens every column by the same amount.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -10,8 +16,149 @@ import streamlit as st
 from services.files import exports
 from services.kernel import clock
 from services.kernel.paging import PAGE_SIZES, PageResult, RowKey
+from ui.layout import LIST_WIDTH
+from ui.text import md_escape
 
 LIST_GEN_KEY = "_list_gen"  # bumped by every action and new query: tables forget their selection
+
+ROW_MARKERS = 32  # px: the checkbox column of a table whose rows can be selected
+GRID_EDGES = 2  # px: the grid's border
+OPERATION = "操作"  # in a list (注册上报), the column naming what a click on it does to the row
+DATE_WIDTH = 74  # px: 2026-11-26
+PLACE = "所在省市"  # 所在省 and 所在城市 in one column: two headers are 50 px more than 1024 px allows
+
+ROW_HINT = "点击表格中的一行（或勾选行首方框）选中该行，下面的按钮即对该行操作"
+OPERATION_HINT = "；点击「操作」列可直接办理"
+
+# Per column header, (least, full) width in px. Least: what must show at 1024×768 — the header
+# (header_width) or the shortest useful content (a whole date, a three-character name); full: the
+# usual content. A header not listed gets its header's width.
+WIDTHS: dict[str, tuple[int, int]] = {
+    "序号": (36, 44),
+    "姓名": (50, 64),
+    "性别": (36, 36),
+    "证件号码": (64, 130),
+    "所在省": (50, 78),
+    PLACE: (64, 106),
+    "业务类别": (64, 120),
+    "申报专业": (64, 160),
+    "注册专业": (64, 160),
+    "执业单位名称": (92, 160),
+    "申请单位": (64, 160),
+    "聘用单位": (64, 160),
+    "状态": (50, 92),
+    "申请时间": (110, 110),
+    "上报时间": (110, 110),
+    "受理时间": (110, 110),
+    "时间": (128, 128),  # 审计日志: to the second
+    "办理时限": (DATE_WIDTH, DATE_WIDTH),
+    "时限状态": (84, 84),  # a coloured label
+    "有效期起": (DATE_WIDTH, DATE_WIDTH),
+    "有效期至": (DATE_WIDTH, DATE_WIDTH),
+    "注册号": (50, 72),
+    "证书编号": (64, 100),
+    "注销原因": (64, 130),
+    "附件类型": (64, 110),
+    "处罚决定书文号": (106, 170),
+    "处罚类别": (64, 90),
+    "处罚内容": (64, 200),
+    "处罚机关": (64, 170),
+    "原企业名称": (78, 170),
+    "新企业名称": (78, 170),
+    "变更原因": (64, 170),
+    "退回原因": (64, 170),
+    "操作人": (64, 150),
+    "企业": (36, 150),
+    "详情": (36, 200),
+    OPERATION: (36, 110),  # 注册上报: one action (上报); 审计日志: what was done
+}
+# Who gets the width left over at 1024 first (then the others, in equal shares).
+FIRST = ("申请时间", "上报时间", "受理时间", "姓名")
+
+
+def header_width(label: str) -> int:
+    """A header's width in the grid: 14 px a CJK character, 8 px any other, 8 px padding."""
+    return sum(14 if ord(c) > 0x2E80 else 8 for c in label) + 8
+
+
+def column_widths(columns: list[str], *, selectable: bool, fixed: dict[str, int] | None = None) -> dict[str, int]:
+    """Widths that fit `columns` in LIST_WIDTH: each its least; then what is left, to the columns
+    in FIRST one after another and then to the others in equal shares, each up to its full width.
+    `fixed`: widths a page chose."""
+    fixed = fixed or {}
+    full = {c: fixed[c] if c in fixed else WIDTHS.get(c, (0, header_width(c)))[1] for c in columns}
+    widths = {c: max(fixed.get(c, WIDTHS.get(c, (0, 0))[0]), header_width(c)) for c in columns}
+    spare = LIST_WIDTH - GRID_EDGES - (ROW_MARKERS if selectable else 0) - sum(widths.values())
+    for c in (c for c in FIRST if c in widths):
+        grow = max(0, min(spare, full[c] - widths[c]))
+        widths[c], spare = widths[c] + grow, spare - grow
+    while spare > 0:
+        wanting = [c for c in columns if widths[c] < full[c]]
+        share = spare // len(wanting) if wanting else 0
+        if not share:
+            break
+        for c in wanting:
+            grow = min(share, full[c] - widths[c])
+            widths[c], spare = widths[c] + grow, spare - grow
+    return widths
+
+
+def list_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """A list's rows as shown: 所在省 and 所在城市 as one column 所在省市 (北京市北京市 as 北京市)."""
+    if "所在省" not in rows.columns or "所在城市" not in rows.columns:
+        return rows
+    at = rows.columns.get_loc("所在省")
+    merged = [p if c in ("", None, p) else f"{p or ''}{c}" for p, c in zip(rows["所在省"], rows["所在城市"])]
+    shown = rows.drop(columns=["所在省", "所在城市"])
+    shown.insert(at, PLACE, merged)
+    return shown
+
+
+def list_table(
+    rows: pd.DataFrame,
+    *,
+    key: str | None,
+    selectable: bool = True,
+    multi: bool = False,
+    column_order: list[str] | None = None,
+    column_config: dict | None = None,
+    on_select: Callable[[], None] | None = None,
+):
+    """st.dataframe of a list, compact and fitted (module docstring). A click on any cell of a
+    single-selection list selects its row too (picked_row), not only a tick in the row's box."""
+    shown = list_frame(rows)
+    columns: list[str] = []
+    for c in column_order or shown.columns:
+        c = PLACE if c == "所在省" and PLACE in shown.columns else c
+        if c in shown.columns and c not in columns:
+            columns.append(c)
+    config = dict(column_config or {})
+    fixed = {c: v["width"] for c, v in config.items() if isinstance(v, dict) and isinstance(v.get("width"), int)}
+    for c, width in column_widths(columns, selectable=selectable, fixed=fixed).items():
+        config[c] = (
+            {**config[c], "width": width} if isinstance(config.get(c), dict) else st.column_config.Column(width=width)
+        )
+    if not selectable:
+        return st.dataframe(
+            shown, column_order=columns, column_config=config, hide_index=True, width="stretch", key=key
+        )
+    return st.dataframe(
+        shown,
+        column_order=columns,
+        column_config=config,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        on_select=on_select or "rerun",
+        selection_mode="multi-row" if multi else ["single-row", "single-cell"],
+    )
+
+
+def picked_row(selection) -> int | None:
+    """The row a single-selection list's selection points at: a ticked row, else a clicked cell's row."""
+    if selection.rows:
+        return selection.rows[0]
+    return selection.cells[0][0] if selection.cells else None
 
 
 def new_list_generation() -> None:
@@ -35,8 +182,13 @@ def paged_table(
     multi: bool = False,
     column_order: list[str] | None = None,
     column_config: dict | None = None,
+    actions: Callable[[RowKey | None], None] | None = None,
 ):
     """One page of a list with row selection, and under it one line of paging controls.
+
+    `actions(picked)` draws the page's buttons for the selected row right under the table, after
+    a line naming that row (or, with none selected, saying how to select one). A click on a row's
+    操作 cell is kept for take_operation.
 
     Returns the selected row's key (RowKey: id and status), or None; with `multi` the list of
     keys. Only the result's visible columns are shown; the keys come with the result. The browser keeps a
@@ -57,37 +209,82 @@ def paged_table(
     shown_table, shown_keys = st.session_state.get(f"_{key}_shown", (None, ()))
     keys = shown_keys if shown_table == table_key else result.keys
     st.session_state[f"_{key}_shown"] = (table_key, result.keys)
-    event = st.dataframe(
+    on_select = None
+    if selectable and not multi and OPERATION in result.rows.columns:
+        on_select = partial(_operation_clicked, key, table_key, keys)
+    event = list_table(
         result.rows,
+        key=table_key,
+        selectable=selectable,
+        multi=multi,
         column_order=column_order,
         column_config=column_config,
-        hide_index=True,
-        width="stretch",
-        key=table_key,
-        on_select="rerun" if selectable else "ignore",
-        selection_mode="multi-row" if multi else "single-row",
+        on_select=on_select,
     )
-    caption, size, pages = st.columns([3, 1.4, 4], vertical_alignment="center")
-    with caption:
+    rows: list[int] = []
+    if selectable:
+        rows = list(event.selection.rows) if multi else [r for r in [picked_row(event.selection)] if r is not None]
+    picked: list[RowKey] = [keys[r] for r in rows if r < len(keys)]
+    if actions is not None:
+        _row_bar(result, rows[0] if picked else None, actions, key=key, operations=on_select is not None)
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
         record_caption(result)
-    size.selectbox(
-        "每页条数",
-        PAGE_SIZES,
-        key=f"{key}_size",
-        on_change=reset_page,
-        args=(key,),
-        label_visibility="collapsed",
-        format_func=lambda n: f"每页 {n} 条",
-    )
-    if st.session_state.get(f"{key}_page", 1) > result.pages:
-        st.session_state.pop(f"{key}_page")  # the list shrank under the remembered page
-    if result.pages > 1:
-        with pages:
+        st.selectbox(
+            "每页条数",
+            PAGE_SIZES,
+            key=f"{key}_size",
+            on_change=reset_page,
+            args=(key,),
+            label_visibility="collapsed",
+            format_func=lambda n: f"每页 {n} 条",
+            width=136,  # 「每页 100 条」 and the arrow, whatever the screen
+        )
+        if st.session_state.get(f"{key}_page", 1) > result.pages:
+            st.session_state.pop(f"{key}_page")  # the list shrank under the remembered page
+        if result.pages > 1:
             st.pagination(result.pages, key=f"{key}_page", default=result.page)
-    picked: list[RowKey] = [keys[r] for r in event.selection.rows if r < len(keys)] if selectable else []
     if multi:
         return picked
     return picked[0] if picked else None
+
+
+def _operation_clicked(key: str, table_key: str, keys: tuple[RowKey, ...]) -> None:
+    """on_select of a list with an 操作 column: a click on a row's 操作 cell asks for that row's
+    operation (take_operation); the table then starts afresh, so the next click counts again."""
+    selection = st.session_state[table_key]["selection"]
+    cells = selection["cells"]
+    if cells and not selection["rows"] and cells[0][1] == OPERATION and cells[0][0] < len(keys):
+        st.session_state[f"{key}_operation"] = keys[cells[0][0]]
+        new_list_generation()
+
+
+def take_operation(key: str) -> RowKey | None:
+    """The row whose 操作 cell was clicked in list `key` since the last run, once."""
+    return st.session_state.pop(f"{key}_operation", None)
+
+
+def row_label(rows: pd.DataFrame, row: int) -> str:
+    """「第 3 条 · 胡瑞（待上报）」: which row a selection is, in the list's own words."""
+    values = rows.iloc[row]
+    parts = [f"第 {values['序号']} 条"] if "序号" in rows.columns else []
+    name = next((c for c in ("姓名", "申请单位", "原企业名称") if c in rows.columns), None)
+    status = next((c for c in ("状态", "注册状态") if c in rows.columns), None)
+    if name:
+        parts.append(f"{values[name]}（{values[status]}）" if status else str(values[name]))
+    return " · ".join(parts)
+
+
+def _row_bar(
+    result: PageResult, row: int | None, actions: Callable[[RowKey | None], None], *, key: str, operations: bool
+) -> None:
+    """Under the table: which row is selected (or how to select one), and on the next line its buttons."""
+    with st.container(key=f"{key}_actions", gap="small"):
+        if row is None:
+            st.caption(ROW_HINT + (OPERATION_HINT if operations else "") + "。")
+        else:
+            st.markdown(f"**已选：** {md_escape(row_label(result.rows, row))}")
+        with st.container(horizontal=True):
+            actions(None if row is None else result.keys[row])
 
 
 def page_args(key: str) -> dict:

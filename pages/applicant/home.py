@@ -44,11 +44,9 @@ if apps.empty:
         st.switch_page("pages/applicant/apply.py")
     st.stop()
 
-event = st.dataframe(
-    apps.rows, hide_index=True, width="stretch", key="my_apps", on_select="rerun", selection_mode="single-row"
-)
-rows = event.selection.rows
-picked = apps.keys[rows[0]] if rows and rows[0] < len(apps.keys) else None
+event = ui.list_table(apps.rows, key="my_apps")
+row = ui.picked_row(event.selection)
+picked = apps.keys[row] if row is not None and row < len(apps.keys) else None
 st.caption(f"共 {len(apps)} 条申请。选中一条记录后点击【查看】，可查看详情和进度，撤销或重新提交。")
 with st.container(horizontal=True):
     if st.button("查看", type="primary", disabled=picked is None, key="btn_view", icon=":material/visibility:"):

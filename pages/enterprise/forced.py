@@ -6,6 +6,7 @@ import ui
 from services import workflow
 from services.deregistration import requests as forced
 from services.kernel.actor import ENTERPRISE
+from services.kernel.paging import RowKey
 
 actor = ui.require_actor(ENTERPRISE)
 KEY = "forced"
@@ -27,17 +28,20 @@ status = st.selectbox(
 result = ui.call(forced.list_forced, status=status, **ui.page_args(KEY))
 if result is None:
     st.stop()
-picked = ui.paged_table(result, key=KEY)
 
-if result.total:
+
+def row_buttons(picked: RowKey | None) -> None:
+    """The selected request's 撤回 and 进度详情, under the list."""
     allowed = workflow.allowed_actions(workflow.FORCED, picked.status, actor.role) if picked else []
-    bar = st.container(horizontal=True)
-    if bar.button("撤回", disabled="withdraw" not in allowed, key="fd_withdraw"):
+    if st.button("撤回", disabled="withdraw" not in allowed, key="fd_withdraw") and picked:
         st.session_state["pending_fd_withdraw"] = picked.id
-    if bar.button("进度详情", disabled=picked is None, key="fd_steps"):
+    if st.button("进度详情", disabled=picked is None, key="fd_steps") and picked:
         st.session_state["pending_fd_steps"] = picked.id
     if picked and "withdraw" not in allowed and picked.status == workflow.REQ_ACCEPTED:
         st.caption("部级已受理，无法撤回。")
+
+
+ui.paged_table(result, key=KEY, actions=row_buttons)
 
 
 if "pending_fd_withdraw" in st.session_state:

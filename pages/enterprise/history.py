@@ -22,14 +22,13 @@ if history.empty:
     st.info("没有找到匹配的记录")
     st.stop()
 
-event = st.dataframe(
-    history.rows, hide_index=True, width="stretch", key="history_table", on_select="rerun", selection_mode="single-row"
-)
+event = ui.list_table(history.rows, key="history_table")
+row = ui.picked_row(event.selection)
 st.caption(f"显示第 1 到第 {len(history)} 条记录, 总共 {len(history)} 条记录")
-if not event.selection.rows:
+if row is None:
     st.caption("选中一条业务，查看其办理步骤。")
 else:
-    app_id = history.keys[event.selection.rows[0]].id
+    app_id = history.keys[row].id
     st.subheader("办理步骤")
     ui.steps_table(ui.call(reporting.list_application_steps, application_id=app_id))
     if st.button("详情", icon=":material/description:"):

@@ -27,10 +27,10 @@ st.subheader("30 天内即将到期的人员名单")
 if expiring.empty:
     st.info("30 天内没有注册即将到期的人员。")
 else:
-    st.dataframe(
+    ui.list_table(
         expiring,
-        hide_index=True,
-        width="stretch",
+        key=None,
+        selectable=False,
         column_config={"剩余天数": st.column_config.NumberColumn("剩余天数", format="%d 天")},
     )
     st.caption(f"共 {len(expiring)} 人。注册有效期满 30 日前须申请延续注册，否则注册失效，须重新申请初始注册。")

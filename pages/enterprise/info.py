@@ -128,16 +128,10 @@ with important_tab:
         if changes.empty:
             st.info("没有找到匹配的记录")
         else:
-            event = st.dataframe(
-                changes.rows,
-                hide_index=True,
-                width="stretch",
-                key="changes_table",
-                on_select="rerun",
-                selection_mode="single-row",
-            )
-            if event.selection.rows:
-                picked = changes.keys[event.selection.rows[0]]
+            event = ui.list_table(changes.rows, key="changes_table")
+            row = ui.picked_row(event.selection)
+            if row is not None:
+                picked = changes.keys[row]
                 ui.steps_table(ui.call(info_change.list_info_change_steps, request_id=picked.id))
                 if "withdraw" in workflow.allowed_actions(workflow.INFO_CHANGE, picked.status, actor.role):
                     if st.button("撤回该申请", key="withdraw_change"):

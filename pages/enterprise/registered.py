@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from services.kernel import values
 from services.kernel.actor import ENTERPRISE
+from services.kernel.paging import RowKey
 from services.registry import registrations
 
 actor = ui.require_actor(ENTERPRISE)
@@ -22,13 +23,15 @@ with st.form("registered_filters"):
 result = ui.call(registrations.list_registered, name=name, id_number=id_number, state=state, **ui.page_args(KEY))
 if result is None:
     st.stop()
-picked = ui.paged_table(result, key=KEY)
 
-if result.total:
-    if st.button("注册记录", disabled=picked is None, type="primary", icon=":material/history:"):
+
+def row_buttons(picked: RowKey | None) -> None:
+    """The selected person's 注册记录 (manual 3.1.2: the history of their applications), under the list."""
+    if st.button("注册记录", disabled=picked is None, type="primary", icon=":material/history:") and picked:
         st.switch_page("pages/enterprise/history.py", query_params={"id": str(picked.id)})
-    if picked is None:
-        st.caption("选中一名人员后点击【注册记录】，查看其历史业务信息。")
+
+
+ui.paged_table(result, key=KEY, actions=row_buttons)
 
 st.divider()
 ui.export_buttons(

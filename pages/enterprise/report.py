@@ -6,6 +6,7 @@ import ui
 from services import workflow
 from services.kernel import values
 from services.kernel.actor import ENTERPRISE
+from services.kernel.paging import RowKey
 from services.registration import reporting
 
 actor = ui.require_actor(ENTERPRISE)
@@ -65,23 +66,35 @@ filters = reporting.ApplicationFilter(
 result = ui.call(reporting.list_applications, filters=filters, sort=sort, **ui.page_args(KEY))
 if result is None:
     st.stop()
-picked = ui.paged_table(result, key=KEY)
 
-if result.total:
-    if picked is None:
-        st.caption("请在表格中选中一条记录，再点击下方的操作按钮。")
+
+def run_operation(row: RowKey, operation: str) -> None:
+    if operation == "report":
+        st.switch_page("pages/enterprise/application.py", query_params={"id": str(row.id), "mode": "report"})
+    elif operation == "detail":
+        st.switch_page("pages/enterprise/application.py", query_params={"id": str(row.id)})
+    else:  # refuse, withdraw, steps: a dialog
+        st.session_state[f"pending_{operation}"] = row.id
+
+
+def row_buttons(picked: RowKey | None) -> None:
+    """The selected row's operations, right under the list."""
     allowed = workflow.allowed_actions(workflow.APPLICATION, picked.status, actor.role) if picked else []
-    bar = st.container(horizontal=True)
-    if bar.button("上报", disabled="report" not in allowed, type="primary", key="btn_report"):
-        st.switch_page("pages/enterprise/application.py", query_params={"id": str(picked.id), "mode": "report"})
-    if bar.button("不通过", disabled="refuse" not in allowed, key="btn_refuse"):
-        st.session_state["pending_refuse"] = picked.id
-    if bar.button("撤回", disabled="withdraw" not in allowed, key="btn_withdraw"):
-        st.session_state["pending_withdraw"] = picked.id
-    if bar.button("进度详情", disabled=picked is None, key="btn_steps"):
-        st.session_state["pending_steps"] = picked.id
-    if bar.button("详情", disabled=picked is None, key="btn_detail"):
-        st.switch_page("pages/enterprise/application.py", query_params={"id": str(picked.id)})
+    for operation, label, disabled, kind in (
+        ("report", "上报", "report" not in allowed, "primary"),
+        ("refuse", "不通过", "refuse" not in allowed, "secondary"),
+        ("withdraw", "撤回", "withdraw" not in allowed, "secondary"),
+        ("steps", "进度详情", picked is None, "secondary"),
+        ("detail", "详情", picked is None, "secondary"),
+    ):
+        if st.button(label, disabled=disabled, type=kind, key=f"btn_{operation}") and picked:
+            run_operation(picked, operation)
+
+
+clicked = ui.take_operation(KEY)  # a click on a row's 操作 cell: that row's 上报 / 撤回 / 详情
+if clicked:
+    run_operation(clicked, reporting.primary_operation(clicked.status, actor.role))
+ui.paged_table(result, key=KEY, actions=row_buttons)
 
 
 def refuse_reason() -> tuple[str | None, str]:

@@ -18,7 +18,7 @@ from services.kernel.limits import length_errors
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import PageResult, keyed, paged, split_keys, table
 from services.kernel.scope import RowId, get_scoped, require_role, scope
-from services.kernel.text import fmt_dt, like_pattern, specialties_text
+from services.kernel.text import fmt_minute, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
 
 LIST_COLUMNS = ["序号", "姓名", "证件号码", "注册号", "注册专业", "注销原因", "附件类型", "状态", "申请时间"]
@@ -55,7 +55,7 @@ def list_forced(
                 "注销原因": req.reason,
                 "附件类型": values.ATTACHMENT_TYPES.get(req.attachment_type, req.attachment_type),
                 "状态": workflow.status_label(workflow.FORCED, req.status),
-                "申请时间": fmt_dt(req.created_at),
+                "申请时间": fmt_minute(req.created_at),
             }
             for i, (req, person, reg) in enumerate(rows, start=(page - 1) * page_size + 1)
         ],

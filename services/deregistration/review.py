@@ -17,7 +17,7 @@ from services.kernel.limits import check_lengths
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import PAGE_SIZES, PageResult, in_order, keyed, paged_ids, table
 from services.kernel.scope import RowId, get_scoped, load, require_role
-from services.kernel.text import fmt_date, fmt_dt, specialties_text
+from services.kernel.text import fmt_date, fmt_dt, fmt_minute, specialties_text
 from services.registration import conflicts
 from services.registration.reporting import AttachmentInfo, list_attachments
 from services.registry.registrations import end_registration
@@ -70,7 +70,7 @@ def list_forced_queue(
                 "注册号": reg.reg_no,
                 "注销原因": req.reason,
                 "状态": workflow.status_label(workflow.FORCED, req.status),
-                "申请时间": fmt_dt(req.created_at),
+                "申请时间": fmt_minute(req.created_at),
             }
             for i, (req, person, reg, ent) in enumerate(rows, start=(page - 1) * page_size + 1)
         ],

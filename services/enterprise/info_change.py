@@ -20,7 +20,7 @@ from services.kernel.errors import InvalidInput
 from services.kernel.limits import check_lengths, length_errors
 from services.kernel.paging import PAGE_SIZES, Listing, PageResult, keyed, listed, paged, table
 from services.kernel.scope import RowId, get_scoped, load, require_role, scope
-from services.kernel.text import fmt_dt
+from services.kernel.text import fmt_dt, fmt_minute
 from services.kernel.validators import credit_code_error, normalize_credit_code
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
@@ -60,7 +60,7 @@ def list_info_change_queue(
                 "新统一社会信用代码": r.new_credit_code,
                 "所在省": ent.province,
                 "状态": workflow.status_label(workflow.INFO_CHANGE, r.status),
-                "申请时间": fmt_dt(r.created_at),
+                "申请时间": fmt_minute(r.created_at),
             }
             for i, (r, ent) in enumerate(rows, start=(page - 1) * page_size + 1)
         ],
@@ -190,7 +190,7 @@ def list_info_changes(session: Session, actor: Actor) -> Listing:
                     "新统一社会信用代码": r.new_credit_code,
                     "变更原因": r.reason,
                     "状态": workflow.status_label(workflow.INFO_CHANGE, r.status),
-                    "申请时间": fmt_dt(r.created_at),
+                    "申请时间": fmt_minute(r.created_at),
                 }
                 for i, r in enumerate(rows, start=1)
             ],

@@ -24,7 +24,7 @@ from services.kernel.errors import InvalidInput, NotFound
 from services.kernel.limits import check_lengths
 from services.kernel.paging import Listing, listed, table
 from services.kernel.scope import RowId, get_scoped, load, require_role, row_id
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.text import fmt_date, fmt_minute, like_pattern, specialties_text
 from services.registration import business_types as bt_table
 from services.registration import deadlines
 from services.registration.business_types import BusinessType, ChangeKind, Need, business_label
@@ -461,8 +461,8 @@ def list_my_applications(session: Session, actor: Actor) -> Listing:
                     "申报专业": specialties_text(app.specialty1, app.specialty2),
                     "聘用单位": ent_name,
                     "状态": workflow.status_label(workflow.APPLICATION, app.status),
-                    "申请时间": fmt_dt(app.applied_at),
-                    "上报时间": fmt_dt(app.reported_at),
+                    "申请时间": fmt_minute(app.applied_at),
+                    "上报时间": fmt_minute(app.reported_at),
                     "退回原因": app.return_reason or "",
                 }
                 for i, (app, ent_name) in enumerate(rows, start=1)

@@ -22,7 +22,7 @@ from services.kernel.limits import check_lengths
 from services.kernel.masking import mask_id_number, mask_phone
 from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, in_order, keyed, paged_ids, sort_order, table
 from services.kernel.scope import RowId, get_scoped, load, require_role, scope
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.text import fmt_date, fmt_dt, fmt_minute, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
 from services.registration import announcement
 from services.registration.business_types import ChangeKind, business_label
@@ -123,12 +123,17 @@ def _id_statement(actor: Actor, f: ApplicationFilter):
     return _filtered(select(Application.id), actor, f, with_person=False)
 
 
+def primary_operation(status: str, role: str) -> str:
+    """What a click on a row's 操作 cell does (manual 3.1.2: 「点击操作列中的【上报】按钮」): the first
+    action the status allows the role (上报, 撤回), else "detail" (详情). The row's other actions
+    (不通过, 进度详情) are buttons under the list once the row is selected."""
+    actions = workflow.allowed_actions(workflow.APPLICATION, status, role)
+    return actions[0] if actions else "detail"
+
+
 def _operations(status: str, role: str) -> str:
-    actions = [
-        workflow.action_label(workflow.APPLICATION, a)
-        for a in workflow.allowed_actions(workflow.APPLICATION, status, role)
-    ]
-    return " / ".join([*actions, "进度详情", "详情"])
+    operation = primary_operation(status, role)
+    return "详情" if operation == "detail" else workflow.action_label(workflow.APPLICATION, operation)
 
 
 def _rows_frame(rows, offset: int, role: str) -> pd.DataFrame:
@@ -147,8 +152,8 @@ def _rows_frame(rows, offset: int, role: str) -> pd.DataFrame:
                 "性别": r.gender,
                 "执业单位名称": r.enterprise_name,
                 "状态": workflow.status_label(workflow.APPLICATION, r.status),
-                "申请时间": fmt_dt(r.applied_at),
-                "上报时间": fmt_dt(r.reported_at),
+                "申请时间": fmt_minute(r.applied_at),
+                "上报时间": fmt_minute(r.reported_at),
                 "操作": _operations(r.status, role),
             }
             for i, r in enumerate(rows, start=offset + 1)

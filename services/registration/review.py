@@ -38,7 +38,7 @@ from services.kernel.paging import (
     table,
 )
 from services.kernel.scope import RowId, get_scoped, load, require_role, row_id
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.text import fmt_date, fmt_dt, fmt_minute, like_pattern, specialties_text
 from services.kernel.values import DENIAL_CLAUSES
 from services.registration import announcement, deadlines
 from services.registration.business_types import business_label
@@ -207,8 +207,8 @@ def _queue_frame(rows, offset: int, day: dt.date, announced: dict[int, dt.dateti
                 "申报专业": specialties_text(app.specialty1, app.specialty2),
                 # an approved one whose 公告 is still to come reads 待公告: its 办理时限 is the 公告's
                 "状态": announcement.AWAITING if awaiting else workflow.status_label(workflow.APPLICATION, app.status),
-                "上报时间": fmt_dt(app.reported_at),
-                "受理时间": fmt_dt(app.accepted_at),
+                "上报时间": fmt_minute(app.reported_at),
+                "受理时间": fmt_minute(app.accepted_at),
                 "办理时限": fmt_date(due),
                 "时限状态": state,
             }

@@ -19,7 +19,7 @@ from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import EXPORT_LIMIT, Listing, PageResult, in_order, keyed, listed, paged_ids, table
 from services.kernel.scope import RowId, get_scoped, load, scope
-from services.kernel.text import fmt_date, fmt_dt, like_pattern, specialties_text
+from services.kernel.text import fmt_date, fmt_minute, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
 from services.kernel.values import STATE_ACTIVE, STATE_EXPIRED, STATE_EXPIRING, STATE_SUSPENDED
 
@@ -287,8 +287,8 @@ def list_person_history(session: Session, actor: Actor, *, registration_id: RowI
                 "申报专业": specialties_text(app.specialty1, app.specialty2),
                 "执业单位名称": ent_name,
                 "状态": workflow.status_label(workflow.APPLICATION, app.status),
-                "申请时间": fmt_dt(app.applied_at),
-                "上报时间": fmt_dt(app.reported_at),
+                "申请时间": fmt_minute(app.applied_at),
+                "上报时间": fmt_minute(app.reported_at),
             }
             for i, (app, ent_name) in enumerate(session.execute(stmt).all(), start=1)
         ],

@@ -39,6 +39,7 @@ from tests.pages.enterprise.enterprise_kit import (
     rename_person,
     xue_application_id,
 )
+from ui.tables import OPERATION_HINT, ROW_HINT
 
 
 def _filter_report(at, **widgets):
@@ -131,7 +132,7 @@ def test_after_an_action_no_row_stays_selected(login):
     at.session_state["report_table"] = stale  # what the old table key would still carry
     at.run()
     assert at.button(key="btn_withdraw").disabled and at.button(key="btn_report").disabled
-    assert "请在表格中选中一条记录，再点击下方的操作按钮。" in captions(at)
+    assert ROW_HINT + OPERATION_HINT + "。" in captions(at)
 
 
 def test_withdraw_dialog_cancel_changes_nothing(login):
