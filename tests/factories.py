@@ -145,8 +145,10 @@ def file_application(
     *,
     kind: str | None = None,
     specialties: tuple[str, str | None] = ("01", None),
+    overdue: bool = False,
 ) -> int:
-    """The applicant's filing of a business type (of a kind: a 变更 or a 补办 needs one) with its materials."""
+    """The applicant's filing of a business type (of a kind: a 变更 or a 补办 needs one) with its materials
+    (`overdue`: those of an 初始注册 filed late too, 第十条)."""
     with transaction() as s:
         app_id = filing.file_application(
             s,
@@ -158,7 +160,7 @@ def file_application(
                 specialty1=specialties[0],
                 specialty2=specialties[1],
                 commitment_agreed=True,
-                files=files(business_type, kind),
+                files=files(business_type, kind, overdue=overdue),
             ),
         ).application_id
     return app_id
@@ -373,20 +375,10 @@ def application_on(
     """An application of `applicant` filed through `employer` (the holder of the registration, the new employer
     of a BG-DW, the chosen one of a CS/CX), carried to `status` (待上报, 不予上报 or 审查中): its id."""
     specialties = {"BG-ZY": ("01", "13")}.get(change_kind or "", ("01", None))
-    with transaction() as s:
-        app_id = filing.file_application(
-            s,
-            applicant,
-            filing=filing.Filing(
-                enterprise_id=employer.enterprise_id,
-                business_type=business_type,
-                change_kind=change_kind,
-                specialty1=specialties[0],
-                specialty2=specialties[1],
-                commitment_agreed=True,
-                files=files(business_type, change_kind, overdue=True),  # registered_engineer's certificate is old
-            ),
-        ).application_id
+    # registered_engineer's certificate is old: an 初始/重新注册 of theirs is filed late
+    app_id = file_application(
+        applicant, employer, business_type, kind=change_kind, specialties=specialties, overdue=True
+    )
     if status == workflow.ENT_REJECTED:
         with transaction() as s:
             reporting.refuse_application(s, employer, application_id=app_id, reason="材料不全")

@@ -3,41 +3,16 @@ and no step is lost or doubled. Runs on SQLite (BEGIN IMMEDIATE) and PostgreSQL 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from db.models import Application, ForcedDeregistration
 from services import transaction, workflow
 from services.deregistration import requests as forced
 from services.deregistration import review as forced_review
-from services.kernel.errors import ConcurrentModification, InvalidTransition, ServiceError
+from services.kernel.errors import ServiceError
 from services.registration import approval, reporting, review
 from tests import factories
-
-
-def _race(calls: list) -> tuple[list, list]:
-    """Start every call at the same moment; return (results of winners, errors of losers)."""
-    barrier = threading.Barrier(len(calls))
-    wins, losses, unexpected = [], [], []
-
-    def run(fn):
-        barrier.wait()
-        try:
-            with transaction() as s:
-                wins.append(fn(s))
-        except (InvalidTransition, ConcurrentModification) as exc:
-            losses.append(exc)
-        except Exception as exc:  # anything else is a bug and must fail the test
-            unexpected.append(exc)
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not unexpected, unexpected
-    return wins, losses
+from tests.races import race
 
 
 def _status(model, row_id) -> str:
@@ -56,7 +31,7 @@ def test_withdraw_against_accept(actor_of, threads):
             calls.append(lambda s: reporting.withdraw_application(s, ent, application_id=app_id) or "withdraw")
         else:
             calls.append(lambda s: review.accept_applications(s, ministry, application_ids=[app_id]) and "accept")
-    wins, losses = _race(calls)
+    wins, losses = race(calls)
     assert len(wins) == 1 and len(losses) == threads - 1
     final = _status(Application, app_id)
     assert final == {"withdraw": workflow.WITHDRAWN, "accept": workflow.ACCEPTED}[wins[0]]
@@ -69,7 +44,7 @@ def test_double_report(actor_of, threads):
     ent = actor_of("demo-enterprise")
     app_id = factories.application(workflow.PENDING_ENT, enterprise=ent)
     before = len(factories.steps("application", app_id))
-    wins, losses = _race(
+    wins, losses = race(
         [lambda s: reporting.report_application(s, ent, application_id=app_id, commitment_agreed=True)] * threads
     )
     assert len(wins) == 1 and len(losses) == threads - 1
@@ -82,7 +57,7 @@ def test_double_approval_creates_one_registration(actor_of, threads):
     ministry = actor_of("demo-ministry")
     app_id = factories.initial_under_review(ministry)
     before = len(factories.steps("application", app_id))
-    wins, losses = _race([lambda s: approval.approve_application(s, ministry, application_id=app_id)] * threads)
+    wins, losses = race([lambda s: approval.approve_application(s, ministry, application_id=app_id)] * threads)
     assert len(wins) == 1 and len(losses) == threads - 1
     with transaction() as s:
         assert s.get(Application, app_id).registration_id == wins[0]
@@ -100,7 +75,7 @@ def test_forced_withdraw_against_accept(actor_of, threads):
         else (lambda s: forced_review.decide_forced(s, ministry, request_id=req_id, action="accept") or "accept")
         for i in range(threads)
     ]
-    wins, losses = _race(calls)
+    wins, losses = race(calls)
     assert len(wins) == 1 and len(losses) == threads - 1
     assert (
         _status(ForcedDeregistration, req_id)

@@ -6,7 +6,6 @@ racing on one registration cannot both pass."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from sqlalchemy import select
@@ -16,10 +15,11 @@ from services import penalties, transaction, workflow
 from services.deregistration import requests as forced
 from services.deregistration import review as forced_review
 from services.kernel.clock import now, today
-from services.kernel.errors import ConcurrentModification, InvalidInput, InvalidTransition
+from services.kernel.errors import InvalidInput, InvalidTransition
 from services.registration import approval, filing, reporting
 from services.registry.registrations import end_registration
 from tests import factories
+from tests.races import race
 
 UTC = dt.UTC
 
@@ -336,35 +336,11 @@ def test_revocation_of_the_certificate_closes_like_revocation_of_the_registratio
 # --- two decisions at once -------------------------------------------------------------------------------
 
 
-def _race(calls: list) -> tuple[list, list]:
-    """Start the calls at the same moment: (what the winners returned, the losers' refusals)."""
-    barrier = threading.Barrier(len(calls))
-    wins, losses, unexpected = [], [], []
-
-    def run(fn):
-        barrier.wait()
-        try:
-            with transaction() as s:
-                wins.append(fn(s))
-        except (InvalidTransition, ConcurrentModification) as exc:
-            losses.append(exc)
-        except Exception as exc:  # anything else (a deadlock, a wrong refusal) is a bug
-            unexpected.append(exc)
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not unexpected, unexpected
-    return wins, losses
-
-
 def test_a_change_of_employer_and_a_forced_deregistration_decided_at_once(demo_db, actor_of):
     ministry = actor_of("demo-ministry")
     _, reg_id, app_id, holder, newcomer = _under_review("BG-DW", ministry)
     req_id = factories.forced_request(holder, status=workflow.REQ_ACCEPTED, ministry=ministry, registration_id=reg_id)
-    wins, losses = _race(
+    wins, losses = race(
         [
             lambda s: approval.approve_application(s, ministry, application_id=app_id) and "change",
             lambda s: forced_review.decide_forced(s, ministry, request_id=req_id, action="approve") or "forced",
@@ -386,7 +362,7 @@ def test_a_change_of_employer_and_a_revocation_decided_at_once(demo_db, actor_of
     revoked registration."""
     ministry = actor_of("demo-ministry")
     applicant, reg_id, app_id, holder, newcomer = _under_review("BG-DW", ministry)
-    wins, losses = _race(
+    wins, losses = race(
         [
             lambda s: approval.approve_application(s, ministry, application_id=app_id) and "change",
             lambda s: (
