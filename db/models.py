@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names, so the migrations are the same on SQLite and PostgreSQL.
@@ -108,6 +109,14 @@ class User(Base):
     last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     # Set at logout and password change: a session or cookie issued before it no longer counts.
     sessions_revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Comma-separated services.kernel.vocabulary.Duty codes: what this user may do inside its role.
+    duties: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # A password set by an administrator is used once: the next login must change it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # A sign-up waiting for the ministry administrator to activate it.
+    pending_activation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Registration(Base):

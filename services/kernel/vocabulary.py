@@ -13,6 +13,17 @@ class Role(StrEnum):
     applicant = "applicant"  # 个人版
 
 
+class Duty(StrEnum):
+    """What a user may do inside its role (部令第147号 第七条/第八条: the centre accepts and examines,
+    the ministry decides)."""
+
+    review = "review"  # 受理/审查 (注册中心)
+    decide = "decide"  # 审批 (住房和城乡建设部)
+    analyse = "analyse"  # 统计分析 (read-only)
+    admin = "admin"  # 系统管理: users, imports, holiday calendar, configuration
+    enterprise_admin = "enterprise_admin"  # 企业管理员: the enterprise's own operators
+
+
 class RequestType(StrEnum):
     application = "application"  # 注册申请
     forced = "forced"  # 强制注销
