@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Person, User
 from services.audit.record import audit
-from services.kernel.actor import ENTERPRISE, Actor
+from services.kernel.actor import ENTERPRISE, Actor, parse_duties
 from services.kernel.clock import from_timestamp, now
 
 COOKIE_DAYS = 0.5  # the re-authentication cookie lives 12 hours
@@ -93,7 +93,13 @@ def get_actor(session: Session, username: str | None, *, logged_in_at: dt.dateti
     # Columns, not the ORM entity: this runs on every script run of every session.
     user = session.execute(
         select(
-            User.id, User.role, User.display_name, User.enterprise_id, User.person_id, User.sessions_revoked_at
+            User.id,
+            User.role,
+            User.display_name,
+            User.enterprise_id,
+            User.person_id,
+            User.sessions_revoked_at,
+            User.duties,
         ).where(User.username == username.strip().lower(), User.active.is_(True))
     ).one_or_none()
     if user is None:
@@ -106,6 +112,7 @@ def get_actor(session: Session, username: str | None, *, logged_in_at: dt.dateti
         name=user.display_name,
         enterprise_id=user.enterprise_id,
         person_id=user.person_id,
+        duties=parse_duties(user.duties),
     )
 
 

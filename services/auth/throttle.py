@@ -42,7 +42,7 @@ from services import transaction
 from services.audit.record import audit
 from services.auth.cookie import cookie_key
 from services.auth.passwords import check_nothing, check_password
-from services.kernel.actor import Actor
+from services.kernel.actor import Actor, parse_duties
 from services.kernel.clock import from_timestamp, now, timestamp
 from services.workflow.engine import begin_write
 
@@ -172,6 +172,7 @@ def _actor(user) -> Actor:
         name=user.display_name,
         enterprise_id=user.enterprise_id,
         person_id=user.person_id,
+        duties=parse_duties(user.duties),
     )
 
 
@@ -202,9 +203,15 @@ def attempt_login(username: str, password: str, *, source: str, device: object =
     at = now()
     with transaction() as s:
         user = s.execute(
-            select(User.id, User.password_hash, User.role, User.display_name, User.enterprise_id, User.person_id).where(
-                User.username == name, User.active.is_(True)
-            )
+            select(
+                User.id,
+                User.password_hash,
+                User.role,
+                User.display_name,
+                User.enterprise_id,
+                User.person_id,
+                User.duties,
+            ).where(User.username == name, User.active.is_(True))
         ).one_or_none()
     user_id = user.id if user is not None else None
     device_id = trusted_device(device, name, at) if user is not None else None

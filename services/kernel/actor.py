@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.kernel.errors import PermissionDenied
 from services.kernel.vocabulary import Role
 
 ENTERPRISE, MINISTRY, APPLICANT = Role.enterprise, Role.ministry, Role.applicant
@@ -18,6 +19,11 @@ class Actor:
     name: str
     enterprise_id: int | None = None
     person_id: int | None = None
+    # services.kernel.vocabulary.Duty codes held inside the role (app_user.duties).
+    duties: frozenset[str] = frozenset()
+
+    def may(self, duty: str) -> bool:
+        return duty in self.duties
 
     @property
     def own_person_id(self) -> int:
@@ -33,3 +39,14 @@ class Actor:
             raise ValueError("an enterprise actor needs an enterprise")
         if self.role == APPLICANT and self.person_id is None:
             raise ValueError("an applicant actor needs a person")
+
+
+def parse_duties(stored: str | None) -> frozenset[str]:
+    """app_user.duties ("review,decide") as a set."""
+    return frozenset(d for d in (stored or "").split(",") if d)
+
+
+def require_duty(actor: Actor, duty: str) -> None:
+    """The one check of a duty, in the service layer (the menu only mirrors it)."""
+    if not actor.may(duty):
+        raise PermissionDenied()
