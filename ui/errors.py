@@ -9,6 +9,7 @@ also answers for errors in dialogs and other fragments and in widget callbacks.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 
 import streamlit as st
@@ -18,6 +19,25 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from services import causes, database_down
 
 LOG = logging.getLogger("jlgcs.errors")
+
+# PostgreSQL repeats the offending values in an error's DETAIL ("Key (id_number)=(1101...) already
+# exists", "Failing row contains (...)"): an ID number must not reach the log that way. SQLAlchemy's
+# own echo of the statement's parameters is off (db.engine: hide_parameters).
+_DETAIL_VALUES = re.compile(r"(Key \([^)]*\)=\()[^\n]*?(\) )|(Failing row contains \().*")
+
+
+def redact_values(text: str) -> str:
+    return _DETAIL_VALUES.sub(lambda m: f"{m[1]}…{m[2]}" if m[1] else f"{m[3]}…)", text)
+
+
+class _RedactValues(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact_values(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+LOG.addFilter(_RedactValues())
 
 DATABASE_DOWN = "数据库暂时无法连接，请稍后重试（错误编号：{ref}）。"
 STORAGE_DOWN = "附件存储暂时无法写入，本次操作未保存，请稍后重试。如问题持续，请联系管理员（错误编号：{ref}）。"

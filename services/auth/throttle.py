@@ -44,6 +44,7 @@ from services.auth.cookie import cookie_key
 from services.auth.passwords import check_nothing, check_password
 from services.kernel.actor import Actor, parse_duties
 from services.kernel.clock import from_timestamp, now, timestamp
+from services.kernel.text import clean_input
 from services.workflow.engine import begin_write
 
 MAX_FAILED_LOGINS = 5
@@ -199,7 +200,8 @@ def attempt_login(username: str, password: str, *, source: str, device: object =
     `source` is the client's address (or its session when unknown), `device` the device cookie the
     browser sent, if any. The password is checked exactly as typed (ASVS 5.0 6.2.8).
     """
-    name = str(username).strip().lower()
+    # As typed, minus control characters (a NUL reaches PostgreSQL as an error), at most the column.
+    name = clean_input(str(username)).strip().lower()[:64]
     at = now()
     with transaction() as s:
         user = s.execute(
