@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import re
 
+from services.kernel.errors import InvalidInput
 from services.kernel.values import SPECIALTY_NAMES
 
 # C0 and C1 control characters but tab and line breaks, and lone surrogates: none belongs in a name, a
@@ -40,7 +41,14 @@ def clean_input(value):
     return value
 
 
+# A search term longer than any column it is matched against finds nothing; refusing it keeps a
+# pasted megabyte out of every LIKE.
+MAX_SEARCH_LENGTH = 200
+
+
 def like_pattern(text: str) -> str:
+    if len(text.strip()) > MAX_SEARCH_LENGTH:
+        raise InvalidInput(f"查询条件不能超过 {MAX_SEARCH_LENGTH} 个字")
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
