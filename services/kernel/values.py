@@ -377,6 +377,7 @@ STATE_ACTIVE = "有效"
 STATE_EXPIRING = "即将到期"
 STATE_EXPIRED = "已过期"
 STATE_SUSPENDED = "暂停执业"
+STATE_SUPERSEDED = "已被新证书取代"  # an electronic certificate a newer one replaced (services.registry.certificates)
 REGISTERED_STATES = (STATE_ACTIVE, STATE_EXPIRING, STATE_EXPIRED)
 
 # 行政处罚 categories with an effect on the registration
