@@ -347,6 +347,7 @@ ACTION_LABELS = {
     "update_basic": "修改基本信息",
     "export": "导出",
     "download": "下载附件",
+    "download_certificate": "下载电子注册证书",
     "view_unmasked": "查看完整证件号码",
     "login_ok": "登录成功",
     "login_fail": "登录失败",

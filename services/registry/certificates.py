@@ -18,9 +18,14 @@ from sqlalchemy.orm import Session
 
 from db.models import ElectronicCertificate, Enterprise, Penalty, Person, Registration
 from services import workflow
+from services.audit.record import audit
+from services.files.certificate_pdf import CertificateContent, certificate_pdf
+from services.files.pdf_signing import sign_pdf
 from services.kernel import values
+from services.kernel.actor import Actor
 from services.kernel.clock import now, today
-from services.kernel.scope import load
+from services.kernel.errors import InvalidInput
+from services.kernel.scope import RowId, get_scoped, load
 from services.kernel.text import fmt_date, specialties_text
 from services.registry import certificate_keys
 from services.registry.certificate_token import Claims, read_token, sign_token
@@ -168,4 +173,70 @@ def check_certificate(session: Session, *, token: str) -> CertificateCheck | Non
         valid_to=fmt_date(reg.valid_to),
         issued_on=fmt_date(cert.issued_at.date()),
         live=live_status(session, cert, reg),
+    )
+
+
+# --- the PDF --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateFile:
+    filename: str
+    data: bytes  # the signed PDF
+
+
+def _downloadable(reg: Registration) -> None:
+    if reg.status != workflow.ACTIVE:
+        label = workflow.REGISTRATION_LABELS.get(reg.status, reg.status)
+        raise InvalidInput(f"该注册{label}，注册证书随之失效，不能下载电子注册证书（第十五条）")
+    if reg.valid_to < today():
+        raise InvalidInput("该注册有效期已满且未延续，注册证书已失效，不能下载电子注册证书（第十四条第（五）项）")
+
+
+def download_certificate(session: Session, actor: Actor, *, registration_id: RowId) -> CertificateFile:
+    """The signed PDF of a registration's current electronic certificate: the holder's own, an enterprise's
+    staff's, any for the ministry (NotFound for another's). Audited."""
+    workflow.begin_write(session)
+    seen = get_scoped(session, actor, Registration, registration_id, person_attr="person_id")
+    reg = session.scalars(
+        select(Registration)
+        .where(Registration.id == seen.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    _downloadable(reg)
+    cert = certificate_for(session, reg)
+    audit(session, actor, "download_certificate", "registration", reg.id, certificate=cert.id)
+    return CertificateFile(f"电子注册证书_{reg.reg_no}.pdf", render_certificate(session, cert, reg))
+
+
+def render_certificate(session: Session, cert: ElectronicCertificate, reg: Registration) -> bytes:
+    person = load(session, Person, reg.person_id)
+    ent = load(session, Enterprise, reg.enterprise_id)
+    issued = cert.issued_at.date()
+    content = CertificateContent(
+        title="中华人民共和国注册监理工程师注册执业证书",
+        rows=[
+            ("姓　　名", person.name),
+            ("性　　别", person.gender or ""),
+            ("注 册 号", reg.reg_no),
+            ("注册证书编号", cert.cert_no),
+            ("注册专业", specialties_text(reg.specialty1, reg.specialty2)),
+            ("执业单位", ent.name),
+            ("有 效 期", f"{fmt_date(reg.valid_from)} 至 {fmt_date(reg.valid_to)}"),
+            ("电子证书序号", str(cert.id)),
+        ],
+        url=verification_url(token_of(cert, reg)),
+        note="扫描二维码核验证书状态",
+        authority=f"发证机关：{certificate_keys.AUTHORITY}",
+        issued_on=f"签发日期：{issued.year}年{issued.month}月{issued.day}日",
+    )
+    files = certificate_keys.signing_files()
+    return sign_pdf(
+        certificate_pdf(content),
+        key=files.key,
+        cert=files.cert,
+        chain=files.chain,
+        reason="注册监理工程师电子注册证书",
+        location="北京",
     )
