@@ -90,6 +90,12 @@ class LiveStatus:
     def valid(self) -> bool:
         return self.status == values.STATE_ACTIVE
 
+    @property
+    def summary(self) -> str:
+        """证书状态：已注销（注册已注销，证书随之失效；自 2026-12-05 起）."""
+        why = "；".join(part for part in (self.reason, f"自 {self.since} 起" if self.since else "") if part)
+        return f"证书状态：{self.status}" + (f"（{why}）" if why else "")
+
 
 def _suspension(session: Session, person_id: int, day: dt.date) -> Penalty | None:
     return session.scalars(
