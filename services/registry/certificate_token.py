@@ -31,6 +31,8 @@ class Claims:
 
 
 def sign_token(key: ed25519.Ed25519PrivateKey, claims: Claims) -> str:
+    if len(claims.reg_no) != 8 or not claims.reg_no.isascii():  # struct would pad or cut it silently
+        raise ValueError(f"not an 8-character 注册号: {claims.reg_no!r}")
     payload = _CLAIMS.pack(
         VERSION, claims.certificate_id, claims.reg_no.encode("ascii"), (claims.issued_on - _EPOCH).days
     )

@@ -88,3 +88,9 @@ def test_every_other_last_character_is_refused(key):
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     variants = [token[:-1] + c for c in alphabet if c != token[-1]]
     assert [v for v in variants if read_token(v, key.public_key()) is not None] == []
+
+
+def test_a_number_that_is_not_a_registration_number_is_not_signed(key):
+    for reg_no in ("1100012", "110001234", "１１０００１２３"):
+        with pytest.raises(ValueError):
+            sign_token(key, Claims(1, reg_no, CLAIMS.issued_on))
