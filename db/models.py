@@ -154,6 +154,21 @@ class Registration(Base):
     )
 
 
+class ElectronicCertificate(Base):
+    """An electronic certificate issued for a registration (services.registry.certificates). Its live status
+    comes from the registration; void_at/void_reason/superseded_by are set when a newer one replaces it."""
+
+    __tablename__ = "electronic_certificate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
+    cert_no: Mapped[str] = mapped_column(String(32))  # the 注册证书编号 it was issued with
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    issued_for: Mapped[str] = mapped_column(String(32))  # 准予初始注册 ..., or 补发电子证书 for older registrations
+    void_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    void_reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("electronic_certificate.id"), nullable=True)
+
+
 class Application(Base):
     __tablename__ = "application"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -478,3 +478,16 @@ def accepted_info_change(enterprise: Actor, ministry: Actor) -> int:
 def approve_info_change(req_id: int, ministry: Actor) -> None:
     with transaction() as s:
         info_change.decide_info_change(s, ministry, request_id=req_id, action="approve")
+
+
+# --- electronic certificates (services.registry.certificates) ----------------------------------------
+
+
+def certificate_token(registration_id: int) -> str:
+    """The signed token of the registration's current electronic certificate (issued now if it has none)."""
+    from services.registry import certificates
+
+    with transaction() as s:
+        reg = s.get(Registration, registration_id)
+        assert reg is not None
+        return certificates.token_of(certificates.certificate_for(s, reg), reg)

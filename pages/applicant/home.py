@@ -6,6 +6,7 @@ import ui
 from services.kernel import values
 from services.kernel.actor import APPLICANT
 from services.registration import filing
+from ui.fragments.certificate import certificate_download
 
 actor = ui.require_actor(APPLICANT)
 DETAIL = "pages/applicant/application.py"
@@ -29,6 +30,8 @@ else:
             ("注册状态", reg.state),
         ]
     )
+    if reg.days_left >= 0:
+        certificate_download(reg.id, key="my_cert")
     if reg.days_left < 0:
         st.error("注册有效期已满且未延续，注册已失效；如需继续执业，请申请重新注册。")
     elif reg.days_left <= values.EXPIRY_WARNING_DAYS:

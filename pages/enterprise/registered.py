@@ -7,6 +7,7 @@ from services.kernel import values
 from services.kernel.actor import ENTERPRISE
 from services.kernel.paging import RowKey
 from services.registry import registrations
+from ui.fragments.certificate import certificate_download
 
 actor = ui.require_actor(ENTERPRISE)
 KEY = "registered"
@@ -29,6 +30,7 @@ def row_buttons(picked: RowKey | None) -> None:
     """The selected person's 注册记录 (manual 3.1.2: the history of their applications), under the list."""
     if st.button("注册记录", disabled=picked is None, type="primary", icon=":material/history:") and picked:
         st.switch_page("pages/enterprise/history.py", query_params={"id": str(picked.id)})
+    certificate_download(picked.id if picked else None, key="staff_cert")
 
 
 ui.paged_table(result, key=KEY, actions=row_buttons)

@@ -7,6 +7,7 @@ from services import workflow
 from services.kernel import values
 from services.kernel.actor import MINISTRY
 from services.registration import announcement, approval, deadlines, reporting, review
+from ui.fragments.certificate import certificate_download
 
 actor = ui.require_actor(MINISTRY)
 app_id = st.query_params.get("id")
@@ -62,6 +63,8 @@ if st.session_state.get("pending_announce") == detail.id:
     )
 
 ui.sections(info.sections)  # 注册结果, once approved
+if info.registration and info.registration.registration_id:
+    certificate_download(info.registration.registration_id, key="cert")
 
 ui.application_sections(detail, expand=bool(detail.attachments), agreed_note="聘用单位已确认以上承诺条款。")
 

@@ -1,14 +1,30 @@
 """注册信息公开查询 (/?view=verify, no login): is this engineer's registration valid?
 
 Only what the certificate shows comes back (services/registry/verify.py); the name must match exactly.
+With ?t=TOKEN (the QR code of an electronic certificate) it shows that certificate's live status first
+(services/registry/certificates.py): 有效 / 暂停执业 / 已注销 / 已撤销 / 已过期 / 已被新证书取代.
 """
 
 import streamlit as st
 
 import ui
-from services.registry import verify
+from services.registry import certificates, verify
 
 st.title("注册信息公开查询")
+
+token = st.query_params.get("t")
+if token:
+    st.subheader("电子注册证书核验")
+    found = ui.public_call(certificates.check_certificate, token=token, when_refused=False)
+    if found is None:
+        st.error("该二维码不是发证机关签发的电子注册证书，或内容已被篡改，无法核验。")
+    elif found is not False:
+        if found.live.valid:
+            st.success(found.live.summary, icon=":material/verified:")
+        else:
+            st.error(ui.md_escape(found.live.summary), icon=":material/block:")
+        ui.kv_grid(found.pairs())
+    st.divider()
 st.caption("输入注册监理工程师的姓名和注册号（或注册执业证书编号），查询其注册是否有效。")
 
 with st.form("verify"):

@@ -347,6 +347,7 @@ ACTION_LABELS = {
     "update_basic": "修改基本信息",
     "export": "导出",
     "download": "下载附件",
+    "download_certificate": "下载电子注册证书",
     "view_unmasked": "查看完整证件号码",
     "login_ok": "登录成功",
     "login_fail": "登录失败",
@@ -377,6 +378,7 @@ STATE_ACTIVE = "有效"
 STATE_EXPIRING = "即将到期"
 STATE_EXPIRED = "已过期"
 STATE_SUSPENDED = "暂停执业"
+STATE_SUPERSEDED = "已被新证书取代"  # an electronic certificate a newer one replaced (services.registry.certificates)
 REGISTERED_STATES = (STATE_ACTIVE, STATE_EXPIRING, STATE_EXPIRED)
 
 # 行政处罚 categories with an effect on the registration

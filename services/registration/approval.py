@@ -3,7 +3,7 @@
 Approval has effects on the registration, decided here and nowhere else:
 初始/重新注册 create a registration with a new 注册号; 延续 starts a new period; 变更 changes
 employer or specialties and keeps the expiry; 注销 ends the registration; 遗失补办 issues a new
-certificate number.
+certificate number. Each but 注销 issues a new electronic certificate (business_types.Rules.issues_certificate).
 
 Before any of that the decision locks the registration it acts on and re-checks it (services.registration.
 conflicts); when it ends the registration or moves it to another employer, the other requests on it that
@@ -29,6 +29,7 @@ from services.registration import business_types, conflicts
 from services.registration.business_types import ChangeKind, Effect
 from services.registration.eligibility import check_age_at, check_ban_at
 from services.registration.review import ministry_action
+from services.registry import certificates
 from services.registry.registrations import end_registration
 
 
@@ -58,9 +59,12 @@ def approve_application(session: Session, actor: Actor, *, application_id: RowId
     check_ban_at(session, app, today(), "该人员")  # 第十三条(七): a penalty's 不予注册 period
     app.decided_at = decided_at = workflow.last_step_at(session, workflow.APPLICATION, app.id)
     if reg is None:
-        return _new_registration(session, app, decided_at)
+        reg = _new_registration(session, app, decided_at)
+        _issue_certificate(session, app, reg, decided_at)
+        return reg.id
     holder = reg.enterprise_id
     _apply_approval(session, app, reg, decided_at)
+    _issue_certificate(session, app, reg, decided_at)
     if reg.status != workflow.ACTIVE or reg.enterprise_id != holder:
         conflicts.close_stale_requests(
             session, actor, reg, previous_holder=holder, cause=f"准予{business_types.business_label(app)}"
@@ -85,7 +89,12 @@ def _new_cert_no(session: Session, reg_no: str, day: dt.date) -> str:
     return base if not n else f"{base}-{n + 1}"
 
 
-def _new_registration(session: Session, app: Application, decided_at: dt.datetime) -> int:
+def _issue_certificate(session: Session, app: Application, reg: Registration, decided_at: dt.datetime) -> None:
+    if business_types.rules(app.business_type).issues_certificate:
+        certificates.issue_certificate(session, reg, at=decided_at, reason=f"准予{business_types.business_label(app)}")
+
+
+def _new_registration(session: Session, app: Application, decided_at: dt.datetime) -> Registration:
     """初始/重新注册: a new 注册号, valid for the validity period from the decision."""
     day = decided_at.date()
     ent = load(session, Enterprise, app.enterprise_id)
@@ -104,7 +113,7 @@ def _new_registration(session: Session, app: Application, decided_at: dt.datetim
     session.add(reg)
     session.flush()
     app.registration_id = reg.id
-    return reg.id
+    return reg
 
 
 def _apply_approval(session: Session, app: Application, reg: Registration, decided_at: dt.datetime) -> None:

@@ -49,6 +49,8 @@ class Rules:
     # Decided only while the registration is valid: 变更 (第十二条: 在注册有效期内) and 补办 (the certificate
     # lapses at the end of its validity, 第十四条第（五）项). 延续 filed in time and 注销 are decided after it too.
     within_validity: bool = False
+    # 准予 issues a new electronic certificate and voids the one before it (services.registry.certificates)
+    issues_certificate: bool = True
 
     @property
     def label(self) -> str:
@@ -93,6 +95,7 @@ BUSINESS_TYPES: dict[BusinessType, Rules] = {
             acts_on_registration=True,
             age_limit=False,
             barred_by_penalty=False,
+            issues_certificate=False,  # the registration ends: its certificate verifies as 已注销
         ),
         Rules(
             BusinessType.REPLACEMENT,

@@ -364,6 +364,7 @@ class RegistrationResult:
     valid_from: str
     valid_to: str
     status_label: str
+    registration_id: int | None = None  # for its electronic certificate
 
 
 @dataclass(frozen=True)
@@ -399,6 +400,7 @@ def get_application_review(session: Session, actor: Actor, *, application_id: Ro
             valid_from=fmt_date(reg.valid_from),
             valid_to=fmt_date(reg.valid_to),
             status_label=workflow.REGISTRATION_LABELS.get(reg.status, reg.status),
+            registration_id=reg.id,
         )
     shown = (
         ()

@@ -93,7 +93,8 @@ def _server(data_dir: Path):
                 "none",
             ],
             cwd=ROOT,
-            env=_env(data_dir),
+            # the electronic certificate's QR code points at this server's public verification page
+            env=_env(data_dir) | {"APP_PUBLIC_URL": f"http://127.0.0.1:{port}"},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
