@@ -388,8 +388,8 @@ CASES = [
         applicant=True,
     ),
     Case(
-        "penalties.list_registered_people",
-        lambda s, x, c: penalties.list_registered_people(s, x, query="1"),
+        "penalties.list_people",
+        lambda s, x, c: penalties.list_people(s, x, query="1"),
         PermissionDenied,
     ),
     Case(
