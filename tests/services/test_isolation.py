@@ -426,6 +426,12 @@ CASES = [
         PermissionDenied,
     ),
     Case(
+        "filing.get_resubmission_materials",
+        lambda s, x, c: filing.get_resubmission_materials(s, x, application_id=c.pending),
+        PermissionDenied,
+        applicant=True,
+    ),
+    Case(
         "filing.check_filing",
         lambda s, x, c: filing.check_filing(
             s, x, filing.Filing(enterprise_id=c.a.enterprise_id, business_type="CS", specialty1="01")
