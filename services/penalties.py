@@ -167,7 +167,7 @@ PEOPLE_LIMIT = 20  # a choice list: beyond this the ministry narrows the query (
 
 def list_people(session: Session, actor: Actor, *, query: str, limit: int = PEOPLE_LIMIT) -> Listing:
     """Anyone in the registry, registered or not (a never-registered applicant who filed false materials
-    is barred too: 第三十一条), found by 姓名 (fuzzy), 证件号码 or 注册号 (exact); IDs masked. A choice
+    is barred too: 147号令, 法律责任), found by 姓名 (fuzzy), 证件号码 or 注册号 (exact); IDs masked. A choice
     list of at most `limit`: rows (label) and keys (the people)."""
     require_role(actor, MINISTRY)
     text = (query or "").strip()
@@ -225,7 +225,7 @@ def record_penalty(
 
     The party (name, ID number, 注册号, 执业单位) comes from the person and their active registration, not
     from the form. A person without one (a never-registered applicant who filed false materials,
-    第三十一条) gets a penalty without 注册号 or enterprise: only the ministry and the person see it;
+    147号令, 法律责任) gets a penalty without 注册号 or enterprise: only the ministry and the person see it;
     责令停止执业, 撤销 and 吊销 act on a registration and need one. A 责令停止执业 period running today shows the registration as 暂停执业; 撤销注册 and
     吊销注册证书 end the registration. 吊销 and 不予注册 carry a 不予注册 period (撤销注册 may), from
     values.PENALTY_BAN_TERMS; its last day is stored with the penalty.

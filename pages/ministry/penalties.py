@@ -84,7 +84,7 @@ with new_tab:
     if matches is not None and matches.empty:
         st.info("没有找到匹配的人员")
     elif matches is not None and len(labels) >= penalties.PEOPLE_LIMIT:
-        st.caption(f"仅显示前 {penalties.PEOPLE_LIMIT} 人，请输入完整证件号码或注册号缩小范围。")
+        st.caption(f"仅显示前 {len(labels)} 人，请输入完整证件号码或注册号缩小范围。")
     category = c3.selectbox(
         "处罚类别", values.PENALTY_CATEGORIES, index=None, key="pen_category", placeholder="请选择处罚类别"
     )

@@ -1,5 +1,5 @@
-"""A 不予注册 against someone who was never registered (第三十一条: an applicant who obtained or tried to obtain
-registration by deception or false materials is barred for 1 or 3 years): the ministry finds the person among
+"""A 不予注册 against someone who was never registered (147号令, 法律责任: an applicant who hid facts or filed
+false materials is refused and may not apply again within 1 year): the ministry finds the person among
 everyone in the registry and records the penalty without a registration or an employer; only the ministry and
 the person see it; its period then refuses the person's 初始注册 at filing, at 上报 and at the decision
 (第十三条第（七）项), each tested the day before, on and after the period's last day. Each test sets the clock."""
@@ -38,7 +38,7 @@ def _penalty(penalty_id: int) -> Penalty:
 
 
 def _false_materials(person_id: int, ministry, decided: dt.date | None = None) -> Penalty:
-    """不予注册 with a 1-year period (第三十一条) against the person."""
+    """不予注册 with a 1-year period (false materials) against the person."""
     penalty_id = factories.penalty(person_id, ministry, category="不予注册", ban_term="1年", decision_date=decided)
     return _penalty(penalty_id)
 

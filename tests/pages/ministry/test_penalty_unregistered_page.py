@@ -1,4 +1,4 @@
-"""【录入处罚】 against someone who was never registered (第三十一条: false materials bar registration): the ministry
+"""【录入处罚】 against someone who was never registered (147号令, 法律责任: false materials bar registration): the ministry
 finds the person, records a 不予注册 with its period and sees the confirmation and the new row."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def test_the_ministry_records_a_ban_for_a_person_with_no_registration(login):
     at.text_input(key="pen_decision_no").input("建督罚字〔2026〕77号")
     at.text_input(key="pen_case").input("以提供虚假材料申请注册案")
     at.text_area(key="pen_reason").input("申请初始注册时提供虚假的社会保险证明。")
-    at.text_input(key="pen_basis").input("《注册监理工程师管理规定》第三十一条")
+    at.text_input(key="pen_basis").input("《注册监理工程师管理规定》（建设部令第147号）")
     at.text_input(key="pen_result").input("不予注册，1年内不得再次申请注册")
     no_exception(submit(at, "penalty_new").click().run())
     assert flash_ok(at)
