@@ -610,8 +610,8 @@ def _service_cases(s_actor, m_actor, probe: dict) -> list[tuple[str, str, object
         ),
         (
             "ministry",
-            "list_registered_people 姓名 like",
-            lambda s: penalties.list_registered_people(s, m, query=probe["fullname"]),
+            "list_people 姓名 like",
+            lambda s: penalties.list_people(s, m, query=probe["fullname"]),
             1,
         ),
     ]

@@ -1,4 +1,5 @@
-"""行政处罚: penalties of the enterprise's registered engineers (manual 3.1.5)."""
+"""行政处罚: penalties of the enterprise's registered engineers (manual 3.1.5); the ministry records them
+against anyone in the registry."""
 
 from __future__ import annotations
 
@@ -161,9 +162,13 @@ _TEXT_FIELDS = {  # field -> (label, required); the limit is the column's (kerne
 }
 
 
-def list_registered_people(session: Session, actor: Actor, *, query: str, limit: int = 20) -> Listing:
-    """People with a registration, found by 姓名 (fuzzy), 证件号码 or 注册号 (exact); IDs masked.
-    A choice list: rows (label) and keys (the people)."""
+PEOPLE_LIMIT = 20  # a choice list: beyond this the ministry narrows the query (full 证件号码)
+
+
+def list_people(session: Session, actor: Actor, *, query: str, limit: int = PEOPLE_LIMIT) -> Listing:
+    """Anyone in the registry, registered or not (a never-registered applicant who filed false materials
+    is barred too: 147号令, 法律责任), found by 姓名 (fuzzy), 证件号码 or 注册号 (exact); IDs masked. A choice
+    list of at most `limit`: rows (label) and keys (the people)."""
     require_role(actor, MINISTRY)
     text = (query or "").strip()
     if not text:
@@ -174,26 +179,25 @@ def list_registered_people(session: Session, actor: Actor, *, query: str, limit:
         select(Person.id).where(Person.id_number == normalize_id_number(text)),
         select(Registration.person_id).where(Registration.reg_no == text),
     )
-    stmt = (
-        select(Person, Registration, Enterprise.name)
-        .join(Registration, Registration.person_id == Person.id)
+    people = session.scalars(
+        select(Person).where(Person.id.in_(matching)).order_by(Person.name, Person.id).limit(limit)
+    ).all()
+    active: dict[int, tuple[str, str]] = {}
+    for person_id, reg_no, ent_name in session.execute(
+        select(Registration.person_id, Registration.reg_no, Enterprise.name)
         .join(Enterprise, Enterprise.id == Registration.enterprise_id)
-        .where(Registration.status == workflow.ACTIVE, Person.id.in_(matching))
-        .order_by(Person.name, Registration.valid_to.desc())
-        .limit(limit * 2)
-    )
-    seen, records = set(), []
-    for person, reg, ent_name in session.execute(stmt).all():
-        if person.id in seen:
-            continue
-        seen.add(person.id)
+        .where(Registration.status == workflow.ACTIVE, Registration.person_id.in_([p.id for p in people]))
+        .order_by(Registration.valid_to)  # the latest last: it wins below
+    ).all():
+        active[person_id] = (reg_no, ent_name)
+    records = []
+    for person in people:
+        reg = active.get(person.id)
+        where = f"注册号 {reg[0]}，{reg[1]}" if reg else "无有效注册"
         records.append(
-            {
-                "person_id": person.id,
-                "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}，{ent_name}）",
-            }
+            {"person_id": person.id, "label": f"{person.name}（{mask_id_number(person.id_number)}，{where}）"}
         )
-    return listed(table(records[:limit], columns=["person_id", "label"]), id_column="person_id", status_column=None)
+    return listed(table(records, columns=["person_id", "label"]), id_column="person_id", status_column=None)
 
 
 def record_penalty(
@@ -217,10 +221,12 @@ def record_penalty(
     effective_to: dt.date | None = None,
     ban_term: str | None = None,
 ) -> int:
-    """【录入处罚】: a decision against a registered engineer, in the 双公示 format.
+    """【录入处罚】: a decision against a person of the registry, in the 双公示 format.
 
-    The party (name, ID number, 注册号, 执业单位) comes from the person's registration, not from
-    the form. A 责令停止执业 period running today shows the registration as 暂停执业; 撤销注册 and
+    The party (name, ID number, 注册号, 执业单位) comes from the person and their active registration, not
+    from the form. A person without one (a never-registered applicant who filed false materials,
+    147号令, 法律责任) gets a penalty without 注册号 or enterprise: only the ministry and the person see it;
+    责令停止执业, 撤销 and 吊销 act on a registration and need one. A 责令停止执业 period running today shows the registration as 暂停执业; 撤销注册 and
     吊销注册证书 end the registration. 吊销 and 不予注册 carry a 不予注册 period (撤销注册 may), from
     values.PENALTY_BAN_TERMS; its last day is stored with the penalty.
     """
@@ -284,25 +290,26 @@ def record_penalty(
         .with_for_update()
         .execution_options(populate_existing=True)
     ).first()
-    if reg is None:
-        raise InvalidInput({"行政相对人": "该人员没有有效注册，无法录入处罚"})
+    if reg is None and (category == SUSPENSION or category in REVOKING):
+        raise InvalidInput({"行政相对人": f"该人员没有有效注册，不能录入「{category}」"})
     if session.scalar(
         select(Penalty.id).where(Penalty.person_id == person.id, Penalty.decision_no == clean["decision_no"])
     ):
         raise InvalidInput({"处罚决定书文号": "该人员已有相同文号的处罚记录"})
-    ent = load(session, Enterprise, reg.enterprise_id)
-    province_code = next((c for c, n in values.PROVINCES.items() if n == ent.province), "")
+    ent = load(session, Enterprise, reg.enterprise_id) if reg else None
+    province = ent.province if ent else person.province
+    province_code = next((c for c, n in values.PROVINCES.items() if n == province), "")
     penalty = Penalty(
         person_id=person.id,
-        enterprise_id=ent.id,
+        enterprise_id=ent.id if ent else None,
         category=category,
         party_name=person.name,
         party_code=person.id_number,
         decision_date=decision_date,
         publish_until=publish_until,
         region_code=f"{province_code}0000" if province_code else "",
-        reg_no=reg.reg_no,
-        enterprise_at_time=ent.name,
+        reg_no=reg.reg_no if reg else "",
+        enterprise_at_time=ent.name if ent else "",
         effective_from=effective_from if category == SUSPENSION else None,
         effective_to=effective_to if category == SUSPENSION else None,
         ban_term=ban_term or None,
@@ -311,7 +318,7 @@ def record_penalty(
         **clean,
     )
     session.add(penalty)
-    if category in REVOKING:
+    if reg is not None and category in REVOKING:
         end_registration(reg, workflow.REVOKED, at=now())
         conflicts.close_stale_requests(
             session,

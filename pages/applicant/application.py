@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from services.kernel import values
 from services.kernel.actor import APPLICANT
-from services.registration import business_types, filing, reporting
+from services.registration import filing, reporting
 from ui.fragments.attachments import download_button
 
 actor = ui.require_actor(APPLICANT)
@@ -67,8 +67,14 @@ if "resubmit" in detail.actions:
     st.subheader("重新提交")
     with st.container(border=True):  # no st.form: the chosen types add uploaders; nothing is cleared
         note = st.text_area("补正说明", key="rs_note", max_chars=500, placeholder="请说明已按退回原因修改或补充的内容")
+        materials = ui.call(filing.get_resubmission_materials, application_id=detail.id)
+        if materials is None:
+            st.stop()
+        st.caption("本业务须提交的材料：" + ui.md_escape("、".join(n.label for n in materials.needs)))
+        for material_note in materials.notes:
+            st.info(ui.md_escape(material_note))
         st.caption("如需补充或替换附件，请在下方上传（选填；PDF、JPG、PNG，单个文件不超过 10 MB）。")
-        base = business_types.materials(detail.business_type)
+        base = [code for code, _ in materials.uploads]  # the business type's and its kind's, substitutes too
         extra = st.multiselect(
             "其他类型的附件",
             [c for c in values.ATTACHMENT_TYPES if c not in (*base, "QT")],

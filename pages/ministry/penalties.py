@@ -1,4 +1,4 @@
-"""行政处罚 (部级版): every penalty decision, and 【录入处罚】 against a registered engineer."""
+"""行政处罚 (部级版): every penalty decision, and 【录入处罚】 against anyone in the registry."""
 
 import streamlit as st
 
@@ -65,10 +65,13 @@ with list_tab:
             )
 
 with new_tab:
-    st.caption("按姓名、完整证件号码或注册号查找被处罚的注册人员；行政相对人信息、注册号和执业单位取自其注册信息。")
+    st.caption(
+        "按姓名、完整证件号码或注册号查找被处罚的人员（含未注册的申请人）；行政相对人信息、注册号和执业单位取自其注册信息，"
+        "没有有效注册的人员只可录入不涉及注册的处罚（如以欺骗手段申请注册的「不予注册」）。"
+    )
     c1, c2, c3 = st.columns([1, 2, 1])
-    query = c1.text_input("查找注册人员", key="pen_query", placeholder="姓名 / 证件号码 / 注册号")
-    matches = ui.call(penalties.list_registered_people, query=query) if (query or "").strip() else None
+    query = c1.text_input("查找人员", key="pen_query", placeholder="姓名 / 证件号码 / 注册号")
+    matches = ui.call(penalties.list_people, query=query) if (query or "").strip() else None
     labels = dict(zip(matches.ids, matches.rows["label"])) if matches is not None else {}
     person_id = c2.selectbox(
         "行政相对人",
@@ -79,7 +82,9 @@ with new_tab:
         placeholder="请先输入姓名、证件号码或注册号查找" if not labels else "请选择",
     )
     if matches is not None and matches.empty:
-        st.info("没有找到匹配的注册人员")
+        st.info("没有找到匹配的人员")
+    elif matches is not None and len(labels) >= penalties.PEOPLE_LIMIT:
+        st.caption(f"仅显示前 {len(labels)} 人，请输入完整证件号码或注册号缩小范围。")
     category = c3.selectbox(
         "处罚类别", values.PENALTY_CATEGORIES, index=None, key="pen_category", placeholder="请选择处罚类别"
     )

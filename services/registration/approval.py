@@ -48,11 +48,7 @@ def approve_application(session: Session, actor: Actor, *, application_id: RowId
         reg = next((r for r in registrations if r.id == app.registration_id), None)
         if reg is None:
             raise InvalidInput("该申请未关联注册，无法办理此业务")
-    refusal = conflicts.valid_elsewhere_refusal(session, app, registrations, today())
-    if reg is not None:
-        refusal = (
-            conflicts.application_refusal(session, app, reg) or conflicts.lapse_refusal(app, reg, today()) or refusal
-        )
+    refusal = conflicts.recheck_application(session, app, registrations, today())
     if refusal:
         raise InvalidInput(refusal)
     check_age_at(session, app, today(), "该人员")  # 第十三条(六) at the decision: 不予注册 is the way

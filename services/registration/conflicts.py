@@ -6,7 +6,8 @@
 On one registration (README, 业务规则: the conflict matrix): every decision that acts on a registration
 locks it first — before the request's own row, so two decisions racing wait for each other in one order
 and the second sees what the first did — and re-checks it (`application_refusal`, `forced_refusal`,
-`lapse_refusal`, `valid_elsewhere_refusal`). A decision that ends the registration or moves it to
+`lapse_refusal`, `valid_elsewhere_refusal`; for an application all at once: `recheck_application`, which
+上报 and 受理 run too). A decision that ends the registration or moves it to
 another employer closes (系统终止) every other request on it that can no longer be approved
 (`close_stale_requests`); the reason is the step's opinion, which 进度详情 shows to the requester.
 """
@@ -138,6 +139,19 @@ def valid_elsewhere_refusal(
         f"该人员在「{_enterprise_name(session, valid.enterprise_id)}」已有有效注册（注册号 {valid.reg_no}），"
         f"不能准予{business_label(app)}（第十三条第（四）项）"
     )
+
+
+def recheck_application(
+    session: Session, app: Application, registrations: list[Registration], day: dt.date
+) -> str | None:
+    """Why `app` can no longer be approved on `day`, or None: the re-check of the decision, run at 上报 and at
+    受理 too, so that a request made impossible since filing (its registration lapsed, ended or moved, or
+    another one became valid) goes no further. `registrations`: lock_person_registrations."""
+    refusal = valid_elsewhere_refusal(session, app, registrations, day)
+    reg = next((r for r in registrations if r.id == app.registration_id), None)
+    if reg is not None:
+        refusal = application_refusal(session, app, reg) or lapse_refusal(app, reg, day) or refusal
+    return refusal
 
 
 def forced_refusal(session: Session, req: ForcedDeregistration, reg: Registration) -> str | None:

@@ -210,6 +210,18 @@ def get_required_materials(
     return RequiredMaterials(needs, bt_table.upload_slots(needs), notes)
 
 
+def get_resubmission_materials(session: Session, actor: Actor, *, application_id: RowId) -> RequiredMaterials:
+    """The materials of my application's business type and kind (a 变更执业单位's 工作调动证明, a retiree's 退休证明
+    for the 社保证明, …), as filing asks them: what a resubmission after 不予上报 or 补正 may replace."""
+    require_role(actor, APPLICANT)
+    app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
+    issued = _certificate_issued(session, app.person_id)
+    overdue = _overdue(bt_table.rules(app.business_type), issued, today())
+    needs = bt_table.needs(app.business_type, app.change_kind, overdue=overdue)
+    notes = (_overdue_note(issued),) if overdue and issued is not None else ()
+    return RequiredMaterials(needs, bt_table.upload_slots(needs), notes)
+
+
 def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:
     """【检查】: refuse (InvalidInput) what the rules forbid; return the warnings the applicant should read.
 

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Application, Attachment, Enterprise, Person, Registration
+from db.models import Application, Attachment, Enterprise, Person
 from services import workflow
 from services.audit.record import audit
 from services.kernel import values
@@ -24,9 +24,8 @@ from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, in_order, key
 from services.kernel.scope import RowId, get_scoped, load, require_role, scope
 from services.kernel.text import fmt_date, fmt_dt, fmt_minute, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
-from services.registration import announcement
-from services.registration.business_types import ChangeKind, business_label
-from services.registration.conflicts import open_application
+from services.registration import announcement, conflicts
+from services.registration.business_types import business_label
 from services.registration.eligibility import check_age_at, check_ban_at
 
 LIST_COLUMNS = [
@@ -391,24 +390,10 @@ def list_application_steps(session: Session, actor: Actor, *, application_id: Ro
 
 
 def _check_single_unit(session: Session, app: Application) -> None:
-    """第13条(四): one open application per person, and no active registration elsewhere."""
-    other = open_application(session, app.person_id, other_than=app.id)
+    """第13条(四): one open application per person (a valid registration elsewhere: conflicts.recheck_application)."""
+    other = conflicts.open_application(session, app.person_id, other_than=app.id)
     if other:
         raise InvalidInput(f"该人员在「{other.enterprise_name}」已有办理中的申请，同一人员同时只能有一条办理中的申请")
-    if app.change_kind == ChangeKind.EMPLOYER:
-        return  # a change of employer leaves the old registration in place until approval
-    elsewhere = session.execute(
-        select(Enterprise.name)
-        .join(Registration, Registration.enterprise_id == Enterprise.id)
-        .where(
-            Registration.person_id == app.person_id,
-            Registration.enterprise_id != app.enterprise_id,
-            Registration.status == workflow.ACTIVE,
-            Registration.valid_to >= today(),
-        )
-    ).first()
-    if elsewhere:
-        raise InvalidInput(f"该人员在「{elsewhere.name}」有有效注册，不能在两个单位申请注册")
 
 
 def report_application(session: Session, actor: Actor, *, application_id: RowId, commitment_agreed: bool) -> None:
@@ -419,6 +404,12 @@ def report_application(session: Session, actor: Actor, *, application_id: RowId,
     if not commitment_agreed:
         raise InvalidInput({"企业承诺": "请先阅读并确认企业承诺条款"})
     _check_single_unit(session, app)
+    # the decision's re-check: a request made impossible since filing goes no further. The registrations are
+    # locked before the application (the transition locks it), in the decisions' order.
+    registrations = conflicts.lock_person_registrations(session, app.person_id)
+    refusal = conflicts.recheck_application(session, app, registrations, today())
+    if refusal:
+        raise InvalidInput(refusal)
     check_age_at(session, app, today(), "该人员")
     check_ban_at(session, app, today(), "该人员")
     app = workflow.transition(session, actor, workflow.APPLICATION, app, "report")

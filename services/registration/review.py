@@ -40,7 +40,7 @@ from services.kernel.paging import (
 from services.kernel.scope import RowId, get_scoped, load, require_role, row_id
 from services.kernel.text import fmt_date, fmt_dt, fmt_minute, like_pattern, specialties_text
 from services.kernel.values import DENIAL_CLAUSES
-from services.registration import announcement, deadlines
+from services.registration import announcement, conflicts, deadlines
 from services.registration.business_types import business_label
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
@@ -293,7 +293,7 @@ def accept_applications(session: Session, actor: Actor, *, application_ids: list
     workflow.begin_write(session)
     for app_id in ids:
         try:
-            app = ministry_action(session, actor, app_id, "accept")
+            app = _accept(session, actor, app_id)
         except ServiceError as exc:
             if len(ids) == 1:
                 raise
@@ -301,6 +301,18 @@ def accept_applications(session: Session, actor: Actor, *, application_ids: list
             raise type(exc)(f"{who}的申请：{exc.message}；本批申请均未受理") from exc
         app.accepted_at = workflow.last_step_at(session, workflow.APPLICATION, app.id)
     return len(ids)
+
+
+def _accept(session: Session, actor: Actor, app_id: RowId) -> Application:
+    """受理 of one application, after the decision's re-check (conflicts): a request made impossible since
+    filing is not accepted. The registrations are locked before the application, in the decisions' order."""
+    seen = get_scoped(session, actor, Application, app_id)
+    registrations = conflicts.lock_person_registrations(session, seen.person_id)
+    app = ministry_action(session, actor, seen.id, "accept")
+    refusal = conflicts.recheck_application(session, app, registrations, today())
+    if refusal:
+        raise InvalidInput(refusal)
+    return app
 
 
 def _person_name(session: Session, app_id: RowId) -> str:

@@ -174,6 +174,11 @@ ID_CASES = [
         lambda s, x, b: filing.cancel_application(s, x, application_id=b),
     ),
     IdCase(
+        "services.registration.filing.get_resubmission_materials",
+        APP,
+        lambda s, x, b: filing.get_resubmission_materials(s, x, application_id=b),
+    ),
+    IdCase(
         "services.registration.filing.resubmit_application",
         APP,
         lambda s, x, b: filing.resubmit_application(s, x, application_id=b, note="", files={}),

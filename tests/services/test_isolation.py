@@ -388,8 +388,8 @@ CASES = [
         applicant=True,
     ),
     Case(
-        "penalties.list_registered_people",
-        lambda s, x, c: penalties.list_registered_people(s, x, query="1"),
+        "penalties.list_people",
+        lambda s, x, c: penalties.list_people(s, x, query="1"),
         PermissionDenied,
     ),
     Case(
@@ -424,6 +424,12 @@ CASES = [
         "filing.get_required_materials",
         lambda s, x, c: filing.get_required_materials(s, x, business_type="CS"),
         PermissionDenied,
+    ),
+    Case(
+        "filing.get_resubmission_materials",
+        lambda s, x, c: filing.get_resubmission_materials(s, x, application_id=c.pending),
+        PermissionDenied,
+        applicant=True,
     ),
     Case(
         "filing.check_filing",

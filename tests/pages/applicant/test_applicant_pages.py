@@ -184,13 +184,13 @@ def test_refused_application_shows_the_reason_and_can_be_resubmitted(login):
     assert "社会保险缴纳单位与本单位不一致" in [t.value for t in at.text]
     at.text_area(key="rs_note").input("已更正社保缴纳单位")
     at.file_uploader(key="rs_SBZM").upload("社保.png", png_bytes(), "image/png")
-    at.multiselect(key="rs_extra").select("TXZM").run()  # a type the business does not list: its own uploader
-    at.file_uploader(key="rs_TXZM").upload("退休证明.png", png_bytes(), "image/png")
+    at.multiselect(key="rs_extra").select("ZCZS").run()  # a type the business does not list: its own uploader
+    at.file_uploader(key="rs_ZCZS").upload("职称证书.png", png_bytes(), "image/png")
     no_exception(at.button(key="rs_submit").click().run())
     assert app_status(app_id) == workflow.PENDING_ENT
     assert any(m.startswith("操作成功") for m in successes(at))
     assert not any("已被退回" in e for e in errors(at))
-    assert {"社保.png", "退休证明.png"} <= set(frame_with(at, "附件类型")["文件名"])
+    assert {"社保.png", "职称证书.png"} <= set(frame_with(at, "附件类型")["文件名"])
     steps = frame_with(at, "办理时间")
     assert list(steps["操作"])[-1] == "重新提交" and list(steps["意见"])[-1] == "已更正社保缴纳单位"
 

@@ -151,7 +151,7 @@ def _play(ministry: Actor, holder: Actor, first: str, second: str) -> None:
         _decide(case, second)
         _check_effect(case, second)
     elif outcome == NO_REGISTRATION:
-        with pytest.raises(InvalidInput, match="该人员没有有效注册，无法录入处罚"):
+        with pytest.raises(InvalidInput, match="该人员没有有效注册，不能录入"):
             _decide(case, second)
     elif outcome == OPEN:
         assert _request(case, second).status == workflow.UNDER_REVIEW

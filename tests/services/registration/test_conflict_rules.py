@@ -167,13 +167,12 @@ def test_a_returned_renewal_of_a_lapsed_registration_is_refused_once_a_new_one_i
     with transaction() as s:
         filing.resubmit_application(s, applicant, application_id=renewal, note="已补充材料", files={})
         new_reg_no = s.get(Registration, new_id).reg_no
-    factories.report(renewal, holder)
-    factories.accept_and_review(renewal, ministry)
-    _approve_refused(
-        renewal,
-        ministry,
-        f"该人员在「{holder.name}」已有有效注册（注册号 {new_reg_no}），不能准予延续注册（第十三条第（四）项）",
+    with pytest.raises(InvalidInput) as refused:  # at 上报 already (the decision's re-check runs there too)
+        factories.report(renewal, holder)
+    assert refused.value.message == (
+        f"该人员在「{holder.name}」已有有效注册（注册号 {new_reg_no}），不能准予延续注册（第十三条第（四）项）"
     )
+    assert _status(Application, renewal) == workflow.PENDING_ENT
     assert _status(Registration, reg_id) == workflow.ACTIVE  # the lapsed one: no new period
 
 

@@ -538,7 +538,7 @@ def _ministry_calls():
         (info_change.list_info_change_queue, {}),
         (info_change.get_info_change, {"request_id": 1}),
         (info_change.decide_info_change, {"request_id": 1, "action": "accept"}),
-        (penalties.list_registered_people, {"query": "王"}),
+        (penalties.list_people, {"query": "王"}),
         (
             penalties.record_penalty,
             {
@@ -609,12 +609,12 @@ def test_find_registered_people_by_name_id_or_registration_number(actor_of):
         person = s.get(Person, person_id)
         name, id_number = person.name, person.id_number
     for query in (name, id_number, reg.reg_no):
-        found = _run(penalties.list_registered_people, ministry, query=query)
+        found = _run(penalties.list_people, ministry, query=query)
         assert person_id in set(ids(found)), query
     label = row_of(found, person_id)["label"]
     assert id_number not in label and id_number[:4] + "*" in label and reg.reg_no in label
-    assert _run(penalties.list_registered_people, ministry, query="  ").empty
-    assert _run(penalties.list_registered_people, ministry, query="查无此人").empty
+    assert _run(penalties.list_people, ministry, query="  ").empty
+    assert _run(penalties.list_people, ministry, query="查无此人").empty
 
 
 @pytest.mark.parametrize(
@@ -650,9 +650,9 @@ def test_record_penalty_validates(actor_of, changes, field):
         assert len(s.scalars(select(Penalty.id)).all()) == before
 
 
-def test_record_penalty_needs_a_registered_person(actor_of):
+def test_a_suspension_needs_a_registered_person(actor_of):
     ministry = actor_of(MINISTRY)
-    nobody = factories.engineer().person_id  # certified, never registered
+    nobody = factories.engineer().person_id  # certified, never registered: a 不予注册 is fine, a suspension not
     with pytest.raises(InvalidInput) as err:
         _run(penalties.record_penalty, ministry, **_penalty_form(nobody))
     assert "行政相对人" in err.value.fields
