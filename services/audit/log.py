@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Enterprise, User
 from services import workflow
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import MINISTRY, ROLE_LABELS, Actor
 from services.kernel.dates import end_of_day
 from services.kernel.errors import InvalidInput
@@ -79,6 +79,7 @@ def list_audit(
 ) -> PageResult:
     """部级版 audit search: newest first, paged in SQL over the log's own columns and indexes; the page's
     users and enterprises are joined for its rows only."""
+    duties.require(actor, "audit.log.list_audit")
     require_role(actor, MINISTRY)
     ids = select(AuditLog.id)
     if date_from:
