@@ -159,3 +159,9 @@ def require_action(actor: Actor, kind: str, action: str) -> None:
 def may_act(actor_role: str, duties: frozenset[str], kind: str, action: str) -> bool:
     """Whether a button for the step should be drawn."""
     return actor_role != Role.ministry or ACTIONS.get((kind, action)) in duties
+
+
+def allows(actor: Actor, use_case: str) -> bool:
+    """Whether a screen should offer the use case (the service checks it again)."""
+    duties = needed(use_case, actor.role)
+    return duties is None or any(actor.may(duty) for duty in duties)
