@@ -478,3 +478,20 @@ def accepted_info_change(enterprise: Actor, ministry: Actor) -> int:
 def approve_info_change(req_id: int, ministry: Actor) -> None:
     with transaction() as s:
         info_change.decide_info_change(s, ministry, request_id=req_id, action="approve")
+
+
+# ---- separation of duties (issue 15) ------------------------------------------------------------------
+
+
+def ministry_actor(*duties: str) -> Actor:
+    """The demo ministry user (demo-ministry) holding `duties`: all four ministry duties when none are named,
+    as every test that does not test the duties themselves expects."""
+    import dataclasses
+
+    from services.auth.login import get_actor
+    from services.kernel.duties import MINISTRY_DUTIES
+
+    with transaction() as s:
+        actor = get_actor(s, "demo-ministry")
+    assert actor is not None
+    return dataclasses.replace(actor, duties=frozenset(duties or MINISTRY_DUTIES))
