@@ -151,3 +151,18 @@ def test_a_ministry_user_without_duties_is_told_so(demo_db):
     assert "尚未分配职责" in [t.value for t in at.title]
     assert infos(at) == ["您的账户尚未分配职责，请联系系统管理员。"]
     assert errors(_link("demo-analyst", QUEUE)) == [NO_ACCESS]
+
+
+def test_the_cached_dashboards_are_not_read_without_the_analyse_duty(demo_db):
+    """统计分析 is cached for every analyst: a ministry user without the duty, running the page's script
+    (behind the navigation's refusal), gets the service's refusal, not an analyst's cached figures."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.apptest_kit import ROOT, TIMEOUT, actor
+
+    for username, refused in (("demo-analyst", False), ("demo-review", True)):
+        at = AppTest.from_file(str(ROOT / DASHBOARD), default_timeout=TIMEOUT)
+        at.session_state["_actor"] = actor(username)
+        no_exception(at.run())
+        assert ("无权进行此操作" in errors(at)) is refused, username
+        assert (len(at.get("plotly_chart")) == 0) is refused, username
