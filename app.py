@@ -1,4 +1,4 @@
-"""Entrypoint: page config, login, then st.navigation over the pages of the actor's role."""
+"""Entrypoint: page config, login, then st.navigation over the pages of the actor's role and duties."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":m
 chinese_interface()
 ui.apply_layout()
 
-# Per role: sections of (script, title, icon, url path); the first page is the default one.
+# Per role: sections of (script, title, icon, url path[, duties]); the first page the user may open is the
+# default one. `duties`: the Duty codes (literals) any one of which shows the page (services.kernel.duties; the
+# services check them again); without it, every user of the role sees the page. A page the user's duties
+# do not allow is not in the menu, and its URL says 无权访问.
 # Section "hidden" pages are reachable by switch_page and links, never listed in the menu.
 PAGES: dict[str, dict[str, list[tuple]]] = {
     ENTERPRISE: {
@@ -37,15 +40,21 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
         ],
     },
     MINISTRY: {
-        "": [("pages/ministry/dashboard.py", "统计分析", ":material/monitoring:", None)],
+        "": [("pages/ministry/dashboard.py", "统计分析", ":material/monitoring:", None, ("analyse",))],
         "审核审批": [
-            ("pages/ministry/queue.py", "注册审批", ":material/fact_check:", None),
-            ("pages/ministry/forced.py", "强制注销审核", ":material/person_remove:", "forced_review"),
-            ("pages/ministry/info_changes.py", "企业重要信息审核", ":material/apartment:", None),
-            ("pages/ministry/penalties.py", "行政处罚", ":material/gavel:", "penalty_records"),
+            ("pages/ministry/queue.py", "注册审批", ":material/fact_check:", None, ("review", "decide")),
+            (
+                "pages/ministry/forced.py",
+                "强制注销审核",
+                ":material/person_remove:",
+                "forced_review",
+                ("review", "decide"),
+            ),
+            ("pages/ministry/info_changes.py", "企业重要信息审核", ":material/apartment:", None, ("review", "decide")),
+            ("pages/ministry/penalties.py", "行政处罚", ":material/gavel:", "penalty_records", ("review", "decide")),
         ],
-        "系统管理": [("pages/ministry/audit.py", "审计日志", ":material/history_edu:", None)],
-        "hidden": [("pages/ministry/application.py", "业务审批", None, "review")],
+        "系统管理": [("pages/ministry/audit.py", "审计日志", ":material/history_edu:", None, ("admin",))],
+        "hidden": [("pages/ministry/application.py", "业务审批", None, "review", ("review", "decide"))],
     },
     APPLICANT: {
         "": [("pages/applicant/home.py", "我的注册", ":material/home:", "my")],
@@ -56,36 +65,51 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
 
 
 def _page(spec: tuple, *, default: bool = False, hidden: bool = False) -> st.Page:
-    script, title, icon, url_path = spec
+    script, title, icon, url_path = spec[:4]
     return st.Page(
         script, title=title, icon=icon, url_path=url_path, default=default, visibility="hidden" if hidden else "visible"
     )
 
 
-def _navigation_for(role: str) -> dict[str, list[st.Page]]:
-    # Built once per session and role: building st.Page objects resolves every script's path, a
-    # fifth of the app's own time on each run. Not shared between sessions: st.navigation marks
-    # the chosen page object callable for that one run.
-    key = f"_navigation_{role}"
+def _shown(spec: tuple, duties: frozenset[str]) -> bool:
+    return len(spec) < 5 or bool(set(spec[4]) & duties)
+
+
+def _navigation_key(actor) -> str:
+    return f"_navigation_{actor.role}_{','.join(sorted(actor.duties))}"
+
+
+def _navigation_for(actor) -> tuple[dict[str, list[st.Page]], st.Page]:
+    """The menu and the home page of the actor's role and duties.
+
+    Built once per session, role and duties: building st.Page objects resolves every script's path, a
+    fifth of the app's own time on each run. Not shared between sessions: st.navigation marks the chosen
+    page object callable for that one run."""
+    key = _navigation_key(actor)
     if key not in st.session_state:
-        st.session_state[key] = _build_navigation(role)
+        st.session_state[key] = _build_navigation(actor.role, actor.duties)
     return st.session_state[key]
 
 
-def _build_navigation(role: str) -> dict[str, list[st.Page]]:
-    sections = {
-        name: [_page(spec, default=(name == "" and i == 0)) for i, spec in enumerate(specs)]
-        for name, specs in PAGES[role].items()
-        if name != "hidden"
-    }
-    sections[""] += [_page(spec, hidden=True) for spec in PAGES[role].get("hidden", [])]
-    # The other roles' URLs say so in Chinese (Streamlit would show its "Page not found" and run the home page).
-    own = {_url_path(spec) for specs in PAGES[role].values() for spec in specs}
+def _build_navigation(role: str, duties: frozenset[str]) -> tuple[dict[str, list[st.Page]], st.Page]:
+    allowed = {name: [spec for spec in specs if _shown(spec, duties)] for name, specs in PAGES[role].items()}
+    visible = [spec for name, specs in allowed.items() if name != "hidden" for spec in specs]
+    sections: dict[str, list[st.Page]] = {"": []}
+    for name, specs in allowed.items():
+        if name != "hidden" and specs:
+            sections.setdefault(name, []).extend(_page(spec, default=spec is visible[0]) for spec in specs)
+    if not visible:  # a user of the ministry without any duty yet
+        sections[""].append(st.Page(_no_duties_page, title="尚未分配职责", url_path="no_duties", default=True))
+    home = next(page for pages in sections.values() for page in pages)  # the default page
+    sections[""] += [_page(spec, hidden=True) for spec in allowed.get("hidden", [])]
+    # Other roles' URLs, and those of pages the duties do not allow, say so in Chinese (Streamlit would
+    # show its "Page not found" and run the home page).
+    own = {_url_path(spec) for specs in allowed.values() for spec in specs}
     foreign = {_url_path(spec) for specs in _all_specs() for spec in specs} - own
     sections[""] += [
         st.Page(_other_roles_page, title="无权访问", url_path=path, visibility="hidden") for path in sorted(foreign)
     ]
-    return sections
+    return sections, home
 
 
 def _url_path(spec: tuple) -> str:
@@ -97,15 +121,22 @@ def _all_specs() -> list[list[tuple]]:
 
 
 def _other_roles_page() -> None:
-    """Another role's URL, opened as a link: say so. Or the page a user of another role was on when
-    they logged out in this session (a menu of theirs is still cached): just this role's home."""
+    """A URL the user may not open (another role's, or a page their duties do not allow), opened as a
+    link: say so. Or the page another user was on when they logged out in this session (a menu of theirs
+    is still cached): just this user's home."""
     actor = ui.signed_in()  # set: this page is only in a logged-in navigation
-    home = _navigation_for(actor.role)[""][0]
-    if any(f"_navigation_{role}" in st.session_state for role in PAGES if role != actor.role):
+    _, home = _navigation_for(actor)
+    mine = _navigation_key(actor)
+    if any(key.startswith("_navigation_") and key != mine for key in st.session_state):
         st.switch_page(home)
     st.title("无权访问")
     st.error("您无权访问该页面，请从左侧菜单选择要办理的业务。")
     st.page_link(home, label="返回首页", icon=":material/home:")
+
+
+def _no_duties_page() -> None:
+    st.title("尚未分配职责")
+    st.info("您的账户尚未分配职责，请联系系统管理员。")
 
 
 def _logged_out_navigation() -> list[st.Page]:
@@ -178,7 +209,7 @@ with st.sidebar:
     st.caption("咨询热线：010-88361866")
     device_cookie(auth)
 
-page = st.navigation(_navigation_for(actor.role))
+page = st.navigation(_navigation_for(actor)[0])
 ui.page_style()
 ui.show_flash()
 page.run()

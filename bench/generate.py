@@ -1093,6 +1093,10 @@ class Generator:
                     "enterprise_id": ent_id,
                     "person_id": pid,
                     "active": True,
+                    # the ministry's bench user opens every screen; each enterprise account is its administrator
+                    "duties": {"ministry": "review,decide,analyse,admin", "enterprise": "enterprise_admin"}.get(
+                        role, ""
+                    ),
                 },
             )  # the lockout and session columns keep their model defaults
 

@@ -1,7 +1,8 @@
 """Account administration from the command line (there is no self-registration).
 
     python -m ops.accounts create USERNAME --role enterprise --enterprise-code 9111... --name 张三
-    python -m ops.accounts create USERNAME --role ministry --name 注册中心审核员
+    python -m ops.accounts create USERNAME --role ministry --name 系统管理员
+    python -m ops.accounts create USERNAME --role ministry --name 注册中心审核员 --duties review
     python -m ops.accounts create USERNAME --role applicant --id-number 4201...
     python -m ops.accounts disable USERNAME
     python -m ops.accounts enable USERNAME
@@ -9,6 +10,11 @@
 
 The password is asked for on the terminal (or read from the ACCOUNT_PASSWORD environment
 variable in scripts); it is never an argument, so it stays out of the shell history.
+
+--duties (comma-separated: review 受理/审查, decide 审批, analyse 统计分析, admin 系统管理 for the ministry;
+enterprise_admin for an enterprise). Without it a ministry account is a 系统管理 administrator only (the
+command line makes the first one, who gives the others their duties), an enterprise account is its
+enterprise's administrator, and an applicant has none.
 """
 
 from __future__ import annotations
@@ -26,10 +32,30 @@ from services import transaction
 from services.audit.record import audit
 from services.auth.login import revoke_sessions
 from services.auth.passwords import hash_password, password_error
-from services.kernel.actor import APPLICANT, ENTERPRISE, ROLES
+from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLES, parse_duties
+from services.kernel.duties import DUTY_LABELS, MINISTRY_DUTIES
 from services.kernel.errors import InvalidInput, NotFound
 from services.kernel.limits import check_lengths
 from services.kernel.validators import id_number_error, normalize_credit_code, normalize_id_number
+from services.kernel.vocabulary import Duty
+
+# The duties each role may hold, and what an account created here holds when none are given.
+ROLE_DUTIES: dict[str, tuple[str, ...]] = {
+    MINISTRY: MINISTRY_DUTIES,
+    ENTERPRISE: (Duty.enterprise_admin,),
+    APPLICANT: (),
+}
+DEFAULT_DUTIES: dict[str, str] = {MINISTRY: Duty.admin, ENTERPRISE: Duty.enterprise_admin, APPLICANT: ""}
+
+
+def check_duties(role: str, duties: str | None) -> str:
+    """The duties as stored ("review,decide", in the vocabulary's order); the role's default when None."""
+    given = parse_duties(DEFAULT_DUTIES[role] if duties is None else duties.replace(" ", ""))
+    wrong = given - set(ROLE_DUTIES[role])
+    if wrong:
+        allowed = "、".join(f"{d}（{DUTY_LABELS[d]}）" for d in ROLE_DUTIES[role]) or "无"
+        raise InvalidInput({"职责": f"该角色不能有职责：{', '.join(sorted(wrong))}；可选：{allowed}"})
+    return ",".join(d for d in ROLE_DUTIES[role] if d in given)
 
 
 def _user(session: Session, username: str) -> User:
@@ -48,12 +74,14 @@ def create_account(
     name: str = "",
     enterprise_code: str | None = None,
     id_number: str | None = None,
+    duties: str | None = None,
 ) -> int:
     username = username.strip().lower()
     if not username or len(username) > 64:
         raise InvalidInput({"用户名": "用户名不能为空，且不超过 64 个字符"})
     if role not in ROLES:
         raise InvalidInput({"角色": f"角色应为 {', '.join(ROLES)} 之一"})
+    stored_duties = check_duties(role, duties)
     if session.scalar(select(User.id).where(User.username == username)):
         raise InvalidInput({"用户名": "该用户名已存在"})
     error = password_error(password)
@@ -84,10 +112,11 @@ def create_account(
         role=role,
         enterprise_id=enterprise_id,
         person_id=person_id,
+        duties=stored_duties,
     )
     session.add(user)
     session.flush()
-    audit(session, None, "account_create", "user", user.id, role=role)
+    audit(session, None, "account_create", "user", user.id, role=role, duties=stored_duties)
     return user.id
 
 
@@ -129,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--name", default="")
     c.add_argument("--enterprise-code", help="企业账户：统一社会信用代码")
     c.add_argument("--id-number", help="个人账户：证件号码")
+    c.add_argument("--duties", help="职责，逗号分隔：review,decide,analyse,admin（部级）或 enterprise_admin（企业）")
     for verb, text in (("disable", "停用账户"), ("enable", "启用账户"), ("reset-password", "重置密码")):
         sub.add_parser(verb, help=text).add_argument("username")
     args = parser.parse_args(argv)
@@ -143,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
                     name=args.name,
                     enterprise_code=args.enterprise_code,
                     id_number=args.id_number,
+                    duties=args.duties,
                 )
             elif args.command in ("disable", "enable"):
                 set_active(s, username=args.username, active=args.command == "enable")

@@ -43,6 +43,8 @@ from services.kernel import values
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
 from services.kernel.clock import now
 from services.kernel.dates import anniversary, period_last_day
+from services.kernel.duties import MINISTRY_DUTIES
+from services.kernel.vocabulary import Duty
 from services.registration import business_types, conflicts, deadlines
 from services.registration.eligibility import ban_last_day
 from services.registry import persons
@@ -636,11 +638,16 @@ class _Demo:
     def _make_users(self) -> None:
         hashed = hash_password(DEMO_PASSWORD)  # bcrypt is slow: hash once, every demo user shares it
         main, second, xue = self.enterprises[0], self.enterprises[1], self.pool[0]
-        for username, role, name, ent, person in [
-            ("demo-enterprise", ENTERPRISE, main.name, main, None),
-            ("demo-enterprise-2", ENTERPRISE, second.name, second, None),
-            ("demo-ministry", MINISTRY, MINISTRY_NAME, None, None),
-            ("demo-applicant", APPLICANT, xue.name, None, xue),
+        every = ",".join(MINISTRY_DUTIES)
+        for username, role, name, ent, person, duties in [
+            ("demo-enterprise", ENTERPRISE, main.name, main, None, Duty.enterprise_admin),
+            ("demo-enterprise-2", ENTERPRISE, second.name, second, None, Duty.enterprise_admin),
+            ("demo-ministry", MINISTRY, MINISTRY_NAME, None, None, every),
+            ("demo-applicant", APPLICANT, xue.name, None, xue, ""),
+            # one duty each: the separation of duties can be seen side by side
+            ("demo-review", MINISTRY, "注册中心受理审查员", None, None, Duty.review),
+            ("demo-decide", MINISTRY, "住房和城乡建设部审批人员", None, None, Duty.decide),
+            ("demo-analyst", MINISTRY, "统计分析员", None, None, Duty.analyse),
         ]:
             self.users[username] = User(
                 username=username,
@@ -649,6 +656,7 @@ class _Demo:
                 role=role,
                 enterprise_id=ent.id if ent else None,
                 person_id=person.id if person else None,
+                duties=str(duties),
             )
 
     def _user_id(self, role: str, enterprise: Enterprise, person: Person | None) -> int | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from db.models import Enterprise, Penalty, Person, Registration
 from services import workflow
 from services.audit.record import audit
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import now, today
 from services.kernel.detail import Detail, section
@@ -85,6 +85,7 @@ def list_penalties(
     page: int = 1,
     page_size: int = 10,
 ) -> PageResult:
+    duties.require(actor, "penalties.list_penalties")
     rows, total, page = paged(
         session,
         _statement(actor, date_from, date_to, name),
@@ -103,6 +104,7 @@ def export_penalties(
     date_to: dt.date | None = None,
     name: str | None = None,
 ) -> pd.DataFrame:
+    duties.require(actor, "penalties.export_penalties")
     stmt = _statement(actor, date_from, date_to, name).order_by(Penalty.decision_date.desc(), Penalty.id.desc())
     frame = _frame(session.execute(stmt.limit(EXPORT_LIMIT)).all(), 0)
     audit(session, actor, "export", "penalty", rows=len(frame))
@@ -118,6 +120,7 @@ class PenaltyDetail(Detail):
 
 def get_penalty(session: Session, actor: Actor, *, penalty_id: RowId) -> PenaltyDetail:
     """The whole decision, with the party's ID number masked."""
+    duties.require(actor, "penalties.get_penalty")
     p = get_scoped(session, actor, Penalty, penalty_id, person_attr="person_id")
     effective = ""
     if p.effective_from and p.effective_to:
@@ -169,6 +172,7 @@ def list_people(session: Session, actor: Actor, *, query: str, limit: int = PEOP
     """Anyone in the registry, registered or not (a never-registered applicant who filed false materials
     is barred too: 147号令, 法律责任), found by 姓名 (fuzzy), 证件号码 or 注册号 (exact); IDs masked. A choice
     list of at most `limit`: rows (label) and keys (the people)."""
+    duties.require(actor, "penalties.list_people")
     require_role(actor, MINISTRY)
     text = (query or "").strip()
     if not text:
@@ -230,6 +234,7 @@ def record_penalty(
     吊销注册证书 end the registration. 吊销 and 不予注册 carry a 不予注册 period (撤销注册 may), from
     values.PENALTY_BAN_TERMS; its last day is stored with the penalty.
     """
+    duties.require(actor, "penalties.record_penalty")
     require_role(actor, MINISTRY)
     given = {
         "decision_no": decision_no,

@@ -491,3 +491,20 @@ def certificate_token(registration_id: int) -> str:
         reg = s.get(Registration, registration_id)
         assert reg is not None
         return certificates.token_of(certificates.certificate_for(s, reg), reg)
+
+
+# ---- separation of duties (issue 15) ------------------------------------------------------------------
+
+
+def ministry_actor(*duties: str) -> Actor:
+    """The demo ministry user (demo-ministry) holding `duties`: all four ministry duties when none are named,
+    as every test that does not test the duties themselves expects."""
+    import dataclasses
+
+    from services.auth.login import get_actor
+    from services.kernel.duties import MINISTRY_DUTIES
+
+    with transaction() as s:
+        actor = get_actor(s, "demo-ministry")
+    assert actor is not None
+    return dataclasses.replace(actor, duties=frozenset(duties or MINISTRY_DUTIES))

@@ -14,6 +14,7 @@ from services.dashboards import panels, view
 from services.dashboards.panels import DashboardFilter
 from services.kernel.clock import today
 from services.kernel.errors import ServiceError
+from services.kernel.vocabulary import Duty
 from ui.calls import refused
 from ui.session import signed_in
 
@@ -24,11 +25,11 @@ CACHE_SECONDS = 300
 # bench/run.py's pages child on the demo database (median AppTest run of the page, 2 shared cores,
 # floor 3.2 ms): 14.5 ms with this cache, 114 ms without (156 to 257 ms when the machine was busy);
 # building the eight plotly figures is most of it, and at national scale get_dashboard adds 125 ms.
-# Keyed by the filters, the day and the role, so that only a ministry actor ever fills or reads an
-# entry; the service checks the actor when it computes. The objects are shared, never copied:
+# Keyed by the filters, the day, the role and the 统计分析 duty, so that only a ministry analyst ever fills or
+# reads an entry; the service checks the actor when it computes. The objects are shared, never copied:
 # nothing that renders them changes them (st.plotly_chart serialises a copy of a figure).
 @st.cache_resource(ttl=CACHE_SECONDS, max_entries=64, show_spinner="正在统计……")
-def _dashboard_view(filters: DashboardFilter, day: dt.date, role: str, _actor) -> view.DashboardView:
+def _dashboard_view(filters: DashboardFilter, day: dt.date, role: str, analyst: bool, _actor) -> view.DashboardView:
     with transaction() as s:
         data = panels.get_dashboard(s, _actor, filters=filters)
     return view.build(data, filters, day)
@@ -39,7 +40,7 @@ def dashboard_view(filters: DashboardFilter) -> view.DashboardView | None:
     the cache; like ui.call, None when the service refused (its message shown)."""
     actor = signed_in()
     try:
-        return _dashboard_view(filters, today(), actor.role, actor)
+        return _dashboard_view(filters, today(), actor.role, actor.may(Duty.analyse), actor)
     except ServiceError as exc:
         refused(exc)
         return None

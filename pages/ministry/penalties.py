@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from services import penalties
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import MINISTRY
 from services.kernel.clock import today
 
@@ -35,7 +35,9 @@ if st.session_state.pop("pen_saved", False):  # a saved decision empties the for
         st.session_state.pop(k, None)
 
 st.header("行政处罚")
-list_tab, new_tab = st.tabs(["处罚记录", "录入处罚"])
+# 录入处罚 is the deciding official's (services.kernel.duties); the others read the records only.
+may_record = duties.allows(actor, "penalties.record_penalty")
+list_tab, new_tab = st.tabs(["处罚记录", "录入处罚"]) if may_record else (st.container(), None)
 
 with list_tab:
     with st.form("mpenalty_filters"):
@@ -64,6 +66,8 @@ with list_tab:
                 key=KEY,
             )
 
+if new_tab is None:
+    st.stop()
 with new_tab:
     st.caption(
         "按姓名、完整证件号码或注册号查找被处罚的人员（含未注册的申请人）；行政相对人信息、注册号和执业单位取自其注册信息，"

@@ -5,7 +5,7 @@ import dataclasses
 import streamlit as st
 
 import ui
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import MINISTRY
 from services.registration import announcement, deadlines, reporting, review
 from ui.tables import DATE_WIDTH
@@ -117,14 +117,23 @@ if result.total:
             "公告审批结果（《注册监理工程师管理规定》第八条）。办理时限为公告时限；勾选后点击【公告】批量登记。"
         )
     if not picked:
-        st.caption("勾选一条或多条记录后点击【受理】批量受理；勾选一条记录后点击【办理】进入业务审批。")
+        st.caption(
+            "勾选一条或多条记录后点击【受理】批量受理；勾选一条记录后点击【办理】进入业务审批。"
+            if duties.allows(actor, "registration.review.accept_applications")
+            else "勾选一条记录后点击【办理】进入业务审批。"
+        )
     else:
         st.caption(f"已选中 {len(picked)} 条记录")
     bar = st.container(horizontal=True)
-    if bar.button("受理", type="primary", disabled=not picked, key="btn_accept", icon=":material/done_all:"):
+    # 受理 is the centre's, 公告 the deciding ministry's (services.kernel.duties)
+    if duties.allows(actor, "registration.review.accept_applications") and bar.button(
+        "受理", type="primary", disabled=not picked, key="btn_accept", icon=":material/done_all:"
+    ):
         st.session_state["pending_accept"] = [k.id for k in picked]
-    if status == review.AWAITING_ANNOUNCEMENT and bar.button(
-        "公告", type="primary", disabled=not picked, key="btn_announce", icon=":material/campaign:"
+    if (
+        status == review.AWAITING_ANNOUNCEMENT
+        and duties.allows(actor, "registration.announcement.announce_applications")
+        and bar.button("公告", type="primary", disabled=not picked, key="btn_announce", icon=":material/campaign:")
     ):
         st.session_state["pending_announce"] = [k.id for k in picked]
     if bar.button("办理", disabled=len(picked) != 1, key="btn_handle", icon=":material/edit_note:"):

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditLog, Enterprise, User
 from services import workflow
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import MINISTRY, ROLE_LABELS, Actor
 from services.kernel.dates import end_of_day
+from services.kernel.duties import DUTY_LABELS
 from services.kernel.errors import InvalidInput
 from services.kernel.paging import PageResult, paged_ids, table
 from services.kernel.scope import require_role
@@ -28,6 +29,7 @@ DETAIL_KEYS = {
     "category": "处罚类别",
     "business_type": "业务类别",
     "role": "角色",
+    "duties": "职责",
 }
 
 
@@ -50,6 +52,8 @@ def describe(object_type: str, detail: str) -> str:
         data["business_type"] = values.BUSINESS_TYPES.get(data["business_type"], data["business_type"])
     if "role" in data:
         data["role"] = ROLE_NAMES.get(data["role"], data["role"])
+    if isinstance(data.get("duties"), str):  # "review,decide" → 受理/审查、审批
+        data["duties"] = "、".join(DUTY_LABELS.get(d, d) for d in data["duties"].split(",") if d) or "无"
     for field, change in (data.pop("changed", None) or {}).items():  # 修改基本信息: field by field
         parts.append(
             f"{field}：{change['before']} → {change['after']}" if isinstance(change, dict) else f"{field}：{change}"
@@ -79,6 +83,7 @@ def list_audit(
 ) -> PageResult:
     """部级版 audit search: newest first, paged in SQL over the log's own columns and indexes; the page's
     users and enterprises are joined for its rows only."""
+    duties.require(actor, "audit.log.list_audit")
     require_role(actor, MINISTRY)
     ids = select(AuditLog.id)
     if date_from:

@@ -40,7 +40,7 @@ from db.models import (
     StatRegistrationMonth,
 )
 from services import workflow
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import today
 from services.kernel.dates import add_months, end_of_day, month_key, round_half_up
@@ -475,6 +475,7 @@ def applications_by_month(session: Session, actor: Actor, *, filters: DashboardF
 
     Only non-empty cells come back (long format); the chart draws the months on a date axis.
     """
+    duties.require(actor, "dashboards.panels.applications_by_month")
     _check(actor, filters)
     cells: dict[tuple[int, str, str], int] = {}
     for (month, btype, status), n in _application_counts(session, filters).items():
@@ -488,6 +489,7 @@ def applications_by_month(session: Session, actor: Actor, *, filters: DashboardF
 
 def applications_by_type(session: Session, actor: Actor, *, filters: DashboardFilter) -> pd.DataFrame:
     """Applications of the time range per business type and outcome."""
+    duties.require(actor, "dashboards.panels.applications_by_type")
     _check(actor, filters)
     cells: dict[tuple[str, str], int] = {}
     for (_, btype, status), n in _application_counts(session, filters).items():
@@ -561,6 +563,7 @@ def processing_times(session: Session, actor: Actor, *, filters: DashboardFilter
     computed directly (`_direct_durations`). Count, median, mean and overdue per stage and type
     come from the weighted durations: exact, and O(distinct durations).
     """
+    duties.require(actor, "dashboards.panels.processing_times")
     _check(actor, filters)
     durations = _aggregate_durations(session, filters)
     if durations is None:
@@ -633,6 +636,7 @@ def _registration_pairs(
 
 def registered_by_province(session: Session, actor: Actor, *, filters: DashboardFilter) -> pd.DataFrame:
     """Active, unexpired registrations per province of the employing enterprise."""
+    duties.require(actor, "dashboards.panels.registered_by_province")
     _check(actor, filters)
     counts = _registration_pairs(session, filters, today(), by_province=True)
     return _province_frame(sorted(((p, n) for (p,), n in counts.items()), key=lambda r: (-r[1], r[0])))
@@ -640,6 +644,7 @@ def registered_by_province(session: Session, actor: Actor, *, filters: Dashboard
 
 def registered_by_specialty(session: Session, actor: Actor, *, filters: DashboardFilter) -> pd.DataFrame:
     """Active, unexpired registrations per specialty; a registration with two counts in both."""
+    duties.require(actor, "dashboards.panels.registered_by_specialty")
     _check(actor, filters)
     slots: dict[str, int] = {}
     for (s1, s2), n in _registration_pairs(session, filters, today(), by_pair=True).items():
@@ -654,6 +659,7 @@ def registered_by_specialty(session: Session, actor: Actor, *, filters: Dashboar
 
 def expiries_by_month(session: Session, actor: Actor, *, filters: DashboardFilter) -> pd.DataFrame:
     """Active registrations expiring in each of the next 12 months (this month first, from today)."""
+    duties.require(actor, "dashboards.panels.expiries_by_month")
     _check(actor, filters)
     day = today()
     counts = _registration_pairs(session, filters, day, months_ahead=EXPIRY_MONTHS, by_month=True)
@@ -668,6 +674,7 @@ def penalty_granularity(start: dt.date, end: dt.date) -> str:
 def penalties_over_time(session: Session, actor: Actor, *, filters: DashboardFilter) -> pd.DataFrame:
     """Penalties per category and month (ranges up to 24 months) or year (longer), by 处罚决定日期.
     Direct: 100k penalties in all, a date index narrows them."""
+    duties.require(actor, "dashboards.panels.penalties_over_time")
     _check(actor, filters)
     start, end = resolve_range(filters)
     by_month = penalty_granularity(start, end) == "month"
@@ -692,6 +699,7 @@ def top_enterprises(
     per enterprise, a count of its active registrations by ix_registration_ent_status_valid_to
     (enterprise_id, status, valid_to): 26 ms at national scale. As a join grouped by enterprise,
     SQLite read the 277k registrations through ix_registration_status_valid_to instead (745 ms)."""
+    duties.require(actor, "dashboards.panels.top_enterprises")
     _check(actor, filters)
     r = Registration
     counted = select(func.count(r.id)).where(
@@ -713,6 +721,7 @@ def top_enterprises(
 
 def get_kpis(session: Session, actor: Actor, *, filters: DashboardFilter) -> DashboardKpis:
     """在册有效注册人数, 30天内到期 and 办理中申请 (now), 本期处罚 (in the time range)."""
+    duties.require(actor, "dashboards.panels.get_kpis")
     _check(actor, filters)
     day = today()
     soon = day + dt.timedelta(days=values.EXPIRY_WARNING_DAYS)
@@ -732,6 +741,7 @@ def get_kpis(session: Session, actor: Actor, *, filters: DashboardFilter) -> Das
 
 def get_dashboard(session: Session, actor: Actor, *, filters: DashboardFilter) -> Dashboard:
     """Everything the 统计分析 page shows, in one transaction."""
+    duties.require(actor, "dashboards.panels.get_dashboard")
     _check(actor, filters)
     start, end = resolve_range(filters)
     resolved = DashboardFilter(filters.province, filters.specialty, start, end)

@@ -10,7 +10,7 @@ from db.models import Attachment, ForcedDeregistration, Person, Registration
 from services import workflow
 from services.audit.record import audit
 from services.files import uploads
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import ENTERPRISE, Actor
 from services.kernel.clock import now
 from services.kernel.errors import InvalidInput
@@ -27,6 +27,7 @@ LIST_COLUMNS = ["序号", "姓名", "证件号码", "注册号", "注册专业",
 def list_forced(
     session: Session, actor: Actor, *, status: str | None = None, page: int = 1, page_size: int = 10
 ) -> PageResult:
+    duties.require(actor, "deregistration.requests.list_forced")
     stmt = (
         select(ForcedDeregistration, Person, Registration)
         .join(Person, Person.id == ForcedDeregistration.person_id)
@@ -210,4 +211,5 @@ def withdraw_forced(session: Session, actor: Actor, *, request_id: RowId) -> Non
 
 
 def list_forced_steps(session: Session, actor: Actor, *, request_id: RowId) -> pd.DataFrame:
+    duties.require(actor, "deregistration.requests.list_forced_steps")
     return workflow.list_steps(session, actor, kind=workflow.FORCED, request_id=request_id)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Enterprise, ForcedDeregistration, Person, Registration
 from services import workflow
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.detail import Detail, section
 from services.kernel.errors import InvalidInput
@@ -32,6 +32,7 @@ def list_forced_queue(
     session: Session, actor: Actor, *, status: str | None = None, page: int = 1, page_size: int = 10
 ) -> PageResult:
     """强制注销审核: every enterprise's requests, oldest first."""
+    duties.require(actor, "deregistration.review.list_forced_queue")
     require_role(actor, MINISTRY)
     id_stmt = select(ForcedDeregistration.id)
     if status:
@@ -91,6 +92,7 @@ class ForcedDetail(Detail):
 
 def get_forced_request(session: Session, actor: Actor, *, request_id: RowId) -> ForcedDetail:
     """One 强制注销 request with the person's registration and the enterprise's attachment."""
+    duties.require(actor, "deregistration.review.get_forced_request")
     require_role(actor, MINISTRY)
     req = get_scoped(session, actor, ForcedDeregistration, request_id)
     person = load(session, Person, req.person_id)
@@ -117,7 +119,7 @@ def get_forced_request(session: Session, actor: Actor, *, request_id: RowId) -> 
         id=req.id,
         status=req.status,
         attachments=list_attachments(session, workflow.FORCED, req.id),
-        actions=workflow.allowed_actions(workflow.FORCED, req.status, actor.role),
+        actions=workflow.allowed_actions(workflow.FORCED, req.status, actor.role, actor.duties),
     )
 
 
@@ -128,6 +130,8 @@ def decide_forced(
 
     准予注销 locks the registration first and re-checks it: it must still be active and held by the
     requesting enterprise (第十五条). The other requests on it are then closed (conflicts)."""
+    duties.require(actor, "deregistration.review.decide_forced")
+    duties.require_action(actor, workflow.FORCED, action)  # before any lock or check of the input
     require_role(actor, MINISTRY)
     check_lengths({"审核意见": ((opinion or "").strip(), values.OPINION_LIMIT)})
     workflow.begin_write(session)

@@ -118,6 +118,7 @@ def _basic_errors(fields: dict[str, str], before: dict[str, str]) -> dict[str, s
 
 def update_enterprise_basic(session: Session, actor: Actor, *, expected_version: int, **fields) -> None:
     """【修改企业信息】→【提交】: saved at once; a stale form is refused, not merged."""
+    require_role(actor, ENTERPRISE)  # the role before the input: another role learns nothing of the form
     unknown = set(fields) - set(BASIC_FIELDS)
     if unknown:
         raise InvalidInput(f"不能修改的字段：{', '.join(sorted(unknown))}")

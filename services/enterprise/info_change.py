@@ -12,7 +12,7 @@ from db.models import Enterprise, InfoChangeRequest
 from services import workflow
 from services.audit.record import audit
 from services.enterprise.info import own_enterprise
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import ENTERPRISE, MINISTRY, Actor
 from services.kernel.clock import now
 from services.kernel.detail import Detail, section
@@ -40,6 +40,7 @@ def list_info_change_queue(
     session: Session, actor: Actor, *, status: str | None = None, page: int = 1, page_size: int = 10
 ) -> PageResult:
     """企业重要信息审核: name / 统一社会信用代码 change requests of every enterprise, oldest first."""
+    duties.require(actor, "enterprise.info_change.list_info_change_queue")
     require_role(actor, MINISTRY)
     stmt = select(InfoChangeRequest, Enterprise).join(Enterprise, Enterprise.id == InfoChangeRequest.enterprise_id)
     if status:
@@ -80,6 +81,7 @@ class InfoChangeDetail(Detail):
 
 def get_info_change(session: Session, actor: Actor, *, request_id: RowId) -> InfoChangeDetail:
     """One important-info change: what the enterprise is now, what it asks for and why."""
+    duties.require(actor, "enterprise.info_change.get_info_change")
     require_role(actor, MINISTRY)
     req = get_scoped(session, actor, InfoChangeRequest, request_id)
     ent = load(session, Enterprise, req.enterprise_id)
@@ -101,7 +103,7 @@ def get_info_change(session: Session, actor: Actor, *, request_id: RowId) -> Inf
         sections=(section("申请详情", fields),),
         id=req.id,
         status=req.status,
-        actions=workflow.allowed_actions(workflow.INFO_CHANGE, req.status, actor.role),
+        actions=workflow.allowed_actions(workflow.INFO_CHANGE, req.status, actor.role, actor.duties),
     )
 
 
@@ -109,6 +111,8 @@ def decide_info_change(
     session: Session, actor: Actor, *, request_id: RowId, action: str, opinion: str | None = None
 ) -> None:
     """受理 / 审核通过 (the enterprise's name and code change; the request keeps the old ones) / 审核不通过."""
+    duties.require(actor, "enterprise.info_change.decide_info_change")
+    duties.require_action(actor, workflow.INFO_CHANGE, action)  # before any lock or check of the input
     require_role(actor, MINISTRY)
     check_lengths({"审核意见": ((opinion or "").strip(), values.OPINION_LIMIT)})
     workflow.begin_write(session)
@@ -127,6 +131,7 @@ def decide_info_change(
 
 def request_info_change(session: Session, actor: Actor, *, new_name: str, new_credit_code: str, reason: str) -> int:
     """企业重要信息修改: a request the ministry reviews; the enterprise keeps its data until then."""
+    require_role(actor, ENTERPRISE)  # the role before the input
     new_name = (new_name or "").strip()
     new_code = normalize_credit_code(new_credit_code)
     errors = {}
@@ -175,6 +180,7 @@ def request_info_change(session: Session, actor: Actor, *, new_name: str, new_cr
 
 
 def list_info_changes(session: Session, actor: Actor) -> Listing:
+    duties.require(actor, "enterprise.info_change.list_info_changes")
     stmt = scope(select(InfoChangeRequest), actor, InfoChangeRequest.enterprise_id)
     rows = session.scalars(stmt.order_by(InfoChangeRequest.created_at.desc())).all()
     return listed(
@@ -218,4 +224,5 @@ def withdraw_info_change(session: Session, actor: Actor, *, request_id: RowId) -
 
 
 def list_info_change_steps(session: Session, actor: Actor, *, request_id: RowId) -> pd.DataFrame:
+    duties.require(actor, "enterprise.info_change.list_info_change_steps")
     return workflow.list_steps(session, actor, kind=workflow.INFO_CHANGE, request_id=request_id)

@@ -10,6 +10,7 @@ from db.models import Application, Attachment, ForcedDeregistration, InfoChangeR
 from services import workflow
 from services.audit.record import audit
 from services.files import uploads
+from services.kernel import duties
 from services.kernel.actor import Actor
 from services.kernel.errors import NotFound
 from services.kernel.scope import RowId, get_scoped, row_id
@@ -31,6 +32,7 @@ class AttachmentFile:
 def get_attachment_file(session: Session, actor: Actor, *, attachment_id: RowId) -> AttachmentFile:
     """One attachment's file, for a person who downloads or opens it: each call is one audited
     download, so screens call it only on that person's click (never to draw a page)."""
+    duties.require(actor, "files.attachments.get_attachment_file")
     att = session.get(Attachment, row_id(attachment_id))
     if att is None or att.request_type not in _OWNERS:
         raise NotFound()
@@ -42,4 +44,5 @@ def get_attachment_file(session: Session, actor: Actor, *, attachment_id: RowId)
 
 def get_attachment_data(session: Session, actor: Actor, *, attachment_id: RowId) -> bytes:
     """The bytes of one download (the `data` of a download button, run when it is clicked); audited."""
+    duties.require(actor, "files.attachments.get_attachment_data")
     return get_attachment_file(session, actor, attachment_id=attachment_id).data

@@ -46,7 +46,8 @@ def parse_duties(stored: str | None) -> frozenset[str]:
     return frozenset(d for d in (stored or "").split(",") if d)
 
 
-def require_duty(actor: Actor, duty: str) -> None:
-    """The one check of a duty, in the service layer (the menu only mirrors it)."""
-    if not actor.may(duty):
+def require_duty(actor: Actor, *duties: str) -> None:
+    """The one check of a duty, in the service layer (the menu only mirrors it): the actor holds `duty`,
+    or one of several that each allow the use case (services.kernel.duties)."""
+    if not any(actor.may(duty) for duty in duties):
         raise PermissionDenied()

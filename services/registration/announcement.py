@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Application, Person, WorkflowStep
 from services import workflow
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import today
 from services.kernel.errors import InvalidInput, InvalidTransition, ServiceError
@@ -128,6 +128,7 @@ def _opinion(announcement: Announcement, day: dt.date) -> str:
 
 def announce_applications(session: Session, actor: Actor, *, application_ids: list[int]) -> int:
     """【公告】 one or several approved 初始/重新注册 at once (all or none: one refusal refuses the batch)."""
+    duties.require(actor, "registration.announcement.announce_applications")
     require_role(actor, MINISTRY)
     ids = list(dict.fromkeys(application_ids or []))
     if not ids:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Application, Enterprise, Registration
 from services import workflow
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import today
 from services.kernel.dates import validity_end
@@ -35,6 +35,7 @@ from services.registry.registrations import end_registration
 
 def approve_application(session: Session, actor: Actor, *, application_id: RowId) -> int | None:
     """准予注册, and its effect on the registration. Returns the registration id."""
+    duties.require(actor, "registration.approval.approve_application")
     require_role(actor, MINISTRY)
     workflow.begin_write(session)
     seen = get_scoped(session, actor, Application, application_id)

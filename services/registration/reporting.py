@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import Application, Attachment, Enterprise, Person
 from services import workflow
 from services.audit.record import audit
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
 from services.kernel.clock import today
 from services.kernel.dates import end_of_day
@@ -177,6 +177,7 @@ def list_applications(
     sort: Sort | str = "申请时间",
     descending: bool = True,
 ) -> PageResult:
+    duties.require(actor, "registration.reporting.list_applications")
     ids, total, page = paged_ids(
         session, _id_statement(actor, filters), page=page, page_size=page_size, order_by=_order(sort, descending)
     )
@@ -195,6 +196,7 @@ def export_applications(
     sort: Sort | str = "申请时间",
     descending: bool = True,
 ) -> pd.DataFrame:
+    duties.require(actor, "registration.reporting.export_applications")
     stmt = _list_statement(actor, filters).order_by(*_order(sort, descending)).limit(EXPORT_LIMIT)
     frame = _rows_frame(session.execute(stmt).all(), 0, actor.role)
     audit(session, actor, "export", "application", rows=len(frame), status=filters.status)
@@ -243,11 +245,12 @@ def list_attachments(session: Session, kind: str, request_id: int) -> list[Attac
 
 
 def get_application(session: Session, actor: Actor, *, application_id: RowId) -> ApplicationDetail:
+    duties.require(actor, "registration.reporting.get_application")
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
     person = load(session, Person, app.person_id)
     enterprise = load(session, Enterprise, app.enterprise_id)
     status_label = workflow.status_label(workflow.APPLICATION, app.status)
-    actions = workflow.allowed_actions(workflow.APPLICATION, app.status, actor.role)
+    actions = workflow.allowed_actions(workflow.APPLICATION, app.status, actor.role, actor.duties)
     if announcement.ANNOUNCE in actions:  # 公告: only an announced type's, and once (第八条)
         waiting = announcement.get_announcement(session, app)
         if waiting is None or not waiting.awaiting:
@@ -373,6 +376,7 @@ class PersonNumbers:
 
 def reveal_person_numbers(session: Session, actor: Actor, *, application_id: RowId) -> PersonNumbers:
     """The whole 证件号码 and phone, for a detail view the actor may open; audited."""
+    duties.require(actor, "registration.reporting.reveal_person_numbers")
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
     person = load(session, Person, app.person_id)
     audit(session, actor, "view_unmasked", "application", app.id)
@@ -381,6 +385,7 @@ def reveal_person_numbers(session: Session, actor: Actor, *, application_id: Row
 
 def list_application_steps(session: Session, actor: Actor, *, application_id: RowId) -> pd.DataFrame:
     """进度详情: the steps taken, then the 公告 still to come with its time limit (第八条), if one is."""
+    duties.require(actor, "registration.reporting.list_application_steps")
     steps = workflow.list_steps(session, actor, kind=workflow.APPLICATION, request_id=application_id)
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
     pending = announcement.pending_step(announcement.get_announcement(session, app), len(steps) + 1)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import Application, Enterprise, Person, Registration
 from services import workflow
 from services.audit.record import audit
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import today
 from services.kernel.dates import end_of_day
@@ -232,6 +232,7 @@ def list_queue(
     descending: bool = False,
 ) -> PageResult:
     """The ministry's queue of reported applications across all enterprises, oldest first by default."""
+    duties.require(actor, "registration.review.list_queue")
     require_role(actor, MINISTRY)
     sort, descending = sort_order(sort, descending)
     day = today()
@@ -264,6 +265,7 @@ def list_queue(
 def export_queue(
     session: Session, actor: Actor, *, filters: QueueFilter, sort: Sort | str = "上报时间", descending: bool = False
 ) -> pd.DataFrame:
+    duties.require(actor, "registration.review.export_queue")
     require_role(actor, MINISTRY)
     sort, descending = sort_order(sort, descending)
     stmt = _queue_statement(filters).order_by(*_queue_order(sort, descending)).limit(EXPORT_LIMIT)
@@ -278,6 +280,8 @@ def export_queue(
 def ministry_action(
     session: Session, actor: Actor, application_id: RowId, action: str, opinion: str | None = None
 ) -> Application:
+    duties.require(actor, "registration.review.ministry_action")
+    duties.require_action(actor, workflow.APPLICATION, action)  # before any lock or check of the input
     require_role(actor, MINISTRY)
     app = get_scoped(session, actor, Application, application_id)
     app = workflow.transition(session, actor, workflow.APPLICATION, app, action, opinion=opinion)
@@ -286,6 +290,7 @@ def ministry_action(
 
 def accept_applications(session: Session, actor: Actor, *, application_ids: list[int]) -> int:
     """受理, one or several at once (all or none: one refusal refuses the batch)."""
+    duties.require(actor, "registration.review.accept_applications")
     require_role(actor, MINISTRY)
     ids = list(dict.fromkeys(application_ids or []))
     if not ids:
@@ -331,6 +336,7 @@ def _person_name(session: Session, app_id: RowId) -> str:
 
 def request_correction(session: Session, actor: Actor, *, application_id: RowId, items: list[str], note: str) -> None:
     """一次性告知补正: every needed correction in one notice, as a checklist plus text."""
+    duties.require(actor, "registration.review.request_correction")
     require_role(actor, MINISTRY)
     check_lengths({"补正说明": ((note or "").strip(), values.OPINION_LIMIT)})
     lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
@@ -345,6 +351,7 @@ def request_correction(session: Session, actor: Actor, *, application_id: RowId,
 
 def start_review(session: Session, actor: Actor, *, application_id: RowId) -> None:
     """审查."""
+    duties.require(actor, "registration.review.start_review")
     require_role(actor, MINISTRY)
     workflow.begin_write(session)
     ministry_action(session, actor, application_id, "review")
@@ -352,6 +359,7 @@ def start_review(session: Session, actor: Actor, *, application_id: RowId) -> No
 
 def deny_application(session: Session, actor: Actor, *, application_id: RowId, reason: str, clause: str) -> None:
     """不予注册, with the reason and the legal clause."""
+    duties.require(actor, "registration.review.deny_application")
     require_role(actor, MINISTRY)
     if clause not in DENIAL_CLAUSES:
         raise InvalidInput({"法律依据": "请选择不予注册的法律依据"})
@@ -396,6 +404,7 @@ class ReviewInfo:
 
 def get_application_review(session: Session, actor: Actor, *, application_id: RowId) -> ReviewInfo:
     """办理时限 and, once approved, the resulting registration."""
+    duties.require(actor, "registration.review.get_application_review")
     require_role(actor, MINISTRY)
     app = get_scoped(session, actor, Application, application_id)
     due = deadlines.due_date(app)
@@ -452,6 +461,7 @@ CALENDAR_COLUMNS = ["年度", "日历", "依据", "更正天数"]
 def list_calendar_years(session: Session, actor: Actor) -> pd.DataFrame:
     """The working-day calendar of last year, this year and the next: official (the State Council's notice,
     as the `holidays` package carries it or as the administrator entered it) or estimated."""
+    duties.require(actor, "registration.review.list_calendar_years")
     require_role(actor, MINISTRY)
     calendar = deadlines.calendar()
     this = today().year

@@ -21,7 +21,7 @@ from services import workflow
 from services.audit.record import audit
 from services.files.certificate_pdf import CertificateContent, certificate_pdf
 from services.files.pdf_signing import sign_pdf
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import Actor
 from services.kernel.clock import now, today
 from services.kernel.errors import InvalidInput
@@ -202,6 +202,7 @@ def _downloadable(reg: Registration) -> None:
 def download_certificate(session: Session, actor: Actor, *, registration_id: RowId) -> CertificateFile:
     """The signed PDF of a registration's current electronic certificate: the holder's own, an enterprise's
     staff's, any for the ministry (NotFound for another's). Audited."""
+    duties.require(actor, "registry.certificates.download_certificate")
     workflow.begin_write(session)
     seen = get_scoped(session, actor, Registration, registration_id, person_attr="person_id")
     reg = session.scalars(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Person
 from services.audit.record import audit
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import MINISTRY, Actor
 from services.kernel.clock import now, today
 from services.kernel.errors import InvalidInput
@@ -119,6 +119,7 @@ def add_person(session: Session, actor: Actor | None, **fields) -> int:
     18-digit form are one number). `actor` is the ministry, or None for an administrator's tool."""
     if actor is not None:
         require_role(actor, MINISTRY)
+        duties.require(actor, "registry.persons.add_person")
     person = new_person(**fields)
     if session.scalar(select(Person.id).where(Person.id_number == person.id_number)):
         raise InvalidInput({"证件号码": "该证件号码的人员已存在"})

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import Application, Enterprise, Penalty, Person, Registration
 from services import workflow
 from services.audit.record import audit
-from services.kernel import values
+from services.kernel import duties, values
 from services.kernel.actor import Actor
 from services.kernel.clock import today
 from services.kernel.errors import InvalidInput
@@ -64,6 +64,7 @@ def suspended_person_ids(session: Session, person_ids: list[int], day: dt.date) 
 
 def list_expiring(session: Session, actor: Actor, *, within_days: int = values.EXPIRY_WARNING_DAYS) -> pd.DataFrame:
     """首页: staff whose registration expires within `within_days` days (domain.md §4.2)."""
+    duties.require(actor, "registry.registrations.list_expiring")
     day = today()
     stmt = (
         select(
@@ -101,6 +102,7 @@ def list_expiring(session: Session, actor: Actor, *, within_days: int = values.E
 
 def expiry_counts(session: Session, actor: Actor, *, horizons=(30, 60, 90)) -> dict[int, int]:
     """How many active registrations expire within each horizon (home page dashboard), in one query."""
+    duties.require(actor, "registry.registrations.expiry_counts")
     day = today()
     stmt = (
         select(*[func.count().filter(Registration.valid_to <= day + dt.timedelta(days=days)) for days in horizons])
@@ -117,6 +119,7 @@ def expiry_counts(session: Session, actor: Actor, *, horizons=(30, 60, 90)) -> d
 
 def staff_by_specialty(session: Session, actor: Actor) -> pd.DataFrame:
     """Active, unexpired registrations per specialty (a person with two counts in both)."""
+    duties.require(actor, "registry.registrations.staff_by_specialty")
     day = today()
     counted = [
         scope(
@@ -149,6 +152,7 @@ class HomeSummary:
 
 def home_summary(session: Session, actor: Actor) -> HomeSummary:
     """Everything the enterprise 首页 shows, read in one transaction."""
+    duties.require(actor, "registry.registrations.home_summary")
     return HomeSummary(list_expiring(session, actor), expiry_counts(session, actor), staff_by_specialty(session, actor))
 
 
@@ -223,6 +227,7 @@ def list_registered(
     page_size: int = 10,
 ) -> PageResult:
     """已注册人员: search by 姓名 (fuzzy) and 证件号码 (exact), paged in SQL."""
+    duties.require(actor, "registry.registrations.list_registered")
     id_stmt = _registered_filter(select(Registration.id), actor, name, id_number, state, joined=False)
     ids, total, page = paged_ids(session, id_stmt, page=page, page_size=page_size, order_by=_REGISTERED_ORDER)
     rows = (
@@ -249,6 +254,7 @@ def list_registered(
 def export_registered(
     session: Session, actor: Actor, *, name: str | None = None, id_number: str | None = None, state: str | None = None
 ) -> pd.DataFrame:
+    duties.require(actor, "registry.registrations.export_registered")
     stmt = _registered_statement(actor, name, id_number, state).order_by(*_REGISTERED_ORDER)
     frame = _registered_frame(session, session.execute(stmt.limit(EXPORT_LIMIT)).all(), 0)
     audit(session, actor, "export", "registration", rows=len(frame))
@@ -269,6 +275,7 @@ def list_person_history(session: Session, actor: Actor, *, registration_id: RowI
     Reached from a registration the actor may see; another enterprise's applications of the
     same person stay invisible.
     """
+    duties.require(actor, "registry.registrations.list_person_history")
     reg = get_scoped(session, actor, Registration, registration_id, person_attr="person_id")
     person = load(session, Person, reg.person_id)
     stmt = (

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Application, ForcedDeregistration, InfoChangeRequest, WorkflowStep
 from services.audit.record import audit
+from services.kernel import duties
 from services.kernel.actor import Actor
 from services.kernel.clock import now
 from services.kernel.errors import (
@@ -104,6 +105,8 @@ def transition(
     t = find_transition(kind, action)
     if t.system and not system:  # e.g. an action name sent from a page
         raise InvalidTransition(f"「{t.label}」只能由系统执行")
+    if not t.system:  # the system's step is part of a decision whose duty was checked
+        duties.require_action(actor, kind, action)
     opinion = (opinion or "").strip() or None
     if t.reason_required and not opinion:
         raise InvalidInput({opinion_field: f"请填写{t.label}的理由"})
@@ -142,6 +145,7 @@ STEP_COLUMNS = ["序号", "办理时间", "办理人", "操作", "办理结果",
 def list_steps(session: Session, actor: Actor, *, kind: str, request_id: RowId) -> pd.DataFrame:
     """进度详情: every step of one request the actor may see, with time, actor, action and opinion.
     The request's table follows from `kind`, so the access check and the steps read are of one request."""
+    duties.require(actor, "workflow.engine.list_steps")
     model = _MODELS[kind]
     request = get_scoped(session, actor, model, request_id, person_attr="person_id" if kind == APPLICATION else None)
     steps = session.scalars(

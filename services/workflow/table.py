@@ -1,7 +1,7 @@
 """Workflow as data (DESIGN.md rule 5): statuses, actions and transitions of every request type.
 
 Pure data and pure checks; `engine.transition` applies them to rows. Screens draw their buttons from
-`allowed_actions(kind, status, role)`.
+`allowed_actions(kind, status, role, duties)`.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
+from services.kernel.duties import may_act
 from services.kernel.errors import InvalidTransition
 from services.kernel.vocabulary import ApplicationStatus, RegistrationStatus, RequestStatus, RequestType
 
@@ -153,8 +154,16 @@ def find_transition(kind: str, action: str) -> Transition:
     raise InvalidTransition(f"未知操作：{action}")
 
 
-def allowed_actions(kind: str, status: str, role: str) -> list[str]:
-    return [t.action for t in TRANSITIONS[kind] if status in t.sources and role in t.roles and not t.system]
+def allowed_actions(kind: str, status: str, role: str, duties: frozenset[str] | None = None) -> list[str]:
+    """The buttons to draw; with the actor's `duties`, only the steps those duties may take (部级版)."""
+    return [
+        t.action
+        for t in TRANSITIONS[kind]
+        if status in t.sources
+        and role in t.roles
+        and not t.system
+        and (duties is None or may_act(role, duties, kind, t.action))
+    ]
 
 
 def next_status(kind: str, status: str, action: str, role: str) -> str:

@@ -1,13 +1,16 @@
-"""Tenant isolation, proven for every service entry point (issue 6).
+"""Tenant isolation and separation of duties, proven for every service entry point (issues 6 and 15).
 
 Each entry point `fn(session, actor, ...)` of the service layer is called as enterprise B on
 enterprise A's ids, and (where it takes ids of a person's records) as an applicant on another
 person's ids. Every call must be refused or return none of A's data, and change nothing.
+Each is also called by a ministry user holding one duty (or none): allowed or PermissionDenied exactly
+as services.kernel.duties says; and by enterprise A's operator, who needs no administrator's duty.
 A new entry point that is not listed here fails `test_every_entry_point_is_covered`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import pkgutil
@@ -37,12 +40,13 @@ from services.deregistration import review as forced_review
 from services.enterprise import info as enterprise_info
 from services.enterprise import info_change
 from services.files import attachments
-from services.kernel import values
+from services.kernel import duties, values
+from services.kernel.actor import ENTERPRISE, MINISTRY
 from services.kernel.clock import today as china_today
 from services.kernel.errors import NotFound, PermissionDenied
 from services.registration import announcement, approval, filing, reporting, review
 from services.registration.reporting import ApplicationFilter
-from services.registry import persons, registrations
+from services.registry import certificates, persons, registrations
 from tests import factories
 from tests.keys import ids
 
@@ -252,12 +256,15 @@ CASES = [
         )
         for kind in (workflow.APPLICATION, workflow.FORCED, workflow.INFO_CHANGE)
     ],
-    Case(
-        "review.ministry_action",
-        lambda s, x, c: review.ministry_action(s, x, c.pending, "accept"),
-        PermissionDenied,
-        applicant=True,
-    ),
+    *[
+        Case(
+            f"review.ministry_action[{action}]",
+            lambda s, x, c, action=action: review.ministry_action(s, x, c.reported, action, "意见"),
+            PermissionDenied,
+            applicant=True,
+        )
+        for action in ("accept", "request_correction", "review", "approve", "deny", "announce")
+    ],
     Case(
         "reporting.list_application_steps",
         lambda s, x, c: reporting.list_application_steps(s, x, application_id=c.pending),
@@ -311,6 +318,12 @@ CASES = [
     Case(
         "registrations.list_person_history",
         lambda s, x, c: registrations.list_person_history(s, x, registration_id=c.registration),
+        NotFound,
+        applicant=True,
+    ),
+    Case(
+        "certificates.download_certificate",
+        lambda s, x, c: certificates.download_certificate(s, x, registration_id=c.registration),
         NotFound,
         applicant=True,
     ),
@@ -523,19 +536,29 @@ CASES = [
         PermissionDenied,
     ),
     Case("forced_review.list_forced_queue", lambda s, x, c: forced_review.list_forced_queue(s, x), PermissionDenied),
-    Case(
-        "forced_review.decide_forced",
-        lambda s, x, c: forced_review.decide_forced(s, x, request_id=c.forced_request, action="accept"),
-        PermissionDenied,
-    ),
+    *[
+        Case(
+            f"forced_review.decide_forced[{action}]",
+            lambda s, x, c, action=action: forced_review.decide_forced(
+                s, x, request_id=c.forced_request, action=action
+            ),
+            PermissionDenied,
+        )
+        for action in ("accept", "approve", "deny")
+    ],
     Case(
         "info_change.list_info_change_queue", lambda s, x, c: info_change.list_info_change_queue(s, x), PermissionDenied
     ),
-    Case(
-        "info_change.decide_info_change",
-        lambda s, x, c: info_change.decide_info_change(s, x, request_id=c.info_change, action="accept"),
-        PermissionDenied,
-    ),
+    *[
+        Case(
+            f"info_change.decide_info_change[{action}]",
+            lambda s, x, c, action=action: info_change.decide_info_change(
+                s, x, request_id=c.info_change, action=action
+            ),
+            PermissionDenied,
+        )
+        for action in ("accept", "approve", "deny")
+    ],
     *[
         Case(
             f"dashboards.{name}",
@@ -639,3 +662,74 @@ def test_an_applicant_gets_nothing_of_another_person(ctx, case):
         assert ctx.pending not in listed and ctx.penalty not in listed
         return
     _attempt(Case(case.name, case.call, expect), ctx.applicant, ctx)
+
+
+# ---- separation of duties (issue 15) ------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    """Ends an allowed call's transaction without committing: the next duty finds the same rows."""
+
+
+def _function(name: str) -> Callable:
+    """A case's entry point, from its name as this file imports the module ("review.list_queue[x]")."""
+    module, attr = name.split("[")[0].rsplit(".", 1)
+    return getattr(globals()[module], attr)
+
+
+def _use_case(case: Case) -> tuple[str, str | None]:
+    """The case's key in services.kernel.duties, and the workflow step it takes (if its entry point takes one)."""
+    fn = _function(case.name)
+    key = f"{fn.__module__.removeprefix('services.')}.{fn.__name__}"
+    action = case.name.split("[")[1].rstrip("]") if key in duties.ACTION_KINDS else None
+    return key, action
+
+
+def _refused(case: Case, actor, c: Ctx) -> bool:
+    """Whether the call is refused for lack of a role or duty (PermissionDenied); any other outcome means the
+    check let it through. An allowed call is rolled back."""
+    try:
+        with transaction() as s:
+            case.call(s, actor, c)
+            raise _Rollback
+    except PermissionDenied:
+        return True
+    except (_Rollback, Exception):
+        return False
+
+
+def test_the_duty_table_names_only_entry_points():
+    keys = {_use_case(case)[0] for case in CASES}
+    assert set(duties.MINISTRY) - keys == set(), "services.kernel.duties names a function that is no entry point"
+    assert set(duties.ACTION_KINDS) <= set(duties.MINISTRY)
+    assert duties.ENTERPRISE_ADMIN <= keys
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_each_ministry_duty_may_use_exactly_what_the_table_gives_it(ctx, actor_of, case):
+    """Every entry point × every duty (and none): allowed or PermissionDenied as services.kernel.duties says;
+    an entry point the table does not list is refused to every ministry user. A refusal changes nothing."""
+    ministry = actor_of("demo-ministry")
+    key, action = _use_case(case)
+    for duty in (None, *duties.MINISTRY_DUTIES):
+        actor = dataclasses.replace(ministry, duties=frozenset({duty} if duty else ()))
+        allowed = key in duties.MINISTRY and duty in (duties.needed(key, MINISTRY, action) or ())
+        before = _fingerprint()
+        assert _refused(case, actor, ctx) is not allowed, (duty, "allowed" if allowed else "refused")
+        assert _fingerprint() == before
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_an_enterprise_operator_needs_no_administrator_duty(ctx, case):
+    """The manual's enterprise work is every operator's: without Duty.enterprise_admin an enterprise user is
+    refused only what services.kernel.duties keeps for its administrator."""
+    admin = dataclasses.replace(ctx.a, duties=frozenset({duties.Duty.enterprise_admin}))
+    operator = dataclasses.replace(ctx.a, duties=frozenset())
+    key, _ = _use_case(case)
+    if key in duties.ENTERPRISE_ADMIN:
+        assert _refused(case, operator, ctx) and not _refused(case, admin, ctx)
+    else:
+        assert _refused(case, operator, ctx) is _refused(case, admin, ctx)
+    assert duties.needed(key, ENTERPRISE) is (
+        frozenset({duties.Duty.enterprise_admin}) if key in duties.ENTERPRISE_ADMIN else None
+    )
