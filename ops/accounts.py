@@ -1,14 +1,17 @@
-"""Account administration from the command line (there is no self-registration).
+"""Account administration from the command line, through the same use cases as 用户管理
+(services.auth.accounts), as the ministry's administrator.
 
     python -m ops.accounts create USERNAME --role enterprise --enterprise-code 9111... --name 张三
-    python -m ops.accounts create USERNAME --role ministry --name 注册中心审核员
+    python -m ops.accounts create USERNAME --role ministry --name 注册中心审核员 --duties review,decide
     python -m ops.accounts create USERNAME --role applicant --id-number 4201...
     python -m ops.accounts disable USERNAME
     python -m ops.accounts enable USERNAME
     python -m ops.accounts reset-password USERNAME
 
 The password is asked for on the terminal (or read from the ACCOUNT_PASSWORD environment
-variable in scripts); it is never an argument, so it stays out of the shell history.
+variable in scripts); it is never an argument, so it stays out of the shell history. Without
+--duties, a ministry account holds all four ministry duties (the bootstrap administrator) and an
+enterprise account is its enterprise's administrator.
 """
 
 from __future__ import annotations
@@ -18,25 +21,15 @@ import getpass
 import os
 import sys
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Enterprise, Person, User
 from services import transaction
-from services.audit.record import audit
-from services.auth.login import revoke_sessions
-from services.auth.passwords import hash_password, password_error
-from services.kernel.actor import APPLICANT, ENTERPRISE, ROLES
-from services.kernel.errors import InvalidInput, NotFound
-from services.kernel.limits import check_lengths
-from services.kernel.validators import id_number_error, normalize_credit_code, normalize_id_number
+from services.auth import accounts
+from services.kernel.actor import ENTERPRISE, MINISTRY, ROLES
+from services.kernel.errors import InvalidInput, NotFound, PermissionDenied
+from services.kernel.vocabulary import Duty
 
-
-def _user(session: Session, username: str) -> User:
-    user = session.scalars(select(User).where(User.username == username.strip().lower())).one_or_none()
-    if user is None:
-        raise NotFound(f"用户不存在：{username}")
-    return user
+CLI = accounts.COMMAND_LINE
 
 
 def create_account(
@@ -48,67 +41,31 @@ def create_account(
     name: str = "",
     enterprise_code: str | None = None,
     id_number: str | None = None,
+    duties: tuple[str, ...] | None = None,
 ) -> int:
-    username = username.strip().lower()
-    if not username or len(username) > 64:
-        raise InvalidInput({"用户名": "用户名不能为空，且不超过 64 个字符"})
-    if role not in ROLES:
-        raise InvalidInput({"角色": f"角色应为 {', '.join(ROLES)} 之一"})
-    if session.scalar(select(User.id).where(User.username == username)):
-        raise InvalidInput({"用户名": "该用户名已存在"})
-    error = password_error(password)
-    if error:
-        raise InvalidInput({"密码": error})
-    enterprise_id = person_id = None
-    if role == ENTERPRISE:
-        ent = session.scalars(
-            select(Enterprise).where(Enterprise.credit_code == normalize_credit_code(enterprise_code or ""))
-        ).one_or_none()
-        if ent is None:
-            raise InvalidInput({"统一社会信用代码": "未找到该企业"})
-        enterprise_id, name = ent.id, name or ent.name
-    elif role == APPLICANT:
-        number = normalize_id_number(id_number)  # a legacy 15-digit number finds its 18-digit form
-        person = session.scalars(select(Person).where(Person.id_number == number)).one_or_none()
-        if person is None:
-            problem = id_number_error(number) if len(number) == 18 else None  # 18 once a 15-digit one is converted
-            raise InvalidInput({"证件号码": f"未找到该人员：{problem}" if problem else "未找到该人员"})
-        person_id, name = person.id, name or person.name
-    if not name:
-        raise InvalidInput({"姓名": "请填写显示名称"})
-    check_lengths({"姓名": (name, User.display_name)})
-    user = User(
+    if duties is None:
+        duties = (
+            accounts.MINISTRY_DUTIES if role == MINISTRY else (Duty.enterprise_admin,) if role == ENTERPRISE else ()
+        )
+    return accounts.create_account(
+        session,
+        CLI,
         username=username,
-        display_name=name,
-        password_hash=hash_password(password),
         role=role,
-        enterprise_id=enterprise_id,
-        person_id=person_id,
-    )
-    session.add(user)
-    session.flush()
-    audit(session, None, "account_create", "user", user.id, role=role)
-    return user.id
+        password=password,
+        name=name,
+        enterprise_code=enterprise_code,
+        id_number=id_number,
+        duties=duties,
+    ).user_id
 
 
 def set_active(session: Session, *, username: str, active: bool) -> None:
-    """Disabling takes effect at the user's next click: every run re-reads the account."""
-    user = _user(session, username)
-    user.active = active
-    if active:
-        audit(session, None, "account_enable", "user", user.id)
-    else:  # ends every session, and writes the one account_disable row
-        revoke_sessions(session, user.username, reason="account_disable")
+    accounts.set_active(session, CLI, user_id=accounts.user_id_of(session, username), active=active)
 
 
 def reset_password(session: Session, *, username: str, password: str) -> None:
-    error = password_error(password)
-    if error:
-        raise InvalidInput({"密码": error})
-    user = _user(session, username)
-    user.password_hash = hash_password(password)
-    user.failed_attempts, user.last_failed_at = 0, None
-    revoke_sessions(session, user.username, reason="password_reset")
+    accounts.reset_password(session, CLI, user_id=accounts.user_id_of(session, username), password=password)
 
 
 def _ask_password() -> str:
@@ -129,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--name", default="")
     c.add_argument("--enterprise-code", help="企业账户：统一社会信用代码")
     c.add_argument("--id-number", help="个人账户：证件号码")
+    c.add_argument("--duties", help="职责，逗号分隔：review,decide,analyse,admin（部级）或 enterprise_admin（企业）")
     for verb, text in (("disable", "停用账户"), ("enable", "启用账户"), ("reset-password", "重置密码")):
         sub.add_parser(verb, help=text).add_argument("username")
     args = parser.parse_args(argv)
@@ -143,12 +101,13 @@ def main(argv: list[str] | None = None) -> int:
                     name=args.name,
                     enterprise_code=args.enterprise_code,
                     id_number=args.id_number,
+                    duties=tuple(d for d in args.duties.split(",") if d) if args.duties is not None else None,
                 )
             elif args.command in ("disable", "enable"):
                 set_active(s, username=args.username, active=args.command == "enable")
             else:
                 reset_password(s, username=args.username, password=_ask_password())
-    except (InvalidInput, NotFound) as exc:
+    except (InvalidInput, NotFound, PermissionDenied) as exc:
         print(f"失败：{exc.message}", file=sys.stderr)
         return 2
     print("操作成功")
