@@ -649,6 +649,9 @@ class _Demo:
                 role=role,
                 enterprise_id=ent.id if ent else None,
                 person_id=person.id if person else None,
+                # As migration 0009 gave the accounts made before duties: all of the role's duties.
+                duties={MINISTRY: "review,decide,analyse,admin", ENTERPRISE: "enterprise_admin"}.get(role, ""),
+                created_at=now(),
             )
 
     def _user_id(self, role: str, enterprise: Enterprise, person: Person | None) -> int | None:
