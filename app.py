@@ -18,8 +18,6 @@ st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":m
 chinese_interface()
 ui.apply_layout()
 
-PASSWORD_PAGE = ("pages/common/password.py", "修改密码", ":material/password:", "password")  # every role's
-
 # Per role: sections of (script, title, icon, url path); the first page is the default one.
 # Section "hidden" pages are reachable by switch_page and links, never listed in the menu.
 PAGES: dict[str, dict[str, list[tuple]]] = {
@@ -39,7 +37,7 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
             ("pages/enterprise/application.py", "业务详情", None, "application"),
             ("pages/enterprise/history.py", "注册记录", None, "history"),
             ("pages/enterprise/forced_apply.py", "强制注销申请", None, "forced_apply"),
-            PASSWORD_PAGE,
+            ("pages/common/password.py", "修改密码", ":material/password:", "password"),
         ],
     },
     MINISTRY: {
@@ -54,14 +52,23 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
             ("pages/ministry/users.py", "用户管理", ":material/manage_accounts:", "users"),
             ("pages/ministry/audit.py", "审计日志", ":material/history_edu:", None),
         ],
-        "hidden": [("pages/ministry/application.py", "业务审批", None, "review"), PASSWORD_PAGE],
+        "hidden": [
+            ("pages/ministry/application.py", "业务审批", None, "review"),
+            ("pages/common/password.py", "修改密码", ":material/password:", "password"),
+        ],
     },
     APPLICANT: {
         "": [("pages/applicant/home.py", "我的注册", ":material/home:", "my")],
         "注册申请": [("pages/applicant/apply.py", "注册申请", ":material/edit_document:", None)],
-        "hidden": [("pages/applicant/application.py", "申请详情", None, "my_application"), PASSWORD_PAGE],
+        "hidden": [
+            ("pages/applicant/application.py", "申请详情", None, "my_application"),
+            ("pages/common/password.py", "修改密码", ":material/password:", "password"),
+        ],
     },
 }
+
+
+PASSWORD_PAGE = PAGES[APPLICANT]["hidden"][-1]  # 修改密码, every role's: in the sidebar, and alone after a reset
 
 
 def _page(spec: tuple, *, default: bool = False, hidden: bool = False) -> st.Page:

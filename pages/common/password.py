@@ -13,9 +13,8 @@ actor = ui.require_actor()
 st.header("修改密码")
 if ui.must_change_password():
     st.warning("您正在使用管理员设置的一次性密码，请先修改密码后再办理业务。")
-st.caption(
-    f"新密码至少 {MIN_LENGTH} 位，不超过 {MAX_BYTES} 字节。修改成功后，您在所有设备上的登录都将失效，请使用新密码重新登录。"
-)
+RULES = f"新密码至少 {MIN_LENGTH} 位，不超过 {MAX_BYTES} 字节。"
+st.caption(RULES + "修改成功后，您在所有设备上的登录都将失效，请使用新密码重新登录。")
 with st.form("change_password"):
     old = st.text_input("原密码", type="password", autocomplete="current-password")
     new = st.text_input("新密码", type="password", autocomplete="new-password")

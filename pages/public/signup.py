@@ -9,6 +9,8 @@ from services.auth import signup
 from services.auth.passwords import MAX_BYTES, MIN_LENGTH
 from ui.login import client_source
 
+RULES = f"密码至少 {MIN_LENGTH} 位，不超过 {MAX_BYTES} 字节。"
+
 st.title("注册账号")
 kind = st.radio("账号类型", ["注册监理工程师（个人版）", "企业（企业版）"], horizontal=True, key="s_kind")
 engineer = kind.startswith("注册监理工程师")
@@ -30,7 +32,7 @@ with st.form("signup"):
     username = c2.text_input("用户名", key="s_username", max_chars=64)
     password = c1.text_input("密码", type="password", key="s_password", autocomplete="new-password")
     confirm = c2.text_input("确认密码", type="password", key="s_confirm", autocomplete="new-password")
-    st.caption(f"密码至少 {MIN_LENGTH} 位，不超过 {MAX_BYTES} 字节。")
+    st.caption(RULES)
     submitted = st.form_submit_button("提交", type="primary")
 
 if submitted:

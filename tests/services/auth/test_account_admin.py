@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from db.models import AuditLog, Enterprise, User
 from services import transaction
 from services.auth import accounts
-from services.auth.login import cookie_revoked, get_actor
+from services.auth.login import COOKIE_DAYS, cookie_revoked, get_actor
 from services.auth.passwords import check_password
 from services.auth.throttle import attempt_login
 from services.kernel.actor import Actor
@@ -95,10 +94,9 @@ def test_without_the_admin_duty_no_account_is_managed(demo_db):
 
 def test_reset_gives_a_one_time_password_that_must_be_changed_then_ends_sessions(demo_db):
     target = _user("demo-enterprise")
-    logged_in = now()
-    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)):
-        with transaction() as s:
-            reset = accounts.reset_password(s, _actor("demo-ministry"), user_id=target.id)
+    logged_in = now() - dt.timedelta(seconds=5)
+    with transaction() as s:
+        reset = accounts.reset_password(s, _actor("demo-ministry"), user_id=target.id)
     assert reset.one_time_password
     with transaction() as s:
         assert get_actor(s, "demo-enterprise", logged_in_at=logged_in) is None  # sessions before ended
@@ -214,19 +212,21 @@ def test_wrong_old_passwords_are_throttled(demo_db):
 
 def test_a_password_change_ends_every_session_and_cookie_and_is_audited(demo_db):
     me = _actor("demo-applicant")
-    logged_in = now()
-    cookie = {"username": "demo-applicant", "exp_date": timestamp(now()) + 12 * 3600}  # issued now
-    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)):
-        with transaction() as s:
-            accounts.change_password(s, me, old_password=PASSWORD, new_password="a-new-pass-12")
-        with transaction() as s:
-            assert get_actor(s, "demo-applicant", logged_in_at=logged_in) is None  # this and other sessions
-            assert cookie_revoked(s, cookie)  # another device's cookie
-            assert s.scalar(
-                select(AuditLog.action).where(AuditLog.object_id == me.user_id, AuditLog.action == "password_change")
-            )
-        assert attempt_login("demo-applicant", PASSWORD, source="t").status == "wrong"
-        assert attempt_login("demo-applicant", "a-new-pass-12", source="t").status == "ok"
+    logged_in = now() - dt.timedelta(seconds=5)
+    cookie = {"username": "demo-applicant", "exp_date": timestamp(logged_in + dt.timedelta(days=COOKIE_DAYS))}
+    with transaction() as s:
+        assert get_actor(s, "demo-applicant", logged_in_at=logged_in) is not None
+        assert not cookie_revoked(s, cookie)
+    with transaction() as s:
+        accounts.change_password(s, me, old_password=PASSWORD, new_password="a-new-pass-12")
+    with transaction() as s:
+        assert get_actor(s, "demo-applicant", logged_in_at=logged_in) is None  # this and other sessions
+        assert cookie_revoked(s, cookie)  # another device's cookie
+        assert s.scalar(
+            select(AuditLog.action).where(AuditLog.object_id == me.user_id, AuditLog.action == "password_change")
+        )
+    assert attempt_login("demo-applicant", PASSWORD, source="t").status == "wrong"
+    assert attempt_login("demo-applicant", "a-new-pass-12", source="t").status == "ok"
 
 
 def test_list_search_sort_and_export(demo_db):
