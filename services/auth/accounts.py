@@ -255,7 +255,7 @@ def _duties_for(operator: Operator, role: str, duties: tuple[str, ...] | list[st
 
 def create_account(
     session: Session,
-    operator: Operator,
+    actor: Operator,
     *,
     username: str,
     role: str,
@@ -268,12 +268,12 @@ def create_account(
     """A new account. Without `password` (the pages), a generated one-time password that must be
     changed at the first login; the command line may type one. An enterprise administrator creates
     operators of its own enterprise only, whatever role or code is passed."""
-    _require_manager(operator)
-    if not _ministry_admin(operator):
-        assert operator != COMMAND_LINE
+    _require_manager(actor)
+    if not _ministry_admin(actor):
+        assert actor != COMMAND_LINE
         if role != ENTERPRISE:
             raise PermissionDenied("企业管理员只能创建本企业的操作员账户")
-        enterprise_code = session.scalar(select(Enterprise.credit_code).where(Enterprise.id == operator.enterprise_id))
+        enterprise_code = session.scalar(select(Enterprise.credit_code).where(Enterprise.id == actor.enterprise_id))
     username = (username or "").strip().lower()
     if not username or len(username) > 64:
         raise InvalidInput({"用户名": "用户名不能为空，且不超过 64 个字符"})
@@ -289,7 +289,7 @@ def create_account(
     error = password_error(password)
     if error:
         raise InvalidInput({"密码": error})
-    stored_duties = _duties_for(operator, role, duties)
+    stored_duties = _duties_for(actor, role, duties)
     enterprise_id = person_id = None
     if role == ENTERPRISE:
         ent = session.scalars(
@@ -324,39 +324,39 @@ def create_account(
     )
     session.add(user)
     session.flush()
-    audit(session, _by(operator), "account_create", "user", user.id, role=role, duties=stored_duties)
+    audit(session, _by(actor), "account_create", "user", user.id, role=role, duties=stored_duties)
     return NewPassword(user.id, username, one_time)
 
 
-def set_active(session: Session, operator: Operator, *, user_id: int, active: bool) -> None:
+def set_active(session: Session, actor: Operator, *, user_id: int, active: bool) -> None:
     """Disabling takes effect at the user's next click: every run re-reads the account."""
-    user = _target(session, operator, user_id)
+    user = _target(session, actor, user_id)
     if user.pending_activation:
         raise InvalidInput("该账户待激活，请使用【激活】")
     user.active = active
     if active:
         user.failed_attempts, user.last_failed_at = 0, None
-        audit(session, _by(operator), "account_enable", "user", user.id)
+        audit(session, _by(actor), "account_enable", "user", user.id)
     else:
-        audit(session, _by(operator), "account_disable", "user", user.id)
+        audit(session, _by(actor), "account_disable", "user", user.id)
         revoke_sessions(session, user.username, reason=None)
 
 
-def activate_account(session: Session, operator: Operator, *, user_id: int) -> None:
+def activate_account(session: Session, actor: Operator, *, user_id: int) -> None:
     """A sign-up pending the ministry administrator's check becomes a working account."""
-    if not _ministry_admin(operator):
+    if not _ministry_admin(actor):
         raise PermissionDenied("仅部级系统管理员可以激活注册账户")
-    user = _target(session, operator, user_id)
+    user = _target(session, actor, user_id)
     if not user.pending_activation:
         raise InvalidInput("该账户不是待激活的注册账户")
     user.pending_activation, user.active = False, True
-    audit(session, _by(operator), "account_activate", "user", user.id)
+    audit(session, _by(actor), "account_activate", "user", user.id)
 
 
-def reset_password(session: Session, operator: Operator, *, user_id: int, password: str | None = None) -> NewPassword:
+def reset_password(session: Session, actor: Operator, *, user_id: int, password: str | None = None) -> NewPassword:
     """A new password for someone else's account: generated and one-time (the user must change it at
     the next login), or typed at the command line. Every session of the user ends."""
-    user = _target(session, operator, user_id)
+    user = _target(session, actor, user_id)
     one_time = None
     if password is None:
         password = one_time = one_time_password()
@@ -366,7 +366,7 @@ def reset_password(session: Session, operator: Operator, *, user_id: int, passwo
     user.password_hash = hash_password(password)
     user.must_change_password = one_time is not None
     user.failed_attempts, user.last_failed_at = 0, None
-    audit(session, _by(operator), "password_reset", "user", user.id, one_time=one_time is not None)
+    audit(session, _by(actor), "password_reset", "user", user.id, one_time=one_time is not None)
     revoke_sessions(session, user.username, reason=None)
     return NewPassword(user.id, user.username, one_time)
 

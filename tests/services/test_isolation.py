@@ -27,10 +27,12 @@ from db.models import (
     Penalty,
     Person,
     Registration,
+    User,
     WorkflowStep,
 )
 from services import penalties, transaction, workflow
 from services.audit import log as audit_log
+from services.auth import accounts
 from services.dashboards import panels as dashboards
 from services.deregistration import requests as forced
 from services.deregistration import review as forced_review
@@ -39,7 +41,7 @@ from services.enterprise import info_change
 from services.files import attachments
 from services.kernel import values
 from services.kernel.clock import today as china_today
-from services.kernel.errors import NotFound, PermissionDenied
+from services.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from services.registration import announcement, approval, filing, reporting, review
 from services.registration.reporting import ApplicationFilter
 from services.registry import persons, registrations
@@ -550,6 +552,54 @@ CASES = [
             "top_enterprises",
         )
     ],
+]
+
+
+# ---------------------------------------------------------------- accounts (issue 15): enterprise B's administrator
+
+
+def _no_a_accounts(result, c: Ctx):
+    with transaction() as s:
+        a_users = set(s.scalars(select(User.username).where(User.enterprise_id == c.a.enterprise_id)))
+    assert a_users and not set(_frame(result)["用户名"]) & a_users
+
+
+def _made_in_b(result, c: Ctx):
+    with transaction() as s:
+        assert s.get(User, result.user_id).enterprise_id == c.b.enterprise_id
+
+
+def _not_required(result, c: Ctx):
+    assert result is False
+
+
+def _a_credit_code(s, c: Ctx) -> str:
+    return enterprise_info.get_enterprise(s, c.a).credit_code
+
+
+CASES += [
+    Case("accounts.list_users", lambda s, x, c: accounts.list_users(s, x, page_size=100), _no_a_accounts),
+    Case("accounts.export_users", lambda s, x, c: accounts.export_users(s, x), _no_a_accounts),
+    Case(
+        "accounts.create_account",
+        lambda s, x, c: accounts.create_account(
+            s, x, username="b-made-this", role="enterprise", name="x", enterprise_code=_a_credit_code(s, c)
+        ),
+        _made_in_b,
+    ),
+    Case("accounts.set_active", lambda s, x, c: accounts.set_active(s, x, user_id=c.a.user_id, active=False), NotFound),
+    Case("accounts.reset_password", lambda s, x, c: accounts.reset_password(s, x, user_id=c.a.user_id), NotFound),
+    Case("accounts.activate_account", lambda s, x, c: accounts.activate_account(s, x, user_id=c.a.user_id), NotFound),
+    Case(
+        "accounts.change_password",  # only ever the actor's own, and only with its old password
+        lambda s, x, c: accounts.change_password(s, x, old_password="not-b-s", new_password="b-new-pass-1"),
+        InvalidInput,
+    ),
+    Case(
+        "accounts.password_change_required",
+        lambda s, x, c: accounts.password_change_required(s, x),
+        _not_required,
+    ),
 ]
 
 
