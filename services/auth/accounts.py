@@ -31,6 +31,7 @@ from services.kernel.clock import now
 from services.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from services.kernel.limits import check_lengths
 from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, keyed, paged, sort_order, table
+from services.kernel.scope import row_id
 from services.kernel.text import fmt_minute, like_pattern
 from services.kernel.validators import id_number_error, normalize_credit_code, normalize_id_number
 from services.kernel.vocabulary import Duty
@@ -113,7 +114,7 @@ def _managed(operator: Operator):
 def _target(session: Session, operator: Operator, user_id: int) -> User:
     """The account to act on, locked; NotFound for one the operator does not manage (no hint that it exists)."""
     _require_manager(operator)
-    stmt = select(User).where(User.id == user_id).with_for_update()
+    stmt = select(User).where(User.id == row_id(user_id)).with_for_update()
     managed = _managed(operator)
     if managed is not None:
         stmt = stmt.where(managed)

@@ -21,6 +21,7 @@ from sqlalchemy import Integer, func, select
 import services
 from db.models import Application, Base, Person
 from services import penalties, transaction, workflow
+from services.auth import accounts
 from services.deregistration import requests as forced
 from services.deregistration import review as forced_review
 from services.enterprise import info_change
@@ -261,6 +262,13 @@ ID_CASES = [
     ),
     IdCase("services.penalties.get_penalty", ENT, lambda s, x, b: penalties.get_penalty(s, x, penalty_id=b)),
     IdCase("services.penalties.record_penalty", MOF, _penalty, InvalidInput),
+    IdCase(
+        "services.auth.accounts.set_active",
+        MOF,
+        lambda s, x, b: accounts.set_active(s, x, user_id=b, active=False),
+    ),
+    IdCase("services.auth.accounts.reset_password", MOF, lambda s, x, b: accounts.reset_password(s, x, user_id=b)),
+    IdCase("services.auth.accounts.activate_account", MOF, lambda s, x, b: accounts.activate_account(s, x, user_id=b)),
 ]
 
 # Building blocks that take an actor and an id but are no entry point (tests/services/test_isolation.py
