@@ -89,8 +89,8 @@ def new_account_form(*, key: str, ministry: bool) -> None:
                 placeholder="部级账户选择职责；企业管理员选「企业管理员」",
             )
             c5, c6 = st.columns(2)
-            code = c5.text_input("统一社会信用代码", key=f"{key}_new_code", max_chars=18, help="企业版账户填写")
-            id_number = c6.text_input("证件号码", key=f"{key}_new_id", max_chars=32, help="个人版账户填写")
+            code = c5.text_input("统一社会信用代码", key=f"{key}_new_code", max_chars=18, placeholder="企业版账户填写")
+            id_number = c6.text_input("证件号码", key=f"{key}_new_id", max_chars=32, placeholder="个人版账户填写")
         submitted = st.form_submit_button("新建", type="primary", icon=":material/person_add:")
     if submitted:
         act(
