@@ -31,12 +31,16 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
             ("pages/enterprise/registered.py", "已注册人员", ":material/badge:", None),
             ("pages/enterprise/forced.py", "强制注销", ":material/person_remove:", None),
         ],
-        "企业信息": [("pages/enterprise/info.py", "企业信息", ":material/apartment:", None)],
+        "企业信息": [
+            ("pages/enterprise/info.py", "企业信息", ":material/apartment:", None),
+            ("pages/enterprise/users.py", "操作员管理", ":material/group:", "operators"),
+        ],
         "异常信息查询": [("pages/enterprise/penalties.py", "行政处罚", ":material/gavel:", None)],
         "hidden": [
             ("pages/enterprise/application.py", "业务详情", None, "application"),
             ("pages/enterprise/history.py", "注册记录", None, "history"),
             ("pages/enterprise/forced_apply.py", "强制注销申请", None, "forced_apply"),
+            ("pages/common/password.py", "修改密码", ":material/password:", "password"),
         ],
     },
     MINISTRY: {
@@ -53,15 +57,27 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
             ("pages/ministry/info_changes.py", "企业重要信息审核", ":material/apartment:", None, ("review", "decide")),
             ("pages/ministry/penalties.py", "行政处罚", ":material/gavel:", "penalty_records", ("review", "decide")),
         ],
-        "系统管理": [("pages/ministry/audit.py", "审计日志", ":material/history_edu:", None, ("admin",))],
-        "hidden": [("pages/ministry/application.py", "业务审批", None, "review", ("review", "decide"))],
+        "系统管理": [
+            ("pages/ministry/users.py", "用户管理", ":material/manage_accounts:", "users", ("admin",)),
+            ("pages/ministry/audit.py", "审计日志", ":material/history_edu:", None, ("admin",)),
+        ],
+        "hidden": [
+            ("pages/ministry/application.py", "业务审批", None, "review", ("review", "decide")),
+            ("pages/common/password.py", "修改密码", ":material/password:", "password"),
+        ],
     },
     APPLICANT: {
         "": [("pages/applicant/home.py", "我的注册", ":material/home:", "my")],
         "注册申请": [("pages/applicant/apply.py", "注册申请", ":material/edit_document:", None)],
-        "hidden": [("pages/applicant/application.py", "申请详情", None, "my_application")],
+        "hidden": [
+            ("pages/applicant/application.py", "申请详情", None, "my_application"),
+            ("pages/common/password.py", "修改密码", ":material/password:", "password"),
+        ],
     },
 }
+
+
+PASSWORD_PAGE = PAGES[APPLICANT]["hidden"][-1]  # 修改密码, every role's: in the sidebar, and alone after a reset
 
 
 def _page(spec: tuple, *, default: bool = False, hidden: bool = False) -> st.Page:
@@ -188,6 +204,11 @@ if actor is None and st.query_params.get("view") == "verify":
     st.navigation([st.Page("pages/public/verify.py", title="注册信息查询")], position="hidden").run()
     st.stop()
 
+if actor is None and st.query_params.get("view") == "signup":
+    # 注册账号: an engineer or an enterprise that the registry knows opens an account.
+    st.navigation([st.Page("pages/public/signup.py", title="注册账号")], position="hidden").run()
+    st.stop()
+
 if actor is None:
     _, login_column, _ = st.columns([1, 2, 1])
     with login_column:  # a narrow, centred login box
@@ -198,7 +219,7 @@ if actor is None:
         if st.session_state.get("authentication_status"):
             actor = ui.current_actor()
         if actor is None:
-            st.markdown("[注册信息公开查询](?view=verify)")
+            st.markdown("[注册账号](?view=signup)　·　[注册信息公开查询](?view=verify)")
             st.navigation(_logged_out_navigation(), position="hidden")
             st.stop()
 
@@ -209,7 +230,13 @@ with st.sidebar:
     st.caption("咨询热线：010-88361866")
     device_cookie(auth)
 
+if ui.must_change_password():  # a one-time password: nothing but 修改密码 until it is changed
+    st.navigation([_page(PASSWORD_PAGE)], position="hidden").run()
+    st.stop()
+
 page = st.navigation(_navigation_for(actor)[0])
+with st.sidebar:
+    st.page_link(PASSWORD_PAGE[0], label=PASSWORD_PAGE[1], icon=PASSWORD_PAGE[2])
 ui.page_style()
 ui.show_flash()
 page.run()

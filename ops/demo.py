@@ -657,6 +657,7 @@ class _Demo:
                 enterprise_id=ent.id if ent else None,
                 person_id=person.id if person else None,
                 duties=str(duties),
+                created_at=now(),
             )
 
     def _user_id(self, role: str, enterprise: Enterprise, person: Person | None) -> int | None:

@@ -30,6 +30,12 @@ DEVICE_KEY = "_device_token"  # a device cookie still to be written
 WRONG = "用户名或密码错误"
 THROTTLED = f"登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试。"
 BUSY = "系统繁忙，请稍后再试。"
+PENDING = "账号待部级管理员激活，激活后方可登录。"
+
+
+def client_source() -> str:
+    """Where a public request (login, sign-up) comes from, for the throttles."""
+    return _source()
 
 
 def _source() -> str:
@@ -81,7 +87,7 @@ def login_box(auth: stauth.Authenticate) -> None:
         st.error(BUSY)
         return
     if outcome.status != "ok" or outcome.actor is None or outcome.device_token is None:
-        st.error(THROTTLED if outcome.status == "throttled" else WRONG)
+        st.error({"throttled": THROTTLED, "pending": PENDING}.get(outcome.status, WRONG))
         return
     actor = outcome.actor
     st.session_state.update(

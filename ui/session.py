@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from services import transaction
+from services.auth.accounts import password_change_required
 from services.auth.cookie import read_token
 from services.auth.login import get_actor, header_name, session_expiry
 from services.kernel.actor import Actor
@@ -16,6 +17,7 @@ FLASH_KEY = "_flash"
 NOTICE_KEY = "_login_notice"  # why the session ended, shown on the login form until the next attempt
 LOGIN_AT_KEY = "_login_at"
 LAST_SEEN_KEY = "_last_seen"
+MUST_CHANGE_KEY = "_must_change_password"  # a one-time password is in use: only 修改密码 until changed
 
 
 def start_session(_info: dict | None = None) -> None:
@@ -24,7 +26,7 @@ def start_session(_info: dict | None = None) -> None:
 
 
 def end_session() -> None:
-    for key in (ACTOR_KEY, HEADER_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY):
+    for key in (ACTOR_KEY, HEADER_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY, MUST_CHANGE_KEY):
         st.session_state.pop(key, None)
 
 
@@ -73,6 +75,7 @@ def current_actor() -> Actor | None:
     with transaction() as s:
         actor = None if expired else get_actor(s, username, logged_in_at=logged_in_at)
         header = header_name(s, actor) if actor else None
+        must_change = password_change_required(s, actor) if actor else False
     if actor is None:
         st.session_state[NOTICE_KEY] = expired or "登录已失效，请重新登录。"
         end_session()
@@ -80,7 +83,13 @@ def current_actor() -> Actor | None:
     st.session_state[LAST_SEEN_KEY] = at
     st.session_state[ACTOR_KEY] = actor
     st.session_state[HEADER_KEY] = header
+    st.session_state[MUST_CHANGE_KEY] = must_change
     return actor
+
+
+def must_change_password() -> bool:
+    """The logged-in user still has the one-time password an administrator set (read with the actor)."""
+    return bool(st.session_state.get(MUST_CHANGE_KEY))
 
 
 def signed_in() -> Actor | None:
@@ -93,10 +102,11 @@ def header() -> str:
     return st.session_state.get(HEADER_KEY) or ""
 
 
-def require_actor(role: str) -> Actor:
-    """First line of every page: the page's role or nothing (defence behind the navigation)."""
+def require_actor(*roles: str) -> Actor:
+    """First line of every page: the page's role (any role when none is named) or nothing (defence
+    behind the navigation)."""
     actor = st.session_state.get(ACTOR_KEY)
-    if actor is None or actor.role != role:
+    if actor is None or (roles and actor.role not in roles):
         st.error("无权访问此页面，请使用相应账户登录。")
         st.stop()
     return actor

@@ -267,7 +267,7 @@ def row_label(rows: pd.DataFrame, row: int) -> str:
     """「第 3 条 · 胡瑞（待上报）」: which row a selection is, in the list's own words."""
     values = rows.iloc[row]
     parts = [f"第 {values['序号']} 条"] if "序号" in rows.columns else []
-    name = next((c for c in ("姓名", "申请单位", "原企业名称") if c in rows.columns), None)
+    name = next((c for c in ("姓名", "申请单位", "原企业名称", "用户名") if c in rows.columns), None)
     status = next((c for c in ("状态", "注册状态") if c in rows.columns), None)
     if name:
         parts.append(f"{values[name]}（{values[status]}）" if status else str(values[name]))

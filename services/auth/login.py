@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Person, User
@@ -131,12 +131,15 @@ def cookie_revoked(session: Session, token: dict) -> bool:
     return user.sessions_revoked_at is not None and cookie_issued_at(token) < user.sessions_revoked_at
 
 
-def revoke_sessions(session: Session, username: str, *, reason: str = "logout") -> None:
-    """End every session and cookie of the user issued until now (logout, password change)."""
+def revoke_sessions(session: Session, username: str, *, reason: str | None = "logout") -> None:
+    """End every session and cookie of the user issued until now (logout, password change).
+    Audited as `reason` by the user, or not at all (None: the caller audits its own action)."""
     user = session.scalars(select(User).where(User.username == username.strip().lower())).one_or_none()
     if user is None:
         return
     user.sessions_revoked_at = now()
+    if reason is None:
+        return
     audit(
         session,
         Actor(
@@ -176,4 +179,5 @@ def audit_cookie_login(session: Session, username: str, *, source: str) -> None:
     """A session that the re-authentication cookie logged in is a login too (ASVS 4.0.3 7.2.1)."""
     actor = get_actor(session, username)
     if actor is not None:
+        session.execute(update(User).where(User.id == actor.user_id).values(last_login_at=now()))
         audit(session, actor, "login_ok", "user", actor.user_id, via="cookie", source=source)

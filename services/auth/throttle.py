@@ -54,7 +54,7 @@ DEVICE_COOKIE = "jlgcs_device"
 DEVICE_DAYS = 30
 WINDOW = dt.timedelta(minutes=THROTTLE_MINUTES)
 
-Status = Literal["ok", "wrong", "throttled"]
+Status = Literal["ok", "wrong", "throttled", "pending"]
 
 
 @dataclass(frozen=True)
@@ -106,11 +106,19 @@ class Counters:
 _names = Counters(MAX_FAILED_LOGINS)  # usernames that are not (active) accounts
 _devices = Counters(MAX_FAILED_LOGINS)  # device-cookie browsers, each with its own allowance
 _sources = Counters(SOURCE_MAX_FAILURES)
+# A logged-in user's wrong old passwords at 修改密码, per account.
+password_checks = Counters(MAX_FAILED_LOGINS)
+# Sign-up (services.auth.signup): every attempt counts, per source and per ID number or credit code,
+# whether it matched or not, so that the throttle itself tells nothing.
+SIGNUP_PER_SOURCE = 10
+SIGNUP_PER_IDENTITY = 3
+signup_sources = Counters(SIGNUP_PER_SOURCE)
+signup_identities = Counters(SIGNUP_PER_IDENTITY)
 
 
 def reset_counters() -> None:
     """Forget the in-process counters (tests; a restart does the same)."""
-    for counters in (_names, _devices, _sources):
+    for counters in (_names, _devices, _sources, password_checks, signup_sources, signup_identities):
         counters.clear()
 
 
@@ -191,11 +199,12 @@ def _admit(name: str, user_id: int | None, device_id: str | None, source: str, a
         return None if _take_account(s, user_id, at) else "account"
 
 
-_ACTIONS = {"ok": "login_ok", "wrong": "login_fail", "throttled": "login_throttled"}
+_ACTIONS = {"ok": "login_ok", "wrong": "login_fail", "throttled": "login_throttled", "pending": "login_pending"}
 
 
 def attempt_login(username: str, password: str, *, source: str, device: object = None) -> LoginOutcome:
-    """One press of 登录: throttled, wrong, or ok; audited once as login_throttled, login_fail or login_ok.
+    """One press of 登录: throttled, wrong, pending (a sign-up not yet activated, told only after the
+    right password) or ok; audited once as login_throttled, login_fail, login_pending or login_ok.
 
     `source` is the client's address (or its session when unknown), `device` the device cookie the
     browser sent, if any. The password is checked exactly as typed (ASVS 5.0 6.2.8).
@@ -213,7 +222,8 @@ def attempt_login(username: str, password: str, *, source: str, device: object =
                 User.enterprise_id,
                 User.person_id,
                 User.duties,
-            ).where(User.username == name, User.active.is_(True))
+                User.pending_activation,
+            ).where(User.username == name, or_(User.active.is_(True), User.pending_activation.is_(True)))
         ).one_or_none()
     user_id = user.id if user is not None else None
     device_id = trusted_device(device, name, at) if user is not None else None
@@ -223,6 +233,8 @@ def attempt_login(username: str, password: str, *, source: str, device: object =
     if throttle is None:  # the check: against the user's hash, or as slowly against nothing
         matches = check_password(password, user.password_hash) if user is not None else check_nothing(password)
         status = "ok" if matches else "wrong"
+    if status == "ok" and user is not None and user.pending_activation:
+        status = "pending"  # told only after the right password: a wrong one answers as for anyone
     actor = _actor(user) if user is not None and status == "ok" else None
 
     detail = {"via": "device" if device_id else "form", "source": source}
@@ -230,8 +242,11 @@ def attempt_login(username: str, password: str, *, source: str, device: object =
         detail["throttle"] = throttle
     with transaction() as s:
         begin_write(s)
-        if actor is not None and device_id is None:  # the account's count starts again
-            s.execute(update(User).where(User.id == actor.user_id).values(failed_attempts=0, last_failed_at=None))
+        if actor is not None:
+            reset = (
+                {"failed_attempts": 0, "last_failed_at": None} if device_id is None else {}
+            )  # the count starts again
+            s.execute(update(User).where(User.id == actor.user_id).values(last_login_at=at, **reset))
         audit(s, actor, _ACTIONS[status], "user", user_id, **detail)
     if actor is None:
         return LoginOutcome(status, name)

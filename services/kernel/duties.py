@@ -45,6 +45,12 @@ ACTIONS: dict[tuple[str, str], str] = {
 # Reading requests and the register: those who examine and those who decide.
 CASEWORK = frozenset({REVIEW, DECIDE})
 
+# 用户管理 / 操作员管理: the ministry's administrator for every account, an enterprise's for its operators.
+_ACCOUNT_ADMIN = ("list_users", "export_users", "create_account", "set_active", "reset_password")
+
+# One's own account: every user of every role, whatever their duties.
+EVERY_USER: frozenset[str] = frozenset({"auth.accounts.change_password", "auth.accounts.password_change_required"})
+
 # Per ministry entry point (services.<module>.<function>), the duties any one of which allows it.
 MINISTRY: dict[str, frozenset[str]] = {
     # 注册审批: the queue and one application
@@ -117,11 +123,12 @@ MINISTRY: dict[str, frozenset[str]] = {
     },
     # 系统管理
     "audit.log.list_audit": frozenset({ADMIN}),
+    **{f"auth.accounts.{name}": frozenset({ADMIN}) for name in (*_ACCOUNT_ADMIN, "activate_account")},
 }
 
 # Entry points of the enterprise edition that only its administrator (Duty.enterprise_admin) may use: the
 # management of its own operators. Every other enterprise use case is any operator's (the manual's work).
-ENTERPRISE_ADMIN: frozenset[str] = frozenset()
+ENTERPRISE_ADMIN: frozenset[str] = frozenset(f"auth.accounts.{name}" for name in _ACCOUNT_ADMIN)
 
 # The entry points that take one workflow step named by their `action` argument, and its request type.
 ACTION_KINDS: dict[str, str] = {
@@ -134,6 +141,8 @@ ACTION_KINDS: dict[str, str] = {
 def needed(use_case: str, role: str, action: str | None = None) -> frozenset[str] | None:
     """The duties any one of which lets an actor of `role` use `use_case` (with `action`, for the
     entry points of ACTION_KINDS); None when the role needs no duty for it."""
+    if use_case in EVERY_USER:
+        return None
     if role == Role.ministry:
         if action is not None and use_case in ACTION_KINDS:
             duty = ACTIONS.get((ACTION_KINDS[use_case], action))

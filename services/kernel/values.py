@@ -357,6 +357,11 @@ ACTION_LABELS = {
     "account_create": "创建账户",
     "account_disable": "停用账户",
     "account_enable": "启用账户",
+    "account_activate": "激活注册账户",
+    "password_change": "修改密码",
+    "login_pending": "登录（账户待激活）",
+    "signup": "注册账号",
+    "signup_refused": "注册账号（信息不符或已有账户）",
 }
 
 

@@ -48,9 +48,20 @@ DEEP_LINKS = (
     "application?id=1&mode=report",
     "history?id=1",
     "forced_apply",
+    "operators",
+    "password",
 )
 # The other roles' pages (app.py PAGES: url_path, or the script's name), hidden ones with their parameters.
-MINISTRY_DEEP_LINKS = ("dashboard", "queue", "review?id=1", "forced_review", "info_changes", "penalty_records", "audit")
+MINISTRY_DEEP_LINKS = (
+    "dashboard",
+    "queue",
+    "review?id=1",
+    "forced_review",
+    "info_changes",
+    "penalty_records",
+    "users",
+    "audit",
+)
 APPLICANT_DEEP_LINKS = ("my", "apply", "my_application?id=1")
 # The headings of all those pages: none may show without a login.
 PAGE_HEADINGS = (
@@ -69,6 +80,9 @@ PAGE_HEADINGS = (
     "强制注销审核",
     "企业重要信息审核",
     "审计日志",
+    "用户管理",
+    "操作员管理",
+    "修改密码",
     "我的注册",
     "注册申请",
     "申请详情",

@@ -39,8 +39,9 @@ from ui.locale import LATIN_ALLOWED
 
 pytestmark = pytest.mark.e2e
 
-# The demo's own data, typed by its users: an e-mail address, a unified social credit code (GB 32100).
-DATA = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[0-9A-HJ-NPQRTUWXY]{18}\b")
+# The demo's own data, typed by its users: an e-mail address, a unified social credit code (GB 32100),
+# the demo's usernames (用户管理 lists them).
+DATA = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[0-9A-HJ-NPQRTUWXY]{18}\b|\bdemo-[a-z]+(?:-\d+)?\b")
 WORD = re.compile(r"[A-Za-z]{2,}")
 
 # What a person sees or hears: text of visible elements, their tooltips and labels, the page title.
@@ -223,6 +224,9 @@ def test_logged_out_screens_have_no_english(en_page, english_url):
     page.get_by_role("textbox").first.fill("某某")
     page.wait_for_timeout(300)
     screens.check("public check")
+    page.goto(f"{english_url}/?view=signup")
+    _settle(page, 800)
+    screens.check("sign-up")
     screens.assert_none()
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Integer, func, select
 import services
 from db.models import Application, Base, Person
 from services import penalties, transaction, workflow
+from services.auth import accounts
 from services.deregistration import requests as forced
 from services.deregistration import review as forced_review
 from services.enterprise import info_change
@@ -31,7 +32,7 @@ from services.kernel.errors import InvalidInput, NotFound, ServiceError
 from services.kernel.scope import MAX_ROW_ID, row_id
 from services.registration import announcement, approval, filing, reporting, review
 from services.registration.reporting import ApplicationFilter
-from services.registry import registrations
+from services.registry import certificates, registrations
 from tests import factories
 
 # What a tampered URL or a stale page can hand over as an id.
@@ -201,6 +202,11 @@ ID_CASES = [
         lambda s, x, b: registrations.list_person_history(s, x, registration_id=b),
     ),
     IdCase(
+        "services.registry.certificates.download_certificate",
+        ENT,
+        lambda s, x, b: certificates.download_certificate(s, x, registration_id=b),
+    ),
+    IdCase(
         "services.deregistration.requests.request_forced_deregistration",
         ENT,
         lambda s, x, b: forced.request_forced_deregistration(
@@ -266,6 +272,13 @@ ID_CASES = [
     ),
     IdCase("services.penalties.get_penalty", ENT, lambda s, x, b: penalties.get_penalty(s, x, penalty_id=b)),
     IdCase("services.penalties.record_penalty", MOF, _penalty, InvalidInput),
+    IdCase(
+        "services.auth.accounts.set_active",
+        MOF,
+        lambda s, x, b: accounts.set_active(s, x, user_id=b, active=False),
+    ),
+    IdCase("services.auth.accounts.reset_password", MOF, lambda s, x, b: accounts.reset_password(s, x, user_id=b)),
+    IdCase("services.auth.accounts.activate_account", MOF, lambda s, x, b: accounts.activate_account(s, x, user_id=b)),
 ]
 
 # Building blocks that take an actor and an id but are no entry point (tests/services/test_isolation.py

@@ -30,10 +30,12 @@ from db.models import (
     Penalty,
     Person,
     Registration,
+    User,
     WorkflowStep,
 )
 from services import penalties, transaction, workflow
 from services.audit import log as audit_log
+from services.auth import accounts
 from services.dashboards import panels as dashboards
 from services.deregistration import requests as forced
 from services.deregistration import review as forced_review
@@ -43,7 +45,7 @@ from services.files import attachments
 from services.kernel import duties, values
 from services.kernel.actor import ENTERPRISE, MINISTRY
 from services.kernel.clock import today as china_today
-from services.kernel.errors import NotFound, PermissionDenied
+from services.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from services.registration import announcement, approval, filing, reporting, review
 from services.registration.reporting import ApplicationFilter
 from services.registry import certificates, persons, registrations
@@ -582,6 +584,54 @@ CASES = [
 ]
 
 
+# ---------------------------------------------------------------- accounts (issue 15): enterprise B's administrator
+
+
+def _no_a_accounts(result, c: Ctx):
+    with transaction() as s:
+        a_users = set(s.scalars(select(User.username).where(User.enterprise_id == c.a.enterprise_id)))
+    assert a_users and not set(_frame(result)["用户名"]) & a_users
+
+
+def _made_in_b(result, c: Ctx):
+    with transaction() as s:
+        assert s.get(User, result.user_id).enterprise_id == c.b.enterprise_id
+
+
+def _not_required(result, c: Ctx):
+    assert result is False
+
+
+def _a_credit_code(s, c: Ctx) -> str:
+    return enterprise_info.get_enterprise(s, c.a).credit_code
+
+
+CASES += [
+    Case("accounts.list_users", lambda s, x, c: accounts.list_users(s, x, page_size=100), _no_a_accounts),
+    Case("accounts.export_users", lambda s, x, c: accounts.export_users(s, x), _no_a_accounts),
+    Case(
+        "accounts.create_account",
+        lambda s, x, c: accounts.create_account(
+            s, x, username="b-made-this", role="enterprise", name="x", enterprise_code=_a_credit_code(s, c)
+        ),
+        _made_in_b,
+    ),
+    Case("accounts.set_active", lambda s, x, c: accounts.set_active(s, x, user_id=c.a.user_id, active=False), NotFound),
+    Case("accounts.reset_password", lambda s, x, c: accounts.reset_password(s, x, user_id=c.a.user_id), NotFound),
+    Case("accounts.activate_account", lambda s, x, c: accounts.activate_account(s, x, user_id=c.a.user_id), NotFound),
+    Case(
+        "accounts.change_password",  # only ever the actor's own, and only with its old password
+        lambda s, x, c: accounts.change_password(s, x, old_password="not-b-s", new_password="b-new-pass-1"),
+        InvalidInput,
+    ),
+    Case(
+        "accounts.password_change_required",
+        lambda s, x, c: accounts.password_change_required(s, x),
+        _not_required,
+    ),
+]
+
+
 def _entry_points() -> set[str]:
     """Every public function of every services module that takes (session, actor), named as this file
     imports its module (a module this file does not import is named by its full path: add it)."""
@@ -703,6 +753,7 @@ def test_the_duty_table_names_only_entry_points():
     assert set(duties.MINISTRY) - keys == set(), "services.kernel.duties names a function that is no entry point"
     assert set(duties.ACTION_KINDS) <= set(duties.MINISTRY)
     assert duties.ENTERPRISE_ADMIN <= keys
+    assert duties.EVERY_USER <= keys
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
@@ -713,7 +764,9 @@ def test_each_ministry_duty_may_use_exactly_what_the_table_gives_it(ctx, actor_o
     key, action = _use_case(case)
     for duty in (None, *duties.MINISTRY_DUTIES):
         actor = dataclasses.replace(ministry, duties=frozenset({duty} if duty else ()))
-        allowed = key in duties.MINISTRY and duty in (duties.needed(key, MINISTRY, action) or ())
+        allowed = key in duties.EVERY_USER or (
+            key in duties.MINISTRY and duty in (duties.needed(key, MINISTRY, action) or ())
+        )
         before = _fingerprint()
         assert _refused(case, actor, ctx) is not allowed, (duty, "allowed" if allowed else "refused")
         assert _fingerprint() == before
@@ -730,6 +783,6 @@ def test_an_enterprise_operator_needs_no_administrator_duty(ctx, case):
         assert _refused(case, operator, ctx) and not _refused(case, admin, ctx)
     else:
         assert _refused(case, operator, ctx) is _refused(case, admin, ctx)
-    assert duties.needed(key, ENTERPRISE) is (
+    assert duties.needed(key, ENTERPRISE) == (
         frozenset({duties.Duty.enterprise_admin}) if key in duties.ENTERPRISE_ADMIN else None
     )

@@ -131,7 +131,7 @@ def test_accounts_on_the_command_line_get_duties(demo_db):
     assert done.returncode == 0, done.stderr
     assert _duties_of("centre") == "review,decide"
     done = _accounts("create", "bad", "--role", "ministry", "--name", "x", "--duties", "review,enterprise_admin")
-    assert done.returncode == 2 and "该角色不能有职责：enterprise_admin" in done.stderr
+    assert done.returncode == 2 and "该角色的账户不能授予：企业管理员" in done.stderr
     with transaction() as s:
         code = s.scalars(select(User.enterprise_id).where(User.username == "demo-enterprise")).one()
         from db.models import Enterprise
@@ -145,7 +145,7 @@ def test_accounts_on_the_command_line_get_duties(demo_db):
             s, username="ent-operator", role="enterprise", password="long-enough-1", enterprise_code=credit, duties=""
         )
     assert (_duties_of("ent-admin"), _duties_of("ent-operator")) == ("enterprise_admin", "")
-    with pytest.raises(InvalidInput, match="该角色不能有职责"), transaction() as s:
+    with pytest.raises(InvalidInput, match="该角色的账户不能授予"), transaction() as s:
         accounts.create_account(
             s, username="x", role="applicant", password="long-enough-1", id_number="x", duties="admin"
         )

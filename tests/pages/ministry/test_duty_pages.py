@@ -95,6 +95,7 @@ def test_the_full_ministry_user_keeps_every_page(demo_db):
         "强制注销审核",
         "企业重要信息审核",
         "行政处罚",
+        "用户管理",
         "审计日志",
     ]
 
