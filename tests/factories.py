@@ -478,3 +478,42 @@ def accepted_info_change(enterprise: Actor, ministry: Actor) -> int:
 def approve_info_change(req_id: int, ministry: Actor) -> None:
     with transaction() as s:
         info_change.decide_info_change(s, ministry, request_id=req_id, action="approve")
+
+
+# ---------------------------------------------------------------- 消息中心 and e-mail (services.notifications)
+
+
+def messages_since(first_id: int, user_id: int | None = None) -> list:
+    """Messages posted after `first_id` (of one user when given), oldest first, with their outbox rows:
+    [(message, [outbox rows])]."""
+    from db.models import Message, Outbox
+
+    with transaction() as s:
+        stmt = select(Message).where(Message.id > first_id).order_by(Message.id)
+        if user_id is not None:
+            stmt = stmt.where(Message.user_id == user_id)
+        found = []
+        for m in s.scalars(stmt):
+            mail = s.scalars(select(Outbox).where(Outbox.message_id == m.id)).all()
+            s.expunge(m)
+            for row in mail:
+                s.expunge(row)
+            found.append((m, mail))
+        return found
+
+
+def last_message_id() -> int:
+    from sqlalchemy import func
+
+    from db.models import Message
+
+    with transaction() as s:
+        return s.scalar(select(func.coalesce(func.max(Message.id), 0))) or 0
+
+
+def mail_address(actor: Actor, email: str) -> None:
+    """The user's own e-mail address for notifications."""
+    from services.notifications import inbox
+
+    with transaction() as s:
+        inbox.set_preferences(s, actor, email=email, by_email={})
