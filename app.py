@@ -10,6 +10,7 @@ from services import transaction
 from services.auth.cookie import cookie_key
 from services.auth.login import COOKIE_DAYS, cookie_revoked, revoke_sessions, users_on_demand
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
+from services.notifications.inbox import count_unread
 from ui.locale import chinese_interface
 from ui.login import device_cookie, login_box
 
@@ -19,6 +20,7 @@ chinese_interface()
 ui.apply_layout()
 
 # Per role: sections of (script, title, icon, url path); the first page is the default one.
+# Every role has the one 消息中心 script (a user reads only their own messages).
 # Section "hidden" pages are reachable by switch_page and links, never listed in the menu.
 PAGES: dict[str, dict[str, list[tuple]]] = {
     ENTERPRISE: {
@@ -30,6 +32,7 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
         ],
         "企业信息": [("pages/enterprise/info.py", "企业信息", ":material/apartment:", None)],
         "异常信息查询": [("pages/enterprise/penalties.py", "行政处罚", ":material/gavel:", None)],
+        "消息中心": [("pages/common/messages.py", "消息中心", ":material/notifications:", "messages")],
         "hidden": [
             ("pages/enterprise/application.py", "业务详情", None, "application"),
             ("pages/enterprise/history.py", "注册记录", None, "history"),
@@ -45,11 +48,13 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
             ("pages/ministry/penalties.py", "行政处罚", ":material/gavel:", "penalty_records"),
         ],
         "系统管理": [("pages/ministry/audit.py", "审计日志", ":material/history_edu:", None)],
+        "消息中心": [("pages/common/messages.py", "消息中心", ":material/notifications:", "messages")],
         "hidden": [("pages/ministry/application.py", "业务审批", None, "review")],
     },
     APPLICANT: {
         "": [("pages/applicant/home.py", "我的注册", ":material/home:", "my")],
         "注册申请": [("pages/applicant/apply.py", "注册申请", ":material/edit_document:", None)],
+        "消息中心": [("pages/common/messages.py", "消息中心", ":material/notifications:", "messages")],
         "hidden": [("pages/applicant/application.py", "申请详情", None, "my_application")],
     },
 }
@@ -178,7 +183,13 @@ with st.sidebar:
     st.caption("咨询热线：010-88361866")
     device_cookie(auth)
 
-page = st.navigation(_navigation_for(actor.role))
+navigation = _navigation_for(actor.role)
+page = st.navigation(navigation)
+with st.sidebar:
+    # One COUNT over the (user, read_at) index per run.
+    unread = ui.call(count_unread) or 0
+    messages_page = navigation["消息中心"][0]
+    st.page_link(messages_page, label=f"未读消息 {unread} 条" if unread else "消息中心：无未读消息")
 ui.page_style()
 ui.show_flash()
 page.run()

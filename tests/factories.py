@@ -517,3 +517,13 @@ def mail_address(actor: Actor, email: str) -> None:
 
     with transaction() as s:
         inbox.set_preferences(s, actor, email=email, by_email={})
+
+
+def message_for(username: str, title: str, body: str = "消息内容", kind: str = "progress") -> int:
+    """A message in a demo user's 消息中心 (as an event would post it): its id."""
+    from services.notifications.post import post
+
+    with transaction() as s:
+        user_id = s.scalars(select(User.id).where(User.username == username)).one()
+        (message,) = post(s, [user_id], kind=kind, title=title, body=body, link="")
+        return message.id

@@ -73,16 +73,17 @@ class MessageView:
     body: str
     link: str
     created_at: str
+    was_unread: bool
 
 
 def open_message(session: Session, actor: Actor, *, message_id: RowId) -> MessageView:
     """One of the actor's messages, marked read as it is opened."""
     m = _own(session, actor, message_id)
-    if m.read_at is None:
+    was_unread = m.read_at is None
+    if was_unread:
         m.read_at = now()
-    return MessageView(
-        m.id, values.MESSAGE_KIND_LABELS.get(m.kind, m.kind), m.title, m.body, m.link, fmt_dt(m.created_at)
-    )
+    kind = values.MESSAGE_KIND_LABELS.get(m.kind, m.kind)
+    return MessageView(m.id, kind, m.title, m.body, m.link, fmt_dt(m.created_at), was_unread)
 
 
 def mark_all_read(session: Session, actor: Actor) -> int:

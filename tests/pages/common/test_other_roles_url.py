@@ -8,7 +8,7 @@ MINISTRY_REVIEW = "pages/ministry/application.py"  # URL /review
 
 
 def _page_links(at) -> list[str]:
-    return [e.proto.label for e in at.get("page_link")]
+    return [e.proto.label for e in at.main.get("page_link")]  # the sidebar has the 消息中心 link
 
 
 def test_an_enterprise_on_a_ministry_url_is_told_it_has_no_access(demo_db):
