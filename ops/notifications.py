@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from services import transaction
-from services.notifications import sender
+from services.notifications import reminders, sender
 
 
 def _send(args: argparse.Namespace) -> int:
@@ -28,12 +28,20 @@ def _send(args: argparse.Namespace) -> int:
     return 0
 
 
+def _remind(_args: argparse.Namespace) -> int:
+    with transaction() as s:
+        report = reminders.remind(s)
+    print(f"messages: expiry {report.expiry}, digest {report.digest}, deadline {report.deadline}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     send = commands.add_parser("send", help="deliver the outbox")
     send.add_argument("--batch", type=int, default=20, help="rows claimed at a time")
     send.set_defaults(run=_send)
+    commands.add_parser("remind", help="expiry reminders, digests, deadline items").set_defaults(run=_remind)
     args = parser.parse_args(argv)
     return args.run(args)
 
