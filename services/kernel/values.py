@@ -356,6 +356,9 @@ ACTION_LABELS = {
     "account_create": "创建账户",
     "account_disable": "停用账户",
     "account_enable": "启用账户",
+    "watch": "关注到期提醒",
+    "unwatch": "取消关注到期提醒",
+    "import": "导入",
 }
 
 
@@ -370,6 +373,7 @@ OBJECT_LABELS = {
     "attachment": "附件",
     "user": "账户",
     "person": "人员",
+    "watchlist": "到期提醒关注名单",
 }
 
 # Derived registration states (domain.md §6.3) shown on 已注册人员.
