@@ -185,11 +185,12 @@ with st.sidebar:
 
 navigation = _navigation_for(actor.role)
 page = st.navigation(navigation)
-with st.sidebar:
-    # One COUNT over the (user, read_at) index per run.
-    unread = ui.call(count_unread) or 0
-    messages_page = navigation["消息中心"][0]
-    st.page_link(messages_page, label=f"未读消息 {unread} 条" if unread else "消息中心：无未读消息")
+if ui.signed_in() is not None:  # not when 退出登录 was clicked in this run
+    with st.sidebar:
+        # One COUNT over the (user, read_at) index per run.
+        unread = ui.call(count_unread) or 0
+        label = f"未读消息 {unread} 条" if unread else "消息中心：无未读消息"
+        st.page_link(navigation["消息中心"][0], label=label)
 ui.page_style()
 ui.show_flash()
 page.run()

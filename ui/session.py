@@ -93,10 +93,11 @@ def header() -> str:
     return st.session_state.get(HEADER_KEY) or ""
 
 
-def require_actor(role: str) -> Actor:
-    """First line of every page: the page's role or nothing (defence behind the navigation)."""
+def require_actor(*roles: str) -> Actor:
+    """First line of every page: the page's role (one of them, for a page every role has) or nothing
+    (defence behind the navigation)."""
     actor = st.session_state.get(ACTOR_KEY)
-    if actor is None or actor.role != role:
+    if actor is None or actor.role not in roles:
         st.error("无权访问此页面，请使用相应账户登录。")
         st.stop()
     return actor

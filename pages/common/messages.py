@@ -5,11 +5,10 @@ import streamlit as st
 
 import ui
 from services.kernel import values
+from services.kernel.actor import ENTERPRISE, ROLES
 from services.notifications import inbox
 
-actor = ui.signed_in()
-if actor is None:
-    st.stop()
+actor = ui.require_actor(*ROLES)
 KEY = "messages"
 # Where a message's link leads (app.py url paths), so that it opens inside this session.
 LINK_PAGES = {
@@ -60,7 +59,7 @@ with settings_tab:
                 "电子邮箱",
                 value=prefs.own_email,
                 max_chars=100,
-                placeholder="接收邮件提醒的地址" if actor.role != "enterprise" else "不填则发送到企业联系邮箱",
+                placeholder="接收邮件提醒的地址" if actor.role != ENTERPRISE else "不填则发送到企业联系邮箱",
             )
             st.caption(ui.md_escape(f"当前邮件发送地址：{prefs.email or '未设置（仅站内消息）'}"))
             st.markdown("**以下消息同时发送邮件：**")

@@ -21,7 +21,7 @@ from services.kernel.clock import now, today
 from services.kernel.errors import InvalidInput
 from services.kernel.masking import mask_id_number
 from services.kernel.paging import EXPORT_LIMIT, table
-from services.kernel.scope import RowId, get_scoped, require_role, row_id
+from services.kernel.scope import RowId, get_scoped, require_role
 from services.kernel.text import fmt_date
 
 WATCH_COLUMNS = ["序号", "姓名", "证件号码", "注册号", "证书编号", "有效期至", "剩余天数", "到期提醒"]
@@ -135,18 +135,3 @@ def _read_marks(content: bytes) -> dict[str, bool]:
             marks[reg_no] = mark in _YES
     book.close()
     return marks
-
-
-def watched_registration_ids(session: Session, actor: Actor, *, registration_ids: list[int]) -> set[int]:
-    """Which of these registrations (of the enterprise) are of watched people: the list's 到期提醒 column."""
-    require_role(actor, ENTERPRISE)
-    ids = [row_id(i) for i in registration_ids]
-    if not ids:
-        return set()
-    return set(
-        session.scalars(
-            select(Registration.id)
-            .join(Watch, (Watch.person_id == Registration.person_id) & (Watch.enterprise_id == actor.enterprise_id))
-            .where(Registration.id.in_(ids), Registration.enterprise_id == actor.enterprise_id)
-        )
-    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from services import transaction
+from services.deregistration import review as forced_review
+from services.enterprise import info_change
 from services.kernel import values
 from services.kernel.vocabulary import MessageKind
 from services.notifications import inbox
@@ -125,3 +127,34 @@ def test_a_refused_transition_leaves_no_message(demo_db, actor_of):
         reporting.report_application(s, ent_user, application_id=app_id, commitment_agreed=True)
         raise RuntimeError("the action's transaction fails after the change")
     assert factories.messages_since(first) == []
+
+
+def test_forced_deregistration_outcome_reaches_the_enterprise_and_the_engineer(demo_db, actor_of):
+    ent_user, ministry = actor_of(ENT), actor_of(MINISTRY)
+    enterprise = factories.enterprise_actor(ent_user.enterprise_id)
+    applicant, reg_id = factories.registered_engineer(enterprise, name="注销庚")
+    req_id = factories.forced_request(enterprise, registration_id=reg_id)
+    first = factories.last_message_id()
+    with transaction() as s:
+        forced_review.decide_forced(s, ministry, request_id=req_id, action="accept")
+    accepted = factories.messages_since(first)
+    assert [m.user_id for m, _ in accepted] == [ent_user.user_id]  # 受理: the enterprise only
+    second = factories.last_message_id()
+    factories.approve_forced(req_id, ministry)
+    approved = factories.messages_since(second)
+    assert sorted(m.user_id for m, _ in approved) == sorted([ent_user.user_id, applicant.user_id])
+    assert all(m.kind == MessageKind.request and "注销庚" in m.title and "已注销" in m.title for m, _ in approved)
+
+
+def test_important_info_review_outcome_reaches_the_enterprise(demo_db, actor_of):
+    ent_user, ministry = actor_of(ENT), actor_of(MINISTRY)
+    req_id = factories.accepted_info_change(factories.enterprise_actor(ent_user.enterprise_id), ministry)
+    first = factories.last_message_id()
+    with transaction() as s:
+        info_change.decide_info_change(
+            s, ministry, request_id=req_id, action="deny", opinion="名称与登记机关记录不一致"
+        )
+    [(message, mail)] = factories.messages_since(first)
+    assert message.user_id == ent_user.user_id and message.kind == MessageKind.request
+    assert "审核不通过" in message.title and "名称与登记机关记录不一致" in message.body
+    assert len(mail) == 1  # to the enterprise's contact address on file
