@@ -161,3 +161,28 @@ def test_two_senders_at_once_send_every_row_exactly_once(demo_db, smtp):
     assert len(sent) == 60 and len(set(sent)) == 60, outputs
     assert all("sent" in o for o in outputs)
     assert set(_statuses()) == {SENT}
+
+
+def test_the_send_command_refuses_to_run_without_smtp_settings(demo_db, monkeypatch, capsys):
+    from ops.notifications import main
+
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    monkeypatch.delenv("SMTP_SENDER", raising=False)
+    assert main(["send"]) == 2
+    assert "SMTP_HOST" in capsys.readouterr().err
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_SENDER", "noreply@example.cn")
+    monkeypatch.setenv("SMTP_TLS", "plain")
+    assert main(["send"]) == 2
+    assert "SMTP_TLS" in capsys.readouterr().err
+
+
+def test_the_remind_command_twice_adds_nothing_the_second_time(demo_db, capsys):
+    from ops.notifications import main
+
+    factories.registered_engineer(days_left=7)
+    assert main(["remind"]) == 0
+    first = capsys.readouterr().out
+    assert main(["remind"]) == 0
+    assert "expiry 0, digest 0, deadline 0" in capsys.readouterr().out
+    assert "expiry 0," not in first
