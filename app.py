@@ -10,6 +10,7 @@ from services import transaction
 from services.auth.cookie import cookie_key
 from services.auth.login import COOKIE_DAYS, cookie_revoked, revoke_sessions, users_on_demand
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
+from services.notifications.inbox import count_unread
 from ui.locale import chinese_interface
 from ui.login import device_cookie, login_box
 
@@ -22,6 +23,7 @@ ui.apply_layout()
 # default one. `duties`: the Duty codes (literals) any one of which shows the page (services.kernel.duties; the
 # services check them again); without it, every user of the role sees the page. A page the user's duties
 # do not allow is not in the menu, and its URL says 无权访问.
+# Every role has the one 消息中心 script (a user reads only their own messages).
 # Section "hidden" pages are reachable by switch_page and links, never listed in the menu.
 PAGES: dict[str, dict[str, list[tuple]]] = {
     ENTERPRISE: {
@@ -36,6 +38,7 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
             ("pages/enterprise/users.py", "操作员管理", ":material/group:", "operators"),
         ],
         "异常信息查询": [("pages/enterprise/penalties.py", "行政处罚", ":material/gavel:", None)],
+        "消息中心": [("pages/common/messages.py", "消息中心", ":material/notifications:", "messages")],
         "hidden": [
             ("pages/enterprise/application.py", "业务详情", None, "application"),
             ("pages/enterprise/history.py", "注册记录", None, "history"),
@@ -65,10 +68,12 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
             ("pages/ministry/application.py", "业务审批", None, "review", ("review", "decide")),
             ("pages/common/password.py", "修改密码", ":material/password:", "password"),
         ],
+        "消息中心": [("pages/common/messages.py", "消息中心", ":material/notifications:", "messages")],
     },
     APPLICANT: {
         "": [("pages/applicant/home.py", "我的注册", ":material/home:", "my")],
         "注册申请": [("pages/applicant/apply.py", "注册申请", ":material/edit_document:", None)],
+        "消息中心": [("pages/common/messages.py", "消息中心", ":material/notifications:", "messages")],
         "hidden": [
             ("pages/applicant/application.py", "申请详情", None, "my_application"),
             ("pages/common/password.py", "修改密码", ":material/password:", "password"),
@@ -111,11 +116,14 @@ def _build_navigation(role: str, duties: frozenset[str]) -> tuple[dict[str, list
     allowed = {name: [spec for spec in specs if _shown(spec, duties)] for name, specs in PAGES[role].items()}
     visible = [spec for name, specs in allowed.items() if name != "hidden" for spec in specs]
     sections: dict[str, list[st.Page]] = {"": []}
+    no_duties = role == MINISTRY and not duties  # a user of the ministry without any duty yet
     for name, specs in allowed.items():
         if name != "hidden" and specs:
-            sections.setdefault(name, []).extend(_page(spec, default=spec is visible[0]) for spec in specs)
-    if not visible:  # a user of the ministry without any duty yet
-        sections[""].append(st.Page(_no_duties_page, title="尚未分配职责", url_path="no_duties", default=True))
+            sections.setdefault(name, []).extend(
+                _page(spec, default=not no_duties and spec is visible[0]) for spec in specs
+            )
+    if no_duties:
+        sections[""].insert(0, st.Page(_no_duties_page, title="尚未分配职责", url_path="no_duties", default=True))
     home = next(page for pages in sections.values() for page in pages)  # the default page
     sections[""] += [_page(spec, hidden=True) for spec in allowed.get("hidden", [])]
     # Other roles' URLs, and those of pages the duties do not allow, say so in Chinese (Streamlit would
@@ -234,9 +242,15 @@ if ui.must_change_password():  # a one-time password: nothing but 修改密码 u
     st.navigation([_page(PASSWORD_PAGE)], position="hidden").run()
     st.stop()
 
-page = st.navigation(_navigation_for(actor)[0])
-with st.sidebar:
-    st.page_link(PASSWORD_PAGE[0], label=PASSWORD_PAGE[1], icon=PASSWORD_PAGE[2])
+navigation = _navigation_for(actor)[0]
+page = st.navigation(navigation)
+if ui.signed_in() is not None:  # not when 退出登录 was clicked in this run
+    with st.sidebar:
+        # One COUNT over the (user, read_at) index per run.
+        unread = ui.call(count_unread) or 0
+        label = f"未读消息 {unread} 条" if unread else "消息中心：无未读消息"
+        st.page_link(navigation["消息中心"][0], label=label)
+        st.page_link(PASSWORD_PAGE[0], label=PASSWORD_PAGE[1], icon=PASSWORD_PAGE[2])
 ui.page_style()
 ui.show_flash()
 page.run()

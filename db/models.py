@@ -402,6 +402,76 @@ class AuditLog(Base):
     )
 
 
+# ---------------------------------------------------------------- 消息中心 and e-mail (migration 0012)
+
+
+class Message(Base):
+    """One message in a user's 消息中心, written in the transaction of the event it tells of."""
+
+    __tablename__ = "message"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # vocabulary.MessageKind
+    title: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(200), default="")  # a path inside the app
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Scheduled reminders say once: (registration, end date, threshold, user) or (digest, user, day).
+    dedup_key: Mapped[str | None] = mapped_column(String(80), nullable=True, unique=True)
+    __table_args__ = (
+        # 消息中心, newest first; the sidebar's unread count reads the same index
+        Index("ix_message_user_created", "user_id", "created_at"),
+        Index("ix_message_user_read", "user_id", "read_at"),
+    )
+
+
+class Outbox(Base):
+    """An e-mail to send, written with its message; the sender claims, sends and marks it."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), nullable=True, index=True)
+    email_to: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+
+class NotificationPreference(Base):
+    """Per user and message kind: also by e-mail, or in the 消息中心 only (no row: also by e-mail)."""
+
+    __tablename__ = "notification_preference"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    email: Mapped[bool] = mapped_column(Boolean)
+
+
+class NotificationAddress(Base):
+    """A user's own e-mail address (an enterprise user without one gets the enterprise contact's)."""
+
+    __tablename__ = "notification_address"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(100))
+
+
+class Watch(Base):
+    """An enterprise's watchlist: the people whose expiry it is reminded of one by one."""
+
+    __tablename__ = "watch"
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 __all__ = [
     "Base",
     "Specialty",
@@ -422,4 +492,9 @@ __all__ = [
     "StatRegistrationMonth",
     "StatWorkingDay",
     "StatMeta",
+    "Message",
+    "Outbox",
+    "NotificationPreference",
+    "NotificationAddress",
+    "Watch",
 ]

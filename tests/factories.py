@@ -508,3 +508,52 @@ def ministry_actor(*duties: str) -> Actor:
         actor = get_actor(s, "demo-ministry")
     assert actor is not None
     return dataclasses.replace(actor, duties=frozenset(duties or MINISTRY_DUTIES))
+
+
+# ---------------------------------------------------------------- 消息中心 and e-mail (services.notifications)
+
+
+def messages_since(first_id: int, user_id: int | None = None) -> list:
+    """Messages posted after `first_id` (of one user when given), oldest first, with their outbox rows:
+    [(message, [outbox rows])]."""
+    from db.models import Message, Outbox
+
+    with transaction() as s:
+        stmt = select(Message).where(Message.id > first_id).order_by(Message.id)
+        if user_id is not None:
+            stmt = stmt.where(Message.user_id == user_id)
+        found = []
+        for m in s.scalars(stmt):
+            mail = s.scalars(select(Outbox).where(Outbox.message_id == m.id)).all()
+            s.expunge(m)
+            for row in mail:
+                s.expunge(row)
+            found.append((m, mail))
+        return found
+
+
+def last_message_id() -> int:
+    from sqlalchemy import func
+
+    from db.models import Message
+
+    with transaction() as s:
+        return s.scalar(select(func.coalesce(func.max(Message.id), 0))) or 0
+
+
+def mail_address(actor: Actor, email: str) -> None:
+    """The user's own e-mail address for notifications."""
+    from services.notifications import inbox
+
+    with transaction() as s:
+        inbox.set_preferences(s, actor, email=email, by_email={})
+
+
+def message_for(username: str, title: str, body: str = "消息内容", kind: str = "progress") -> int:
+    """A message in a demo user's 消息中心 (as an event would post it): its id."""
+    from services.notifications.post import post
+
+    with transaction() as s:
+        user_id = s.scalars(select(User.id).where(User.username == username)).one()
+        (message,) = post(s, [user_id], kind=kind, title=title, body=body, link="")
+        return message.id

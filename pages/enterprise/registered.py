@@ -6,6 +6,7 @@ import ui
 from services.kernel import values
 from services.kernel.actor import ENTERPRISE
 from services.kernel.paging import RowKey
+from services.notifications import watchlist
 from services.registry import registrations
 from ui.fragments.certificate import certificate_download
 
@@ -28,8 +29,14 @@ if result is None:
 
 def row_buttons(picked: RowKey | None) -> None:
     """The selected person's 注册记录 (manual 3.1.2: the history of their applications), under the list."""
-    if st.button("注册记录", disabled=picked is None, type="primary", icon=":material/history:") and picked:
+    c1, c2 = st.columns(2)
+    if c1.button("注册记录", disabled=picked is None, type="primary", icon=":material/history:") and picked:
         st.switch_page("pages/enterprise/history.py", query_params={"id": str(picked.id)})
+    # The watchlist: this person's expiry reminders at 90/30/7 days come to the enterprise too.
+    watched = bool(picked and ui.call(watchlist.is_watched, registration_id=picked.id))
+    label = "取消关注到期提醒" if watched else "关注到期提醒"
+    if c2.button(label, disabled=picked is None, icon=":material/notifications:", key="r_watch") and picked:
+        ui.act(watchlist.set_watch, registration_id=picked.id, on=not watched)
     certificate_download(picked.id if picked else None, key="staff_cert")
 
 
@@ -41,3 +48,19 @@ ui.export_buttons(
     name="已注册人员",
     key=KEY,
 )
+
+with st.expander("到期提醒关注名单（导出 / 导入）"):
+    st.caption(
+        "关注的人员注册到期前 90、30、7 天，本单位将收到提醒。导出名单后，在「到期提醒」列填写「是」或「否」，再导入即可批量关注。"
+    )
+    ui.export_buttons(lambda: ui.call(watchlist.export_watchlist), name="到期提醒关注名单", key="watchlist")
+    upload = st.file_uploader("导入名单（.xlsx）", type=["xlsx"], key="watch_upload")
+    if st.button("导入", key="watch_import", disabled=upload is None, icon=":material/upload:") and upload:
+        ui.act(
+            watchlist.import_watchlist,
+            content=upload.getvalue(),
+            success=lambda r: (
+                f"导入成功：关注 {r.watched} 人，变更 {r.changed} 人"
+                + (f"；以下注册号不是本单位的有效注册：{'、'.join(r.unknown[:20])}" if r.unknown else "")
+            ),
+        )

@@ -49,7 +49,23 @@ CASEWORK = frozenset({REVIEW, DECIDE})
 _ACCOUNT_ADMIN = ("list_users", "export_users", "create_account", "set_active", "reset_password")
 
 # One's own account: every user of every role, whatever their duties.
-EVERY_USER: frozenset[str] = frozenset({"auth.accounts.change_password", "auth.accounts.password_change_required"})
+EVERY_USER: frozenset[str] = frozenset(
+    {
+        "auth.accounts.change_password",
+        "auth.accounts.password_change_required",
+        *(
+            f"notifications.inbox.{name}"  # 消息中心: one's own messages and preferences
+            for name in (
+                "count_unread",
+                "list_messages",
+                "open_message",
+                "mark_all_read",
+                "get_preferences",
+                "set_preferences",
+            )
+        ),
+    }
+)
 
 # Per ministry entry point (services.<module>.<function>), the duties any one of which allows it.
 MINISTRY: dict[str, frozenset[str]] = {

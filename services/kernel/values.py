@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from services.kernel.vocabulary import BusinessType, ChangeKind, ReplacementKind
+from services.kernel.vocabulary import BusinessType, ChangeKind, MessageKind, ReplacementKind
 
 # 14 registration specialties (domain.md §3.1). `active` lets a retired category keep
 # displaying on old registrations while it can no longer be chosen.
@@ -362,6 +362,9 @@ ACTION_LABELS = {
     "login_pending": "登录（账户待激活）",
     "signup": "注册账号",
     "signup_refused": "注册账号（信息不符或已有账户）",
+    "watch": "关注到期提醒",
+    "unwatch": "取消关注到期提醒",
+    "import": "导入",
 }
 
 
@@ -376,6 +379,7 @@ OBJECT_LABELS = {
     "attachment": "附件",
     "user": "账户",
     "person": "人员",
+    "watchlist": "到期提醒关注名单",
 }
 
 # Derived registration states (domain.md §6.3) shown on 已注册人员.
@@ -416,3 +420,16 @@ TEXT_LIMITS: dict[str, int] = {
 }
 OPINION_LIMIT = 1000  # 审核意见, 补正说明, 不予注册理由 typed by the ministry (the pages' max_chars)
 RETURN_REASON_LIMIT = 500  # 退回理由 typed by an enterprise, 补正说明 by an applicant
+
+# 消息中心: the kinds of message, as the preferences list them
+MESSAGE_KIND_LABELS: dict[str, str] = {
+    MessageKind.progress: "申请进度",
+    MessageKind.correction: "补正通知",
+    MessageKind.decision: "审批结果",
+    MessageKind.request: "强制注销与企业信息审核",
+    MessageKind.expiry: "注册到期提醒",
+    MessageKind.digest: "到期人员每日汇总",
+    MessageKind.deadline: "办理时限提醒",
+}
+EXPIRY_REMINDER_DAYS = (90, 30, 7)  # days before a registration ends that its reminders go out
+EXPIRY_DIGEST_DAYS = 90  # the enterprise's daily digest lists expiries this far ahead

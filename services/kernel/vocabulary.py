@@ -88,3 +88,15 @@ class ReplacementKind(StrEnum):
 
     LOST = "YS-YS"  # 遗失
     DAMAGED = "YS-PS"  # 破损
+
+
+class MessageKind(StrEnum):
+    """What a 消息中心 message tells of; the user's e-mail choice is per kind (labels in values)."""
+
+    progress = "progress"  # 申请进度: a status change of an application
+    correction = "correction"  # 补正通知
+    decision = "decision"  # 审批结果: 准予 / 不予注册
+    request = "request"  # 强制注销 and 企业重要信息修改 outcomes
+    expiry = "expiry"  # 注册到期提醒 at 90 / 30 / 7 days
+    digest = "digest"  # the enterprise's daily list of expiries ahead
+    deadline = "deadline"  # the ministry's items nearing or past their statutory deadline

@@ -24,6 +24,7 @@ from services.kernel.limits import check_lengths
 from services.kernel.paging import table
 from services.kernel.scope import RowId, get_scoped
 from services.kernel.text import fmt_dt
+from services.notifications.events import on_transition
 from services.workflow.table import (
     APPLICATION,
     FORCED,
@@ -125,6 +126,8 @@ def transition(
     fresh.status = target
     record_step(session, actor, kind, fresh.id, action, before, target, opinion)
     audit(session, actor, action, kind, fresh.id, before=before, after=target)
+    # The messages and e-mails of the change, in its transaction: they exist exactly when it does.
+    on_transition(session, actor, kind, fresh, action, before, target, opinion)
     session.flush()
     return fresh
 

@@ -30,6 +30,7 @@ from services.kernel import values
 from services.kernel.clock import today
 from services.kernel.errors import InvalidInput, NotFound, ServiceError
 from services.kernel.scope import MAX_ROW_ID, row_id
+from services.notifications import inbox, watchlist
 from services.registration import announcement, approval, filing, reporting, review
 from services.registration.reporting import ApplicationFilter
 from services.registry import certificates, registrations
@@ -195,6 +196,21 @@ ID_CASES = [
         APP,
         lambda s, x, b: filing.file_application(s, x, filing=_filing(b)),
         InvalidInput,
+    ),
+    IdCase(
+        "services.notifications.inbox.open_message",
+        ENT,
+        lambda s, x, b: inbox.open_message(s, x, message_id=b),
+    ),
+    IdCase(
+        "services.notifications.watchlist.is_watched",
+        ENT,
+        lambda s, x, b: watchlist.is_watched(s, x, registration_id=b),
+    ),
+    IdCase(
+        "services.notifications.watchlist.set_watch",
+        ENT,
+        lambda s, x, b: watchlist.set_watch(s, x, registration_id=b, on=True),
     ),
     IdCase(
         "services.registry.registrations.list_person_history",

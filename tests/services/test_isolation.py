@@ -46,6 +46,7 @@ from services.kernel import duties, values
 from services.kernel.actor import ENTERPRISE, MINISTRY
 from services.kernel.clock import today as china_today
 from services.kernel.errors import InvalidInput, NotFound, PermissionDenied
+from services.notifications import inbox, post, watchlist
 from services.registration import announcement, approval, filing, reporting, review
 from services.registration.reporting import ApplicationFilter
 from services.registry import certificates, persons, registrations
@@ -62,6 +63,7 @@ INTERNAL = {
     "workflow.transition",
     "services.auth.login.header_name",
     "services.registration.conflicts.close_stale_requests",  # inside a ministry decision, never on its own
+    "services.notifications.events.on_transition",  # inside workflow.transition
 }
 
 REFUSED = (NotFound, PermissionDenied)
@@ -630,6 +632,98 @@ CASES += [
         _not_required,
     ),
 ]
+
+
+# ---------------------------------------------------------------- 消息中心 and the watchlist
+
+
+def _a_message(s, c: Ctx) -> int:
+    """A message of enterprise A's user, posted in the attacker's own transaction (rolled back or harmless)."""
+    (message,) = post.post(s, [c.a.user_id], kind="progress", title="甲单位的消息", body="仅甲单位可见")
+    return message.id
+
+
+def _count_ignores_a(s, x, c: Ctx):
+    before = inbox.count_unread(s, x)
+    _a_message(s, c)
+    return before, inbox.count_unread(s, x)
+
+
+def _list_ignores_a(s, x, c: Ctx):
+    _a_message(s, c)
+    return inbox.list_messages(s, x, page_size=100)
+
+
+def _mark_all_leaves_a(s, x, c: Ctx):
+    from db.models import Message
+
+    message_id = _a_message(s, c)
+    inbox.mark_all_read(s, x)
+    return s.get(Message, message_id).read_at
+
+
+def _preferences_of_b(s, x, c: Ctx):
+    inbox.set_preferences(s, x, email="b-only@example.com", by_email={"progress": False})
+    return inbox.get_preferences(s, c.a), inbox.get_preferences(s, x)
+
+
+def _import_a_registration(s, x, c: Ctx):
+    import io
+
+    from openpyxl import Workbook
+
+    with transaction() as t:
+        reg_no = t.get(Registration, c.registration).reg_no
+    book = Workbook()
+    book.active.append(["注册号", "到期提醒"])
+    book.active.append([reg_no, "是"])
+    data = io.BytesIO()
+    book.save(data)
+    return watchlist.import_watchlist(s, x, content=data.getvalue()), reg_no
+
+
+def _check_import(result, c: Ctx):
+    outcome, reg_no = result
+    assert outcome.changed == 0 and reg_no in outcome.unknown
+
+
+def _check_preferences(result, c: Ctx):
+    a_prefs, b_prefs = result
+    assert b_prefs.email == "b-only@example.com" and a_prefs.email != "b-only@example.com"
+    assert a_prefs.by_email["progress"] is True
+
+
+NOTIFICATION_CASES = [
+    Case("inbox.count_unread", _count_ignores_a, lambda r, c: r[0] == r[1] or pytest.fail(r), applicant=True),
+    Case(
+        "inbox.list_messages",
+        _list_ignores_a,
+        lambda r, c: "甲单位的消息" not in set(r.rows["标题"]) or pytest.fail("A's message listed"),
+        applicant=True,
+    ),
+    Case(
+        "inbox.open_message",
+        lambda s, x, c: inbox.open_message(s, x, message_id=_a_message(s, c)),
+        NotFound,
+        applicant=True,
+    ),
+    Case("inbox.mark_all_read", _mark_all_leaves_a, lambda r, c: r is None or pytest.fail("A's message read")),
+    Case(
+        "inbox.get_preferences",
+        lambda s, x, c: (inbox.get_preferences(s, c.a), inbox.get_preferences(s, x)),
+        lambda r, c: r[0].email != r[1].email or pytest.fail(r),
+    ),
+    Case("inbox.set_preferences", _preferences_of_b, _check_preferences),
+    Case("watchlist.is_watched", lambda s, x, c: watchlist.is_watched(s, x, registration_id=c.registration), NotFound),
+    Case(
+        "watchlist.set_watch",
+        lambda s, x, c: watchlist.set_watch(s, x, registration_id=c.registration, on=True),
+        NotFound,
+    ),
+    Case("watchlist.export_watchlist", lambda s, x, c: watchlist.export_watchlist(s, x), _no_a_regs),
+    Case("watchlist.import_watchlist", _import_a_registration, _check_import),
+]
+CASES += NOTIFICATION_CASES
 
 
 def _entry_points() -> set[str]:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.pages.apptest_kit import ENT, ENT_NAME, HOME, PASSWORD, REPORT, ROOT, errors, form_login, new_app, seed_login
 
-ENTERPRISE_MENU = ["首页", "注册上报", "已注册人员", "强制注销", "企业信息", "操作员管理", "行政处罚"]
+ENTERPRISE_MENU = ["首页", "注册上报", "已注册人员", "强制注销", "企业信息", "操作员管理", "行政处罚", "消息中心"]
 
 
 @pytest.fixture
@@ -197,7 +197,16 @@ def test_logout_then_another_role_in_the_same_session_gets_that_roles_menu(demo_
     at = form_login(at.run(), "demo-ministry", PASSWORD)
     assert not at.exception
     assert [h.value for h in at.header] == ["统计分析"]
-    ministry_menu = ["统计分析", "注册审批", "强制注销审核", "企业重要信息审核", "行政处罚", "用户管理", "审计日志"]
+    ministry_menu = [
+        "统计分析",
+        "注册审批",
+        "强制注销审核",
+        "企业重要信息审核",
+        "行政处罚",
+        "用户管理",
+        "审计日志",
+        "消息中心",
+    ]
     assert visible_titles(nav_log[-1]) == ministry_menu
     assert ENT_NAME not in [s.value for s in at.sidebar.subheader]
 

@@ -71,7 +71,7 @@ def _open(at, page: str, **query):
 def test_an_analyst_sees_the_dashboards_only_and_no_access_on_the_queue(demo_db):
     at = no_exception(seed_login(new_app(), "demo-analyst").run())
     assert page_title(at) == "统计分析"  # the home page: the first the duties allow
-    assert _menu(at, "demo-analyst") == ["统计分析"]
+    assert _menu(at, "demo-analyst") == ["统计分析", "消息中心"]
     at = _link("demo-analyst", QUEUE)
     assert "无权访问" in [t.value for t in at.title]
     assert errors(at) == [NO_ACCESS]
@@ -81,7 +81,7 @@ def test_an_analyst_sees_the_dashboards_only_and_no_access_on_the_queue(demo_db)
 def test_a_reviewer_starts_at_the_queue_and_never_sees_the_dashboards_or_the_audit_log(demo_db):
     at = no_exception(seed_login(new_app(), "demo-review").run())
     assert page_title(at) == "注册审批"
-    assert _menu(at, "demo-review") == ["注册审批", "强制注销审核", "企业重要信息审核", "行政处罚"]
+    assert _menu(at, "demo-review") == ["注册审批", "强制注销审核", "企业重要信息审核", "行政处罚", "消息中心"]
     for page in (DASHBOARD, AUDIT):
         assert errors(_link("demo-review", page)) == [NO_ACCESS], page
 
@@ -97,6 +97,7 @@ def test_the_full_ministry_user_keeps_every_page(demo_db):
         "行政处罚",
         "用户管理",
         "审计日志",
+        "消息中心",
     ]
 
 
