@@ -478,3 +478,44 @@ def accepted_info_change(enterprise: Actor, ministry: Actor) -> int:
 def approve_info_change(req_id: int, ministry: Actor) -> None:
     with transaction() as s:
         info_change.decide_info_change(s, ministry, request_id=req_id, action="approve")
+
+
+# --- registry import (services.registry.imports, issue 15) --------------------------------------------
+
+
+def import_admin() -> Actor:
+    """A ministry user holding the 系统管理 duty (the only one that may import)."""
+    from dataclasses import replace
+
+    from services.auth.login import get_actor
+    from services.kernel.vocabulary import Duty
+
+    with transaction() as s:
+        actor = get_actor(s, "demo-ministry")
+    assert actor is not None
+    return replace(actor, duties=frozenset({Duty.admin}))
+
+
+def xlsx_file(header: list[str], rows: list[list[object]]) -> bytes:
+    """An .xlsx as a person would fill it in Excel (a value starting with '=' is a formula cell)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def csv_file(header: list[str], rows: list[list[object]], encoding: str = "utf-8-sig") -> bytes:
+    """A .csv in `encoding`: "gbk" is what Excel writes on a Chinese Windows machine."""
+    import csv
+
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return text.getvalue().encode(encoding)
