@@ -44,7 +44,10 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
             ("pages/ministry/info_changes.py", "企业重要信息审核", ":material/apartment:", None),
             ("pages/ministry/penalties.py", "行政处罚", ":material/gavel:", "penalty_records"),
         ],
-        "系统管理": [("pages/ministry/audit.py", "审计日志", ":material/history_edu:", None)],
+        "系统管理": [
+            ("pages/ministry/audit.py", "审计日志", ":material/history_edu:", None),
+            ("pages/ministry/imports.py", "数据导入", ":material/upload:", "data_import"),
+        ],
         "hidden": [("pages/ministry/application.py", "业务审批", None, "review")],
     },
     APPLICANT: {

@@ -50,7 +50,16 @@ DEEP_LINKS = (
     "forced_apply",
 )
 # The other roles' pages (app.py PAGES: url_path, or the script's name), hidden ones with their parameters.
-MINISTRY_DEEP_LINKS = ("dashboard", "queue", "review?id=1", "forced_review", "info_changes", "penalty_records", "audit")
+MINISTRY_DEEP_LINKS = (
+    "dashboard",
+    "queue",
+    "review?id=1",
+    "forced_review",
+    "info_changes",
+    "penalty_records",
+    "audit",
+    "data_import",
+)
 APPLICANT_DEEP_LINKS = ("my", "apply", "my_application?id=1")
 # The headings of all those pages: none may show without a login.
 PAGE_HEADINGS = (
@@ -69,6 +78,7 @@ PAGE_HEADINGS = (
     "强制注销审核",
     "企业重要信息审核",
     "审计日志",
+    "数据导入",
     "我的注册",
     "注册申请",
     "申请详情",

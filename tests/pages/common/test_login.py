@@ -197,7 +197,7 @@ def test_logout_then_another_role_in_the_same_session_gets_that_roles_menu(demo_
     at = form_login(at.run(), "demo-ministry", PASSWORD)
     assert not at.exception
     assert [h.value for h in at.header] == ["统计分析"]
-    ministry_menu = ["统计分析", "注册审批", "强制注销审核", "企业重要信息审核", "行政处罚", "审计日志"]
+    ministry_menu = ["统计分析", "注册审批", "强制注销审核", "企业重要信息审核", "行政处罚", "审计日志", "数据导入"]
     assert visible_titles(nav_log[-1]) == ministry_menu
     assert ENT_NAME not in [s.value for s in at.sidebar.subheader]
 
