@@ -76,7 +76,9 @@ c2.metric("修改", preview.changed)
 c3.metric("未变", preview.unchanged)
 c4.metric("拒绝", preview.refused)
 if preview.refused:
-    st.warning(f"有 {ui.md_escape(str(preview.refused))} 行被拒绝：修改后可再次导入；其余各行不受影响（除非选择“全部或全不”）。")
+    st.warning(
+        f"有 {ui.md_escape(str(preview.refused))} 行被拒绝：修改后可再次导入；其余各行不受影响（除非选择“全部或全不”）。"
+    )
     refusals = imports.refusals_frame(preview)
     if len(refusals) > SHOWN:
         st.caption(ui.md_escape(f"仅显示前 {SHOWN} 条错误说明，全部见错误报告"))
