@@ -28,6 +28,12 @@ DETAIL_KEYS = {
     "category": "处罚类别",
     "business_type": "业务类别",
     "role": "角色",
+    # 数据导入 (services.registry.imports)
+    "file": "文件",
+    "new": "新增",
+    "updated": "修改",
+    "unchanged": "未变",
+    "refused": "拒绝",
 }
 
 

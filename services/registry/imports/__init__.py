@@ -217,7 +217,7 @@ def load_import(
         spec.code,
         file=result.file_name,
         new=result.new,
-        changed=result.changed,
+        updated=result.changed,  # not "changed": that key holds field-by-field changes (audit.log.describe)
         unchanged=result.unchanged,
         refused=result.refused,
     )

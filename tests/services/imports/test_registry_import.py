@@ -391,3 +391,17 @@ def test_only_the_system_administrator_may_import(demo_db):
         imports.load_import(s, reviewer, kind="enterprise", data=data, file_name="e.xlsx")
     with pytest.raises(PermissionDenied), transaction() as s:
         imports.get_import_template(s, reviewer, kind="enterprise")
+
+
+def test_the_audit_log_tells_the_import_and_each_change_in_chinese(demo_db):
+    from services.audit import log as audit_log
+
+    code = factories.credit_code()
+    _load("enterprise", factories.xlsx_file(ENT_HEADER, [_enterprise_row(code)]), "企业.xlsx")
+    _load("enterprise", factories.xlsx_file(ENT_HEADER, [_enterprise_row(code, 联系人="王五")]), "企业.xlsx")
+    with transaction() as s:
+        rows = audit_log.list_audit(s, factories.import_admin(), page_size=5).rows
+    assert list(rows["操作"][:3]) == ["数据导入", "导入修改", "数据导入"]
+    assert rows["详情"].iloc[0] == "文件：企业.xlsx；新增：0；修改：1；未变：0；拒绝：0"
+    assert rows["详情"].iloc[1] == "联系人：李晓红 → 王五"
+    assert rows["对象"].iloc[0] == "企业信息"
