@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from services import workflow
-from services.audit.record import audit
+from services.audit import record  # as a module: the package re-exports no writer
 from services.files.exports import to_xlsx_bytes
 from services.files.uploads import display_name
 from services.kernel.actor import Actor, require_duty
@@ -210,7 +210,7 @@ def load_import(
         if checked.refused:
             return checked
     result = _run(session, actor, spec, data, file_name, write=True, progress=progress)
-    audit(
+    record.audit(
         session,
         actor,
         "import",

@@ -3,6 +3,7 @@ or GBK/GB18030 (what Excel writes on a Chinese Windows machine), detected, not a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -39,18 +40,30 @@ def _text(value: object) -> str:
     return str(clean_input(str(value))).strip()
 
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped) first: GB18030 decodes almost any bytes, so it can only be the fallback."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InvalidInput({FILE_FIELD: "无法识别文件编码，请保存为 UTF-8 或 GBK 编码的 CSV 文件"})
+def csv_encoding(data: bytes) -> str:
+    """UTF-8 (a BOM is dropped) when the whole file decodes as UTF-8, else GB18030 (a superset of GBK, which
+    decodes almost any bytes, so it can only be the fallback). Checked in chunks, the text not kept."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(data[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    try:
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(data[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+        return "gb18030"
+    except UnicodeDecodeError:
+        raise InvalidInput({FILE_FIELD: "无法识别文件编码，请保存为 UTF-8 或 GBK 编码的 CSV 文件"}) from None
 
 
 def _csv_rows(data: bytes) -> Iterator[list[Cell]]:
-    for row in csv.reader(io.StringIO(decode_csv(data), newline="")):
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=csv_encoding(data), newline="")
+    for row in csv.reader(text):
         yield [Cell(t, t.startswith("=")) for t in (_text(v) for v in row)]
 
 
