@@ -40,25 +40,24 @@ def _text(value: object) -> str:
     return str(clean_input(str(value))).strip()
 
 
+def _decodes(data: bytes, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(data[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def csv_encoding(data: bytes) -> str:
     """UTF-8 (a BOM is dropped) when the whole file decodes as UTF-8, else GB18030 (a superset of GBK, which
     decodes almost any bytes, so it can only be the fallback). Checked in chunks, the text not kept."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for start in range(0, len(data), 1 << 20):
-            decoder.decode(data[start : start + (1 << 20)])
-        decoder.decode(b"", final=True)
-        return "utf-8-sig"
-    except UnicodeDecodeError:
-        pass
-    decoder = codecs.getincrementaldecoder("gb18030")()
-    try:
-        for start in range(0, len(data), 1 << 20):
-            decoder.decode(data[start : start + (1 << 20)])
-        decoder.decode(b"", final=True)
-        return "gb18030"
-    except UnicodeDecodeError:
-        raise InvalidInput({FILE_FIELD: "无法识别文件编码，请保存为 UTF-8 或 GBK 编码的 CSV 文件"}) from None
+    for encoding, name in (("utf-8", "utf-8-sig"), ("gb18030", "gb18030")):
+        if _decodes(data, encoding):
+            return name
+    raise InvalidInput({FILE_FIELD: "无法识别文件编码，请保存为 UTF-8 或 GBK 编码的 CSV 文件"})
 
 
 def _csv_rows(data: bytes) -> Iterator[list[Cell]]:
