@@ -98,6 +98,8 @@ blocked = all_or_nothing and preview.refused > 0
 if blocked:
     st.info("已选择“全部或全不”：有被拒绝的行，不能导入")
 nothing = preview.new + preview.changed == 0
+if nothing and not preview.refused:
+    st.info("文件中的数据与系统中的一致，无需导入")
 
 
 def _done(result) -> str:

@@ -405,3 +405,31 @@ def test_the_audit_log_tells_the_import_and_each_change_in_chinese(demo_db):
     assert rows["详情"].iloc[0] == "文件：企业.xlsx；新增：0；修改：1；未变：0；拒绝：0"
     assert rows["详情"].iloc[1] == "联系人：李晓红 → 王五"
     assert rows["对象"].iloc[0] == "企业信息"
+
+
+def test_excel_date_cells_and_an_id_typed_as_a_number(demo_db):
+    """Excel stores a typed date as a date and an 18-digit number as a float that loses its last digits:
+    the date is read, the number is refused by its check digit instead of matching someone else."""
+    code = _new_enterprise()
+    (number,) = _new_people(1)
+    reg_no = _free_reg_no()
+    row = _reg_row(number, reg_no, code)
+    row[REG_HEADER.index("有效期起")] = dt.datetime(2025, 3, 1)
+    row[REG_HEADER.index("有效期止")] = dt.date(2028, 2, 29)
+    assert _load("registration", factories.xlsx_file(REG_HEADER, [row])).new == 1
+    with transaction() as s:
+        reg = s.scalars(select(Registration).where(Registration.reg_no == reg_no)).one()
+    assert (reg.valid_from, reg.valid_to) == (dt.date(2025, 3, 1), dt.date(2028, 2, 29))
+    from stdnum.cn import ric
+
+    def mangled_fails(number: str) -> bool:  # what Excel keeps of it is not itself a valid number
+        kept = str(int(float(number)))
+        return number.isdigit() and kept != number and ric.calc_check_digit(kept) != kept[-1]
+
+    digits = factories.id_number(dt.date(1990, 3, 3))
+    while not mangled_fails(digits):
+        digits = factories.id_number(dt.date(1990, 3, 3))
+    as_number = _person_row(digits)
+    as_number[PERSON_HEADER.index("证件号码")] = float(digits)
+    result = _preview("person", factories.xlsx_file(PERSON_HEADER, [as_number]))
+    assert result.refused == 1 and {c for _, c, _ in _refusals(result)} == {"证件号码"}
