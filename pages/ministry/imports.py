@@ -12,7 +12,7 @@ from services.kernel.vocabulary import Duty
 from services.registry import imports
 
 actor = ui.require_actor(MINISTRY)
-PREVIEW = "imp_preview"  # (kind, file id, all-or-nothing) -> the preview of that upload
+PREVIEW = "imp_preview"  # ((kind, file id), preview): kept across reruns until loaded or replaced
 SHOWN = 2000  # refusals listed on screen; the error report has them all
 
 st.header("数据导入")
