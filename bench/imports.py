@@ -3,7 +3,7 @@ load them with the command line (python -m ops.imports) into an empty database, 
 
     python -m bench.imports                      # 300,000 persons on SQLite under data/bench/import/
     python -m bench.imports --persons 30000
-    DATABASE_URL=postgresql+psycopg://... python -m bench.imports --persons 300000
+    DATABASE_URL=postgresql+psycopg://.../empty_db python -m bench.imports --persons 300000   # an EMPTY database
 
 Each load runs in its own child process (as an administrator would run it), which reports its peak RSS
 (VmHWM). A second load of the person file shows the idempotent path (every row unchanged). No test asserts
