@@ -58,3 +58,7 @@ clean:
 # Figures at demo and national scale (bench/run.py); generates data/bench/ on first use (a few minutes).
 bench: venv
 	$(PY) -m bench.run
+
+# National-size registry import (bench/imports.py): 300,000 persons and registrations through ops.imports.
+bench-import: venv
+	$(PY) -m bench.imports --out bench/results/$$(date +%F)-import.md

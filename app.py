@@ -63,6 +63,7 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
         "系统管理": [
             ("pages/ministry/users.py", "用户管理", ":material/manage_accounts:", "users", ("admin",)),
             ("pages/ministry/audit.py", "审计日志", ":material/history_edu:", None, ("admin",)),
+            ("pages/ministry/imports.py", "数据导入", ":material/upload:", "data_import", ("admin",)),
         ],
         "hidden": [
             ("pages/ministry/application.py", "业务审批", None, "review", ("review", "decide")),

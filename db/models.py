@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -93,6 +94,21 @@ class QualificationCertificate(Base):
     cert_no: Mapped[str] = mapped_column(String(32), unique=True)
     exam_category: Mapped[str] = mapped_column(String(16))
     issue_date: Mapped[dt.date] = mapped_column(Date)
+
+
+class CpdRecord(Base):
+    """继续教育: hours of one 3-year cycle ("2024-2026"), per specialty ('' when not per specialty).
+    Person.cpd_hours is the sum of the current cycle's records, kept by the import."""
+
+    __tablename__ = "cpd_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    cycle: Mapped[str] = mapped_column(String(9))
+    specialty: Mapped[str] = mapped_column(String(4))
+    required_hours: Mapped[int] = mapped_column(Integer)
+    elective_hours: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("person_id", "cycle", "specialty", name="uq_cpd_record_person_cycle_specialty"),)
 
 
 class User(Base):
@@ -478,6 +494,7 @@ __all__ = [
     "Enterprise",
     "Person",
     "QualificationCertificate",
+    "CpdRecord",
     "User",
     "Registration",
     "Application",

@@ -204,6 +204,49 @@ def list_people(session: Session, actor: Actor, *, query: str, limit: int = PEOP
     return listed(table(records, columns=["person_id", "label"]), id_column="person_id", status_column=None)
 
 
+def penalty_errors(
+    clean: dict[str, str],
+    *,
+    category: str,
+    decision_date: dt.date | None,
+    publish_until: dt.date | None,
+    effective_from: dt.date | None,
+    effective_to: dt.date | None,
+    ban_term: str | None,
+) -> dict[str, str]:
+    """The checks of a decision's fields (label -> message), shared by 【录入处罚】 and the import.
+    `clean` holds the stripped text fields of _TEXT_FIELDS."""
+    errors: dict[str, str] = {}
+    for key, (label, required) in _TEXT_FIELDS.items():
+        if required and not clean[key]:
+            errors[label] = f"请填写{label}"
+    errors |= length_errors({label: (clean[key], getattr(Penalty, key)) for key, (label, _) in _TEXT_FIELDS.items()})
+    if category not in values.PENALTY_CATEGORIES:
+        errors["处罚类别"] = "请选择处罚类别"
+    if decision_date is None:
+        errors["处罚决定日期"] = "请选择处罚决定日期"
+    elif decision_date > today():
+        errors["处罚决定日期"] = "处罚决定日期不能晚于今天"
+    if publish_until and decision_date and publish_until < decision_date:
+        errors["公示截止期"] = "公示截止期不能早于处罚决定日期"
+    if category == SUSPENSION:
+        if not (effective_from and effective_to):
+            errors["停止执业期间"] = "责令停止执业须填写停止执业起止日期"
+        elif effective_to < effective_from:
+            errors["停止执业期间"] = "停止执业结束日期不能早于开始日期"
+        elif decision_date and effective_from < decision_date:
+            errors["停止执业期间"] = "停止执业开始日期不能早于处罚决定日期"
+    elif effective_from or effective_to:
+        errors["停止执业期间"] = f"仅「{SUSPENSION}」可填写停止执业期间"
+    if ban_term and ban_term not in PENALTY_BAN_TERMS:
+        errors["不予注册期限"] = "请从列表中选择不予注册期限"
+    elif ban_term and category not in BAN_ALLOWED:
+        errors["不予注册期限"] = f"仅「{'」「'.join(BAN_ALLOWED)}」可填写不予注册期限"
+    elif not ban_term and category in BAN_REQUIRED:
+        errors["不予注册期限"] = f"「{category}」须选择不予注册期限（{'、'.join(PENALTY_BAN_TERMS)}）"
+    return errors
+
+
 def record_penalty(
     session: Session,
     actor: Actor,
@@ -251,33 +294,15 @@ def record_penalty(
     errors: dict[str, str] = {}
     if person_id is None or person_id == "":
         errors["行政相对人"] = "请选择被处罚的注册人员"
-    for key, (label, required) in _TEXT_FIELDS.items():
-        if required and not clean[key]:
-            errors[label] = f"请填写{label}"
-    errors |= length_errors({label: (clean[key], getattr(Penalty, key)) for key, (label, _) in _TEXT_FIELDS.items()})
-    if category not in values.PENALTY_CATEGORIES:
-        errors["处罚类别"] = "请选择处罚类别"
-    if decision_date is None:
-        errors["处罚决定日期"] = "请选择处罚决定日期"
-    elif decision_date > today():
-        errors["处罚决定日期"] = "处罚决定日期不能晚于今天"
-    if publish_until and decision_date and publish_until < decision_date:
-        errors["公示截止期"] = "公示截止期不能早于处罚决定日期"
-    if category == SUSPENSION:
-        if not (effective_from and effective_to):
-            errors["停止执业期间"] = "责令停止执业须填写停止执业起止日期"
-        elif effective_to < effective_from:
-            errors["停止执业期间"] = "停止执业结束日期不能早于开始日期"
-        elif decision_date and effective_from < decision_date:
-            errors["停止执业期间"] = "停止执业开始日期不能早于处罚决定日期"
-    elif effective_from or effective_to:
-        errors["停止执业期间"] = f"仅「{SUSPENSION}」可填写停止执业期间"
-    if ban_term and ban_term not in PENALTY_BAN_TERMS:
-        errors["不予注册期限"] = "请从列表中选择不予注册期限"
-    elif ban_term and category not in BAN_ALLOWED:
-        errors["不予注册期限"] = f"仅「{'」「'.join(BAN_ALLOWED)}」可填写不予注册期限"
-    elif not ban_term and category in BAN_REQUIRED:
-        errors["不予注册期限"] = f"「{category}」须选择不予注册期限（{'、'.join(PENALTY_BAN_TERMS)}）"
+    errors |= penalty_errors(
+        clean,
+        category=category,
+        decision_date=decision_date,
+        publish_until=publish_until,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        ban_term=ban_term,
+    )
     if errors:
         raise InvalidInput(errors)
 

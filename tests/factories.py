@@ -557,3 +557,38 @@ def message_for(username: str, title: str, body: str = "消息内容", kind: str
         user_id = s.scalars(select(User.id).where(User.username == username)).one()
         (message,) = post(s, [user_id], kind=kind, title=title, body=body, link="")
         return message.id
+
+
+# --- registry import (services.registry.imports, issue 15) --------------------------------------------
+
+
+def import_admin() -> Actor:
+    """A ministry user holding the 系统管理 duty (the only one that may import)."""
+    from services.kernel.vocabulary import Duty
+
+    return ministry_actor(Duty.admin)
+
+
+def xlsx_file(header: list[str], rows: list[list[object]]) -> bytes:
+    """An .xlsx as a person would fill it in Excel (a value starting with '=' is a formula cell)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def csv_file(header: list[str], rows: list[list[object]], encoding: str = "utf-8-sig") -> bytes:
+    """A .csv in `encoding`: "gbk" is what Excel writes on a Chinese Windows machine."""
+    import csv
+
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return text.getvalue().encode(encoding)

@@ -30,6 +30,12 @@ DETAIL_KEYS = {
     "business_type": "业务类别",
     "role": "角色",
     "duties": "职责",
+    # 数据导入 (services.registry.imports)
+    "file": "文件",
+    "new": "新增",
+    "updated": "修改",
+    "unchanged": "未变",
+    "refused": "拒绝",
 }
 
 

@@ -114,6 +114,10 @@ MINISTRY: dict[str, frozenset[str]] = {
     "registry.registrations.list_person_history": CASEWORK,
     "registry.certificates.download_certificate": CASEWORK,
     "registry.persons.add_person": frozenset({ADMIN}),  # registry data, as an import is
+    **{
+        f"registry.imports.{name}": frozenset({ADMIN})
+        for name in ("get_import_template", "preview_import", "load_import")
+    },
     # 行政处罚: read by the caseworkers (第十三条 bans weigh on every decision); recorded by the one who
     # decides, since a recorded 撤销/吊销 ends a registration and a ban refuses registration (第十三条(七))
     "penalties.list_penalties": CASEWORK,

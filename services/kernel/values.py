@@ -286,6 +286,8 @@ CPD_OVERDUE_INITIAL_HOURS = _int_env("RULE_CPD_OVERDUE_INITIAL_HOURS", CPD_CYCLE
 CPD_SPECIALTY_CHANGE_HOURS = _int_env("RULE_CPD_SPECIALTY_CHANGE_HOURS", 24)
 CPD_CROSS_PROVINCE_HOURS = _int_env("RULE_CPD_CROSS_PROVINCE_HOURS", 8)
 UPLOAD_MAX_BYTES = _int_env("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, least=1)
+# A registry import file (系统管理 → 数据导入 and ops.imports): 300,000 people fit in about 40 MB of CSV.
+IMPORT_MAX_BYTES = _int_env("IMPORT_MAX_BYTES", 64 * 1024 * 1024, least=1)
 
 # Statutory time limits per stage (domain.md §4.4), in working days on the Chinese holiday calendar with its
 # 调休 workdays (services.registration.deadlines): 147号令 counts them in 日, and 行政许可法 第八十二条 counts an
@@ -364,7 +366,8 @@ ACTION_LABELS = {
     "signup_refused": "注册账号（信息不符或已有账户）",
     "watch": "关注到期提醒",
     "unwatch": "取消关注到期提醒",
-    "import": "导入",
+    "import": "数据导入",
+    "import_update": "导入修改",
 }
 
 
@@ -380,6 +383,8 @@ OBJECT_LABELS = {
     "user": "账户",
     "person": "人员",
     "watchlist": "到期提醒关注名单",
+    "certificate": "资格证书",
+    "cpd": "继续教育",
 }
 
 # Derived registration states (domain.md §6.3) shown on 已注册人员.

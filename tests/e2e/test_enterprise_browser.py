@@ -61,6 +61,7 @@ MINISTRY_DEEP_LINKS = (
     "penalty_records",
     "users",
     "audit",
+    "data_import",
 )
 APPLICANT_DEEP_LINKS = ("my", "apply", "my_application?id=1")
 # The headings of all those pages: none may show without a login.
@@ -83,6 +84,7 @@ PAGE_HEADINGS = (
     "用户管理",
     "操作员管理",
     "修改密码",
+    "数据导入",
     "我的注册",
     "注册申请",
     "申请详情",

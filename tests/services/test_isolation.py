@@ -50,6 +50,7 @@ from services.notifications import inbox, post, watchlist
 from services.registration import announcement, approval, filing, reporting, review
 from services.registration.reporting import ApplicationFilter
 from services.registry import certificates, persons, registrations
+from services.registry import imports as registry_imports
 from tests import factories
 from tests.keys import ids
 
@@ -64,6 +65,7 @@ INTERNAL = {
     "services.auth.login.header_name",
     "services.registration.conflicts.close_stale_requests",  # inside a ministry decision, never on its own
     "services.notifications.events.on_transition",  # inside workflow.transition
+    "registry_imports.process_batch",  # one batch of load_import / preview_import, after their duty check
 }
 
 REFUSED = (NotFound, PermissionDenied)
@@ -409,6 +411,20 @@ CASES = [
         lambda s, x, c: penalties.list_people(s, x, query="1"),
         PermissionDenied,
     ),
+    # 数据导入 (系统管理 only)
+    *[
+        Case(
+            f"registry_imports.{fn.__name__}",
+            lambda s, x, c, fn=fn, extra=extra: fn(s, x, kind="enterprise", **extra),
+            PermissionDenied,
+            applicant=True,
+        )
+        for fn, extra in (
+            (registry_imports.get_import_template, {}),
+            (registry_imports.preview_import, {"data": b"x", "file_name": "x.csv"}),
+            (registry_imports.load_import, {"data": b"x", "file_name": "x.csv"}),
+        )
+    ],
     Case(
         "penalties.record_penalty",
         lambda s, x, c: penalties.record_penalty(

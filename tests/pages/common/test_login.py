@@ -205,6 +205,7 @@ def test_logout_then_another_role_in_the_same_session_gets_that_roles_menu(demo_
         "行政处罚",
         "用户管理",
         "审计日志",
+        "数据导入",
         "消息中心",
     ]
     assert visible_titles(nav_log[-1]) == ministry_menu

@@ -97,6 +97,7 @@ def test_the_full_ministry_user_keeps_every_page(demo_db):
         "行政处罚",
         "用户管理",
         "审计日志",
+        "数据导入",
         "消息中心",
     ]
 
