@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -262,6 +263,15 @@ class Attachment(Base):
     __table_args__ = (Index("ix_attachment_request", "request_type", "request_id"),)
 
 
+class AttachmentBlob(Base):
+    """An attachment's bytes when ATTACHMENT_STORE is `database` (services/files/storage.py): every
+    app process of a cluster reads what another stored. bytea on PostgreSQL, BLOB on SQLite."""
+
+    __tablename__ = "attachment_blob"
+    stored_name: Mapped[str] = mapped_column(String(48), primary_key=True, comment="= attachment.stored_name")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Penalty(Base):
     """行政处罚 record, in the 双公示 format (domain.md §8)."""
 
@@ -400,6 +410,7 @@ __all__ = [
     "InfoChangeRequest",
     "WorkflowStep",
     "Attachment",
+    "AttachmentBlob",
     "Penalty",
     "AuditLog",
     "StatApplicationMonth",
