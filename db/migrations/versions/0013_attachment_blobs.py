@@ -56,9 +56,9 @@ def downgrade() -> None:
         folder.mkdir(mode=0o700, exist_ok=True)
         for name in conn.scalars(sa.select(_blob.c.stored_name)).all():
             path = folder / name
-            if not path.exists():
-                data = conn.scalar(sa.select(_blob.c.data).where(_blob.c.stored_name == name))
+            data = None if path.exists() else conn.scalar(sa.select(_blob.c.data).where(_blob.c.stored_name == name))
+            if data is not None:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, 'wb') as f:
-                    f.write(bytes(data))
+                    f.write(data)
     op.drop_table('attachment_blob')
