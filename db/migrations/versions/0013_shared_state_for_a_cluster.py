@@ -1,6 +1,7 @@
-"""attachment blobs: attachments stored in the database, readable from every app process
+"""shared state for a cluster: attachments and the login throttle's counts in the database
 
-Creates attachment_blob and, where the database store is in use (ATTACHMENT_STORE, default
+Creates login_counter (the throttle's counts of names, addresses and device browsers, until now kept
+in each process) and attachment_blob and, where the database store is in use (ATTACHMENT_STORE, default
 `database` on PostgreSQL and `files` on SQLite; services/files/storage.py), copies the files of
 DATA_DIR/attachments that an attachment row names into it. The files are left in place (remove
 them once `make check-files` is clean); downgrade writes missing files back from the table.
@@ -34,6 +35,15 @@ def _uses_database() -> bool:
 
 def upgrade() -> None:
     op.create_table(
+        'login_counter',
+        sa.Column('kind', sa.String(length=8), nullable=False),
+        sa.Column('key', sa.String(length=64), nullable=False),
+        sa.Column('count', sa.Integer(), nullable=False),
+        sa.Column('last_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('kind', 'key', name=op.f('pk_login_counter')),
+    )
+    op.create_index(op.f('ix_login_counter_last_at'), 'login_counter', ['last_at'], unique=False)
+    op.create_table(
         'attachment_blob',
         sa.Column('stored_name', sa.String(length=48), nullable=False, comment='= attachment.stored_name'),
         sa.Column('data', sa.LargeBinary(), nullable=False),
@@ -62,3 +72,5 @@ def downgrade() -> None:
                 with os.fdopen(fd, 'wb') as f:
                     f.write(data)
     op.drop_table('attachment_blob')
+    op.drop_index(op.f('ix_login_counter_last_at'), table_name='login_counter')
+    op.drop_table('login_counter')
