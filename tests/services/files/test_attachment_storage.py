@@ -112,3 +112,23 @@ def test_migration_0013_moves_the_files_into_the_database(demo_db, monkeypatch):
     with transaction() as s:
         read = {name: len(storage.read(s, name)) for name in expected}
     assert read == expected
+
+
+def test_a_file_store_backup_restores_into_the_database_store(demo_db, tmp_path, monkeypatch):
+    """An installation moving to a cluster: its backup's attachment folder goes into the database."""
+    from ops import backup
+
+    if storage.configured_backend() != storage.FILES:
+        pytest.skip("the demo database on PostgreSQL already keeps its files in the database")
+    with transaction() as s:
+        expected = {name: storage.read(s, name) for name in s.scalars(select(Attachment.stored_name))}
+    folder = backup.backup(tmp_path / "backups")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "restored"))
+    monkeypatch.setenv("ATTACHMENT_STORE", "database")
+    reset_engines()
+    backup.restore(folder)
+    reset_engines()
+    assert not (tmp_path / "restored" / "attachments").exists()
+    with transaction() as s:
+        assert {name: storage.read(s, name) for name in expected} == expected
+        assert storage.names(s) == set(expected)
