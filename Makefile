@@ -6,7 +6,7 @@ PORT ?= 8501
 DATA_DIR ?= data
 export DATA_DIR
 
-.PHONY: run test lint sweep setup venv screenshots backup restore check-files clean
+.PHONY: run test lint sweep setup venv screenshots backup restore check-files clean cluster
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ restore: venv
 # Attachment files no row names (orphans) and rows whose file is missing; exits 1 when there is any.
 check-files: venv
 	$(PY) -m ops.check_files
+
+# PostgreSQL, N app processes and HAProxy on http://127.0.0.1:8600 (README: Deploying at scale); Ctrl-C stops all.
+# make cluster N=4
+N ?= 2
+cluster: venv
+	$(PY) -m ops.cluster --processes $(N)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

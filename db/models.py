@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -293,6 +294,27 @@ class Attachment(Base):
     __table_args__ = (Index("ix_attachment_request", "request_type", "request_id"),)
 
 
+class LoginCounter(Base):
+    """The login throttle's counts that are not an account's (services/auth/throttle.py): names that
+    are not accounts, addresses, device browsers. In the database so that every app process of a
+    cluster counts the same attempts; the key is an HMAC, never the name or address typed."""
+
+    __tablename__ = "login_counter"
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # name | source | device
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class AttachmentBlob(Base):
+    """An attachment's bytes when ATTACHMENT_STORE is `database` (services/files/storage.py): every
+    app process of a cluster reads what another stored. bytea on PostgreSQL, BLOB on SQLite."""
+
+    __tablename__ = "attachment_blob"
+    stored_name: Mapped[str] = mapped_column(String(48), primary_key=True, comment="= attachment.stored_name")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Penalty(Base):
     """行政处罚 record, in the 双公示 format (domain.md §8)."""
 
@@ -502,6 +524,8 @@ __all__ = [
     "InfoChangeRequest",
     "WorkflowStep",
     "Attachment",
+    "AttachmentBlob",
+    "LoginCounter",
     "Penalty",
     "AuditLog",
     "StatApplicationMonth",

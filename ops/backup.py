@@ -4,9 +4,11 @@
     python -m ops.backup restore FROM_DIR        # into the configured, empty database
 
 SQLite uses the online backup API (safe while the app runs: WAL keeps recent commits outside the
-main file, so copying the file would not be); PostgreSQL uses pg_dump -Fc / pg_restore. The
-attachments are copied in the same run, so a restore has every file its rows point to; files that
-no row names (orphans, `make check-files`) are left out and listed in the manifest.
+main file, so copying the file would not be); PostgreSQL uses pg_dump -Fc / pg_restore. With the
+database store (services/files/storage.py) the attachments are in the dump; with the file store they
+are copied in the same run, so a restore has every file its rows point to; files that no row names
+(orphans, `make check-files`) are left out and listed in the manifest. A restore puts a copied folder
+into the configured store, so a file-store backup restores into a database-store cluster.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -24,7 +25,7 @@ from sqlalchemy.engine import make_url
 from db.engine import data_dir, database_url
 from ops.check_files import check_files
 from services import transaction
-from services.files import uploads
+from services.files import storage
 from services.kernel import clock
 
 DB_FILE = "database.sqlite"
@@ -56,19 +57,21 @@ def backup(target_root: Path | None = None) -> Path:
         _run(["pg_dump", "-Fc", "-f", str(target / DUMP_FILE), *args, url.database], env)
     # Read after the database copy, so every row in it names a file that is already written
     # (files are written before their rows commit). Orphans are left out and reported.
+    store = storage.configured_backend()
     with transaction() as s:
         files = check_files(s)
-    folder = target / "attachments"
-    folder.mkdir(mode=0o700)
-    source = uploads.attachments_dir()
-    for name in files.present:
-        shutil.copy2(source / name, folder / name)
+        if store == storage.FILES:
+            folder = target / "attachments"
+            folder.mkdir(mode=0o700)
+            for name in files.present:
+                (folder / name).write_bytes(storage.read(s, name))
     (target / MANIFEST).write_text(
         json.dumps(
             {
                 "created": stamp,
                 "backend": url.get_backend_name(),
-                "attachments": sum(1 for _ in folder.iterdir()),
+                "attachment_store": store,
+                "attachments": len(files.present),
                 "orphans_left_out": list(files.orphans),
                 "missing": [name for _, name in files.missing],
             },
@@ -84,6 +87,9 @@ def restore(source: Path) -> None:
     url = make_url(database_url())
     if manifest["backend"] != url.get_backend_name():
         raise SystemExit(f"备份来自 {manifest['backend']}，当前数据库是 {url.get_backend_name()}")
+    store = storage.configured_backend()
+    if manifest.get("attachment_store", storage.FILES) == storage.DATABASE and store != storage.DATABASE:
+        raise SystemExit("备份的附件保存在数据库中，请设置 ATTACHMENT_STORE=database 后恢复")
     if url.get_backend_name() == "sqlite":
         path = Path(url.database)
         if path.exists() and path.stat().st_size > 0:
@@ -93,8 +99,11 @@ def restore(source: Path) -> None:
     else:
         args, env = _pg_args(url)
         _run(["pg_restore", "--no-owner", "--exit-on-error", "-d", url.database, *args, str(source / DUMP_FILE)], env)
-    if (source / "attachments").exists():
-        shutil.copytree(source / "attachments", data_dir() / "attachments", dirs_exist_ok=True)
+    folder = source / "attachments"
+    if folder.exists():
+        with transaction() as s:
+            for path in sorted(folder.iterdir()):
+                storage.put(s, path.name, path.read_bytes(), replace=True)
 
 
 def main() -> None:

@@ -1,9 +1,10 @@
-"""Attachment files and attachment rows that do not match (`make check-files`).
+"""Stored attachment files and attachment rows that do not match (`make check-files`).
 
     python -m ops.check_files      # exit status 1 when a file has no row or a row has no file
 
-An orphan file (on disk, named by no row) is what a crash between writing a file and rolling back
-its transaction can leave; `make backup` leaves orphans out. A row without its file is data loss.
+Reads the configured store (services/files/storage.py). An orphan file (stored, named by no row) is
+what a crash between writing a file and rolling back its transaction can leave in the file store;
+`make backup` leaves orphans out. A row without its file is data loss.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from sqlalchemy.orm import Session
 
 from db.models import Attachment
 from services import transaction
-from services.files import uploads
+from services.files import storage
 
 
 @dataclass(frozen=True)
 class FileCheck:
-    present: tuple[str, ...]  # files on disk that a row names
-    orphans: tuple[str, ...]  # files on disk that no attachment row names
-    missing: tuple[tuple[int, str], ...]  # (attachment id, stored name) of rows whose file is not on disk
+    present: tuple[str, ...]  # stored files that a row names
+    orphans: tuple[str, ...]  # stored files that no attachment row names
+    missing: tuple[tuple[int, str], ...]  # (attachment id, stored name) of rows whose file is not stored
 
     @property
     def clean(self) -> bool:
@@ -32,7 +33,7 @@ class FileCheck:
 
 def check_files(session: Session) -> FileCheck:
     rows = session.execute(select(Attachment.id, Attachment.stored_name)).all()
-    on_disk = uploads.stored_names()
+    on_disk = storage.names(session)
     named = {name for _, name in rows}
     return FileCheck(
         present=tuple(sorted(on_disk & named)),

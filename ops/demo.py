@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import random
 import uuid
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
 
-from db.engine import data_dir
 from db.models import (
     Application,
     Attachment,
@@ -39,6 +37,7 @@ from db.models import (
 )
 from services import workflow
 from services.auth.passwords import hash_password
+from services.files import storage
 from services.kernel import values
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY
 from services.kernel.clock import now
@@ -486,16 +485,12 @@ def _demo_bytes(type_code: str) -> bytes:
     return bytes(pdf.output())
 
 
-def _write_demo_file(type_code: str, stem: str) -> tuple[str, str, int]:
-    """Write a small sample file for `type_code`; returns (stored_name, content_type, size)."""
+def _write_demo_file(s: Session, type_code: str, stem: str) -> tuple[str, str, int]:
+    """Store a small sample file for `type_code`; returns (stored_name, content_type, size)."""
     image = type_code in _IMAGE_TYPES
     stored_name = stem + (".png" if image else ".pdf")
     data = _demo_bytes(type_code)
-    folder = data_dir() / "attachments"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    fd = os.open(folder / stored_name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
+    storage.put(s, stored_name, data, replace=True)  # a demo loaded again writes the same names
     return stored_name, "image/png" if image else "application/pdf", len(data)
 
 
@@ -1567,7 +1562,7 @@ class _Demo:
         ]
         rows = []
         for req, code, uploader_role, stem in named:
-            stored_name, content_type, size = _write_demo_file(code, stem)
+            stored_name, content_type, size = _write_demo_file(self.session, code, stem)
             label = _FILE_NAMES.get(code) or values.ATTACHMENT_TYPES[code].split("/")[0]
             rows.append(
                 Attachment(

@@ -165,14 +165,3 @@ def actor_of(demo_db):
         return actor
 
     return _actor
-
-
-@pytest.fixture(autouse=True)
-def _fresh_login_counters():
-    """The login throttle keeps its counters of unknown names, sources and devices in the process:
-    every test starts with none, as a freshly started server does."""
-    from services.auth.throttle import reset_counters
-
-    reset_counters()
-    yield
-    reset_counters()

@@ -375,17 +375,19 @@ def password_change_required(session: Session, actor: Actor) -> bool:
 
 def change_password(session: Session, actor: Actor, *, old_password: str, new_password: str) -> None:
     """The user's own password: the old one required, the new one checked. Every session of the
-    user ends (this one and other devices' cookies): they log in again with the new password."""
+    user ends (this one and other devices' cookies): they log in again with the new password.
+    The first call of its transaction (it counts a try in a transaction of its own first)."""
+    # Wrong old passwords are counted per account, in a transaction of their own (a refusal rolls this one
+    # back) and before this one reads anything (SQLite: a snapshot older than that count could not write).
+    key, at = f"user:{actor.user_id}", now()
+    if not password_checks.take_alone(key, at):
+        raise InvalidInput({"原密码": f"原密码错误次数过多，请 {THROTTLE_MINUTES} 分钟后再试"})
     user = session.scalars(select(User).where(User.id == actor.user_id).with_for_update()).one_or_none()
     if user is None:
         raise NotFound()
-    # Wrong old passwords are counted per account (a refusal rolls the transaction back, so not in a row).
-    key, at = f"user:{user.id}", now()
-    if not password_checks.take(key, at):
-        raise InvalidInput({"原密码": f"原密码错误次数过多，请 {THROTTLE_MINUTES} 分钟后再试"})
     if not old_password or not check_password(old_password, user.password_hash):
         raise InvalidInput({"原密码": "原密码不正确"})
-    password_checks.give_back(key)
+    password_checks.give_back(key, session)
     error = password_error(new_password or "")
     if error:
         raise InvalidInput({"新密码": error})

@@ -63,11 +63,12 @@ def _form(username: str, password: str, confirm: str, display: str) -> str:
     return username
 
 
-def _admit(source: str, identity: str) -> None:
-    """Count the attempt against the source and the identity (hashed: no ID numbers kept in memory)."""
+def _admit(session: Session, source: str, identity: str) -> None:
+    """Count the attempt against the source and the identity (hashed: no ID numbers kept in memory). In
+    the sign-up's own transaction: a match and a mismatch both commit (one neutral answer), so both count."""
     at = now()
     key = hashlib.sha256(identity.encode()).hexdigest()
-    if not signup_sources.take(source, at) or not signup_identities.take(key, at):
+    if not signup_sources.take(session, source, at) or not signup_identities.take(session, key, at):
         raise SignUpThrottled()
 
 
@@ -97,7 +98,7 @@ def sign_up_engineer(
         raise InvalidInput(problem)
     if not (name or "").strip():
         raise InvalidInput({"姓名": "请填写姓名"})
-    _admit(source, "p:" + normalize_id_number(id_number))
+    _admit(session, source, "p:" + normalize_id_number(id_number))
     _username_free(session, username)
     password_hash = hash_password(password)  # before the match: the same work either way
     person_id = (check or default_check()).person(session, id_number=id_number, name=name, phone=phone)
@@ -139,7 +140,7 @@ def sign_up_enterprise(
         raise InvalidInput(problem)
     if not (name or "").strip():
         raise InvalidInput({"企业名称": "请填写企业名称"})
-    _admit(source, "e:" + normalize_credit_code(credit_code))
+    _admit(session, source, "e:" + normalize_credit_code(credit_code))
     _username_free(session, username)
     password_hash = hash_password(password)
     enterprise_id = (check or default_check()).enterprise(session, credit_code=credit_code, name=name)

@@ -16,7 +16,9 @@ Policy (ASVS 4.0.3 2.2.1, 5.0 6.1.1 / 6.3.1 / 6.3.8):
   cannot turn this into a lockout of everyone.
 - Unknown (or disabled) usernames answer exactly as known ones: the same messages, a bcrypt check
   against a dummy hash of the same cost, an audit row, and a throttle after the same number of
-  failures, counted in this process (no rows for names that are not accounts).
+  failures, counted in login_counter under an HMAC of the name (no account rows for names that are
+  not accounts). Those counts, the addresses' and the devices' are in the database, so every process
+  of a cluster throttles the same attempts (issue 17).
 
 The bcrypt check runs outside any transaction: a write lock held for it would queue every other
 login behind it. So this use case opens its own short transactions instead of taking the caller's.
@@ -29,15 +31,15 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, delete, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from db.models import User
+from db.models import LoginCounter, User
 from services import transaction
 from services.audit.record import audit
 from services.auth.cookie import cookie_key
@@ -53,6 +55,7 @@ SOURCE_MAX_FAILURES = 20
 DEVICE_COOKIE = "jlgcs_device"
 DEVICE_DAYS = 30
 WINDOW = dt.timedelta(minutes=THROTTLE_MINUTES)
+PRUNE_ONE_IN = 100  # attempts; the table then holds about a window's worth of counts
 
 Status = Literal["ok", "wrong", "throttled", "pending"]
 
@@ -66,60 +69,76 @@ class LoginOutcome:
 
 
 class Counters:
-    """Failure counters kept in this process, with the same window rule as the account's row.
+    """Failure counters of one kind (names, sources, devices), with the same window rule as the
+    account's row, in the login_counter table: every process of a cluster counts the same attempts.
+    Keys are stored as an HMAC with COOKIE_KEY, so the table holds no name or address that was typed."""
 
-    Bounded (the least recently counted key goes first) and thread-safe: Streamlit runs every
-    session's script in a thread of its own.
-    """
+    def __init__(self, kind: str, limit: int):
+        self.kind, self.limit = kind, limit
 
-    def __init__(self, limit: int, max_keys: int = 10_000):
-        self.limit, self.max_keys = limit, max_keys
-        self._seen: OrderedDict[str, tuple[int, dt.datetime]] = OrderedDict()
-        self._lock = threading.Lock()
+    def _key(self, key: str) -> str:
+        return hmac.new(cookie_key().encode(), f"{self.kind}|{key}".encode(), hashlib.sha256).hexdigest()
 
-    def take(self, key: str, at: dt.datetime) -> bool:
-        """Count one attempt; False (and nothing counted) when the key is throttled."""
-        with self._lock:
-            count, last = self._seen.get(key, (0, at))
-            if at - last > WINDOW:
-                count = 0
-            if count >= self.limit:
-                return False
-            self._seen[key] = (count + 1, at)
-            self._seen.move_to_end(key)
-            while len(self._seen) > self.max_keys:
-                self._seen.popitem(last=False)
-            return True
+    def take(self, session: Session, key: str, at: dt.datetime) -> bool:
+        """Count one attempt in one statement; False (and nothing counted) when the key is throttled.
+        As with the account, the conflict clause's WHERE is the throttle: the count cannot be overtaken."""
+        expired = LoginCounter.last_at < at - WINDOW
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        stmt = insert(LoginCounter).values(kind=self.kind, key=self._key(key), count=1, last_at=at)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["kind", "key"],
+            set_={"count": case((expired, 1), else_=LoginCounter.count + 1), "last_at": at},
+            where=or_(expired, LoginCounter.count < self.limit),
+        )
+        return session.execute(stmt.returning(LoginCounter.count)).scalar_one_or_none() is not None
 
-    def give_back(self, key: str) -> None:
-        """Uncount one attempt (it succeeded)."""
-        with self._lock:
-            if key in self._seen:
-                count, last = self._seen[key]
-                self._seen[key] = (max(count - 1, 0), last)
+    def take_alone(self, key: str, at: dt.datetime) -> bool:
+        """take() in a transaction of its own: the count stays when the caller's work is refused and
+        rolled back (a wrong old password, a sign-up that matched nothing)."""
+        with transaction() as s:
+            begin_write(s)
+            return self.take(s, key, at)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._seen.clear()
+    def give_back(self, key: str, session: Session | None = None) -> None:
+        """Uncount one attempt (it succeeded): in `session` when the caller's own transaction goes on to
+        write (it commits with it), else in a transaction of its own."""
+        stmt = (
+            update(LoginCounter)
+            .where(LoginCounter.kind == self.kind, LoginCounter.key == self._key(key), LoginCounter.count > 0)
+            .values(count=LoginCounter.count - 1)
+        )
+        if session is not None:
+            session.execute(stmt)
+            return
+        with transaction() as s:
+            begin_write(s)
+            s.execute(stmt)
 
 
-_names = Counters(MAX_FAILED_LOGINS)  # usernames that are not (active) accounts
-_devices = Counters(MAX_FAILED_LOGINS)  # device-cookie browsers, each with its own allowance
-_sources = Counters(SOURCE_MAX_FAILURES)
+def prune_counters(at: dt.datetime) -> None:
+    """Delete the counts older than the window (they no longer throttle anything). In a transaction of
+    its own, skipping rows another attempt holds: it never waits, so it cannot deadlock with one."""
+    with transaction() as s:
+        begin_write(s)
+        old = (
+            select(LoginCounter.kind, LoginCounter.key)
+            .where(LoginCounter.last_at < at - WINDOW)
+            .with_for_update(skip_locked=True)
+        )
+        s.execute(delete(LoginCounter).where(tuple_(LoginCounter.kind, LoginCounter.key).in_(old)))
+
+
+_names = Counters("name", MAX_FAILED_LOGINS)  # usernames that are not (active) accounts
+_devices = Counters("device", MAX_FAILED_LOGINS)  # device-cookie browsers, each with its own allowance
+_sources = Counters("source", SOURCE_MAX_FAILURES)
 # A logged-in user's wrong old passwords at 修改密码, per account.
-password_checks = Counters(MAX_FAILED_LOGINS)
+password_checks = Counters("password", MAX_FAILED_LOGINS)
 # Sign-up (services.auth.signup): every attempt counts, per source and per ID number or credit code,
 # whether it matched or not, so that the throttle itself tells nothing.
 SIGNUP_PER_SOURCE = 10
 SIGNUP_PER_IDENTITY = 3
-signup_sources = Counters(SIGNUP_PER_SOURCE)
-signup_identities = Counters(SIGNUP_PER_IDENTITY)
-
-
-def reset_counters() -> None:
-    """Forget the in-process counters (tests; a restart does the same)."""
-    for counters in (_names, _devices, _sources, password_checks, signup_sources, signup_identities):
-        counters.clear()
+signup_sources = Counters("su_src", SIGNUP_PER_SOURCE)
+signup_identities = Counters("su_id", SIGNUP_PER_IDENTITY)
 
 
 # ---------------------------------------------------------------- device cookies
@@ -188,14 +207,14 @@ def _actor(user) -> Actor:
 def _admit(name: str, user_id: int | None, device_id: str | None, source: str, at: dt.datetime) -> str | None:
     """Count this attempt where it counts; the throttle that refuses it ("device", "source",
     "account" or "name"), or None: go on and check the password."""
-    if device_id is not None:
-        return None if _devices.take(device_id, at) else "device"
-    if not _sources.take(source, at):
-        return "source"
-    if user_id is None:
-        return None if _names.take(name, at) else "name"
     with transaction() as s:
         begin_write(s)
+        if device_id is not None:
+            return None if _devices.take(s, device_id, at) else "device"
+        if not _sources.take(s, source, at):
+            return "source"
+        if user_id is None:
+            return None if _names.take(s, name, at) else "name"
         return None if _take_account(s, user_id, at) else "account"
 
 
@@ -228,6 +247,8 @@ def attempt_login(username: str, password: str, *, source: str, device: object =
     user_id = user.id if user is not None else None
     device_id = trusted_device(device, name, at) if user is not None else None
 
+    if secrets.randbelow(PRUNE_ONE_IN) == 0:
+        prune_counters(at)
     throttle = _admit(name, user_id, device_id, source, at)
     status: Status = "throttled"
     if throttle is None:  # the check: against the user's hash, or as slowly against nothing

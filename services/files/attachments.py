@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from db.models import Application, Attachment, ForcedDeregistration, InfoChangeRequest
 from services import workflow
 from services.audit.record import audit
-from services.files import uploads
+from services.files import storage
 from services.kernel import duties
 from services.kernel.actor import Actor
 from services.kernel.errors import NotFound
@@ -39,7 +39,7 @@ def get_attachment_file(session: Session, actor: Actor, *, attachment_id: RowId)
     model, person_attr = _OWNERS[att.request_type]
     get_scoped(session, actor, model, att.request_id, person_attr=person_attr)  # NotFound if foreign
     audit(session, actor, "download", "attachment", att.id)
-    return AttachmentFile(att.original_name, att.content_type, uploads.read_file(att.stored_name))
+    return AttachmentFile(att.original_name, att.content_type, storage.read(session, att.stored_name))
 
 
 def get_attachment_data(session: Session, actor: Actor, *, attachment_id: RowId) -> bytes:

@@ -6,23 +6,19 @@ never trusted; the stored file's name and extension come from the detected conte
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from uuid import uuid4
 
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
-from db.engine import data_dir
-from services.kernel.errors import InvalidInput, NotFound
+from services.files import storage
+from services.kernel.errors import InvalidInput
 from services.kernel.values import UPLOAD_MAX_BYTES
 
 ALLOWED = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
@@ -35,7 +31,6 @@ _TYPE_MISMATCH = "文件类型与内容不符，仅支持 PDF、JPG、PNG"
 _MAGIC = [(b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"), (b"%PDF-", "pdf")]
 _EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png"}
 _PIL_FORMATS = {"png": "PNG", "jpg": "JPEG"}
-_STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:pdf|jpg|png)")
 
 
 @dataclass(frozen=True)
@@ -186,79 +181,9 @@ def check_upload(original_name: str, data: bytes) -> CheckedFile:
     return CheckedFile(data, detected, ALLOWED[detected], name)
 
 
-def attachments_dir() -> Path:
-    path = data_dir() / "attachments"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
-
-
-# session.info[_PENDING]: files written in a transaction that has not committed yet, each with the
-# (root or savepoint) transaction it belongs to.
-_PENDING = "uploads.pending_files"
-
-
-def _write(checked: CheckedFile) -> str:
-    stored_name = f"{uuid4().hex}.{checked.ext}"
-    path = attachments_dir() / stored_name
-    # O_EXCL: never follow or overwrite an existing entry; 0600: owner only, no execute.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(checked.data)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return stored_name
-
-
 def store_file(session: Session, checked: CheckedFile) -> str:
-    """Write the file under a generated name, as part of the session's transaction, and return
-    that name. The file is written before the commit (a committed row always has its file) and
-    removed again if the transaction rolls back, so a failed upload leaves no file behind."""
-    tx = session.get_nested_transaction() or session.get_transaction()
-    if tx is None:
-        raise RuntimeError("store_file runs inside the transaction that records the file")
-    stored_name = _write(checked)
-    session.info.setdefault(_PENDING, []).append((attachments_dir() / stored_name, tx))
+    """Store the file under a generated name, as part of the session's transaction (storage.py:
+    a rolled-back upload leaves nothing behind), and return that name."""
+    stored_name = f"{uuid4().hex}.{checked.ext}"
+    storage.put(session, stored_name, checked.data)
     return stored_name
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_committed_files(session: Session) -> None:
-    pending = session.info.get(_PENDING)
-    if not pending:
-        return
-    committed = session.get_nested_transaction() or session.get_transaction()
-    if committed is None or committed.parent is None:  # the root: the rows are in the database
-        pending.clear()
-        return
-    # A released savepoint: its files now stand or fall with the enclosing transaction.
-    session.info[_PENDING] = [(path, committed.parent if tx is committed else tx) for path, tx in pending]
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _remove_uncommitted_files(session: Session, transaction: SessionTransaction) -> None:
-    pending = session.info.get(_PENDING)
-    if not pending:
-        return
-    # Still pending when its transaction ends: rolled back (or closed without a commit).
-    session.info[_PENDING] = [(path, tx) for path, tx in pending if tx is not transaction]
-    for path, tx in pending:
-        if tx is transaction:
-            with contextlib.suppress(OSError):  # if it stays, `make check-files` reports it
-                path.unlink(missing_ok=True)
-
-
-def stored_names() -> set[str]:
-    """The names of the files in the attachment folder (whatever their names)."""
-    return {p.name for p in attachments_dir().iterdir() if p.is_file()}
-
-
-def read_file(stored_name: str) -> bytes:
-    if not isinstance(stored_name, str) or not _STORED_NAME.fullmatch(stored_name):
-        raise NotFound()
-    root = attachments_dir().resolve()
-    path = (root / stored_name).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        raise NotFound()
-    return path.read_bytes()

@@ -8,7 +8,7 @@ from PIL import ExifTags, Image
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy.orm import Session
 
-from services.files import uploads
+from services.files import storage, uploads
 from services.kernel.errors import InvalidInput, NotFound
 
 STORED = re.compile(r"[0-9a-f]{32}\.(pdf|jpg|png)")
@@ -18,6 +18,9 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(
+        "ATTACHMENT_STORE", "files"
+    )  # these check the file store; the database store: test_attachment_storage.py
     return tmp_path
 
 
@@ -119,7 +122,7 @@ def test_exif_is_stripped_from_jpeg():
     assert Image.open(io.BytesIO(original)).getexif()[ExifTags.Base.Make] == "PhoneMaker"
 
     stored_name = store(uploads.check_upload("id.jpg", original))
-    stored = uploads.read_file(stored_name)
+    stored = storage.read(Session(), stored_name)
     assert b"Exif" not in stored and b"PhoneMaker" not in stored
     assert not Image.open(io.BytesIO(stored)).getexif()
 
@@ -155,7 +158,7 @@ def test_stored_file_permissions_and_round_trip(data_dir):
     root = data_dir / "attachments"
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
     assert stat.S_IMODE((root / stored_name).stat().st_mode) == 0o600
-    assert uploads.read_file(stored_name) == checked.data
+    assert storage.read(Session(), stored_name) == checked.data
 
 
 @pytest.mark.parametrize(
@@ -164,9 +167,9 @@ def test_stored_file_permissions_and_round_trip(data_dir):
 )
 def test_read_file_refuses_anything_but_a_generated_name(name):
     with pytest.raises(NotFound):
-        uploads.read_file(name)
+        storage.read(Session(), name)
 
 
 def test_read_file_of_a_missing_generated_name_is_not_found():
     with pytest.raises(NotFound):
-        uploads.read_file("0" * 32 + ".png")
+        storage.read(Session(), "0" * 32 + ".png")

@@ -105,6 +105,7 @@ def test_reset_gives_a_one_time_password_that_must_be_changed_then_ends_sessions
     assert outcome.status == "ok" and outcome.actor is not None
     with transaction() as s:
         assert accounts.password_change_required(s, outcome.actor)
+    with transaction() as s:  # a use case of its own, as the page calls it
         accounts.change_password(s, outcome.actor, old_password=reset.one_time_password, new_password="my-own-pass-77")
     with transaction() as s:
         assert not accounts.password_change_required(s, outcome.actor)

@@ -29,6 +29,7 @@ from db.models import (
 )
 from ops.demo import load_demo_data, sync_specialties
 from services import workflow
+from services.files import storage
 from services.kernel import values
 from services.kernel.validators import age_on
 from services.registration import business_types
@@ -294,11 +295,11 @@ def test_demo_users(s):
 
 
 def test_attachment_files_exist_with_the_recorded_size(demo):
-    s, folder = demo
+    s, _ = demo
     attachments = s.scalars(select(Attachment)).all()
     assert len(attachments) >= 10
     for att in attachments:
-        data = (folder / "attachments" / att.stored_name).read_bytes()
+        data = storage.read(s, att.stored_name)
         assert len(data) == att.size
         magic = b"\x89PNG" if att.content_type == "image/png" else b"%PDF-"
         assert data.startswith(magic) and att.stored_name.endswith(att.original_name[-4:])
