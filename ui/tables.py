@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -107,6 +108,17 @@ def list_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """A list's rows as shown: 所在省 and 所在城市 as one column 所在省市 (北京市北京市 as 北京市)."""
     if "所在省" not in rows.columns or "所在城市" not in rows.columns:
         return rows
+    names = list(rows.columns)
+    if all(isinstance(t, np.dtype) and t.kind == "O" for t in rows.dtypes):
+        # The services' lists: one block of objects. Through numpy it is a fifth of drop + insert
+        # (0.25 against 1.2 ms a page), the largest part of a list page's own time.
+        values = rows.to_numpy(dtype=object)
+        at, city = names.index("所在省"), names.index("所在城市")
+        merged = [p if c in ("", None, p) else f"{p or ''}{c}" for p, c in zip(values[:, at], values[:, city])]
+        values = np.delete(values, city, axis=1)  # a new array: the service's rows stay as they are
+        values[:, at - (city < at)] = merged
+        names = [PLACE if i == at else n for i, n in enumerate(names) if i != city]
+        return pd.DataFrame(values, index=rows.index, columns=names, dtype=object)
     at = rows.columns.get_loc("所在省")
     merged = [p if c in ("", None, p) else f"{p or ''}{c}" for p, c in zip(rows["所在省"], rows["所在城市"])]
     shown = rows.drop(columns=["所在省", "所在城市"])
