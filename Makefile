@@ -6,7 +6,7 @@ PORT ?= 8501
 DATA_DIR ?= data
 export DATA_DIR
 
-.PHONY: run test lint sweep setup venv screenshots backup restore check-files clean
+.PHONY: run test lint sweep setup venv screenshots backup restore check-files clean bench loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,9 @@ clean:
 # Figures at demo and national scale (bench/run.py); generates data/bench/ on first use (a few minutes).
 bench: venv
 	$(PY) -m bench.run
+
+# The real server under N simulated people over Streamlit's websocket protocol (bench/loadtest.py):
+# interactions/s, p50/p95 latency, server CPU per interaction into bench/results/. Own demo database.
+#   make loadtest LOADTEST_ARGS="--sessions 1 5 10 --duration 20"    make loadtest LOADTEST_ARGS="--soak 30 --sessions 10"
+loadtest: venv
+	$(PY) -m bench.loadtest $(LOADTEST_ARGS)
