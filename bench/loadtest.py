@@ -178,6 +178,7 @@ class Person:
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (page_script_hash, url path)
     page: str = ""
     errors: int = 0
+    error_texts: list[str] = field(default_factory=list)
 
     async def connect(self) -> None:
         host = self.url.removeprefix("http://")
@@ -213,6 +214,7 @@ class Person:
                 proto = getattr(element, name) if name else None
                 if name == "exception" or (name == "alert" and element.alert.format == 1):  # st.error
                     self.errors += 1
+                    self.error_texts.append(element.alert.body if name == "alert" else element.exception.message)
                 if proto is not None and hasattr(proto, "id") and hasattr(proto, "label"):
                     self.widgets[proto.label] = (name, proto.id)
             elif kind == "navigation":
@@ -352,7 +354,7 @@ async def _person_loop(
         tally.failures.append(f"{type(exc).__name__}: {exc}"[:200])
     finally:
         if person.errors:
-            tally.failures.append(f"{person.errors} error messages on screen")
+            tally.failures.append(f"{person.errors} error messages on screen: {person.error_texts[:3]}")
         await person.close()
 
 
@@ -373,6 +375,8 @@ async def _visit(url: str, ids: list[int], rng: random.Random, clicks: int, tall
     except Exception as exc:  # noqa: BLE001
         tally.failures.append(f"{type(exc).__name__}: {exc}"[:200])
     finally:
+        if person.errors:
+            tally.failures.append(f"{person.errors} error messages on screen: {person.error_texts[:3]}")
         await person.close()
 
 
