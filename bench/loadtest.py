@@ -465,13 +465,14 @@ def to_markdown(report: dict) -> str:
             f"Soak: {s['sessions']} people at a time for {s['minutes']} min, {s['visits']} visits (log in, 5-15"
             f" clicks, close), {s['clicks']} clicks, {s['failure_count']} failures.",
             "",
-            "| when | minute | RSS MB | objects tracked | frozen | collections (gen 0/1/2) |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| when | minute | RSS MB | objects tracked | frozen | sessions (connected) | collections (gen 0/1/2) |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         for x in s["samples"]:
             gens = "/".join(str(g.get("collections", "")) for g in x.get("gc_stats", []))
             lines.append(
-                f"| {x['at']} | {x['minute']} | {x['rss_mb']} | {x.get('objects', '')} | {x.get('frozen', '')} | {gens} |"
+                f"| {x['at']} | {x['minute']} | {x['rss_mb']} | {x.get('objects', '')} | {x.get('frozen', '')}"
+                f" | {x.get('sessions', '')} ({x.get('active_sessions', '')}) | {gens} |"
             )
     return "\n".join(lines) + "\n"
 

@@ -65,6 +65,14 @@ def _write_stats(*_args) -> None:
         "gc_stats": gc.get_stats(),
         "gc_threshold": gc.get_threshold(),
     }
+    try:  # Streamlit's own count of sessions, connected or kept for a reconnection (private API)
+        from streamlit.runtime import Runtime
+
+        manager = Runtime.instance()._session_mgr
+        stats["sessions"] = len(manager.list_sessions())
+        stats["active_sessions"] = manager.num_active_sessions()
+    except Exception:  # noqa: BLE001 - a diagnostic: no figure rather than no server
+        pass
     tmp = Path(target + ".tmp")
     tmp.write_text(json.dumps(stats))
     tmp.replace(target)
