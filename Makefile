@@ -6,7 +6,7 @@ PORT ?= 8501
 DATA_DIR ?= data
 export DATA_DIR
 
-.PHONY: run test lint sweep setup venv screenshots backup restore check-files clean cluster
+.PHONY: run test lint sweep setup venv screenshots backup restore check-files clean cluster bench bench-import loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,9 @@ bench: venv
 # National-size registry import (bench/imports.py): 300,000 persons and registrations through ops.imports.
 bench-import: venv
 	$(PY) -m bench.imports --out bench/results/$$(date +%F)-import.md
+
+# The real server under N simulated people over Streamlit's websocket protocol (bench/loadtest.py):
+# interactions/s, p50/p95 latency, server CPU per interaction into bench/results/. Own demo database.
+#   make loadtest LOADTEST_ARGS="--sessions 1 5 10 --duration 20"    make loadtest LOADTEST_ARGS="--soak 30 --sessions 10"
+loadtest: venv
+	$(PY) -m bench.loadtest $(LOADTEST_ARGS)

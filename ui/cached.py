@@ -1,12 +1,19 @@
 """Results kept across script runs and shared by the sessions of one app process: the one place
 the pages cache what a service computed. Each entry lives at most CACHE_SECONDS, so a process never
 serves figures older than that, whichever process wrote since (DESIGN.md rule 15).
+
+And, per session, a chart drawn from data that has not changed since the session's last run
+(session_figure): nothing can go stale, the data is read on every run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from services import transaction
@@ -44,3 +51,27 @@ def dashboard_view(filters: DashboardFilter) -> view.DashboardView | None:
     except ServiceError as exc:
         refused(exc)
         return None
+
+
+FIGURES_KEY = "_figures"
+
+
+def _fingerprint(data: Any) -> Any:
+    if isinstance(data, pd.DataFrame):
+        return tuple(data.columns), tuple(data.itertuples(index=False, name=None))
+    if isinstance(data, dict):
+        return tuple(data.items())
+    return data
+
+
+def session_figure(build: Callable[[Any], go.Figure], data: Any) -> go.Figure:
+    """build(data), built again only when `data` differs from this session's last call: a plotly
+    figure costs about 1 ms to build, and the enterprise's 首页 draws two on every run with the same
+    few numbers. Per session and per builder, one figure each (st.plotly_chart serialises a copy)."""
+    figures = st.session_state.setdefault(FIGURES_KEY, {})
+    name = f"{build.__module__}.{build.__qualname__}"
+    key = _fingerprint(data)
+    kept = figures.get(name)
+    if kept is None or kept[0] != key:
+        kept = figures[name] = (key, build(data))
+    return kept[1]

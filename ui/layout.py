@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.locale import ConstantHtml
+
 SIDEBAR_WIDTH = 200  # px, the narrowest set_page_config accepts (Streamlit's default is 300)
 NARROW_SCREEN = 1100  # px: at or below, the sidebar and the padding shrink further (CSS below)
 NARROW_SIDEBAR = 180  # the longest menu item, 企业重要信息审核, still whole
@@ -20,7 +22,7 @@ LIST_WIDTH = MIN_SCREEN - NARROW_SIDEBAR - sum(NARROW_PADDING) - SCROLLBAR
 
 # The sidebar's own side padding is 20 px inside its scrollbar gutters (10 px here, 17 on Windows
 # unless thin): at 200 px and less the longest menu item needs most of it.
-_CSS = f"""<style>
+_CSS = ConstantHtml(f"""<style>
 [data-testid=stSidebarContent] {{ padding-left: 8px; padding-right: 8px; scrollbar-width: thin; }}
 [data-testid=stMain] {{ scrollbar-width: thin; }}
 @media (max-width: 1400px) {{
@@ -35,7 +37,7 @@ _CSS = f"""<style>
   }}
   [data-testid=stSidebarContent] {{ padding-left: 0; padding-right: 0; }}
 }}
-</style>"""
+</style>""")
 
 
 def apply_layout() -> None:

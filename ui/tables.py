@@ -8,8 +8,10 @@ horizontal scroll at 1024×768; on a wider screen the grid widens every column b
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -107,6 +109,17 @@ def list_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """A list's rows as shown: 所在省 and 所在城市 as one column 所在省市 (北京市北京市 as 北京市)."""
     if "所在省" not in rows.columns or "所在城市" not in rows.columns:
         return rows
+    names = list(rows.columns)
+    if all(isinstance(t, np.dtype) and t.kind == "O" for t in rows.dtypes):
+        # The services' lists: one block of objects. Through numpy it is a fifth of drop + insert
+        # (0.25 against 1.2 ms a page), the largest part of a list page's own time.
+        values = rows.to_numpy(dtype=object)
+        at, city = names.index("所在省"), names.index("所在城市")
+        merged = [p if c in ("", None, p) else f"{p or ''}{c}" for p, c in zip(values[:, at], values[:, city])]
+        values = np.delete(values, city, axis=1)  # a new array: the service's rows stay as they are
+        values[:, at - (city < at)] = merged
+        names = [PLACE if i == at else n for i, n in enumerate(names) if i != city]
+        return pd.DataFrame(values, index=rows.index, columns=names, dtype=object)
     at = rows.columns.get_loc("所在省")
     merged = [p if c in ("", None, p) else f"{p or ''}{c}" for p, c in zip(rows["所在省"], rows["所在城市"])]
     shown = rows.drop(columns=["所在省", "所在城市"])
@@ -299,33 +312,51 @@ def reset_page(key: str) -> None:
     new_list_generation()
 
 
+@dataclass(frozen=True)
+class Export:
+    """An export as built when 导出 was pressed: the files, their time stamp and the row count."""
+
+    xlsx: bytes
+    csv: bytes
+    stamp: str
+    rows: int
+
+
 def export_buttons(frame_fn: Callable[[], pd.DataFrame | None], *, name: str, key: str) -> None:
-    """【导出】: build the export only when asked, then offer Excel and CSV downloads."""
+    """【导出】: build the export only when asked, then offer Excel and CSV downloads.
+
+    The files are encoded once, on the press, and kept in the session: a later run (the next page,
+    any click) only offers them again. Encoding on every run cost 2-4 s of server CPU a run for a
+    6,000-row list, during which the server served no one else (issue 17)."""
     if st.button("导出", key=f"{key}_export", icon=":material/download:"):
         frame = frame_fn()
         if frame is not None:
-            st.session_state[f"{key}_export_data"] = frame
-    frame = st.session_state.get(f"{key}_export_data")
-    if frame is not None:
-        stamp = clock.stamp()
+            st.session_state[f"{key}_export_data"] = Export(
+                xlsx=exports.to_xlsx_bytes(frame, sheet_name=name),
+                csv=exports.to_csv_bytes(frame),
+                stamp=clock.stamp(),
+                rows=len(frame),
+            )
+    built = st.session_state.get(f"{key}_export_data")
+    if isinstance(built, Export):
         c1, c2 = st.columns(2)
         c1.download_button(
             "下载 Excel",
-            exports.to_xlsx_bytes(frame, sheet_name=name),
-            f"{name}_{stamp}.xlsx",
+            built.xlsx,
+            f"{name}_{built.stamp}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}_xlsx",
             on_click="ignore",
         )
         c2.download_button(
             "下载 CSV",
-            exports.to_csv_bytes(frame),
-            f"{name}_{stamp}.csv",
+            built.csv,
+            f"{name}_{built.stamp}.csv",
             "text/csv",
             key=f"{key}_csv",
             on_click="ignore",
         )
-        st.caption(f"已生成导出文件，共 {len(frame)} 条记录（证件号码已脱敏）")
+        st.caption(f"已生成导出文件，共 {built.rows} 条记录（证件号码已脱敏）")
 
 
 def steps_table(frame: pd.DataFrame | None) -> None:

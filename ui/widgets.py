@@ -6,6 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
+from ui.locale import ConstantHtml
+
 # Before the first 监理工程师 registrations (1992): any date of the register's history. Streamlit's own
 # range is today ± 10 years, and a date typed outside it is dropped without a word to the app.
 EARLIEST_DATE = dt.date(1990, 1, 1)
@@ -35,6 +37,9 @@ def clicked_undrawn(key: str) -> bool:
     return bool(st.session_state.get(key))
 
 
+_PAGE_STYLE = ConstantHtml("<style>[data-testid=stMainBlockContainer]{padding-top:2.5rem}</style>")
+
+
 def page_style() -> None:
     """House CSS, constant: less empty space above the page title."""
-    st.html("<style>[data-testid=stMainBlockContainer]{padding-top:2.5rem}</style>")
+    st.html(_PAGE_STYLE)

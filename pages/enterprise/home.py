@@ -6,6 +6,7 @@ import ui
 from services.dashboards import charts
 from services.kernel.actor import ENTERPRISE
 from services.registry import registrations
+from ui.cached import session_figure
 
 actor = ui.require_actor(ENTERPRISE)
 
@@ -43,5 +44,5 @@ for col, (days, n) in zip(m[1:], counts.items()):
     col.metric(f"{days} 天内到期", n)
 left, right = st.columns(2)
 if not by_specialty.empty:
-    left.plotly_chart(charts.staff_by_specialty(by_specialty), width="stretch")
-right.plotly_chart(charts.expiry_horizons(counts), width="stretch")
+    left.plotly_chart(session_figure(charts.staff_by_specialty, by_specialty), width="stretch")
+right.plotly_chart(session_figure(charts.expiry_horizons, counts), width="stretch")

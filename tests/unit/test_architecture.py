@@ -194,6 +194,7 @@ _SAFE_IN_MARKDOWN = {
     "result.first",
     "result.last",
     "result.total",
+    "built.rows",  # ui.tables.export_buttons: the number of rows exported
     "'提交未成功' if submit else '检查未通过'",
 }
 
