@@ -194,6 +194,10 @@ def _new_context_page(browser):
     return pg
 
 
+def _menu(page, title: str):
+    return page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
+
+
 def _upload(page, name: str, content: bytes) -> None:
     mime = XLSX if name.endswith(".xlsx") else "text/csv"
     before = page.evaluate("window.__stChanges || 0")
@@ -354,6 +358,7 @@ def test_from_an_empty_database_to_an_accepted_application(empty_site, page, bro
         click(page, button(page, "激活"))
         expect_success(page)
         login(enterprise, "firm", "enterprise-pass-1", url=url)
+        expect(_menu(enterprise, "操作员管理")).to_be_visible()  # it is its enterprise's administrator
 
         # the engineer files an 初始注册 with its attachments; the enterprise 上报 it
         _file_initial_registration(engineer)
@@ -375,6 +380,8 @@ def test_from_an_empty_database_to_an_accepted_application(empty_site, page, bro
         reviewer.get_by_role("button", name="确认修改").click()
         wait_login_form(reviewer)
         login(reviewer, "reviewer", "reviewer-pass-1")
+        expect(_menu(reviewer, "用户管理")).to_have_count(0)  # 受理/审查 only: no 系统管理
+        expect(_menu(reviewer, "数据导入")).to_have_count(0)
         nav(reviewer, "注册审批")
         form = reviewer.get_by_test_id("stForm").first
         form.get_by_label("姓名", exact=True).fill(ENGINEER["name"])
