@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from stdnum.cn import ric, uscc
 
 from services.auth.signup import ENGINEER_ANSWER, ENTERPRISE_ANSWER
+from services.kernel.clock import today
 from services.kernel.validators import credit_code_error, id_number_error
 from services.registry.imports import kinds
 from tests import factories
@@ -47,7 +48,7 @@ pytestmark = pytest.mark.e2e
 ADMIN, ADMIN_PASSWORD = "admin", "first-admin-pass-1"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNKNOWN = "人员库中没有该证件号码的人员，请先导入人员"
-TODAY = dt.date.today()  # the server's clock is the real one: every date below is relative to it
+TODAY = today()  # the server runs on the real clock: every date below is relative to it
 
 
 def _id(birth: dt.date, serial: int) -> str:
