@@ -71,8 +71,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(data_dir: Path):
-    """`python -m ui.server` on data_dir; yields the base URL once /_stcore/health answers."""
+def _server(data_dir: Path, env: dict[str, str] | None = None):
+    """`python -m ui.server` on data_dir (and `env`, e.g. a DATABASE_URL); yields the base URL once
+    /_stcore/health answers."""
     port = _free_port()
     log_path = data_dir.parent / f"{data_dir.name}-streamlit.log"
     with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would block the server
@@ -94,7 +95,7 @@ def _server(data_dir: Path):
             ],
             cwd=ROOT,
             # the electronic certificate's QR code points at this server's public verification page
-            env=_env(data_dir) | {"APP_PUBLIC_URL": f"http://127.0.0.1:{port}"},
+            env=_env(data_dir) | {"APP_PUBLIC_URL": f"http://127.0.0.1:{port}"} | (env or {}),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
