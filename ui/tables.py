@@ -72,6 +72,14 @@ WIDTHS: dict[str, tuple[int, int]] = {
     "操作人": (64, 150),
     "企业": (36, 150),
     "详情": (36, 200),
+    # 用户管理 / 操作员管理
+    "用户名": (64, 120),
+    "姓名/名称": (64, 140),
+    "角色": (50, 64),
+    "职责": (50, 120),
+    "所属单位": (64, 160),
+    "最后登录": (110, 110),
+    "创建时间": (110, 110),
     OPERATION: (36, 110),  # 注册上报: one action (上报); 审计日志: what was done
 }
 # Who gets the width left over at 1024 first (then the others, in equal shares).

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from services.audit.log import AUDIT_COLUMNS
+from services.auth import accounts
 from services.deregistration import requests as forced_requests
 from services.deregistration.review import FORCED_COLUMNS
 from services.enterprise.info_change import INFO_CHANGE_COLUMNS
@@ -203,6 +204,7 @@ def test_ministry_lists_show_all_columns(screen, layout_url, size):
         ("企业重要信息审核", INFO_CHANGE_COLUMNS),
         ("行政处罚", PENALTY_COLUMNS),
         ("审计日志", AUDIT_COLUMNS),
+        ("用户管理", accounts.USER_COLUMNS),
     ):
         visit(screen, title)
         found += problems(screen, title, expected)
