@@ -45,7 +45,7 @@ from tests.e2e.conftest import (
     total,
     wait_idle,
 )
-from tests.e2e.test_roles_browser import _new_page, heading, search, sidebar
+from tests.e2e.test_roles_browser import _new_page, heading, search, sidebar, wait_reauthenticated
 from tests.services.notifications.smtp_kit import start_server
 
 pytestmark = pytest.mark.e2e
@@ -155,15 +155,17 @@ def open_messages(page, who: str) -> list[str]:
 
 def set_address(page, who: str, email: str) -> None:
     nav(page, "消息中心")
-    click(page, page.get_by_role("tab", name="提醒设置"), rerun=False)
+    click(page, page.get_by_role("tab", name="提醒设置"))  # tracked: a run
     form = page.get_by_test_id("stForm").filter(has=page.get_by_label("电子邮箱"))
     box = form.get_by_label("电子邮箱")
     box.fill(email)
     box.press("Tab")
     click(page, button(form, "保存"))
     expect_success(page, "保存成功")
-    click(page, page.get_by_role("tab", name="提醒设置"), rerun=False)  # the run after saving shows the first tab
-    expect(page.get_by_label("电子邮箱")).to_have_value(email)  # as saved, read back
+    # the run after saving stays on 提醒设置 and shows the address as saved
+    expect(page.get_by_role("tab", name="提醒设置")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_label("电子邮箱")).to_have_value(email)
+    expect(page.get_by_text("当前邮件发送地址：")).to_be_visible()
 
 
 def report_it(page) -> None:
@@ -303,7 +305,16 @@ def test_report_correction_and_decision_reach_the_inbox_and_the_mailbox(alerts_s
     expected = [(XUE_MAIL, title("已上报")), (ENT_MAIL, title("待上报"))] + [
         (to, title(s)) for s in ("部级已受理", "审查中", "准予注册") for to in (XUE_MAIL, ENT_MAIL)
     ]
-    check_mails(new_mails(inbox, seen), expected, url, links, id_number)
+    got = new_mails(inbox, seen)
+    check_mails(got, expected, url, links, id_number)
+
+    # The decision mail's link opens the application in the app (the login cookie logs them in).
+    for who, pg, page_heading in ((XUE_MAIL, me, "进度详情"), (ENT_MAIL, ent, "业务详情")):
+        [body] = [b for to, subject, b in got if to == who and subject.endswith("：准予注册")]
+        pg.goto(re.search(r"查看详情：(\S+)", body).group(1))
+        wait_reauthenticated(pg)
+        expect(heading(pg, page_heading)).to_be_visible()
+        expect(pg.get_by_test_id("stMain")).to_contain_text("准予注册")
 
     # 5. The sender again: nothing more.
     seen = len(inbox.mails)
