@@ -247,11 +247,12 @@ def test_a_database_that_is_down_at_login_says_so(demo_db, monkeypatch, shipped_
 # ---------------------------------------------------------------- the attachments folder cannot be written
 
 
-def test_an_upload_into_an_unwritable_attachments_folder_says_so_and_saves_nothing(login, shipped_details):
+def test_an_upload_into_an_unwritable_attachments_folder_says_so_and_saves_nothing(login, shipped_details, monkeypatch):
     """Root ignores file modes, so the folder is made unusable another way: a file where it should be."""
     from db.models import Attachment, ForcedDeregistration
     from services.deregistration import requests as forced
 
+    monkeypatch.setenv("ATTACHMENT_STORE", "files")  # PostgreSQL keeps attachments in the database by default
     folder = Path(os.environ["DATA_DIR"]) / "attachments"
     shutil.rmtree(folder, ignore_errors=True)
     folder.write_bytes(b"")
