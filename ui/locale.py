@@ -213,8 +213,8 @@ DATE_PLACEHOLDERS = {"year": "年", "month": "月", "day": "日"}
 
 LANGUAGE = "zh-CN"
 
-# The Latin words a Chinese screen may still show: names of file formats, units and keys.
-LATIN_ALLOWED = frozenset({"PDF", "JPG", "JPEG", "PNG", "CSV", "MB", "KB", "CTRL", "EXCEL"})
+# The Latin words a Chinese screen may still show: names of file formats, text encodings, units and keys.
+LATIN_ALLOWED = frozenset({"PDF", "JPG", "JPEG", "PNG", "CSV", "XLSX", "UTF", "GBK", "MB", "KB", "CTRL", "EXCEL"})
 
 # Where the app's own text is shown: never translated (a name or a value may be an English word).
 OWN_TEXT = (

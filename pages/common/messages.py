@@ -23,7 +23,8 @@ LINK_PAGES = {
 }
 
 st.header("消息中心")
-messages_tab, settings_tab = st.tabs(["我的消息", "提醒设置"])
+# Keyed and tracked: the run after 保存 (its flash shifts the page) stays on 提醒设置.
+messages_tab, settings_tab = st.tabs(["我的消息", "提醒设置"], key="msg_tab", on_change="rerun")
 
 with messages_tab:
     unread_only = st.toggle("只看未读", key="msg_unread_only", on_change=ui.reset_page, args=(KEY,))

@@ -295,7 +295,9 @@ def test_ministry_screens_have_no_english(en_page, english_url):
 def test_applicant_screens_have_no_english(en_page, english_url, tmp_path):
     page, screens = en_page, Screens(en_page)
     login(page, "demo-applicant", url=english_url)
-    _every_page(screens)  # ends on 注册申请
+    _every_page(screens)
+    nav(page, "注册申请")  # no longer the last page (消息中心 is)
+    _settle(page)
     too_big = tmp_path / "过大的文件.pdf"
     too_big.write_bytes(b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024))  # over the 10 MB limit
     uploader = page.get_by_test_id("stFileUploader").first
