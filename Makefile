@@ -62,8 +62,10 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 # Figures at demo and national scale (bench/run.py); generates data/bench/ on first use (a few minutes).
+# ...and the national-size registry import (300,000 persons and registrations, bench-import below).
 bench: venv
 	$(PY) -m bench.run
+	$(PY) -m bench.imports --out bench/results/$$(date +%F)-import.md
 
 # National-size registry import (bench/imports.py): 300,000 persons and registrations through ops.imports.
 bench-import: venv
