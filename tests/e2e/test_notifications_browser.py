@@ -136,7 +136,7 @@ def new_mails(inbox, seen: int) -> list[tuple[str, str, str]]:
 def unread(page) -> int:
     """The sidebar's unread count (as drawn by the last run)."""
     bar = sidebar(page)
-    expect(bar.get_by_text(re.compile(r"未读消息 \d+ 条|消息中心：无未读消息")).first).to_be_visible()
+    expect(bar.get_by_text(re.compile(r"未读消息 \d+ 条|无未读消息")).first).to_be_visible()
     found = re.search(r"未读消息 (\d+) 条", bar.inner_text())
     return int(found.group(1)) if found else 0
 
