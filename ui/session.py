@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from services import transaction
-from services.auth.accounts import password_change_required
 from services.auth.cookie import read_token
-from services.auth.login import get_actor, header_name, session_expiry
+from services.auth.login import session_expiry, signed_in_account
 from services.kernel.actor import Actor
 from services.kernel.clock import now
 
@@ -72,19 +71,17 @@ def current_actor() -> Actor | None:
     at = now()
     logged_in_at = st.session_state.setdefault(LOGIN_AT_KEY, at)
     expired = session_expiry(logged_in_at, st.session_state.get(LAST_SEEN_KEY, at), at)
-    with transaction() as s:
-        actor = None if expired else get_actor(s, username, logged_in_at=logged_in_at)
-        header = header_name(s, actor) if actor else None
-        must_change = password_change_required(s, actor) if actor else False
-    if actor is None:
+    with transaction() as s:  # one query: the account, its header name and its one-time password flag
+        account = None if expired else signed_in_account(s, username, logged_in_at=logged_in_at)
+    if account is None:
         st.session_state[NOTICE_KEY] = expired or "登录已失效，请重新登录。"
         end_session()
         return None
     st.session_state[LAST_SEEN_KEY] = at
-    st.session_state[ACTOR_KEY] = actor
-    st.session_state[HEADER_KEY] = header
-    st.session_state[MUST_CHANGE_KEY] = must_change
-    return actor
+    st.session_state[ACTOR_KEY] = account.actor
+    st.session_state[HEADER_KEY] = account.header
+    st.session_state[MUST_CHANGE_KEY] = account.must_change_password
+    return account.actor
 
 
 def must_change_password() -> bool:

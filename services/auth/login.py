@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -114,6 +115,57 @@ def get_actor(session: Session, username: str | None, *, logged_in_at: dt.dateti
         person_id=user.person_id,
         duties=parse_duties(user.duties),
     )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """What every script run of a logged-in session needs of its account, read in one query."""
+
+    actor: Actor
+    header: str  # header_name's answer
+    must_change_password: bool  # accounts.password_change_required's answer
+
+
+def signed_in_account(session: Session, username: str | None, *, logged_in_at: dt.datetime | None) -> SignedIn | None:
+    """get_actor, header_name and password_change_required in one query (it runs on every script run).
+
+    None as get_actor answers None."""
+    if not username:
+        return None
+    row = session.execute(
+        select(
+            User.id,
+            User.role,
+            User.display_name,
+            User.enterprise_id,
+            User.person_id,
+            User.sessions_revoked_at,
+            User.duties,
+            User.must_change_password,
+            Enterprise.name.label("enterprise_name"),
+            Person.name.label("person_name"),
+        )
+        .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
+        .outerjoin(Person, Person.id == User.person_id)
+        .where(User.username == username.strip().lower(), User.active.is_(True))
+    ).one_or_none()
+    if row is None:
+        return None
+    if logged_in_at is not None and row.sessions_revoked_at is not None and logged_in_at < row.sessions_revoked_at:
+        return None
+    actor = Actor(
+        user_id=row.id,
+        role=row.role,
+        name=row.display_name,
+        enterprise_id=row.enterprise_id,
+        person_id=row.person_id,
+        duties=parse_duties(row.duties),
+    )
+    if actor.role == ENTERPRISE:
+        header = row.enterprise_name or actor.name
+    else:
+        header = (row.person_name if actor.person_id else None) or actor.name
+    return SignedIn(actor, header, bool(row.must_change_password))
 
 
 def cookie_issued_at(token: dict) -> dt.datetime:
