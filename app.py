@@ -10,7 +10,6 @@ from services import transaction
 from services.auth.cookie import cookie_key
 from services.auth.login import COOKIE_DAYS, cookie_revoked, revoke_sessions, users_on_demand
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
-from services.notifications.inbox import count_unread
 from ui.locale import chinese_interface
 from ui.login import device_cookie, login_box
 
@@ -247,8 +246,7 @@ navigation = _navigation_for(actor)[0]
 page = st.navigation(navigation)
 if ui.signed_in() is not None:  # not when 退出登录 was clicked in this run
     with st.sidebar:
-        # One COUNT over the (user, read_at) index per run.
-        unread = ui.call(count_unread) or 0
+        unread = ui.unread_messages()  # counted in the account's query at the start of the run
         label = f"未读消息 {unread} 条" if unread else "消息中心：无未读消息"
         st.page_link(navigation["消息中心"][0], label=label)
         st.page_link(PASSWORD_PAGE[0], label=PASSWORD_PAGE[1], icon=PASSWORD_PAGE[2])

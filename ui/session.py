@@ -17,6 +17,7 @@ NOTICE_KEY = "_login_notice"  # why the session ended, shown on the login form u
 LOGIN_AT_KEY = "_login_at"
 LAST_SEEN_KEY = "_last_seen"
 MUST_CHANGE_KEY = "_must_change_password"  # a one-time password is in use: only 修改密码 until changed
+UNREAD_KEY = "_unread"  # the user's unread messages, counted with the actor
 
 
 def start_session(_info: dict | None = None) -> None:
@@ -25,7 +26,7 @@ def start_session(_info: dict | None = None) -> None:
 
 
 def end_session() -> None:
-    for key in (ACTOR_KEY, HEADER_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY, MUST_CHANGE_KEY):
+    for key in (ACTOR_KEY, HEADER_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY, MUST_CHANGE_KEY, UNREAD_KEY):
         st.session_state.pop(key, None)
 
 
@@ -81,12 +82,18 @@ def current_actor() -> Actor | None:
     st.session_state[ACTOR_KEY] = account.actor
     st.session_state[HEADER_KEY] = account.header
     st.session_state[MUST_CHANGE_KEY] = account.must_change_password
+    st.session_state[UNREAD_KEY] = account.unread
     return account.actor
 
 
 def must_change_password() -> bool:
     """The logged-in user still has the one-time password an administrator set (read with the actor)."""
     return bool(st.session_state.get(MUST_CHANGE_KEY))
+
+
+def unread_messages() -> int:
+    """The sidebar's number of unread messages, as counted with the actor at the start of this run."""
+    return st.session_state.get(UNREAD_KEY) or 0
 
 
 def signed_in() -> Actor | None:

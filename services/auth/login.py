@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Enterprise, Person, User
+from db.models import Enterprise, Message, Person, User
 from services.audit.record import audit
 from services.kernel.actor import ENTERPRISE, Actor, parse_duties
 from services.kernel.clock import from_timestamp, now
@@ -124,10 +124,12 @@ class SignedIn:
     actor: Actor
     header: str  # header_name's answer
     must_change_password: bool  # accounts.password_change_required's answer
+    unread: int  # notifications.inbox.count_unread's answer: the sidebar's number
 
 
 def signed_in_account(session: Session, username: str | None, *, logged_in_at: dt.datetime | None) -> SignedIn | None:
-    """get_actor, header_name and password_change_required in one query (it runs on every script run).
+    """get_actor, header_name, password_change_required and count_unread in one query (it runs on every
+    script run).
 
     None as get_actor answers None."""
     if not username:
@@ -144,6 +146,11 @@ def signed_in_account(session: Session, username: str | None, *, logged_in_at: d
             User.must_change_password,
             Enterprise.name.label("enterprise_name"),
             Person.name.label("person_name"),
+            select(func.count())
+            .select_from(Message)
+            .where(Message.user_id == User.id, Message.read_at.is_(None))  # the (user, read_at) index
+            .scalar_subquery()
+            .label("unread"),
         )
         .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
         .outerjoin(Person, Person.id == User.person_id)
@@ -165,7 +172,7 @@ def signed_in_account(session: Session, username: str | None, *, logged_in_at: d
         header = row.enterprise_name or actor.name
     else:
         header = (row.person_name if actor.person_id else None) or actor.name
-    return SignedIn(actor, header, bool(row.must_change_password))
+    return SignedIn(actor, header, bool(row.must_change_password), row.unread or 0)
 
 
 def cookie_issued_at(token: dict) -> dt.datetime:

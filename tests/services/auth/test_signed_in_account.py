@@ -1,4 +1,5 @@
-"""The one query of every script run gives what get_actor, header_name and password_change_required give."""
+"""The one query of every script run gives what get_actor, header_name, password_change_required and count_unread
+give."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from services import transaction
 from services.auth.accounts import password_change_required
 from services.auth.login import get_actor, header_name, revoke_sessions, signed_in_account
 from services.kernel.clock import now
+from services.notifications.inbox import count_unread
+from tests import factories
 
 
 @pytest.mark.parametrize("username", ["demo-enterprise", "demo-ministry", "demo-applicant", "demo-review"])
 def test_one_query_answers_as_the_three(demo_db, username):
     with transaction() as s:
         s.execute(update(User).where(User.username == "demo-review").values(must_change_password=True))
+    factories.message_for(username, "一条未读消息")
     with transaction() as s:
         account = signed_in_account(s, f" {username.upper()} ", logged_in_at=now())
         actor = get_actor(s, username)
@@ -25,6 +29,7 @@ def test_one_query_answers_as_the_three(demo_db, username):
         assert account.actor == actor
         assert account.header == header_name(s, actor)
         assert account.must_change_password == password_change_required(s, actor)
+        assert account.unread == count_unread(s, actor) >= 1
     assert account.must_change_password == (username == "demo-review")
 
 
