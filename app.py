@@ -10,13 +10,11 @@ from services import transaction
 from services.auth.cookie import cookie_key
 from services.auth.login import COOKIE_DAYS, cookie_revoked, revoke_sessions, users_on_demand
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
-from ui.locale import chinese_interface
 from ui.login import device_cookie, login_box
 
 ui.install_error_boundary()  # anything unexpected from here on: a Chinese message, details in the log
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
-chinese_interface()
-ui.apply_layout()
+ui.apply_layout()  # with Streamlit's own words in Chinese (ui.locale)
 
 # Per role: sections of (script, title, icon, url path[, duties]); the first page the user may open is the
 # default one. `duties`: the Duty codes (literals) any one of which shows the page (services.kernel.duties; the
