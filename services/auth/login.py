@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Message, Person, User
@@ -127,6 +127,32 @@ class SignedIn:
     unread: int  # notifications.inbox.count_unread's answer: the sidebar's number
 
 
+# Built once: building this statement cost three times running it (0.27 of 0.36 ms), on every script run.
+# Run on the transaction's connection: the ORM's handling of a plain row query cost three times the query.
+_SIGNED_IN = (
+    select(
+        User.id,
+        User.role,
+        User.display_name,
+        User.enterprise_id,
+        User.person_id,
+        User.sessions_revoked_at,
+        User.duties,
+        User.must_change_password,
+        Enterprise.name.label("enterprise_name"),
+        Person.name.label("person_name"),
+        select(func.count())
+        .select_from(Message)
+        .where(Message.user_id == User.id, Message.read_at.is_(None))  # the (user, read_at) index
+        .scalar_subquery()
+        .label("unread"),
+    )
+    .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
+    .outerjoin(Person, Person.id == User.person_id)
+    .where(User.username == bindparam("username"), User.active.is_(True))
+)
+
+
 def signed_in_account(session: Session, username: str | None, *, logged_in_at: dt.datetime | None) -> SignedIn | None:
     """get_actor, header_name, password_change_required and count_unread in one query (it runs on every
     script run).
@@ -134,28 +160,7 @@ def signed_in_account(session: Session, username: str | None, *, logged_in_at: d
     None as get_actor answers None."""
     if not username:
         return None
-    row = session.execute(
-        select(
-            User.id,
-            User.role,
-            User.display_name,
-            User.enterprise_id,
-            User.person_id,
-            User.sessions_revoked_at,
-            User.duties,
-            User.must_change_password,
-            Enterprise.name.label("enterprise_name"),
-            Person.name.label("person_name"),
-            select(func.count())
-            .select_from(Message)
-            .where(Message.user_id == User.id, Message.read_at.is_(None))  # the (user, read_at) index
-            .scalar_subquery()
-            .label("unread"),
-        )
-        .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
-        .outerjoin(Person, Person.id == User.person_id)
-        .where(User.username == username.strip().lower(), User.active.is_(True))
-    ).one_or_none()
+    row = session.connection().execute(_SIGNED_IN, {"username": username.strip().lower()}).one_or_none()
     if row is None:
         return None
     if logged_in_at is not None and row.sessions_revoked_at is not None and logged_in_at < row.sessions_revoked_at:
