@@ -109,7 +109,7 @@ def split_keys(
         statuses = (
             [str(x) for x in values[:, names.index(status_column)].tolist()] if status_column else [""] * len(ids)
         )
-        rows = pd.DataFrame(values[:, shown], index=frame.index, columns=frame.columns[shown], dtype=object)
+        rows = pd.DataFrame(values[:, shown], index=frame.index, columns=[names[i] for i in shown], dtype=object)
         return rows, tuple(RowKey(i, st) for i, st in zip(ids, statuses))
     ids = [int(i) for i in frame[id_column].tolist()]
     statuses = [str(x) for x in frame[status_column].tolist()] if status_column else [""] * len(ids)
