@@ -176,7 +176,7 @@ years = view.calendar_years
 if len(years):  # one line: a table here cost more than the queue's own list (make bench)
     st.caption(
         "工作日历（办理时限按工作日计算）："
-        + "；".join(f"{row.年度} {row.日历}" for row in years.itertuples())
+        + "；".join(f"{year} {status}" for year, status in zip(years["年度"], years["日历"], strict=True))
         + "。「推定」年度尚无国务院办公厅节假日安排通知，按法定节假日推算、未含调休；"
         "通知发布后由系统管理员录入，办理时限随之更正。"
     )
