@@ -10,14 +10,11 @@ from services import transaction
 from services.auth.cookie import cookie_key
 from services.auth.login import COOKIE_DAYS, cookie_revoked, revoke_sessions, users_on_demand
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
-from services.notifications.inbox import count_unread
-from ui.locale import chinese_interface
 from ui.login import device_cookie, login_box
 
 ui.install_error_boundary()  # anything unexpected from here on: a Chinese message, details in the log
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
-chinese_interface()
-ui.apply_layout()
+ui.apply_layout()  # with Streamlit's own words in Chinese (ui.locale)
 
 # Per role: sections of (script, title, icon, url path[, duties]); the first page the user may open is the
 # default one. `duties`: the Duty codes (literals) any one of which shows the page (services.kernel.duties; the
@@ -247,8 +244,7 @@ navigation = _navigation_for(actor)[0]
 page = st.navigation(navigation)
 if ui.signed_in() is not None:  # not when 退出登录 was clicked in this run
     with st.sidebar:
-        # One COUNT over the (user, read_at) index per run.
-        unread = ui.call(count_unread) or 0
+        unread = ui.unread_messages()  # counted in the account's query at the start of the run
         label = f"未读消息 {unread} 条" if unread else "无未读消息"  # short: the sidebar is 180 px at 1024
         st.page_link(navigation["消息中心"][0], label=label)
         st.page_link(PASSWORD_PAGE[0], label=PASSWORD_PAGE[1], icon=PASSWORD_PAGE[2])

@@ -25,6 +25,7 @@ from ui.session import (
     require_actor,
     signed_in,
     start_session,
+    unread_messages,
 )
 from ui.tables import (
     export_buttons,
@@ -76,5 +77,6 @@ __all__ = [
     "steps_dialog",
     "steps_table",
     "take_operation",
+    "unread_messages",
     "while_on",
 ]

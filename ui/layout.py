@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.locale import ELEMENT as CHINESE_INTERFACE
 from ui.locale import ConstantHtml
 
 SIDEBAR_WIDTH = 200  # px, the narrowest set_page_config accepts (Streamlit's default is 300)
@@ -40,6 +41,12 @@ _CSS = ConstantHtml(f"""<style>
 </style>""")
 
 
+# One element a run for both (each st.html costs a Streamlit element): the script needs
+# unsafe_allow_javascript, and a <style> applies to the whole page wherever it sits.
+_FRAME = ConstantHtml(CHINESE_INTERFACE + _CSS)
+
+
 def apply_layout() -> None:
+    """The frame's CSS and Streamlit's own words in Chinese (ui.locale)."""
     st.set_page_config(initial_sidebar_state=SIDEBAR_WIDTH)
-    st.html(_CSS)
+    st.html(_FRAME, unsafe_allow_javascript=True)

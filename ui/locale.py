@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import json
 
-import streamlit as st
-
 # Streamlit's fixed strings a user of this app can meet, whole (trimmed), and their Chinese.
 WORDS: dict[str, str] = {
     # file uploader
@@ -317,13 +315,9 @@ class ConstantHtml(str):
         return str(self)
 
 
-_ELEMENT = ConstantHtml(
+# Streamlit's own words in Chinese (see the module's docstring), drawn by ui.layout.apply_layout in the
+# frame's one element. Constant: the element is the same on every run, so the browser keeps it; it takes no space.
+ELEMENT = ConstantHtml(
     "<style>[data-testid=stElementContainer]:has(> [data-testid=stHtml] [data-zh-locale]){display:none}</style>"
     f"<span data-zh-locale></span><script>{_script()}</script>"
 )
-
-
-def chinese_interface() -> None:
-    """Streamlit's own words in Chinese (see the module's docstring). Constant: the element is the
-    same on every run, so the browser keeps it; it takes no space."""
-    st.html(_ELEMENT, unsafe_allow_javascript=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from services import transaction
-from services.auth.accounts import password_change_required
 from services.auth.cookie import read_token
-from services.auth.login import get_actor, header_name, session_expiry
+from services.auth.login import session_expiry, signed_in_account
 from services.kernel.actor import Actor
 from services.kernel.clock import now
 
@@ -18,6 +17,7 @@ NOTICE_KEY = "_login_notice"  # why the session ended, shown on the login form u
 LOGIN_AT_KEY = "_login_at"
 LAST_SEEN_KEY = "_last_seen"
 MUST_CHANGE_KEY = "_must_change_password"  # a one-time password is in use: only 修改密码 until changed
+UNREAD_KEY = "_unread"  # the user's unread messages, counted with the actor
 
 
 def start_session(_info: dict | None = None) -> None:
@@ -26,7 +26,7 @@ def start_session(_info: dict | None = None) -> None:
 
 
 def end_session() -> None:
-    for key in (ACTOR_KEY, HEADER_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY, MUST_CHANGE_KEY):
+    for key in (ACTOR_KEY, HEADER_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY, MUST_CHANGE_KEY, UNREAD_KEY):
         st.session_state.pop(key, None)
 
 
@@ -72,24 +72,28 @@ def current_actor() -> Actor | None:
     at = now()
     logged_in_at = st.session_state.setdefault(LOGIN_AT_KEY, at)
     expired = session_expiry(logged_in_at, st.session_state.get(LAST_SEEN_KEY, at), at)
-    with transaction() as s:
-        actor = None if expired else get_actor(s, username, logged_in_at=logged_in_at)
-        header = header_name(s, actor) if actor else None
-        must_change = password_change_required(s, actor) if actor else False
-    if actor is None:
+    with transaction() as s:  # one query: the account, its header name and its one-time password flag
+        account = None if expired else signed_in_account(s, username, logged_in_at=logged_in_at)
+    if account is None:
         st.session_state[NOTICE_KEY] = expired or "登录已失效，请重新登录。"
         end_session()
         return None
     st.session_state[LAST_SEEN_KEY] = at
-    st.session_state[ACTOR_KEY] = actor
-    st.session_state[HEADER_KEY] = header
-    st.session_state[MUST_CHANGE_KEY] = must_change
-    return actor
+    st.session_state[ACTOR_KEY] = account.actor
+    st.session_state[HEADER_KEY] = account.header
+    st.session_state[MUST_CHANGE_KEY] = account.must_change_password
+    st.session_state[UNREAD_KEY] = account.unread
+    return account.actor
 
 
 def must_change_password() -> bool:
     """The logged-in user still has the one-time password an administrator set (read with the actor)."""
     return bool(st.session_state.get(MUST_CHANGE_KEY))
+
+
+def unread_messages() -> int:
+    """The sidebar's number of unread messages, as counted with the actor at the start of this run."""
+    return st.session_state.get(UNREAD_KEY) or 0
 
 
 def signed_in() -> Actor | None:

@@ -77,9 +77,10 @@ filters = review.QueueFilter(
     reported_to=reported_to,
     overdue_only=overdue_only,
 )
-result = ui.call(review.list_queue, filters=filters, sort=sort, **ui.page_args(KEY))
-if result is None:
+view = ui.call(review.view_queue, filters=filters, sort=sort, **ui.page_args(KEY))  # with the calendar line
+if view is None:
     st.stop()
+result = view.queue
 
 
 # The time limit right after the status, so it stays in view on a laptop screen.
@@ -171,11 +172,11 @@ elif "pending_steps" in st.session_state:
     )
 
 st.divider()
-years = ui.call(review.list_calendar_years)
-if years is not None:  # one line: a table here cost more than the queue's own list (make bench)
+years = view.calendar_years
+if len(years):  # one line: a table here cost more than the queue's own list (make bench)
     st.caption(
         "工作日历（办理时限按工作日计算）："
-        + "；".join(f"{row.年度} {row.日历}" for row in years.itertuples())
+        + "；".join(f"{year} {status}" for year, status in zip(years["年度"], years["日历"], strict=True))
         + "。「推定」年度尚无国务院办公厅节假日安排通知，按法定节假日推算、未含调休；"
         "通知发布后由系统管理员录入，办理时限随之更正。"
     )

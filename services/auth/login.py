@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Enterprise, Person, User
+from db.models import Enterprise, Message, Person, User
 from services.audit.record import audit
 from services.kernel.actor import ENTERPRISE, Actor, parse_duties
 from services.kernel.clock import from_timestamp, now
@@ -114,6 +115,69 @@ def get_actor(session: Session, username: str | None, *, logged_in_at: dt.dateti
         person_id=user.person_id,
         duties=parse_duties(user.duties),
     )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """What every script run of a logged-in session needs of its account, read in one query."""
+
+    actor: Actor
+    header: str  # header_name's answer
+    must_change_password: bool  # accounts.password_change_required's answer
+    unread: int  # notifications.inbox.count_unread's answer: the sidebar's number
+
+
+# Built once: building this statement cost three times running it (0.27 of 0.36 ms), on every script run.
+# Run on the transaction's connection: the ORM's handling of a plain row query cost three times the query.
+_SIGNED_IN = (
+    select(
+        User.id,
+        User.role,
+        User.display_name,
+        User.enterprise_id,
+        User.person_id,
+        User.sessions_revoked_at,
+        User.duties,
+        User.must_change_password,
+        Enterprise.name.label("enterprise_name"),
+        Person.name.label("person_name"),
+        select(func.count())
+        .select_from(Message)
+        .where(Message.user_id == User.id, Message.read_at.is_(None))  # the (user, read_at) index
+        .scalar_subquery()
+        .label("unread"),
+    )
+    .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
+    .outerjoin(Person, Person.id == User.person_id)
+    .where(User.username == bindparam("username"), User.active.is_(True))
+)
+
+
+def signed_in_account(session: Session, username: str | None, *, logged_in_at: dt.datetime | None) -> SignedIn | None:
+    """get_actor, header_name, password_change_required and count_unread in one query (it runs on every
+    script run).
+
+    None as get_actor answers None."""
+    if not username:
+        return None
+    row = session.connection().execute(_SIGNED_IN, {"username": username.strip().lower()}).one_or_none()
+    if row is None:
+        return None
+    if logged_in_at is not None and row.sessions_revoked_at is not None and logged_in_at < row.sessions_revoked_at:
+        return None
+    actor = Actor(
+        user_id=row.id,
+        role=row.role,
+        name=row.display_name,
+        enterprise_id=row.enterprise_id,
+        person_id=row.person_id,
+        duties=parse_duties(row.duties),
+    )
+    if actor.role == ENTERPRISE:
+        header = row.enterprise_name or actor.name
+    else:
+        header = (row.person_name if actor.person_id else None) or actor.name
+    return SignedIn(actor, header, bool(row.must_change_password), row.unread or 0)
 
 
 def cookie_issued_at(token: dict) -> dt.datetime:

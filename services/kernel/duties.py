@@ -72,6 +72,7 @@ MINISTRY: dict[str, frozenset[str]] = {
     # 注册审批: the queue and one application
     "registration.review.list_queue": CASEWORK,
     "registration.review.export_queue": CASEWORK,
+    "registration.review.view_queue": CASEWORK,  # the queue and the calendar line in one call
     "registration.review.get_application_review": CASEWORK,
     "registration.reporting.get_application": CASEWORK,
     "registration.reporting.list_application_steps": CASEWORK,

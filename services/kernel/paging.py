@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -97,10 +98,21 @@ def split_keys(
 ) -> tuple[pd.DataFrame, tuple[RowKey, ...]]:
     """A frame built with its key columns (the id, the status code and `drop`) as the visible
     frame without them and, row for row, the typed keys."""
+    hidden = {c for c in (id_column, status_column, *drop) if c}
+    names = list(frame.columns)
+    shown = [i for i, c in enumerate(names) if c not in hidden]
+    if all(isinstance(t, np.dtype) and t.kind == "O" for t in frame.dtypes):
+        # The services' lists (`table`): one block of objects. Through numpy the keys and the rows cost
+        # a third of two column reads and an iloc (0.06 against 0.2 ms a page, on every list screen).
+        values = frame.to_numpy(dtype=object)
+        ids = [int(i) for i in values[:, names.index(id_column)].tolist()]
+        statuses = (
+            [str(x) for x in values[:, names.index(status_column)].tolist()] if status_column else [""] * len(ids)
+        )
+        rows = pd.DataFrame(values[:, shown], index=frame.index, columns=[names[i] for i in shown], dtype=object)
+        return rows, tuple(RowKey(i, st) for i, st in zip(ids, statuses))
     ids = [int(i) for i in frame[id_column].tolist()]
     statuses = [str(x) for x in frame[status_column].tolist()] if status_column else [""] * len(ids)
-    hidden = {c for c in (id_column, status_column, *drop) if c}
-    shown = [i for i, c in enumerate(frame.columns) if c not in hidden]
     # Positional selection: a list's key columns come first, and a slice of them costs a fifth of
     # DataFrame.drop (0.04 against 0.21 ms for a 10-row page of 15 columns).
     if shown == list(range(shown[0] if shown else 0, len(frame.columns))):

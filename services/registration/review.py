@@ -40,7 +40,7 @@ from services.kernel.paging import (
 from services.kernel.scope import RowId, get_scoped, load, require_role, row_id
 from services.kernel.text import fmt_date, fmt_dt, fmt_minute, like_pattern, specialties_text
 from services.kernel.values import DENIAL_CLAUSES
-from services.registration import announcement, conflicts, deadlines
+from services.registration import announcement, conflicts, deadlines, workcalendar
 from services.registration.business_types import business_label
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
@@ -234,32 +234,33 @@ def list_queue(
     """The ministry's queue of reported applications across all enterprises, oldest first by default."""
     duties.require(actor, "registration.review.list_queue")
     require_role(actor, MINISTRY)
-    sort, descending = sort_order(sort, descending)
-    day = today()
-    order = _queue_order(sort, descending)
-    if filters.overdue_only:
-        # Overdue depends on working days; filter the open items in Python (they are few). Every approved
-        # row here awaits its 公告 (the statement's condition).
-        rows = [
-            r
-            for r in session.execute(_queue_statement(filters).order_by(*order)).all()
-            if _due(r[0], {}, day)[1] == deadlines.OVERDUE
-        ]
-        total = len(rows)
-        page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
-        page = min(max(1, int(page)), max(1, -(-total // page_size)))
-        rows = rows[(page - 1) * page_size : page * page_size]
-    else:
-        ids, total, page = paged_ids(
-            session, _queue_id_statement(filters, sort), page=page, page_size=page_size, order_by=order
-        )
-        page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
-        rows = in_order(
-            session.execute(_queue_statement(QueueFilter()).where(Application.id.in_(ids))).all() if ids else [],
-            ids,
-            key=lambda row: row[0].id,
-        )
-    return keyed(_queue_frame(rows, (page - 1) * page_size, day, _announced(session, rows)), total, page, page_size)
+    with workcalendar.pinned():  # one look at the calendar file for all the rows
+        sort, descending = sort_order(sort, descending)
+        day = today()
+        order = _queue_order(sort, descending)
+        if filters.overdue_only:
+            # Overdue depends on working days; filter the open items in Python (they are few). Every approved
+            # row here awaits its 公告 (the statement's condition).
+            rows = [
+                r
+                for r in session.execute(_queue_statement(filters).order_by(*order)).all()
+                if _due(r[0], {}, day)[1] == deadlines.OVERDUE
+            ]
+            total = len(rows)
+            page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+            page = min(max(1, int(page)), max(1, -(-total // page_size)))
+            rows = rows[(page - 1) * page_size : page * page_size]
+        else:
+            ids, total, page = paged_ids(
+                session, _queue_id_statement(filters, sort), page=page, page_size=page_size, order_by=order
+            )
+            page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
+            rows = in_order(
+                session.execute(_queue_statement(QueueFilter()).where(Application.id.in_(ids))).all() if ids else [],
+                ids,
+                key=lambda row: row[0].id,
+            )
+        return keyed(_queue_frame(rows, (page - 1) * page_size, day, _announced(session, rows)), total, page, page_size)
 
 
 def export_queue(
@@ -267,14 +268,15 @@ def export_queue(
 ) -> pd.DataFrame:
     duties.require(actor, "registration.review.export_queue")
     require_role(actor, MINISTRY)
-    sort, descending = sort_order(sort, descending)
-    stmt = _queue_statement(filters).order_by(*_queue_order(sort, descending)).limit(EXPORT_LIMIT)
-    rows = session.execute(stmt).all()
-    frame = _queue_frame(rows, 0, today(), _announced(session, rows))
-    if filters.overdue_only:
-        frame = frame[frame["时限状态"] == deadlines.OVERDUE]
-    audit(session, actor, "export", "application_queue", rows=len(frame))
-    return frame[QUEUE_COLUMNS]
+    with workcalendar.pinned():  # one look at the calendar file for all the rows
+        sort, descending = sort_order(sort, descending)
+        stmt = _queue_statement(filters).order_by(*_queue_order(sort, descending)).limit(EXPORT_LIMIT)
+        rows = session.execute(stmt).all()
+        frame = _queue_frame(rows, 0, today(), _announced(session, rows))
+        if filters.overdue_only:
+            frame = frame[frame["时限状态"] == deadlines.OVERDUE]
+        audit(session, actor, "export", "application_queue", rows=len(frame))
+        return frame[QUEUE_COLUMNS]
 
 
 def ministry_action(
@@ -471,3 +473,30 @@ def list_calendar_years(session: Session, actor: Actor) -> pd.DataFrame:
         corrected = sum(1 for day in calendar.days if day.year == year)
         rows.append({"年度": f"{year} 年", "日历": status, "依据": source, "更正天数": corrected})
     return table(rows, columns=CALENDAR_COLUMNS)
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """注册审批 in one call and one transaction: a page of the queue and the working-day calendar line."""
+
+    queue: PageResult
+    calendar_years: pd.DataFrame  # list_calendar_years
+
+
+def view_queue(
+    session: Session,
+    actor: Actor,
+    *,
+    filters: QueueFilter,
+    page: int = 1,
+    page_size: int = 10,
+    sort: Sort | str = "上报时间",
+    descending: bool = False,
+) -> QueueView:
+    """list_queue and list_calendar_years on one look at the calendar file."""
+    duties.require(actor, "registration.review.view_queue")
+    with workcalendar.pinned():
+        queue = list_queue(
+            session, actor, filters=filters, page=page, page_size=page_size, sort=sort, descending=descending
+        )
+        return QueueView(queue, list_calendar_years(session, actor))

@@ -15,12 +15,14 @@ the weekday. A year whose notice the administrator has checked day by day is `co
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -98,11 +100,35 @@ def path() -> Path:
 _cache: dict[str, tuple[tuple[int, int, int], Corrections]] = {}
 
 
+_pinned: contextvars.ContextVar[Corrections | None] = contextvars.ContextVar("calendar_pinned", default=None)
+
+
+@contextlib.contextmanager
+def pinned() -> Iterator[Corrections]:
+    """Within: current() answers the calendar as read on entry. One look at the file for a whole list
+    (a queue of ten rows looked 11 times); the next call looks again, so a correction still applies at
+    the next click."""
+    held = _pinned.get()
+    if held is not None:  # already pinned by the caller
+        yield held
+        return
+    token = _pinned.set(held := _read())
+    try:
+        yield held
+    finally:
+        _pinned.reset(token)
+
+
 def current() -> Corrections:
     """The corrections in force: the file's, re-read when it changed; none without a file.
 
     A file that cannot be read raises CalendarFileError: a time limit computed on a calendar other than
     the administrator's would be wrong without anybody noticing."""
+    held = _pinned.get()
+    return held if held is not None else _read()
+
+
+def _read() -> Corrections:
     where = path()
     try:
         st = where.stat()

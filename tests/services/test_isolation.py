@@ -505,6 +505,12 @@ CASES = [
         applicant=True,
     ),
     Case(
+        "review.view_queue",
+        lambda s, x, c: review.view_queue(s, x, filters=review.QueueFilter()),
+        PermissionDenied,
+        applicant=True,
+    ),
+    Case(
         "review.export_queue", lambda s, x, c: review.export_queue(s, x, filters=review.QueueFilter()), PermissionDenied
     ),
     Case(
