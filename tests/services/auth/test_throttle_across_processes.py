@@ -20,11 +20,13 @@ from services.kernel.clock import CHINA_TZ, now
 ROOT = Path(__file__).resolve().parents[3]
 ATTACKER = "ip:203.0.113.9"
 
+# The other process runs at this test's moment (the date sweep moves this one's clock).
 _OTHER_PROCESS = """
-import sys
-from services.auth.throttle import attempt_login
-for i in range(int(sys.argv[3])):
-    print(attempt_login(sys.argv[1].format(i=i), f"guess-{i}", source=sys.argv[2]).status)
+import datetime as dt, sys, time_machine
+with time_machine.travel(dt.datetime.fromisoformat(sys.argv[4]), tick=True):
+    from services.auth.throttle import attempt_login
+    for i in range(int(sys.argv[3])):
+        print(attempt_login(sys.argv[1].format(i=i), f"guess-{i}", source=sys.argv[2]).status)
 """
 
 
@@ -32,7 +34,15 @@ def _in_another_process(username: str, source: str, times: int) -> list[str]:
     """`times` wrong passwords in another process (its own engine); username may hold {i}."""
     env = {**os.environ, "DATABASE_URL": database_url()}
     done = subprocess.run(
-        [sys.executable, "-c", _OTHER_PROCESS, username, source, str(times)],
+        [
+            sys.executable,
+            "-c",
+            _OTHER_PROCESS,
+            username,
+            source,
+            str(times),
+            now().replace(tzinfo=CHINA_TZ).isoformat(),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
