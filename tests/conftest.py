@@ -150,6 +150,9 @@ def demo_db(request, tmp_path, monkeypatch) -> Path:
     reset_engines()
     if request.param == "postgresql":
         _pg_admin(proc, f"DROP DATABASE {dbname} WITH (FORCE)")
+    # Thousands of copies would otherwise stay until the session ends (the date sweep keeps eight sessions'
+    # worth at once: tens of GB).
+    shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture
