@@ -148,8 +148,10 @@ def _other_roles_page() -> None:
     is still cached): just this user's home."""
     actor = ui.signed_in()  # set: this page is only in a logged-in navigation
     _, home = _navigation_for(actor)
-    mine = _navigation_key(actor)
-    if any(key.startswith("_navigation_") and key != mine for key in st.session_state):
+    # Another role's menu: the duties of this user's own key may differ between runs (a cookie login's
+    # first run), which must not count as another user.
+    mine = f"_navigation_{actor.role}_"
+    if any(key.startswith("_navigation_") and not key.startswith(mine) for key in st.session_state):
         st.switch_page(home)
     st.title("无权访问")
     st.error("您无权访问该页面，请从左侧菜单选择要办理的业务。")
