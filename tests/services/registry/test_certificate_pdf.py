@@ -4,6 +4,7 @@ with pyhanko against the issuing CA and fails after a one-byte change; who may d
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import subprocess
 import urllib.parse
@@ -47,7 +48,10 @@ def _signature_ok(pdf: bytes, ca_file: Path | None = None) -> bool:
     """Intact, valid and from a certificate the CA (the configured one by default) issued."""
     ca = load_cert_from_pemder(str(ca_file or certificate_keys.signing_files().chain[0]))
     [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[ca]))
+    # pyHanko's sync API runs its own event loop: on a thread of its own, since a browser test earlier in
+    # the same pytest process may have left one running in this thread (asyncio.run would refuse).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        status = pool.submit(validate_pdf_signature, signature, ValidationContext(trust_roots=[ca])).result()
     return bool(status.bottom_line)
 
 
