@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Message, Person, User
 from services.audit.record import audit
-from services.kernel.actor import ENTERPRISE, Actor, parse_duties
+from services.kernel.actor import ENTERPRISE, Actor, actor_of_user
 from services.kernel.clock import from_timestamp, now
 
 COOKIE_DAYS = 0.5  # the re-authentication cookie lives 12 hours
@@ -107,14 +107,7 @@ def get_actor(session: Session, username: str | None, *, logged_in_at: dt.dateti
         return None
     if logged_in_at is not None and user.sessions_revoked_at is not None and logged_in_at < user.sessions_revoked_at:
         return None
-    return Actor(
-        user_id=user.id,
-        role=user.role,
-        name=user.display_name,
-        enterprise_id=user.enterprise_id,
-        person_id=user.person_id,
-        duties=parse_duties(user.duties),
-    )
+    return actor_of_user(user)
 
 
 @dataclass(frozen=True)
@@ -165,14 +158,7 @@ def signed_in_account(session: Session, username: str | None, *, logged_in_at: d
         return None
     if logged_in_at is not None and row.sessions_revoked_at is not None and logged_in_at < row.sessions_revoked_at:
         return None
-    actor = Actor(
-        user_id=row.id,
-        role=row.role,
-        name=row.display_name,
-        enterprise_id=row.enterprise_id,
-        person_id=row.person_id,
-        duties=parse_duties(row.duties),
-    )
+    actor = actor_of_user(row)
     if actor.role == ENTERPRISE:
         header = row.enterprise_name or actor.name
     else:
@@ -206,15 +192,7 @@ def revoke_sessions(session: Session, username: str, *, reason: str | None = "lo
         return
     audit(
         session,
-        Actor(
-            user_id=user.id,
-            role=user.role,
-            name=user.display_name,
-            enterprise_id=user.enterprise_id,
-            person_id=user.person_id,
-        )
-        if user.active
-        else None,
+        actor_of_user(user) if user.active else None,
         reason,
         "user",
         user.id,

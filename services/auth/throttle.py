@@ -44,7 +44,7 @@ from services import transaction
 from services.audit.record import audit
 from services.auth.cookie import cookie_key
 from services.auth.passwords import check_nothing, check_password
-from services.kernel.actor import Actor, parse_duties
+from services.kernel.actor import Actor, actor_of_user
 from services.kernel.clock import from_timestamp, now, timestamp
 from services.kernel.text import clean_input
 from services.workflow.engine import begin_write
@@ -193,17 +193,6 @@ def _take_account(session: Session, user_id: int, at: dt.datetime) -> bool:
     return taken is not None
 
 
-def _actor(user) -> Actor:
-    return Actor(
-        user_id=user.id,
-        role=user.role,
-        name=user.display_name,
-        enterprise_id=user.enterprise_id,
-        person_id=user.person_id,
-        duties=parse_duties(user.duties),
-    )
-
-
 def _admit(name: str, user_id: int | None, device_id: str | None, source: str, at: dt.datetime) -> str | None:
     """Count this attempt where it counts; the throttle that refuses it ("device", "source",
     "account" or "name"), or None: go on and check the password."""
@@ -256,7 +245,7 @@ def attempt_login(username: str, password: str, *, source: str, device: object =
         status = "ok" if matches else "wrong"
     if status == "ok" and user is not None and user.pending_activation:
         status = "pending"  # told only after the right password: a wrong one answers as for anyone
-    actor = _actor(user) if user is not None and status == "ok" else None
+    actor = actor_of_user(user) if user is not None and status == "ok" else None
 
     detail = {"via": "device" if device_id else "form", "source": source}
     if throttle:

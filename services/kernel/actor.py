@@ -51,3 +51,15 @@ def require_duty(actor: Actor, *duties: str) -> None:
     or one of several that each allow the use case (services.kernel.duties)."""
     if not any(actor.may(duty) for duty in duties):
         raise PermissionDenied()
+
+
+def actor_of_user(user) -> Actor:
+    """The actor of an app_user row (the ORM entity or a row of its columns)."""
+    return Actor(
+        user_id=user.id,
+        role=user.role,
+        name=user.display_name,
+        enterprise_id=user.enterprise_id,
+        person_id=user.person_id,
+        duties=parse_duties(user.duties),
+    )
