@@ -10,7 +10,7 @@ from services import transaction
 from services.auth.cookie import cookie_key
 from services.auth.login import COOKIE_DAYS, cookie_revoked, revoke_sessions, users_on_demand
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
-from ui.login import device_cookie, login_box
+from ui.login import login_box, write_login_cookies
 
 ui.install_error_boundary()  # anything unexpected from here on: a Chinese message, details in the log
 st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
@@ -236,7 +236,7 @@ with st.sidebar:
     st.caption(f"注册监理工程师管理系统（{ROLE_LABELS[actor.role]}）")
     auth.logout("退出登录", location="sidebar", key="logout_btn", callback=_revoke_on_logout)
     st.caption("咨询热线：010-88361866")
-    device_cookie(auth)
+    write_login_cookies(auth)
 
 if ui.must_change_password():  # a one-time password: nothing but 修改密码 until it is changed
     st.navigation([_page(PASSWORD_PAGE)], position="hidden").run()

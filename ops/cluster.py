@@ -187,6 +187,7 @@ def main() -> None:
         config.write_text(haproxy_config(args.port, ports))
         logs.append(open(folder / "haproxy.log", "wb"))  # noqa: SIM115 - closed in finally
         procs.append(start_haproxy(config, logs[-1]))
+        wait_healthy(f"http://127.0.0.1:{args.port}", procs[-1])  # "started" only once HAProxy listens
         print(f"集群已启动：http://127.0.0.1:{args.port}（{args.processes} 个应用进程，日志在 {folder}）；Ctrl-C 停止")
         while all(p.poll() is None for p in procs):
             time.sleep(1)

@@ -26,7 +26,7 @@ from ui.session import NOTICE_KEY, start_session
 from ui.text import md_escape
 
 SOURCE_KEY = "_login_source"
-DEVICE_KEY = "_device_token"  # a device cookie still to be written
+COOKIES_KEY = "_cookies_to_write"  # name -> (value, expiry) of cookies a login left for this browser
 WRONG = "用户名或密码错误"
 THROTTLED = f"登录失败次数过多，请 {THROTTLE_MINUTES} 分钟后再试。"
 BUSY = "系统繁忙，请稍后再试。"
@@ -98,23 +98,30 @@ def login_box(auth: stauth.Authenticate) -> None:
         roles=[actor.role],
     )
     start_session()
-    st.session_state[DEVICE_KEY] = outcome.device_token  # written by device_cookie() from the sidebar
-    auth.cookie_controller.set_cookie()  # the library's re-authentication cookie, read on reloads
+    model = auth.cookie_controller.cookie_model
+    model.exp_date = model._set_exp_date()  # the library's re-authentication cookie, read on reloads:
+    login_token = model._token_encode()  # its own claims, checked against its own (wall) clock
+    st.session_state[COOKIES_KEY] = {
+        model.cookie_name: (login_token, dt.datetime.fromtimestamp(model.exp_date)),
+        DEVICE_COOKIE: (outcome.device_token, now() + dt.timedelta(days=DEVICE_DAYS)),
+    }
 
 
-def device_cookie(auth: stauth.Authenticate) -> None:
-    """Write the device cookie a login left for this browser (services.auth.throttle).
+def write_login_cookies(auth: stauth.Authenticate) -> None:
+    """Write the cookies a login left for this browser: the login cookie and the device cookie
+    (services.auth.throttle), each until the browser has said it is written.
 
-    Drawn in the sidebar, which stays on screen run after run: drawn in the login box, the cookie
-    component was unmounted by the rerun that the library's own cookie causes before it had loaded.
-    """
-    token = st.session_state.get(DEVICE_KEY)
-    if not token:
+    Drawn in the sidebar, which stays on screen run after run. Drawn once in the login box, as the
+    library does, a cookie's component could be unmounted by the next run before it had loaded (the
+    other cookie's answer causes one): the login was then lost on the next reload."""
+    pending = st.session_state.get(COOKIES_KEY)
+    if not pending:
         return
-    key = f"device-{token[-12:]}"
-    if st.session_state.get(key) is True:  # the component has written it and said so
-        del st.session_state[DEVICE_KEY]
-        return
-    auth.cookie_controller.cookie_model.cookie_manager.set(
-        DEVICE_COOKIE, token, key=key, expires_at=now() + dt.timedelta(days=DEVICE_DAYS), max_age=DEVICE_DAYS * 86400
-    )
+    manager = auth.cookie_controller.cookie_model.cookie_manager
+    for name, (value, expires) in list(pending.items()):
+        key = f"cookie-{name}-{value[-12:]}"
+        if st.session_state.get(key) is True:  # the component has written it and said so
+            del pending[name]
+            continue
+        max_age = max(0, int((expires - now()).total_seconds())) if name == DEVICE_COOKIE else None
+        manager.set(name, value, key=key, expires_at=expires, max_age=max_age)

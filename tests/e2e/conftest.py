@@ -272,10 +272,11 @@ def login(page, username: str, password: str = DEMO_PASSWORD, *, url: str | None
 
 
 def wait_after_login(page) -> None:
-    """The auth component writes its cookie from JavaScript about a second after the logged-in page
-    has rendered, and that triggers one more run. A click made before that run can be undone by it
-    (the page falls back to 首页), so wait for the cookie and the run it causes."""
-    page.wait_for_function("() => document.cookie.split(';').some(c => c.trim() && !c.trim().startsWith('_streamlit'))")
+    """The auth component writes the login cookie from JavaScript about a second after the logged-in
+    page has rendered, and that triggers one more run. A click made before that run can be undone by it
+    (the page falls back to 首页), and a reload before the cookie is there logs out: so wait for the
+    login cookie itself (not any cookie: the device cookie may come first) and the run it causes."""
+    page.wait_for_function("() => document.cookie.split(';').some(c => c.trim().startsWith('jlgcs_auth='))")
     wait_quiet(page, 700)  # the cookie's run starts about 0.3 s after the cookie is written
 
 

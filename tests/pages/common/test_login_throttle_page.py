@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 import ui.login
-from services.auth.throttle import MAX_FAILED_LOGINS
+from services.auth.throttle import DEVICE_COOKIE, MAX_FAILED_LOGINS
 from tests.pages.apptest_kit import ENT, PASSWORD, errors, form_login, new_app, seed_login
 
 WRONG, THROTTLED = "用户名或密码错误", "登录失败次数过多，请 15 分钟后再试。"
@@ -40,7 +40,7 @@ def test_an_empty_form_is_not_an_attempt(demo_db):
 def test_the_users_own_browser_logs_in_while_the_account_is_throttled(demo_db, monkeypatch):
     mine = form_login(new_app().run(), ENT, PASSWORD)
     assert _logged_in(mine.run())
-    cookie = mine.session_state["_device_token"]  # what the sidebar writes into this browser
+    cookie = mine.session_state[ui.login.COOKIES_KEY][DEVICE_COOKIE][0]  # what the sidebar writes into this browser
 
     attacker = new_app().run()
     for _ in range(MAX_FAILED_LOGINS + 1):

@@ -114,12 +114,12 @@ def test_migration_0013_moves_the_files_into_the_database(demo_db, monkeypatch):
     assert read == expected
 
 
+@pytest.mark.parametrize("demo_db", ["sqlite"], indirect=True)  # on PostgreSQL the demo already uses the database
 def test_a_file_store_backup_restores_into_the_database_store(demo_db, tmp_path, monkeypatch):
     """An installation moving to a cluster: its backup's attachment folder goes into the database."""
     from ops import backup
 
-    if storage.configured_backend() != storage.FILES:
-        pytest.skip("the demo database on PostgreSQL already keeps its files in the database")
+    assert storage.configured_backend() == storage.FILES
     with transaction() as s:
         expected = {name: storage.read(s, name) for name in s.scalars(select(Attachment.stored_name))}
     folder = backup.backup(tmp_path / "backups")

@@ -137,9 +137,9 @@ def test_check_files_reports_orphan_files_and_rows_without_their_file(demo_db, c
     assert f"缺失文件（附件记录 {att_id}）：{lost}" in out
 
 
+@pytest.mark.parametrize("demo_db", ["sqlite"], indirect=True)  # the database store's files travel in the dump
 def test_backup_leaves_orphans_out_and_lists_them(demo_db, tmp_path):
-    if storage.configured_backend() == storage.DATABASE:
-        pytest.skip("the database store's files travel in the dump; no folder is copied")
+    assert storage.configured_backend() == storage.FILES
     orphan = demo_db / "attachments" / ("f" * 32 + ".pdf")
     orphan.write_bytes(b"%PDF-1.4 left by a crash")
     folder = backup.backup(tmp_path / "backups")
