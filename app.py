@@ -83,10 +83,20 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
 PASSWORD_PAGE = PAGES[APPLICANT]["hidden"][-1]  # 修改密码, every role's: in the sidebar, and alone after a reset
 
 
+HOME_PATH = "start"  # what the default page reserves; it is served at "/" only
+
+
 def _page(spec: tuple, *, default: bool = False, hidden: bool = False) -> st.Page:
+    """A page of PAGES. The default page is served at "/" only, yet reserves its own URL, which then
+    said 「页面不存在」: it reserves HOME_PATH instead, and its own URL opens it (_home_alias)."""
     script, title, icon, url_path = spec[:4]
     return st.Page(
-        script, title=title, icon=icon, url_path=url_path, default=default, visibility="hidden" if hidden else "visible"
+        script,
+        title=title,
+        icon=icon,
+        url_path=HOME_PATH if default else url_path,
+        default=default,
+        visibility="hidden" if hidden else "visible",
     )
 
 
@@ -124,6 +134,8 @@ def _build_navigation(role: str, duties: frozenset[str]) -> tuple[dict[str, list
         sections[""].insert(0, st.Page(_no_duties_page, title="尚未分配职责", url_path="no_duties", default=True))
     home = next(page for pages in sections.values() for page in pages)  # the default page
     sections[""] += [_page(spec, hidden=True) for spec in allowed.get("hidden", [])]
+    if not no_duties:  # the home page's own URL (a reminder e-mail's link, a bookmark) opens it
+        sections[""].append(st.Page(_home_alias, title=home.title, url_path=_url_path(visible[0]), visibility="hidden"))
     # Other roles' URLs, and those of pages the duties do not allow, say so in Chinese (Streamlit would
     # show its "Page not found" and run the home page).
     own = {_url_path(spec) for specs in allowed.values() for spec in specs}
@@ -156,6 +168,11 @@ def _other_roles_page() -> None:
     st.title("无权访问")
     st.error("您无权访问该页面，请从左侧菜单选择要办理的业务。")
     st.page_link(home, label="返回首页", icon=":material/home:")
+
+
+def _home_alias() -> None:
+    """The home page's own URL: open the home page (at "/")."""
+    st.switch_page(_navigation_for(ui.signed_in())[1])
 
 
 def _no_duties_page() -> None:

@@ -191,6 +191,29 @@ def test_deep_link_login_form_is_usable_and_leads_to_the_page(page, app_url):
     expect(heading(page, "注册上报")).to_be_visible()
 
 
+@pytest.mark.parametrize(
+    ("user", "path", "title", "logged_in_first"),
+    [
+        (ENTERPRISE, "home", "首页", False),
+        (ENTERPRISE, "home", "首页", True),
+        ("demo-applicant", "my", "我的注册", False),  # the link of an expiry reminder's e-mail
+    ],
+)
+def test_the_home_pages_own_url_opens_the_home_page(page, app_url, user, path, title, logged_in_first):
+    """Streamlit serves the default page at "/" only; its own URL (/home: a bookmark, or a deep link
+    followed by the login) said 「页面不存在」 and moved to "/"."""
+    if logged_in_first:
+        login(page, user, url=app_url)
+        page.goto(f"{app_url}/{path}")
+    else:
+        page.goto(f"{app_url}/{path}")
+        login(page, user)
+    expect(heading(page, title)).to_be_visible()
+    wait_idle(page)
+    assert page.get_by_role("dialog").count() == 0, page.get_by_role("dialog").all_inner_texts()
+    expect(page.get_by_text("页面不存在")).to_have_count(0)
+
+
 # --------------------------------------------------------------------------- c. 撤回
 
 
