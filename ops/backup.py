@@ -8,7 +8,9 @@ main file, so copying the file would not be); PostgreSQL uses pg_dump -Fc / pg_r
 database store (services/files/storage.py) the attachments are in the dump; with the file store they
 are copied in the same run, so a restore has every file its rows point to; files that no row names
 (orphans, `make check-files`) are left out and listed in the manifest. A restore puts a copied folder
-into the configured store, so a file-store backup restores into a database-store cluster.
+into the configured store, so a file-store backup restores into a database-store cluster. The holiday
+calendar's corrections (DATA_DIR/calendar.json or CALENDAR_FILE) are copied too when there are any: every
+time limit in the database was counted on them.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from ops.check_files import check_files
 from services import transaction
 from services.files import storage
 from services.kernel import clock
+from services.registration import workcalendar
 
 DB_FILE = "database.sqlite"
 DUMP_FILE = "database.dump"
 MANIFEST = "manifest.json"
+CALENDAR_FILE = workcalendar.FILE_NAME
 
 
 def _pg_args(url) -> tuple[list[str], dict[str, str]]:
@@ -65,10 +69,16 @@ def backup(target_root: Path | None = None) -> Path:
             folder.mkdir(mode=0o700)
             for name in files.present:
                 (folder / name).write_bytes(storage.read(s, name))
+    try:  # one read: the file is replaced whole (workcalendar.save), never written in place
+        (target / CALENDAR_FILE).write_bytes(workcalendar.path().read_bytes())
+        calendar = True
+    except FileNotFoundError:
+        calendar = False
     (target / MANIFEST).write_text(
         json.dumps(
             {
                 "created": stamp,
+                "calendar": calendar,
                 "backend": url.get_backend_name(),
                 "attachment_store": store,
                 "attachments": len(files.present),
@@ -81,6 +91,22 @@ def backup(target_root: Path | None = None) -> Path:
     return target
 
 
+def _saved_calendar(source: Path) -> workcalendar.Corrections | None:
+    """The backup's calendar corrections, if it has any; refused when the configured calendar file holds
+    others (a restore replaces nothing that is there)."""
+    saved = source / CALENDAR_FILE
+    if not saved.exists():
+        return None
+    try:
+        corrections = workcalendar.parse(saved.read_text(encoding="utf-8"), where=str(saved))
+        present = workcalendar.path()
+        if present.exists() and workcalendar.parse(present.read_text(encoding="utf-8")) != corrections:
+            raise SystemExit(f"目标日历文件已存在且内容不同：{present}（请先移走或指定新的 DATA_DIR / CALENDAR_FILE）")
+    except workcalendar.CalendarFileError as exc:
+        raise SystemExit(str(exc)) from None
+    return corrections
+
+
 def restore(source: Path) -> None:
     """Restore a backup folder into the configured database, which must be empty."""
     manifest = json.loads((source / MANIFEST).read_text())
@@ -90,6 +116,7 @@ def restore(source: Path) -> None:
     store = storage.configured_backend()
     if manifest.get("attachment_store", storage.FILES) == storage.DATABASE and store != storage.DATABASE:
         raise SystemExit("备份的附件保存在数据库中，请设置 ATTACHMENT_STORE=database 后恢复")
+    corrections = _saved_calendar(source)  # checked before anything is restored
     if url.get_backend_name() == "sqlite":
         path = Path(url.database)
         if path.exists() and path.stat().st_size > 0:
@@ -99,6 +126,8 @@ def restore(source: Path) -> None:
     else:
         args, env = _pg_args(url)
         _run(["pg_restore", "--no-owner", "--exit-on-error", "-d", url.database, *args, str(source / DUMP_FILE)], env)
+    if corrections is not None:
+        workcalendar.save(corrections)
     folder = source / "attachments"
     if folder.exists():
         with transaction() as s:

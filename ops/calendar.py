@@ -10,7 +10,8 @@ in November), enter the days where it differs from the estimate, then mark the y
     python -m ops.calendar confirm-year 2027 --source "国办发明电〔2026〕X号"        # the year is checked
 
 The corrections are written to DATA_DIR/calendar.json (or CALENDAR_FILE); every app process picks them up
-at its next click, and every time limit counts on the corrected calendar. A contradiction (one day both a
+at its next click, and every time limit counts on the corrected calendar. Each change is audited (审计日志:
+更正工作日日历, before and after, credited to the command line). A contradiction (one day both a
 holiday and a workday) or a correction that changes nothing is refused.
 """
 
@@ -20,6 +21,8 @@ import argparse
 import datetime as dt
 import sys
 
+from services import transaction
+from services.audit.record import audit
 from services.kernel.clock import today
 from services.registration import workcalendar as wc
 
@@ -62,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--source", required=True, help="依据：国务院办公厅通知的名称或文号")
     args = parser.parse_args(argv)
     try:
-        corrections = wc.current()
+        corrections = before = wc.current()
         if args.command == "list":
             print(listing(args.year))
             return 0
@@ -76,7 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             corrections = wc.with_confirmed_year(corrections, args.year, args.source)
             done = f"已标记 {args.year} 年日历已按通知核对"
-        where = wc.save(corrections)
+        with transaction() as s:  # the audit row commits only once the file is written
+            changed = wc.changes(before, corrections)
+            if changed:
+                audit(s, None, "calendar_change", "calendar", None, changed=changed)
+            where = wc.save(corrections)
     except wc.CalendarFileError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

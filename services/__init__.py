@@ -11,19 +11,24 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.engine import session_factory
-from services.kernel.errors import ConcurrentModification
+from services.kernel.errors import ConcurrentModification, CountedRefusal
 
 
 @contextmanager
 def transaction() -> Iterator[Session]:
     """One user action, one transaction (DESIGN.md rule 4): commit on success, else roll back.
 
-    Lost races surface as ConcurrentModification, a message the user can act on.
+    Lost races surface as ConcurrentModification, a message the user can act on. A CountedRefusal
+    commits first (the try it counted stays counted), then refuses.
     """
     session = session_factory()()
+    counted: CountedRefusal | None = None
     try:
         with session.begin():
-            yield session
+            try:
+                yield session
+            except CountedRefusal as exc:
+                counted = exc
     except StaleDataError as exc:
         raise ConcurrentModification() from exc
     except OperationalError as exc:
@@ -32,6 +37,8 @@ def transaction() -> Iterator[Session]:
         raise
     finally:
         session.close()
+    if counted is not None:
+        raise counted
 
 
 def causes(exc: BaseException | None) -> Iterator[BaseException]:

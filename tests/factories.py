@@ -592,3 +592,32 @@ def csv_file(header: list[str], rows: list[list[object]], encoding: str = "utf-8
     writer.writerow(header)
     writer.writerows(rows)
     return text.getvalue().encode(encoding)
+
+
+# --- penalty bans (第十三条第（七）项; tests/services/test_penalty_*.py, tests/pages/common/test_penalty_ban_screens.py)
+
+
+def china_morning(time_machine, day: dt.date) -> None:
+    """The clock at 10:00 in China on `day` (02:00 UTC)."""
+    time_machine.move_to(dt.datetime(day.year, day.month, day.day, 2, 0, tzinfo=dt.UTC))
+
+
+def application_status(app_id: int) -> str:
+    from db.models import Application
+
+    with transaction() as s:
+        return s.get(Application, app_id).status
+
+
+def penalty_row(penalty_id: int):
+    """The recorded 行政处罚 (db.models.Penalty), detached: its decision number, ban_until and so on."""
+    from db.models import Penalty
+
+    with transaction() as s:
+        return s.get(Penalty, penalty_id)
+
+
+def false_materials_ban(person_id: int, ministry: Actor, decided: dt.date | None = None):
+    """不予注册 with a 1-year period (147号令, 法律责任: false materials) against the person, decided on
+    `decided` (today if not given): the Penalty row."""
+    return penalty_row(penalty(person_id, ministry, category="不予注册", ban_term="1年", decision_date=decided))

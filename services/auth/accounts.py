@@ -30,7 +30,7 @@ from services.kernel import duties as duty_table
 from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS, ROLES, Actor, parse_duties
 from services.kernel.clock import now
 from services.kernel.duties import DUTY_LABELS, MINISTRY_DUTIES
-from services.kernel.errors import InvalidInput, NotFound, PermissionDenied
+from services.kernel.errors import CountedRefusal, InvalidInput, NotFound, PermissionDenied
 from services.kernel.limits import check_lengths
 from services.kernel.paging import EXPORT_LIMIT, PageResult, Sort, keyed, paged, sort_order, table
 from services.kernel.scope import row_id
@@ -376,17 +376,16 @@ def password_change_required(session: Session, actor: Actor) -> bool:
 def change_password(session: Session, actor: Actor, *, old_password: str, new_password: str) -> None:
     """The user's own password: the old one required, the new one checked. Every session of the
     user ends (this one and other devices' cookies): they log in again with the new password.
-    The first call of its transaction (it counts a try in a transaction of its own first)."""
-    # Wrong old passwords are counted per account, in a transaction of their own (a refusal rolls this one
-    # back) and before this one reads anything (SQLite: a snapshot older than that count could not write).
+    Every try counts against the account's allowance before the old password is checked; a wrong one
+    stays counted (CountedRefusal commits), a right one is given back."""
     key, at = f"user:{actor.user_id}", now()
-    if not password_checks.take_alone(key, at):
+    if not password_checks.take(session, key, at):
         raise InvalidInput({"原密码": f"原密码错误次数过多，请 {THROTTLE_MINUTES} 分钟后再试"})
     user = session.scalars(select(User).where(User.id == actor.user_id).with_for_update()).one_or_none()
     if user is None:
         raise NotFound()
     if not old_password or not check_password(old_password, user.password_hash):
-        raise InvalidInput({"原密码": "原密码不正确"})
+        raise CountedRefusal({"原密码": "原密码不正确"})
     password_checks.give_back(key, session)
     error = password_error(new_password or "")
     if error:

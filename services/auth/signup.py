@@ -13,6 +13,7 @@ with a reason, as it depends on nothing in the registry.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,6 +79,18 @@ def _username_free(session: Session, username: str) -> None:
         raise InvalidInput({"用户名": "该用户名已被使用，请换一个"})
 
 
+def _open_or_refuse(session: Session, matched: bool, source: str, **account: Any) -> None:
+    """The account when the registry matched, else nothing; audited either way (the caller's answer is the same)."""
+    role = account["role"]
+    if not matched:
+        audit(session, None, "signup_refused", "user", None, role=role, source=source)
+        return
+    user = User(**account, created_at=now())
+    session.add(user)
+    session.flush()
+    audit(session, None, "signup", "user", user.id, role=role, source=source)
+
+
 def sign_up_engineer(
     session: Session,
     *,
@@ -102,20 +115,17 @@ def sign_up_engineer(
     _username_free(session, username)
     password_hash = hash_password(password)  # before the match: the same work either way
     person_id = (check or default_check()).person(session, id_number=id_number, name=name, phone=phone)
-    if person_id is not None and not session.scalar(select(User.id).where(User.person_id == person_id)):
-        user = User(
-            username=username,
-            display_name=name.strip(),
-            password_hash=password_hash,
-            role=APPLICANT,
-            person_id=person_id,
-            created_at=now(),
-        )
-        session.add(user)
-        session.flush()
-        audit(session, None, "signup", "user", user.id, role=APPLICANT, source=source)
-    else:
-        audit(session, None, "signup_refused", "user", None, role=APPLICANT, source=source)
+    matched = person_id is not None and not session.scalar(select(User.id).where(User.person_id == person_id))
+    _open_or_refuse(
+        session,
+        matched,
+        source,
+        username=username,
+        display_name=name.strip(),
+        password_hash=password_hash,
+        role=APPLICANT,
+        person_id=person_id,
+    )
     return ENGINEER_ANSWER
 
 
@@ -151,21 +161,17 @@ def sign_up_enterprise(
             (User.active.is_(True)) | (User.pending_activation.is_(True)),
         )
     )
-    if enterprise_id is not None and not has_admin:
-        user = User(
-            username=username,
-            display_name=display or name.strip(),
-            password_hash=password_hash,
-            role=ENTERPRISE,
-            enterprise_id=enterprise_id,
-            duties=Duty.enterprise_admin,
-            active=False,
-            pending_activation=True,
-            created_at=now(),
-        )
-        session.add(user)
-        session.flush()
-        audit(session, None, "signup", "user", user.id, role=ENTERPRISE, source=source)
-    else:
-        audit(session, None, "signup_refused", "user", None, role=ENTERPRISE, source=source)
+    _open_or_refuse(
+        session,
+        enterprise_id is not None and not has_admin,
+        source,
+        username=username,
+        display_name=display or name.strip(),
+        password_hash=password_hash,
+        role=ENTERPRISE,
+        enterprise_id=enterprise_id,
+        duties=Duty.enterprise_admin,
+        active=False,
+        pending_activation=True,
+    )
     return ENTERPRISE_ANSWER

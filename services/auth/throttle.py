@@ -81,7 +81,9 @@ class Counters:
 
     def take(self, session: Session, key: str, at: dt.datetime) -> bool:
         """Count one attempt in one statement; False (and nothing counted) when the key is throttled.
-        As with the account, the conflict clause's WHERE is the throttle: the count cannot be overtaken."""
+        As with the account, the conflict clause's WHERE is the throttle: the count cannot be overtaken,
+        wherever the statement comes in its transaction (PostgreSQL locks the row and re-checks the
+        WHERE; SQLite has one writer at a time, and refuses a write from a stale snapshot)."""
         expired = LoginCounter.last_at < at - WINDOW
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         stmt = insert(LoginCounter).values(kind=self.kind, key=self._key(key), count=1, last_at=at)
@@ -91,13 +93,6 @@ class Counters:
             where=or_(expired, LoginCounter.count < self.limit),
         )
         return session.execute(stmt.returning(LoginCounter.count)).scalar_one_or_none() is not None
-
-    def take_alone(self, key: str, at: dt.datetime) -> bool:
-        """take() in a transaction of its own: the count stays when the caller's work is refused and
-        rolled back (a wrong old password, a sign-up that matched nothing)."""
-        with transaction() as s:
-            begin_write(s)
-            return self.take(s, key, at)
 
     def give_back(self, key: str, session: Session | None = None) -> None:
         """Uncount one attempt (it succeeded): in `session` when the caller's own transaction goes on to

@@ -38,3 +38,8 @@ class InvalidInput(ServiceError):
         self.fields = fields
         text = "；".join(f"{k}：{v}" if k else v for k, v in fields.items())
         super().__init__(text)
+
+
+class CountedRefusal(InvalidInput):
+    """A refusal whose transaction still commits (services.transaction): what the refused try counted
+    against a throttle stays counted. Raised only by a use case that is its transaction's one call."""

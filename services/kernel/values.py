@@ -368,6 +368,7 @@ ACTION_LABELS = {
     "unwatch": "取消关注到期提醒",
     "import": "数据导入",
     "import_update": "导入修改",
+    "calendar_change": "更正工作日日历",
 }
 
 
@@ -385,6 +386,7 @@ OBJECT_LABELS = {
     "watchlist": "到期提醒关注名单",
     "certificate": "资格证书",
     "cpd": "继续教育",
+    "calendar": "工作日日历",
 }
 
 # Derived registration states (domain.md §6.3) shown on 已注册人员.

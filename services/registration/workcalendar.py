@@ -228,6 +228,27 @@ def save(corrections: Corrections) -> Path:
     return where
 
 
+def changes(before: Corrections, after: Corrections) -> dict[str, dict[str, str]]:
+    """Entry by entry (a day, a year's check), what `after` changed of `before`, in words: the audit's
+    before and after."""
+
+    def day(c: Correction | None) -> str:
+        return f"{KINDS[c.kind]}（依据：{c.source}）" if c else "未更正"
+
+    def year(source: str | None) -> str:
+        return f"{STATUS_CONFIRMED}（依据：{source}）" if source else "未核对"
+
+    changed = {
+        d.isoformat(): {"before": day(before.days.get(d)), "after": day(after.days.get(d))}
+        for d in sorted(set(before.days) | set(after.days))
+        if before.days.get(d) != after.days.get(d)
+    }
+    for y in sorted(set(before.confirmed) | set(after.confirmed)):
+        if before.confirmed.get(y) != after.confirmed.get(y):
+            changed[f"{y} 年"] = {"before": year(before.confirmed.get(y)), "after": year(after.confirmed.get(y))}
+    return changed
+
+
 # ---------------------------------------------------------------- corrections, checked
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from db.models import Application, Penalty
+from db.models import Penalty
 from services import penalties, transaction, workflow
 from services.kernel.actor import Actor
 from services.kernel.dates import period_last_day
@@ -20,24 +20,8 @@ from services.kernel.errors import InvalidInput
 from services.registration import approval, eligibility, filing, reporting
 from tests import factories
 
-UTC = dt.UTC
 MINISTRY = "demo-ministry"
 CLAUSE = "第十三条第（七）项"
-
-
-def _at(day: dt.date, time_machine) -> None:
-    """10:00 in China on `day`."""
-    time_machine.move_to(dt.datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC))
-
-
-def _status(app_id: int) -> str:
-    with transaction() as s:
-        return s.get(Application, app_id).status
-
-
-def _penalty(penalty_id: int) -> Penalty:
-    with transaction() as s:
-        return s.get(Penalty, penalty_id)
 
 
 # ---------------------------------------------------------------- the period's last day
@@ -83,16 +67,17 @@ def test_the_period_goes_with_the_categories_that_carry_one(demo_db, actor_of, c
 def test_a_revocation_may_carry_no_period(demo_db, actor_of):
     engineer, _ = factories.registered_engineer()
     penalty_id = factories.penalty(engineer.person_id, actor_of(MINISTRY), category="撤销注册", ban_term=None)
-    assert (_penalty(penalty_id).ban_term, _penalty(penalty_id).ban_until) == (None, None)
+    row = factories.penalty_row(penalty_id)
+    assert (row.ban_term, row.ban_until) == (None, None)
     assert factories.file_application(engineer, factories.enterprise_actor(), "CX")  # nothing bars it
 
 
 def test_the_period_is_stored_and_shown_to_the_ministry_and_the_enterprise(demo_db, actor_of, time_machine):
-    _at(dt.date(2026, 3, 10), time_machine)
+    factories.china_morning(time_machine, dt.date(2026, 3, 10))
     ministry, enterprise = actor_of(MINISTRY), factories.enterprise_actor()
     engineer, _ = factories.registered_engineer(enterprise)
     penalty_id = factories.penalty(engineer.person_id, ministry, ban_term="5年")
-    row = _penalty(penalty_id)
+    row = factories.penalty_row(penalty_id)
     assert (row.ban_term, row.ban_until) == ("5年", dt.date(2031, 3, 10))
     shown = "5年内不予注册，至 2031-03-10 止"
     for reader in (ministry, enterprise):
@@ -108,7 +93,8 @@ def test_the_period_is_stored_and_shown_to_the_ministry_and_the_enterprise(demo_
 
     life = factories.registered_engineer(enterprise)[0]
     life_id = factories.penalty(life.person_id, ministry, ban_term="终身")
-    assert (_penalty(life_id).ban_term, _penalty(life_id).ban_until) == ("终身", None)
+    life_row = factories.penalty_row(life_id)
+    assert (life_row.ban_term, life_row.ban_until) == ("终身", None)
     with transaction() as s:
         assert dict(penalties.get_penalty(s, enterprise, penalty_id=life_id).fields)["不予注册期限"] == "终身不予注册"
 
@@ -118,10 +104,10 @@ def test_the_period_is_stored_and_shown_to_the_ministry_and_the_enterprise(demo_
 
 def _revoked_on_10_march_2026(actor_of, time_machine, ban_term: str = "5年"):
     """An engineer whose registration was revoked on 2026-03-10 with a ban: (the engineer, the penalty)."""
-    _at(dt.date(2026, 3, 10), time_machine)
+    factories.china_morning(time_machine, dt.date(2026, 3, 10))
     engineer, _ = factories.registered_engineer()
     penalty_id = factories.penalty(engineer.person_id, actor_of(MINISTRY), ban_term=ban_term)
-    return engineer, _penalty(penalty_id)
+    return engineer, factories.penalty_row(penalty_id)
 
 
 @pytest.mark.parametrize(
@@ -134,7 +120,7 @@ def _revoked_on_10_march_2026(actor_of, time_machine, ban_term: str = "5年"):
 )
 def test_filing_a_reregistration_during_a_5_year_ban(demo_db, actor_of, time_machine, day, refused):
     engineer, penalty = _revoked_on_10_march_2026(actor_of, time_machine)
-    _at(day, time_machine)
+    factories.china_morning(time_machine, day)
     if not refused:
         assert factories.file_application(engineer, factories.enterprise_actor(), "CX")
         return
@@ -148,7 +134,7 @@ def test_filing_a_reregistration_during_a_5_year_ban(demo_db, actor_of, time_mac
 
 def test_a_life_ban_refuses_filing_for_good(demo_db, actor_of, time_machine):
     engineer, penalty = _revoked_on_10_march_2026(actor_of, time_machine, ban_term="终身")
-    _at(dt.date(2046, 3, 11), time_machine)
+    factories.china_morning(time_machine, dt.date(2046, 3, 11))
     with pytest.raises(InvalidInput) as err:
         factories.file_application(engineer, factories.enterprise_actor(), "CX")
     assert err.value.fields["行政处罚"].startswith(f"您因行政处罚（{penalty.decision_no}，吊销注册证书）终身不予注册（")
@@ -157,7 +143,7 @@ def test_a_life_ban_refuses_filing_for_good(demo_db, actor_of, time_machine):
 def _barred_for_a_year(actor_of, **registered) -> Actor:
     """An engineer who keeps a registration and got 不予注册 with a 1-year ban today (false materials)."""
     engineer, _ = factories.registered_engineer(**registered)
-    factories.penalty(engineer.person_id, actor_of(MINISTRY), category="不予注册", ban_term="1年")
+    factories.false_materials_ban(engineer.person_id, actor_of(MINISTRY))
     return engineer
 
 
@@ -188,7 +174,7 @@ def test_deregistration_and_replacement_stay_open_during_a_ban(demo_db, actor_of
     enterprise = factories.enterprise_actor()
     app_id = factories.file_application(engineer, enterprise, business_type, kind=kind)
     factories.report(app_id, enterprise)
-    assert _status(app_id) == workflow.REPORTED
+    assert factories.application_status(app_id) == workflow.REPORTED
 
 
 # ---------------------------------------------------------------- at 上报 and at the decision
@@ -197,18 +183,12 @@ def test_deregistration_and_replacement_stay_open_during_a_ban(demo_db, actor_of
 def _renewal_filed_on_1_june_2027_then_banned(actor_of, time_machine) -> tuple[int, object, Penalty]:
     """A 延续注册 filed on 2027-06-01; then a 不予注册 decided on 2026-06-02 (recorded late) bars
     registration to 2027-06-02: (the application, the enterprise, the penalty)."""
-    _at(dt.date(2027, 6, 1), time_machine)
+    factories.china_morning(time_machine, dt.date(2027, 6, 1))
     enterprise = factories.enterprise_actor()
     engineer, _ = factories.registered_engineer(enterprise, days_left=60)
     app_id = factories.file_application(engineer, enterprise, "YX")
-    penalty_id = factories.penalty(
-        engineer.person_id,
-        actor_of(MINISTRY),
-        category="不予注册",
-        ban_term="1年",
-        decision_date=dt.date(2026, 6, 2),
-    )
-    return app_id, enterprise, _penalty(penalty_id)
+    penalty = factories.false_materials_ban(engineer.person_id, actor_of(MINISTRY), decided=dt.date(2026, 6, 2))
+    return app_id, enterprise, penalty
 
 
 @pytest.mark.parametrize(
@@ -218,10 +198,10 @@ def _renewal_filed_on_1_june_2027_then_banned(actor_of, time_machine) -> tuple[i
 def test_the_enterprise_cannot_report_during_a_ban(demo_db, actor_of, time_machine, day, refused):
     app_id, enterprise, penalty = _renewal_filed_on_1_june_2027_then_banned(actor_of, time_machine)
     assert penalty.ban_until == dt.date(2027, 6, 2)
-    _at(day, time_machine)
+    factories.china_morning(time_machine, day)
     if not refused:
         factories.report(app_id, enterprise)
-        assert _status(app_id) == workflow.REPORTED
+        assert factories.application_status(app_id) == workflow.REPORTED
         return
     with pytest.raises(InvalidInput) as err:
         with transaction() as s:
@@ -230,7 +210,7 @@ def test_the_enterprise_cannot_report_during_a_ban(demo_db, actor_of, time_machi
         f"该人员因行政处罚（{penalty.decision_no}，不予注册）1年内不予注册，至 2027-06-02 止"
         f"（{CLAUSE}；处罚依据：《建设工程质量管理条例》第七十二条）"
     )
-    assert _status(app_id) == workflow.PENDING_ENT
+    assert factories.application_status(app_id) == workflow.PENDING_ENT
 
 
 @pytest.mark.parametrize(
@@ -239,22 +219,19 @@ def test_the_enterprise_cannot_report_during_a_ban(demo_db, actor_of, time_machi
 )
 def test_the_ministry_cannot_approve_during_a_ban(demo_db, actor_of, time_machine, day, refused):
     ministry = actor_of(MINISTRY)
-    _at(dt.date(2027, 6, 1), time_machine)
+    factories.china_morning(time_machine, dt.date(2027, 6, 1))
     enterprise = factories.enterprise_actor()
     engineer, _ = factories.registered_engineer(enterprise, days_left=60)
     app_id = factories.file_application(engineer, enterprise, "YX")
     factories.report(app_id, enterprise)
     factories.accept_and_review(app_id, ministry)
     # recorded after 上报: a 不予注册 decided on 2026-06-02 bars registration to 2027-06-02
-    penalty_id = factories.penalty(
-        engineer.person_id, ministry, category="不予注册", ban_term="1年", decision_date=dt.date(2026, 6, 2)
-    )
-    penalty = _penalty(penalty_id)
-    _at(day, time_machine)
+    penalty = factories.false_materials_ban(engineer.person_id, ministry, decided=dt.date(2026, 6, 2))
+    factories.china_morning(time_machine, day)
     if not refused:
         with transaction() as s:
             assert approval.approve_application(s, ministry, application_id=app_id)
-        assert _status(app_id) == workflow.APPROVED
+        assert factories.application_status(app_id) == workflow.APPROVED
         return
     with pytest.raises(InvalidInput) as err:
         with transaction() as s:
@@ -263,4 +240,6 @@ def test_the_ministry_cannot_approve_during_a_ban(demo_db, actor_of, time_machin
         f"该人员因行政处罚（{penalty.decision_no}，不予注册）1年内不予注册，至 2027-06-02 止"
     )
     assert CLAUSE in err.value.message
-    assert _status(app_id) == workflow.UNDER_REVIEW  # nothing changed: 不予注册 is the decision to take
+    assert (
+        factories.application_status(app_id) == workflow.UNDER_REVIEW
+    )  # nothing changed: 不予注册 is the decision to take

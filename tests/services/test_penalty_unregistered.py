@@ -10,37 +10,15 @@ import datetime as dt
 
 import pytest
 
-from db.models import Application, Penalty, Person
+from db.models import Person
 from services import penalties, transaction, workflow
 from services.kernel.errors import InvalidInput, NotFound
 from services.registration import approval, reporting
 from tests import factories
 
-UTC = dt.UTC
 MINISTRY = "demo-ministry"
 CLAUSE = "第十三条第（七）项"
 BASIS = "《建设工程质量管理条例》第七十二条"  # what factories.penalty records
-
-
-def _at(day: dt.date, time_machine) -> None:
-    """10:00 in China on `day`."""
-    time_machine.move_to(dt.datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC))
-
-
-def _status(app_id: int) -> str:
-    with transaction() as s:
-        return s.get(Application, app_id).status
-
-
-def _penalty(penalty_id: int) -> Penalty:
-    with transaction() as s:
-        return s.get(Penalty, penalty_id)
-
-
-def _false_materials(person_id: int, ministry, decided: dt.date | None = None) -> Penalty:
-    """不予注册 with a 1-year period (false materials) against the person."""
-    penalty_id = factories.penalty(person_id, ministry, category="不予注册", ban_term="1年", decision_date=decided)
-    return _penalty(penalty_id)
 
 
 # ---------------------------------------------------------------- finding and recording
@@ -74,7 +52,7 @@ def test_the_choice_list_is_limited(demo_db, actor_of):
 
 def test_a_penalty_without_registration_has_no_employer(demo_db, actor_of):
     nobody = factories.engineer()
-    penalty = _false_materials(nobody.person_id, actor_of(MINISTRY))
+    penalty = factories.false_materials_ban(nobody.person_id, actor_of(MINISTRY))
     with transaction() as s:
         person = s.get(Person, nobody.person_id)
         assert (penalty.party_name, penalty.party_code) == (person.name, person.id_number)
@@ -94,7 +72,7 @@ def test_penalties_on_a_registration_need_one(demo_db, actor_of, category):
 def test_only_the_ministry_and_the_person_see_it(demo_db, actor_of):
     ministry = actor_of(MINISTRY)
     nobody = factories.engineer(name="未注册乙")
-    penalty = _false_materials(nobody.person_id, ministry)
+    penalty = factories.false_materials_ban(nobody.person_id, ministry)
     for reader in (ministry, nobody):
         with transaction() as s:
             assert penalty.id in set(penalties.list_penalties(s, reader, page_size=100).ids)
@@ -118,11 +96,11 @@ def test_only_the_ministry_and_the_person_see_it(demo_db, actor_of):
     [(dt.date(2027, 3, 9), True), (dt.date(2027, 3, 10), True), (dt.date(2027, 3, 11), False)],
 )
 def test_filing_during_the_ban(demo_db, actor_of, time_machine, day, refused):
-    _at(dt.date(2026, 3, 10), time_machine)
+    factories.china_morning(time_machine, dt.date(2026, 3, 10))
     nobody = factories.engineer()
-    penalty = _false_materials(nobody.person_id, actor_of(MINISTRY))
+    penalty = factories.false_materials_ban(nobody.person_id, actor_of(MINISTRY))
     assert penalty.ban_until == dt.date(2027, 3, 10)
-    _at(day, time_machine)
+    factories.china_morning(time_machine, day)
     enterprise = factories.enterprise_actor()
     if not refused:
         assert factories.file_application(nobody, enterprise, "CS")
@@ -137,11 +115,11 @@ def test_filing_during_the_ban(demo_db, actor_of, time_machine, day, refused):
 def _initial_filed_on_1_june_2027_then_banned(actor_of, time_machine):
     """A never-registered person's 初始注册 filed on 2027-06-01; then a 不予注册 decided on 2026-06-02 (recorded
     late) bars registration to 2027-06-02: (the application, the enterprise, the penalty)."""
-    _at(dt.date(2027, 6, 1), time_machine)
+    factories.china_morning(time_machine, dt.date(2027, 6, 1))
     enterprise = factories.enterprise_actor()
     nobody = factories.engineer()
     app_id = factories.file_application(nobody, enterprise, "CS")
-    penalty = _false_materials(nobody.person_id, actor_of(MINISTRY), decided=dt.date(2026, 6, 2))
+    penalty = factories.false_materials_ban(nobody.person_id, actor_of(MINISTRY), decided=dt.date(2026, 6, 2))
     assert (penalty.enterprise_id, penalty.ban_until) == (None, dt.date(2027, 6, 2))
     return app_id, enterprise, penalty
 
@@ -152,10 +130,10 @@ def _initial_filed_on_1_june_2027_then_banned(actor_of, time_machine):
 )
 def test_the_enterprise_cannot_report_during_the_ban(demo_db, actor_of, time_machine, day, refused):
     app_id, enterprise, penalty = _initial_filed_on_1_june_2027_then_banned(actor_of, time_machine)
-    _at(day, time_machine)
+    factories.china_morning(time_machine, day)
     if not refused:
         factories.report(app_id, enterprise)
-        assert _status(app_id) == workflow.REPORTED
+        assert factories.application_status(app_id) == workflow.REPORTED
         return
     with pytest.raises(InvalidInput) as err:
         with transaction() as s:
@@ -163,7 +141,7 @@ def test_the_enterprise_cannot_report_during_the_ban(demo_db, actor_of, time_mac
     assert err.value.message == (
         f"该人员因行政处罚（{penalty.decision_no}，不予注册）1年内不予注册，至 2027-06-02 止（{CLAUSE}；处罚依据：{BASIS}）"
     )
-    assert _status(app_id) == workflow.PENDING_ENT
+    assert factories.application_status(app_id) == workflow.PENDING_ENT
 
 
 @pytest.mark.parametrize(
@@ -172,18 +150,18 @@ def test_the_enterprise_cannot_report_during_the_ban(demo_db, actor_of, time_mac
 )
 def test_the_ministry_cannot_approve_during_the_ban(demo_db, actor_of, time_machine, day, refused):
     ministry = actor_of(MINISTRY)
-    _at(dt.date(2027, 6, 1), time_machine)
+    factories.china_morning(time_machine, dt.date(2027, 6, 1))
     enterprise = factories.enterprise_actor()
     nobody = factories.engineer()
     app_id = factories.file_application(nobody, enterprise, "CS")
     factories.report(app_id, enterprise)
     factories.accept_and_review(app_id, ministry)
-    penalty = _false_materials(nobody.person_id, ministry, decided=dt.date(2026, 6, 2))
-    _at(day, time_machine)
+    penalty = factories.false_materials_ban(nobody.person_id, ministry, decided=dt.date(2026, 6, 2))
+    factories.china_morning(time_machine, day)
     if not refused:
         with transaction() as s:
             assert approval.approve_application(s, ministry, application_id=app_id)
-        assert _status(app_id) == workflow.APPROVED
+        assert factories.application_status(app_id) == workflow.APPROVED
         return
     with pytest.raises(InvalidInput) as err:
         with transaction() as s:
@@ -191,4 +169,4 @@ def test_the_ministry_cannot_approve_during_the_ban(demo_db, actor_of, time_mach
     assert err.value.message == (
         f"该人员因行政处罚（{penalty.decision_no}，不予注册）1年内不予注册，至 2027-06-02 止（{CLAUSE}；处罚依据：{BASIS}）"
     )
-    assert _status(app_id) == workflow.UNDER_REVIEW
+    assert factories.application_status(app_id) == workflow.UNDER_REVIEW

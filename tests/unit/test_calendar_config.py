@@ -14,7 +14,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from ops import calendar as calendar_cli
 from services import workflow
 from services.dashboards import panels
 from services.kernel import values
@@ -145,26 +144,6 @@ def test_which_years_are_official_confirmed_or_estimated(data_dir):
     assert wc.current().year_status(estimated) == ("已按通知核对", NOTICE)
     assert deadlines.estimated_year(dt.date(estimated, 5, 1)) is None
     assert deadlines.estimated_year(dt.date(estimated + 1, 5, 1)) == estimated + 1
-
-
-# ---------------------------------------------------------------- python -m ops.calendar
-
-
-def test_the_ops_command_adds_lists_refuses_and_removes(data_dir, capsys):
-    assert calendar_cli.main(["add-holiday", "2027-02-11", "--source", NOTICE]) == 0
-    assert calendar_cli.main(["add-workday", "2027-02-20", "--source", NOTICE]) == 0
-    assert calendar_cli.main(["add-workday", "2027-02-11", "--source", NOTICE]) == 1  # a contradiction
-    assert "不能同时是调休工作日" in capsys.readouterr().err
-    assert calendar_cli.main(["confirm-year", "2027", "--source", NOTICE]) == 0
-    capsys.readouterr()
-    assert calendar_cli.main(["list", "--year", "2027"]) == 0
-    listed = capsys.readouterr().out
-    assert "2027 年：已按通知核对" in listed
-    assert "2027-02-11 四 休息日" in listed and "2027-02-20 六 调休工作日" in listed
-    assert calendar_cli.main(["remove", "2027-02-11"]) == 0
-    assert list(wc.current().days) == [dt.date(2027, 2, 20)]
-    with pytest.raises(SystemExit):
-        calendar_cli.main(["add-holiday", "2027-02-30", "--source", NOTICE])  # not a date: argparse refuses
 
 
 # ---------------------------------------------------------------- the numbers

@@ -41,6 +41,7 @@ class Column:
     header: str
     example: str
     required: bool = False
+    attr: str = ""  # the model attribute the column fills: its name in the change audit
 
 
 @dataclass
@@ -68,12 +69,17 @@ class Kind:
     columns: tuple[Column, ...]
     model: type
     check: Callable[[Row], None]
-    labels: dict[str, str]  # model attribute -> the column it comes from (change audit)
     key_columns: tuple[str, ...]
+    derived: dict[str, str] = field(default_factory=dict)  # attribute no column names alone -> its column
 
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Model attribute -> the column it comes from (the change audit's names)."""
+        return {c.attr: c.header for c in self.columns if c.attr} | self.derived
 
 
 def parse_date(row: Row, header: str) -> dt.date | None:
@@ -170,28 +176,19 @@ ENTERPRISE = Kind(
     code="enterprise",
     label="企业",
     columns=(
-        Column("名称", "北京示例工程监理有限公司", True),
-        Column("统一社会信用代码", "91350100M000100Y43", True),
-        Column("所在省", "北京市", True),
-        Column("所在城市", "北京市", True),
-        Column("地址", "北京市海淀区示例路 1 号"),
-        Column("法定代表人", "张建国"),
-        Column("联系人", "李晓红"),
-        Column("联系电话", "010-88886666"),
+        Column("名称", "北京示例工程监理有限公司", True, attr="name"),
+        Column("统一社会信用代码", "91350100M000100Y43", True, attr="credit_code"),
+        Column("所在省", "北京市", True, attr="province"),
+        Column("所在城市", "北京市", True, attr="city"),
+        Column("地址", "北京市海淀区示例路 1 号", attr="address"),
+        Column("法定代表人", "张建国", attr="legal_rep"),
+        Column("联系人", "李晓红", attr="contact_person"),
+        Column("联系电话", "010-88886666", attr="contact_phone"),
     ),
     model=Enterprise,
     check=_check_enterprise,
-    labels={
-        "name": "名称",
-        "registry_name": "名称",
-        "province": "所在省",
-        "city": "所在城市",
-        "address": "地址",
-        "legal_rep": "法定代表人",
-        "contact_person": "联系人",
-        "contact_phone": "联系电话",
-    },
     key_columns=("统一社会信用代码",),
+    derived={"registry_name": "名称"},  # 名称 fills the registry's name too (the audit leaves it out)
 )
 
 # ------------------------------------------------------------------ 人员
@@ -272,36 +269,22 @@ PERSON = Kind(
     code="person",
     label="人员",
     columns=(
-        Column("证件类型", values.RESIDENT_ID),  # blank: 居民身份证
-        Column("证件号码", "11010519491231002X", True),
-        Column("姓名", "王监理", True),
-        Column("性别", "女"),
-        Column("出生日期", "1949-12-31"),
-        Column("学历", "大学本科"),
-        Column("学位", "学士"),
-        Column("毕业院校", "同济大学"),
-        Column("所学专业", "土木工程"),
-        Column("毕业时间", "1972-07-01"),
-        Column("手机号码", "13800138000"),
-        Column("所在省", "北京市"),
-        Column("所在城市", "北京市"),
+        Column("证件类型", values.RESIDENT_ID, attr="id_type"),  # blank: 居民身份证
+        Column("证件号码", "11010519491231002X", True, attr="id_number"),
+        Column("姓名", "王监理", True, attr="name"),
+        Column("性别", "女", attr="gender"),
+        Column("出生日期", "1949-12-31", attr="birth_date"),
+        Column("学历", "大学本科", attr="education"),
+        Column("学位", "学士", attr="degree"),
+        Column("毕业院校", "同济大学", attr="school"),
+        Column("所学专业", "土木工程", attr="major"),
+        Column("毕业时间", "1972-07-01", attr="graduation_date"),
+        Column("手机号码", "13800138000", attr="phone"),
+        Column("所在省", "北京市", attr="province"),
+        Column("所在城市", "北京市", attr="city"),
     ),
     model=Person,
     check=_check_person,
-    labels={
-        "id_type": "证件类型",
-        "name": "姓名",
-        "gender": "性别",
-        "birth_date": "出生日期",
-        "education": "学历",
-        "degree": "学位",
-        "school": "毕业院校",
-        "major": "所学专业",
-        "graduation_date": "毕业时间",
-        "phone": "手机号码",
-        "province": "所在省",
-        "city": "所在城市",
-    },
     key_columns=("证件号码",),
 )
 
@@ -325,14 +308,13 @@ CERTIFICATE = Kind(
     code="certificate",
     label="资格证书",
     columns=(
-        Column("证件号码", "11010519491231002X", True),
-        Column("资格证书编号", "00012345", True),
-        Column("取得日期", "2020-12-31", True),
-        Column("考试专业类别", values.EXAM_CATEGORIES[0]),
+        Column("证件号码", "11010519491231002X", True, attr="person_id"),
+        Column("资格证书编号", "00012345", True, attr="cert_no"),
+        Column("取得日期", "2020-12-31", True, attr="issue_date"),
+        Column("考试专业类别", values.EXAM_CATEGORIES[0], attr="exam_category"),
     ),
     model=QualificationCertificate,
     check=_check_certificate,
-    labels={"person_id": "证件号码", "issue_date": "取得日期", "exam_category": "考试专业类别"},
     key_columns=("资格证书编号",),
 )
 
@@ -401,28 +383,18 @@ REGISTRATION = Kind(
     code="registration",
     label="注册",
     columns=(
-        Column("证件号码", "11010519491231002X", True),
-        Column("注册号", "11000001", True),
-        Column("注册证书编号", "202411000001", True),
-        Column("聘用单位统一社会信用代码", "91350100M000100Y43", True),
-        Column("注册专业1", "房屋建筑工程", True),
-        Column("注册专业2", "市政公用工程"),
-        Column("有效期起", "2024-01-01", True),
-        Column("有效期止", "2026-12-31", True),
-        Column("状态", "有效"),
+        Column("证件号码", "11010519491231002X", True, attr="person_id"),
+        Column("注册号", "11000001", True, attr="reg_no"),
+        Column("注册证书编号", "202411000001", True, attr="cert_no"),
+        Column("聘用单位统一社会信用代码", "91350100M000100Y43", True, attr="enterprise_id"),
+        Column("注册专业1", "房屋建筑工程", True, attr="specialty1"),
+        Column("注册专业2", "市政公用工程", attr="specialty2"),
+        Column("有效期起", "2024-01-01", True, attr="valid_from"),
+        Column("有效期止", "2026-12-31", True, attr="valid_to"),
+        Column("状态", "有效", attr="status"),
     ),
     model=Registration,
     check=_check_registration,
-    labels={
-        "person_id": "证件号码",
-        "cert_no": "注册证书编号",
-        "enterprise_id": "聘用单位统一社会信用代码",
-        "specialty1": "注册专业1",
-        "specialty2": "注册专业2",
-        "valid_from": "有效期起",
-        "valid_to": "有效期止",
-        "status": "状态",
-    },
     key_columns=("注册号",),
 )
 
@@ -461,15 +433,14 @@ CPD = Kind(
     code="cpd",
     label="继续教育",
     columns=(
-        Column("证件号码", "11010519491231002X", True),
-        Column("周期", "2024-2026", True),
-        Column("必修学时", "48", True),
-        Column("选修学时", "48", True),
-        Column("专业", "房屋建筑工程"),
+        Column("证件号码", "11010519491231002X", True, attr="person_id"),
+        Column("周期", "2024-2026", True, attr="cycle"),
+        Column("必修学时", "48", True, attr="required_hours"),
+        Column("选修学时", "48", True, attr="elective_hours"),
+        Column("专业", "房屋建筑工程", attr="specialty"),
     ),
     model=CpdRecord,
     check=_check_cpd,
-    labels={"required_hours": "必修学时", "elective_hours": "选修学时"},
     key_columns=("证件号码", "周期", "专业"),
 )
 
@@ -545,42 +516,29 @@ PENALTY = Kind(
     code="penalty",
     label="行政处罚",
     columns=(
-        Column("行政相对人代码", "11010519491231002X", True),
-        Column("行政相对人名称", "王监理"),
-        Column("行政处罚决定书文号", "建督罚字〔2022〕9号", True),
-        Column("处罚名称", "王监理未履行安全生产管理职责案", True),
-        Column("处罚类别", values.SUSPENSION, True),
-        Column("处罚事由", "未审查特种作业人员资格证书", True),
-        Column("处罚依据", "《建设工程安全生产管理条例》第五十八条", True),
-        Column("处罚结果", "停止注册监理工程师执业3个月", True),
-        Column("处罚决定日期", "2022-01-11", True),
-        Column("处罚机关", "住房和城乡建设部", True),
-        Column("公示截止期", "2025-01-11"),
-        Column("注册号", "11000001"),
-        Column("执业单位", "北京示例工程监理有限公司"),
-        Column("项目名称", "示例大厦工程"),
-        Column("处罚意见告知书文号", "建督罚告字〔2021〕43号"),
-        Column("不良行为代码", "Q1-1-01"),
-        Column("停止执业起", "2022-01-20"),
-        Column("停止执业止", "2022-04-19"),
-        Column("不予注册期限", ""),
-        Column("地方编码", "110000"),
+        Column("行政相对人代码", "11010519491231002X", True, attr="person_id"),
+        Column("行政相对人名称", "王监理", attr="party_name"),
+        Column("行政处罚决定书文号", "建督罚字〔2022〕9号", True, attr="decision_no"),
+        Column("处罚名称", "王监理未履行安全生产管理职责案", True, attr="case_name"),
+        Column("处罚类别", values.SUSPENSION, True, attr="category"),
+        Column("处罚事由", "未审查特种作业人员资格证书", True, attr="reason"),
+        Column("处罚依据", "《建设工程安全生产管理条例》第五十八条", True, attr="legal_basis"),
+        Column("处罚结果", "停止注册监理工程师执业3个月", True, attr="result"),
+        Column("处罚决定日期", "2022-01-11", True, attr="decision_date"),
+        Column("处罚机关", "住房和城乡建设部", True, attr="authority"),
+        Column("公示截止期", "2025-01-11", attr="publish_until"),
+        Column("注册号", "11000001", attr="reg_no"),
+        Column("执业单位", "北京示例工程监理有限公司", attr="enterprise_at_time"),
+        Column("项目名称", "示例大厦工程", attr="project_name"),
+        Column("处罚意见告知书文号", "建督罚告字〔2021〕43号", attr="notice_no"),
+        Column("不良行为代码", "Q1-1-01", attr="bad_behaviour_code"),
+        Column("停止执业起", "2022-01-20", attr="effective_from"),
+        Column("停止执业止", "2022-04-19", attr="effective_to"),
+        Column("不予注册期限", "", attr="ban_term"),
+        Column("地方编码", "110000", attr="region_code"),
     ),
     model=Penalty,
     check=_check_penalty,
-    labels={attr: header for attr, header in PENALTY_TEXTS.items()}
-    | {
-        "category": "处罚类别",
-        "decision_date": "处罚决定日期",
-        "publish_until": "公示截止期",
-        "effective_from": "停止执业起",
-        "effective_to": "停止执业止",
-        "ban_term": "不予注册期限",
-        "party_name": "行政相对人名称",
-        "reg_no": "注册号",
-        "enterprise_at_time": "执业单位",
-        "region_code": "地方编码",
-    },
     key_columns=("行政相对人代码", "行政处罚决定书文号"),
 )
 

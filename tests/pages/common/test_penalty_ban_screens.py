@@ -12,7 +12,6 @@ from tests.pages.apptest_kit import (
     PENALTIES,
     actor,
     app_status,
-    db,
     errors,
     flash_ok,
     html_text,
@@ -35,21 +34,15 @@ def shown(at) -> list[str]:
     return [e.replace("\\", "") for e in errors(at)]
 
 
-def _decision_no(penalty_id: int) -> str:
-    from db.models import Penalty
-
-    return db(lambda s: s.get(Penalty, penalty_id).decision_no)
-
-
-def _barred_renewal() -> tuple[object, int, str]:
+def _barred_renewal() -> tuple[object, str, str]:
     """An engineer of the main enterprise due for renewal who then got 不予注册 with a 1-year ban today:
-    (the engineer logged in, the penalty id, the ban as shown)."""
+    (the engineer logged in, the decision number, the ban as shown)."""
     from services.kernel.clock import today
     from services.kernel.dates import period_last_day
 
     engineer, _ = factories.registered_engineer(days_left=60)
-    penalty_id = factories.penalty(engineer.person_id, actor(MIN), category="不予注册", ban_term="1年")
-    return engineer, penalty_id, f"1年内不予注册，至 {period_last_day(today(), 1).isoformat()} 止"
+    decision_no = factories.false_materials_ban(engineer.person_id, actor(MIN)).decision_no
+    return engineer, decision_no, f"1年内不予注册，至 {period_last_day(today(), 1).isoformat()} 止"
 
 
 def test_the_ministry_records_a_revocation_with_its_ban(login):
@@ -87,7 +80,7 @@ def test_the_enterprise_sees_the_ban_under_its_penalties(login):
 
 
 def test_the_applicant_cannot_file_during_a_ban(login):
-    engineer, penalty_id, ban = _barred_renewal()
+    engineer, decision_no, ban = _barred_renewal()
     at = no_exception(login(f"p{engineer.person_id}", APPLY))
     assert at.selectbox(key="ap_type").value == "YX"
     from services.registration import business_types
@@ -96,7 +89,7 @@ def test_the_applicant_cannot_file_during_a_ban(login):
         at.file_uploader(key=f"ap_file_{code}").upload(f"{code}.png", png_bytes(), "image/png")
     at.checkbox(key="ap_agree").check()
     no_exception(at.button(key="ap_check").click().run())
-    expected = f"行政处罚：您因行政处罚（{_decision_no(penalty_id)}，不予注册）{ban}{CLAUSE}"
+    expected = f"行政处罚：您因行政处罚（{decision_no}，不予注册）{ban}{CLAUSE}"
     assert expected in shown(at), shown(at)
 
 
@@ -104,13 +97,11 @@ def test_the_enterprise_cannot_report_during_a_ban(login):
     enterprise = factories.enterprise_actor()
     engineer, _ = factories.registered_engineer(enterprise, days_left=60)
     app_id = factories.file_application(engineer, enterprise, "YX")
-    penalty_id = factories.penalty(engineer.person_id, actor(MIN), category="不予注册", ban_term="1年")
+    decision_no = factories.false_materials_ban(engineer.person_id, actor(MIN)).decision_no
     at = login(ENT, APPLICATION, id=app_id, mode="report")
     at.checkbox(key="agree").check()
     no_exception(submit(at, "decide").click().run())
-    assert any(
-        e.startswith(f"该人员因行政处罚（{_decision_no(penalty_id)}，不予注册）1年内不予注册") for e in shown(at)
-    )
+    assert any(e.startswith(f"该人员因行政处罚（{decision_no}，不予注册）1年内不予注册") for e in shown(at))
     assert any(e.endswith(CLAUSE) for e in shown(at)), shown(at)
     assert app_status(app_id) == workflow.PENDING_ENT
 
@@ -121,11 +112,9 @@ def test_the_ministry_cannot_approve_during_a_ban(login):
     app_id = factories.file_application(engineer, enterprise, "YX")
     factories.report(app_id, enterprise)
     factories.accept_and_review(app_id, ministry)
-    penalty_id = factories.penalty(engineer.person_id, ministry, category="不予注册", ban_term="1年")
+    decision_no = factories.false_materials_ban(engineer.person_id, ministry).decision_no
     at = no_exception(login(MIN, REVIEW, id=app_id))
     no_exception(at.button(key="act_approve").click().run())
     no_exception(at.button(key="dlg_approve_ok").click().run())
-    assert any(f"因行政处罚（{_decision_no(penalty_id)}，不予注册）" in e and e.endswith(CLAUSE) for e in shown(at)), (
-        shown(at)
-    )
+    assert any(f"因行政处罚（{decision_no}，不予注册）" in e and e.endswith(CLAUSE) for e in shown(at)), shown(at)
     assert app_status(app_id) == workflow.UNDER_REVIEW
