@@ -81,6 +81,9 @@ WIDTHS: dict[str, tuple[int, int]] = {
     "最后登录": (110, 110),
     "创建时间": (110, 110),
     OPERATION: (36, 110),  # 注册上报: one action (上报); 审计日志: what was done
+    # 消息中心: the title is what a person reads the list for; it takes what the short columns leave
+    "类别": (64, 84),
+    "标题": (200, 600),
 }
 # Who gets the width left over at 1024 first (then the others, in equal shares).
 FIRST = ("申请时间", "上报时间", "受理时间", "姓名")

@@ -30,7 +30,7 @@ with messages_tab:
     unread_only = st.toggle("只看未读", key="msg_unread_only", on_change=ui.reset_page, args=(KEY,))
     result = ui.call(inbox.list_messages, unread_only=unread_only, **ui.page_args(KEY))
     if result is not None:
-        picked = ui.paged_table(result, key=KEY)
+        picked = ui.paged_table(result, key=KEY, column_config={"状态": st.column_config.Column(width=50)})
         if result.total:
             if st.button("全部标为已读", key="msg_all_read", icon=":material/done_all:"):
                 ui.act(inbox.mark_all_read, success="已全部标为已读")
