@@ -29,3 +29,30 @@ def test_a_message_title_is_readable_in_the_list_at_1024(login):
     assert widths["标题"] >= 400  # about 28 characters at 14 px
     assert widths["标题"] > 2 * max(w for c, w in widths.items() if c != "标题")
     assert widths["状态"] <= 60  # 已读 / 未读: two characters
+
+
+def test_an_image_toggle_label_fits_its_column_at_1024():
+    # Before: three columns, ~250 px each at 1024: "查看 监理工程师资格证书：ZGZ…" (业务审批, 附件材料).
+    from ui.fragments.attachments import IMAGE_COLUMNS
+    from ui.layout import LIST_WIDTH
+    from ui.tables import header_width
+
+    expander_padding, column_gap, switch = 2 * 16, 16, 36
+    column = (LIST_WIDTH - expander_padding - (IMAGE_COLUMNS - 1) * column_gap) / IMAGE_COLUMNS
+    # the longest common type with a scanner's usual file name
+    assert header_width("查看 监理工程师资格证书：资格证书扫描件.png") + switch <= column
+
+
+def test_a_small_attachment_is_never_listed_as_0_kb(login):
+    # Before: a file under 512 bytes showed 大小 "0 KB" (个人版 申请详情, 附件材料).
+    from db.models import Application, User
+    from services import transaction, workflow
+
+    app_id = factories.application(workflow.ENT_REJECTED, name="小附件")
+    with transaction() as s:
+        person_id = s.get(Application, app_id).person_id
+        username = s.query(User.username).filter(User.person_id == person_id).scalar()
+    at = no_exception(login(username, "pages/applicant/application.py", id=str(app_id)))
+    sizes = [frame.value for frame in at.dataframe if "大小" in frame.value.columns][0]["大小"]
+    assert len(sizes) >= 5 and "0 KB" not in list(sizes)
+    assert set(sizes) == {"1 KB"}  # the factories' files are a few hundred bytes
