@@ -64,9 +64,9 @@ with settings_tab:
             )
             st.caption(ui.md_escape(f"当前邮件发送地址：{prefs.email or '未设置（仅站内消息）'}"))
             st.markdown("**以下消息同时发送邮件：**")
-            chosen = {
-                kind: st.checkbox(label, value=prefs.by_email[kind], key=f"msg_pref_{kind}")
-                for kind, label in values.MESSAGE_KIND_LABELS.items()
+            chosen = {  # only the kinds this role is ever sent
+                kind: st.checkbox(values.MESSAGE_KIND_LABELS[kind], value=prefs.by_email[kind], key=f"msg_pref_{kind}")
+                for kind in prefs.offered
             }
             if st.form_submit_button("保存", type="primary"):
                 ui.act(inbox.set_preferences, email=email, by_email=chosen, success="保存成功")

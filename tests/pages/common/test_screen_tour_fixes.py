@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from services.kernel import values
 from tests import factories
 from tests.pages.apptest_kit import no_exception
 
@@ -56,3 +59,50 @@ def test_a_small_attachment_is_never_listed_as_0_kb(login):
     sizes = [frame.value for frame in at.dataframe if "大小" in frame.value.columns][0]["大小"]
     assert len(sizes) >= 5 and "0 KB" not in list(sizes)
     assert set(sizes) == {"1 KB"}  # the factories' files are a few hundred bytes
+
+
+def _offered(at) -> list[str]:
+    kinds = set(values.MESSAGE_KIND_LABELS.values())
+    return [c.label for c in at.checkbox if c.label in kinds]
+
+
+@pytest.mark.parametrize(
+    ("username", "offered"),
+    [
+        ("demo-ministry", ["办理时限提醒"]),
+        ("demo-applicant", ["申请进度", "补正通知", "审批结果", "强制注销与企业信息审核", "注册到期提醒"]),
+        (
+            "demo-enterprise",
+            ["申请进度", "补正通知", "审批结果", "强制注销与企业信息审核", "注册到期提醒", "到期人员每日汇总"],
+        ),
+    ],
+)
+def test_reminder_settings_offer_only_the_kinds_the_role_is_sent(login, username, offered):
+    # Before: every role was offered all seven kinds; the ministry is only ever sent 办理时限提醒.
+    at = no_exception(login(username, MESSAGES))
+    assert _offered(at) == offered
+
+
+def test_the_kinds_offered_cover_every_event_rule():
+    from services.kernel.actor import APPLICANT, ENTERPRISE
+    from services.notifications.events import EMPLOYER, ENGINEER, RULES
+    from services.notifications.inbox import KINDS_BY_ROLE
+
+    role = {ENGINEER: APPLICANT, EMPLOYER: ENTERPRISE}
+    for rule in RULES.values():
+        for party in rule.parties:
+            assert rule.kind in KINDS_BY_ROLE[role[party]], (rule, party)
+
+
+def test_saving_the_settings_keeps_the_kinds_not_offered(login, actor_of):
+    from services import transaction
+    from services.notifications import inbox
+
+    at = no_exception(login("demo-ministry", MESSAGES))
+    [box] = [c for c in at.checkbox if c.label == "办理时限提醒"]
+    box.uncheck()
+    [save] = [b for b in at.button if b.label == "保存"]
+    at = no_exception(save.click().run())
+    with transaction() as s:
+        prefs = inbox.get_preferences(s, actor_of("demo-ministry"))
+    assert prefs.by_email["deadline"] is False and prefs.by_email["progress"] is True
