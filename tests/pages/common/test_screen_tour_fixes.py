@@ -106,3 +106,23 @@ def test_saving_the_settings_keeps_the_kinds_not_offered(login, actor_of):
     with transaction() as s:
         prefs = inbox.get_preferences(s, actor_of("demo-ministry"))
     assert prefs.by_email["deadline"] is False and prefs.by_email["progress"] is True
+
+
+def test_the_steps_table_fits_1024_without_scrolling_sideways(login):
+    # Before: 意见 was "large" (400 px): at 1024 the grid ran 150 px past the main area and the end of
+    # each 意见 (a 补正 list, the 公告 time limit) could only be reached by scrolling sideways.
+    from db.models import Application, User
+    from services import transaction, workflow
+    from ui.layout import LIST_WIDTH
+    from ui.tables import GRID_EDGES
+
+    app_id = factories.application(workflow.ENT_REJECTED, name="看进度")
+    with transaction() as s:
+        person_id = s.get(Application, app_id).person_id
+        username = s.query(User.username).filter(User.person_id == person_id).scalar()
+    at = no_exception(login(username, "pages/applicant/application.py", id=str(app_id)))
+    [steps] = [frame for frame in at.dataframe if "意见" in frame.value.columns]
+    widths = _widths(steps)
+    assert set(widths) == set(steps.value.columns)  # every column sized, none left to the grid
+    assert sum(widths.values()) <= LIST_WIDTH - GRID_EDGES
+    assert widths["意见"] == max(widths.values()) and widths["意见"] >= 250
