@@ -24,6 +24,7 @@ from ui.session import (
     must_change_password,
     require_actor,
     signed_in,
+    signed_off,
     start_session,
     unread_messages,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "sections",
     "show_flash",
     "signed_in",
+    "signed_off",
     "start_session",
     "steps_dialog",
     "steps_table",

@@ -126,3 +126,22 @@ def test_the_steps_table_fits_1024_without_scrolling_sideways(login):
     assert set(widths) == set(steps.value.columns)  # every column sized, none left to the grid
     assert sum(widths.values()) <= LIST_WIDTH - GRID_EDGES
     assert widths["意见"] == max(widths.values()) and widths["意见"] >= 250
+
+
+def test_after_changing_the_password_the_login_form_says_so_in_green(login):
+    # Before: the success was a one-run flash, then the login form showed red 「登录已失效，请重新登录。」.
+    from tests.pages.apptest_kit import PASSWORD, all_text, errors, form_login, successes
+
+    at = no_exception(login("demo-applicant", "pages/common/password.py"))
+    inputs = {t.label: t for t in at.text_input}
+    inputs["原密码"].input(PASSWORD)
+    inputs["新密码"].input("a-new-pass-12")
+    inputs["确认新密码"].input("a-new-pass-12")
+    at = no_exception(at.button(key="FormSubmitter:change_password-确认修改").click().run())
+    for _ in range(2):  # and on the reruns the cookie component causes
+        assert "用户登录" in all_text(at)
+        assert successes(at) == ["密码已修改，请使用新密码重新登录。"]
+        assert not errors(at)
+        at = no_exception(at.run())
+    at = no_exception(form_login(at, "demo-applicant", "a-new-pass-12").run())
+    assert "密码已修改" not in all_text(at)  # gone once they log in again
