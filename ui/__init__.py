@@ -14,7 +14,7 @@ from ui.calls import act, call, on_download, public_call, show_flash, while_on
 from ui.dialogs import confirm_dialog, steps_dialog
 from ui.errors import install_error_boundary
 from ui.fragments.application import application_sections
-from ui.layout import apply_layout
+from ui.layout import LOGIN_COLUMNS, apply_layout
 from ui.session import (
     current_actor,
     end_session,
@@ -43,6 +43,7 @@ from ui.text import kv_grid, md_escape, sections
 from ui.widgets import EARLIEST_DATE, action_button, date_field, page_style
 
 __all__ = [
+    "LOGIN_COLUMNS",
     "EARLIEST_DATE",
     "act",
     "action_button",

@@ -145,3 +145,13 @@ def test_after_changing_the_password_the_login_form_says_so_in_green(login):
         at = no_exception(at.run())
     at = no_exception(form_login(at, "demo-applicant", "a-new-pass-12").run())
     assert "密码已修改" not in all_text(at)  # gone once they log in again
+
+
+def test_the_login_title_stays_on_one_line_at_1024():
+    # Before: columns 1, 2, 1 left the box 493 px at 1024; the 44 px title broke before its last character.
+    from ui.layout import LOGIN_COLUMNS, MIN_SCREEN, NARROW_PADDING, SCROLLBAR
+
+    gaps = 2 * 16
+    box = (MIN_SCREEN - sum(NARROW_PADDING) - SCROLLBAR - gaps) * LOGIN_COLUMNS[1] / sum(LOGIN_COLUMNS)
+    title, size, anchor = "注册监理工程师管理系统", 44, 24  # h1 px, and the heading's link icon's room
+    assert len(title) * size + anchor <= box
