@@ -253,6 +253,12 @@ def test_screen_tour(tour_server, tour_data, browser, tmp_path_factory):
     out.mkdir(parents=True, exist_ok=True)
     made = _tour_data()
 
+    page = _fresh(browser)
+    page.goto(url)
+    wait_login_form(page)
+    _tour_shot(page, out, "00-login")
+    page.context.close()
+
     # 1. the public verification page, as the QR code opens it, and the form
     for n, (key, says) in enumerate(
         (("valid", "证书状态：有效"), ("replaced", "已被新证书取代"), ("ended", "已注销"), ("forged", "无法核验"))
@@ -330,6 +336,13 @@ def test_screen_tour(tour_server, tour_data, browser, tmp_path_factory):
     page = _fresh(browser)
     login(page, "tour-otp", made["otp"], url=url)
     expect(page.get_by_text("一次性密码").first).to_be_visible()
-    _tour_shot(page, out, "06-one-time-password")
+    _tour_shot(page, out, "06a-one-time-password")
+    page.get_by_label("原密码").fill(made["otp"])
+    page.get_by_label("新密码", exact=True).fill("tour-pass-2026")
+    page.get_by_label("确认新密码").fill("tour-pass-2026")
+    page.get_by_role("button", name="确认修改").click()
+    wait_login_form(page)  # every session ended; the form says why, in green
+    expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="密码已修改")).to_be_visible()
+    _tour_shot(page, out, "06b-password-changed")
     page.context.close()
     print(f"\n[screen tour] {len(list(out.glob('*.png')))} screenshots in {out}")
