@@ -155,3 +155,31 @@ def test_the_login_title_stays_on_one_line_at_1024():
     box = (MIN_SCREEN - sum(NARROW_PADDING) - SCROLLBAR - gaps) * LOGIN_COLUMNS[1] / sum(LOGIN_COLUMNS)
     title, size, anchor = "注册监理工程师管理系统", 44, 24  # h1 px, and the heading's link icon's room
     assert len(title) * size + anchor <= box
+
+
+def test_the_penalty_person_picker_after_a_search_that_found_nobody(login):
+    # Before: the picker still said 「请先输入姓名、证件号码或注册号查找」 under the name just typed.
+    at = no_exception(login("demo-ministry", "pages/ministry/penalties.py"))
+    assert at.selectbox(key="pen_person").placeholder == "请先输入姓名、证件号码或注册号查找"
+    at = no_exception(at.text_input(key="pen_query").input("没有这个人").run())
+    assert at.selectbox(key="pen_person").placeholder == "请换一个姓名、证件号码或注册号查找"
+    assert "没有找到匹配的人员" in [i.value for i in at.info]
+
+
+def test_saving_a_penalty_says_which_one_was_recorded(login):
+    # Before: only 「操作成功」, and the form emptied: nothing said what had been recorded.
+    from tests.pages.apptest_kit import submit, successes
+
+    nobody = factories.engineer(name="柏看反馈")
+    at = login("demo-ministry", "pages/ministry/penalties.py")
+    at.text_input(key="pen_query").input("柏看反馈").run()
+    at.selectbox(key="pen_person").set_value(nobody.person_id)
+    at.selectbox(key="pen_category").set_value("不予注册").run()
+    at.selectbox(key="pen_ban").set_value("1年")
+    at.text_input(key="pen_decision_no").input("建督罚字〔2026〕78号")
+    at.text_input(key="pen_case").input("以提供虚假材料申请注册案")
+    at.text_area(key="pen_reason").input("申请初始注册时提供虚假的社会保险证明。")
+    at.text_input(key="pen_basis").input("《注册监理工程师管理规定》（建设部令第147号）")
+    at.text_input(key="pen_result").input("不予注册，1年内不得再次申请注册")
+    at = no_exception(submit(at, "penalty_new").click().run())
+    assert "操作成功，已录入行政处罚：建督罚字〔2026〕78号（不予注册）" in successes(at)
