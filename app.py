@@ -235,7 +235,7 @@ if actor is None and st.query_params.get("view") == "signup":
     st.stop()
 
 if actor is None:
-    _, login_column, _ = st.columns([1, 2, 1])
+    _, login_column, _ = st.columns(ui.LOGIN_COLUMNS)
     with login_column:  # a narrow, centred login box
         st.title("注册监理工程师管理系统")
         st.caption("个人版 · 企业版 · 部级版")

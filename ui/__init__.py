@@ -14,7 +14,7 @@ from ui.calls import act, call, on_download, public_call, show_flash, while_on
 from ui.dialogs import confirm_dialog, steps_dialog
 from ui.errors import install_error_boundary
 from ui.fragments.application import application_sections
-from ui.layout import apply_layout
+from ui.layout import LOGIN_COLUMNS, apply_layout
 from ui.session import (
     current_actor,
     end_session,
@@ -24,6 +24,7 @@ from ui.session import (
     must_change_password,
     require_actor,
     signed_in,
+    signed_off,
     start_session,
     unread_messages,
 )
@@ -42,6 +43,7 @@ from ui.text import kv_grid, md_escape, sections
 from ui.widgets import EARLIEST_DATE, action_button, date_field, page_style
 
 __all__ = [
+    "LOGIN_COLUMNS",
     "EARLIEST_DATE",
     "act",
     "action_button",
@@ -73,6 +75,7 @@ __all__ = [
     "sections",
     "show_flash",
     "signed_in",
+    "signed_off",
     "start_session",
     "steps_dialog",
     "steps_table",

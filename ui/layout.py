@@ -20,6 +20,8 @@ SCROLLBAR = 17  # px: the main area's vertical scrollbar, as wide as on Windows 
 MIN_SCREEN = 1024  # the manual's minimum screen width
 # What a page's main area holds at MIN_SCREEN: the width every list must fit in.
 LIST_WIDTH = MIN_SCREEN - NARROW_SIDEBAR - sum(NARROW_PADDING) - SCROLLBAR
+# The login box, centred (no sidebar yet): at 1, 2, 1 the title 注册监理工程师管理系统 broke before 统 at 1024.
+LOGIN_COLUMNS = (1, 2.5, 1)
 
 # The sidebar's own side padding is 20 px inside its scrollbar gutters (10 px here, 17 on Windows
 # unless thin): at 200 px and less the longest menu item needs most of it.

@@ -22,7 +22,7 @@ from services.auth.login import audit_cookie_login
 from services.auth.throttle import DEVICE_COOKIE, DEVICE_DAYS, THROTTLE_MINUTES, attempt_login
 from services.kernel.clock import now
 from services.kernel.errors import ServiceError
-from ui.session import NOTICE_KEY, start_session
+from ui.session import NOTICE_KEY, SIGNED_OFF_KEY, start_session
 from ui.text import md_escape
 
 SOURCE_KEY = "_login_source"
@@ -73,10 +73,13 @@ def login_box(auth: stauth.Authenticate) -> None:
         password = st.text_input("密码", type="password", autocomplete="off")
         submitted = st.form_submit_button("登录")
     if not submitted:
-        if st.session_state.get(NOTICE_KEY):  # every run, not once: the cookie component reruns
+        if st.session_state.get(SIGNED_OFF_KEY):  # every run, not once: the cookie component reruns
+            notice.success(md_escape(st.session_state[SIGNED_OFF_KEY]))
+        elif st.session_state.get(NOTICE_KEY):
             notice.error(md_escape(st.session_state[NOTICE_KEY]))
         return
     st.session_state.pop(NOTICE_KEY, None)
+    st.session_state.pop(SIGNED_OFF_KEY, None)
     st.session_state["authentication_status"] = False
     if not username.strip() or not password:
         st.error("请输入用户名和密码。")

@@ -14,6 +14,7 @@ ACTOR_KEY = "_actor"
 HEADER_KEY = "_header"  # the enterprise's (or person's) current name, read with the actor
 FLASH_KEY = "_flash"
 NOTICE_KEY = "_login_notice"  # why the session ended, shown on the login form until the next attempt
+SIGNED_OFF_KEY = "_login_notice_ok"  # the user ended it themselves (修改密码): said in green, not 登录已失效
 LOGIN_AT_KEY = "_login_at"
 LAST_SEEN_KEY = "_last_seen"
 MUST_CHANGE_KEY = "_must_change_password"  # a one-time password is in use: only 修改密码 until changed
@@ -59,6 +60,13 @@ def flash(kind: str, message: str) -> None:
     st.session_state[FLASH_KEY] = (kind, message)
 
 
+def signed_off(message: str) -> None:
+    """The user ended every session of theirs on purpose (修改密码): the login form says `message` in
+    green until the next attempt, instead of a one-run flash followed by a red 「登录已失效」."""
+    st.session_state.pop(FLASH_KEY, None)
+    st.session_state[SIGNED_OFF_KEY] = message
+
+
 def current_actor() -> Actor | None:
     """The logged-in actor, re-read from the database on every run.
 
@@ -75,7 +83,8 @@ def current_actor() -> Actor | None:
     with transaction() as s:  # one query: the account, its header name and its one-time password flag
         account = None if expired else signed_in_account(s, username, logged_in_at=logged_in_at)
     if account is None:
-        st.session_state[NOTICE_KEY] = expired or "登录已失效，请重新登录。"
+        if not st.session_state.get(SIGNED_OFF_KEY):
+            st.session_state[NOTICE_KEY] = expired or "登录已失效，请重新登录。"
         end_session()
         return None
     st.session_state[LAST_SEEN_KEY] = at

@@ -81,6 +81,9 @@ WIDTHS: dict[str, tuple[int, int]] = {
     "最后登录": (110, 110),
     "创建时间": (110, 110),
     OPERATION: (36, 110),  # 注册上报: one action (上报); 审计日志: what was done
+    # 消息中心: the title is what a person reads the list for; it takes what the short columns leave
+    "类别": (64, 84),
+    "标题": (200, 600),
 }
 # Who gets the width left over at 1024 first (then the others, in equal shares).
 FIRST = ("申请时间", "上报时间", "受理时间", "姓名")
@@ -377,8 +380,24 @@ def steps_table(frame: pd.DataFrame | None) -> None:
             frame,
             hide_index=True,
             width="stretch",
-            column_config={
-                "序号": st.column_config.Column(width=48),
-                "意见": st.column_config.TextColumn("意见", width="large"),
-            },
+            column_config={c: st.column_config.Column(width=w) for c, w in step_widths(list(frame.columns)).items()},
         )
+
+
+# 进度详情: (least, full) px. 意见 takes what the others leave: at 1024 a fixed "large" 意见 pushed the
+# grid 150 px past the screen, and its end could only be reached by scrolling sideways.
+STEP_WIDTHS: dict[str, tuple[int, int]] = {
+    "序号": (44, 44),
+    "办理时间": (132, 132),  # to the second
+    "办理人": (64, 160),  # 住房和城乡建设部执业资格注册中心 shows its first 10 characters at 1024
+    "操作": (64, 110),
+    "办理结果": (64, 92),
+}
+
+
+def step_widths(columns: list[str]) -> dict[str, int]:
+    """Widths that fit the steps table in LIST_WIDTH, 意见 (the last) getting the rest."""
+    widths = {c: STEP_WIDTHS.get(c, (header_width(c), header_width(c)))[1] for c in columns if c != "意见"}
+    if "意见" in columns:
+        widths["意见"] = max(header_width("意见"), LIST_WIDTH - GRID_EDGES - sum(widths.values()))
+    return {c: widths[c] for c in columns}

@@ -1,5 +1,7 @@
 """申请详情 (个人版, ?id=): my application, its progress, and what I may still do with it."""
 
+import math
+
 import streamlit as st
 
 import ui
@@ -39,9 +41,9 @@ st.subheader("附件材料")
 if not detail.attachments:
     st.info("暂无附件材料")
 else:
-    st.dataframe(
+    st.dataframe(  # sizes rounded up, as a file manager does: a small scan is 1 KB, never 0 KB
         [
-            {"附件类型": a.type_label, "文件名": a.original_name, "大小": f"{a.size / 1024:.0f} KB"}
+            {"附件类型": a.type_label, "文件名": a.original_name, "大小": f"{math.ceil(a.size / 1024)} KB"}
             for a in detail.attachments
         ],
         hide_index=True,

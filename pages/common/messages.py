@@ -30,7 +30,7 @@ with messages_tab:
     unread_only = st.toggle("只看未读", key="msg_unread_only", on_change=ui.reset_page, args=(KEY,))
     result = ui.call(inbox.list_messages, unread_only=unread_only, **ui.page_args(KEY))
     if result is not None:
-        picked = ui.paged_table(result, key=KEY)
+        picked = ui.paged_table(result, key=KEY, column_config={"状态": st.column_config.Column(width=50)})
         if result.total:
             if st.button("全部标为已读", key="msg_all_read", icon=":material/done_all:"):
                 ui.act(inbox.mark_all_read, success="已全部标为已读")
@@ -64,9 +64,9 @@ with settings_tab:
             )
             st.caption(ui.md_escape(f"当前邮件发送地址：{prefs.email or '未设置（仅站内消息）'}"))
             st.markdown("**以下消息同时发送邮件：**")
-            chosen = {
-                kind: st.checkbox(label, value=prefs.by_email[kind], key=f"msg_pref_{kind}")
-                for kind, label in values.MESSAGE_KIND_LABELS.items()
+            chosen = {  # only the kinds this role is ever sent
+                kind: st.checkbox(values.MESSAGE_KIND_LABELS[kind], value=prefs.by_email[kind], key=f"msg_pref_{kind}")
+                for kind in prefs.offered
             }
             if st.form_submit_button("保存", type="primary"):
                 ui.act(inbox.set_preferences, email=email, by_email=chosen, success="保存成功")

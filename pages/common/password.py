@@ -13,6 +13,7 @@ actor = ui.require_actor()
 st.header("修改密码")
 if ui.must_change_password():
     st.warning("您正在使用管理员设置的一次性密码，请先修改密码后再办理业务。")
+CHANGED = "密码已修改，请使用新密码重新登录。"
 RULES = f"新密码至少 {MIN_LENGTH} 位，不超过 {MAX_BYTES} 字节。"
 st.caption(RULES + "修改成功后，您在所有设备上的登录都将失效，请使用新密码重新登录。")
 with st.form("change_password"):
@@ -28,5 +29,6 @@ if submitted:
             accounts.change_password,
             old_password=old,
             new_password=new,
-            success="密码已修改，请使用新密码重新登录。",
+            success=CHANGED,
+            then=lambda _: ui.signed_off(CHANGED),  # the login form says so, not 「登录已失效」
         )

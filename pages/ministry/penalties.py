@@ -77,13 +77,21 @@ with new_tab:
     query = c1.text_input("查找人员", key="pen_query", placeholder="姓名 / 证件号码 / 注册号")
     matches = ui.call(penalties.list_people, query=query) if (query or "").strip() else None
     labels = dict(zip(matches.ids, matches.rows["label"])) if matches is not None else {}
+    # after a search that found nobody, not 「请先输入」: they did
+    picker_hint = (
+        "请选择"
+        if labels
+        else "请换一个姓名、证件号码或注册号查找"
+        if matches is not None
+        else "请先输入姓名、证件号码或注册号查找"
+    )
     person_id = c2.selectbox(
         "行政相对人",
         list(labels),
         index=None,
         key="pen_person",
         format_func=labels.get,
-        placeholder="请先输入姓名、证件号码或注册号查找" if not labels else "请选择",
+        placeholder=picker_hint,
     )
     if matches is not None and matches.empty:
         st.info("没有找到匹配的人员")
@@ -154,5 +162,6 @@ with new_tab:
                 effective_from=effective_from,
                 effective_to=effective_to,
                 ban_term=ban_term,
+                success=f"操作成功，已录入行政处罚：{decision_no.strip()}（{category}）",  # which one, before the form empties
                 then=lambda _: st.session_state.update(pen_saved=True),
             )

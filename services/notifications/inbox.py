@@ -10,18 +10,26 @@ from sqlalchemy.orm import Session
 
 from db.models import Message, NotificationAddress, NotificationPreference, User
 from services.kernel import values
-from services.kernel.actor import Actor
+from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
 from services.kernel.clock import now
 from services.kernel.errors import InvalidInput, NotFound
 from services.kernel.limits import check_lengths
 from services.kernel.paging import PageResult, keyed, paged, table
 from services.kernel.scope import RowId, row_id
 from services.kernel.text import fmt_dt
+from services.kernel.vocabulary import MessageKind as K
 from services.notifications.post import address_of
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIST_COLUMNS = ["序号", "状态", "类别", "标题", "时间"]
 UNREAD, READ = "未读", "已读"
+# The kinds each role is ever sent (events.RULES: ENGINEER is 个人版, EMPLOYER 企业版; reminders: 到期 to
+# both, the digest to the enterprise, 办理时限 to the ministry): 提醒设置 offers only these.
+KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
+    APPLICANT: (K.progress, K.correction, K.decision, K.request, K.expiry),
+    ENTERPRISE: (K.progress, K.correction, K.decision, K.request, K.expiry, K.digest),
+    MINISTRY: (K.deadline,),
+}
 
 
 def count_unread(session: Session, actor: Actor) -> int:
@@ -108,6 +116,7 @@ class Preferences:
     email: str  # the address e-mails go to ("" = none)
     own_email: str  # the one the user typed ("" = the enterprise contact's, for enterprise users)
     by_email: dict[str, bool]  # per MessageKind: also by e-mail
+    offered: tuple[str, ...] = ()  # the kinds this user's role is ever sent (KINDS_BY_ROLE)
 
 
 def get_preferences(session: Session, actor: Actor) -> Preferences:
@@ -123,6 +132,7 @@ def get_preferences(session: Session, actor: Actor) -> Preferences:
         email=address_of(session, user),
         own_email=own.email if own else "",
         by_email={kind: chosen.get(kind, True) for kind in values.MESSAGE_KIND_LABELS},
+        offered=KINDS_BY_ROLE.get(user.role, ()),
     )
 
 

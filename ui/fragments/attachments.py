@@ -8,6 +8,9 @@ from services.files import attachments as attachment_files
 from ui.calls import call, on_download, while_on
 from ui.text import md_escape
 
+# 查看 toggles side by side: at 1024×768 a third of an expander cut "查看 监理工程师资格证书：ZGZ…"
+IMAGE_COLUMNS = 2
+
 
 def _label(att) -> str:
     return f"{att.type_label}：{att.original_name}"
@@ -35,9 +38,9 @@ def attachment_list(items, *, key: str, image_width: int | None = None) -> None:
     images = [a for a in items if a.content_type.startswith("image/")]
     if images:
         st.caption("打开【查看】显示图片；将鼠标移到图片上，点击右上角按钮可放大查看。")
-        cols = st.columns(3)
+        cols = st.columns(IMAGE_COLUMNS)
         for i, att in enumerate(images):
-            with cols[i % 3]:
+            with cols[i % IMAGE_COLUMNS]:
                 shown = st.toggle(md_escape(f"查看 {_label(att)}"), key=f"{key}_show_{att.id}")
                 file = while_on(
                     shown,
