@@ -65,7 +65,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 USER = "demo-enterprise"
 PASSWORD = "demo-pass-2026"  # ops.demo.DEMO_PASSWORD (not imported: that would load the app's services)
-NATIONAL_CACHE = ROOT / "data" / "bench" / "national"  # bench.run.scale_dir("national")
+NATIONAL_CACHE = ROOT / "data" / "bench" / "national"  # bench.run.scale_dir("national") without DATA_DIR
 NATIONAL_PASSWORD = "bench-pass-2026"  # bench.generate.PASSWORD: every bench user has it
 MENU = ("首页", "注册上报", "已注册人员", "强制注销", "企业信息", "行政处罚")
 SURNAMES = ("王", "李", "张", "刘", "陈")
@@ -472,7 +472,7 @@ async def measure(
         await asyncio.sleep(0.1)
     ready.set()
     await asyncio.sleep(warmup)
-    cpu0, db0, t0 = srv.cpu_seconds(), srv.db_cpu_seconds(), time.monotonic()
+    cpu0, db0, me0, t0 = srv.cpu_seconds(), srv.db_cpu_seconds(), time.process_time(), time.monotonic()
     tally.measuring = True
     load_before = _load()
     stop_at[0] = t0 + duration
@@ -480,7 +480,7 @@ async def measure(
     # server's CPU from the window's start until the last of them ended.
     await asyncio.gather(*tasks)
     elapsed, cpu = duration, srv.cpu_seconds() - cpu0
-    db1 = srv.db_cpu_seconds()
+    db1, me = srv.db_cpu_seconds(), time.process_time() - me0
     count = len(tally.latencies)
     return {
         "sessions": n,
@@ -491,6 +491,7 @@ async def measure(
         "p95_ms": round(pct(tally.latencies, 0.95) * 1000),
         "cpu_ms_per_interaction": round(cpu / count * 1000, 1) if count else None,
         "server_cpu_share": round(cpu / elapsed, 2),
+        "client_cpu_share": round(me / elapsed, 2),  # this tool, on the same cores as the server
         "db_cpu_ms_per_interaction": round((db1 - db0) / count * 1000, 1) if count and db0 is not None else None,
         "mix": {k: v for k, v in tally.kinds.items() if not k.startswith("_")},
         "rss_mb": srv.rss_mb(),  # one figure per app process
@@ -629,9 +630,9 @@ def to_markdown(report: dict) -> str:
     if report.get("loads"):
         lines += [
             "| sessions | interactions/s | p50 ms | p95 ms | server CPU ms / interaction | server CPU (cores)"
-            " | PostgreSQL CPU ms / interaction | RSS MB (per process) | people per process"
+            " | PostgreSQL CPU ms / interaction | load tool CPU (cores) | RSS MB (per process) | people per process"
             " | load average (start → end) | failures |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for r in report["loads"]:
             rss = r["rss_mb"] if isinstance(r["rss_mb"], list) else [r["rss_mb"]]  # older files: one figure
@@ -639,7 +640,7 @@ def to_markdown(report: dict) -> str:
             load = r.get("load_average") or {}
             lines.append(
                 f"| {r['sessions']} | {r['per_second']} | {r['p50_ms']} | {r['p95_ms']} | {r['cpu_ms_per_interaction']}"
-                f" | {r['server_cpu_share']} | {r.get('db_cpu_ms_per_interaction') or '-'}"
+                f" | {r['server_cpu_share']} | {r.get('db_cpu_ms_per_interaction') or '-'} | {r.get('client_cpu_share', '-')}"
                 f" | {' / '.join(str(x) for x in rss)} | {people}"
                 f" | {load.get('start', '')} → {load.get('end', '')} | {r['failure_count']} |"
             )
@@ -667,6 +668,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10, 25, 50])
     parser.add_argument("--duration", type=float, default=60, help="measured seconds per N")
     parser.add_argument("--scale", choices=("demo", "national"), default="demo", help="the database (default demo)")
+    parser.add_argument(
+        "--national-dir", type=Path, default=NATIONAL_CACHE, help="make bench's cached national DATA_DIR (copied)"
+    )
     parser.add_argument("--cluster", type=int, metavar="PROCESSES", help="make cluster's processes behind HAProxy")
     parser.add_argument("--soak", type=float, metavar="MINUTES", help="people coming and going instead")
     parser.add_argument("--idle", type=float, default=150, help="with --soak: seconds of quiet before the last sample")
@@ -703,14 +707,14 @@ def collect(args: argparse.Namespace) -> dict:
             report["database"] = "demo database (PostgreSQL)"
         else:
             if args.scale == "national":
-                copy_national(data_dir, tree)
+                copy_national(data_dir, tree, args.national_dir)
                 who = (largest_enterprise_user(data_dir), NATIONAL_PASSWORD)
                 report["database"] = "national database (SQLite, a copy of data/bench/national)"
             else:
                 build_demo(data_dir, tree)
             ids = application_ids(data_dir, who[0])
             srv = stack.enter_context(server(data_dir, args.server_arg, tree))
-        report["user"] = who[0]
+        report["user"], report["address"] = who[0], srv.url
         if args.soak:
             report["soak"] = asyncio.run(soak(srv, ids, args.sessions[0], args.soak, args.idle, who))
         else:
