@@ -148,9 +148,10 @@ def largest_enterprise_user(data_dir: Path) -> str:
     return out.stdout.decode().strip()
 
 
-def _cpu_seconds(pid: int) -> float:
+def _cpu_seconds(pid: int, reaped: bool = False) -> float:
+    """utime + stime; with `reaped`, also the children it has waited for (cutime, cstime)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+    return sum(int(x) for x in fields[11 : 15 if reaped else 13]) / CLK_TCK
 
 
 def _rss_mb(pid: int) -> float:
@@ -173,13 +174,13 @@ class Server:
         return sum(_cpu_seconds(pid) for pid in self.pids)
 
     def db_cpu_seconds(self) -> float | None:
-        """PostgreSQL's CPU: the postmaster and its children now (the pooled connections' backends live
-        through a measurement; one that ended in it would be left out)."""
+        """PostgreSQL's CPU: the postmaster with the backends it has reaped (a pool's overflow connections
+        end within a measurement), and those running now."""
         if self.pgdata is None:
             return None
         postmaster = int((self.pgdata / "postmaster.pid").read_text().split()[0])
-        total = 0.0
-        for pid in [postmaster, *_children(postmaster)]:
+        total = _cpu_seconds(postmaster, reaped=True)
+        for pid in _children(postmaster):
             with contextlib.suppress(OSError):
                 total += _cpu_seconds(pid)
         return total
