@@ -460,6 +460,12 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def _machine_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine, all cores (/proc/stat): busy = not idle, not iowait."""
+    values = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return sum(values) - values[3] - values[4], sum(values)
+
+
 async def measure(
     srv: Server, ids: list[int], n: int, duration: float, warmup: float = 3.0, who: tuple[str, str] = (USER, PASSWORD)
 ) -> dict:
@@ -474,6 +480,7 @@ async def measure(
     ready.set()
     await asyncio.sleep(warmup)
     cpu0, db0, me0, t0 = srv.cpu_seconds(), srv.db_cpu_seconds(), time.process_time(), time.monotonic()
+    busy0, total0 = _machine_jiffies()
     tally.measuring = True
     load_before = _load()
     stop_at[0] = t0 + duration
@@ -482,6 +489,8 @@ async def measure(
     await asyncio.gather(*tasks)
     elapsed, cpu = duration, srv.cpu_seconds() - cpu0
     db1, me = srv.db_cpu_seconds(), time.process_time() - me0
+    busy1, total1 = _machine_jiffies()
+    cores = os.cpu_count() or 1
     count = len(tally.latencies)
     return {
         "sessions": n,
@@ -493,6 +502,8 @@ async def measure(
         "cpu_ms_per_interaction": round(cpu / count * 1000, 1) if count else None,
         "server_cpu_share": round(cpu / elapsed, 2),
         "client_cpu_share": round(me / elapsed, 2),  # this tool, on the same cores as the server
+        # everyone's, neighbours included: how much of the machine was left for the server
+        "machine_cpu_busy": round((busy1 - busy0) / max(total1 - total0, 1) * cores, 2),
         "db_cpu_ms_per_interaction": round((db1 - db0) / count * 1000, 1) if count and db0 is not None else None,
         "mix": {k: v for k, v in tally.kinds.items() if not k.startswith("_")},
         "rss_mb": srv.rss_mb(),  # one figure per app process
@@ -631,9 +642,9 @@ def to_markdown(report: dict) -> str:
     if report.get("loads"):
         lines += [
             "| sessions | interactions/s | p50 ms | p95 ms | server CPU ms / interaction | server CPU (cores)"
-            " | PostgreSQL CPU ms / interaction | load tool CPU (cores) | RSS MB (per process) | people per process"
-            " | load average (start → end) | failures |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            " | PostgreSQL CPU ms / interaction | load tool CPU (cores) | machine CPU busy (cores, everyone's)"
+            " | RSS MB (per process) | people per process | load average (start → end) | failures |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for r in report["loads"]:
             rss = r["rss_mb"] if isinstance(r["rss_mb"], list) else [r["rss_mb"]]  # older files: one figure
@@ -642,6 +653,7 @@ def to_markdown(report: dict) -> str:
             lines.append(
                 f"| {r['sessions']} | {r['per_second']} | {r['p50_ms']} | {r['p95_ms']} | {r['cpu_ms_per_interaction']}"
                 f" | {r['server_cpu_share']} | {r.get('db_cpu_ms_per_interaction') or '-'} | {r.get('client_cpu_share', '-')}"
+                f" | {r.get('machine_cpu_busy', '-')}"
                 f" | {' / '.join(str(x) for x in rss)} | {people}"
                 f" | {load.get('start', '')} → {load.get('end', '')} | {r['failure_count']} |"
             )
