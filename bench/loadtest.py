@@ -127,25 +127,30 @@ def copy_national(data_dir: Path, tree: Path = ROOT, cache: Path = NATIONAL_CACH
     """A copy of the cached national database (the cache is never written), migrated to `tree`'s head."""
     if not (cache / "app.db").exists():
         raise SystemExit(f"no national database in {cache}: `make bench` builds it (bench/generate.py)")
-    shutil.copyfile(cache / "app.db", data_dir / "app.db")  # its WAL is empty: checkpointed when cached
+    for name in ("app.db", "app.db-wal"):  # with its write-ahead log: what was not checkpointed is in it
+        if (cache / name).exists():
+            shutil.copyfile(cache / name, data_dir / name)
     refresh = "from ops.setup import analyze, migrate; migrate(); analyze()"  # as bench.run does for its cache
     subprocess.run([sys.executable, "-c", refresh], cwd=tree, env=_env(data_dir, tree), check=True)
 
 
 def largest_enterprise_user(data_dir: Path) -> str:
-    """The enterprise account of the enterprise with the most registrations (in a child, as above)."""
+    """The account of the enterprise with the most registrations among those with an account (in a child,
+    as above): bench-largest on the national database."""
     script = (
         "from sqlalchemy import func, select\n"
         "from db.models import Registration, User\n"
         "from services import transaction\n"
         "with transaction() as s:\n"
-        "    e = s.execute(select(Registration.enterprise_id).group_by(Registration.enterprise_id)\n"
-        "        .order_by(func.count().desc()).limit(1)).scalar_one()\n"
-        "    print(s.scalars(select(User.username).where(User.enterprise_id == e, User.role == 'enterprise')\n"
-        "        .order_by(User.id)).first())\n"
+        "    accounts = select(User.enterprise_id, func.min(User.username).label('username'))\\\n"
+        "        .where(User.role == 'enterprise').group_by(User.enterprise_id).subquery()\n"
+        "    print(s.scalar(select(accounts.c.username).join(Registration, Registration.enterprise_id\n"
+        "        == accounts.c.enterprise_id).group_by(accounts.c.username).order_by(func.count().desc()).limit(1)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=_env(data_dir), check=True, capture_output=True)
-    return out.stdout.decode().strip()
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=_env(data_dir), capture_output=True, text=True)
+    if out.returncode or out.stdout.strip() in ("", "None"):
+        raise SystemExit(f"no enterprise account with registrations in {data_dir}: {out.stderr[-2000:]}")
+    return out.stdout.strip()
 
 
 def _cpu_seconds(pid: int, reaped: bool = False) -> float:
@@ -497,8 +502,8 @@ async def measure(
         "seconds": elapsed,
         "interactions": count,
         "per_second": round(count / elapsed, 2),
-        "p50_ms": round(pct(tally.latencies, 0.5) * 1000),
-        "p95_ms": round(pct(tally.latencies, 0.95) * 1000),
+        "p50_ms": round(pct(tally.latencies, 0.5) * 1000) if count else None,
+        "p95_ms": round(pct(tally.latencies, 0.95) * 1000) if count else None,
         "cpu_ms_per_interaction": round(cpu / count * 1000, 1) if count else None,
         "server_cpu_share": round(cpu / elapsed, 2),
         "client_cpu_share": round(me / elapsed, 2),  # this tool, on the same cores as the server

@@ -38,3 +38,21 @@ def test_loadtest_against_a_cluster_of_one_counts_interactions_and_the_app_proce
     assert load["people_per_process"] == {"app1": 2}  # each person got HAProxy's cookie with the page
     assert report["label"] == "cluster-1" and report["database"] == "demo database (PostgreSQL)"
     assert _refused(report["address"])  # HAProxy stopped with the run (SIGINT to ops.cluster)
+
+
+def test_loadtest_national_scale_runs_on_a_copy_as_the_largest_enterprise(tmp_path, monkeypatch):
+    # A stand-in for make bench's cache: the demo database (its largest enterprise is demo-enterprise's).
+    cache = tmp_path / "national"
+    cache.mkdir()
+    loadtest.build_demo(cache)
+    before = (cache / "app.db").read_bytes()
+    monkeypatch.setattr(loadtest, "NATIONAL_PASSWORD", loadtest.PASSWORD)  # the demo's, not bench.generate's
+
+    args = ["--scale", "national", "--national-dir", str(cache), "--sessions", "1", "--duration", "3"]
+    report = loadtest.collect(loadtest.parse(args))
+
+    (load,) = report["loads"]
+    assert report["user"] == "demo-enterprise" and report["label"] == "national"
+    assert load["failure_count"] == 0, load["failures"]
+    assert load["interactions"] > 0 and load["cpu_ms_per_interaction"] > 0
+    assert (cache / "app.db").read_bytes() == before  # the cache is copied, never written
