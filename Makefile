@@ -74,5 +74,7 @@ bench-import: venv
 # The real server under N simulated people over Streamlit's websocket protocol (bench/loadtest.py):
 # interactions/s, p50/p95 latency, server CPU per interaction into bench/results/. Own demo database.
 #   make loadtest LOADTEST_ARGS="--sessions 1 5 10 --duration 20"    make loadtest LOADTEST_ARGS="--soak 30 --sessions 10"
+#   make loadtest LOADTEST_ARGS="--scale national"   (a copy of make bench's data/bench/national)
+#   make loadtest LOADTEST_ARGS="--cluster 2 --sessions 25 50"   (make cluster: 2 processes behind HAProxy)
 loadtest: venv
 	$(PY) -m bench.loadtest $(LOADTEST_ARGS)

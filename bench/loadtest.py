@@ -5,6 +5,8 @@ protocol (issue 17).
     python -m bench.loadtest --sessions 1 5 10 --duration 20
     python -m bench.loadtest --server-arg=--runner.postScriptGC=true   # Streamlit's default, to compare
     python -m bench.loadtest --soak 30 --sessions 10  # sessions opening and closing for 30 minutes
+    python -m bench.loadtest --scale national --duration 30     # a copy of make bench's national database
+    python -m bench.loadtest --cluster 2 --sessions 25 50       # make cluster's N processes behind HAProxy
 
 It builds the demo database in a temporary DATA_DIR (ops.setup), starts `python -m ui.server` on
 127.0.0.1 and speaks to it as the browser does: a websocket to /_stcore/stream, a BackMsg
@@ -21,6 +23,16 @@ still has to speak Streamlit's protobuf protocol; this one is the protocol and a
 
 No browser runs: cookie components never answer, so no rerun comes from them (a browser's login
 also writes two cookies through them, one extra run each, not measured here).
+
+--scale national: a copy (in the temporary folder) of the national database that `make bench` caches in
+data/bench/national (bench/generate.py), brought to this checkout's migrations; the people log in as the
+user of the enterprise with the most registrations (looked up in a child: bench-largest).
+
+--cluster N: `python -m ops.cluster --processes N` (its own PostgreSQL with the demo data, HAProxy, free
+ports, its DATA_DIR in the temporary folder), the people through HAProxy's port, each one browser: it
+loads the page first and keeps HAProxy's SERVERID cookie for its websocket, so its session stays on one
+process. Server CPU is the sum over the N app processes (children of ops.cluster running ui.server);
+RSS is per process. Stopped with SIGINT, as Ctrl-C stops `make cluster`.
 """
 
 from __future__ import annotations
@@ -31,6 +43,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -52,6 +65,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 USER = "demo-enterprise"
 PASSWORD = "demo-pass-2026"  # ops.demo.DEMO_PASSWORD (not imported: that would load the app's services)
+NATIONAL_CACHE = ROOT / "data" / "bench" / "national"  # bench.run.scale_dir("national") without DATA_DIR
+NATIONAL_PASSWORD = "bench-pass-2026"  # bench.generate.PASSWORD: every bench user has it
 MENU = ("首页", "注册上报", "已注册人员", "强制注销", "企业信息", "行政处罚")
 SURNAMES = ("王", "李", "张", "刘", "陈")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -72,9 +87,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _env(data_dir: Path, tree: Path = ROOT) -> dict[str, str]:
+def _env(data_dir: Path, tree: Path = ROOT, database_url: str = "") -> dict[str, str]:
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)
+    env.pop("ATTACHMENT_STORE", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     env.update(
         DATA_DIR=str(data_dir),
         COOKIE_KEY="loadtest-cookie-key-" + "x" * 40,
@@ -90,44 +108,96 @@ def build_demo(data_dir: Path, tree: Path = ROOT) -> None:
     )
 
 
-def application_ids(data_dir: Path) -> list[int]:
-    """The demo enterprise's applications, for 业务详情 (read in a child: this process stays a client)."""
+def application_ids(data_dir: Path, user: str = USER, database_url: str = "") -> list[int]:
+    """The user's enterprise's applications, for 业务详情 (read in a child: this process stays a client)."""
     script = (
         "from sqlalchemy import select\n"
         "from db.models import Application, User\n"
         "from services import transaction\n"
         "with transaction() as s:\n"
-        f"    e = s.scalar(select(User.enterprise_id).where(User.username == {USER!r}))\n"
+        f"    e = s.scalar(select(User.enterprise_id).where(User.username == {user!r}))\n"
         "    print(*s.scalars(select(Application.id).where(Application.enterprise_id == e)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=_env(data_dir), check=True, capture_output=True)
+    env = _env(data_dir, database_url=database_url)
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True)
     return [int(x) for x in out.stdout.split()]
+
+
+def copy_national(data_dir: Path, tree: Path = ROOT, cache: Path = NATIONAL_CACHE) -> None:
+    """A copy of the cached national database (the cache is never written), migrated to `tree`'s head."""
+    if not (cache / "app.db").exists():
+        raise SystemExit(f"no national database in {cache}: `make bench` builds it (bench/generate.py)")
+    for name in ("app.db", "app.db-wal"):  # with its write-ahead log: what was not checkpointed is in it
+        if (cache / name).exists():
+            shutil.copyfile(cache / name, data_dir / name)
+    refresh = "from ops.setup import analyze, migrate; migrate(); analyze()"  # as bench.run does for its cache
+    subprocess.run([sys.executable, "-c", refresh], cwd=tree, env=_env(data_dir, tree), check=True)
+
+
+def largest_enterprise_user(data_dir: Path) -> str:
+    """The account of the enterprise with the most registrations among those with an account (in a child,
+    as above): bench-largest on the national database."""
+    script = (
+        "from sqlalchemy import func, select\n"
+        "from db.models import Registration, User\n"
+        "from services import transaction\n"
+        "with transaction() as s:\n"
+        "    accounts = select(User.enterprise_id, func.min(User.username).label('username'))\\\n"
+        "        .where(User.role == 'enterprise').group_by(User.enterprise_id).subquery()\n"
+        "    print(s.scalar(select(accounts.c.username).join(Registration, Registration.enterprise_id\n"
+        "        == accounts.c.enterprise_id).group_by(accounts.c.username).order_by(func.count().desc()).limit(1)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=_env(data_dir), capture_output=True, text=True)
+    if out.returncode or out.stdout.strip() in ("", "None"):
+        raise SystemExit(f"no enterprise account with registrations in {data_dir}: {out.stderr[-2000:]}")
+    return out.stdout.strip()
+
+
+def _cpu_seconds(pid: int, reaped: bool = False) -> float:
+    """utime + stime; with `reaped`, also the children it has waited for (cutime, cstime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11 : 15 if reaped else 13]) / CLK_TCK
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 @dataclass
 class Server:
-    process: subprocess.Popen
-    port: int
-    stats_file: Path
+    """What the people talk to (`url`) and the app processes behind it (`pids`): one, or a cluster's."""
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    url: str
+    pids: list[int]
+    stats_file: Path | None = None
+    pgdata: Path | None = None  # a cluster's own PostgreSQL
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+        return sum(_cpu_seconds(pid) for pid in self.pids)
 
-    def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
+    def db_cpu_seconds(self) -> float | None:
+        """PostgreSQL's CPU: the postmaster with the backends it has reaped (a pool's overflow connections
+        end within a measurement), and those running now."""
+        if self.pgdata is None:
+            return None
+        postmaster = int((self.pgdata / "postmaster.pid").read_text().split()[0])
+        total = _cpu_seconds(postmaster, reaped=True)
+        for pid in _children(postmaster):
+            with contextlib.suppress(OSError):
+                total += _cpu_seconds(pid)
+        return total
+
+    def rss_mb(self) -> list[float]:
+        return [round(_rss_mb(pid), 1) for pid in self.pids]
 
     def python_stats(self) -> dict:
-        """ui.server's answer to SIGUSR1: object counts and the collector's figures."""
+        """ui.server's answer to SIGUSR1: object counts and the collector's figures (one process)."""
+        assert self.stats_file is not None and len(self.pids) == 1
         self.stats_file.unlink(missing_ok=True)
-        os.kill(self.process.pid, signal.SIGUSR1)
+        os.kill(self.pids[0], signal.SIGUSR1)
         for _ in range(200):
             if self.stats_file.exists() and self.stats_file.stat().st_size:
                 with contextlib.suppress(json.JSONDecodeError):
@@ -157,13 +227,79 @@ def server(data_dir: Path, extra_args: list[str], tree: Path = ROOT):
             if process.poll() is not None or time.monotonic() - started > 60:
                 raise RuntimeError(f"ui.server did not start: see {data_dir / 'server.log'}")
             time.sleep(0.2)
-        yield Server(process, port, stats_file)
+        yield Server(f"http://127.0.0.1:{port}", [process.pid], stats_file)
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
+
+
+def _free_ports(n: int) -> int:
+    """The first of n consecutive free ports (ops.cluster numbers its app processes from one port)."""
+    for _ in range(200):
+        first = random.randint(20000, 60000 - n)
+        try:
+            with contextlib.ExitStack() as stack:
+                for port in range(first, first + n):
+                    s = stack.enter_context(socket.socket())
+                    s.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError(f"no {n} consecutive free ports")
+
+
+def _children(pid: int, running: bytes = b"") -> list[int]:
+    """The processes started by `pid` (whose command line has `running`)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == pid and running in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+    return sorted(found)
+
+
+@dataclass
+class Cluster:
+    server: Server
+    database_url: str
+
+
+@contextlib.contextmanager
+def cluster(data_dir: Path, processes: int, tree: Path = ROOT):
+    """`python -m ops.cluster --processes N` on free ports with DATA_DIR=data_dir; stopped with SIGINT."""
+    lb, pg, first = _free_port(), _free_port(), _free_ports(processes)
+    env = _env(data_dir, tree) | {"PYTHONUNBUFFERED": "1"}
+    args = ["--processes", str(processes), "--port", str(lb), "--first-app-port", str(first), "--pg-port", str(pg)]
+    out = data_dir / "cluster.out"
+    log = open(out, "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ops.cluster", *args], cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        started = time.monotonic()
+        while "集群已启动" not in out.read_text(errors="replace"):  # printed once HAProxy answers
+            if process.poll() is not None or time.monotonic() - started > 600:
+                raise RuntimeError(f"ops.cluster did not start: see {out}\n{out.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.5)
+        pids = _children(process.pid, b"ui.server")
+        if len(pids) != processes:
+            raise RuntimeError(f"expected {processes} app processes under ops.cluster, found {pids}")
+        srv = Server(f"http://127.0.0.1:{lb}", pids, pgdata=data_dir / "cluster" / "pg")  # ops.cluster's folder
+        yield Cluster(srv, f"postgresql+psycopg://postgres@127.0.0.1:{pg}/jlgcs")
+    finally:
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends: ops.cluster stops its apps, HAProxy, PostgreSQL
+        try:
+            process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
         log.close()
 
 
@@ -179,7 +315,10 @@ class Person:
     url: str
     app_ids: list[int]
     rng: random.Random
+    user: str = USER
+    password: str = PASSWORD
     ws: websockets.ClientConnection | None = None
+    backend: str = ""  # HAProxy's SERVERID cookie: the app process this browser is pinned to
     widgets: dict[str, tuple[str, str]] = field(default_factory=dict)  # label -> (element kind, widget id)
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (page_script_hash, url path)
     page: str = ""
@@ -187,13 +326,25 @@ class Person:
     error_texts: list[str] = field(default_factory=list)
 
     async def connect(self) -> None:
+        """As a browser: load the page, then open the websocket with the cookies the page set (behind
+        HAProxy its SERVERID: the websocket goes to the process that answered the page)."""
+        self.backend = await asyncio.to_thread(self._load_page)
         host = self.url.removeprefix("http://")
         self.ws = await websockets.connect(
             f"ws://{host}/_stcore/stream",
             subprotocols=[websockets.Subprotocol("streamlit")],
             origin=websockets.Origin(self.url),
+            additional_headers={"Cookie": f"SERVERID={self.backend}"} if self.backend else None,
             max_size=None,
         )
+        again = _serverid(self.ws.response.headers.get_all("Set-Cookie")) if self.ws.response else ""
+        if again and again != self.backend:  # HAProxy sets it again only when it sent us elsewhere
+            raise Refused(f"the websocket went to {again}, not to {self.backend} which served the page")
+
+    def _load_page(self) -> str:
+        with urllib.request.urlopen(self.url + "/", timeout=30) as r:
+            r.read()
+            return _serverid(r.headers.get_all("Set-Cookie") or [])
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -249,8 +400,8 @@ class Person:
     async def _login(self) -> None:
         await self.run()
         states = [
-            self._state("用户名", string_value=USER),
-            self._state("密码", string_value=PASSWORD),
+            self._state("用户名", string_value=self.user),
+            self._state("密码", string_value=self.password),
             self._state("登录", trigger_value=True),
         ]
         await self.run(states=states)
@@ -281,6 +432,14 @@ class Person:
         return "detail"
 
 
+def _serverid(set_cookies: list[str]) -> str:
+    for header in set_cookies:
+        name, _, rest = header.partition("=")
+        if name.strip() == "SERVERID":
+            return rest.split(";", 1)[0]
+    return ""
+
+
 # ============================================================ a load of N people
 
 
@@ -290,6 +449,7 @@ class Tally:
     kinds: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     measuring: bool = False
+    backends: dict[str, int] = field(default_factory=dict)  # SERVERID -> people pinned to it
 
 
 def pct(values: list[float], q: float) -> float:
@@ -301,49 +461,80 @@ def pct(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-async def measure(srv: Server, ids: list[int], n: int, duration: float, warmup: float = 3.0) -> dict:
-    """N people log in, then interact; measured for `duration` seconds after `warmup`."""
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _machine_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine, all cores (/proc/stat): busy = not idle, not iowait."""
+    values = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return sum(values) - values[3] - values[4], sum(values)
+
+
+async def measure(
+    srv: Server, ids: list[int], n: int, duration: float, warmup: float = 3.0, who: tuple[str, str] = (USER, PASSWORD)
+) -> dict:
+    """N people log in as `who` (user, password), then interact; measured for `duration` seconds after `warmup`."""
     tally, ready = Tally(), asyncio.Event()
     stop_at = [float("inf")]
 
-    tasks = [asyncio.create_task(_person_loop(srv.url, ids, i, stop_at, tally, ready)) for i in range(n)]
+    tasks = [asyncio.create_task(_person_loop(srv.url, ids, i, stop_at, tally, ready, who)) for i in range(n)]
     logged_in = time.monotonic() + 300
     while tally.kinds.get("_logged_in", 0) + len(tally.failures) < n and time.monotonic() < logged_in:
         await asyncio.sleep(0.1)
     ready.set()
     await asyncio.sleep(warmup)
-    cpu0, t0 = srv.cpu_seconds(), time.monotonic()
+    cpu0, db0, me0, t0 = srv.cpu_seconds(), srv.db_cpu_seconds(), time.process_time(), time.monotonic()
+    busy0, total0 = _machine_jiffies()
     tally.measuring = True
+    load_before = _load()
     stop_at[0] = t0 + duration
     # Counted: the clicks started in the window, each to its end (a slow click is not left out); the
     # server's CPU from the window's start until the last of them ended.
     await asyncio.gather(*tasks)
     elapsed, cpu = duration, srv.cpu_seconds() - cpu0
+    db1, me = srv.db_cpu_seconds(), time.process_time() - me0
+    busy1, total1 = _machine_jiffies()
+    cores = os.cpu_count() or 1
     count = len(tally.latencies)
     return {
         "sessions": n,
         "seconds": elapsed,
         "interactions": count,
         "per_second": round(count / elapsed, 2),
-        "p50_ms": round(pct(tally.latencies, 0.5) * 1000),
-        "p95_ms": round(pct(tally.latencies, 0.95) * 1000),
+        "p50_ms": round(pct(tally.latencies, 0.5) * 1000) if count else None,
+        "p95_ms": round(pct(tally.latencies, 0.95) * 1000) if count else None,
         "cpu_ms_per_interaction": round(cpu / count * 1000, 1) if count else None,
         "server_cpu_share": round(cpu / elapsed, 2),
+        "client_cpu_share": round(me / elapsed, 2),  # this tool, on the same cores as the server
+        # everyone's, neighbours included: how much of the machine was left for the server
+        "machine_cpu_busy": round((busy1 - busy0) / max(total1 - total0, 1) * cores, 2),
+        "db_cpu_ms_per_interaction": round((db1 - db0) / count * 1000, 1) if count and db0 is not None else None,
         "mix": {k: v for k, v in tally.kinds.items() if not k.startswith("_")},
-        "rss_mb": round(srv.rss_mb(), 1),
+        "rss_mb": srv.rss_mb(),  # one figure per app process
         "failures": tally.failures[:10],
         "failure_count": len(tally.failures),
+        "people_per_process": dict(sorted(tally.backends.items())),
+        "load_average": {"start": load_before, "end": _load()},
     }
 
 
 async def _person_loop(
-    url: str, ids: list[int], seed: int, stop_at: list[float], tally: Tally, ready: asyncio.Event
+    url: str,
+    ids: list[int],
+    seed: int,
+    stop_at: list[float],
+    tally: Tally,
+    ready: asyncio.Event,
+    who: tuple[str, str] = (USER, PASSWORD),
 ) -> None:
-    person = Person(url, ids, random.Random(seed))
+    person = Person(url, ids, random.Random(seed), *who)
     try:
         await person.connect()
         await person.login()
         tally.kinds["_logged_in"] = tally.kinds.get("_logged_in", 0) + 1
+        if person.backend:
+            tally.backends[person.backend] = tally.backends.get(person.backend, 0) + 1
     except Exception as exc:  # noqa: BLE001 - a failed login is a figure, not a crash of the tool
         tally.failures.append(f"login: {type(exc).__name__}: {exc}"[:200])
         await person.close()
@@ -375,9 +566,11 @@ async def _person_loop(
 # ============================================================ soak: people coming and going
 
 
-async def _visit(url: str, ids: list[int], rng: random.Random, clicks: int, tally: Tally) -> None:
+async def _visit(
+    url: str, ids: list[int], rng: random.Random, clicks: int, tally: Tally, who: tuple[str, str] = (USER, PASSWORD)
+) -> None:
     """One person's visit: open the app, log in, a few clicks, close the tab."""
-    person = Person(url, ids, rng)
+    person = Person(url, ids, rng, *who)
     try:
         await person.connect()
         await person.login()
@@ -396,13 +589,15 @@ async def _visit(url: str, ids: list[int], rng: random.Random, clicks: int, tall
 
 def _sample(srv: Server, label: str, started: float) -> dict:
     stats = srv.python_stats()
-    sample = {"at": label, "minute": round((time.monotonic() - started) / 60, 1), "rss_mb": round(srv.rss_mb(), 1)}
+    sample = {"at": label, "minute": round((time.monotonic() - started) / 60, 1), "rss_mb": srv.rss_mb()[0]}
     sample.update(stats)
     print(f"   soak {json.dumps(sample, ensure_ascii=False)}", file=sys.stderr, flush=True)
     return sample
 
 
-async def soak(srv: Server, ids: list[int], n: int, minutes: float, idle: float) -> dict:
+async def soak(
+    srv: Server, ids: list[int], n: int, minutes: float, idle: float, who: tuple[str, str] = (USER, PASSWORD)
+) -> dict:
     """n people at a time, each a visit of 5-15 clicks, for `minutes`; samples every minute, and after
     `idle` seconds without anyone (the server drops closed sessions after server.disconnectedSessionTTL)."""
     tally, rng = Tally(), random.Random(17)
@@ -413,7 +608,7 @@ async def soak(srv: Server, ids: list[int], n: int, minutes: float, idle: float)
     async def slot(i: int) -> None:
         r = random.Random(i)
         while time.monotonic() < stop:
-            await _visit(srv.url, ids, r, r.randint(5, 15), tally)
+            await _visit(srv.url, ids, r, r.randint(5, 15), tally, who)
 
     tasks = [asyncio.create_task(slot(i)) for i in range(n)]
     next_sample = started + 60
@@ -443,20 +638,29 @@ def to_markdown(report: dict) -> str:
     lines = [
         f"# Load test, {report['date']} ({report['label']})",
         "",
-        f"`python -m bench.loadtest {' '.join(report['argv'])}` on {report['machine']}; demo database (SQLite),"
-        f" user {USER}; think time 0.5-1.5 s; mix: page switch 40 %, 查询 on 注册上报 40 %, 业务详情 20 %;"
-        f" server options: {' '.join(report['server_args']) or '(none)'}.",
+        f"`python -m bench.loadtest {' '.join(report['argv'])}` on {report['machine']};"
+        f" {report.get('server', 'one ui.server process')}; {report.get('database', 'demo database (SQLite)')},"
+        f" user {report.get('user', USER)}; think time 0.5-1.5 s; mix: page switch 40 %, 查询 on 注册上报 40 %,"
+        f" 业务详情 20 %; server options: {' '.join(report['server_args']) or '(none)'}.",
         "",
     ]
     if report.get("loads"):
         lines += [
-            "| sessions | interactions/s | p50 ms | p95 ms | server CPU ms / interaction | server CPU (cores) | RSS MB | failures |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| sessions | interactions/s | p50 ms | p95 ms | server CPU ms / interaction | server CPU (cores)"
+            " | PostgreSQL CPU ms / interaction | load tool CPU (cores) | machine CPU busy (cores, everyone's)"
+            " | RSS MB (per process) | people per process | load average (start → end) | failures |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for r in report["loads"]:
+            rss = r["rss_mb"] if isinstance(r["rss_mb"], list) else [r["rss_mb"]]  # older files: one figure
+            people = " ".join(f"{k}: {v}" for k, v in r.get("people_per_process", {}).items()) or "-"
+            load = r.get("load_average") or {}
             lines.append(
                 f"| {r['sessions']} | {r['per_second']} | {r['p50_ms']} | {r['p95_ms']} | {r['cpu_ms_per_interaction']}"
-                f" | {r['server_cpu_share']} | {r['rss_mb']} | {r['failure_count']} |"
+                f" | {r['server_cpu_share']} | {r.get('db_cpu_ms_per_interaction') or '-'} | {r.get('client_cpu_share', '-')}"
+                f" | {r.get('machine_cpu_busy', '-')}"
+                f" | {' / '.join(str(x) for x in rss)} | {people}"
+                f" | {load.get('start', '')} → {load.get('end', '')} | {r['failure_count']} |"
             )
     if report.get("soak"):
         s = report["soak"]
@@ -477,39 +681,73 @@ def to_markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10, 25, 50])
     parser.add_argument("--duration", type=float, default=60, help="measured seconds per N")
+    parser.add_argument("--scale", choices=("demo", "national"), default="demo", help="the database (default demo)")
+    parser.add_argument(
+        "--national-dir", type=Path, default=NATIONAL_CACHE, help="make bench's cached national DATA_DIR (copied)"
+    )
+    parser.add_argument("--cluster", type=int, metavar="PROCESSES", help="make cluster's processes behind HAProxy")
     parser.add_argument("--soak", type=float, metavar="MINUTES", help="people coming and going instead")
     parser.add_argument("--idle", type=float, default=150, help="with --soak: seconds of quiet before the last sample")
     parser.add_argument("--server-arg", action="append", default=[], help="passed to ui.server, e.g. --runner.x=y")
     parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose server runs (a worktree)")
     parser.add_argument("--label", default="", help="a word for the results file name (e.g. before)")
     args = parser.parse_args(argv)
-    argv_text = sys.argv[1:] if argv is None else argv
-    with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp:
+    if args.cluster and (args.scale != "demo" or args.soak or args.server_arg):
+        parser.error("--cluster runs make cluster as it is: its demo data on PostgreSQL, no --soak, no --server-arg")
+    args.argv = sys.argv[1:] if argv is None else argv
+    if not args.label:
+        args.label = f"cluster-{args.cluster}" if args.cluster else ("national" if args.scale == "national" else "")
+    return args
+
+
+def collect(args: argparse.Namespace) -> dict:
+    """Build the database, start the server or the cluster, run the loads; the report."""
+    tree = args.tree.resolve()
+    report: dict = {
+        "date": clock.today().isoformat(),
+        "label": args.label or "after",
+        "argv": args.argv,
+        "server_args": args.server_arg,
+        "tree": str(tree),
+        "machine": f"{os.cpu_count()} cores, load {_load()}",
+    }
+    with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp, contextlib.ExitStack() as stack:
         data_dir = Path(tmp)
-        build_demo(data_dir, args.tree)
-        ids = application_ids(data_dir)
-        report: dict = {
-            "date": clock.today().isoformat(),
-            "label": args.label or "after",
-            "argv": argv_text,
-            "server_args": args.server_arg,
-            "tree": str(args.tree.resolve()),
-            "machine": f"{os.cpu_count()} cores, load {' '.join(Path('/proc/loadavg').read_text().split()[:3])}",
-        }
-        with server(data_dir, args.server_arg, args.tree.resolve()) as srv:
-            if args.soak:
-                report["soak"] = asyncio.run(soak(srv, ids, args.sessions[0], args.soak, args.idle))
+        who = (USER, PASSWORD)
+        if args.cluster:
+            c = stack.enter_context(cluster(data_dir, args.cluster, tree))
+            srv, ids = c.server, application_ids(data_dir, USER, c.database_url)
+            report["server"] = f"make cluster: {args.cluster} ui.server process(es) behind HAProxy, one PostgreSQL"
+            report["database"] = "demo database (PostgreSQL)"
+        else:
+            if args.scale == "national":
+                copy_national(data_dir, tree, args.national_dir)
+                who = (largest_enterprise_user(data_dir), NATIONAL_PASSWORD)
+                report["database"] = "national database (SQLite, a copy of data/bench/national)"
             else:
-                report["loads"] = []
-                for n in args.sessions:
-                    print(f"== {n} sessions, {args.duration:.0f} s ...", file=sys.stderr, flush=True)
-                    result = asyncio.run(measure(srv, ids, n, args.duration))
-                    print(f"   {json.dumps(result, ensure_ascii=False)}", file=sys.stderr, flush=True)
-                    report["loads"].append(result)
+                build_demo(data_dir, tree)
+            ids = application_ids(data_dir, who[0])
+            srv = stack.enter_context(server(data_dir, args.server_arg, tree))
+        report["user"], report["address"] = who[0], srv.url
+        if args.soak:
+            report["soak"] = asyncio.run(soak(srv, ids, args.sessions[0], args.soak, args.idle, who))
+        else:
+            report["loads"] = []
+            for n in args.sessions:
+                print(f"== {n} sessions, {args.duration:.0f} s ...", file=sys.stderr, flush=True)
+                result = asyncio.run(measure(srv, ids, n, args.duration, who=who))
+                print(f"   {json.dumps(result, ensure_ascii=False)}", file=sys.stderr, flush=True)
+                report["loads"].append(result)
+    return report
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
+    report = collect(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = RESULTS / f"{report['date']}-{'soak' if args.soak else 'loadtest'}{'-' + args.label if args.label else ''}"
     stem.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
