@@ -526,7 +526,9 @@ def print_table(report: dict) -> None:
         print(f"{label:<34}{cells}")
 
 
-def run(scales: list[str], runs: int, tag: str | None, demo_dir: Path | None, national_dir: Path) -> dict:
+def run(scales: list[str], runs: int, tag: str | None, demo_dir: Path | None, national_dir: Path, browser=None) -> dict:
+    """Measure each scale; `browser`: a Playwright browser already launched (one process runs one
+    sync Playwright: the e2e tests pass theirs), else chromium() launches one."""
     report = {
         "date": clock.today().isoformat(),
         "tag": tag,
@@ -536,7 +538,9 @@ def run(scales: list[str], runs: int, tag: str | None, demo_dir: Path | None, na
         "targets_ms": TARGETS_MS,
         "scales": {},
     }
-    with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp, chromium() as browser:
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-browser-"))
+        browser = browser or stack.enter_context(chromium())
         for scale in scales:
             target = Path(tmp) / scale
             print(f"== {scale}: preparing a copy of the data in {target} ...", file=sys.stderr, flush=True)

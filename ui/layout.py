@@ -21,11 +21,14 @@ MIN_SCREEN = 1024  # the manual's minimum screen width
 # What a page's main area holds at MIN_SCREEN: the width every list must fit in.
 LIST_WIDTH = MIN_SCREEN - NARROW_SIDEBAR - sum(NARROW_PADDING) - SCROLLBAR
 
+CHART_PRELOAD = "chart_preload"  # ui.login's chart that is never shown (CSS below)
+
 # The sidebar's own side padding is 20 px inside its scrollbar gutters (10 px here, 17 on Windows
 # unless thin): at 200 px and less the longest menu item needs most of it.
 _CSS = ConstantHtml(f"""<style>
 [data-testid=stSidebarContent] {{ padding-left: 8px; padding-right: 8px; scrollbar-width: thin; }}
 [data-testid=stMain] {{ scrollbar-width: thin; }}
+.st-key-{CHART_PRELOAD} {{ display: none; }}
 @media (max-width: 1400px) {{
   [data-testid=stMainBlockContainer] {{ padding-left: 1rem; padding-right: 1rem; }}
 }}

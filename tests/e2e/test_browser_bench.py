@@ -13,8 +13,8 @@ pytestmark = pytest.mark.e2e
 ENTERPRISE_MENU = ("首页", "注册上报", "已注册人员", "强制注销", "企业信息", "操作员管理", "行政处罚", "消息中心")
 
 
-def test_every_browser_figure_is_measured_on_the_demo_data(demo_data_dir, tmp_path):
-    report = bench.run(["demo"], 1, None, demo_data_dir, tmp_path / "no-national")
+def test_every_browser_figure_is_measured_on_the_demo_data(browser, demo_data_dir, tmp_path):
+    report = bench.run(["demo"], 1, None, demo_data_dir, tmp_path / "no-national", browser)
 
     figures = report["scales"]["demo"]
     named = {"login", "switch", "query", "dashboard_open", "dashboard_filter", "dashboard_group"}
