@@ -478,7 +478,7 @@ def to_markdown(report: dict) -> str:
         "",
         f"Headless Chromium (Playwright) against `python -m ui.server` on 127.0.0.1; {report['runs']} runs "
         f"each, median (p95, min–max) ms from the click to the page drawn and the script run over; CPU per "
-        f"interaction of the server process and of Chromium. Machine: {report['machine']}. "
+        f"interaction of the server process and of Chromium. Machine: {report['machine']}, load average {report.get('load_average', '?')} at the start. "
         "Users: "
         + "; ".join(f"{s}: {', '.join(report['users'][s][k] for k in ('enterprise', 'analyst'))}" for s in scales),
         "",
@@ -534,6 +534,7 @@ def run(scales: list[str], runs: int, tag: str | None, demo_dir: Path | None, na
         "tag": tag,
         "runs": runs,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_average": round(os.getloadavg()[0], 1),  # other work on the machine shows in every figure
         "users": {s: USERS[s] for s in scales},
         "targets_ms": TARGETS_MS,
         "scales": {},
