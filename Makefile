@@ -6,7 +6,7 @@ PORT ?= 8501
 DATA_DIR ?= data
 export DATA_DIR
 
-.PHONY: run test lint sweep setup venv screenshots backup restore check-files clean cluster bench bench-import loadtest
+.PHONY: run test lint sweep setup venv screenshots backup restore check-files clean cluster bench bench-browser bench-import loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,10 +62,17 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 # Figures at demo and national scale (bench/run.py); generates data/bench/ on first use (a few minutes).
-# ...and the national-size registry import (300,000 persons and registrations, bench-import below).
+# ...then what a person waits for in headless Chromium (bench-browser below), and the national-size
+# registry import (300,000 persons and registrations, bench-import below).
 bench: venv
 	$(PY) -m bench.run
+	$(PY) -m bench.browser
 	$(PY) -m bench.imports --out bench/results/$$(date +%F)-import.md
+
+# Browser figures (bench/browser.py): login → 首页, page switches, 查询, 统计分析 in Chromium, demo and national
+# (the national database that bench.run caches). make bench-browser BROWSER_ARGS="--scales demo --runs 7"
+bench-browser: venv
+	$(PY) -m bench.browser $(BROWSER_ARGS)
 
 # National-size registry import (bench/imports.py): 300,000 persons and registrations through ops.imports.
 bench-import: venv

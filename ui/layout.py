@@ -23,11 +23,14 @@ LIST_WIDTH = MIN_SCREEN - NARROW_SIDEBAR - sum(NARROW_PADDING) - SCROLLBAR
 # The login box, centred (no sidebar yet): at 1, 2, 1 the title 注册监理工程师管理系统 broke before 统 at 1024.
 LOGIN_COLUMNS = (1, 2.5, 1)
 
+CHART_PRELOAD = "chart_preload"  # ui.login's chart that is never shown (CSS below)
+
 # The sidebar's own side padding is 20 px inside its scrollbar gutters (10 px here, 17 on Windows
 # unless thin): at 200 px and less the longest menu item needs most of it.
 _CSS = ConstantHtml(f"""<style>
 [data-testid=stSidebarContent] {{ padding-left: 8px; padding-right: 8px; scrollbar-width: thin; }}
 [data-testid=stMain] {{ scrollbar-width: thin; }}
+.st-key-{CHART_PRELOAD} {{ display: none; }}
 @media (max-width: 1400px) {{
   [data-testid=stMainBlockContainer] {{ padding-left: 1rem; padding-right: 1rem; }}
 }}
