@@ -22,6 +22,7 @@ from ui.layout import LIST_WIDTH
 from ui.text import md_escape
 
 LIST_GEN_KEY = "_list_gen"  # bumped by every action and new query: tables forget their selection
+SHOWN_KEY = "_lists_shown"  # per list key: (the table key shown last, its rows' keys)
 
 ROW_MARKERS = 32  # px: the checkbox column of a table whose rows can be selected
 GRID_EDGES = 2  # px: the grid's border
@@ -236,9 +237,11 @@ def paged_table(
     # A selection is rows of the table the browser shows: the previous run's, which may hold other
     # rows than this run read (someone withdrew a listed request meanwhile). Read it through the keys
     # shown then, so that it names the record the person chose, not the one that moved into its place.
-    shown_table, shown_keys = st.session_state.get(f"_{key}_shown", (None, ()))
+    # One session key for every list (each key costs every text and select box a look: ui.session).
+    shown: dict[str, tuple[str, tuple[RowKey, ...]]] = st.session_state.setdefault(SHOWN_KEY, {})
+    shown_table, shown_keys = shown.get(key, (None, ()))
     keys = shown_keys if shown_table == table_key else result.keys
-    st.session_state[f"_{key}_shown"] = (table_key, result.keys)
+    shown[key] = (table_key, result.keys)
     on_select = None
     if selectable and not multi and OPERATION in result.rows.columns:
         on_select = partial(_operation_clicked, key, table_key, keys)
