@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 import streamlit_authenticator as stauth
 
@@ -83,9 +85,19 @@ PAGES: dict[str, dict[str, list[tuple]]] = {
 PASSWORD_PAGE = PAGES[APPLICANT]["hidden"][-1]  # 修改密码, every role's: in the sidebar, and alone after a reset
 
 
+class _Page(st.Page):
+    """st.Page with its script hash (an md5 of the URL path, which is fixed when the page is made)
+    computed once: st.navigation reads it three times a page on every run, and a menu with the
+    无权访问 pages has 20-30 pages (~1,100 events a run of every screen)."""
+
+    @functools.cached_property
+    def _script_hash(self) -> str:
+        return super()._script_hash
+
+
 def _page(spec: tuple, *, default: bool = False, hidden: bool = False) -> st.Page:
     script, title, icon, url_path = spec[:4]
-    return st.Page(
+    return _Page(
         script, title=title, icon=icon, url_path=url_path, default=default, visibility="hidden" if hidden else "visible"
     )
 
@@ -121,7 +133,7 @@ def _build_navigation(role: str, duties: frozenset[str]) -> tuple[dict[str, list
                 _page(spec, default=not no_duties and spec is visible[0]) for spec in specs
             )
     if no_duties:
-        sections[""].insert(0, st.Page(_no_duties_page, title="尚未分配职责", url_path="no_duties", default=True))
+        sections[""].insert(0, _Page(_no_duties_page, title="尚未分配职责", url_path="no_duties", default=True))
     home = next(page for pages in sections.values() for page in pages)  # the default page
     sections[""] += [_page(spec, hidden=True) for spec in allowed.get("hidden", [])]
     # Other roles' URLs, and those of pages the duties do not allow, say so in Chinese (Streamlit would
@@ -129,7 +141,7 @@ def _build_navigation(role: str, duties: frozenset[str]) -> tuple[dict[str, list
     own = {_url_path(spec) for specs in allowed.values() for spec in specs}
     foreign = {_url_path(spec) for specs in _all_specs() for spec in specs} - own
     sections[""] += [
-        st.Page(_other_roles_page, title="无权访问", url_path=path, visibility="hidden") for path in sorted(foreign)
+        _Page(_other_roles_page, title="无权访问", url_path=path, visibility="hidden") for path in sorted(foreign)
     ]
     return sections, home
 
