@@ -261,7 +261,9 @@ if ui.signed_in() is not None:  # not when 退出登录 was clicked in this run
         unread = ui.unread_messages()  # counted in the account's query at the start of the run
         label = f"未读消息 {unread} 条" if unread else "无未读消息"  # short: the sidebar is 180 px at 1024
         st.page_link(navigation["消息中心"][0], label=label)
-        st.page_link(PASSWORD_PAGE[0], label=PASSWORD_PAGE[1], icon=PASSWORD_PAGE[2])
+        # The menu's own page object: a script path would be resolved on the disk (realpath) every run.
+        password = next(p for p in navigation[""] if p.url_path == PASSWORD_PAGE[3])
+        st.page_link(password, label=PASSWORD_PAGE[1], icon=PASSWORD_PAGE[2])
 ui.page_style()
 ui.show_flash()
 page.run()
