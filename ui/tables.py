@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
@@ -96,7 +96,16 @@ def column_widths(columns: list[str], *, selectable: bool, fixed: dict[str, int]
     """Widths that fit `columns` in LIST_WIDTH: each its least; then what is left, to the columns
     in FIRST one after another and then to the others in equal shares, each up to its full width.
     `fixed`: widths a page chose."""
-    fixed = fixed or {}
+    return dict(_column_widths(tuple(columns), selectable, tuple((fixed or {}).items())))
+
+
+# Remembered: the widths depend on nothing but a list's column names (constants of its page), and
+# working them out cost ~1,000 events of every list screen's run (one header at a time).
+@lru_cache(maxsize=256)
+def _column_widths(
+    columns: tuple[str, ...], selectable: bool, fixed_items: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, int], ...]:
+    fixed = dict(fixed_items)
     full = {c: fixed[c] if c in fixed else WIDTHS.get(c, (0, header_width(c)))[1] for c in columns}
     widths = {c: max(fixed.get(c, WIDTHS.get(c, (0, 0))[0]), header_width(c)) for c in columns}
     spare = LIST_WIDTH - GRID_EDGES - (ROW_MARKERS if selectable else 0) - sum(widths.values())
@@ -111,7 +120,7 @@ def column_widths(columns: list[str], *, selectable: bool, fixed: dict[str, int]
         for c in wanting:
             grow = min(share, full[c] - widths[c])
             widths[c], spare = widths[c] + grow, spare - grow
-    return widths
+    return tuple(widths.items())
 
 
 def list_frame(rows: pd.DataFrame) -> pd.DataFrame:
