@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 import streamlit_authenticator as stauth
 
@@ -86,11 +88,21 @@ PASSWORD_PAGE = PAGES[APPLICANT]["hidden"][-1]  # 修改密码, every role's: in
 HOME_PATH = "start"  # what the default page reserves; it is served at "/" only
 
 
+class _Page(st.Page):
+    """st.Page with its script hash (an md5 of the URL path, which is fixed when the page is made)
+    computed once: st.navigation reads it three times a page on every run, and a menu with the
+    无权访问 pages has 20-30 pages (~1,100 events a run of every screen)."""
+
+    @functools.cached_property
+    def _script_hash(self) -> str:
+        return super()._script_hash
+
+
 def _page(spec: tuple, *, default: bool = False, hidden: bool = False) -> st.Page:
     """A page of PAGES. The default page is served at "/" only, yet reserves its own URL, which then
     said 「页面不存在」: it reserves HOME_PATH instead, and its own URL opens it (_home_alias)."""
     script, title, icon, url_path = spec[:4]
-    return st.Page(
+    return _Page(
         script,
         title=title,
         icon=icon,
@@ -131,17 +143,17 @@ def _build_navigation(role: str, duties: frozenset[str]) -> tuple[dict[str, list
                 _page(spec, default=not no_duties and spec is visible[0]) for spec in specs
             )
     if no_duties:
-        sections[""].insert(0, st.Page(_no_duties_page, title="尚未分配职责", url_path="no_duties", default=True))
+        sections[""].insert(0, _Page(_no_duties_page, title="尚未分配职责", url_path="no_duties", default=True))
     home = next(page for pages in sections.values() for page in pages)  # the default page
     sections[""] += [_page(spec, hidden=True) for spec in allowed.get("hidden", [])]
     if not no_duties:  # the home page's own URL (a reminder e-mail's link, a bookmark) opens it
-        sections[""].append(st.Page(_home_alias, title=home.title, url_path=_url_path(visible[0]), visibility="hidden"))
+        sections[""].append(_Page(_home_alias, title=home.title, url_path=_url_path(visible[0]), visibility="hidden"))
     # Other roles' URLs, and those of pages the duties do not allow, say so in Chinese (Streamlit would
     # show its "Page not found" and run the home page).
     own = {_url_path(spec) for specs in allowed.values() for spec in specs}
     foreign = {_url_path(spec) for specs in _all_specs() for spec in specs} - own
     sections[""] += [
-        st.Page(_other_roles_page, title="无权访问", url_path=path, visibility="hidden") for path in sorted(foreign)
+        _Page(_other_roles_page, title="无权访问", url_path=path, visibility="hidden") for path in sorted(foreign)
     ]
     return sections, home
 
@@ -266,7 +278,9 @@ if ui.signed_in() is not None:  # not when 退出登录 was clicked in this run
         unread = ui.unread_messages()  # counted in the account's query at the start of the run
         label = f"未读消息 {unread} 条" if unread else "无未读消息"  # short: the sidebar is 180 px at 1024
         st.page_link(navigation["消息中心"][0], label=label)
-        st.page_link(PASSWORD_PAGE[0], label=PASSWORD_PAGE[1], icon=PASSWORD_PAGE[2])
+        # The menu's own page object: a script path would be resolved on the disk (realpath) every run.
+        password = next(p for p in navigation[""] if p.url_path == PASSWORD_PAGE[3])
+        st.page_link(password, label=PASSWORD_PAGE[1], icon=PASSWORD_PAGE[2])
 ui.page_style()
 ui.show_flash()
 page.run()

@@ -10,24 +10,24 @@ from services.auth.login import session_expiry, signed_in_account
 from services.kernel.actor import Actor
 from services.kernel.clock import now
 
+# Few keys: every text box and select box of a run walks the whole session_state (Streamlit's
+# filtered_state), so what is read together is kept together.
 ACTOR_KEY = "_actor"
-HEADER_KEY = "_header"  # the enterprise's (or person's) current name, read with the actor
+ACCOUNT_KEY = "_account"  # services.auth.login.SignedIn: the header name, one-time password flag, unread count
 FLASH_KEY = "_flash"
 NOTICE_KEY = "_login_notice"  # why the session ended, shown on the login form until the next attempt
 SIGNED_OFF_KEY = "_login_notice_ok"  # the user ended it themselves (修改密码): said in green, not 登录已失效
-LOGIN_AT_KEY = "_login_at"
-LAST_SEEN_KEY = "_last_seen"
-MUST_CHANGE_KEY = "_must_change_password"  # a one-time password is in use: only 修改密码 until changed
-UNREAD_KEY = "_unread"  # the user's unread messages, counted with the actor
+TIMES_KEY = "_session_times"  # (logged in at, last seen at)
 
 
 def start_session(_info: dict | None = None) -> None:
     """A login by the form: this session's clock starts now (used as the login callback)."""
-    st.session_state[LOGIN_AT_KEY] = st.session_state[LAST_SEEN_KEY] = now()
+    at = now()
+    st.session_state[TIMES_KEY] = (at, at)
 
 
 def end_session() -> None:
-    for key in (ACTOR_KEY, HEADER_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY, MUST_CHANGE_KEY, UNREAD_KEY):
+    for key in (ACTOR_KEY, ACCOUNT_KEY, TIMES_KEY):
         st.session_state.pop(key, None)
 
 
@@ -78,8 +78,8 @@ def current_actor() -> Actor | None:
     if not username:
         return None
     at = now()
-    logged_in_at = st.session_state.setdefault(LOGIN_AT_KEY, at)
-    expired = session_expiry(logged_in_at, st.session_state.get(LAST_SEEN_KEY, at), at)
+    logged_in_at, last_seen = st.session_state.get(TIMES_KEY, (at, at))
+    expired = session_expiry(logged_in_at, last_seen, at)
     with transaction() as s:  # one query: the account, its header name and its one-time password flag
         account = None if expired else signed_in_account(s, username, logged_in_at=logged_in_at)
     if account is None:
@@ -87,22 +87,22 @@ def current_actor() -> Actor | None:
             st.session_state[NOTICE_KEY] = expired or "登录已失效，请重新登录。"
         end_session()
         return None
-    st.session_state[LAST_SEEN_KEY] = at
+    st.session_state[TIMES_KEY] = (logged_in_at, at)
     st.session_state[ACTOR_KEY] = account.actor
-    st.session_state[HEADER_KEY] = account.header
-    st.session_state[MUST_CHANGE_KEY] = account.must_change_password
-    st.session_state[UNREAD_KEY] = account.unread
+    st.session_state[ACCOUNT_KEY] = account
     return account.actor
 
 
 def must_change_password() -> bool:
     """The logged-in user still has the one-time password an administrator set (read with the actor)."""
-    return bool(st.session_state.get(MUST_CHANGE_KEY))
+    account = st.session_state.get(ACCOUNT_KEY)
+    return account is not None and account.must_change_password
 
 
 def unread_messages() -> int:
     """The sidebar's number of unread messages, as counted with the actor at the start of this run."""
-    return st.session_state.get(UNREAD_KEY) or 0
+    account = st.session_state.get(ACCOUNT_KEY)
+    return account.unread if account is not None else 0
 
 
 def signed_in() -> Actor | None:
@@ -112,7 +112,8 @@ def signed_in() -> Actor | None:
 
 def header() -> str:
     """The name at the top of every page, as read with the actor in this run."""
-    return st.session_state.get(HEADER_KEY) or ""
+    account = st.session_state.get(ACCOUNT_KEY)
+    return account.header if account is not None else ""
 
 
 def require_actor(*roles: str) -> Actor:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from ui.layout import LIST_WIDTH
 from ui.text import md_escape
 
 LIST_GEN_KEY = "_list_gen"  # bumped by every action and new query: tables forget their selection
+SHOWN_KEY = "_lists_shown"  # per list key: (the table key shown last, its rows' keys)
 
 ROW_MARKERS = 32  # px: the checkbox column of a table whose rows can be selected
 GRID_EDGES = 2  # px: the grid's border
@@ -98,7 +99,16 @@ def column_widths(columns: list[str], *, selectable: bool, fixed: dict[str, int]
     """Widths that fit `columns` in LIST_WIDTH: each its least; then what is left, to the columns
     in FIRST one after another and then to the others in equal shares, each up to its full width.
     `fixed`: widths a page chose."""
-    fixed = fixed or {}
+    return dict(_column_widths(tuple(columns), selectable, tuple((fixed or {}).items())))
+
+
+# Remembered: the widths depend on nothing but a list's column names (constants of its page), and
+# working them out cost ~1,000 events of every list screen's run (one header at a time).
+@lru_cache(maxsize=256)
+def _column_widths(
+    columns: tuple[str, ...], selectable: bool, fixed_items: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, int], ...]:
+    fixed = dict(fixed_items)
     full = {c: fixed[c] if c in fixed else WIDTHS.get(c, (0, header_width(c)))[1] for c in columns}
     widths = {c: max(fixed.get(c, WIDTHS.get(c, (0, 0))[0]), header_width(c)) for c in columns}
     spare = LIST_WIDTH - GRID_EDGES - (ROW_MARKERS if selectable else 0) - sum(widths.values())
@@ -113,7 +123,7 @@ def column_widths(columns: list[str], *, selectable: bool, fixed: dict[str, int]
         for c in wanting:
             grow = min(share, full[c] - widths[c])
             widths[c], spare = widths[c] + grow, spare - grow
-    return widths
+    return tuple(widths.items())
 
 
 def list_frame(rows: pd.DataFrame) -> pd.DataFrame:
@@ -138,6 +148,13 @@ def list_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def _with_width(config: dict, width: int) -> dict:
+    """`config` with `width`, in the same key order (the order is part of the element's id)."""
+    kept = {k: width if k == "width" else v for k, v in config.items() if v is not None or k == "width"}
+    kept.setdefault("width", width)
+    return kept
+
+
 def list_table(
     rows: pd.DataFrame,
     *,
@@ -159,9 +176,11 @@ def list_table(
     config = dict(column_config or {})
     fixed = {c: v["width"] for c, v in config.items() if isinstance(v, dict) and isinstance(v.get("width"), int)}
     for c, width in column_widths(columns, selectable=selectable, fixed=fixed).items():
-        config[c] = (
-            {**config[c], "width": width} if isinstance(config.get(c), dict) else st.column_config.Column(width=width)
-        )
+        # Plain dicts without the None entries: Streamlit deep-copies every column's config on every run
+        # and drops the None entries when it sends them, so {"width": w} is st.column_config.Column(width=w)
+        # at a fifth of the copying (the copies were ~1,700 events of a list screen's run).
+        given = config.get(c)
+        config[c] = _with_width(given, width) if isinstance(given, dict) else {"width": width}
     if not selectable:
         return st.dataframe(
             shown, column_order=columns, column_config=config, hide_index=True, width="stretch", key=key
@@ -230,9 +249,11 @@ def paged_table(
     # A selection is rows of the table the browser shows: the previous run's, which may hold other
     # rows than this run read (someone withdrew a listed request meanwhile). Read it through the keys
     # shown then, so that it names the record the person chose, not the one that moved into its place.
-    shown_table, shown_keys = st.session_state.get(f"_{key}_shown", (None, ()))
+    # One session key for every list (each key costs every text and select box a look: ui.session).
+    shown: dict[str, tuple[str, tuple[RowKey, ...]]] = st.session_state.setdefault(SHOWN_KEY, {})
+    shown_table, shown_keys = shown.get(key, (None, ()))
     keys = shown_keys if shown_table == table_key else result.keys
-    st.session_state[f"_{key}_shown"] = (table_key, result.keys)
+    shown[key] = (table_key, result.keys)
     on_select = None
     if selectable and not multi and OPERATION in result.rows.columns:
         on_select = partial(_operation_clicked, key, table_key, keys)

@@ -35,13 +35,7 @@ def calendar_version() -> str:
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date `days` working days after `start` (the start day itself does not count)."""
-    calendar = workcalendar.current()
-    day = start
-    for _ in range(days):
-        day += dt.timedelta(days=1)
-        while not calendar.is_working_day(day):
-            day += dt.timedelta(days=1)
-    return day
+    return workcalendar.current().add_working_days(start, days)
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:

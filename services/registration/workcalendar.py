@@ -67,6 +67,27 @@ class Corrections:
             return ""
         return hashlib.sha256(dump(self).encode()).hexdigest()[:16]
 
+    @functools.cached_property
+    def _added(self) -> dict[tuple[dt.date, int], dt.date]:
+        return {}
+
+    def add_working_days(self, start: dt.date, days: int) -> dt.date:
+        """The date `days` working days after `start` (the start day itself does not count).
+
+        Remembered by this calendar object: a list of timed rows asks the same few dates on every
+        script run (a day at a time, ~190 events a row). A corrected file is parsed into a new object,
+        so a correction is never answered from an old calendar's memory."""
+        key = (start, days)
+        day = self._added.get(key)
+        if day is None:
+            day = start
+            for _ in range(days):
+                day += dt.timedelta(days=1)
+                while not self.is_working_day(day):
+                    day += dt.timedelta(days=1)
+            self._added[key] = day
+        return day
+
     def is_working_day(self, day: dt.date) -> bool:
         corrected = self.days.get(day)
         if corrected is not None:

@@ -86,8 +86,7 @@ def test_logging_in_again_after_logout_works(demo_db):
 def test_an_idle_session_must_log_in_again(demo_db):
     at = seed_login(new_app(), ENT)
     stale = now() - dt.timedelta(minutes=IDLE_MINUTES + 1)
-    at.session_state["_login_at"] = stale
-    at.session_state["_last_seen"] = stale
+    at.session_state["_session_times"] = (stale, stale)  # logged in at, last seen at
     at.run()
     assert not _logged_in(at)
     assert any("未操作" in e for e in errors(at))
