@@ -32,7 +32,9 @@ with messages_tab:
     if result is not None:
         picked = ui.paged_table(result, key=KEY, column_config={"状态": st.column_config.Column(width=50)})
         if result.total:
-            if st.button("全部标为已读", key="msg_all_read", icon=":material/done_all:"):
+            if st.button(
+                "全部标为已读", key="msg_all_read", icon=":material/done_all:", disabled=not ui.unread_messages()
+            ):
                 ui.act(inbox.mark_all_read, success="已全部标为已读")
             if picked is None:
                 st.caption("选中一条消息，查看消息内容。")

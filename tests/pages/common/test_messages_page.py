@@ -73,3 +73,12 @@ def test_a_bad_address_is_refused_on_the_page(login, actor_of):
     [save] = [b for b in at.button if b.label == "保存"]
     at = no_exception(save.click().run())
     assert "电子邮箱格式不正确" in all_text(at)
+
+
+def test_mark_all_read_is_offered_only_while_something_is_unread(login):
+    factories.message_for("demo-applicant", "一条未读消息")
+    at = no_exception(login("demo-applicant", MESSAGES))
+    assert not at.button(key="msg_all_read").disabled
+    at = no_exception(at.button(key="msg_all_read").click().run())
+    assert "无未读消息" in _sidebar_links(at)
+    assert at.button(key="msg_all_read").disabled  # nothing left to mark
