@@ -397,12 +397,18 @@ def steps_table(frame: pd.DataFrame | None) -> None:
     if frame.empty:
         st.info("暂无办理记录")
     else:
+        widths = step_widths(list(frame.columns))
         st.dataframe(
             frame,
             hide_index=True,
             width="stretch",
-            column_config={c: st.column_config.Column(width=w) for c, w in step_widths(list(frame.columns)).items()},
+            column_config={c: st.column_config.Column(width=w) for c, w in widths.items()},
         )
+        if "意见" in frame.columns and "序号" in frame.columns:
+            # What the 意见 column cannot show at 1024 px (a grid cell does not wrap), in full beneath it.
+            for number, opinion in zip(frame["序号"], frame["意见"], strict=True):
+                if isinstance(opinion, str) and header_width(opinion) > widths["意见"]:
+                    st.caption(md_escape(f"第 {number} 步意见：{opinion}"))
 
 
 # 进度详情: (least, full) px. 意见 takes what the others leave: at 1024 a fixed "large" 意见 pushed the

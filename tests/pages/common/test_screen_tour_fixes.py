@@ -183,3 +183,24 @@ def test_saving_a_penalty_says_which_one_was_recorded(login):
     at.text_input(key="pen_result").input("不予注册，1年内不得再次申请注册")
     at = no_exception(submit(at, "penalty_new").click().run())
     assert "操作成功，已录入行政处罚：建督罚字〔2026〕78号（不予注册）" in successes(at)
+
+
+def test_an_opinion_longer_than_its_column_is_shown_in_full_under_the_steps(login):
+    # Before: a grid cell does not wrap; at 1024 px an 意见 past about 18 characters was cut, with no
+    # way to read the rest (no tooltip, no wider column that fits).
+    from db.models import Application, User
+    from services import transaction, workflow
+    from services.registration import reporting
+    from tests.pages.apptest_kit import all_text
+
+    reason = "执业资格证书扫描件不清晰，身份证复印件缺少反面，劳动合同未加盖单位公章，请补齐后重新提交（最后一句）"
+    app_id = factories.application(workflow.PENDING_ENT, name="长意见")
+    with transaction() as s:
+        reporting.refuse_application(s, factories.enterprise_actor(), application_id=app_id, reason=reason)
+        person_id = s.get(Application, app_id).person_id
+        username = s.query(User.username).filter(User.person_id == person_id).scalar()
+    at = no_exception(login(username, "pages/applicant/application.py", id=str(app_id)))
+    captions = [c.value for c in at.caption]
+    shown = [c for c in captions if "步意见：" in c]
+    assert len(shown) == 1 and "（最后一句）" in shown[0], captions  # the long one, not the steps that fit
+    assert "（最后一句）" in all_text(at)
