@@ -40,11 +40,13 @@ from ui.tables import (
     take_operation,
 )
 from ui.text import kv_grid, md_escape, sections
-from ui.widgets import EARLIEST_DATE, action_button, date_field, page_style
+from ui.widgets import EARLIEST_DATE, IMPORT_MB, UPLOAD_MB, action_button, date_field, page_style
 
 __all__ = [
     "LOGIN_COLUMNS",
     "EARLIEST_DATE",
+    "IMPORT_MB",
+    "UPLOAD_MB",
     "act",
     "action_button",
     "application_sections",

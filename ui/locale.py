@@ -193,6 +193,9 @@ WORDS: dict[str, str] = {
 PATTERNS: list[tuple[str, str]] = [
     (r"^(\d+(?:\.\d+)?\s?[KMG]?B) per file", "单个文件不超过 $1"),
     (r"^File must be (.+?) or smaller\.$", "文件不能超过 $1。"),
+    # An upload the server refused (its maxUploadSize; a lost session): Streamlit shows the HTTP client's words.
+    (r"^AxiosError: Request failed with status code 413$", "文件超过服务器允许的大小。"),
+    (r"^AxiosError: .*$", "文件上传失败，请重试。"),
     (r"^Remove (.+)$", "删除 $1"),
     (r"^Page (\d+)$", "第 $1 页"),
     (r"^year, ", "年，"),

@@ -6,11 +6,19 @@ import datetime as dt
 
 import streamlit as st
 
+from services.kernel.values import IMPORT_MAX_BYTES, UPLOAD_MAX_BYTES
 from ui.locale import ConstantHtml
 
 # Before the first 监理工程师 registrations (1992): any date of the register's history. Streamlit's own
 # range is today ± 10 years, and a date typed outside it is dropped without a word to the app.
 EARLIEST_DATE = dt.date(1990, 1, 1)
+
+# Each file uploader's own limit in MB (st.file_uploader's max_upload_size; the browser refuses a bigger
+# file with 「文件不能超过 … 。」). The server's maxUploadSize (.streamlit/config.toml) is the largest of
+# them, the registry import's: under it, a 12 MB import file was refused by the server with an English
+# "AxiosError … 413".
+UPLOAD_MB = max(1, UPLOAD_MAX_BYTES // 2**20)  # attachments, the watch list
+IMPORT_MB = max(1, IMPORT_MAX_BYTES // 2**20)  # 数据导入
 
 
 def date_field(where, label: str, *, key: str, value: dt.date | None = None, **kwargs) -> dt.date | None:

@@ -86,7 +86,9 @@ if "resubmit" in detail.actions:
         )
         cols = st.columns(2)
         uploads = {
-            code: cols[i % 2].file_uploader(values.ATTACHMENT_TYPES[code], type=FILE_TYPES, key=f"rs_{code}")
+            code: cols[i % 2].file_uploader(
+                values.ATTACHMENT_TYPES[code], type=FILE_TYPES, key=f"rs_{code}", max_upload_size=ui.UPLOAD_MB
+            )
             for i, code in enumerate([*base, *extra, "QT"])
         }
         if st.button("重新提交", type="primary", icon=":material/send:", key="rs_submit"):

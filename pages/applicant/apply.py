@@ -144,7 +144,7 @@ cols = st.columns(2)
 slots = dict(materials.uploads)
 slots.setdefault("QT", values.ATTACHMENT_TYPES["QT"] + "（选填）")
 for i, (code, label) in enumerate(slots.items()):
-    upload = cols[i % 2].file_uploader(label, type=FILE_TYPES, key=f"ap_file_{code}")
+    upload = cols[i % 2].file_uploader(label, type=FILE_TYPES, key=f"ap_file_{code}", max_upload_size=ui.UPLOAD_MB)
     if upload is not None:
         files[code] = (upload.name, upload.getvalue())
 slot_files = st.container()

@@ -56,7 +56,10 @@ with st.form("forced_apply", clear_on_submit=False):
         key="fa_type",
     )
     upload = st.file_uploader(
-        "上传附件材料（PDF、JPG、PNG，不超过 10 MB）", type=["pdf", "jpg", "jpeg", "png"], key="fa_file"
+        "上传附件材料（PDF、JPG、PNG，不超过 10 MB）",
+        type=["pdf", "jpg", "jpeg", "png"],
+        key="fa_file",
+        max_upload_size=ui.UPLOAD_MB,
     )
     submitted = st.form_submit_button("提交", type="primary")
 

@@ -54,7 +54,7 @@ with st.expander("到期提醒关注名单（导出 / 导入）"):
         "关注的人员注册到期前 90、30、7 天，本单位将收到提醒。导出名单后，在「到期提醒」列填写「是」或「否」，再导入即可批量关注。"
     )
     ui.export_buttons(lambda: ui.call(watchlist.export_watchlist), name="到期提醒关注名单", key="watchlist")
-    upload = st.file_uploader("导入名单（.xlsx）", type=["xlsx"], key="watch_upload")
+    upload = st.file_uploader("导入名单（.xlsx）", type=["xlsx"], key="watch_upload", max_upload_size=ui.UPLOAD_MB)
     if st.button("导入", key="watch_import", disabled=upload is None, icon=":material/upload:") and upload:
         ui.act(
             watchlist.import_watchlist,

@@ -7,7 +7,6 @@ import streamlit as st
 
 import ui
 from services.kernel.actor import MINISTRY
-from services.kernel.values import IMPORT_MAX_BYTES
 from services.kernel.vocabulary import Duty
 from services.registry import imports
 
@@ -37,7 +36,7 @@ upload = st.file_uploader(
     "选择文件（.xlsx 或 .csv，CSV 可为 UTF-8 或 GBK 编码）",
     type=["xlsx", "csv"],
     key=f"imp_file_{kind}_{generation}",
-    max_upload_size=IMPORT_MAX_BYTES // (1024 * 1024),
+    max_upload_size=ui.IMPORT_MB,
 )
 all_or_nothing = st.checkbox("全部或全不：有一行被拒绝就不导入任何数据", key="imp_all")
 

@@ -1,9 +1,13 @@
 """The shipped Streamlit configuration of an internal tool (notes/reliability.md ST-1)."""
 
+import ast
 import tomllib
 from pathlib import Path
 
-from services.kernel.values import UPLOAD_MAX_BYTES
+from services.kernel.values import IMPORT_MAX_BYTES, UPLOAD_MAX_BYTES
+from ui.widgets import IMPORT_MB, UPLOAD_MB
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CONFIG = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
 
@@ -20,8 +24,21 @@ def test_request_forgery_guards_stay_on_and_nothing_is_served_statically():
     assert CONFIG["server"]["enableStaticServing"] is False
 
 
-def test_upload_limit_matches_the_service_limit():
-    assert CONFIG["server"]["maxUploadSize"] * 1024 * 1024 <= UPLOAD_MAX_BYTES
+def test_the_server_takes_the_largest_uploaders_file_and_each_uploader_its_own():
+    # Before: the server's 10 MB refused a 12 MB registry import (limit 64 MB) with an English "AxiosError 413".
+    assert CONFIG["server"]["maxUploadSize"] == IMPORT_MB == IMPORT_MAX_BYTES // 2**20
+    assert UPLOAD_MB * 2**20 <= UPLOAD_MAX_BYTES  # the browser refuses what the service would
+
+
+def test_every_file_uploader_sets_its_own_limit():
+    """Under the server's import-sized limit, an uploader without its own would take 64 MB attachments."""
+    missing = []
+    for path in sorted((ROOT / "pages").rglob("*.py")) + sorted((ROOT / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "file_uploader":
+                if "max_upload_size" not in {k.arg for k in node.keywords}:
+                    missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not missing, missing
 
 
 def test_production_does_not_watch_files():
