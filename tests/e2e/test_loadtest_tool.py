@@ -3,6 +3,7 @@ HAProxy and stay on their process, and the server's CPU is counted from the clus
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import shutil
 import socket
@@ -14,6 +15,13 @@ from tests.conftest import _pg_ctl
 from tests.e2e.test_make_cluster import _needs
 
 pytestmark = pytest.mark.e2e
+
+
+def _collect(args: list[str]) -> dict:
+    """loadtest.collect on a thread of its own: it runs asyncio.run, which a browser test earlier in the
+    same pytest process refuses on this thread (Playwright's sync API leaves its event loop running)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(loadtest.collect, loadtest.parse(args)).result()
 
 
 def _refused(url: str) -> bool:
@@ -28,7 +36,7 @@ def test_loadtest_against_a_cluster_of_one_counts_interactions_and_the_app_proce
     for name in ("DATABASE_URL", "COOKIE_KEY", "ATTACHMENT_STORE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BCRYPT_ROUNDS", "4")  # the demo accounts' hashes: quick to make and to check
-    report = loadtest.collect(loadtest.parse(["--cluster", "1", "--sessions", "2", "--duration", "4"]))
+    report = _collect(["--cluster", "1", "--sessions", "2", "--duration", "4"])
 
     (load,) = report["loads"]
     assert load["failure_count"] == 0, load["failures"]
@@ -49,7 +57,7 @@ def test_loadtest_national_scale_runs_on_a_copy_as_the_largest_enterprise(tmp_pa
     monkeypatch.setattr(loadtest, "NATIONAL_PASSWORD", loadtest.PASSWORD)  # the demo's, not bench.generate's
 
     args = ["--scale", "national", "--national-dir", str(cache), "--sessions", "1", "--duration", "3"]
-    report = loadtest.collect(loadtest.parse(args))
+    report = _collect(args)
 
     (load,) = report["loads"]
     assert report["user"] == "demo-enterprise" and report["label"] == "national"

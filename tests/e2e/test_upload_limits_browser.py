@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, nav
+from tests.e2e.conftest import login, nav, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +33,7 @@ def test_the_registry_import_takes_a_file_over_ten_megabytes(page, app_url, tmp_
     nav(page, "数据导入")
     page.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="人员", exact=True).click()
+    wait_idle(page)  # the uploader is drawn anew for the chosen kind
     page.locator("input[type=file]").first.set_input_files(str(big))
     expect(page.get_by_role("heading", name="检查结果")).to_be_visible(timeout=120_000)
     text = _uploader_text(page)
