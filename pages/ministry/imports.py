@@ -30,6 +30,7 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
     key="imp_template",
+    on_click="ignore",
 )
 generation = st.session_state.get("imp_generation", 0)  # a new uploader after a load: the file is not kept
 upload = st.file_uploader(
@@ -89,6 +90,7 @@ if preview.refused:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         key="imp_report",
+        on_click="ignore",
     )
 else:
     st.success("全部行检查通过")

@@ -43,3 +43,16 @@ def test_every_file_uploader_sets_its_own_limit():
 
 def test_production_does_not_watch_files():
     assert CONFIG["server"]["fileWatcherType"] == "none"
+
+
+def test_every_download_button_leaves_the_script_alone():
+    """A download whose file is made when clicked (a callable) must not also rerun the script: under load
+    the rerun replaced the file being fetched and the button spun for ever (数据导入's 下载错误报告 in CI)."""
+    rerunning = []
+    for path in sorted((ROOT / "pages").rglob("*.py")) + sorted((ROOT / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "download_button":
+                on_click = {k.arg: k.value for k in node.keywords}.get("on_click")
+                if not (isinstance(on_click, ast.Constant) and on_click.value == "ignore"):
+                    rerunning.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not rerunning, rerunning
