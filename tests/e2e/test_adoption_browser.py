@@ -236,6 +236,7 @@ def _import_everything(page, tmp_path) -> None:
         messages = [row[header.index("错误说明")] for row in rows]
         assert len(messages) == 1 and refusal in messages[0], (label, rows)
         if label == "资格证书":
+            wait_idle(page)  # the button's file is made when clicked, from this run's check
             with page.expect_download() as got:
                 page.get_by_test_id("stDownloadButton").filter(has_text="下载错误报告").click()
             report = tmp_path / "report.xlsx"
