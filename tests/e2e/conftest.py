@@ -121,6 +121,29 @@ def _server(data_dir: Path, env: dict[str, str] | None = None):
                 proc.wait(5)
 
 
+@contextmanager
+def own_server(demo_data_dir: Path, name: str):
+    """A server of a module's own, on its own copy of the demo data (which the module may change):
+    yields (url, its DATA_DIR)."""
+    data = _copy(demo_data_dir, name)
+    with _server(data) as url:
+        yield url, data
+
+
+@contextmanager
+def services_on(data_dir: Path, monkeypatch):
+    """This process's services (factories, queries) on a server's data, for the length of a test."""
+    from db.engine import reset_engines
+
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    reset_engines()
+    try:
+        yield
+    finally:
+        reset_engines()
+
+
 @pytest.fixture(scope="session")
 def demo_data_dir(tmp_path_factory) -> Path:
     """A fresh DATA_DIR set up by `python -m ops.setup` (migrations + demo data). Never served itself."""

@@ -13,32 +13,27 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from db.engine import reset_engines
 from db.models import User
 from services import transaction
 from services.auth.login import get_actor
 from services.auth.passwords import hash_password
 from tests import factories
-from tests.e2e.conftest import DEMO_PASSWORD, _copy, _server, button, click, login
+from tests.e2e.conftest import DEMO_PASSWORD, button, click, login, own_server, services_on
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def cert_server(demo_data_dir):
-    data = _copy(demo_data_dir, "certificates")
-    with _server(data) as url:
-        yield url, data
+    with own_server(demo_data_dir, "certificates") as server:
+        yield server
 
 
 @pytest.fixture
 def on_server_data(cert_server, monkeypatch):
     """This process's services write to the server's database."""
-    monkeypatch.setenv("DATA_DIR", str(cert_server[1]))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    reset_engines()
-    yield
-    reset_engines()
+    with services_on(cert_server[1], monkeypatch):
+        yield
 
 
 def _engineer_with_login() -> tuple:

@@ -19,13 +19,12 @@ from playwright.sync_api import expect
 from services.kernel.clock import now
 from tests.e2e.conftest import (
     ROOT,
-    _copy,
     _env,
-    _server,
     button,
     click,
     grid,
     login,
+    own_server,
     row_index,
     select_row,
     wait_idle,
@@ -44,9 +43,8 @@ ENGLISH = ("This app has encountered an error", "Traceback", "Error", "Exception
 
 @pytest.fixture(scope="module")
 def errors_server(demo_data_dir):
-    data = _copy(demo_data_dir, "errors")
-    with _server(data) as url:
-        yield url, data
+    with own_server(demo_data_dir, "errors") as server:
+        yield server
 
 
 @pytest.fixture

@@ -23,16 +23,13 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from db.engine import reset_engines
 from db.models import Application, Person, User
 from services import transaction
 from services.kernel.vocabulary import ApplicationStatus
 from services.notifications.post import SUBJECT_PREFIX
 from tests.e2e.conftest import (
     ROOT,
-    _copy,
     _env,
-    _server,
     button,
     click,
     expect_success,
@@ -40,8 +37,10 @@ from tests.e2e.conftest import (
     grid_rows,
     login,
     nav,
+    own_server,
     pick_option,
     select_row,
+    services_on,
     total,
     wait_idle,
 )
@@ -58,9 +57,8 @@ HOME = {APPLICANT: "我的注册", ENTERPRISE: "首页", MINISTRY: "统计分析
 
 @pytest.fixture(scope="module")
 def alerts_server(demo_data_dir):
-    data = _copy(demo_data_dir, "notifications")
-    with _server(data) as url:
-        yield url, data
+    with own_server(demo_data_dir, "notifications") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +71,8 @@ def smtp():
 @pytest.fixture
 def on_server_data(alerts_server, monkeypatch):
     """This process reads the server's database (to name the application and check the outbox)."""
-    monkeypatch.setenv("DATA_DIR", str(alerts_server[1]))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    reset_engines()
-    yield
-    reset_engines()
+    with services_on(alerts_server[1], monkeypatch):
+        yield
 
 
 @pytest.fixture

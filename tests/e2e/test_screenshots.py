@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from db.engine import reset_engines
 from db.models import Application, Registration, User
 from services import transaction, workflow
 from services.auth import accounts
@@ -29,8 +28,6 @@ from tests.e2e.conftest import (
     _TRACK_RUNS,
     DEMO_PASSWORD,
     ROOT,
-    _copy,
-    _server,
     button,
     click,
     expect_success,
@@ -38,9 +35,11 @@ from tests.e2e.conftest import (
     grid,
     login,
     nav,
+    own_server,
     pick_option,
     row_index,
     select_row,
+    services_on,
     wait_idle,
     wait_login_form,
     wait_quiet,
@@ -153,19 +152,15 @@ TOUR_HEIGHT = 768
 
 @pytest.fixture(scope="module")
 def tour_server(demo_data_dir):
-    data = _copy(demo_data_dir, "screen-tour")
-    with _server(data) as url:
-        yield url, data
+    with own_server(demo_data_dir, "screen-tour") as server:
+        yield server
 
 
 @pytest.fixture
 def tour_data(tour_server, monkeypatch):
     """This process's services write to the tour server's database."""
-    monkeypatch.setenv("DATA_DIR", str(tour_server[1]))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    reset_engines()
-    yield
-    reset_engines()
+    with services_on(tour_server[1], monkeypatch):
+        yield
 
 
 def _tour_shot(page, out: Path, name: str) -> None:
