@@ -28,26 +28,26 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from bench.loadtest import free_port
+from ops import cluster
 from services.kernel import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 TIMEOUT_MS = 120_000
-CHROME_ARGS = [  # tests/e2e/conftest.py
+CHROME_ARGS = [  # also the e2e tests' (tests/e2e/conftest.py)
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -102,12 +102,6 @@ _DONE = """(a) => {
 # ============================================================ processes
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _env(data_dir: Path) -> dict[str, str]:
     env = dict(os.environ, DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
     env.pop("DATABASE_URL", None)
@@ -158,7 +152,7 @@ class Server:
 @contextlib.contextmanager
 def server(data_dir: Path) -> Iterator[Server]:
     """`python -m ui.server` on data_dir, as `make run` starts it; yields once /_stcore/health answers."""
-    port = _free_port()
+    port = free_port()
     log_path = data_dir.parent / f"{data_dir.name}-streamlit.log"
     with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would block the server
         args = ["--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"]
@@ -170,23 +164,12 @@ def server(data_dir: Path) -> Iterator[Server]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        url, started = f"http://127.0.0.1:{port}", time.monotonic()
+        url = f"http://127.0.0.1:{port}"
         try:
-            while True:
-                with contextlib.suppress(OSError), urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-                if proc.poll() is not None or time.monotonic() - started > 90:
-                    raise RuntimeError(f"the server did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
-                time.sleep(0.1)
+            cluster.wait_healthy(url, proc, log=log_path)
             yield Server(url, proc.pid)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+            cluster.stop(proc)
 
 
 @contextlib.contextmanager

@@ -81,7 +81,7 @@ def _login_lock() -> asyncio.Lock:
 # ============================================================ the server
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -209,7 +209,7 @@ class Server:
 @contextlib.contextmanager
 def server(data_dir: Path, extra_args: list[str], tree: Path = ROOT):
     """`python -m ui.server` of `tree` (this checkout, or another one to compare with) on data_dir."""
-    port = _free_port()
+    port = free_port()
     stats_file = data_dir / "server-stats.json"
     env = _env(data_dir, tree) | {"JLGCS_STATS_FILE": str(stats_file)}
     cmd = [sys.executable, "-m", "ui.server", "--server.port", str(port), "--server.address", "127.0.0.1"]
@@ -274,7 +274,7 @@ class Cluster:
 @contextlib.contextmanager
 def cluster(data_dir: Path, processes: int, tree: Path = ROOT):
     """`python -m ops.cluster --processes N` on free ports with DATA_DIR=data_dir; stopped with SIGINT."""
-    lb, pg, first = _free_port(), _free_port(), _free_ports(processes)
+    lb, pg, first = free_port(), free_port(), _free_ports(processes)
     env = _env(data_dir, tree) | {"PYTHONUNBUFFERED": "1"}
     args = ["--processes", str(processes), "--port", str(lb), "--first-app-port", str(first), "--pg-port", str(pg)]
     out = data_dir / "cluster.out"

@@ -103,8 +103,9 @@ def start_app(port: int, env: dict[str, str], log: IO[bytes]) -> subprocess.Pope
     )
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    """Until url/_stcore/health answers 200; RuntimeError if the process ends or time runs out."""
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90, log: Path | None = None) -> None:
+    """Until url/_stcore/health answers 200; RuntimeError if the process ends or time runs out (with the
+    end of its `log`, when given)."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         try:
@@ -114,9 +115,13 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
         except OSError:
             pass
         if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args} ended with {proc.returncode}")
+            raise RuntimeError(f"{proc.args} ended with {proc.returncode}{_tail(log)}")
         time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s{_tail(log)}")
+
+
+def _tail(log: Path | None) -> str:
+    return f":\n{log.read_text(errors='replace')[-3000:]}" if log is not None and log.exists() else ""
 
 
 def stop(proc: subprocess.Popen) -> None:

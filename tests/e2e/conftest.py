@@ -25,21 +25,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from bench.browser import CHROME_ARGS, VIEWPORT  # one list of Chromium's flags for tests and bench
+
 expect.set_options(timeout=15_000)  # two cores, a Streamlit server and chromium: 5 s is tight
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "demo-pass-2026"
-CHROME_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1366, "height": 900}
 ROW_HEIGHT = 35  # st.dataframe header and rows at the default row height
 NO_MATCH = "没有找到匹配的记录"  # what a paged list shows instead of the table when nothing matches
 
