@@ -8,8 +8,7 @@ account's counter is at work (the per-source limit has its own test in test_logi
 
 from __future__ import annotations
 
-import threading
-import time
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -19,46 +18,26 @@ from services import transaction
 from services.auth import throttle
 from services.auth.throttle import MAX_FAILED_LOGINS, attempt_login
 from tests.conftest import DEMO_PASSWORD
+from tests.races import at_once, slow_password_checks
 
 USER = "demo-enterprise"
 
 
 @pytest.fixture
 def checked(monkeypatch) -> list[str]:
-    """The passwords that reached bcrypt; each check takes 50 ms, so that parallel attempts overlap
-    as they do with production's cost-12 hashes."""
-    seen: list[str] = []
-    real = throttle.check_password
-
-    def slow(password: str, hashed: str) -> bool:
-        seen.append(password)
-        time.sleep(0.05)
-        return real(password, hashed)
-
-    monkeypatch.setattr(throttle, "check_password", slow)
-    return seen
+    """The passwords that reached bcrypt (each check takes 50 ms, as parallel attempts overlap in production)."""
+    return slow_password_checks(monkeypatch, throttle)
 
 
 def _race(threads: int, rounds: int, password=lambda i, r: f"wrong-password-{i}-{r}") -> list[str]:
     """`threads` people press 登录 at the same moment, `rounds` times; their outcomes."""
-    barrier = threading.Barrier(threads)
-    outcomes: list[str] = []
-    errors: list[BaseException] = []
 
-    def person(i: int) -> None:
-        for r in range(rounds):
-            barrier.wait(timeout=30)
-            try:
-                outcomes.append(attempt_login(USER, password(i, r), source=f"ip:10.0.0.{i}").status)
-            except BaseException as exc:  # noqa: BLE001 - "database is locked" must show as a failure
-                errors.append(exc)
+    def person(i: int, r: int) -> str:
+        return attempt_login(USER, password(i, r), source=f"ip:10.0.0.{i}").status
 
-    workers = [threading.Thread(target=person, args=(i,)) for i in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(120)
-    assert errors == []
+    outcomes: list = []
+    for r in range(rounds):
+        outcomes += at_once([partial(person, i, r) for i in range(threads)])
     assert len(outcomes) == threads * rounds
     return outcomes
 

@@ -4,8 +4,7 @@ try stays counted although the use case refuses it (CountedRefusal commits). Bot
 
 from __future__ import annotations
 
-import threading
-import time
+from functools import partial
 
 import pytest
 from sqlalchemy import select, update
@@ -20,6 +19,7 @@ from services.kernel.actor import Actor
 from services.kernel.clock import now
 from services.kernel.errors import CountedRefusal, InvalidInput
 from tests.conftest import DEMO_PASSWORD
+from tests.races import at_once, slow_password_checks
 
 USER = "demo-applicant"
 TOO_MANY = "次数过多"
@@ -69,36 +69,18 @@ def test_one_wrong_password_less_than_the_limit_leaves_the_right_one_working(dem
 
 def test_parallel_wrong_old_passwords_check_exactly_the_allowed_number(demo_db, monkeypatch):
     """Mirrors test_login_throttle_race: 12 tries at once, each check taking 50 ms."""
-    checked: list[str] = []
-    real = accounts.check_password
-
-    def slow(password: str, hashed: str) -> bool:
-        checked.append(password)
-        time.sleep(0.05)
-        return real(password, hashed)
-
-    monkeypatch.setattr(accounts, "check_password", slow)
+    checked = slow_password_checks(monkeypatch, accounts)
     me, threads = _actor(), 12
-    barrier = threading.Barrier(threads)
-    outcomes: list[str] = []
-    errors: list[BaseException] = []
 
-    def person(i: int) -> None:
-        barrier.wait(timeout=30)
+    def person(i: int) -> str:
         try:
             with transaction() as s:
                 accounts.change_password(s, me, old_password=f"wrong-{i}", new_password="a-new-pass-12")
         except InvalidInput as exc:
-            outcomes.append(TOO_MANY if TOO_MANY in exc.message else "wrong")
-        except BaseException as exc:  # noqa: BLE001 - "database is locked" must show as a failure
-            errors.append(exc)
+            return TOO_MANY if TOO_MANY in exc.message else "wrong"
+        return "changed"
 
-    workers = [threading.Thread(target=person, args=(i,)) for i in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(120)
-    assert errors == []
+    outcomes = at_once([partial(person, i) for i in range(threads)])
     assert sorted(outcomes) == sorted(["wrong"] * MAX_FAILED_LOGINS + [TOO_MANY] * (threads - MAX_FAILED_LOGINS))
     assert len(checked) == MAX_FAILED_LOGINS  # a refused try never reaches bcrypt
 
