@@ -119,6 +119,26 @@ def _pg_admin(proc, sql: str) -> None:
         conn.execute(sql)
 
 
+def new_database(request, prefix: str, *, template: str | None = None) -> str:
+    """A new PostgreSQL database on the session's test server, empty or a copy of `template`: its URL."""
+    proc = request.getfixturevalue("pg_server")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    _pg_admin(proc, f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    return _pg_url(proc, name)
+
+
+def empty_site(folder: Path, monkeypatch, request) -> Path:
+    """Point this process at an empty DATA_DIR `folder` and, when the test runs on PostgreSQL, at a new
+    empty database (what a restore goes into)."""
+    from db.engine import database_url, reset_engines
+
+    monkeypatch.setenv("DATA_DIR", str(folder))
+    if database_url().startswith("postgresql"):
+        monkeypatch.setenv("DATABASE_URL", new_database(request, "r"))
+    reset_engines()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo_template_pg(pg_server, tmp_path_factory) -> Path:
     """The same demo data in a PostgreSQL template database `demo_tmpl`."""

@@ -12,7 +12,6 @@ import io
 import re
 import subprocess
 import sys
-import uuid
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -158,12 +157,9 @@ def empty_site(request, tmp_path):
     data.mkdir()
     extra: dict[str, str] = {}
     if request.param == "postgresql":
-        from tests.conftest import _pg_admin, _pg_url
+        from tests.conftest import new_database
 
-        proc = request.getfixturevalue("pg_server")
-        name = f"adopt_{uuid.uuid4().hex[:12]}"
-        _pg_admin(proc, f"CREATE DATABASE {name}")
-        extra["DATABASE_URL"] = _pg_url(proc, name)
+        extra["DATABASE_URL"] = new_database(request, "adopt")
     env = _env(data) | extra
     for command in (
         ["ops.setup", "--no-demo"],

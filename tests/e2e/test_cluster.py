@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import subprocess
-import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -58,13 +57,10 @@ def lb(request, tmp_path_factory):
     """HAProxy on a free port in front of two `python -m ui.server` processes on a copy of the demo
     database; yields (url, {"app1": process, "app2": process})."""
     _haproxy()
-    from tests.conftest import _pg_admin, _pg_url
+    from tests.conftest import new_database
 
-    proc = request.getfixturevalue("pg_server")
     request.getfixturevalue("demo_template_pg")
-    name = f"cl_{uuid.uuid4().hex[:12]}"
-    _pg_admin(proc, f"CREATE DATABASE {name} TEMPLATE demo_tmpl")
-    url = _pg_url(proc, name)
+    url = new_database(request, "cl", template="demo_tmpl")
     folder = tmp_path_factory.mktemp("cluster")
     shared = {"COOKIE_KEY": COOKIE_KEY, "STREAMLIT_SERVER_COOKIE_SECRET": COOKIE_KEY, "BCRYPT_ROUNDS": "4"}
     shared["CALENDAR_FILE"] = str(folder / "calendar.json")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import select
 
 from db.engine import database_url, engine_for, reset_engines
@@ -11,6 +9,7 @@ from db.models import Base
 from ops import backup
 from services import transaction
 from services.files import storage
+from tests.conftest import empty_site
 
 
 def _snapshot() -> dict[str, list[tuple]]:
@@ -32,16 +31,7 @@ def test_backup_then_restore_into_a_fresh_database(demo_db, tmp_path, monkeypatc
     # The file store's files are copied next to the database; the database store's are in it.
     assert (folder / "attachments").is_dir() == (storage.configured_backend() == storage.FILES)
 
-    fresh = tmp_path / "restored"
-    monkeypatch.setenv("DATA_DIR", str(fresh))
-    if database_url().startswith("postgresql"):
-        from tests.conftest import _pg_admin, _pg_url
-
-        proc = request.getfixturevalue("pg_server")
-        name = f"r_{uuid.uuid4().hex[:12]}"
-        _pg_admin(proc, f"CREATE DATABASE {name}")
-        monkeypatch.setenv("DATABASE_URL", _pg_url(proc, name))
-    reset_engines()
+    empty_site(tmp_path / "restored", monkeypatch, request)
     backup.restore(folder)
     after = _snapshot()
     reset_engines()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import inspect
 from db.engine import database_url, engine_for, reset_engines
 from ops import backup
 from services.registration import workcalendar as wc
+from tests.conftest import empty_site
 
 NOTICE = "国务院办公厅关于2027年部分节假日安排的通知"
 
@@ -27,17 +27,7 @@ def _corrected() -> wc.Corrections:
 
 def _fresh(tmp_path: Path, monkeypatch, request) -> Path:
     """An empty DATA_DIR (and, on PostgreSQL, an empty database) to restore into."""
-    fresh = tmp_path / "restored"
-    monkeypatch.setenv("DATA_DIR", str(fresh))
-    if database_url().startswith("postgresql"):
-        from tests.conftest import _pg_admin, _pg_url
-
-        proc = request.getfixturevalue("pg_server")
-        name = f"r_{uuid.uuid4().hex[:12]}"
-        _pg_admin(proc, f"CREATE DATABASE {name}")
-        monkeypatch.setenv("DATABASE_URL", _pg_url(proc, name))
-    reset_engines()
-    return fresh
+    return empty_site(tmp_path / "restored", monkeypatch, request)
 
 
 def test_backup_and_restore_carry_the_calendar(demo_db, tmp_path, monkeypatch, request):

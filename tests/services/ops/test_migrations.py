@@ -1,8 +1,6 @@
 """The Alembic migrations build, from an empty database, the schema the models describe —
 on SQLite and on PostgreSQL."""
 
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -18,12 +16,9 @@ def test_migrations_match_the_models(backend, tmp_path, monkeypatch, request):
     if backend == "sqlite":
         monkeypatch.delenv("DATABASE_URL", raising=False)
     else:
-        from tests.conftest import _pg_admin, _pg_url
+        from tests.conftest import new_database
 
-        proc = request.getfixturevalue("pg_server")
-        name = f"m_{uuid.uuid4().hex[:12]}"
-        _pg_admin(proc, f"CREATE DATABASE {name}")
-        monkeypatch.setenv("DATABASE_URL", _pg_url(proc, name))
+        monkeypatch.setenv("DATABASE_URL", new_database(request, "m"))
     reset_engines()
     migrate()
     with engine_for(database_url()).connect() as conn:
