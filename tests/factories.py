@@ -13,7 +13,7 @@ from PIL import Image
 from sqlalchemy import select
 from stdnum.cn import ric, uscc
 
-from db.models import Enterprise, Person, QualificationCertificate, Registration, User, WorkflowStep
+from db.models import Application, Enterprise, Person, QualificationCertificate, Registration, User, WorkflowStep
 from services import penalties, transaction, workflow
 from services.deregistration import requests as forced
 from services.deregistration import review as forced_review
@@ -603,8 +603,6 @@ def china_morning(time_machine, day: dt.date) -> None:
 
 
 def application_status(app_id: int) -> str:
-    from db.models import Application
-
     with transaction() as s:
         return s.get(Application, app_id).status
 
@@ -621,3 +619,13 @@ def false_materials_ban(person_id: int, ministry: Actor, decided: dt.date | None
     """不予注册 with a 1-year period (147号令, 法律责任: false materials) against the person, decided on
     `decided` (today if not given): the Penalty row."""
     return penalty_row(penalty(person_id, ministry, category="不予注册", ban_term="1年", decision_date=decided))
+
+
+# ---------------------------------------------------------------- logging in as an application's engineer
+
+
+def applicant_username(application_id: int) -> str:
+    """The 个人版 username of the engineer who filed an application."""
+    with transaction() as s:
+        person_id = s.get(Application, application_id).person_id
+        return s.scalar(select(User.username).where(User.person_id == person_id))

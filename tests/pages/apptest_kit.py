@@ -285,3 +285,18 @@ def valid_credit_code(prefix: str = "91110108MA01") -> str:
         if uscc.is_valid(code) and code not in used:
             return code
     raise AssertionError("no free credit code")
+
+
+def fill_false_materials_ban(at: AppTest, *, name: str, person_id: int, decision_no: str) -> AppTest:
+    """部级版 行政处罚 【录入处罚】: a 1-year 不予注册 for false materials against `name`, found by the
+    person picker, every field filled; the form still to be submitted (form key penalty_new)."""
+    at.text_input(key="pen_query").input(name).run()
+    at.selectbox(key="pen_person").set_value(person_id)
+    at.selectbox(key="pen_category").set_value("不予注册").run()
+    at.selectbox(key="pen_ban").set_value("1年")
+    at.text_input(key="pen_decision_no").input(decision_no)
+    at.text_input(key="pen_case").input("以提供虚假材料申请注册案")
+    at.text_area(key="pen_reason").input("申请初始注册时提供虚假的社会保险证明。")
+    at.text_input(key="pen_basis").input("《注册监理工程师管理规定》（建设部令第147号）")
+    at.text_input(key="pen_result").input("不予注册，1年内不得再次申请注册")
+    return at

@@ -48,14 +48,10 @@ def test_an_image_toggle_label_fits_its_column_at_1024():
 
 def test_a_small_attachment_is_never_listed_as_0_kb(login):
     # Before: a file under 512 bytes showed 大小 "0 KB" (个人版 申请详情, 附件材料).
-    from db.models import Application, User
-    from services import transaction, workflow
+    from services import workflow
 
     app_id = factories.application(workflow.ENT_REJECTED, name="小附件")
-    with transaction() as s:
-        person_id = s.get(Application, app_id).person_id
-        username = s.query(User.username).filter(User.person_id == person_id).scalar()
-    at = no_exception(login(username, "pages/applicant/application.py", id=str(app_id)))
+    at = no_exception(login(factories.applicant_username(app_id), "pages/applicant/application.py", id=str(app_id)))
     sizes = [frame.value for frame in at.dataframe if "大小" in frame.value.columns][0]["大小"]
     assert len(sizes) >= 5 and "0 KB" not in list(sizes)
     assert set(sizes) == {"1 KB"}  # the factories' files are a few hundred bytes
@@ -111,16 +107,12 @@ def test_saving_the_settings_keeps_the_kinds_not_offered(login, actor_of):
 def test_the_steps_table_fits_1024_without_scrolling_sideways(login):
     # Before: 意见 was "large" (400 px): at 1024 the grid ran 150 px past the main area and the end of
     # each 意见 (a 补正 list, the 公告 time limit) could only be reached by scrolling sideways.
-    from db.models import Application, User
-    from services import transaction, workflow
+    from services import workflow
     from ui.layout import LIST_WIDTH
     from ui.tables import GRID_EDGES
 
     app_id = factories.application(workflow.ENT_REJECTED, name="看进度")
-    with transaction() as s:
-        person_id = s.get(Application, app_id).person_id
-        username = s.query(User.username).filter(User.person_id == person_id).scalar()
-    at = no_exception(login(username, "pages/applicant/application.py", id=str(app_id)))
+    at = no_exception(login(factories.applicant_username(app_id), "pages/applicant/application.py", id=str(app_id)))
     [steps] = [frame for frame in at.dataframe if "意见" in frame.value.columns]
     widths = _widths(steps)
     assert set(widths) == set(steps.value.columns)  # every column sized, none left to the grid
@@ -168,19 +160,11 @@ def test_the_penalty_person_picker_after_a_search_that_found_nobody(login):
 
 def test_saving_a_penalty_says_which_one_was_recorded(login):
     # Before: only 「操作成功」, and the form emptied: nothing said what had been recorded.
-    from tests.pages.apptest_kit import submit, successes
+    from tests.pages.apptest_kit import fill_false_materials_ban, submit, successes
 
     nobody = factories.engineer(name="柏看反馈")
     at = login("demo-ministry", "pages/ministry/penalties.py")
-    at.text_input(key="pen_query").input("柏看反馈").run()
-    at.selectbox(key="pen_person").set_value(nobody.person_id)
-    at.selectbox(key="pen_category").set_value("不予注册").run()
-    at.selectbox(key="pen_ban").set_value("1年")
-    at.text_input(key="pen_decision_no").input("建督罚字〔2026〕78号")
-    at.text_input(key="pen_case").input("以提供虚假材料申请注册案")
-    at.text_area(key="pen_reason").input("申请初始注册时提供虚假的社会保险证明。")
-    at.text_input(key="pen_basis").input("《注册监理工程师管理规定》（建设部令第147号）")
-    at.text_input(key="pen_result").input("不予注册，1年内不得再次申请注册")
+    fill_false_materials_ban(at, name="柏看反馈", person_id=nobody.person_id, decision_no="建督罚字〔2026〕78号")
     at = no_exception(submit(at, "penalty_new").click().run())
     assert "操作成功，已录入行政处罚：建督罚字〔2026〕78号（不予注册）" in successes(at)
 
@@ -188,7 +172,6 @@ def test_saving_a_penalty_says_which_one_was_recorded(login):
 def test_an_opinion_longer_than_its_column_is_shown_in_full_under_the_steps(login):
     # Before: a grid cell does not wrap; at 1024 px an 意见 past about 18 characters was cut, with no
     # way to read the rest (no tooltip, no wider column that fits).
-    from db.models import Application, User
     from services import transaction, workflow
     from services.registration import reporting
     from tests.pages.apptest_kit import all_text
@@ -197,9 +180,7 @@ def test_an_opinion_longer_than_its_column_is_shown_in_full_under_the_steps(logi
     app_id = factories.application(workflow.PENDING_ENT, name="长意见")
     with transaction() as s:
         reporting.refuse_application(s, factories.enterprise_actor(), application_id=app_id, reason=reason)
-        person_id = s.get(Application, app_id).person_id
-        username = s.query(User.username).filter(User.person_id == person_id).scalar()
-    at = no_exception(login(username, "pages/applicant/application.py", id=str(app_id)))
+    at = no_exception(login(factories.applicant_username(app_id), "pages/applicant/application.py", id=str(app_id)))
     captions = [c.value for c in at.caption]
     shown = [c for c in captions if "步意见：" in c]
     assert len(shown) == 1 and "（最后一句）" in shown[0], captions  # the long one, not the steps that fit

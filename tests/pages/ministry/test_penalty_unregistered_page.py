@@ -4,7 +4,7 @@ finds the person, records a 不予注册 with its period and sees the confirmati
 from __future__ import annotations
 
 from tests import factories
-from tests.pages.apptest_kit import flash_ok, no_exception, submit, table
+from tests.pages.apptest_kit import fill_false_materials_ban, flash_ok, no_exception, submit, table
 
 MIN = "demo-ministry"
 MIN_PENALTIES = "pages/ministry/penalties.py"
@@ -17,14 +17,7 @@ def test_the_ministry_records_a_ban_for_a_person_with_no_registration(login):
     no_exception(at)
     person = at.selectbox(key="pen_person")
     assert person.options and person.options[0].endswith("，无有效注册）"), person.options
-    person.set_value(nobody.person_id)
-    at.selectbox(key="pen_category").set_value("不予注册").run()
-    at.selectbox(key="pen_ban").set_value("1年")
-    at.text_input(key="pen_decision_no").input("建督罚字〔2026〕77号")
-    at.text_input(key="pen_case").input("以提供虚假材料申请注册案")
-    at.text_area(key="pen_reason").input("申请初始注册时提供虚假的社会保险证明。")
-    at.text_input(key="pen_basis").input("《注册监理工程师管理规定》（建设部令第147号）")
-    at.text_input(key="pen_result").input("不予注册，1年内不得再次申请注册")
+    fill_false_materials_ban(at, name="柏未注册", person_id=nobody.person_id, decision_no="建督罚字〔2026〕77号")
     no_exception(submit(at, "penalty_new").click().run())
     assert flash_ok(at)
     frame = table(at)
