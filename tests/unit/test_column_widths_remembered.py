@@ -3,7 +3,10 @@ and another list (or a page's own widths) gets its own answer."""
 
 from __future__ import annotations
 
-from ui.tables import column_widths
+import pandas as pd
+
+from services.registration import reporting
+from ui.tables import column_widths, list_frame
 
 COLUMNS = ["序号", "姓名", "证件号码", "申请时间", "状态"]
 
@@ -19,20 +22,9 @@ def test_a_caller_changing_its_widths_does_not_change_the_next_answer():
 
 def test_other_columns_selection_and_fixed_widths_are_answered_apart():
     plain = column_widths(COLUMNS, selectable=True)
-    # 注册上报's columns fill the screen: without the 32 px of row markers there is more to share
-    report = [
-        "序号",
-        "证件号码",
-        "姓名",
-        "所在省市",
-        "业务类别",
-        "申报专业",
-        "性别",
-        "执业单位名称",
-        "状态",
-        "申请时间",
-        "上报时间",
-    ]
+    # 注册上报's columns, as its list shows them, fill the screen: without the 32 px of row markers there is
+    # more to share
+    report = list(list_frame(pd.DataFrame(columns=reporting.LIST_COLUMNS)).columns)
     assert sum(column_widths(report, selectable=False).values()) > sum(column_widths(report, selectable=True).values())
     assert column_widths(COLUMNS, selectable=True, fixed={"状态": 120})["状态"] == 120
     assert column_widths(COLUMNS[:3], selectable=True).keys() == set(COLUMNS[:3])
