@@ -23,7 +23,7 @@ from services.auth.throttle import DEVICE_COOKIE, DEVICE_DAYS, THROTTLE_MINUTES,
 from services.kernel.clock import now
 from services.kernel.errors import ServiceError
 from ui.layout import CHART_PRELOAD
-from ui.session import NOTICE_KEY, SIGNED_OFF_KEY, start_session
+from ui.session import NOTICE_KEY, start_session
 from ui.text import md_escape
 
 SOURCE_KEY = "_login_source"
@@ -75,13 +75,11 @@ def login_box(auth: stauth.Authenticate) -> None:
         submitted = st.form_submit_button("登录")
     if not submitted:
         _preload_chart_library()  # not in the run of 登录: by then the browser has loaded it
-        if st.session_state.get(SIGNED_OFF_KEY):  # every run, not once: the cookie component reruns
-            notice.success(md_escape(st.session_state[SIGNED_OFF_KEY]))
-        elif st.session_state.get(NOTICE_KEY):
-            notice.error(md_escape(st.session_state[NOTICE_KEY]))
+        if NOTICE_KEY in st.session_state:  # every run, not once: the cookie component reruns
+            kind, text = st.session_state[NOTICE_KEY]
+            (notice.success if kind == "success" else notice.error)(md_escape(text))
         return
     st.session_state.pop(NOTICE_KEY, None)
-    st.session_state.pop(SIGNED_OFF_KEY, None)
     st.session_state["authentication_status"] = False
     if not username.strip() or not password:
         st.error("请输入用户名和密码。")

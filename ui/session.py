@@ -15,8 +15,9 @@ from services.kernel.clock import now
 ACTOR_KEY = "_actor"
 ACCOUNT_KEY = "_account"  # services.auth.login.SignedIn: the header name, one-time password flag, unread count
 FLASH_KEY = "_flash"
-NOTICE_KEY = "_login_notice"  # why the session ended, shown on the login form until the next attempt
-SIGNED_OFF_KEY = "_login_notice_ok"  # the user ended it themselves (修改密码): said in green, not 登录已失效
+# (kind, text): why the session ended, on the login form until the next attempt: "error" when it was
+# ended for the user, "success" when the user ended it on purpose (修改密码), which nothing overwrites.
+NOTICE_KEY = "_login_notice"
 TIMES_KEY = "_session_times"  # (logged in at, last seen at)
 
 
@@ -64,7 +65,7 @@ def signed_off(message: str) -> None:
     """The user ended every session of theirs on purpose (修改密码): the login form says `message` in
     green until the next attempt, instead of a one-run flash followed by a red 「登录已失效」."""
     st.session_state.pop(FLASH_KEY, None)
-    st.session_state[SIGNED_OFF_KEY] = message
+    st.session_state[NOTICE_KEY] = ("success", message)
 
 
 def current_actor() -> Actor | None:
@@ -83,8 +84,8 @@ def current_actor() -> Actor | None:
     with transaction() as s:  # one query: the account, its header name and its one-time password flag
         account = None if expired else signed_in_account(s, username, logged_in_at=logged_in_at)
     if account is None:
-        if not st.session_state.get(SIGNED_OFF_KEY):
-            st.session_state[NOTICE_KEY] = expired or "登录已失效，请重新登录。"
+        if st.session_state.get(NOTICE_KEY, ("",))[0] != "success":
+            st.session_state[NOTICE_KEY] = ("error", expired or "登录已失效，请重新登录。")
         end_session()
         return None
     st.session_state[TIMES_KEY] = (logged_in_at, at)
