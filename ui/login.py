@@ -18,6 +18,7 @@ import streamlit as st
 import streamlit_authenticator as stauth
 
 from services import transaction
+from services.auth.cookie import login_token
 from services.auth.login import audit_cookie_login
 from services.auth.throttle import DEVICE_COOKIE, DEVICE_DAYS, THROTTLE_MINUTES, attempt_login
 from services.kernel.clock import now
@@ -101,11 +102,9 @@ def login_box(auth: stauth.Authenticate) -> None:
         roles=[actor.role],
     )
     start_session()
-    model = auth.cookie_controller.cookie_model
-    model.exp_date = model._set_exp_date()  # the library's re-authentication cookie, read on reloads:
-    login_token = model._token_encode()  # its own claims, checked against its own (wall) clock
+    model = auth.cookie_controller.cookie_model  # the library's re-authentication cookie, read on reloads
     st.session_state[COOKIES_KEY] = {
-        model.cookie_name: (login_token, dt.datetime.fromtimestamp(model.exp_date)),
+        model.cookie_name: login_token(outcome.username, model.cookie_key, model.cookie_expiry_days),
         DEVICE_COOKIE: (outcome.device_token, now() + dt.timedelta(days=DEVICE_DAYS)),
     }
 
@@ -136,5 +135,5 @@ def write_login_cookies(auth: stauth.Authenticate) -> None:
         if st.session_state.get(key) is True:  # the component has written it and said so
             del pending[name]
             continue
-        max_age = max(0, int((expires - now()).total_seconds())) if name == DEVICE_COOKIE else None
+        max_age = max(0, int((expires - now()).total_seconds()))
         manager.set(name, value, key=key, expires_at=expires, max_age=max_age)

@@ -3,12 +3,14 @@ reading it back."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 
 import jwt
 
 from db.engine import data_dir
+from services.kernel.clock import now
 
 ALGORITHM = "HS256"  # what streamlit-authenticator signs the cookie with
 
@@ -22,6 +24,14 @@ def cookie_key() -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def login_token(username: str, key: str, days: float) -> tuple[str, dt.datetime]:
+    """A login cookie for `username`, valid `days`, as streamlit-authenticator writes it (its claims,
+    HS256 with our key), and when it expires."""
+    expires = now() + dt.timedelta(days=days)
+    claims = {"username": username, "exp_date": expires.timestamp()}
+    return jwt.encode(claims, key, algorithm=ALGORITHM), expires
 
 
 def read_token(token: object, key: str) -> dict | None:
