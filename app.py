@@ -117,7 +117,7 @@ def _shown(spec: tuple, duties: frozenset[str]) -> bool:
 
 
 def _navigation_key(actor) -> str:
-    return f"_navigation_{actor.role}_{','.join(sorted(actor.duties))}"
+    return f"{actor.role}_{','.join(sorted(actor.duties))}"
 
 
 def _navigation_for(actor) -> tuple[dict[str, list[st.Page]], st.Page]:
@@ -126,10 +126,11 @@ def _navigation_for(actor) -> tuple[dict[str, list[st.Page]], st.Page]:
     Built once per session, role and duties: building st.Page objects resolves every script's path, a
     fifth of the app's own time on each run. Not shared between sessions: st.navigation marks the chosen
     page object callable for that one run."""
+    menus = ui.kept().menus
     key = _navigation_key(actor)
-    if key not in st.session_state:
-        st.session_state[key] = _build_navigation(actor.role, actor.duties)
-    return st.session_state[key]
+    if key not in menus:
+        menus[key] = _build_navigation(actor.role, actor.duties)
+    return menus[key]
 
 
 def _build_navigation(role: str, duties: frozenset[str]) -> tuple[dict[str, list[st.Page]], st.Page]:
@@ -174,8 +175,8 @@ def _other_roles_page() -> None:
     _, home = _navigation_for(actor)
     # Another role's menu: the duties of this user's own key may differ between runs (a cookie login's
     # first run), which must not count as another user.
-    mine = f"_navigation_{actor.role}_"
-    if any(key.startswith("_navigation_") and not key.startswith(mine) for key in st.session_state):
+    mine = f"{actor.role}_"
+    if any(not key.startswith(mine) for key in ui.kept().menus):
         st.switch_page(home)
     st.title("无权访问")
     st.error("您无权访问该页面，请从左侧菜单选择要办理的业务。")
@@ -260,14 +261,16 @@ if actor is None:
             st.navigation(_logged_out_navigation(), position="hidden")
             st.stop()
 
+account = ui.account()  # read with the actor: the header name, one-time password flag, unread count
+assert account is not None  # the gate let an actor in
 with st.sidebar:
-    st.subheader(ui.md_escape(ui.header()))
+    st.subheader(ui.md_escape(account.header))
     st.caption(f"注册监理工程师管理系统（{ROLE_LABELS[actor.role]}）")
     auth.logout("退出登录", location="sidebar", key="logout_btn", callback=_revoke_on_logout)
     st.caption("咨询热线：010-88361866")
     write_login_cookies(auth)
 
-if ui.must_change_password():  # a one-time password: nothing but 修改密码 until it is changed
+if account.must_change_password:  # a one-time password: nothing but 修改密码 until it is changed
     st.navigation([_page(PASSWORD_PAGE)], position="hidden").run()
     st.stop()
 
@@ -275,12 +278,11 @@ navigation = _navigation_for(actor)[0]
 page = st.navigation(navigation)
 if ui.signed_in() is not None:  # not when 退出登录 was clicked in this run
     with st.sidebar:
-        unread = ui.unread_messages()  # counted in the account's query at the start of the run
+        unread = account.unread  # counted in the account's query at the start of the run
         label = f"未读消息 {unread} 条" if unread else "无未读消息"  # short: the sidebar is 180 px at 1024
         st.page_link(navigation["消息中心"][0], label=label)
         # The menu's own page object: a script path would be resolved on the disk (realpath) every run.
         password = next(p for p in navigation[""] if p.url_path == PASSWORD_PAGE[3])
         st.page_link(password, label=PASSWORD_PAGE[1], icon=PASSWORD_PAGE[2])
-ui.page_style()
 ui.show_flash()
 page.run()

@@ -16,11 +16,12 @@ from ui.errors import install_error_boundary
 from ui.fragments.application import application_sections
 from ui.layout import LOGIN_COLUMNS, apply_layout
 from ui.session import (
+    account,
     current_actor,
     end_session,
     flash,
     guard_login_cookie,
-    header,
+    kept,
     must_change_password,
     require_actor,
     signed_in,
@@ -40,9 +41,10 @@ from ui.tables import (
     take_operation,
 )
 from ui.text import kv_grid, md_escape, sections
-from ui.widgets import EARLIEST_DATE, IMPORT_MB, UPLOAD_MB, action_button, date_field, page_style
+from ui.widgets import EARLIEST_DATE, IMPORT_MB, UPLOAD_MB, action_button, date_field
 
 __all__ = [
+    "account",
     "LOGIN_COLUMNS",
     "EARLIEST_DATE",
     "IMPORT_MB",
@@ -59,7 +61,7 @@ __all__ = [
     "export_buttons",
     "flash",
     "guard_login_cookie",
-    "header",
+    "kept",
     "install_error_boundary",
     "kv_grid",
     "list_table",
@@ -67,7 +69,6 @@ __all__ = [
     "must_change_password",
     "on_download",
     "page_args",
-    "page_style",
     "paged_table",
     "picked_row",
     "public_call",

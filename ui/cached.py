@@ -23,7 +23,7 @@ from services.kernel.clock import today
 from services.kernel.errors import ServiceError
 from services.kernel.vocabulary import Duty
 from ui.calls import refused
-from ui.session import signed_in
+from ui.session import kept, signed_in
 
 CACHE_SECONDS = 300
 
@@ -53,9 +53,6 @@ def dashboard_view(filters: DashboardFilter) -> view.DashboardView | None:
         return None
 
 
-FIGURES_KEY = "_figures"
-
-
 def _fingerprint(data: Any) -> Any:
     if isinstance(data, pd.DataFrame):
         return tuple(data.columns), tuple(data.itertuples(index=False, name=None))
@@ -68,10 +65,10 @@ def session_figure(build: Callable[[Any], go.Figure], data: Any) -> go.Figure:
     """build(data), built again only when `data` differs from this session's last call: a plotly
     figure costs about 1 ms to build, and the enterprise's 首页 draws two on every run with the same
     few numbers. Per session and per builder, one figure each (st.plotly_chart serialises a copy)."""
-    figures = st.session_state.setdefault(FIGURES_KEY, {})
+    figures = kept().figures
     name = f"{build.__module__}.{build.__qualname__}"
     key = _fingerprint(data)
-    kept = figures.get(name)
-    if kept is None or kept[0] != key:
-        kept = figures[name] = (key, build(data))
-    return kept[1]
+    held = figures.get(name)
+    if held is None or held[0] != key:
+        held = figures[name] = (key, build(data))
+    return held[1]

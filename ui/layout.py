@@ -31,6 +31,8 @@ _CSS = ConstantHtml(f"""<style>
 [data-testid=stSidebarContent] {{ padding-left: 8px; padding-right: 8px; scrollbar-width: thin; }}
 [data-testid=stMain] {{ scrollbar-width: thin; }}
 .st-key-{CHART_PRELOAD} {{ display: none; }}
+/* A signed-in page (it has the sidebar; the login box has none): less empty space above the title. */
+[data-testid=stAppViewContainer]:has([data-testid=stSidebar]) [data-testid=stMainBlockContainer] {{ padding-top: 2.5rem; }}
 @media (max-width: 1400px) {{
   [data-testid=stMainBlockContainer] {{ padding-left: 1rem; padding-right: 1rem; }}
 }}

@@ -2,34 +2,59 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
 import streamlit as st
 
 from services import transaction
 from services.auth.cookie import read_token
-from services.auth.login import session_expiry, signed_in_account
+from services.auth.login import SignedIn, session_expiry, signed_in_account
 from services.kernel.actor import Actor
 from services.kernel.clock import now
 
 # Few keys: every text box and select box of a run walks the whole session_state (Streamlit's
-# filtered_state), so what is read together is kept together.
-ACTOR_KEY = "_actor"
-ACCOUNT_KEY = "_account"  # services.auth.login.SignedIn: the header name, one-time password flag, unread count
+# filtered_state, ~50 events a key; on 注册审批 a fifth of the run), so what the app keeps for the whole
+# session is one object under one key (Kept).
+KEPT_KEY = "_kept"
 FLASH_KEY = "_flash"
 # (kind, text): why the session ended, on the login form until the next attempt: "error" when it was
 # ended for the user, "success" when the user ended it on purpose (修改密码), which nothing overwrites.
 NOTICE_KEY = "_login_notice"
-TIMES_KEY = "_session_times"  # (logged in at, last seen at)
+
+
+@dataclass
+class Kept:
+    """What this browser session keeps from run to run, the login's share reset by end_session."""
+
+    actor: Actor | None = None  # the actor this run's gate let in
+    account: SignedIn | None = None  # read with it: the header name, one-time password flag, unread count
+    times: tuple[dt.datetime, dt.datetime] | None = None  # logged in at, last seen at
+    menus: dict[str, Any] = field(default_factory=dict)  # app.py's navigation per role and duties
+    list_generation: int = 0  # ui.tables: bumped by every action and new query, tables forget their selection
+    lists_shown: dict[str, Any] = field(default_factory=dict)  # ui.tables: per list, the rows shown last
+    exports: dict[str, Any] = field(default_factory=dict)  # ui.tables.export_buttons: per list, its last export
+    figures: dict[str, Any] = field(default_factory=dict)  # ui.cached.session_figure's figures
+
+
+def kept() -> Kept:
+    """This session's Kept (made on first use)."""
+    value = st.session_state.get(KEPT_KEY)
+    if value is None:
+        value = st.session_state[KEPT_KEY] = Kept()
+    return value
 
 
 def start_session(_info: dict | None = None) -> None:
     """A login by the form: this session's clock starts now (used as the login callback)."""
     at = now()
-    st.session_state[TIMES_KEY] = (at, at)
+    kept().times = (at, at)
 
 
 def end_session() -> None:
-    for key in (ACTOR_KEY, ACCOUNT_KEY, TIMES_KEY):
-        st.session_state.pop(key, None)
+    session = kept()
+    session.actor = session.account = session.times = None
 
 
 def guard_login_cookie(auth) -> None:
@@ -79,7 +104,8 @@ def current_actor() -> Actor | None:
     if not username:
         return None
     at = now()
-    logged_in_at, last_seen = st.session_state.get(TIMES_KEY, (at, at))
+    session = kept()
+    logged_in_at, last_seen = session.times or (at, at)
     expired = session_expiry(logged_in_at, last_seen, at)
     with transaction() as s:  # one query: the account, its header name and its one-time password flag
         account = None if expired else signed_in_account(s, username, logged_in_at=logged_in_at)
@@ -88,39 +114,39 @@ def current_actor() -> Actor | None:
             st.session_state[NOTICE_KEY] = ("error", expired or "登录已失效，请重新登录。")
         end_session()
         return None
-    st.session_state[TIMES_KEY] = (logged_in_at, at)
-    st.session_state[ACTOR_KEY] = account.actor
-    st.session_state[ACCOUNT_KEY] = account
+    session.times = (logged_in_at, at)
+    session.actor = account.actor
+    session.account = account
     return account.actor
 
 
 def must_change_password() -> bool:
     """The logged-in user still has the one-time password an administrator set (read with the actor)."""
-    account = st.session_state.get(ACCOUNT_KEY)
+    account = kept().account
     return account is not None and account.must_change_password
 
 
 def unread_messages() -> int:
     """The sidebar's number of unread messages, as counted with the actor at the start of this run."""
-    account = st.session_state.get(ACCOUNT_KEY)
+    account = kept().account
     return account.unread if account is not None else 0
 
 
 def signed_in() -> Actor | None:
     """The actor this run's gate let in (None before login)."""
-    return st.session_state.get(ACTOR_KEY)
+    return kept().actor
 
 
-def header() -> str:
-    """The name at the top of every page, as read with the actor in this run."""
-    account = st.session_state.get(ACCOUNT_KEY)
-    return account.header if account is not None else ""
+def account() -> SignedIn | None:
+    """What the gate read with the actor at the start of this run: the header name, the one-time
+    password flag and the unread count (None before login)."""
+    return kept().account
 
 
 def require_actor(*roles: str) -> Actor:
     """First line of every page: the page's role (any role when none is named) or nothing (defence
     behind the navigation)."""
-    actor = st.session_state.get(ACTOR_KEY)
+    actor = kept().actor
     if actor is None or (roles and actor.role not in roles):
         st.error("无权访问此页面，请使用相应账户登录。")
         st.stop()

@@ -19,10 +19,8 @@ from services.files import exports
 from services.kernel import clock
 from services.kernel.paging import PAGE_SIZES, PageResult, RowKey
 from ui.layout import LIST_WIDTH
+from ui.session import kept
 from ui.text import md_escape
-
-LIST_GEN_KEY = "_list_gen"  # bumped by every action and new query: tables forget their selection
-SHOWN_KEY = "_lists_shown"  # per list key: (the table key shown last, its rows' keys)
 
 ROW_MARKERS = 32  # px: the checkbox column of a table whose rows can be selected
 GRID_EDGES = 2  # px: the grid's border
@@ -150,9 +148,9 @@ def list_frame(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _with_width(config: dict, width: int) -> dict:
     """`config` with `width`, in the same key order (the order is part of the element's id)."""
-    kept = {k: width if k == "width" else v for k, v in config.items() if v is not None or k == "width"}
-    kept.setdefault("width", width)
-    return kept
+    sized = {k: width if k == "width" else v for k, v in config.items() if v is not None or k == "width"}
+    sized.setdefault("width", width)
+    return sized
 
 
 def list_table(
@@ -205,7 +203,8 @@ def picked_row(selection) -> int | None:
 
 
 def new_list_generation() -> None:
-    st.session_state[LIST_GEN_KEY] = st.session_state.get(LIST_GEN_KEY, 0) + 1
+    """Every action and new query: the tables forget their selection (their keys change)."""
+    kept().list_generation += 1
 
 
 def record_caption(result: PageResult) -> None:
@@ -244,13 +243,14 @@ def paged_table(
     if result.total == 0:
         record_caption(result)
         return [] if multi else None
-    generation = st.session_state.get(LIST_GEN_KEY, 0)
+    session = kept()
+    generation = session.list_generation
     table_key = f"{key}_table_{generation}_{result.page}_{result.page_size}"
     # A selection is rows of the table the browser shows: the previous run's, which may hold other
     # rows than this run read (someone withdrew a listed request meanwhile). Read it through the keys
     # shown then, so that it names the record the person chose, not the one that moved into its place.
-    # One session key for every list (each key costs every text and select box a look: ui.session).
-    shown: dict[str, tuple[str, tuple[RowKey, ...]]] = st.session_state.setdefault(SHOWN_KEY, {})
+    # Per list key: (the table key shown last, its rows' keys), in the session's one key (ui.session).
+    shown: dict[str, tuple[str, tuple[RowKey, ...]]] = session.lists_shown
     shown_table, shown_keys = shown.get(key, (None, ()))
     keys = shown_keys if shown_table == table_key else result.keys
     shown[key] = (table_key, result.keys)
@@ -340,7 +340,7 @@ def page_args(key: str) -> dict:
 def reset_page(key: str) -> None:
     """A new search starts on page 1, with no selection, and forgets the previous export."""
     st.session_state.pop(f"{key}_page", None)
-    st.session_state.pop(f"{key}_export_data", None)
+    kept().exports.pop(key, None)
     new_list_generation()
 
 
@@ -363,14 +363,14 @@ def export_buttons(frame_fn: Callable[[], pd.DataFrame | None], *, name: str, ke
     if st.button("导出", key=f"{key}_export", icon=":material/download:"):
         frame = frame_fn()
         if frame is not None:
-            st.session_state[f"{key}_export_data"] = Export(
+            kept().exports[key] = Export(
                 xlsx=exports.to_xlsx_bytes(frame, sheet_name=name),
                 csv=exports.to_csv_bytes(frame),
                 stamp=clock.stamp(),
                 rows=len(frame),
             )
-    built = st.session_state.get(f"{key}_export_data")
-    if isinstance(built, Export):
+    built = kept().exports.get(key)
+    if built is not None:
         c1, c2 = st.columns(2)
         c1.download_button(
             "下载 Excel",

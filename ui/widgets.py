@@ -7,7 +7,6 @@ import datetime as dt
 import streamlit as st
 
 from services.kernel.values import IMPORT_MAX_BYTES, UPLOAD_MAX_BYTES
-from ui.locale import ConstantHtml
 
 # Before the first 监理工程师 registrations (1992): any date of the register's history. Streamlit's own
 # range is today ± 10 years, and a date typed outside it is dropped without a word to the app.
@@ -43,11 +42,3 @@ def clicked_undrawn(key: str) -> bool:
     """Whether the button (or form submit button) `key`, drawn by the previous run but not by this one,
     was clicked: this run has its value although it does not draw it."""
     return bool(st.session_state.get(key))
-
-
-_PAGE_STYLE = ConstantHtml("<style>[data-testid=stMainBlockContainer]{padding-top:2.5rem}</style>")
-
-
-def page_style() -> None:
-    """House CSS, constant: less empty space above the page title."""
-    st.html(_PAGE_STYLE)

@@ -22,8 +22,10 @@ SUCCESS = "操作成功，已提交至聘用单位，等待单位上报"
 
 st.header("注册申请")
 
-reg = ui.call(filing.get_my_registration)
-open_app = ui.call(filing.get_my_open_application)
+form = ui.call(filing.get_filing_form)
+if form is None:
+    st.stop()
+reg, open_app = form.registration, form.open_application
 if open_app:
     with st.container(border=True):
         st.warning("您已有一条办理中的申请。在其办结、被退回或撤销之前，不能再提交新的申请（第十三条第（四）项）。")
@@ -56,9 +58,7 @@ if kinds:
         key="ap_change" if business_type == BusinessType.CHANGE else f"ap_kind_{business_type}",
         persist_state="page",
     )
-materials = ui.call(filing.get_required_materials, business_type=business_type, change_kind=change_kind)
-if materials is None:
-    st.stop()
+materials = form.materials(business_type, change_kind)
 st.caption("须上传的材料：" + ui.md_escape("、".join(n.label for n in materials.needs)))
 for note in materials.notes:
     st.info(ui.md_escape(note))

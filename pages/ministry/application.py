@@ -6,7 +6,7 @@ import ui
 from services import workflow
 from services.kernel import values
 from services.kernel.actor import MINISTRY
-from services.registration import announcement, approval, deadlines, reporting, review
+from services.registration import announcement, approval, deadlines, review
 from ui.fragments.certificate import certificate_download
 
 actor = ui.require_actor(MINISTRY)
@@ -15,12 +15,10 @@ app_id = st.query_params.get("id")
 if st.button("返回注册审批", icon=":material/arrow_back:"):
     st.switch_page("pages/ministry/queue.py")
 
-detail = ui.call(reporting.get_application, application_id=app_id)
-if detail is None:
+view = ui.call(review.view_application, application_id=app_id)
+if view is None:
     st.stop()
-info = ui.call(review.get_application_review, application_id=detail.id)
-if info is None:
-    st.stop()
+detail, info = view.detail, view.info
 
 st.header(detail.title)
 st.caption(ui.md_escape(f"{detail.person_name} · {detail.business_label} · {detail.enterprise_name}"))
@@ -69,7 +67,7 @@ if info.registration and info.registration.registration_id:
 ui.application_sections(detail, expand=bool(detail.attachments), agreed_note="聘用单位已确认以上承诺条款。")
 
 st.subheader("进度详情")
-ui.steps_table(ui.call(reporting.list_application_steps, application_id=detail.id))
+ui.steps_table(view.steps)
 
 
 def approved(_registration_id) -> str:

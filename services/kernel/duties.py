@@ -88,6 +88,7 @@ MINISTRY: dict[str, frozenset[str]] = {
     "registration.review.export_queue": CASEWORK,
     "registration.review.view_queue": CASEWORK,  # the queue and the calendar line in one call
     "registration.review.get_application_review": CASEWORK,
+    "registration.review.view_application": CASEWORK,  # the application, its review and its steps in one call
     "registration.reporting.get_application": CASEWORK,
     "registration.reporting.list_application_steps": CASEWORK,
     "registration.reporting.reveal_person_numbers": CASEWORK,

@@ -196,18 +196,39 @@ def _overdue_note(issued: dt.date) -> str:
     )
 
 
-def get_required_materials(
-    session: Session, actor: Actor, *, business_type: str, change_kind: str | None = None
-) -> RequiredMaterials:
-    """The materials the chosen business (and kind) asks of this applicant (第十条: more if the 初始注册 is late)."""
-    require_role(actor, APPLICANT)
+def _materials(business_type: str, change_kind: str | None, issued: dt.date | None, day: dt.date) -> RequiredMaterials:
+    """The materials a business (and kind) asks (第十条: more if the 初始注册 is late)."""
     if business_type not in bt_table.LABELS:
         return RequiredMaterials((), ())
-    issued = _certificate_issued(session, actor.own_person_id)
-    overdue = _overdue(bt_table.rules(business_type), issued, today())
+    overdue = _overdue(bt_table.rules(business_type), issued, day)
     needs = bt_table.needs(business_type, change_kind, overdue=overdue)
     notes = (_overdue_note(issued),) if overdue and issued is not None else ()
     return RequiredMaterials(needs, bt_table.upload_slots(needs), notes)
+
+
+@dataclass(frozen=True)
+class FilingForm:
+    """What the 注册申请 form draws before anything is chosen, read in one transaction: the current
+    registration, the application still in progress, and what the materials depend on."""
+
+    registration: MyRegistration | None
+    open_application: OpenApplication | None
+    certificate_issued: dt.date | None  # the newest 资格证书's issue date (第十条)
+    day: dt.date
+
+    def materials(self, business_type: str, change_kind: str | None = None) -> RequiredMaterials:
+        """The materials the chosen business (and kind) asks of this applicant."""
+        return _materials(business_type, change_kind, self.certificate_issued, self.day)
+
+
+def get_filing_form(session: Session, actor: Actor) -> FilingForm:
+    require_role(actor, APPLICANT)
+    return FilingForm(
+        get_my_registration(session, actor),
+        get_my_open_application(session, actor),
+        _certificate_issued(session, actor.own_person_id),
+        today(),
+    )
 
 
 def get_resubmission_materials(session: Session, actor: Actor, *, application_id: RowId) -> RequiredMaterials:
@@ -215,11 +236,7 @@ def get_resubmission_materials(session: Session, actor: Actor, *, application_id
     for the 社保证明, …), as filing asks them: what a resubmission after 不予上报 or 补正 may replace."""
     require_role(actor, APPLICANT)
     app = get_scoped(session, actor, Application, application_id, person_attr="person_id")
-    issued = _certificate_issued(session, app.person_id)
-    overdue = _overdue(bt_table.rules(app.business_type), issued, today())
-    needs = bt_table.needs(app.business_type, app.change_kind, overdue=overdue)
-    notes = (_overdue_note(issued),) if overdue and issued is not None else ()
-    return RequiredMaterials(needs, bt_table.upload_slots(needs), notes)
+    return _materials(app.business_type, app.change_kind, _certificate_issued(session, app.person_id), today())
 
 
 def check_filing(session: Session, actor: Actor, filing: Filing) -> list[str]:

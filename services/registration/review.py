@@ -40,7 +40,7 @@ from services.kernel.paging import (
 from services.kernel.scope import RowId, get_scoped, load, require_role, row_id
 from services.kernel.text import fmt_date, fmt_dt, fmt_minute, like_pattern, specialties_text
 from services.kernel.values import DENIAL_CLAUSES
-from services.registration import announcement, conflicts, deadlines, workcalendar
+from services.registration import announcement, conflicts, deadlines, reporting, workcalendar
 from services.registration.business_types import business_label
 
 # Statuses the ministry's queue offers: everything from 已上报 on (domain.md §6.2).
@@ -454,6 +454,26 @@ def get_application_review(session: Session, actor: Actor, *, application_id: Ro
         announcement_state=notice.state if notice else "",
         announced_at=fmt_dt(notice.at) if notice and notice.at else "",
         estimated_year=deadlines.estimated_year(due or (notice.due if notice and notice.awaiting else None)),
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationReview:
+    """业务审批: everything the screen draws, read in one call (one transaction)."""
+
+    detail: reporting.ApplicationDetail
+    info: ReviewInfo
+    steps: pd.DataFrame  # 进度详情
+
+
+def view_application(session: Session, actor: Actor, *, application_id: RowId) -> ApplicationReview:
+    """The application, its time limits and result, and its steps."""
+    duties.require(actor, "registration.review.view_application")
+    detail = reporting.get_application(session, actor, application_id=application_id)
+    return ApplicationReview(
+        detail,
+        get_application_review(session, actor, application_id=detail.id),
+        reporting.list_application_steps(session, actor, application_id=detail.id),
     )
 
 

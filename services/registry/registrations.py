@@ -182,18 +182,30 @@ def _registered_filter(stmt, actor: Actor, name: str | None, id_number: str | No
     return stmt
 
 
+def _suspended_today(day: dt.date):
+    """The row's person has a 停止执业 penalty running on `day`: a column of the row query, not a second query."""
+    return (
+        select(Penalty.id)
+        .where(Penalty.person_id == Person.id, Penalty.effective_from <= day, Penalty.effective_to >= day)
+        .exists()
+    )
+
+
+def _registered_rows(day: dt.date):
+    """(registration, person, suspended) rows of 已注册人员."""
+    return select(Registration, Person, _suspended_today(day)).join(Person, Person.id == Registration.person_id)
+
+
 def _registered_statement(actor: Actor, name: str | None, id_number: str | None, state: str | None):
-    stmt = select(Registration, Person).join(Person, Person.id == Registration.person_id)
-    return _registered_filter(stmt, actor, name, id_number, state, joined=True)
+    return _registered_filter(_registered_rows(today()), actor, name, id_number, state, joined=True)
 
 
 # Soonest expiry first: the staff who need attention lead, and the index answers it.
 _REGISTERED_ORDER = [Registration.valid_to, Registration.id]
 
 
-def _registered_frame(session: Session, rows, offset: int) -> pd.DataFrame:
+def _registered_frame(rows, offset: int) -> pd.DataFrame:
     day = today()
-    suspended = suspended_person_ids(session, [p.id for _, p in rows], day)
     return table(
         [
             {
@@ -208,9 +220,9 @@ def _registered_frame(session: Session, rows, offset: int) -> pd.DataFrame:
                 "注册专业": specialties_text(reg.specialty1, reg.specialty2),
                 "有效期起": fmt_date(reg.valid_from),
                 "有效期至": fmt_date(reg.valid_to),
-                "注册状态": registration_state(reg, day, person.id in suspended),
+                "注册状态": registration_state(reg, day, bool(suspended)),
             }
-            for i, (reg, person) in enumerate(rows, start=offset + 1)
+            for i, (reg, person, suspended) in enumerate(rows, start=offset + 1)
         ],
         columns=["registration_id", "person_id", *REGISTERED_COLUMNS],
     )
@@ -230,18 +242,10 @@ def list_registered(
     duties.require(actor, "registry.registrations.list_registered")
     id_stmt = _registered_filter(select(Registration.id), actor, name, id_number, state, joined=False)
     ids, total, page = paged_ids(session, id_stmt, page=page, page_size=page_size, order_by=_REGISTERED_ORDER)
-    rows = (
-        session.execute(
-            select(Registration, Person)
-            .join(Person, Person.id == Registration.person_id)
-            .where(Registration.id.in_(ids))
-        ).all()
-        if ids
-        else []
-    )
+    rows = session.execute(_registered_rows(today()).where(Registration.id.in_(ids))).all() if ids else []
     rows = in_order(rows, ids, key=lambda row: row[0].id)
     return keyed(
-        _registered_frame(session, rows, (page - 1) * page_size),
+        _registered_frame(rows, (page - 1) * page_size),
         total,
         page,
         page_size,
@@ -256,7 +260,7 @@ def export_registered(
 ) -> pd.DataFrame:
     duties.require(actor, "registry.registrations.export_registered")
     stmt = _registered_statement(actor, name, id_number, state).order_by(*_REGISTERED_ORDER)
-    frame = _registered_frame(session, session.execute(stmt.limit(EXPORT_LIMIT)).all(), 0)
+    frame = _registered_frame(session.execute(stmt.limit(EXPORT_LIMIT)).all(), 0)
     audit(session, actor, "export", "registration", rows=len(frame))
     return frame[REGISTERED_COLUMNS]
 

@@ -453,11 +453,7 @@ CASES = [
     Case("filing.get_my_registration", lambda s, x, c: filing.get_my_registration(s, x), PermissionDenied),
     Case("filing.get_my_open_application", lambda s, x, c: filing.get_my_open_application(s, x), PermissionDenied),
     Case("filing.list_my_applications", lambda s, x, c: filing.list_my_applications(s, x), PermissionDenied),
-    Case(
-        "filing.get_required_materials",
-        lambda s, x, c: filing.get_required_materials(s, x, business_type="CS"),
-        PermissionDenied,
-    ),
+    Case("filing.get_filing_form", lambda s, x, c: filing.get_filing_form(s, x), PermissionDenied),
     Case(
         "filing.get_resubmission_materials",
         lambda s, x, c: filing.get_resubmission_materials(s, x, application_id=c.pending),
@@ -516,6 +512,11 @@ CASES = [
     Case(
         "review.get_application_review",
         lambda s, x, c: review.get_application_review(s, x, application_id=c.reported),
+        PermissionDenied,
+    ),
+    Case(
+        "review.view_application",
+        lambda s, x, c: review.view_application(s, x, application_id=c.reported),
         PermissionDenied,
     ),
     Case(

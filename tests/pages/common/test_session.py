@@ -10,6 +10,7 @@ import streamlit_authenticator.models.cookie_model as cookie_model
 from services.auth.login import COOKIE_DAYS, IDLE_MINUTES
 from services.kernel.clock import now, timestamp
 from tests.pages.apptest_kit import ENT, HOME, PASSWORD, errors, form_login, new_app, open_page, seed_login
+from ui.session import KEPT_KEY, Kept
 
 
 def _login(username=ENT):
@@ -86,7 +87,7 @@ def test_logging_in_again_after_logout_works(demo_db):
 def test_an_idle_session_must_log_in_again(demo_db):
     at = seed_login(new_app(), ENT)
     stale = now() - dt.timedelta(minutes=IDLE_MINUTES + 1)
-    at.session_state["_session_times"] = (stale, stale)  # logged in at, last seen at
+    at.session_state[KEPT_KEY] = Kept(times=(stale, stale))  # logged in at, last seen at
     at.run()
     assert not _logged_in(at)
     assert any("未操作" in e for e in errors(at))

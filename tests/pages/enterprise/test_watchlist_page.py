@@ -9,6 +9,7 @@ import pandas as pd
 from services import transaction
 from services.notifications import watchlist
 from tests.pages.apptest_kit import ENT, REGISTERED, button, captions, no_exception, select_row, successes, table
+from ui.session import KEPT_KEY
 
 
 def test_watch_the_selected_person_then_unwatch(login, actor_of):
@@ -31,9 +32,13 @@ def test_watch_the_selected_person_then_unwatch(login, actor_of):
 
 def test_the_watchlist_export_offers_an_excel_file_of_the_staff(login):
     at = no_exception(login(ENT, REGISTERED))
+    assert "watchlist_export" not in [b.key for b in at.button]  # the panel's content is drawn once it is open
+    at.session_state["watch_panel"] = True  # the expander opened
+    no_exception(at.run())
+    assert at.expander[-1].proto.expanded
     at.button(key="watchlist_export").click().run()
     no_exception(at)
-    built = at.session_state["watchlist_export_data"]  # the files, encoded once (ui.tables.Export)
+    built = at.session_state[KEPT_KEY].exports["watchlist"]  # the files, encoded once (ui.tables.Export)
     frame = pd.read_csv(io.BytesIO(built.csv), dtype=str)
     assert list(frame.columns) == watchlist.WATCH_COLUMNS and len(frame) > 0
     assert built.xlsx.startswith(b"PK")  # an .xlsx is a zip

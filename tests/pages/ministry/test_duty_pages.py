@@ -17,6 +17,7 @@ from tests.pages.apptest_kit import (
     page_title,
     seed_login,
 )
+from ui.session import KEPT_KEY, Kept
 
 QUEUE = "pages/ministry/queue.py"
 REVIEW = "pages/ministry/application.py"
@@ -34,7 +35,7 @@ def _menu(at, username: str) -> list[str]:
     with transaction() as s:
         actor = get_actor(s, username)
     assert actor is not None
-    sections, _home = at.session_state[f"_navigation_{actor.role}_{','.join(sorted(actor.duties))}"]
+    sections, _home = at.session_state[KEPT_KEY].menus[f"{actor.role}_{','.join(sorted(actor.duties))}"]
     return [page.title for pages in sections.values() for page in pages if page.visibility == "visible"]
 
 
@@ -165,7 +166,7 @@ def test_the_cached_dashboards_are_not_read_without_the_analyse_duty(demo_db):
 
     for username, refused in (("demo-analyst", False), ("demo-review", True)):
         at = AppTest.from_file(str(ROOT / DASHBOARD), default_timeout=TIMEOUT)
-        at.session_state["_actor"] = actor(username)
+        at.session_state[KEPT_KEY] = Kept(actor=actor(username))
         no_exception(at.run())
         assert ("无权进行此操作" in errors(at)) is refused, username
         assert (len(at.get("plotly_chart")) == 0) is refused, username

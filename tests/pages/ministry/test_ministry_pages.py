@@ -38,6 +38,7 @@ from tests.pages.apptest_kit import (
     successes,
     table,
 )
+from ui.session import KEPT_KEY, Kept
 
 MIN = "demo-ministry"
 QUEUE = "pages/ministry/queue.py"
@@ -133,7 +134,7 @@ def test_other_roles_cannot_reach_ministry_pages(demo_db, username):
 def test_a_ministry_page_run_without_the_ministry_actor_stops_at_the_gate(demo_db, page):
     """The page's own gate, behind the navigation: an enterprise actor sees only the refusal."""
     at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
-    at.session_state["_actor"] = actor(ENT)
+    at.session_state[KEPT_KEY] = Kept(actor=actor(ENT))
     at.query_params["id"] = str(first_app(workflow.REPORTED))
     no_exception(at.run())
     assert errors(at) == ["无权访问此页面，请使用相应账户登录。"]
@@ -262,7 +263,7 @@ def test_queue_export_is_masked(login):
     labels = [d.proto.label for d in at.get("download_button")]
     assert {"下载 Excel", "下载 CSV"} <= set(labels)
     # what the CSV download holds
-    frame = pd.read_csv(io.BytesIO(at.session_state["queue_export_data"].csv), encoding="utf-8-sig", dtype=str)
+    frame = pd.read_csv(io.BytesIO(at.session_state[KEPT_KEY].exports["queue"].csv), encoding="utf-8-sig", dtype=str)
     assert len(frame) and all("*" in v for v in frame["证件号码"])
 
 

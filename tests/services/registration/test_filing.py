@@ -381,6 +381,12 @@ def test_my_registration_and_open_application(demo_db):
             app_id, f"变更注册（单位更名） · {MAIN} · 待上报"
         )
         assert filing.get_my_registration(s, new_applicant()) is None
+        # The 注册申请 form reads the same in one call, with what its materials depend on.
+        form = filing.get_filing_form(s, actor)
+    assert form.registration == mine and form.open_application.id == app_id
+    assert [n.code for n in form.materials("BG", "BG-MC").needs] == [
+        n.code for n in business_types.needs("BG", "BG-MC", overdue=False)
+    ]
 
 
 def test_find_employers(demo_db):

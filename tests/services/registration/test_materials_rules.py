@@ -96,7 +96,7 @@ def test_initial_registration_more_than_3_years_after_the_certificate(demo_db, t
     applicant = _certified_on(issued, cpd_hours=0)
     late_filing = _filing("CS", _main(), *MAIN_FILES)
     with transaction() as s:
-        asked = filing.get_required_materials(s, applicant, business_type="CS")
+        asked = filing.get_filing_form(s, applicant).materials("CS")
     assert ("JXJY" in [n.code for n in asked.needs]) is overdue
     if not overdue:  # 0 hours and no 继续教育证明: fine within the 3 years
         assert not asked.notes

@@ -670,6 +670,8 @@ def test_record_suspension_suspends_the_registration_while_it_runs(actor_of):
     assert state() != values.STATE_SUSPENDED
     penalty_id = _run(penalties.record_penalty, ministry, **_penalty_form(person_id))
     assert state() == values.STATE_SUSPENDED
+    exported = _run(registrations.export_registered, ent)  # the export reads the same column
+    assert exported.loc[exported["注册号"] == reg.reg_no, "注册状态"].tolist() == [values.STATE_SUSPENDED]
     with transaction() as s:
         p = s.get(Penalty, penalty_id)
         person = s.get(Person, person_id)
