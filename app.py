@@ -15,8 +15,7 @@ from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, ROLE_LABELS
 from ui.login import login_box, write_login_cookies
 
 ui.install_error_boundary()  # anything unexpected from here on: a Chinese message, details in the log
-st.set_page_config(page_title="注册监理工程师管理系统", page_icon=":material/engineering:", layout="wide")
-ui.apply_layout()  # with Streamlit's own words in Chinese (ui.locale)
+ui.apply_layout(page_title="注册监理工程师管理系统", page_icon=":material/engineering:")
 
 # Per role: sections of (script, title, icon, url path[, duties]); the first page the user may open is the
 # default one. `duties`: the Duty codes (literals) any one of which shows the page (services.kernel.duties; the

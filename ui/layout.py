@@ -53,7 +53,8 @@ _CSS = ConstantHtml(f"""<style>
 _FRAME = ConstantHtml(CHINESE_INTERFACE + _CSS)
 
 
-def apply_layout() -> None:
-    """The frame's CSS and Streamlit's own words in Chinese (ui.locale)."""
-    st.set_page_config(initial_sidebar_state=SIDEBAR_WIDTH)
+def apply_layout(*, page_title: str, page_icon: str) -> None:
+    """The page's title and icon, the sidebar's width, the frame's CSS and Streamlit's own words in
+    Chinese (ui.locale): one set_page_config and one element."""
+    st.set_page_config(page_title=page_title, page_icon=page_icon, layout="wide", initial_sidebar_state=SIDEBAR_WIDTH)
     st.html(_FRAME, unsafe_allow_javascript=True)
