@@ -166,6 +166,11 @@ ID_CASES = [
         lambda s, x, b: review.get_application_review(s, x, application_id=b),
     ),
     IdCase(
+        "services.registration.review.view_application",
+        MOF,
+        lambda s, x, b: review.view_application(s, x, application_id=b),
+    ),
+    IdCase(
         "services.registration.approval.approve_application",
         MOF,
         lambda s, x, b: approval.approve_application(s, x, application_id=b),
