@@ -54,25 +54,22 @@ def _statement(actor: Actor, date_from: dt.date | None, date_to: dt.date | None,
     return stmt
 
 
-def _frame(rows, offset: int) -> pd.DataFrame:
-    return table(
-        [
-            {
-                "id": p.id,
-                "序号": i,
-                "姓名": p.party_name,
-                "注册号": p.reg_no,
-                "处罚决定书文号": p.decision_no,
-                "处罚类别": p.category,
-                "处罚内容": p.result,
-                "不予注册期限": ban_text(p.ban_term, p.ban_until),
-                "处罚决定日期": fmt_date(p.decision_date),
-                "处罚机关": p.authority,
-            }
-            for i, (p,) in enumerate(rows, start=offset + 1)
-        ],
-        columns=["id", *LIST_COLUMNS],
-    )
+def _records(rows, offset: int) -> list[dict]:
+    return [
+        {
+            "id": p.id,
+            "序号": i,
+            "姓名": p.party_name,
+            "注册号": p.reg_no,
+            "处罚决定书文号": p.decision_no,
+            "处罚类别": p.category,
+            "处罚内容": p.result,
+            "不予注册期限": ban_text(p.ban_term, p.ban_until),
+            "处罚决定日期": fmt_date(p.decision_date),
+            "处罚机关": p.authority,
+        }
+        for i, (p,) in enumerate(rows, start=offset + 1)
+    ]
 
 
 def list_penalties(
@@ -93,7 +90,7 @@ def list_penalties(
         page_size=page_size,
         order_by=[Penalty.decision_date.desc(), Penalty.id.desc()],
     )
-    return keyed(_frame(rows, (page - 1) * page_size), total, page, page_size, status_column=None)
+    return keyed(_records(rows, (page - 1) * page_size), LIST_COLUMNS, total, page, page_size, status_column=None)
 
 
 def export_penalties(
@@ -106,9 +103,9 @@ def export_penalties(
 ) -> pd.DataFrame:
     duties.require(actor, "penalties.export_penalties")
     stmt = _statement(actor, date_from, date_to, name).order_by(Penalty.decision_date.desc(), Penalty.id.desc())
-    frame = _frame(session.execute(stmt.limit(EXPORT_LIMIT)).all(), 0)
-    audit(session, actor, "export", "penalty", rows=len(frame))
-    return frame[LIST_COLUMNS]
+    records = _records(session.execute(stmt.limit(EXPORT_LIMIT)).all(), 0)
+    audit(session, actor, "export", "penalty", rows=len(records))
+    return table(records, LIST_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -201,7 +198,7 @@ def list_people(session: Session, actor: Actor, *, query: str, limit: int = PEOP
         records.append(
             {"person_id": person.id, "label": f"{person.name}（{mask_id_number(person.id_number)}，{where}）"}
         )
-    return listed(table(records, columns=["person_id", "label"]), id_column="person_id", status_column=None)
+    return listed(records, ["label"], id_column="person_id", status_column=None)
 
 
 def penalty_errors(

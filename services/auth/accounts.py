@@ -172,7 +172,7 @@ def _order(sort: Sort | str, descending: bool):
     return (col.is_(None), col.desc() if descending else col.asc(), User.id)
 
 
-def _frame(rows) -> pd.DataFrame:
+def _records(rows) -> list[dict]:
     records = []
     for user, enterprise_name, _person_name in rows:
         duties = "、".join(DUTY_LABELS[d] for d in DUTY_LABELS if d in parse_duties(user.duties))
@@ -190,7 +190,7 @@ def _frame(rows) -> pd.DataFrame:
                 "创建时间": fmt_minute(user.created_at),
             }
         )
-    return table(records, ["id", "status_code", *USER_COLUMNS])
+    return records
 
 
 def list_users(
@@ -209,7 +209,7 @@ def list_users(
     _require_manager(actor, "list_users")
     stmt = _user_query(actor, text=text, role=role, state=state)
     rows, total, page = paged(session, stmt, page=page, page_size=page_size, order_by=_order(sort, descending))
-    return keyed(_frame(rows), total, page, page_size)
+    return keyed(_records(rows), USER_COLUMNS, total, page, page_size)
 
 
 def export_users(
@@ -225,7 +225,7 @@ def export_users(
     """The whole list as shown (no password, no ID number), audited."""
     _require_manager(actor, "export_users")
     stmt = _user_query(actor, text=text, role=role, state=state).order_by(*_order(sort, descending))
-    frame = _frame(session.execute(stmt.limit(EXPORT_LIMIT)).all())[USER_COLUMNS]
+    frame = table(_records(session.execute(stmt.limit(EXPORT_LIMIT)).all()), USER_COLUMNS)
     audit(session, actor, "export", "user", None, rows=len(frame))
     return frame
 

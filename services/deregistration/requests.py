@@ -16,7 +16,7 @@ from services.kernel.clock import now
 from services.kernel.errors import InvalidInput
 from services.kernel.limits import length_errors
 from services.kernel.masking import mask_id_number
-from services.kernel.paging import PageResult, keyed, paged, split_keys, table
+from services.kernel.paging import PageResult, keyed, paged
 from services.kernel.scope import RowId, get_scoped, require_role, scope
 from services.kernel.text import fmt_minute, like_pattern, specialties_text
 from services.kernel.validators import normalize_id_number
@@ -43,26 +43,23 @@ def list_forced(
         page_size=page_size,
         order_by=[ForcedDeregistration.created_at.desc(), ForcedDeregistration.id.desc()],
     )
-    frame = table(
-        [
-            {
-                "id": req.id,
-                "status_code": req.status,
-                "序号": i,
-                "姓名": person.name,
-                "证件号码": mask_id_number(person.id_number),
-                "注册号": reg.reg_no,
-                "注册专业": specialties_text(reg.specialty1, reg.specialty2),
-                "注销原因": req.reason,
-                "附件类型": values.ATTACHMENT_TYPES.get(req.attachment_type, req.attachment_type),
-                "状态": workflow.status_label(workflow.FORCED, req.status),
-                "申请时间": fmt_minute(req.created_at),
-            }
-            for i, (req, person, reg) in enumerate(rows, start=(page - 1) * page_size + 1)
-        ],
-        columns=["id", "status_code", *LIST_COLUMNS],
-    )
-    return keyed(frame, total, page, page_size)
+    records = [
+        {
+            "id": req.id,
+            "status_code": req.status,
+            "序号": i,
+            "姓名": person.name,
+            "证件号码": mask_id_number(person.id_number),
+            "注册号": reg.reg_no,
+            "注册专业": specialties_text(reg.specialty1, reg.specialty2),
+            "注销原因": req.reason,
+            "附件类型": values.ATTACHMENT_TYPES.get(req.attachment_type, req.attachment_type),
+            "状态": workflow.status_label(workflow.FORCED, req.status),
+            "申请时间": fmt_minute(req.created_at),
+        }
+        for i, (req, person, reg) in enumerate(rows, start=(page - 1) * page_size + 1)
+    ]
+    return keyed(records, LIST_COLUMNS, total, page, page_size)
 
 
 DEREGISTRABLE_LIMIT = 50  # the choice list shows this many (one of PAGE_SIZES); a search narrows it
@@ -104,7 +101,7 @@ def list_deregistrable(session: Session, actor: Actor, *, query: str = "") -> Pa
         or 0
     )
     if not query and total > SEARCH_FIRST_ABOVE:
-        return PageResult(table([], columns=["label"]), total, 1, DEREGISTRABLE_LIMIT)
+        return keyed([], ["label"], total, 1, DEREGISTRABLE_LIMIT, id_column="registration_id", status_column=None)
     rows = session.execute(
         deregistrable(
             select(Registration, Person).join(Person, Person.id == Registration.person_id), person_joined=True
@@ -112,18 +109,14 @@ def list_deregistrable(session: Session, actor: Actor, *, query: str = "") -> Pa
         .order_by(Person.name, Registration.id)
         .limit(DEREGISTRABLE_LIMIT)
     ).all()
-    frame = table(
-        [
-            {
-                "registration_id": reg.id,
-                "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}）",
-            }
-            for reg, person in rows
-        ],
-        columns=["registration_id", "label"],
-    )
-    frame, keys = split_keys(frame, id_column="registration_id", status_column=None)
-    return PageResult(frame, total, 1, DEREGISTRABLE_LIMIT, keys=keys)
+    records = [
+        {
+            "registration_id": reg.id,
+            "label": f"{person.name}（{mask_id_number(person.id_number)}，注册号 {reg.reg_no}）",
+        }
+        for reg, person in rows
+    ]
+    return keyed(records, ["label"], total, 1, DEREGISTRABLE_LIMIT, id_column="registration_id", status_column=None)
 
 
 def attachment_rule(reason: str) -> str:

@@ -15,7 +15,7 @@ from services.kernel.detail import Detail, section
 from services.kernel.errors import InvalidInput
 from services.kernel.limits import check_lengths
 from services.kernel.masking import mask_id_number
-from services.kernel.paging import PAGE_SIZES, PageResult, in_order, keyed, paged_ids, table
+from services.kernel.paging import PAGE_SIZES, PageResult, in_order, keyed, paged_ids
 from services.kernel.scope import RowId, get_scoped, load, require_role
 from services.kernel.text import fmt_date, fmt_dt, fmt_minute, specialties_text
 from services.registration import conflicts
@@ -59,25 +59,22 @@ def list_forced_queue(
         ids,
         key=lambda row: row[0].id,
     )
-    frame = table(
-        [
-            {
-                "id": req.id,
-                "status_code": req.status,
-                "序号": i,
-                "申请单位": ent.name,
-                "姓名": person.name,
-                "证件号码": mask_id_number(person.id_number),
-                "注册号": reg.reg_no,
-                "注销原因": req.reason,
-                "状态": workflow.status_label(workflow.FORCED, req.status),
-                "申请时间": fmt_minute(req.created_at),
-            }
-            for i, (req, person, reg, ent) in enumerate(rows, start=(page - 1) * page_size + 1)
-        ],
-        columns=["id", "status_code", *FORCED_COLUMNS],
-    )
-    return keyed(frame, total, page, page_size)
+    records = [
+        {
+            "id": req.id,
+            "status_code": req.status,
+            "序号": i,
+            "申请单位": ent.name,
+            "姓名": person.name,
+            "证件号码": mask_id_number(person.id_number),
+            "注册号": reg.reg_no,
+            "注销原因": req.reason,
+            "状态": workflow.status_label(workflow.FORCED, req.status),
+            "申请时间": fmt_minute(req.created_at),
+        }
+        for i, (req, person, reg, ent) in enumerate(rows, start=(page - 1) * page_size + 1)
+    ]
+    return keyed(records, FORCED_COLUMNS, total, page, page_size)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from services.kernel.clock import now
 from services.kernel.detail import Detail, section
 from services.kernel.errors import InvalidInput
 from services.kernel.limits import check_lengths, length_errors
-from services.kernel.paging import PAGE_SIZES, Listing, PageResult, keyed, listed, paged, table
+from services.kernel.paging import PAGE_SIZES, Listing, PageResult, keyed, listed, paged
 from services.kernel.scope import RowId, get_scoped, load, require_role, scope
 from services.kernel.text import fmt_dt, fmt_minute
 from services.kernel.validators import credit_code_error, normalize_credit_code
@@ -49,25 +49,22 @@ def list_info_change_queue(
         session, stmt, page=page, page_size=page_size, order_by=[InfoChangeRequest.created_at, InfoChangeRequest.id]
     )
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
-    frame = table(
-        [
-            {
-                "id": r.id,
-                "status_code": r.status,
-                "序号": i,
-                "原企业名称": r.old_name,
-                "新企业名称": r.new_name,
-                "原统一社会信用代码": r.old_credit_code,
-                "新统一社会信用代码": r.new_credit_code,
-                "所在省": ent.province,
-                "状态": workflow.status_label(workflow.INFO_CHANGE, r.status),
-                "申请时间": fmt_minute(r.created_at),
-            }
-            for i, (r, ent) in enumerate(rows, start=(page - 1) * page_size + 1)
-        ],
-        columns=["id", "status_code", *INFO_CHANGE_COLUMNS],
-    )
-    return keyed(frame, total, page, page_size)
+    records = [
+        {
+            "id": r.id,
+            "status_code": r.status,
+            "序号": i,
+            "原企业名称": r.old_name,
+            "新企业名称": r.new_name,
+            "原统一社会信用代码": r.old_credit_code,
+            "新统一社会信用代码": r.new_credit_code,
+            "所在省": ent.province,
+            "状态": workflow.status_label(workflow.INFO_CHANGE, r.status),
+            "申请时间": fmt_minute(r.created_at),
+        }
+        for i, (r, ent) in enumerate(rows, start=(page - 1) * page_size + 1)
+    ]
+    return keyed(records, INFO_CHANGE_COLUMNS, total, page, page_size)
 
 
 @dataclass(frozen=True)
@@ -184,35 +181,31 @@ def list_info_changes(session: Session, actor: Actor) -> Listing:
     stmt = scope(select(InfoChangeRequest), actor, InfoChangeRequest.enterprise_id)
     rows = session.scalars(stmt.order_by(InfoChangeRequest.created_at.desc())).all()
     return listed(
-        table(
-            [
-                {
-                    "id": r.id,
-                    "status_code": r.status,
-                    "序号": i,
-                    "原企业名称": r.old_name,
-                    "新企业名称": r.new_name,
-                    "原统一社会信用代码": r.old_credit_code,
-                    "新统一社会信用代码": r.new_credit_code,
-                    "变更原因": r.reason,
-                    "状态": workflow.status_label(workflow.INFO_CHANGE, r.status),
-                    "申请时间": fmt_minute(r.created_at),
-                }
-                for i, r in enumerate(rows, start=1)
-            ],
-            columns=[
-                "id",
-                "status_code",
-                "序号",
-                "原企业名称",
-                "新企业名称",
-                "原统一社会信用代码",
-                "新统一社会信用代码",
-                "变更原因",
-                "状态",
-                "申请时间",
-            ],
-        )
+        [
+            {
+                "id": r.id,
+                "status_code": r.status,
+                "序号": i,
+                "原企业名称": r.old_name,
+                "新企业名称": r.new_name,
+                "原统一社会信用代码": r.old_credit_code,
+                "新统一社会信用代码": r.new_credit_code,
+                "变更原因": r.reason,
+                "状态": workflow.status_label(workflow.INFO_CHANGE, r.status),
+                "申请时间": fmt_minute(r.created_at),
+            }
+            for i, r in enumerate(rows, start=1)
+        ],
+        [
+            "序号",
+            "原企业名称",
+            "新企业名称",
+            "原统一社会信用代码",
+            "新统一社会信用代码",
+            "变更原因",
+            "状态",
+            "申请时间",
+        ],
     )
 
 

@@ -14,7 +14,7 @@ from services.kernel.actor import APPLICANT, ENTERPRISE, MINISTRY, Actor
 from services.kernel.clock import now
 from services.kernel.errors import InvalidInput, NotFound
 from services.kernel.limits import check_lengths
-from services.kernel.paging import PageResult, keyed, paged, table
+from services.kernel.paging import PageResult, keyed, paged
 from services.kernel.scope import RowId, row_id
 from services.kernel.text import fmt_dt
 from services.kernel.vocabulary import MessageKind as K
@@ -55,22 +55,19 @@ def list_messages(
         session, stmt, page=page, page_size=page_size, order_by=[Message.created_at.desc(), Message.id.desc()]
     )
     start = (page - 1) * page_size
-    frame = table(
-        [
-            {
-                "id": m.id,
-                "status_code": "read" if m.read_at else "unread",
-                "序号": start + i,
-                "状态": READ if m.read_at else UNREAD,
-                "类别": values.MESSAGE_KIND_LABELS.get(m.kind, m.kind),
-                "标题": m.title,
-                "时间": fmt_dt(m.created_at),
-            }
-            for i, (m,) in enumerate(rows, start=1)
-        ],
-        columns=["id", "status_code", *LIST_COLUMNS],
-    )
-    return keyed(frame, total, page, page_size)
+    records = [
+        {
+            "id": m.id,
+            "status_code": "read" if m.read_at else "unread",
+            "序号": start + i,
+            "状态": READ if m.read_at else UNREAD,
+            "类别": values.MESSAGE_KIND_LABELS.get(m.kind, m.kind),
+            "标题": m.title,
+            "时间": fmt_dt(m.created_at),
+        }
+        for i, (m,) in enumerate(rows, start=1)
+    ]
+    return keyed(records, LIST_COLUMNS, total, page, page_size)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Application, Attachment, Enterprise, Person, QualificationCertificate, Registration
@@ -30,7 +30,7 @@ from services.registration import deadlines
 from services.registration.business_types import BusinessType, ChangeKind, Need, business_label
 from services.registration.conflicts import open_application
 from services.registration.eligibility import AGE_CLAUSE, age_refusal, ban_refusal_on, over_age_limit
-from services.registry.registrations import registration_state, suspended_person_ids
+from services.registry.registrations import registration_state, suspended_column
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,7 @@ def find_employers(session: Session, actor: Actor, *, name: str, limit: int = 20
         .order_by(Enterprise.name)
         .limit(limit)
     ).all()
-    return listed(
-        table([{"id": r.id, "label": f"{r.name}（{r.province}）"} for r in rows], columns=["id", "label"]),
-        status_column=None,
-    )
+    return listed([{"id": r.id, "label": f"{r.name}（{r.province}）"} for r in rows], ["label"], status_column=None)
 
 
 def _active_registration(session: Session, person_id: int) -> Registration | None:
@@ -87,27 +84,36 @@ def _active_registration(session: Session, person_id: int) -> Registration | Non
     ).first()
 
 
+# The applicant's valid registration (the latest), its employer's name and whether a 停止执业 runs: one query.
+_MY_REGISTRATION = (
+    select(Registration, Enterprise.id, Enterprise.name, suspended_column(Registration.person_id))
+    .join(Enterprise, Enterprise.id == Registration.enterprise_id)
+    .where(Registration.person_id == bindparam("person_id"), Registration.status == workflow.ACTIVE)
+    .order_by(Registration.valid_to.desc())
+    .limit(1)
+)
+
+
 def get_my_registration(session: Session, actor: Actor) -> MyRegistration | None:
     require_role(actor, APPLICANT)
-    reg = _active_registration(session, actor.own_person_id)
-    if reg is None:
-        return None
-    ent = load(session, Enterprise, reg.enterprise_id)
     day = today()
-    suspended = actor.own_person_id in suspended_person_ids(session, [actor.own_person_id], day)
+    row = session.execute(_MY_REGISTRATION, {"person_id": actor.own_person_id, "day": day}).first()
+    if row is None:
+        return None
+    reg, enterprise_id, enterprise_name, suspended = row
     return MyRegistration(
         reg.id,
         reg.reg_no,
         reg.cert_no,
-        ent.id,
-        ent.name,
+        enterprise_id,
+        enterprise_name,
         reg.specialty1,
         reg.specialty2,
         specialties_text(reg.specialty1, reg.specialty2),
         fmt_date(reg.valid_from),
         fmt_date(reg.valid_to),
         (reg.valid_to - day).days,
-        registration_state(reg, day, suspended),
+        registration_state(reg, day, bool(suspended)),
     )
 
 
@@ -480,33 +486,29 @@ def list_my_applications(session: Session, actor: Actor) -> Listing:
         .order_by(Application.applied_at.desc())
     ).all()
     return listed(
-        table(
-            [
-                {
-                    "id": app.id,
-                    "status_code": app.status,
-                    "序号": i,
-                    "业务类别": business_label(app),
-                    "申报专业": specialties_text(app.specialty1, app.specialty2),
-                    "聘用单位": ent_name,
-                    "状态": workflow.status_label(workflow.APPLICATION, app.status),
-                    "申请时间": fmt_minute(app.applied_at),
-                    "上报时间": fmt_minute(app.reported_at),
-                    "退回原因": app.return_reason or "",
-                }
-                for i, (app, ent_name) in enumerate(rows, start=1)
-            ],
-            columns=[
-                "id",
-                "status_code",
-                "序号",
-                "业务类别",
-                "申报专业",
-                "聘用单位",
-                "状态",
-                "申请时间",
-                "上报时间",
-                "退回原因",
-            ],
-        )
+        [
+            {
+                "id": app.id,
+                "status_code": app.status,
+                "序号": i,
+                "业务类别": business_label(app),
+                "申报专业": specialties_text(app.specialty1, app.specialty2),
+                "聘用单位": ent_name,
+                "状态": workflow.status_label(workflow.APPLICATION, app.status),
+                "申请时间": fmt_minute(app.applied_at),
+                "上报时间": fmt_minute(app.reported_at),
+                "退回原因": app.return_reason or "",
+            }
+            for i, (app, ent_name) in enumerate(rows, start=1)
+        ],
+        [
+            "序号",
+            "业务类别",
+            "申报专业",
+            "聘用单位",
+            "状态",
+            "申请时间",
+            "上报时间",
+            "退回原因",
+        ],
     )

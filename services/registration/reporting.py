@@ -138,30 +138,27 @@ def _operations(status: str, role: str) -> str:
     return "详情" if operation == "detail" else workflow.action_label(workflow.APPLICATION, operation)
 
 
-def _rows_frame(rows, offset: int, role: str) -> pd.DataFrame:
-    return table(
-        [
-            {
-                "id": r.id,
-                "status_code": r.status,
-                "序号": i,
-                "证件号码": mask_id_number(r.id_number),
-                "姓名": r.person_name,
-                "所在省": r.province,
-                "所在城市": r.city,
-                "业务类别": business_label(r),
-                "申报专业": specialties_text(r.specialty1, r.specialty2),
-                "性别": r.gender,
-                "执业单位名称": r.enterprise_name,
-                "状态": workflow.status_label(workflow.APPLICATION, r.status),
-                "申请时间": fmt_minute(r.applied_at),
-                "上报时间": fmt_minute(r.reported_at),
-                "操作": _operations(r.status, role),
-            }
-            for i, r in enumerate(rows, start=offset + 1)
-        ],
-        columns=["id", "status_code", *LIST_COLUMNS, "操作"],
-    )
+def _records(rows, offset: int, role: str) -> list[dict]:
+    return [
+        {
+            "id": r.id,
+            "status_code": r.status,
+            "序号": i,
+            "证件号码": mask_id_number(r.id_number),
+            "姓名": r.person_name,
+            "所在省": r.province,
+            "所在城市": r.city,
+            "业务类别": business_label(r),
+            "申报专业": specialties_text(r.specialty1, r.specialty2),
+            "性别": r.gender,
+            "执业单位名称": r.enterprise_name,
+            "状态": workflow.status_label(workflow.APPLICATION, r.status),
+            "申请时间": fmt_minute(r.applied_at),
+            "上报时间": fmt_minute(r.reported_at),
+            "操作": _operations(r.status, role),
+        }
+        for i, r in enumerate(rows, start=offset + 1)
+    ]
 
 
 def _order(sort: Sort | str, descending: bool):
@@ -188,7 +185,7 @@ def list_applications(
         session.execute(_list_statement(actor, ApplicationFilter()).where(Application.id.in_(ids))).all() if ids else []
     )
     rows = in_order(rows, ids, key=lambda row: row.id)
-    return keyed(_rows_frame(rows, (page - 1) * page_size, actor.role), total, page, page_size)
+    return keyed(_records(rows, (page - 1) * page_size, actor.role), [*LIST_COLUMNS, "操作"], total, page, page_size)
 
 
 def export_applications(
@@ -201,9 +198,9 @@ def export_applications(
 ) -> pd.DataFrame:
     duties.require(actor, "registration.reporting.export_applications")
     stmt = _list_statement(actor, filters).order_by(*_order(sort, descending)).limit(EXPORT_LIMIT)
-    frame = _rows_frame(session.execute(stmt).all(), 0, actor.role)
-    audit(session, actor, "export", "application", rows=len(frame), status=filters.status)
-    return frame[LIST_COLUMNS]
+    records = _records(session.execute(stmt).all(), 0, actor.role)
+    audit(session, actor, "export", "application", rows=len(records), status=filters.status)
+    return table(records, LIST_COLUMNS)
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,7 @@ def _announced(session: Session, rows) -> dict[int, dt.datetime]:
     return announcement.announced_times(session, [r[0].id for r in rows if r[0].status == workflow.APPROVED])
 
 
-def _queue_frame(rows, offset: int, day: dt.date, announced: dict[int, dt.datetime]) -> pd.DataFrame:
+def _queue_records(rows, offset: int, day: dt.date, announced: dict[int, dt.datetime]) -> list[dict]:
     records = []
     for i, (app, person, ent) in enumerate(rows, start=offset + 1):
         due, state = _due(app, announced, day)
@@ -213,7 +213,7 @@ def _queue_frame(rows, offset: int, day: dt.date, announced: dict[int, dt.dateti
                 "时限状态": state,
             }
         )
-    return table(records, columns=["id", "status_code", *QUEUE_COLUMNS])
+    return records
 
 
 def _queue_order(sort: str, descending: bool) -> list:  # sort: the column
@@ -260,7 +260,8 @@ def list_queue(
                 ids,
                 key=lambda row: row[0].id,
             )
-        return keyed(_queue_frame(rows, (page - 1) * page_size, day, _announced(session, rows)), total, page, page_size)
+        records = _queue_records(rows, (page - 1) * page_size, day, _announced(session, rows))
+        return keyed(records, QUEUE_COLUMNS, total, page, page_size)
 
 
 def export_queue(
@@ -272,11 +273,11 @@ def export_queue(
         sort, descending = sort_order(sort, descending)
         stmt = _queue_statement(filters).order_by(*_queue_order(sort, descending)).limit(EXPORT_LIMIT)
         rows = session.execute(stmt).all()
-        frame = _queue_frame(rows, 0, today(), _announced(session, rows))
+        records = _queue_records(rows, 0, today(), _announced(session, rows))
         if filters.overdue_only:
-            frame = frame[frame["时限状态"] == deadlines.OVERDUE]
-        audit(session, actor, "export", "application_queue", rows=len(frame))
-        return frame[QUEUE_COLUMNS]
+            records = [r for r in records if r["时限状态"] == deadlines.OVERDUE]
+        audit(session, actor, "export", "application_queue", rows=len(records))
+        return table(records, QUEUE_COLUMNS)
 
 
 def ministry_action(
@@ -469,7 +470,10 @@ class ApplicationReview:
 def view_application(session: Session, actor: Actor, *, application_id: RowId) -> ApplicationReview:
     """The application, its time limits and result, and its steps."""
     duties.require(actor, "registration.review.view_application")
-    detail = reporting.get_application(session, actor, application_id=application_id)
+    # Held while the three read it: the session's identity map keeps rows only while they are referenced,
+    # and each of the three checks the application's scope (get_scoped) by its key.
+    app = get_scoped(session, actor, Application, application_id)
+    detail = reporting.get_application(session, actor, application_id=app.id)
     return ApplicationReview(
         detail,
         get_application_review(session, actor, application_id=detail.id),

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import and_, func, select, union_all
+from sqlalchemy import and_, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Application, Enterprise, Penalty, Person, Registration
@@ -35,6 +35,10 @@ REGISTERED_COLUMNS = [
     "有效期至",
     "注册状态",
 ]
+
+
+# 注册记录: a person's applications with the enterprise.
+HISTORY_COLUMNS = ["序号", "业务类别", "申报专业", "执业单位名称", "状态", "申请时间", "上报时间"]
 
 
 def registration_state(reg: Registration, day: dt.date, suspended: bool = False) -> str:
@@ -182,50 +186,53 @@ def _registered_filter(stmt, actor: Actor, name: str | None, id_number: str | No
     return stmt
 
 
-def _suspended_today(day: dt.date):
-    """The row's person has a 停止执业 penalty running on `day`: a column of the row query, not a second query."""
+def suspended_column(person_id):
+    """Whether the person has a 停止执业 penalty running on the statement's `day` parameter: a column of a
+    row query instead of a second query."""
     return (
         select(Penalty.id)
-        .where(Penalty.person_id == Person.id, Penalty.effective_from <= day, Penalty.effective_to >= day)
+        .where(
+            Penalty.person_id == person_id,
+            Penalty.effective_from <= bindparam("day"),
+            Penalty.effective_to >= bindparam("day"),
+        )
         .exists()
     )
 
 
-def _registered_rows(day: dt.date):
-    """(registration, person, suspended) rows of 已注册人员."""
-    return select(Registration, Person, _suspended_today(day)).join(Person, Person.id == Registration.person_id)
+# (registration, person, suspended) rows of 已注册人员, run with {"day": today}. Built once (a statement is
+# immutable; each call adds its filters): building it cost more than the query.
+_REGISTERED_ROWS = select(Registration, Person, suspended_column(Person.id)).join(
+    Person, Person.id == Registration.person_id
+)
 
 
 def _registered_statement(actor: Actor, name: str | None, id_number: str | None, state: str | None):
-    return _registered_filter(_registered_rows(today()), actor, name, id_number, state, joined=True)
+    return _registered_filter(_REGISTERED_ROWS, actor, name, id_number, state, joined=True)
 
 
 # Soonest expiry first: the staff who need attention lead, and the index answers it.
 _REGISTERED_ORDER = [Registration.valid_to, Registration.id]
 
 
-def _registered_frame(rows, offset: int) -> pd.DataFrame:
+def _registered_records(rows, offset: int) -> list[dict]:
     day = today()
-    return table(
-        [
-            {
-                "registration_id": reg.id,
-                "person_id": person.id,
-                "序号": i,
-                "姓名": person.name,
-                "证件号码": mask_id_number(person.id_number),
-                "性别": person.gender,
-                "注册号": reg.reg_no,
-                "证书编号": reg.cert_no,
-                "注册专业": specialties_text(reg.specialty1, reg.specialty2),
-                "有效期起": fmt_date(reg.valid_from),
-                "有效期至": fmt_date(reg.valid_to),
-                "注册状态": registration_state(reg, day, bool(suspended)),
-            }
-            for i, (reg, person, suspended) in enumerate(rows, start=offset + 1)
-        ],
-        columns=["registration_id", "person_id", *REGISTERED_COLUMNS],
-    )
+    return [
+        {
+            "registration_id": reg.id,
+            "序号": i,
+            "姓名": person.name,
+            "证件号码": mask_id_number(person.id_number),
+            "性别": person.gender,
+            "注册号": reg.reg_no,
+            "证书编号": reg.cert_no,
+            "注册专业": specialties_text(reg.specialty1, reg.specialty2),
+            "有效期起": fmt_date(reg.valid_from),
+            "有效期至": fmt_date(reg.valid_to),
+            "注册状态": registration_state(reg, day, bool(suspended)),
+        }
+        for i, (reg, person, suspended) in enumerate(rows, start=offset + 1)
+    ]
 
 
 def list_registered(
@@ -242,17 +249,10 @@ def list_registered(
     duties.require(actor, "registry.registrations.list_registered")
     id_stmt = _registered_filter(select(Registration.id), actor, name, id_number, state, joined=False)
     ids, total, page = paged_ids(session, id_stmt, page=page, page_size=page_size, order_by=_REGISTERED_ORDER)
-    rows = session.execute(_registered_rows(today()).where(Registration.id.in_(ids))).all() if ids else []
+    rows = session.execute(_REGISTERED_ROWS.where(Registration.id.in_(ids)), {"day": today()}).all() if ids else []
     rows = in_order(rows, ids, key=lambda row: row[0].id)
-    return keyed(
-        _registered_frame(rows, (page - 1) * page_size),
-        total,
-        page,
-        page_size,
-        id_column="registration_id",
-        status_column=None,
-        drop=("person_id",),
-    )
+    records = _registered_records(rows, (page - 1) * page_size)
+    return keyed(records, REGISTERED_COLUMNS, total, page, page_size, id_column="registration_id", status_column=None)
 
 
 def export_registered(
@@ -260,9 +260,9 @@ def export_registered(
 ) -> pd.DataFrame:
     duties.require(actor, "registry.registrations.export_registered")
     stmt = _registered_statement(actor, name, id_number, state).order_by(*_REGISTERED_ORDER)
-    frame = _registered_frame(session.execute(stmt.limit(EXPORT_LIMIT)).all(), 0)
-    audit(session, actor, "export", "registration", rows=len(frame))
-    return frame[REGISTERED_COLUMNS]
+    records = _registered_records(session.execute(stmt.limit(EXPORT_LIMIT), {"day": today()}).all(), 0)
+    audit(session, actor, "export", "registration", rows=len(records))
+    return table(records, REGISTERED_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -289,23 +289,20 @@ def list_person_history(session: Session, actor: Actor, *, registration_id: RowI
         .order_by(Application.applied_at.desc())
     )
     stmt = scope(stmt, actor, Application.enterprise_id, Application.person_id)
-    frame = table(
-        [
-            {
-                "application_id": app.id,
-                "序号": i,
-                "业务类别": values.BUSINESS_TYPES.get(app.business_type, app.business_type),
-                "申报专业": specialties_text(app.specialty1, app.specialty2),
-                "执业单位名称": ent_name,
-                "状态": workflow.status_label(workflow.APPLICATION, app.status),
-                "申请时间": fmt_minute(app.applied_at),
-                "上报时间": fmt_minute(app.reported_at),
-            }
-            for i, (app, ent_name) in enumerate(session.execute(stmt).all(), start=1)
-        ],
-        columns=["application_id", "序号", "业务类别", "申报专业", "执业单位名称", "状态", "申请时间", "上报时间"],
-    )
-    return PersonHistory(person.name, listed(frame, id_column="application_id", status_column=None))
+    records = [
+        {
+            "application_id": app.id,
+            "序号": i,
+            "业务类别": values.BUSINESS_TYPES.get(app.business_type, app.business_type),
+            "申报专业": specialties_text(app.specialty1, app.specialty2),
+            "执业单位名称": ent_name,
+            "状态": workflow.status_label(workflow.APPLICATION, app.status),
+            "申请时间": fmt_minute(app.applied_at),
+            "上报时间": fmt_minute(app.reported_at),
+        }
+        for i, (app, ent_name) in enumerate(session.execute(stmt).all(), start=1)
+    ]
+    return PersonHistory(person.name, listed(records, HISTORY_COLUMNS, id_column="application_id", status_column=None))
 
 
 ENDED_STATUSES = frozenset({workflow.DEREGISTERED, workflow.REVOKED})

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from services.kernel.paging import split_keys, table
+from services.kernel.paging import keyed, table
 
 ROWS = [
     {"id": 1, "status_code": "PENDING_ENT", "姓名": "张三", "申请时间": "2026-01-01 10:00", "时限状态": ["已超期"]},
@@ -44,8 +44,7 @@ def test_the_same_frame_as_pandas_from_the_dicts(records, columns):
             assert type(a) is type(b) and (a == b or (a is b) or (a != a and b != b))
 
 
-def test_keys_split_from_it_as_before():
-    frame = table(ROWS[:2], ["id", "status_code", "姓名", "时限状态"])
-    rows, keys = split_keys(frame)
-    assert [(k.id, k.status) for k in keys] == [(1, "PENDING_ENT"), (2, "REPORTED")]
-    assert list(rows.columns) == ["姓名", "时限状态"] and rows.iat[0, 1] == ["已超期"]
+def test_a_page_of_the_records_keeps_lists_in_cells_and_types_its_keys():
+    page = keyed(ROWS[:2], ["姓名", "时限状态"], 2, 1, 10)
+    assert [(k.id, k.status) for k in page.keys] == [(1, "PENDING_ENT"), (2, "REPORTED")]
+    assert list(page.rows.columns) == ["姓名", "时限状态"] and page.rows.iat[0, 1] == ["已超期"]
