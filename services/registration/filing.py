@@ -133,20 +133,27 @@ class Filed:
     warnings: tuple[str, ...] = ()
 
 
+# The applicant's newest application in progress, with its employer's name: columns (it is only shown), built once.
+_OPEN_APPLICATION = (
+    select(Application.id, Application.business_type, Application.change_kind, Application.status, Enterprise.name)
+    .join(Enterprise, Enterprise.id == Application.enterprise_id)
+    .where(
+        Application.person_id == bindparam("person_id"),
+        Application.status.in_(workflow.OPEN_APPLICATION_STATUSES),
+    )
+    .order_by(Application.applied_at.desc())
+    .limit(1)
+)
+
+
 def get_my_open_application(session: Session, actor: Actor) -> OpenApplication | None:
     """The applicant's application still in progress, or None."""
     require_role(actor, APPLICANT)
-    row = session.execute(
-        select(Application, Enterprise.name)
-        .join(Enterprise, Enterprise.id == Application.enterprise_id)
-        .where(Application.person_id == actor.person_id, Application.status.in_(workflow.OPEN_APPLICATION_STATUSES))
-        .order_by(Application.applied_at.desc())
-    ).first()
+    row = session.execute(_OPEN_APPLICATION, {"person_id": actor.person_id}).first()
     if row is None:
         return None
-    app, ent_name = row
     return OpenApplication(
-        app.id, f"{business_label(app)} · {ent_name} · {workflow.status_label(workflow.APPLICATION, app.status)}"
+        row.id, f"{business_label(row)} · {row.name} · {workflow.status_label(workflow.APPLICATION, row.status)}"
     )
 
 

@@ -42,13 +42,18 @@ HISTORY_COLUMNS = ["序号", "业务类别", "申报专业", "执业单位名称
 
 
 def registration_state(reg: Registration, day: dt.date, suspended: bool = False) -> str:
-    if reg.status != workflow.ACTIVE:
-        return workflow.REGISTRATION_LABELS.get(reg.status, reg.status)
-    if reg.valid_to < day:
+    return state_of(reg.status, reg.valid_to, day, suspended)
+
+
+def state_of(status: str, valid_to: dt.date, day: dt.date, suspended: bool = False) -> str:
+    """有效 / 即将到期 / 已过期 / 暂停执业, or the ended registration's status, on `day`."""
+    if status != workflow.ACTIVE:
+        return workflow.REGISTRATION_LABELS.get(status, status)
+    if valid_to < day:
         return STATE_EXPIRED
     if suspended:
         return STATE_SUSPENDED
-    if (reg.valid_to - day).days <= values.EXPIRY_WARNING_DAYS:
+    if (valid_to - day).days <= values.EXPIRY_WARNING_DAYS:
         return STATE_EXPIRING
     return STATE_ACTIVE
 
@@ -200,11 +205,22 @@ def suspended_column(person_id):
     )
 
 
-# (registration, person, suspended) rows of 已注册人员, run with {"day": today}. Built once (a statement is
-# immutable; each call adds its filters): building it cost more than the query.
-_REGISTERED_ROWS = select(Registration, Person, suspended_column(Person.id)).join(
-    Person, Person.id == Registration.person_id
-)
+# The rows of 已注册人员, run with {"day": today}. Columns, not ORM objects: a page is read and shown, never
+# changed. Built once (a statement is immutable; each call adds its filters): building it cost more than the query.
+_REGISTERED_ROWS = select(
+    Registration.id,
+    Registration.status,
+    Registration.reg_no,
+    Registration.cert_no,
+    Registration.specialty1,
+    Registration.specialty2,
+    Registration.valid_from,
+    Registration.valid_to,
+    Person.name,
+    Person.id_number,
+    Person.gender,
+    suspended_column(Person.id).label("suspended"),
+).join(Person, Person.id == Registration.person_id)
 
 
 def _registered_statement(actor: Actor, name: str | None, id_number: str | None, state: str | None):
@@ -219,19 +235,19 @@ def _registered_records(rows, offset: int) -> list[dict]:
     day = today()
     return [
         {
-            "registration_id": reg.id,
+            "registration_id": r.id,
             "序号": i,
-            "姓名": person.name,
-            "证件号码": mask_id_number(person.id_number),
-            "性别": person.gender,
-            "注册号": reg.reg_no,
-            "证书编号": reg.cert_no,
-            "注册专业": specialties_text(reg.specialty1, reg.specialty2),
-            "有效期起": fmt_date(reg.valid_from),
-            "有效期至": fmt_date(reg.valid_to),
-            "注册状态": registration_state(reg, day, bool(suspended)),
+            "姓名": r.name,
+            "证件号码": mask_id_number(r.id_number),
+            "性别": r.gender,
+            "注册号": r.reg_no,
+            "证书编号": r.cert_no,
+            "注册专业": specialties_text(r.specialty1, r.specialty2),
+            "有效期起": fmt_date(r.valid_from),
+            "有效期至": fmt_date(r.valid_to),
+            "注册状态": state_of(r.status, r.valid_to, day, bool(r.suspended)),
         }
-        for i, (reg, person, suspended) in enumerate(rows, start=offset + 1)
+        for i, r in enumerate(rows, start=offset + 1)
     ]
 
 
@@ -250,7 +266,7 @@ def list_registered(
     id_stmt = _registered_filter(select(Registration.id), actor, name, id_number, state, joined=False)
     ids, total, page = paged_ids(session, id_stmt, page=page, page_size=page_size, order_by=_REGISTERED_ORDER)
     rows = session.execute(_REGISTERED_ROWS.where(Registration.id.in_(ids)), {"day": today()}).all() if ids else []
-    rows = in_order(rows, ids, key=lambda row: row[0].id)
+    rows = in_order(rows, ids, key=lambda row: row.id)
     records = _registered_records(rows, (page - 1) * page_size)
     return keyed(records, REGISTERED_COLUMNS, total, page, page_size, id_column="registration_id", status_column=None)
 
