@@ -164,6 +164,11 @@ def _queue_statement(f: QueueFilter):
     )
 
 
+# A page's whole rows, fetched by the ids paged_ids chose (their filters applied there): the unfiltered queue,
+# built once (a statement is immutable; each page adds its ids).
+_QUEUE_ROWS = _queue_statement(QueueFilter())
+
+
 def _queue_id_statement(f: QueueFilter, sort: str):  # sort: the column
     """Ids only, joined to person or enterprise just when the order needs it (paged_ids)."""
     stmt = select(Application.id)
@@ -256,7 +261,7 @@ def list_queue(
             )
             page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
             rows = in_order(
-                session.execute(_queue_statement(QueueFilter()).where(Application.id.in_(ids))).all() if ids else [],
+                session.execute(_QUEUE_ROWS.where(Application.id.in_(ids))).all() if ids else [],
                 ids,
                 key=lambda row: row[0].id,
             )
