@@ -34,6 +34,24 @@ INFO_CHANGE_COLUMNS = [
     "状态",
     "申请时间",
 ]
+# 企业信息's own requests: the reason instead of the province.
+MY_INFO_CHANGE_COLUMNS = [c if c != "所在省" else "变更原因" for c in INFO_CHANGE_COLUMNS]
+
+
+def _record(req: InfoChangeRequest, number: int, **extra: str) -> dict:
+    """A listed request: its keys and the columns both lists show, with `extra`'s in their place."""
+    return {
+        "id": req.id,
+        "status_code": req.status,
+        "序号": number,
+        "原企业名称": req.old_name,
+        "新企业名称": req.new_name,
+        "原统一社会信用代码": req.old_credit_code,
+        "新统一社会信用代码": req.new_credit_code,
+        **extra,
+        "状态": workflow.status_label(workflow.INFO_CHANGE, req.status),
+        "申请时间": fmt_minute(req.created_at),
+    }
 
 
 def list_info_change_queue(
@@ -49,21 +67,7 @@ def list_info_change_queue(
         session, stmt, page=page, page_size=page_size, order_by=[InfoChangeRequest.created_at, InfoChangeRequest.id]
     )
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
-    records = [
-        {
-            "id": r.id,
-            "status_code": r.status,
-            "序号": i,
-            "原企业名称": r.old_name,
-            "新企业名称": r.new_name,
-            "原统一社会信用代码": r.old_credit_code,
-            "新统一社会信用代码": r.new_credit_code,
-            "所在省": ent.province,
-            "状态": workflow.status_label(workflow.INFO_CHANGE, r.status),
-            "申请时间": fmt_minute(r.created_at),
-        }
-        for i, (r, ent) in enumerate(rows, start=(page - 1) * page_size + 1)
-    ]
+    records = [_record(r, i, 所在省=ent.province) for i, (r, ent) in enumerate(rows, start=(page - 1) * page_size + 1)]
     return keyed(records, INFO_CHANGE_COLUMNS, total, page, page_size)
 
 
@@ -180,33 +184,7 @@ def list_info_changes(session: Session, actor: Actor) -> Listing:
     duties.require(actor, "enterprise.info_change.list_info_changes")
     stmt = scope(select(InfoChangeRequest), actor, InfoChangeRequest.enterprise_id)
     rows = session.scalars(stmt.order_by(InfoChangeRequest.created_at.desc())).all()
-    return listed(
-        [
-            {
-                "id": r.id,
-                "status_code": r.status,
-                "序号": i,
-                "原企业名称": r.old_name,
-                "新企业名称": r.new_name,
-                "原统一社会信用代码": r.old_credit_code,
-                "新统一社会信用代码": r.new_credit_code,
-                "变更原因": r.reason,
-                "状态": workflow.status_label(workflow.INFO_CHANGE, r.status),
-                "申请时间": fmt_minute(r.created_at),
-            }
-            for i, r in enumerate(rows, start=1)
-        ],
-        [
-            "序号",
-            "原企业名称",
-            "新企业名称",
-            "原统一社会信用代码",
-            "新统一社会信用代码",
-            "变更原因",
-            "状态",
-            "申请时间",
-        ],
-    )
+    return listed([_record(r, i, 变更原因=r.reason) for i, r in enumerate(rows, start=1)], MY_INFO_CHANGE_COLUMNS)
 
 
 def withdraw_info_change(session: Session, actor: Actor, *, request_id: RowId) -> None:
