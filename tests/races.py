@@ -11,27 +11,22 @@ from services.kernel.errors import ConcurrentModification, InvalidTransition
 
 
 def race(calls: list) -> tuple[list, list]:
-    """Start every call at the same moment; return (results of winners, errors of losers)."""
-    barrier = threading.Barrier(len(calls))
-    wins, losses, unexpected = [], [], []
+    """Start every call at the same moment, each in a transaction of its own; return (results of winners,
+    errors of losers). A loser is refused with InvalidTransition or ConcurrentModification; anything else
+    fails the test (at_once)."""
 
-    def run(fn):
-        barrier.wait()
-        try:
-            with transaction() as s:
-                wins.append(fn(s))
-        except (InvalidTransition, ConcurrentModification) as exc:
-            losses.append(exc)
-        except Exception as exc:  # anything else is a bug and must fail the test
-            unexpected.append(exc)
+    def in_transaction(fn):
+        def attempt():
+            try:
+                with transaction() as s:
+                    return True, fn(s)
+            except (InvalidTransition, ConcurrentModification) as exc:
+                return False, exc
 
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not unexpected, unexpected
-    return wins, losses
+        return attempt
+
+    outcomes = at_once([in_transaction(fn) for fn in calls])
+    return [value for won, value in outcomes if won], [value for won, value in outcomes if not won]
 
 
 def at_once(calls: list[Callable[[], object]]) -> list[object]:
